@@ -1,0 +1,138 @@
+//! What a caller may do. Admins may do everything; a service token may touch only its own
+//! project, only environment/path pairs inside one of its scopes, and only with the permission
+//! the operation needs.
+
+use super::session::AdminSession;
+use super::token_cache::TokenRecord;
+use crate::domain::SecretPath;
+use crate::error::{AppError, AppResult};
+use std::net::IpAddr;
+use std::sync::Arc;
+
+#[derive(Debug, Clone)]
+pub enum Access {
+    Admin(AdminSession),
+    Token { record: Arc<TokenRecord>, ip: IpAddr },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    Read,
+    Write,
+}
+
+impl Op {
+    fn verb(self) -> &'static str {
+        match self {
+            Op::Read => "read",
+            Op::Write => "write",
+        }
+    }
+}
+
+/// How much of a folder's subtree a caller may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// The folder itself is in scope.
+    Full,
+    /// The folder is out of scope but some descendants may be in scope.
+    Partial,
+}
+
+impl Access {
+    pub fn ip(&self) -> IpAddr {
+        match self {
+            Access::Admin(session) => session.ip,
+            Access::Token { ip, .. } => *ip,
+        }
+    }
+
+    pub fn actor_kind(&self) -> &'static str {
+        match self {
+            Access::Admin(_) => "user",
+            Access::Token { .. } => "service_token",
+        }
+    }
+
+    pub fn actor_id(&self) -> &str {
+        match self {
+            Access::Admin(session) => &session.user_id,
+            Access::Token { record, .. } => &record.id,
+        }
+    }
+
+    pub fn token(&self) -> Option<&Arc<TokenRecord>> {
+        match self {
+            Access::Token { record, .. } => Some(record),
+            Access::Admin(_) => None,
+        }
+    }
+
+    /// A token never reaches another project.
+    pub fn check_project(&self, project_id: &str) -> AppResult<()> {
+        match self {
+            Access::Token { record, .. } if record.project_id != project_id => Err(AppError::Forbidden(format!(
+                "Service token not a part of the specified project with ID {project_id}"
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// Is `path` in `environment` inside one of the token's scopes (always true for admins)?
+    pub fn in_scope(&self, environment: &str, path: &SecretPath) -> bool {
+        match self {
+            Access::Admin(_) => true,
+            Access::Token { record, .. } => record
+                .scopes
+                .iter()
+                .any(|s| s.environment == environment && s.glob.matches(path)),
+        }
+    }
+
+    fn has_permission(&self, op: Op) -> bool {
+        match self {
+            Access::Admin(_) => true,
+            Access::Token { record, .. } => match op {
+                Op::Read => record.permissions.read,
+                Op::Write => record.permissions.write,
+            },
+        }
+    }
+
+    /// Requires the permission for `op` and a scope covering `path` in `environment`.
+    pub fn require(&self, op: Op, environment: &str, path: &SecretPath) -> AppResult<()> {
+        if !self.has_permission(op) {
+            return Err(AppError::PermissionDenied(format!(
+                "You are not allowed to {} on secrets: this service token lacks the '{}' permission",
+                op.verb(),
+                op.verb()
+            )));
+        }
+        if !self.in_scope(environment, path) {
+            return Err(AppError::PermissionDenied(format!(
+                "You are not allowed to {} on secrets in environment '{environment}' at path '{path}': it is outside this service token's scopes",
+                op.verb()
+            )));
+        }
+        Ok(())
+    }
+
+    /// For listings: the whole folder, only in-scope descendants, or a 403.
+    pub fn visibility(&self, op: Op, environment: &str, path: &SecretPath) -> AppResult<Visibility> {
+        match self.require(op, environment, path) {
+            Ok(()) => Ok(Visibility::Full),
+            Err(denied) => match self {
+                Access::Token { record, .. }
+                    if self.has_permission(op)
+                        && record
+                            .scopes
+                            .iter()
+                            .any(|s| s.environment == environment && s.glob.may_match_below(path)) =>
+                {
+                    Ok(Visibility::Partial)
+                }
+                _ => Err(denied),
+            },
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! Command-line interface. Every server setting is a flag with an `ENVKEEP_*` environment variable.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "envkeep",
+    version,
+    about = "A self-hosted secrets server: one binary, one SQLite file, Infisical-style service tokens.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Settings for `serve`, which runs when no subcommand is given.
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server: JSON API, admin UI and scheduled jobs (the default).
+    Serve(ServeArgs),
+    /// Exit 0 if the local server answers /healthz with 200, else 1 (for Docker's HEALTHCHECK).
+    Healthcheck(HealthcheckArgs),
+    /// Write a consistent copy of the database to FILE while the server runs.
+    Backup(BackupArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Durability {
+    /// WAL with synchronous=NORMAL: no acknowledged write is lost if the process dies; the last
+    /// commits may be lost on power loss.
+    Normal,
+    /// WAL with synchronous=FULL: acknowledged writes also survive power loss.
+    Full,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. The Docker image uses 0.0.0.0:8080.
+    #[arg(long, env = "ENVKEEP_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Directory for the database and the root key file.
+    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    /// SQLite database file [default: <data-dir>/envkeep.db].
+    #[arg(long, env = "ENVKEEP_DATABASE")]
+    pub database: Option<PathBuf>,
+    /// Root key, standard base64 of 32 bytes [default: read from or generated into <data-dir>/root.key].
+    #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true)]
+    pub root_key: Option<String>,
+    /// The URL users reach the server at, e.g. https://secrets.example.com (cookies get Secure when https).
+    #[arg(long, env = "ENVKEEP_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// How long an admin session lasts, e.g. 12h, 30m, 7d.
+    #[arg(long, env = "ENVKEEP_SESSION_TTL", default_value = "12h")]
+    pub session_ttl: String,
+    /// Log format.
+    #[arg(long, env = "ENVKEEP_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Create this admin at start when no user exists (unattended bootstrap; needs the password too).
+    #[arg(long, env = "ENVKEEP_ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+    /// Password for ENVKEEP_ADMIN_EMAIL (at least 12 characters).
+    #[arg(long, env = "ENVKEEP_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed.
+    #[arg(long, env = "ENVKEEP_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: String,
+    /// When the expiry sweep runs: 6-field cron with seconds first; `off` (or empty) disables it.
+    #[arg(long, env = "ENVKEEP_SWEEP_SCHEDULE", default_value = "0 * * * * *")]
+    pub sweep_schedule: String,
+    /// Failed authentications per client address per minute before 429s; 0 turns throttling off.
+    #[arg(long, env = "ENVKEEP_AUTH_FAILURE_LIMIT", default_value_t = 30)]
+    pub auth_failure_limit: u32,
+    /// SQLite durability: normal (synchronous=NORMAL) or full (synchronous=FULL).
+    #[arg(long, env = "ENVKEEP_DURABILITY", value_enum, default_value = "normal")]
+    pub durability: Durability,
+    /// HTTP worker threads [default: number of CPUs].
+    #[arg(long, env = "ENVKEEP_WORKERS")]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// Address the server listens on; 0.0.0.0 and :: are probed on loopback.
+    #[arg(long, env = "ENVKEEP_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// Give up after this many seconds.
+    #[arg(long, default_value_t = 3)]
+    pub timeout: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// Where to write the copy (must not exist).
+    pub file: PathBuf,
+    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "ENVKEEP_DATABASE")]
+    pub database: Option<PathBuf>,
+}
+
+impl BackupArgs {
+    pub fn database_path(&self) -> PathBuf {
+        self.database.clone().unwrap_or_else(|| self.data_dir.join("envkeep.db"))
+    }
+}

@@ -1,0 +1,219 @@
+//! The validated server configuration, built from `ServeArgs`. Invalid settings fail at start
+//! with a message that says how to fix them; secret settings are redacted in `Debug`.
+
+use crate::cli::{Durability, LogFormat, ServeArgs};
+use crate::crypto::{root_key, Key32};
+use crate::domain::{ip::parse_cidr, Email, Password};
+use ipnet::IpNet;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+#[error("invalid setting {setting}: {message}")]
+pub struct ConfigError {
+    pub setting: &'static str,
+    pub message: String,
+}
+
+fn bad(setting: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { setting, message: message.into() }
+}
+
+pub struct AdminBootstrap {
+    pub email: Email,
+    pub password: Password,
+}
+
+pub struct Config {
+    pub bind: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: PathBuf,
+    pub root_key: Option<Key32>,
+    pub public_url: Option<String>,
+    pub session_ttl: Duration,
+    pub log_format: LogFormat,
+    pub admin: Option<AdminBootstrap>,
+    pub trusted_proxies: Vec<IpNet>,
+    pub sweep_schedule: Option<cron::Schedule>,
+    pub auth_failure_limit: u32,
+    pub durability: Durability,
+    pub workers: usize,
+    /// How often buffered last-used times are written (about once a minute in production).
+    pub last_used_flush_interval: Duration,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("database", &self.database)
+            .field("root_key", &self.root_key.as_ref().map(|_| "<redacted>"))
+            .field("public_url", &self.public_url)
+            .field("session_ttl", &self.session_ttl)
+            .field("log_format", &self.log_format)
+            .field("admin", &self.admin.as_ref().map(|a| a.email.as_str()))
+            .field("trusted_proxies", &self.trusted_proxies)
+            .field("sweep_schedule", &self.sweep_schedule.as_ref().map(ToString::to_string))
+            .field("auth_failure_limit", &self.auth_failure_limit)
+            .field("durability", &self.durability)
+            .field("workers", &self.workers)
+            .finish()
+    }
+}
+
+impl Config {
+    pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
+        let bind = args.bind.parse::<SocketAddr>().map_err(|_| {
+            bad("ENVKEEP_BIND", format!("'{}' is not an address such as 127.0.0.1:8080 or 0.0.0.0:8080", args.bind))
+        })?;
+        let root_key = match &args.root_key {
+            Some(text) => Some(root_key::parse(text).map_err(|e| bad("ENVKEEP_ROOT_KEY", e.to_string()))?),
+            None => None,
+        };
+        let public_url = match &args.public_url {
+            Some(url) if !url.trim().is_empty() => Some(parse_public_url(url)?),
+            _ => None,
+        };
+        let session_ttl = humantime::parse_duration(&args.session_ttl)
+            .map_err(|e| bad("ENVKEEP_SESSION_TTL", format!("'{}': {e}; use e.g. 12h or 30m", args.session_ttl)))?;
+        if session_ttl < Duration::from_secs(60) || session_ttl > Duration::from_secs(90 * 86_400) {
+            return Err(bad("ENVKEEP_SESSION_TTL", "must be between 1m and 90d"));
+        }
+        let admin = parse_admin(args.admin_email.as_deref(), args.admin_password.as_deref())?;
+        let trusted_proxies = args
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| parse_cidr(s).map_err(|e| bad("ENVKEEP_TRUSTED_PROXIES", e.0)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let sweep_schedule = parse_schedule(&args.sweep_schedule)?;
+        let workers = match args.workers {
+            Some(0) => return Err(bad("ENVKEEP_WORKERS", "must be at least 1")),
+            Some(n) => n,
+            None => std::thread::available_parallelism().map(usize::from).unwrap_or(2),
+        };
+        Ok(Self {
+            bind,
+            database: args.database.clone().unwrap_or_else(|| args.data_dir.join("envkeep.db")),
+            data_dir: args.data_dir.clone(),
+            root_key,
+            public_url,
+            session_ttl,
+            log_format: args.log_format,
+            admin,
+            trusted_proxies,
+            sweep_schedule,
+            auth_failure_limit: args.auth_failure_limit,
+            durability: args.durability,
+            workers,
+            last_used_flush_interval: Duration::from_secs(60),
+        })
+    }
+
+    pub fn root_key_file(&self) -> PathBuf {
+        self.data_dir.join("root.key")
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+fn parse_public_url(url: &str) -> Result<String, ConfigError> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(url.to_owned()),
+        _ => Err(bad("ENVKEEP_PUBLIC_URL", format!("'{url}' must be an http:// or https:// URL"))),
+    }
+}
+
+fn parse_admin(email: Option<&str>, password: Option<&str>) -> Result<Option<AdminBootstrap>, ConfigError> {
+    match (email.filter(|e| !e.is_empty()), password.filter(|p| !p.is_empty())) {
+        (None, None) => Ok(None),
+        (Some(email), Some(password)) => Ok(Some(AdminBootstrap {
+            email: Email::parse(email).map_err(|e| bad("ENVKEEP_ADMIN_EMAIL", e.0))?,
+            password: Password::parse(password).map_err(|e| bad("ENVKEEP_ADMIN_PASSWORD", e.0))?,
+        })),
+        (Some(_), None) => Err(bad("ENVKEEP_ADMIN_PASSWORD", "is required when ENVKEEP_ADMIN_EMAIL is set")),
+        (None, Some(_)) => Err(bad("ENVKEEP_ADMIN_EMAIL", "is required when ENVKEEP_ADMIN_PASSWORD is set")),
+    }
+}
+
+fn parse_schedule(text: &str) -> Result<Option<cron::Schedule>, ConfigError> {
+    let text = text.trim();
+    if text.is_empty() || text.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    if text.split_whitespace().count() != 6 {
+        return Err(bad(
+            "ENVKEEP_SWEEP_SCHEDULE",
+            format!("'{text}' must have 6 fields, seconds first (e.g. '0 * * * * *' for every minute), or be 'off'"),
+        ));
+    }
+    cron::Schedule::from_str(text)
+        .map(Some)
+        .map_err(|e| bad("ENVKEEP_SWEEP_SCHEDULE", format!("'{text}': {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    fn args(extra: &[&str]) -> ServeArgs {
+        let mut argv = vec!["envkeep"];
+        argv.extend_from_slice(extra);
+        crate::cli::Cli::parse_from(argv).serve
+    }
+
+    #[test]
+    fn defaults_serve_a_newcomer() {
+        let config = Config::from_args(&args(&[])).unwrap();
+        assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database, PathBuf::from("./data/envkeep.db"));
+        assert_eq!(config.session_ttl, Duration::from_secs(12 * 3600));
+        assert!(config.sweep_schedule.is_some());
+    }
+
+    #[test]
+    fn bad_settings_name_the_variable_and_the_fix() {
+        for (flags, setting) in [
+            (vec!["--bind", "nonsense"], "ENVKEEP_BIND"),
+            (vec!["--root-key", "abc"], "ENVKEEP_ROOT_KEY"),
+            (vec!["--session-ttl", "soon"], "ENVKEEP_SESSION_TTL"),
+            (vec!["--trusted-proxies", "10.0.0.0/99"], "ENVKEEP_TRUSTED_PROXIES"),
+            (vec!["--sweep-schedule", "* * * * *"], "ENVKEEP_SWEEP_SCHEDULE"),
+            (vec!["--sweep-schedule", "x x x x x x"], "ENVKEEP_SWEEP_SCHEDULE"),
+            (vec!["--admin-email", "a@b.c"], "ENVKEEP_ADMIN_PASSWORD"),
+            (vec!["--admin-email", "a@b.c", "--admin-password", "short"], "ENVKEEP_ADMIN_PASSWORD"),
+            (vec!["--public-url", "ftp://x"], "ENVKEEP_PUBLIC_URL"),
+        ] {
+            let err = Config::from_args(&args(&flags)).expect_err(setting);
+            assert_eq!(err.setting, setting);
+            assert!(err.to_string().contains(setting));
+        }
+    }
+
+    #[test]
+    fn sweep_can_be_turned_off() {
+        assert!(Config::from_args(&args(&["--sweep-schedule", "off"])).unwrap().sweep_schedule.is_none());
+        assert!(Config::from_args(&args(&["--sweep-schedule", ""])).unwrap().sweep_schedule.is_none());
+    }
+
+    #[test]
+    fn debug_redacts_secret_settings() {
+        let key = crate::crypto::root_key::encode(&Key32::generate());
+        let config = Config::from_args(&args(&[
+            "--root-key", &key, "--admin-email", "a@b.c", "--admin-password", "very-secret-pw-1",
+        ]))
+        .unwrap();
+        let shown = format!("{config:?}");
+        assert!(!shown.contains(&key));
+        assert!(!shown.contains("very-secret-pw-1"));
+    }
+}

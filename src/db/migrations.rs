@@ -1,0 +1,70 @@
+//! Embedded, numbered, append-only migrations tracked by `PRAGMA user_version`.
+
+use rusqlite::Connection;
+use rusqlite_migration::{Migrations, M};
+
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../../migrations/0001_initial.sql"))];
+
+#[derive(Debug, thiserror::Error)]
+pub enum MigrationError {
+    #[error("cannot open the database: {0}")]
+    Open(String),
+    #[error("the database schema is version {found}, newer than this envkeep supports ({supported}); run a newer envkeep or restore a backup made by this version")]
+    TooNew { found: i64, supported: i64 },
+    #[error("migrating the database failed: {0}")]
+    Failed(String),
+}
+
+pub fn latest_version() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.pragma_query_value(None, "user_version", |row| row.get(0))
+}
+
+/// Brings the schema to the latest version in one transaction; a no-op when already there.
+pub fn run(conn: &mut Connection) -> Result<(), MigrationError> {
+    let found = user_version(conn).map_err(|e| MigrationError::Open(e.to_string()))?;
+    if found > latest_version() {
+        return Err(MigrationError::TooNew { found, supported: latest_version() });
+    }
+    Migrations::from_slice(MIGRATIONS)
+        .to_latest(conn)
+        .map_err(|e| MigrationError::Failed(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
+    }
+
+    #[test]
+    fn fresh_database_reaches_the_latest_version_and_rerun_is_a_no_op() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        run(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), latest_version());
+        let tables: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .unwrap();
+        run(&mut conn).unwrap();
+        assert_eq!(user_version(&conn).unwrap(), latest_version());
+        let again: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(tables, again);
+    }
+
+    #[test]
+    fn a_newer_database_is_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1).unwrap();
+        let err = run(&mut conn).unwrap_err();
+        assert!(matches!(err, MigrationError::TooNew { .. }));
+        assert!(err.to_string().contains("newer than this envkeep"));
+    }
+}

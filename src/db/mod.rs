@@ -1,0 +1,160 @@
+//! The store: an r2d2 pool of SQLite connections. SQL lives only in this module's children.
+//!
+//! Every connection gets its PRAGMAs in the pool's initialiser. Blocking work never runs on the
+//! async executor: `run`/`write` hand the closure to the blocking thread pool. Write transactions
+//! start with `BEGIN IMMEDIATE`, because a deferred transaction that reads and then writes fails
+//! with SQLITE_BUSY under concurrency even with `busy_timeout`.
+
+pub mod audit;
+pub mod folders;
+pub mod meta;
+pub mod migrations;
+pub mod projects;
+pub mod secrets;
+pub mod sessions;
+pub mod tokens;
+pub mod users;
+
+use crate::cli::Durability;
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+use std::path::Path;
+use std::time::Duration;
+
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database busy: {0}")]
+    Busy(String),
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+impl From<rusqlite::Error> for DbError {
+    fn from(err: rusqlite::Error) -> Self {
+        match &err {
+            rusqlite::Error::QueryReturnedNoRows => Self::NotFound,
+            rusqlite::Error::SqliteFailure(e, _) => match e.code {
+                ErrorCode::ConstraintViolation
+                    if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                        || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+                {
+                    Self::Conflict(String::from("An entity with these identifiers already exists"))
+                }
+                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Self::Busy(err.to_string()),
+                _ => Self::Other(err.to_string()),
+            },
+            _ => Self::Other(err.to_string()),
+        }
+    }
+}
+
+impl From<r2d2::Error> for DbError {
+    fn from(err: r2d2::Error) -> Self {
+        Self::Busy(err.to_string())
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+}
+
+impl Db {
+    /// Opens (creating if needed) the database file with Envkeep's PRAGMAs and brings the schema
+    /// to the latest version.
+    pub fn open(path: &Path, durability: Durability) -> Result<Self, migrations::MigrationError> {
+        let synchronous = match durability {
+            Durability::Normal => "NORMAL",
+            Durability::Full => "FULL",
+        };
+        let init = format!(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = {synchronous};
+             PRAGMA foreign_keys = ON;
+             PRAGMA busy_timeout = 5000;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -16000;"
+        );
+        let manager = SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&init));
+        let pool = r2d2::Pool::builder()
+            .max_size(16)
+            .min_idle(Some(2))
+            .connection_timeout(Duration::from_secs(5))
+            .build(manager)
+            .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
+        let mut conn = pool.get().map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
+        migrations::run(&mut conn)?;
+        Ok(Self { pool })
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool. The closure may return
+    /// any error a `DbError` converts into, so use cases can answer with their own errors.
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| E::from(DbError::Other(format!("blocking task failed: {e}"))))?
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: all of it commits, or none of it.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Transaction) -> Result<T, E> + Send + 'static,
+    {
+        self.run(|conn| write_in(conn, f)).await
+    }
+
+    /// The blocking form of [`Db::write`], for jobs already on a blocking thread.
+    pub fn write_blocking<T, E: From<DbError>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
+        let mut conn = self.pool.get().map_err(DbError::from)?;
+        write_in(&mut conn, f)
+    }
+
+    /// The blocking form of [`Db::run`].
+    pub fn run_blocking<T, E: From<DbError>>(&self, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
+        let mut conn = self.pool.get().map_err(DbError::from)?;
+        f(&mut conn)
+    }
+}
+
+fn write_in<T, E: From<DbError>>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
+    let out = f(&tx)?;
+    tx.commit().map_err(DbError::from)?;
+    Ok(out)
+}
+
+/// Writes a consistent copy of the database at `source` into the new file `target`, safe while a
+/// server is writing (SQLite's `VACUUM INTO` reads one snapshot).
+pub fn backup(source: &Path, target: &Path) -> Result<(), String> {
+    if target.exists() {
+        return Err(format!("{} already exists; choose a new file", target.display()));
+    }
+    if !source.exists() {
+        return Err(format!("no database at {}", source.display()));
+    }
+    let conn = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
+    conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
+    let target_text = target.to_str().ok_or("the backup path must be valid UTF-8")?;
+    conn.execute("VACUUM INTO ?1", [target_text]).map_err(|e| format!("backup failed: {e}"))?;
+    Ok(())
+}

@@ -1,0 +1,96 @@
+//! Secrets, stored sealed: `value_ct` and `comment_ct` are XChaCha20-Poly1305 blobs.
+
+use super::DbResult;
+use crate::time::Millis;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+#[derive(Debug, Clone)]
+pub struct SecretRow {
+    pub id: String,
+    pub environment_id: String,
+    pub path: String,
+    pub key: String,
+    pub value_ct: Vec<u8>,
+    pub comment_ct: Vec<u8>,
+    pub version: i64,
+    pub created_at: Millis,
+    pub updated_at: Millis,
+}
+
+const COLUMNS: &str = "id, environment_id, path, key, value_ct, comment_ct, version, created_at, updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<SecretRow> {
+    Ok(SecretRow {
+        id: r.get(0)?,
+        environment_id: r.get(1)?,
+        path: r.get(2)?,
+        key: r.get(3)?,
+        value_ct: r.get(4)?,
+        comment_ct: r.get(5)?,
+        version: r.get(6)?,
+        created_at: r.get(7)?,
+        updated_at: r.get(8)?,
+    })
+}
+
+/// The secrets directly in one folder, ordered by key.
+pub fn list_in_folder(conn: &Connection, env_id: &str, path: &str) -> DbResult<Vec<SecretRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM secrets WHERE environment_id = ?1 AND path = ?2 ORDER BY key"
+    ))?;
+    let rows = stmt.query_map([env_id, path], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The secrets in a folder and every folder below it, ordered by path then key.
+pub fn list_in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult<Vec<SecretRow>> {
+    let prefix = if path == "/" { String::from("/") } else { format!("{path}/") };
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM secrets
+         WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)
+         ORDER BY path, key"
+    ))?;
+    let rows = stmt.query_map([env_id, path, &prefix], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub fn find(conn: &Connection, env_id: &str, path: &str, key: &str) -> DbResult<Option<SecretRow>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM secrets WHERE environment_id = ?1 AND path = ?2 AND key = ?3"
+        ))?
+        .query_row([env_id, path, key], from_row)
+        .optional()?)
+}
+
+pub fn insert(conn: &Connection, project_id: &str, row: &SecretRow) -> DbResult<()> {
+    conn.prepare_cached(
+        "INSERT INTO secrets (id, project_id, environment_id, path, key, value_ct, comment_ct, version, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        row.id,
+        project_id,
+        row.environment_id,
+        row.path,
+        row.key,
+        row.value_ct,
+        row.comment_ct,
+        row.version,
+        row.created_at,
+        row.updated_at
+    ])?;
+    Ok(())
+}
+
+pub fn update(conn: &Connection, row: &SecretRow) -> DbResult<()> {
+    conn.prepare_cached(
+        "UPDATE secrets SET value_ct = ?2, comment_ct = ?3, version = ?4, updated_at = ?5 WHERE id = ?1",
+    )?
+    .execute(params![row.id, row.value_ct, row.comment_ct, row.version, row.updated_at])?;
+    Ok(())
+}
+
+pub fn delete(conn: &Connection, id: &str) -> DbResult<bool> {
+    Ok(conn.execute("DELETE FROM secrets WHERE id = ?1", [id])? > 0)
+}

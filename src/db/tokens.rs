@@ -1,0 +1,147 @@
+//! Service tokens and their scopes. Only the SHA-256 of a token's secret is stored, never the
+//! secret or the key part.
+
+use super::DbResult;
+use crate::time::Millis;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub secret_hash: Vec<u8>,
+    pub encrypted_key: String,
+    pub iv: String,
+    pub tag: String,
+    pub permissions: String,
+    pub expires_at: Option<Millis>,
+    pub allowed_ips: String,
+    pub created_by: String,
+    pub created_at: Millis,
+    pub last_used_at: Option<Millis>,
+    pub last_used_ip: Option<String>,
+    /// (environment slug, path glob), in the order given at creation.
+    pub scopes: Vec<(String, String)>,
+}
+
+const COLUMNS: &str = "id, project_id, name, secret_hash, encrypted_key, iv, tag, permissions, expires_at, \
+                       allowed_ips, created_by, created_at, last_used_at, last_used_ip";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
+    Ok(TokenRow {
+        id: r.get(0)?,
+        project_id: r.get(1)?,
+        name: r.get(2)?,
+        secret_hash: r.get(3)?,
+        encrypted_key: r.get(4)?,
+        iv: r.get(5)?,
+        tag: r.get(6)?,
+        permissions: r.get(7)?,
+        expires_at: r.get(8)?,
+        allowed_ips: r.get(9)?,
+        created_by: r.get(10)?,
+        created_at: r.get(11)?,
+        last_used_at: r.get(12)?,
+        last_used_ip: r.get(13)?,
+        scopes: Vec::new(),
+    })
+}
+
+pub fn insert(conn: &Connection, token: &TokenRow) -> DbResult<()> {
+    conn.execute(
+        &format!("INSERT INTO service_tokens ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+        params![
+            token.id,
+            token.project_id,
+            token.name,
+            token.secret_hash,
+            token.encrypted_key,
+            token.iv,
+            token.tag,
+            token.permissions,
+            token.expires_at,
+            token.allowed_ips,
+            token.created_by,
+            token.created_at,
+            token.last_used_at,
+            token.last_used_ip
+        ],
+    )?;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO service_token_scopes (token_id, position, environment, secret_path) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (position, (environment, path)) in token.scopes.iter().enumerate() {
+        stmt.execute(params![token.id, position as i64, environment, path])?;
+    }
+    Ok(())
+}
+
+fn scopes_of(conn: &Connection, token_id: &str) -> DbResult<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT environment, secret_path FROM service_token_scopes WHERE token_id = ?1 ORDER BY position",
+    )?;
+    let rows = stmt.query_map([token_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The token with its scopes, by primary key (the hot path's one lookup).
+pub fn find(conn: &Connection, id: &str) -> DbResult<Option<TokenRow>> {
+    let token = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM service_tokens WHERE id = ?1"))?
+        .query_row([id], from_row)
+        .optional()?;
+    match token {
+        Some(mut token) => {
+            token.scopes = scopes_of(conn, &token.id)?;
+            Ok(Some(token))
+        }
+        None => Ok(None),
+    }
+}
+
+pub fn list_for_project(conn: &Connection, project_id: &str) -> DbResult<Vec<TokenRow>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM service_tokens WHERE project_id = ?1 ORDER BY created_at DESC, id"
+    ))?;
+    let mut tokens: Vec<TokenRow> = stmt.query_map([project_id], from_row)?.collect::<Result<_, _>>()?;
+    for token in &mut tokens {
+        token.scopes = scopes_of(conn, &token.id)?;
+    }
+    Ok(tokens)
+}
+
+pub fn delete(conn: &Connection, project_id: &str, id: &str) -> DbResult<bool> {
+    Ok(conn.execute("DELETE FROM service_tokens WHERE id = ?1 AND project_id = ?2", [id, project_id])? > 0)
+}
+
+/// Deletes every token whose expiry has passed (their scopes cascade); returns the ids removed.
+pub fn delete_expired(conn: &Connection, now: Millis) -> DbResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached(
+        "DELETE FROM service_tokens WHERE expires_at IS NOT NULL AND expires_at <= ?1 RETURNING id",
+    )?;
+    let ids = stmt.query_map([now], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
+/// Is an environment named by a scope of a token that has not expired?
+pub fn environment_in_live_scope(conn: &Connection, project_id: &str, slug: &str, now: Millis) -> DbResult<bool> {
+    Ok(conn.query_row(
+        "SELECT EXISTS (
+            SELECT 1 FROM service_token_scopes s JOIN service_tokens t ON t.id = s.token_id
+            WHERE t.project_id = ?1 AND s.environment = ?2 AND (t.expires_at IS NULL OR t.expires_at > ?3))",
+        params![project_id, slug, now],
+        |r| r.get(0),
+    )?)
+}
+
+/// Writes buffered last-use times; tokens deleted meanwhile are skipped.
+pub fn record_last_used(conn: &Connection, uses: &[(String, Millis, String)]) -> DbResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE service_tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2), last_used_ip = ?3 WHERE id = ?1",
+    )?;
+    for (id, at, ip) in uses {
+        stmt.execute(params![id, at, ip])?;
+    }
+    Ok(())
+}

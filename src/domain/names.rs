@@ -1,0 +1,220 @@
+//! Names, slugs, keys, e-mail addresses and passwords.
+
+use super::{has_control_chars, Invalid};
+use zeroize::Zeroizing;
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_SECRET_KEY_CHARS: usize = 256;
+pub const MAX_SLUG_CHARS: usize = 64;
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// A display name (project, environment, token): 1-100 characters after trimming, no control
+/// characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name(String);
+
+impl Name {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let trimmed = raw.trim();
+        let chars = trimmed.chars().count();
+        if chars == 0 {
+            return Err(Invalid::new("must not be empty"));
+        }
+        if chars > MAX_NAME_CHARS {
+            return Err(Invalid::new(format!(
+                "must be at most {MAX_NAME_CHARS} characters (got {chars})"
+            )));
+        }
+        if has_control_chars(trimmed) {
+            return Err(Invalid::new("must not contain control characters"));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An environment's display name.
+pub type EnvName = Name;
+
+/// An environment slug: lowercase letters, digits and `-`, starting with a letter or digit.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EnvSlug(String);
+
+impl EnvSlug {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let valid_chars = raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if raw.is_empty() || raw.len() > MAX_SLUG_CHARS || !valid_chars || raw.starts_with('-') {
+            return Err(Invalid::new(format!(
+                "'{}' is not a valid environment slug (1-{MAX_SLUG_CHARS} of a-z, 0-9 and '-', not starting with '-')",
+                truncate_for_message(raw)
+            )));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    /// Derives a slug from a display name: `"My App!"` → `my-app`.
+    pub fn slugify(name: &str) -> String {
+        let mut slug = String::new();
+        for c in name.chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.is_empty() && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        let slug = slug.trim_end_matches('-');
+        let slug: String = slug.chars().take(MAX_SLUG_CHARS - 7).collect();
+        if slug.is_empty() {
+            String::from("project")
+        } else {
+            slug
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A secret's key: `[A-Za-z0-9_.-]`, 1-256 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        if raw.is_empty() {
+            return Err(Invalid::new("must not be empty"));
+        }
+        if raw.len() > MAX_SECRET_KEY_CHARS {
+            return Err(Invalid::new(format!("must be at most {MAX_SECRET_KEY_CHARS} characters")));
+        }
+        if !raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+            return Err(Invalid::new(format!(
+                "'{}' may contain only letters, digits, '_', '.' and '-'",
+                truncate_for_message(raw)
+            )));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An e-mail address, kept as typed but compared case-insensitively by the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let trimmed = raw.trim();
+        let valid = trimmed.len() <= 254
+            && !has_control_chars(trimmed)
+            && !trimmed.contains(char::is_whitespace)
+            && matches!(trimmed.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty());
+        if !valid {
+            return Err(Invalid::new("must be an e-mail address such as admin@example.com"));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new password: at least 12 characters, at most 1,024. Wiped from memory on drop.
+pub struct Password(Zeroizing<String>);
+
+impl Password {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let chars = raw.chars().count();
+        if chars < MIN_PASSWORD_CHARS {
+            return Err(Invalid::new(format!(
+                "must be at least {MIN_PASSWORD_CHARS} characters (got {chars})"
+            )));
+        }
+        if raw.len() > 1024 {
+            return Err(Invalid::new("must be at most 1024 bytes"));
+        }
+        Ok(Self(Zeroizing::new(raw.to_owned())))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// Shortens user input echoed in an error message or an audit detail.
+pub fn truncate_for_message(raw: &str) -> String {
+    let cleaned: String = raw.chars().filter(|c| !c.is_control()).take(80).collect();
+    if raw.chars().count() > 80 {
+        format!("{cleaned}…")
+    } else {
+        cleaned
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(Name::parse("  Billing  ").unwrap().as_str(), "Billing");
+        assert!(Name::parse("   ").is_err());
+        assert!(Name::parse(&"x".repeat(100)).is_ok());
+        assert!(Name::parse(&"x".repeat(101)).is_err());
+        assert!(Name::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn slugs_accept_lowercase_digits_and_dashes_only() {
+        assert!(EnvSlug::parse("dev").is_ok());
+        assert!(EnvSlug::parse("qa-2").is_ok());
+        for bad in ["", "Dev", "-dev", "de v", "dév", "a/b"] {
+            assert!(EnvSlug::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn slugify_makes_readable_slugs() {
+        assert_eq!(EnvSlug::slugify("My App!"), "my-app");
+        assert_eq!(EnvSlug::slugify("  --  "), "project");
+        assert_eq!(EnvSlug::slugify("Ünïcode Only"), "n-code-only");
+    }
+
+    #[test]
+    fn secret_keys_allow_dots_and_dashes() {
+        assert!(SecretKey::parse("DB_PASSWORD").is_ok());
+        assert!(SecretKey::parse("app.db-url").is_ok());
+        assert!(SecretKey::parse("").is_err());
+        assert!(SecretKey::parse("A B").is_err());
+        assert!(SecretKey::parse(&"K".repeat(257)).is_err());
+    }
+
+    #[test]
+    fn passwords_need_twelve_characters() {
+        assert!(Password::parse("short-pass1").is_err());
+        assert!(Password::parse("long-enough-1").is_ok());
+        assert_eq!(format!("{:?}", Password::parse("long-enough-1").unwrap()), "Password(<redacted>)");
+    }
+
+    #[test]
+    fn emails_need_an_at_sign() {
+        assert!(Email::parse("admin@example.com").is_ok());
+        assert!(Email::parse("admin").is_err());
+        assert!(Email::parse("@x").is_err());
+        assert!(Email::parse("a b@x").is_err());
+    }
+}

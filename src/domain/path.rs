@@ -1,0 +1,148 @@
+//! Folder paths: `/` or `/seg/seg`, segments `[A-Za-z0-9_-]+`. A missing leading `/` is added and
+//! a trailing `/` dropped; empty, `.` and `..` segments and any other character are refused.
+
+use super::names::truncate_for_message;
+use super::Invalid;
+
+pub const MAX_PATH_BYTES: usize = 1024;
+pub const MAX_DEPTH: usize = 32;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SecretPath(String);
+
+impl SecretPath {
+    pub fn root() -> Self {
+        Self(String::from("/"))
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        if raw.len() > MAX_PATH_BYTES {
+            return Err(Invalid::new(format!("must be at most {MAX_PATH_BYTES} bytes")));
+        }
+        let shown = truncate_for_message(raw);
+        if raw.contains("//") {
+            return Err(Invalid::new(format!("'{shown}' has an empty segment ('//')")));
+        }
+        let trimmed = raw.strip_prefix('/').unwrap_or(raw);
+        let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
+        if trimmed.is_empty() {
+            return Ok(Self::root());
+        }
+        let mut depth = 0;
+        for segment in trimmed.split('/') {
+            depth += 1;
+            if segment.is_empty() {
+                return Err(Invalid::new(format!("'{shown}' has an empty segment ('//')")));
+            }
+            if segment == "." || segment == ".." {
+                return Err(Invalid::new(format!("'{shown}' must not contain '.' or '..' segments")));
+            }
+            if !segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+                return Err(Invalid::new(format!(
+                    "'{shown}': folder names may contain only letters, digits, '_' and '-'"
+                )));
+            }
+        }
+        if depth > MAX_DEPTH {
+            return Err(Invalid::new(format!("must be at most {MAX_DEPTH} folders deep")));
+        }
+        Ok(Self(format!("/{trimmed}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.0 == "/"
+    }
+
+    /// The folder names from the root down; empty for `/`.
+    pub fn segments(&self) -> impl Iterator<Item = &str> {
+        self.0.split('/').filter(|s| !s.is_empty())
+    }
+
+    pub fn join(&self, name: &str) -> Result<Self, Invalid> {
+        if name.is_empty() || name.contains('/') {
+            return Err(Invalid::new("a folder name must be one non-empty segment without '/'"));
+        }
+        Self::parse(&format!("{}/{}", self.0.trim_end_matches('/'), name))
+    }
+
+    pub fn parent(&self) -> Option<Self> {
+        if self.is_root() {
+            return None;
+        }
+        let cut = self.0.rfind('/').unwrap_or(0);
+        Some(if cut == 0 { Self::root() } else { Self(self.0[..cut].to_owned()) })
+    }
+
+    /// This path and every ancestor, from the root down (`/a/b` → `/`, `/a`, `/a/b`).
+    pub fn lineage(&self) -> Vec<Self> {
+        let mut out = vec![Self::root()];
+        let mut current = String::new();
+        for segment in self.segments() {
+            current.push('/');
+            current.push_str(segment);
+            out.push(Self(current.clone()));
+        }
+        out
+    }
+
+    /// The last segment; empty for the root.
+    pub fn name(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or("")
+    }
+
+    /// True if `other` is this path or lies below it.
+    pub fn contains(&self, other: &SecretPath) -> bool {
+        self.is_root() || other.0 == self.0 || other.0.starts_with(&format!("{}/", self.0))
+    }
+}
+
+impl std::fmt::Display for SecretPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> String {
+        SecretPath::parse(s).unwrap().as_str().to_owned()
+    }
+
+    #[test]
+    fn normalises_leading_and_trailing_slashes() {
+        assert_eq!(p(""), "/");
+        assert_eq!(p("/"), "/");
+        assert_eq!(p("app"), "/app");
+        assert_eq!(p("/app/"), "/app");
+        assert_eq!(p("app/db/"), "/app/db");
+    }
+
+    #[test]
+    fn refuses_traversal_empty_segments_and_odd_characters() {
+        for bad in ["//", "/a//b", "/..", "/a/../b", "/./a", "/a b", "/a\nb", "/a\u{0}", "/a.b", "/ä", "\\a"] {
+            assert!(SecretPath::parse(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(SecretPath::parse(&format!("/{}", "a/".repeat(40))).is_err());
+    }
+
+    #[test]
+    fn lineage_parent_join_and_contains() {
+        let path = SecretPath::parse("/a/b").unwrap();
+        let lineage: Vec<_> = path.lineage().iter().map(|p| p.as_str().to_owned()).collect();
+        assert_eq!(lineage, ["/", "/a", "/a/b"]);
+        assert_eq!(path.parent().unwrap().as_str(), "/a");
+        assert_eq!(SecretPath::parse("/a").unwrap().parent().unwrap().as_str(), "/");
+        assert_eq!(SecretPath::root().join("x").unwrap().as_str(), "/x");
+        assert!(SecretPath::root().join("x/y").is_err());
+        assert!(SecretPath::parse("/a").unwrap().contains(&path));
+        assert!(!SecretPath::parse("/ab").unwrap().contains(&path));
+        assert!(SecretPath::root().contains(&path));
+        assert_eq!(path.name(), "b");
+    }
+}

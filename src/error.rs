@@ -1,0 +1,176 @@
+//! One error type for the whole server, mapped to HTTP in exactly one place.
+//!
+//! Bodies follow DESIGN §6: `{"statusCode", "message", "error", "details"?}`. 5xx bodies are
+//! generic; their cause is logged once, here, never sent to the client.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use std::fmt;
+
+/// One invalid field of a well-formed request, reported with a 422.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403 with Infisical's `ForbiddenError` name (wrong kind of credential, wrong project, IP).
+    #[error("{0}")]
+    Forbidden(String),
+    /// 403 for an operation outside a token's scopes or permissions.
+    #[error("{0}")]
+    PermissionDenied(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("request body is too large")]
+    PayloadTooLarge,
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("too many failed attempts")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    /// A stored ciphertext failed authentication: tampering or a wrong key.
+    #[error("integrity failure: {0}")]
+    Integrity(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn validation(field: &str, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        Self::Internal(cause.to_string())
+    }
+
+    pub fn error_name(&self) -> &'static str {
+        match self {
+            Self::BadRequest(_) => "BadRequest",
+            Self::Unauthorized(_) => "UnauthorizedError",
+            Self::Forbidden(_) => "ForbiddenError",
+            Self::PermissionDenied(_) => "PermissionDenied",
+            Self::NotFound(_) => "NotFound",
+            Self::MethodNotAllowed => "MethodNotAllowed",
+            Self::Conflict(_) => "Conflict",
+            Self::PayloadTooLarge => "PayloadTooLarge",
+            Self::Validation(_) => "ValidationFailure",
+            Self::RateLimited { .. } => "RateLimitExceeded",
+            Self::Unavailable(_) => "ServiceUnavailable",
+            Self::Integrity(_) | Self::Internal(_) => "InternalError",
+        }
+    }
+
+    /// The message a client may see. Server-side causes never leave the process.
+    pub fn public_message(&self) -> String {
+        match self {
+            Self::Validation(fields) => match fields.as_slice() {
+                [one] => format!("{}: {}", one.field, one.message),
+                _ => String::from("Some fields are invalid; see details"),
+            },
+            Self::RateLimited { retry_after_secs } => format!(
+                "Too many failed attempts from this address; retry in {retry_after_secs} seconds"
+            ),
+            Self::Unavailable(_) => String::from("The server is busy; try again shortly"),
+            Self::Integrity(_) | Self::Internal(_) => {
+                String::from("Something went wrong on the server; the error was logged")
+            }
+            Self::MethodNotAllowed => String::from("This method is not allowed on this resource"),
+            Self::PayloadTooLarge => String::from("The request body is larger than the limit"),
+            other => other.to_string(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorBody<'a> {
+    status_code: u16,
+    message: String,
+    error: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    details: Option<&'a [FieldError]>,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) | Self::PermissionDenied(_) => StatusCode::FORBIDDEN,
+            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Integrity(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            Self::Integrity(cause) => tracing::error!(cause = %cause, "integrity failure"),
+            Self::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(cause = %cause, "service unavailable"),
+            _ => {}
+        }
+        let status = self.status_code();
+        let details = match self {
+            Self::Validation(fields) => Some(fields.as_slice()),
+            _ => None,
+        };
+        let body = ErrorBody {
+            status_code: status.as_u16(),
+            message: self.public_message(),
+            error: self.error_name(),
+            details,
+        };
+        let mut response = HttpResponse::build(status);
+        if let Self::RateLimited { retry_after_secs } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        response.insert_header((header::CACHE_CONTROL, "no-store"));
+        response.json(body)
+    }
+}
+
+impl From<crate::db::DbError> for AppError {
+    fn from(err: crate::db::DbError) -> Self {
+        use crate::db::DbError;
+        match err {
+            DbError::NotFound => Self::NotFound(String::from("The requested entity was not found")),
+            DbError::Conflict(what) => Self::Conflict(what),
+            DbError::Busy(cause) => Self::Unavailable(cause),
+            DbError::Other(cause) => Self::Internal(cause),
+        }
+    }
+}
+
+impl From<crate::crypto::CryptoError> for AppError {
+    fn from(err: crate::crypto::CryptoError) -> Self {
+        Self::Integrity(err.to_string())
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,110 @@
+//! Setup, login, logout, and "who am I" for a service token.
+
+use super::resource;
+use crate::auth::client_ip::client_ip;
+use crate::auth::session::COOKIE_NAME;
+use crate::auth::{Access, AdminSession};
+use crate::domain::{Email, Password};
+use crate::error::{AppError, AppResult};
+use crate::routes::extract::Fields;
+use crate::service::{accounts, tokens};
+use crate::state::AppState;
+use crate::time::rfc3339;
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/api/v1/setup").route(web::post().to(setup)))
+        .service(resource("/api/v1/auth/login").route(web::post().to(login)))
+        .service(resource("/api/v1/auth/logout").route(web::post().to(logout)))
+        .service(resource("/api/v1/auth/token").route(web::get().to(whoami)));
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SetupBody {
+    setup_code: Option<String>,
+    email: Option<String>,
+    password: Option<String>,
+}
+
+async fn setup(state: web::Data<AppState>, req: HttpRequest, body: web::Json<SetupBody>) -> AppResult<HttpResponse> {
+    if !state.setup_open() {
+        return Err(AppError::Conflict(String::from("Setup is already complete; log in instead")));
+    }
+    let mut fields = Fields::default();
+    let code = fields.required("setupCode", body.setup_code.as_deref());
+    let email = fields.required("email", body.email.as_deref()).and_then(|e| fields.check("email", Email::parse(e)));
+    let password =
+        fields.required("password", body.password.as_deref()).and_then(|p| fields.check("password", Password::parse(p)));
+    fields.finish()?;
+    let (Some(code), Some(email), Some(password)) = (code, email, password) else {
+        return Err(AppError::internal("validated fields missing"));
+    };
+    let ip = client_ip(&req, &state.settings.trusted_proxies);
+    let user = accounts::setup(&state, code, email, password, ip).await?;
+    Ok(HttpResponse::Created().json(json!({ "user": { "id": user.id, "email": user.email, "role": user.role, "createdAt": rfc3339(user.created_at) } })))
+}
+
+#[derive(Deserialize)]
+struct LoginBody {
+    email: Option<String>,
+    password: Option<String>,
+}
+
+pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
+    Cookie::build(COOKIE_NAME, token.to_owned())
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.secure_cookies)
+        .max_age(CookieDuration::seconds(state.settings.session_ttl.as_secs() as i64))
+        .finish()
+}
+
+pub fn expired_cookie() -> Cookie<'static> {
+    let mut cookie = Cookie::build(COOKIE_NAME, "").path("/").http_only(true).same_site(SameSite::Lax).finish();
+    cookie.make_removal();
+    cookie
+}
+
+async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginBody>) -> AppResult<HttpResponse> {
+    let mut fields = Fields::default();
+    let email = fields.required("email", body.email.as_deref());
+    let password = fields.required("password", body.password.as_deref());
+    fields.finish()?;
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(AppError::internal("validated fields missing"));
+    };
+    let ip = client_ip(&req, &state.settings.trusted_proxies);
+    let session = accounts::login(&state, email, password, ip).await?;
+    Ok(HttpResponse::Ok()
+        .cookie(session_cookie(&state, &session.token))
+        .insert_header(("Cache-Control", "no-store"))
+        .json(json!({ "token": session.token, "expiresAt": rfc3339(session.expires_at), "csrfToken": session.csrf_token })))
+}
+
+async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<HttpResponse> {
+    accounts::logout(&state, session.id_hash, &session.user_id, session.ip).await?;
+    Ok(HttpResponse::NoContent().cookie(expired_cookie()).finish())
+}
+
+/// A service token's own metadata (clients discover their project here); for an admin session,
+/// the logged-in user.
+async fn whoami(state: web::Data<AppState>, caller: Access) -> AppResult<HttpResponse> {
+    match &caller {
+        Access::Token { record, .. } => {
+            let (_, view) = tokens::find(&state, &record.id)
+                .await?
+                .ok_or_else(|| AppError::Unauthorized(crate::auth::service_token::INVALID_CREDENTIALS.to_owned()))?;
+            Ok(HttpResponse::Ok()
+                .insert_header(("Cache-Control", "no-store"))
+                .json(json!({ "kind": "serviceToken", "serviceToken": view })))
+        }
+        Access::Admin(session) => Ok(HttpResponse::Ok()
+            .insert_header(("Cache-Control", "no-store"))
+            .json(json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email } }))),
+    }
+}

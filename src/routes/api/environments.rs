@@ -1,0 +1,71 @@
+//! `/api/v1/projects/{projectId}/environments` (admin session only).
+
+use super::resource;
+use crate::auth::AdminSession;
+use crate::domain::{EnvSlug, Name};
+use crate::error::{AppError, AppResult};
+use crate::routes::extract::Fields;
+use crate::service::environments;
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/api/v1/projects/{projectId}/environments")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        resource("/api/v1/projects/{projectId}/environments/{slug}")
+            .route(web::patch().to(update))
+            .route(web::delete().to(delete)),
+    );
+}
+
+async fn list(state: web::Data<AppState>, _session: AdminSession, project: web::Path<String>) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(json!({ "environments": environments::list(&state, &project).await? })))
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    name: Option<String>,
+    slug: Option<String>,
+}
+
+async fn create(state: web::Data<AppState>, session: AdminSession, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+    let mut fields = Fields::default();
+    let name = fields.required("name", body.name.as_deref()).and_then(|n| fields.check("name", Name::parse(n)));
+    let slug = fields.required("slug", body.slug.as_deref()).and_then(|s| fields.check("slug", EnvSlug::parse(s)));
+    fields.finish()?;
+    let (Some(name), Some(slug)) = (name, slug) else {
+        return Err(AppError::internal("validated fields missing"));
+    };
+    let env = environments::create(&state, &session, &project, name, slug).await?;
+    Ok(HttpResponse::Created().json(json!({ "environment": env })))
+}
+
+#[derive(Deserialize)]
+struct UpdateBody {
+    name: Option<String>,
+    position: Option<i64>,
+}
+
+async fn update(state: web::Data<AppState>, session: AdminSession, path: web::Path<(String, String)>, body: web::Json<UpdateBody>) -> AppResult<HttpResponse> {
+    let (project, slug) = path.into_inner();
+    let mut fields = Fields::default();
+    let name = body.name.as_deref().and_then(|n| fields.check("name", Name::parse(n)));
+    if body.position.is_some_and(|p| !(0..=10_000).contains(&p)) {
+        fields.push("position", "must be between 0 and 10000");
+    }
+    fields.finish()?;
+    let env = environments::update(&state, &session, &project, &slug, name, body.position).await?;
+    Ok(HttpResponse::Ok().json(json!({ "environment": env })))
+}
+
+async fn delete(state: web::Data<AppState>, session: AdminSession, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+    let (project, slug) = path.into_inner();
+    environments::delete(&state, &session, &project, &slug).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

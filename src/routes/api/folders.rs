@@ -1,0 +1,61 @@
+//! `/api/v1/projects/{projectId}/folders` (admin session or service token).
+
+use super::location::{path_field, LocationQuery};
+use super::resource;
+use crate::auth::Caller;
+use crate::domain::EnvSlug;
+use crate::error::{AppError, AppResult};
+use crate::routes::extract::Fields;
+use crate::service::folders;
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/api/v1/projects/{projectId}/folders")
+            .route(web::get().to(list))
+            .route(web::post().to(create))
+            .route(web::delete().to(delete)),
+    );
+}
+
+async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+    let at = query.location(&project)?;
+    let found = folders::list(&state, &caller, &project, &at.environment, &at.path, query.is_recursive()).await?;
+    Ok(HttpResponse::Ok().json(json!({ "folders": found })))
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    environment: Option<String>,
+    path: Option<String>,
+    name: Option<String>,
+}
+
+async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+    let mut fields = Fields::default();
+    let env = fields
+        .required("environment", body.environment.as_deref())
+        .and_then(|e| fields.check("environment", EnvSlug::parse(e)));
+    let name = fields.required("name", body.name.as_deref());
+    if let Some(name) = name {
+        if name.is_empty() || name.len() > 100 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            fields.push("name", "a folder name is 1-100 of letters, digits, '_' and '-'");
+        }
+    }
+    fields.finish()?;
+    let parent = path_field("path", body.path.as_deref())?;
+    let (Some(env), Some(name)) = (env, name) else {
+        return Err(AppError::internal("validated fields missing"));
+    };
+    let folder = folders::create(&state, &caller, &project, &env, &parent, name).await?;
+    Ok(HttpResponse::Created().json(json!({ "folder": folder })))
+}
+
+async fn delete(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+    let at = query.location(&project)?;
+    folders::delete(&state, &caller, &project, &at.environment, &at.path, query.is_recursive()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

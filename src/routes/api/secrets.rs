@@ -1,0 +1,101 @@
+//! `/api/v1/projects/{projectId}/secrets` (admin session or service token).
+
+use super::location::LocationQuery;
+use super::resource;
+use crate::auth::Caller;
+use crate::domain::{EnvSlug, SecretKey};
+use crate::error::{AppError, AppResult};
+use crate::routes::extract::Fields;
+use crate::service::secrets::{self, Location};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/api/v1/projects/{projectId}/secrets")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        resource("/api/v1/projects/{projectId}/secrets/{key}")
+            .route(web::get().to(get))
+            .route(web::patch().to(update))
+            .route(web::delete().to(delete)),
+    );
+}
+
+/// Responses carrying secret values are never cached.
+fn no_store(status: actix_web::http::StatusCode) -> actix_web::HttpResponseBuilder {
+    let mut builder = HttpResponse::build(status);
+    builder.insert_header(("Cache-Control", "no-store"));
+    builder
+}
+
+fn key_from_url(raw: &str) -> AppResult<SecretKey> {
+    SecretKey::parse(raw).map_err(|e| AppError::validation("key", e.0))
+}
+
+async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+    let at = query.location(&project)?;
+    let found = secrets::list(&state, &caller, &at, query.is_recursive()).await?;
+    Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secrets": found })))
+}
+
+async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+    let (project, key) = path.into_inner();
+    let at = query.location(&project)?;
+    let secret = secrets::get(&state, &caller, &at, &key_from_url(&key)?).await?;
+    Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secret": secret })))
+}
+
+#[derive(Deserialize)]
+struct CreateBody {
+    environment: Option<String>,
+    path: Option<String>,
+    key: Option<String>,
+    value: Option<String>,
+    comment: Option<String>,
+}
+
+async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+    let mut fields = Fields::default();
+    let env = fields
+        .required("environment", body.environment.as_deref())
+        .and_then(|e| fields.check("environment", EnvSlug::parse(e)));
+    let key = fields.required("key", body.key.as_deref()).and_then(|k| fields.check("key", SecretKey::parse(k)));
+    let value = fields.required("value", body.value.as_deref());
+    let path = match body.path.as_deref() {
+        Some(raw) => fields.check("path", crate::domain::SecretPath::parse(raw)),
+        None => Some(crate::domain::SecretPath::root()),
+    };
+    fields.finish()?;
+    let (Some(environment), Some(key), Some(value), Some(path)) = (env, key, value, path) else {
+        return Err(AppError::internal("validated fields missing"));
+    };
+    let at = Location { project_id: project.into_inner(), environment, path };
+    let secret = secrets::create(&state, &caller, &at, &key, value, body.comment.as_deref().unwrap_or("")).await?;
+    Ok(no_store(actix_web::http::StatusCode::CREATED).json(json!({ "secret": secret })))
+}
+
+#[derive(Deserialize)]
+struct UpdateBody {
+    value: Option<String>,
+    comment: Option<String>,
+}
+
+async fn update(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>, body: web::Json<UpdateBody>) -> AppResult<HttpResponse> {
+    let (project, key) = path.into_inner();
+    let at = query.location(&project)?;
+    let key = key_from_url(&key)?;
+    let secret = secrets::update(&state, &caller, &at, &key, body.value.as_deref(), body.comment.as_deref()).await?;
+    Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secret": secret })))
+}
+
+async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+    let (project, key) = path.into_inner();
+    let at = query.location(&project)?;
+    secrets::delete(&state, &caller, &at, &key_from_url(&key)?).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,107 @@
+//! `/api/v1/projects/{projectId}/service-tokens` (admin session only). No update route: tokens
+//! are immutable, so PUT and PATCH answer 405.
+
+use super::resource;
+use crate::auth::AdminSession;
+use crate::domain::{AllowedIps, EnvSlug, ExpiresIn, Name, Permissions, ScopeGlob};
+use crate::error::{AppError, AppResult};
+use crate::routes::extract::{present, Fields};
+use crate::service::tokens::{self, NewToken, MAX_SCOPES};
+use crate::state::AppState;
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        resource("/api/v1/projects/{projectId}/service-tokens")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(resource("/api/v1/projects/{projectId}/service-tokens/{tokenId}").route(web::delete().to(revoke)));
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeBody {
+    pub environment: Option<String>,
+    pub secret_path: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateBody {
+    pub name: Option<String>,
+    pub scopes: Option<Vec<ScopeBody>>,
+    pub permissions: Option<Vec<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub expires_in: Option<serde_json::Value>,
+    pub allowed_ips: Option<Vec<String>>,
+}
+
+/// Validates a mint request, reporting every invalid field at once. `zero_means_never` is the
+/// Infisical-compatible route's rule for `expiresIn: 0`.
+pub fn validate(body: &CreateBody, zero_means_never: bool) -> AppResult<NewToken> {
+    let mut fields = Fields::default();
+    let name = fields.required("name", body.name.as_deref()).and_then(|n| fields.check("name", Name::parse(n)));
+    let mut scopes = Vec::new();
+    match body.scopes.as_deref() {
+        None | Some([]) => fields.push("scopes", "at least one scope {environment, secretPath} is required"),
+        Some(list) if list.len() > MAX_SCOPES => fields.push("scopes", format!("at most {MAX_SCOPES} scopes")),
+        Some(list) => {
+            for (i, scope) in list.iter().enumerate() {
+                let env = fields
+                    .required(&format!("scopes[{i}].environment"), scope.environment.as_deref())
+                    .and_then(|e| fields.check(&format!("scopes[{i}].environment"), EnvSlug::parse(e)));
+                let glob = fields.check(
+                    &format!("scopes[{i}].secretPath"),
+                    ScopeGlob::parse(scope.secret_path.as_deref().unwrap_or("/")),
+                );
+                if let (Some(env), Some(glob)) = (env, glob) {
+                    scopes.push((env, glob));
+                }
+            }
+        }
+    }
+    let permissions = match body.permissions.as_deref() {
+        None => {
+            fields.push("permissions", "is required: [\"read\"], [\"write\"] or [\"read\", \"write\"]");
+            None
+        }
+        Some(list) => fields.check("permissions", Permissions::parse(list)),
+    };
+    let expires_in = match &body.expires_in {
+        None => {
+            fields.push("expiresIn", "is required: seconds from 60 to 315360000, or null for never");
+            None
+        }
+        Some(serde_json::Value::Number(n)) if zero_means_never && n.as_i64() == Some(0) => Some(ExpiresIn::Never),
+        Some(value) => fields.check("expiresIn", ExpiresIn::from_json(value)),
+    };
+    let allowed_ips = fields.check("allowedIps", AllowedIps::parse(body.allowed_ips.as_deref().unwrap_or(&[])));
+    fields.finish()?;
+    match (name, permissions, expires_in, allowed_ips) {
+        (Some(name), Some(permissions), Some(expires_in), Some(allowed_ips)) => {
+            Ok(NewToken { name, scopes, permissions, expires_in, allowed_ips, client_wrapped_key: None })
+        }
+        _ => Err(AppError::internal("validated fields missing")),
+    }
+}
+
+async fn list(state: web::Data<AppState>, _session: AdminSession, project: web::Path<String>) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(json!({ "serviceTokens": tokens::list(&state, &project).await? })))
+}
+
+async fn create(state: web::Data<AppState>, session: AdminSession, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+    let new = validate(&body, false)?;
+    let minted = tokens::mint(&state, &session, &project, new).await?;
+    Ok(HttpResponse::Created()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(json!({ "token": minted.token, "serviceToken": minted.view })))
+}
+
+async fn revoke(state: web::Data<AppState>, session: AdminSession, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+    let (project, token) = path.into_inner();
+    tokens::revoke(&state, &session, &project, &token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,36 @@
+//! HTTP routes. Each area has one `configure`; this module lists them all, and tests use the same
+//! function as production.
+
+pub mod api;
+pub mod assets;
+pub mod extract;
+pub mod health;
+pub mod headers;
+pub mod ui;
+
+use crate::error::AppError;
+use actix_web::{web, HttpRequest, HttpResponse};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(extract::json_config())
+        .app_data(extract::query_config())
+        .app_data(extract::path_config())
+        .app_data(extract::form_config())
+        .configure(health::configure)
+        .configure(assets::configure)
+        .configure(api::configure)
+        .configure(ui::configure)
+        .default_service(web::to(not_found));
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if req.path().starts_with("/api/") {
+        return Err(AppError::NotFound(String::from("No such API route")));
+    }
+    Ok(ui::pages::error_page(actix_web::http::StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address."))
+}
+
+/// The JSON 405 that resources without a route for the method answer.
+pub async fn method_not_allowed() -> Result<HttpResponse, AppError> {
+    Err(AppError::MethodNotAllowed)
+}

@@ -1,0 +1,104 @@
+//! Folders: list (direct children, or all descendants), create, delete (recursive on request).
+//! A service token sees and changes only folders inside its scopes; a new folder is checked by its
+//! own full path, and a recursive delete needs every descendant in scope.
+
+use super::access_ok;
+use super::views::FolderView;
+use super::{locate, Actor};
+use crate::auth::access::{Op, Visibility};
+use crate::auth::Access;
+use crate::crypto::random;
+use crate::db::{folders, secrets};
+use crate::domain::{EnvSlug, SecretPath};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::time::{now_millis, rfc3339};
+
+fn view(folder: &folders::Folder, environment: &str) -> FolderView {
+    let path = SecretPath::parse(&folder.path).unwrap_or_else(|_| SecretPath::root());
+    FolderView {
+        id: folder.id.clone(),
+        name: path.name().to_owned(),
+        path: folder.path.clone(),
+        environment: environment.to_owned(),
+        created_at: rfc3339(folder.created_at),
+    }
+}
+
+pub async fn list(state: &AppState, access: &Access, project_id: &str, env: &EnvSlug, path: &SecretPath, recursive: bool) -> AppResult<Vec<FolderView>> {
+    access.check_project(project_id)?;
+    let visibility = access.visibility(Op::Read, env.as_str(), path)?;
+    let (project, env, path, access) = (project_id.to_owned(), env.clone(), path.clone(), access.clone());
+    state
+        .db
+        .run(move |conn| {
+            let environment = locate(conn, &project, env.as_str(), &path)?;
+            let depth = path.segments().count() + 1;
+            Ok(folders::descendants(conn, &environment.id, path.as_str())?
+                .iter()
+                .filter(|f| {
+                    let folder_path = SecretPath::parse(&f.path).unwrap_or_else(|_| SecretPath::root());
+                    (recursive || folder_path.segments().count() == depth)
+                        && (visibility == Visibility::Full
+                            || access_ok(&access, env.as_str(), &folder_path))
+                })
+                .map(|f| view(f, env.as_str()))
+                .collect())
+        })
+        .await
+}
+
+pub async fn create(state: &AppState, access: &Access, project_id: &str, env: &EnvSlug, parent: &SecretPath, name: &str) -> AppResult<FolderView> {
+    access.check_project(project_id)?;
+    let path = parent.join(name).map_err(|e| AppError::validation("name", e.0))?;
+    access.require(Op::Write, env.as_str(), &path)?;
+    let (project, env, parent, actor) = (project_id.to_owned(), env.clone(), parent.clone(), Actor::of(access));
+    state
+        .db
+        .write(move |tx| {
+            let environment = locate(tx, &project, env.as_str(), &parent)?;
+            let now = now_millis();
+            let folder = folders::Folder { id: random::hex16(), path: path.as_str().to_owned(), created_at: now };
+            if !folders::insert_if_missing(tx, &folder.id, &project, &environment.id, &folder.path, now)? {
+                return Err(AppError::Conflict(format!("Folder '{path}' already exists in environment '{}'", env.as_str())));
+            }
+            actor.record(tx, now, "folder.create", Some(&project), serde_json::json!({ "environment": env.as_str(), "path": folder.path }))?;
+            Ok(view(&folder, env.as_str()))
+        })
+        .await
+}
+
+pub async fn delete(state: &AppState, access: &Access, project_id: &str, env: &EnvSlug, path: &SecretPath, recursive: bool) -> AppResult<()> {
+    access.check_project(project_id)?;
+    if path.is_root() {
+        return Err(AppError::validation("path", "the root folder '/' cannot be deleted"));
+    }
+    access.require(Op::Write, env.as_str(), path)?;
+    let (project, env, path, access) = (project_id.to_owned(), env.clone(), path.clone(), access.clone());
+    state
+        .db
+        .write(move |tx| {
+            let environment = locate(tx, &project, env.as_str(), &path)?;
+            let below = folders::descendants(tx, &environment.id, path.as_str())?;
+            let contained = secrets::list_in_subtree(tx, &environment.id, path.as_str())?;
+            if !recursive && (!below.is_empty() || !contained.is_empty()) {
+                return Err(AppError::Conflict(format!(
+                    "Folder '{path}' is not empty; delete its contents first or pass recursive=true"
+                )));
+            }
+            for folder in &below {
+                let folder_path = SecretPath::parse(&folder.path).unwrap_or_else(|_| SecretPath::root());
+                access.require(Op::Write, env.as_str(), &folder_path)?;
+            }
+            folders::delete_subtree(tx, &environment.id, path.as_str())?;
+            Actor::of(&access).record(
+                tx,
+                now_millis(),
+                "folder.delete",
+                Some(&project),
+                serde_json::json!({ "environment": env.as_str(), "path": path.as_str(), "folders": below.len() + 1, "secrets": contained.len() }),
+            )?;
+            Ok(())
+        })
+        .await
+}

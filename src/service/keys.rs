@@ -1,0 +1,109 @@
+//! Project keys: sealed by the root key in the store, unsealed on first use and kept in memory.
+//!
+//! Each project has a wire key (32 lowercase hex characters, Infisical's project key, which a
+//! token's key part unwraps) and a separate data key for values at rest, so a token's key part
+//! plus a copy of the database cannot decrypt stored secrets.
+
+use crate::crypto::envelope::Sealer;
+use crate::crypto::{random, CryptoError, Key32};
+use crate::db::projects::SealedKeys;
+use crate::db::{meta, projects, Db};
+use crate::error::{AppError, AppResult};
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use zeroize::Zeroizing;
+
+const MAX_CACHED_PROJECTS: usize = 4_096;
+const ROOT_CHECK_PLAINTEXT: &[u8] = b"envkeep root key check v1";
+
+pub struct ProjectKeys {
+    pub wire_hex: Zeroizing<String>,
+    pub data: Sealer,
+}
+
+pub struct Keyring {
+    root: Sealer,
+    cache: RwLock<HashMap<String, Arc<ProjectKeys>>>,
+}
+
+fn wire_aad(project_id: &str) -> Vec<u8> {
+    format!("envkeep:project-wire-key:{project_id}").into_bytes()
+}
+
+fn data_aad(project_id: &str) -> Vec<u8> {
+    format!("envkeep:project-data-key:{project_id}").into_bytes()
+}
+
+impl Keyring {
+    pub fn new(root: Key32) -> Self {
+        Self { root: root.cipher(), cache: RwLock::new(HashMap::new()) }
+    }
+
+    /// Fresh keys for a new project, and their sealed form for the store.
+    pub fn new_project_keys(&self, project_id: &str) -> SealedKeys {
+        let wire = Zeroizing::new(random::hex16());
+        let data = Key32::generate();
+        SealedKeys {
+            wire: self.root.seal(wire.as_bytes(), &wire_aad(project_id)),
+            data: self.root.seal(data.as_bytes(), &data_aad(project_id)),
+        }
+    }
+
+    fn unseal(&self, project_id: &str, sealed: &SealedKeys) -> Result<ProjectKeys, CryptoError> {
+        let wire = Zeroizing::new(self.root.open(&sealed.wire, &wire_aad(project_id))?);
+        let data = Zeroizing::new(self.root.open(&sealed.data, &data_aad(project_id))?);
+        let wire_hex = String::from_utf8(wire.to_vec()).map_err(|_| CryptoError::Malformed("wire key"))?;
+        Ok(ProjectKeys { wire_hex: Zeroizing::new(wire_hex), data: Key32::try_from_slice(&data)?.cipher() })
+    }
+
+    /// The project's keys; `NotFound` if the project does not exist.
+    pub async fn project(&self, db: &Db, project_id: &str) -> AppResult<Arc<ProjectKeys>> {
+        if let Some(keys) = self.cache.read().unwrap_or_else(|p| p.into_inner()).get(project_id) {
+            return Ok(keys.clone());
+        }
+        let id = project_id.to_owned();
+        let sealed = db
+            .run(move |conn| projects::sealed_keys(conn, &id))
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Project '{project_id}' was not found")))?;
+        let keys = Arc::new(self.unseal(project_id, &sealed)?);
+        let mut cache = self.cache.write().unwrap_or_else(|p| p.into_inner());
+        if cache.len() >= MAX_CACHED_PROJECTS {
+            cache.clear();
+        }
+        cache.insert(project_id.to_owned(), keys.clone());
+        Ok(keys)
+    }
+
+    pub fn forget(&self, project_id: &str) {
+        self.cache.write().unwrap_or_else(|p| p.into_inner()).remove(project_id);
+    }
+
+    /// Checks the root key against the sealed check value, writing one on first start.
+    pub fn verify_root_key(&self, db: &Db) -> Result<(), String> {
+        db.write_blocking(|tx| -> Result<bool, crate::db::DbError> {
+            match meta::get(tx, meta::ROOT_KEY_CHECK)? {
+                Some(sealed) => Ok(self.root.open(&sealed, b"envkeep:root-key-check").is_ok()),
+                None => {
+                    let sealed = self.root.seal(ROOT_CHECK_PLAINTEXT, b"envkeep:root-key-check");
+                    meta::set(tx, meta::ROOT_KEY_CHECK, &sealed)?;
+                    Ok(true)
+                }
+            }
+        })
+        .map_err(|e| e.to_string())
+        .and_then(|ok| {
+            ok.then_some(()).ok_or_else(|| {
+                String::from(
+                    "the root key does not match this database: it was sealed with another key. \
+                     Set ENVKEEP_ROOT_KEY (or restore <data-dir>/root.key) to the key this database was created with",
+                )
+            })
+        })
+    }
+}
+
+/// Associated data binding a secret's value or comment to its row by immutable identifiers.
+pub fn secret_aad(project_id: &str, env_id: &str, path: &str, key: &str, field: &str) -> Vec<u8> {
+    format!("envkeep:secret:v1\u{0}{project_id}\u{0}{env_id}\u{0}{path}\u{0}{key}\u{0}{field}").into_bytes()
+}

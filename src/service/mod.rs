@@ -1,0 +1,102 @@
+//! Use cases shared by the native API, the Infisical-compatible API and the UI: each function
+//! validates nothing HTTP-specific, checks access, runs one transaction, and audits.
+
+pub mod accounts;
+pub mod denials;
+pub mod environments;
+pub mod folders;
+pub mod keys;
+pub mod projects;
+pub mod secrets;
+pub mod tokens;
+pub mod views;
+
+use crate::auth::Access;
+use crate::db::audit::{self, AuditEvent};
+use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
+use crate::domain::SecretPath;
+use crate::error::{AppError, AppResult};
+use crate::time::Millis;
+use rusqlite::Connection;
+use std::net::IpAddr;
+
+/// Who did something, for the audit trail.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub kind: &'static str,
+    pub id: Option<String>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn of(access: &Access) -> Self {
+        Self { kind: access.actor_kind(), id: Some(access.actor_id().to_owned()), ip: Some(access.ip().to_string()) }
+    }
+
+    pub fn user(user_id: &str, ip: IpAddr) -> Self {
+        Self { kind: "user", id: Some(user_id.to_owned()), ip: Some(ip.to_string()) }
+    }
+
+    pub fn system() -> Self {
+        Self { kind: "system", id: None, ip: None }
+    }
+
+    pub fn record(
+        &self,
+        conn: &Connection,
+        at: Millis,
+        action: &'static str,
+        project_id: Option<&str>,
+        detail: serde_json::Value,
+    ) -> DbResult<()> {
+        audit::insert(
+            conn,
+            &AuditEvent {
+                at,
+                actor_kind: self.kind,
+                actor_id: self.id.clone(),
+                action,
+                project_id: project_id.map(str::to_owned),
+                detail,
+                ip: self.ip.clone(),
+            },
+        )
+    }
+}
+
+/// Looks up an environment of a project by slug, as a 404 with a readable message.
+pub(crate) fn environment(conn: &Connection, project_id: &str, slug: &str) -> DbResult<project_rows::Environment> {
+    project_rows::find_environment(conn, project_id, slug)?.ok_or(DbError::NotFound)
+}
+
+/// Finds the environment and checks that the folder exists; each miss is a 404 naming what is
+/// missing (project, environment or folder).
+pub(crate) fn locate(conn: &Connection, project_id: &str, env_slug: &str, path: &SecretPath) -> AppResult<project_rows::Environment> {
+    let Some(env) = project_rows::find_environment(conn, project_id, env_slug)? else {
+        if project_rows::find(conn, project_id)?.is_none() {
+            return Err(AppError::NotFound(format!("Project '{project_id}' was not found")));
+        }
+        return Err(AppError::NotFound(format!("Environment '{env_slug}' was not found in this project")));
+    };
+    if !path.is_root() && !folder_rows::exists(conn, &env.id, path.as_str())? {
+        return Err(AppError::NotFound(format!("Folder '{path}' was not found in environment '{env_slug}'")));
+    }
+    Ok(env)
+}
+
+/// Maps `DbError::NotFound` to a 404 that names what was missing.
+pub(crate) fn not_found(what: impl Into<String>) -> impl FnOnce(DbError) -> AppError {
+    let what = what.into();
+    move |e| match e {
+        DbError::NotFound => AppError::NotFound(what),
+        other => other.into(),
+    }
+}
+
+/// May the caller read in `path`, or below it (so the folder leads somewhere in scope)?
+pub(crate) fn access_ok(access: &Access, environment: &str, path: &SecretPath) -> bool {
+    access.in_scope(environment, path)
+        || access.token().is_some_and(|t| {
+            t.scopes.iter().any(|s| s.environment == environment && s.glob.may_match_below(path))
+        })
+}

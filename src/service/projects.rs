@@ -1,0 +1,109 @@
+//! Projects: create (with fresh keys, the three default environments and their root folders),
+//! list, get, delete.
+
+use super::views::{EnvironmentView, ProjectView};
+use super::{not_found, Actor};
+use crate::auth::AdminSession;
+use crate::crypto::random;
+use crate::db::projects::{self, Environment, Project};
+use crate::db::{folders, DbResult};
+use crate::domain::{EnvSlug, Name};
+use crate::error::AppResult;
+use crate::state::AppState;
+use crate::time::{now_millis, rfc3339};
+use rusqlite::Connection;
+
+pub const DEFAULT_ENVIRONMENTS: [(&str, &str); 3] =
+    [("Development", "dev"), ("Staging", "staging"), ("Production", "prod")];
+
+pub fn view(project: &Project, environments: &[Environment]) -> ProjectView {
+    ProjectView {
+        id: project.id.clone(),
+        name: project.name.clone(),
+        slug: project.slug.clone(),
+        created_at: rfc3339(project.created_at),
+        environments: environments
+            .iter()
+            .map(|e| EnvironmentView { name: e.name.clone(), slug: e.slug.clone(), position: e.position })
+            .collect(),
+    }
+}
+
+fn load_view(conn: &Connection, project: &Project) -> DbResult<ProjectView> {
+    Ok(view(project, &projects::environments(conn, &project.id)?))
+}
+
+/// Inserts an environment and its root folder.
+pub(crate) fn insert_environment(conn: &Connection, project_id: &str, name: &str, slug: &str, position: i64) -> DbResult<Environment> {
+    let env = Environment {
+        id: random::hex16(),
+        project_id: project_id.to_owned(),
+        name: name.to_owned(),
+        slug: slug.to_owned(),
+        position,
+    };
+    projects::insert_environment(conn, &env)?;
+    folders::insert_if_missing(conn, &random::hex16(), project_id, &env.id, "/", now_millis())?;
+    Ok(env)
+}
+
+pub async fn create(state: &AppState, session: &AdminSession, name: Name) -> AppResult<ProjectView> {
+    let id = random::hex16();
+    let sealed = state.keys.new_project_keys(&id);
+    let actor = Actor::user(&session.user_id, session.ip);
+    let view = state
+        .db
+        .write(move |tx| {
+            let base = EnvSlug::slugify(name.as_str());
+            let mut slug = base.clone();
+            while projects::slug_taken(tx, &slug)? {
+                slug = format!("{base}-{}", &random::hex16()[..6]);
+            }
+            let project = Project { id, name: name.as_str().to_owned(), slug, created_at: now_millis() };
+            projects::insert(tx, &project, &sealed)?;
+            for (position, (env_name, env_slug)) in DEFAULT_ENVIRONMENTS.iter().enumerate() {
+                insert_environment(tx, &project.id, env_name, env_slug, position as i64)?;
+            }
+            actor.record(tx, project.created_at, "project.create", Some(&project.id), serde_json::json!({ "name": project.name }))?;
+            load_view(tx, &project)
+        })
+        .await?;
+    Ok(view)
+}
+
+pub async fn list(state: &AppState) -> AppResult<Vec<ProjectView>> {
+    Ok(state
+        .db
+        .run(|conn| projects::list(conn)?.iter().map(|p| load_view(conn, p)).collect())
+        .await?)
+}
+
+pub async fn get(state: &AppState, project_id: &str) -> AppResult<ProjectView> {
+    let id = project_id.to_owned();
+    state
+        .db
+        .run(move |conn| match projects::find(conn, &id)? {
+            Some(project) => load_view(conn, &project),
+            None => Err(crate::db::DbError::NotFound),
+        })
+        .await
+        .map_err(not_found(format!("Project '{project_id}' was not found")))
+}
+
+pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str) -> AppResult<()> {
+    let id = project_id.to_owned();
+    let actor = Actor::user(&session.user_id, session.ip);
+    state
+        .db
+        .write(move |tx| {
+            if !projects::delete(tx, &id)? {
+                return Err(crate::db::DbError::NotFound);
+            }
+            actor.record(tx, now_millis(), "project.delete", Some(&id), serde_json::json!({}))
+        })
+        .await
+        .map_err(not_found(format!("Project '{project_id}' was not found")))?;
+    state.keys.forget(project_id);
+    state.tokens.remove_project(project_id);
+    Ok(())
+}

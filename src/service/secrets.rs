@@ -1,0 +1,258 @@
+//! Secrets: list (one folder or a subtree), get, create, update, delete. Values and comments are
+//! sealed under the project's data key with associated data naming the row; a ciphertext that
+//! fails to open is an integrity error, never garbage.
+
+use super::keys::{secret_aad, ProjectKeys};
+use super::views::SecretView;
+use super::{locate, Actor};
+use crate::auth::access::{Op, Visibility};
+use crate::auth::Access;
+use crate::crypto::random;
+use crate::db::projects::Environment;
+use crate::db::secrets::{self, SecretRow};
+use crate::db::{folders, projects};
+use crate::domain::{EnvSlug, SecretKey, SecretPath};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use crate::time::{now_millis, rfc3339};
+use rusqlite::Connection;
+
+pub const MAX_VALUE_BYTES: usize = 65_536;
+pub const MAX_COMMENT_BYTES: usize = 16_384;
+
+/// Where a secret lives: project, environment slug, folder.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub project_id: String,
+    pub environment: EnvSlug,
+    pub path: SecretPath,
+}
+
+fn check_sizes(value: Option<&str>, comment: Option<&str>) -> AppResult<()> {
+    if value.is_some_and(|v| v.len() > MAX_VALUE_BYTES) {
+        return Err(AppError::validation("value", format!("must be at most {MAX_VALUE_BYTES} bytes")));
+    }
+    if comment.is_some_and(|c| c.len() > MAX_COMMENT_BYTES) {
+        return Err(AppError::validation("comment", format!("must be at most {MAX_COMMENT_BYTES} bytes")));
+    }
+    Ok(())
+}
+
+fn seal_row(keys: &ProjectKeys, project_id: &str, row: &mut SecretRow, value: &str, comment: &str) {
+    let aad = |field| secret_aad(project_id, &row.environment_id, &row.path, &row.key, field);
+    row.value_ct = keys.data.seal(value.as_bytes(), &aad("value"));
+    row.comment_ct = keys.data.seal(comment.as_bytes(), &aad("comment"));
+}
+
+fn open_field(keys: &ProjectKeys, project_id: &str, row: &SecretRow, field: &str, sealed: &[u8]) -> AppResult<String> {
+    let aad = secret_aad(project_id, &row.environment_id, &row.path, &row.key, field);
+    let plain = keys.data.open(sealed, &aad).map_err(|e| {
+        AppError::Integrity(format!("secret {} ({field}) in project {project_id}: {e}", row.id))
+    })?;
+    String::from_utf8(plain).map_err(|_| AppError::Integrity(format!("secret {} ({field}) is not UTF-8", row.id)))
+}
+
+/// Decrypts a stored row into its API view.
+pub fn open_row(keys: &ProjectKeys, project_id: &str, environment: &str, row: &SecretRow) -> AppResult<SecretView> {
+    Ok(SecretView {
+        id: row.id.clone(),
+        key: row.key.clone(),
+        value: open_field(keys, project_id, row, "value", &row.value_ct)?,
+        comment: open_field(keys, project_id, row, "comment", &row.comment_ct)?,
+        version: row.version,
+        environment: environment.to_owned(),
+        path: row.path.clone(),
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+    })
+}
+
+/// The environment, with a 404 naming the project or environment when missing.
+fn environment_of(conn: &Connection, at: &Location) -> AppResult<Environment> {
+    match projects::find_environment(conn, &at.project_id, at.environment.as_str())? {
+        Some(env) => Ok(env),
+        None => locate(conn, &at.project_id, at.environment.as_str(), &SecretPath::root()),
+    }
+}
+
+pub async fn list(state: &AppState, access: &Access, at: &Location, recursive: bool) -> AppResult<Vec<SecretView>> {
+    access.check_project(&at.project_id)?;
+    let visibility = if recursive {
+        access.visibility(Op::Read, at.environment.as_str(), &at.path)?
+    } else {
+        access.require(Op::Read, at.environment.as_str(), &at.path)?;
+        Visibility::Full
+    };
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let (at, access) = (at.clone(), access.clone());
+    state
+        .db
+        .run(move |conn| {
+            let env = environment_of(conn, &at)?;
+            let rows = if recursive {
+                secrets::list_in_subtree(conn, &env.id, at.path.as_str())?
+            } else {
+                secrets::list_in_folder(conn, &env.id, at.path.as_str())?
+            };
+            if rows.is_empty() && !at.path.is_root() && !folders::exists(conn, &env.id, at.path.as_str())? {
+                return Err(AppError::NotFound(format!(
+                    "Folder '{}' was not found in environment '{}'",
+                    at.path,
+                    at.environment.as_str()
+                )));
+            }
+            let scoped = recursive && (visibility == Visibility::Partial || access.token().is_some());
+            rows.iter()
+                .filter(|row| {
+                    !scoped
+                        || SecretPath::parse(&row.path).is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
+                })
+                .map(|row| open_row(&keys, &at.project_id, at.environment.as_str(), row))
+                .collect()
+        })
+        .await
+}
+
+pub async fn get(state: &AppState, access: &Access, at: &Location, key: &SecretKey) -> AppResult<SecretView> {
+    access.check_project(&at.project_id)?;
+    access.require(Op::Read, at.environment.as_str(), &at.path)?;
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let (at, key) = (at.clone(), key.clone());
+    state
+        .db
+        .run(move |conn| {
+            let env = environment_of(conn, &at)?;
+            match secrets::find(conn, &env.id, at.path.as_str(), key.as_str())? {
+                Some(row) => open_row(&keys, &at.project_id, at.environment.as_str(), &row),
+                None => {
+                    locate(conn, &at.project_id, at.environment.as_str(), &at.path)?;
+                    Err(missing_secret(&key, &at))
+                }
+            }
+        })
+        .await
+}
+
+fn missing_secret(key: &SecretKey, at: &Location) -> AppError {
+    AppError::NotFound(format!(
+        "Secret '{}' was not found in environment '{}' at path '{}'",
+        key.as_str(),
+        at.environment.as_str(),
+        at.path
+    ))
+}
+
+pub async fn create(state: &AppState, access: &Access, at: &Location, key: &SecretKey, value: &str, comment: &str) -> AppResult<SecretView> {
+    access.check_project(&at.project_id)?;
+    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+    check_sizes(Some(value), Some(comment))?;
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    let (value, comment) = (value.to_owned(), comment.to_owned());
+    state
+        .db
+        .write(move |tx| {
+            let env = environment_of(tx, &at)?;
+            let now = now_millis();
+            for folder in at.path.lineage() {
+                folders::insert_if_missing(tx, &random::hex16(), &at.project_id, &env.id, folder.as_str(), now)?;
+            }
+            if secrets::find(tx, &env.id, at.path.as_str(), key.as_str())?.is_some() {
+                return Err(AppError::Conflict(format!(
+                    "Secret '{}' already exists in environment '{}' at path '{}'; update it with PATCH",
+                    key.as_str(),
+                    at.environment.as_str(),
+                    at.path
+                )));
+            }
+            let mut row = SecretRow {
+                id: random::hex16(),
+                environment_id: env.id.clone(),
+                path: at.path.as_str().to_owned(),
+                key: key.as_str().to_owned(),
+                value_ct: Vec::new(),
+                comment_ct: Vec::new(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            seal_row(&keys, &at.project_id, &mut row, &value, &comment);
+            secrets::insert(tx, &at.project_id, &row)?;
+            audit(&actor, tx, "secret.create", &at, &row)?;
+            Ok(SecretView {
+                id: row.id,
+                key: row.key,
+                value,
+                comment,
+                version: 1,
+                environment: at.environment.as_str().to_owned(),
+                path: row.path,
+                created_at: rfc3339(now),
+                updated_at: rfc3339(now),
+            })
+        })
+        .await
+}
+
+pub async fn update(state: &AppState, access: &Access, at: &Location, key: &SecretKey, value: Option<&str>, comment: Option<&str>) -> AppResult<SecretView> {
+    access.check_project(&at.project_id)?;
+    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+    check_sizes(value, comment)?;
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
+    state
+        .db
+        .write(move |tx| {
+            let env = environment_of(tx, &at)?;
+            let Some(mut row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
+                locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
+                return Err(missing_secret(&key, &at));
+            };
+            let current = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
+            let value = value.unwrap_or(current.value);
+            let comment = comment.unwrap_or(current.comment);
+            row.version += 1;
+            row.updated_at = now_millis();
+            seal_row(&keys, &at.project_id, &mut row, &value, &comment);
+            secrets::update(tx, &row)?;
+            audit(&actor, tx, "secret.update", &at, &row)?;
+            Ok(SecretView {
+                value,
+                comment,
+                updated_at: rfc3339(row.updated_at),
+                version: row.version,
+                ..current
+            })
+        })
+        .await
+}
+
+pub async fn delete(state: &AppState, access: &Access, at: &Location, key: &SecretKey) -> AppResult<()> {
+    access.check_project(&at.project_id)?;
+    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    state
+        .db
+        .write(move |tx| {
+            let env = environment_of(tx, &at)?;
+            let Some(row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
+                locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
+                return Err(missing_secret(&key, &at));
+            };
+            secrets::delete(tx, &row.id)?;
+            audit(&actor, tx, "secret.delete", &at, &row)
+        })
+        .await
+}
+
+fn audit(actor: &Actor, conn: &Connection, action: &'static str, at: &Location, row: &SecretRow) -> AppResult<()> {
+    actor.record(
+        conn,
+        now_millis(),
+        action,
+        Some(&at.project_id),
+        serde_json::json!({ "environment": at.environment.as_str(), "path": row.path, "key": row.key, "version": row.version }),
+    )?;
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! Service tokens: mint, list, revoke. There is no update: to change a token, mint a new one and
+//! revoke the old. The full token leaves the server once, in the mint response; the store keeps
+//! only the SHA-256 of the secret part and the project wire key sealed under the key part.
+
+use super::views::{ScopeView, ServiceTokenView};
+use super::{not_found, Actor};
+use crate::auth::AdminSession;
+use crate::crypto::random;
+use crate::crypto::wire::{self, WireCiphertext};
+use crate::db::tokens::{self, TokenRow};
+use crate::db::{projects, DbError};
+use crate::domain::expiry::is_expired;
+use crate::domain::{AllowedIps, EnvSlug, ExpiresIn, Name, Permissions, ScopeGlob};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::state::AppState;
+use crate::time::{now_millis, rfc3339, Millis};
+
+pub const MAX_SCOPES: usize = 50;
+
+/// A validated mint request.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    pub name: Name,
+    pub scopes: Vec<(EnvSlug, ScopeGlob)>,
+    pub permissions: Permissions,
+    pub expires_in: ExpiresIn,
+    pub allowed_ips: AllowedIps,
+    /// Infisical's create route: the client wraps the project key itself and keeps the key part.
+    pub client_wrapped_key: Option<WireCiphertext>,
+}
+
+pub struct Minted {
+    /// `st.<id>.<secret>.<key>` (native) or `st.<id>.<secret>` (client-wrapped key).
+    pub token: String,
+    pub view: ServiceTokenView,
+    pub row: TokenRow,
+}
+
+pub fn view(row: &TokenRow, now: Millis, pending_use: Option<(Millis, String)>) -> ServiceTokenView {
+    let allowed: Vec<String> = serde_json::from_str(&row.allowed_ips).unwrap_or_default();
+    let (last_used_at, last_used_ip) = match pending_use {
+        Some((at, ip)) if Some(at) > row.last_used_at => (Some(at), Some(ip)),
+        _ => (row.last_used_at, row.last_used_ip.clone()),
+    };
+    ServiceTokenView {
+        id: row.id.clone(),
+        project_id: row.project_id.clone(),
+        name: row.name.clone(),
+        scopes: row
+            .scopes
+            .iter()
+            .map(|(environment, path)| ScopeView { environment: environment.clone(), secret_path: path.clone() })
+            .collect(),
+        permissions: Permissions::from_column(&row.permissions).to_list(),
+        expires_at: row.expires_at.map(rfc3339),
+        expired: is_expired(row.expires_at, now),
+        allowed_ips: allowed,
+        created_at: rfc3339(row.created_at),
+        created_by: row.created_by.clone(),
+        last_used_at: last_used_at.map(rfc3339),
+        last_used_ip,
+    }
+}
+
+pub async fn mint(state: &AppState, session: &AdminSession, project_id: &str, new: NewToken) -> AppResult<Minted> {
+    let keys = state.keys.project(&state.db, project_id).await?;
+    let (id, secret) = (random::hex16(), random::hex16());
+    let now = now_millis();
+    let (key_part, wrapped) = match new.client_wrapped_key.clone() {
+        Some(wrapped) => (None, wrapped),
+        None => {
+            let key = random::hex16();
+            let wrapped = wire::encrypt(&key, keys.wire_hex.as_bytes())?;
+            (Some(key), wrapped)
+        }
+    };
+    let row = TokenRow {
+        id: id.clone(),
+        project_id: project_id.to_owned(),
+        name: new.name.as_str().to_owned(),
+        secret_hash: random::sha256(secret.as_bytes()).to_vec(),
+        encrypted_key: wrapped.ciphertext,
+        iv: wrapped.iv,
+        tag: wrapped.tag,
+        permissions: new.permissions.to_column(),
+        expires_at: new.expires_in.expires_at(now),
+        allowed_ips: serde_json::to_string(&new.allowed_ips.to_strings()).unwrap_or_else(|_| String::from("[]")),
+        created_by: session.email.clone(),
+        created_at: now,
+        last_used_at: None,
+        last_used_ip: None,
+        scopes: new.scopes.iter().map(|(env, glob)| (env.as_str().to_owned(), glob.as_str().to_owned())).collect(),
+    };
+    let (stored, actor, project) = (row.clone(), Actor::user(&session.user_id, session.ip), project_id.to_owned());
+    state
+        .db
+        .write(move |tx| {
+            let mut unknown = Vec::new();
+            for (i, (env, _)) in stored.scopes.iter().enumerate() {
+                if projects::find_environment(tx, &project, env)?.is_none() {
+                    unknown.push(FieldError::new(
+                        format!("scopes[{i}].environment"),
+                        format!("environment '{env}' does not exist in this project"),
+                    ));
+                }
+            }
+            if !unknown.is_empty() {
+                return Err(AppError::Validation(unknown));
+            }
+            tokens::insert(tx, &stored)?;
+            actor.record(
+                tx,
+                now,
+                "service_token.create",
+                Some(&project),
+                serde_json::json!({ "tokenId": stored.id, "name": stored.name, "scopes": stored.scopes, "permissions": stored.permissions, "expiresAt": stored.expires_at }),
+            )?;
+            Ok(())
+        })
+        .await?;
+    let token = match key_part {
+        Some(key) => format!("st.{id}.{secret}.{key}"),
+        None => format!("st.{id}.{secret}"),
+    };
+    Ok(Minted { token, view: view(&row, now, None), row })
+}
+
+pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<ServiceTokenView>> {
+    let id = project_id.to_owned();
+    let rows = state
+        .db
+        .run(move |conn| {
+            projects::find(conn, &id)?.ok_or(DbError::NotFound)?;
+            tokens::list_for_project(conn, &id)
+        })
+        .await
+        .map_err(not_found(format!("Project '{project_id}' was not found")))?;
+    let now = now_millis();
+    Ok(rows.iter().map(|row| view(row, now, state.last_used.pending(&row.id))).collect())
+}
+
+/// One token's metadata, with its buffered last use.
+pub async fn find(state: &AppState, token_id: &str) -> AppResult<Option<(TokenRow, ServiceTokenView)>> {
+    let id = token_id.to_owned();
+    let row = state.db.run(move |conn| tokens::find(conn, &id)).await?;
+    Ok(row.map(|row| {
+        let view = view(&row, now_millis(), state.last_used.pending(&row.id));
+        (row, view)
+    }))
+}
+
+pub async fn revoke(state: &AppState, session: &AdminSession, project_id: &str, token_id: &str) -> AppResult<()> {
+    let (project, id, actor) = (project_id.to_owned(), token_id.to_owned(), Actor::user(&session.user_id, session.ip));
+    state
+        .db
+        .write(move |tx| {
+            if !tokens::delete(tx, &project, &id)? {
+                return Err(DbError::NotFound);
+            }
+            actor.record(tx, now_millis(), "service_token.revoke", Some(&project), serde_json::json!({ "tokenId": id }))
+        })
+        .await
+        .map_err(not_found(format!("Service token '{token_id}' was not found in project '{project_id}'")))?;
+    // Evict before answering, so the revoked token is refused from the very next request.
+    state.tokens.remove(token_id);
+    state.last_used.forget(token_id);
+    Ok(())
+}

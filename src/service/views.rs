@@ -1,0 +1,69 @@
+//! The JSON shapes the native API returns (camelCase, RFC 3339 times).
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EnvironmentView {
+    pub name: String,
+    pub slug: String,
+    pub position: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectView {
+    pub id: String,
+    pub name: String,
+    pub slug: String,
+    pub created_at: String,
+    pub environments: Vec<EnvironmentView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FolderView {
+    pub id: String,
+    pub name: String,
+    pub path: String,
+    pub environment: String,
+    pub created_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretView {
+    pub id: String,
+    pub key: String,
+    pub value: String,
+    pub comment: String,
+    pub version: i64,
+    pub environment: String,
+    pub path: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScopeView {
+    pub environment: String,
+    pub secret_path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceTokenView {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+    pub scopes: Vec<ScopeView>,
+    pub permissions: Vec<&'static str>,
+    pub expires_at: Option<String>,
+    pub expired: bool,
+    pub allowed_ips: Vec<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub last_used_at: Option<String>,
+    pub last_used_ip: Option<String>,
+}

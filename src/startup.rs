@@ -1,0 +1,169 @@
+//! Building and running the application. `build` binds the listener first (port 0 in tests, so
+//! tests never wait for a server), opens the store, checks the root key, bootstraps the first
+//! admin or logs a setup code, and starts the background jobs.
+
+use crate::config::Config;
+use crate::crypto::root_key::{self, KeySource};
+use crate::crypto::Key32;
+use crate::db::{meta, Db};
+use crate::jobs::{background, scheduler};
+use crate::routes::{self, headers::security_headers};
+use crate::service::accounts;
+use crate::state::{AppState, Settings};
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use std::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct StartupError(pub String);
+
+impl StartupError {
+    fn new(message: impl Into<String>) -> Self {
+        Self(message.into())
+    }
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+    jobs: Vec<tokio::task::JoinHandle<()>>,
+}
+
+/// The root key from the environment, the key file, or a new one; a database that was sealed
+/// before but whose key is missing is refused rather than given a fresh key.
+fn load_root_key(config: &Config, db: &Db) -> Result<(Key32, KeySource), StartupError> {
+    if let Some(key) = &config.root_key {
+        return Ok((key.clone(), KeySource::Environment));
+    }
+    let path = config.root_key_file();
+    if let Some(key) = root_key::read_file(&path).map_err(|e| StartupError::new(e.to_string()))? {
+        return Ok((key, KeySource::File));
+    }
+    let sealed_before = db
+        .run_blocking(|conn| meta::get(conn, meta::ROOT_KEY_CHECK))
+        .map_err(|e| StartupError::new(e.to_string()))?
+        .is_some();
+    if sealed_before {
+        return Err(StartupError::new(format!(
+            "this database was created with a root key, but none was found: set ENVKEEP_ROOT_KEY or restore {}",
+            path.display()
+        )));
+    }
+    let key = root_key::generate_into(&path).map_err(|e| StartupError::new(e.to_string()))?;
+    Ok((key, KeySource::Generated))
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartupError> {
+        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+            StartupError::new(format!("cannot create the data directory {}: {e}", config.data_dir.display()))
+        })?;
+        let db = Db::open(&config.database, config.durability).map_err(|e| StartupError::new(e.to_string()))?;
+        let (root_key, source) = load_root_key(&config, &db)?;
+        match source {
+            KeySource::Generated => tracing::warn!(
+                file = %config.root_key_file().display(),
+                "generated a new root key; back it up: without it the secrets cannot be decrypted"
+            ),
+            KeySource::File => tracing::info!(file = %config.root_key_file().display(), "root key loaded from file"),
+            KeySource::Environment => tracing::info!("root key loaded from ENVKEEP_ROOT_KEY"),
+        }
+        let settings = Settings {
+            session_ttl: config.session_ttl,
+            public_url: config.public_url.clone(),
+            secure_cookies: config.is_https(),
+            trusted_proxies: config.trusted_proxies.clone(),
+        };
+        let state = web::Data::new(AppState::new(db, root_key, settings, config.auth_failure_limit));
+        state.keys.verify_root_key(&state.db).map_err(StartupError::new)?;
+        Self::bootstrap_admin(&config, &state)?;
+
+        let listener = TcpListener::bind(config.bind)
+            .map_err(|e| StartupError::new(format!("cannot listen on {} (ENVKEEP_BIND): {e}", config.bind)))?;
+        let port = listener.local_addr().map_err(|e| StartupError::new(e.to_string()))?.port();
+        if !config.bind.ip().is_loopback() && !config.is_https() {
+            tracing::warn!(
+                bind = %config.bind,
+                "listening beyond loopback without an https ENVKEEP_PUBLIC_URL: tokens and passwords would cross the network in clear; put a TLS proxy in front"
+            );
+        }
+        let https = config.is_https();
+        let server_state = state.clone();
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(server_state.clone())
+                .wrap(security_headers(https))
+                .configure(routes::configure)
+        })
+        .workers(config.workers)
+        .shutdown_timeout(10)
+        .listen(listener)
+        .map_err(|e| StartupError::new(format!("cannot start the HTTP server: {e}")))?
+        .run();
+
+        let mut jobs = vec![
+            tokio::spawn(background::run_health_probe(state.clone())),
+            tokio::spawn(background::run_last_used_flusher(state.clone(), config.last_used_flush_interval)),
+        ];
+        match config.sweep_schedule.clone() {
+            Some(schedule) => {
+                tracing::info!(schedule = %schedule, "expiry sweep scheduled");
+                jobs.push(tokio::spawn(scheduler::run_sweep_loop(state.clone(), schedule)));
+            }
+            None => tracing::warn!("expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"),
+        }
+        tracing::info!(address = %config.bind, port, database = %config.database.display(), "envkeep listening");
+        Ok(Self { port, server, state, jobs })
+    }
+
+    fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
+        let users = accounts::user_count_blocking(&state.db).map_err(StartupError::new)?;
+        if users > 0 {
+            return Ok(());
+        }
+        if let Some(admin) = &config.admin {
+            accounts::bootstrap_admin_blocking(&state.db, &admin.email, &admin.password).map_err(StartupError::new)?;
+            tracing::info!(email = admin.email.as_str(), "created the first admin from ENVKEEP_ADMIN_EMAIL");
+            return Ok(());
+        }
+        let code = state.issue_setup_code();
+        let url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", crate::healthcheck::probe_address(config.bind)));
+        tracing::info!("no admin exists yet: open {url}/setup and enter the setup code");
+        // The one line the README tells newcomers to look for.
+        tracing::info!("setup code: {code}");
+        Ok(())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until stopped (SIGINT/SIGTERM stop gracefully: in-flight requests complete), then
+    /// writes buffered last-use times and checkpoints the WAL.
+    pub async fn run(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        for job in &self.jobs {
+            job.abort();
+        }
+        background::flush_last_used(&self.state).await;
+        let db = self.state.db.clone();
+        let checkpoint = tokio::task::spawn_blocking(move || {
+            db.run_blocking(|conn| {
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(crate::db::DbError::from)
+            })
+        })
+        .await;
+        match checkpoint {
+            Ok(Ok(())) => tracing::info!("stopped; database checkpointed"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)"),
+            Err(e) => tracing::warn!(error = %e, "stopped; WAL checkpoint task failed"),
+        }
+        result
+    }
+}
