@@ -140,6 +140,11 @@ impl Application {
         self.port
     }
 
+    /// Stops the server gracefully when asked (tests use it to restart on the same data dir).
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
     pub fn state(&self) -> web::Data<AppState> {
         self.state.clone()
     }

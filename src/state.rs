@@ -69,6 +69,11 @@ impl AppState {
         code
     }
 
+    /// The pending setup code, if setup is still open (for the start-up log line and tests).
+    pub fn setup_code(&self) -> Option<String> {
+        self.setup_code.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     pub fn setup_open(&self) -> bool {
         self.setup_code.lock().unwrap_or_else(|p| p.into_inner()).is_some()
     }
