@@ -7,6 +7,7 @@ use crate::auth::token_cache::TokenCache;
 use crate::crypto::{random, Key32};
 use crate::db::Db;
 use crate::service::denials::DenialAudit;
+use crate::service::folder_cache::FolderCache;
 use crate::service::keys::Keyring;
 use ipnet::IpNet;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -33,6 +34,7 @@ pub struct AppState {
     pub tokens: TokenCache,
     pub last_used: LastUsed,
     pub denials: DenialAudit,
+    pub folders: FolderCache,
     healthy: AtomicBool,
     setup_code: Mutex<Option<String>>,
 }
@@ -49,6 +51,7 @@ impl AppState {
             tokens: TokenCache::default(),
             last_used: LastUsed::default(),
             denials: DenialAudit::default(),
+            folders: FolderCache::default(),
             healthy: AtomicBool::new(true),
             setup_code: Mutex::new(None),
         }

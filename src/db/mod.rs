@@ -19,6 +19,8 @@ use crate::cli::Durability;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
@@ -65,6 +67,8 @@ pub type DbResult<T> = Result<T, DbError>;
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
+    /// Counts completed work that changed rows; see [`Db::generation`].
+    generation: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -92,7 +96,28 @@ impl Db {
             .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
         let mut conn = pool.get().map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
         migrations::run(&mut conn)?;
-        Ok(Self { pool })
+        Ok(Self { pool, generation: Arc::new(AtomicU64::new(0)) })
+    }
+
+    /// The write generation: it grows after every `run`/`write` closure that changed a row,
+    /// once the change is committed and before the caller sees the result. A value computed from
+    /// rows read after observing generation `g` is current for as long as the generation is `g`,
+    /// which is what in-memory caches of stored data check (DESIGN §4).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Runs `f` on a pooled connection and bumps the generation if it changed any row
+    /// (`sqlite3_total_changes` counts every insert, update and delete, committed or not, so a
+    /// rolled-back write bumps it too: harmless).
+    fn with_conn<T, E: From<DbError>>(pool: &Pool, generation: &AtomicU64, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
+        let mut conn = pool.get().map_err(DbError::from)?;
+        let before = conn.total_changes();
+        let out = f(&mut conn);
+        if conn.total_changes() != before {
+            generation.fetch_add(1, Ordering::SeqCst);
+        }
+        out
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool. The closure may return
@@ -103,11 +128,8 @@ impl Db {
         E: From<DbError> + Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get().map_err(DbError::from)?;
-            f(&mut conn)
-        })
+        let (pool, generation) = (self.pool.clone(), self.generation.clone());
+        tokio::task::spawn_blocking(move || Self::with_conn(&pool, &generation, f))
         .await
         .map_err(|e| E::from(DbError::Other(format!("blocking task failed: {e}"))))?
     }
@@ -124,14 +146,12 @@ impl Db {
 
     /// The blocking form of [`Db::write`], for jobs already on a blocking thread.
     pub fn write_blocking<T, E: From<DbError>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
-        let mut conn = self.pool.get().map_err(DbError::from)?;
-        write_in(&mut conn, f)
+        Self::with_conn(&self.pool, &self.generation, |conn| write_in(conn, f))
     }
 
     /// The blocking form of [`Db::run`].
     pub fn run_blocking<T, E: From<DbError>>(&self, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
-        let mut conn = self.pool.get().map_err(DbError::from)?;
-        f(&mut conn)
+        Self::with_conn(&self.pool, &self.generation, f)
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod denials;
 pub mod environments;
+pub mod folder_cache;
 pub mod folders;
 pub mod keys;
 pub mod projects;

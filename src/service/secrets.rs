@@ -2,6 +2,7 @@
 //! sealed under the project's data key with associated data naming the row; a ciphertext that
 //! fails to open is an integrity error, never garbage.
 
+use super::folder_cache::{self, CachedFolder};
 use super::keys::{secret_aad, ProjectKeys};
 use super::views::SecretView;
 use super::{locate, Actor};
@@ -16,9 +17,12 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::time::{now_millis, rfc3339};
 use rusqlite::Connection;
+use std::sync::Arc;
 
 pub const MAX_VALUE_BYTES: usize = 65_536;
 pub const MAX_COMMENT_BYTES: usize = 16_384;
+/// A `get` that misses the folder cache decrypts the whole folder (to cache it) up to this size.
+const GET_CACHES_FOLDERS_UP_TO: usize = 100;
 
 /// Where a secret lives: project, environment slug, folder.
 #[derive(Debug, Clone)]
@@ -75,62 +79,121 @@ fn environment_of(conn: &Connection, at: &Location) -> AppResult<Environment> {
     }
 }
 
+/// A listing: a folder shared with other requests (from the folder cache), or a subtree built
+/// for this caller's scopes.
+pub enum Listing {
+    Folder(Arc<CachedFolder>),
+    Subtree(Vec<SecretView>),
+}
+
+impl Listing {
+    pub fn secrets(&self) -> &[SecretView] {
+        match self {
+            Listing::Folder(folder) => folder.secrets(),
+            Listing::Subtree(secrets) => secrets,
+        }
+    }
+}
+
 pub async fn list(state: &AppState, access: &Access, at: &Location, recursive: bool) -> AppResult<Vec<SecretView>> {
+    Ok(list_shared(state, access, at, recursive).await?.secrets().to_vec())
+}
+
+/// [`list`] without copying a cached folder: what the hot read path serialises from.
+pub async fn list_shared(state: &AppState, access: &Access, at: &Location, recursive: bool) -> AppResult<Listing> {
     access.check_project(&at.project_id)?;
-    let visibility = if recursive {
-        access.visibility(Op::Read, at.environment.as_str(), &at.path)?
-    } else {
+    if !recursive {
         access.require(Op::Read, at.environment.as_str(), &at.path)?;
-        Visibility::Full
-    };
+        return Ok(Listing::Folder(folder(state, at).await?));
+    }
+    let visibility = access.visibility(Op::Read, at.environment.as_str(), &at.path)?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, access) = (at.clone(), access.clone());
     state
         .db
         .run(move |conn| {
             let env = environment_of(conn, &at)?;
-            let rows = if recursive {
-                secrets::list_in_subtree(conn, &env.id, at.path.as_str())?
-            } else {
-                secrets::list_in_folder(conn, &env.id, at.path.as_str())?
-            };
-            if rows.is_empty() && !at.path.is_root() && !folders::exists(conn, &env.id, at.path.as_str())? {
-                return Err(AppError::NotFound(format!(
-                    "Folder '{}' was not found in environment '{}'",
-                    at.path,
-                    at.environment.as_str()
-                )));
-            }
-            let scoped = recursive && (visibility == Visibility::Partial || access.token().is_some());
+            let rows = secrets::list_in_subtree(conn, &env.id, at.path.as_str())?;
+            require_folder(conn, &at, &env, rows.is_empty())?;
+            let scoped = visibility == Visibility::Partial || access.token().is_some();
             rows.iter()
                 .filter(|row| {
                     !scoped
                         || SecretPath::parse(&row.path).is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
                 })
                 .map(|row| open_row(&keys, &at.project_id, at.environment.as_str(), row))
-                .collect()
+                .collect::<AppResult<_>>()
+                .map(Listing::Subtree)
         })
         .await
+}
+
+/// A folder with no secrets may still not exist (the root always does): 404 then.
+fn require_folder(conn: &Connection, at: &Location, env: &Environment, no_rows: bool) -> AppResult<()> {
+    if no_rows && !at.path.is_root() && !folders::exists(conn, &env.id, at.path.as_str())? {
+        return Err(AppError::NotFound(format!(
+            "Folder '{}' was not found in environment '{}'",
+            at.path,
+            at.environment.as_str()
+        )));
+    }
+    Ok(())
+}
+
+/// Decrypts every row of the folder (the store returned at most `limit` of them).
+fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location, limit: usize) -> AppResult<Vec<SecretView>> {
+    let env = environment_of(conn, at)?;
+    let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
+    require_folder(conn, at, &env, rows.is_empty())?;
+    rows.iter().map(|row| open_row(keys, &at.project_id, at.environment.as_str(), row)).collect()
+}
+
+/// The folder's secrets: from the folder cache, or read, decrypted and cached. The generation
+/// is read before the rows, so a write that commits meanwhile keeps this load out of the cache.
+async fn folder(state: &AppState, at: &Location) -> AppResult<Arc<CachedFolder>> {
+    let cache_key = folder_cache::key(&at.project_id, at.environment.as_str(), at.path.as_str());
+    let generation = state.db.generation();
+    if let Some(hit) = state.folders.get(&cache_key, generation) {
+        return Ok(hit);
+    }
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let owned = at.clone();
+    let secrets = state.db.run(move |conn| open_folder(conn, &keys, &owned, usize::MAX)).await?;
+    let folder = Arc::new(CachedFolder::new(secrets));
+    state.folders.insert(cache_key, folder.clone(), generation, state.db.generation());
+    Ok(folder)
 }
 
 pub async fn get(state: &AppState, access: &Access, at: &Location, key: &SecretKey) -> AppResult<SecretView> {
     access.check_project(&at.project_id)?;
     access.require(Op::Read, at.environment.as_str(), &at.path)?;
+    let cache_key = folder_cache::key(&at.project_id, at.environment.as_str(), at.path.as_str());
+    let generation = state.db.generation();
+    if let Some(folder) = state.folders.get(&cache_key, generation) {
+        return folder.find(key.as_str()).cloned().ok_or_else(|| missing_secret(key, at));
+    }
     let keys = state.keys.project(&state.db, &at.project_id).await?;
-    let (at, key) = (at.clone(), key.clone());
-    state
+    let (owned, owned_key) = (at.clone(), key.clone());
+    let (found, whole) = state
         .db
-        .run(move |conn| {
-            let env = environment_of(conn, &at)?;
-            match secrets::find(conn, &env.id, at.path.as_str(), key.as_str())? {
-                Some(row) => open_row(&keys, &at.project_id, at.environment.as_str(), &row),
-                None => {
-                    locate(conn, &at.project_id, at.environment.as_str(), &at.path)?;
-                    Err(missing_secret(&key, &at))
-                }
+        .run(move |conn| -> AppResult<(Option<SecretView>, Option<Vec<SecretView>>)> {
+            let (at, key) = (owned, owned_key);
+            // A small folder is decrypted whole, so the next reads of it cost no SQL; in a large
+            // one only the secret asked for is decrypted.
+            let secrets = open_folder(conn, &keys, &at, GET_CACHES_FOLDERS_UP_TO + 1)?;
+            if secrets.len() <= GET_CACHES_FOLDERS_UP_TO {
+                let found = secrets.iter().find(|s| s.key == key.as_str()).cloned();
+                return Ok((found, Some(secrets)));
             }
+            let env = environment_of(conn, &at)?;
+            let row = secrets::find(conn, &env.id, at.path.as_str(), key.as_str())?;
+            Ok((row.map(|row| open_row(&keys, &at.project_id, at.environment.as_str(), &row)).transpose()?, None))
         })
-        .await
+        .await?;
+    if let Some(secrets) = whole {
+        state.folders.insert(cache_key, Arc::new(CachedFolder::new(secrets)), generation, state.db.generation());
+    }
+    found.ok_or_else(|| missing_secret(key, at))
 }
 
 fn missing_secret(key: &SecretKey, at: &Location) -> AppError {

@@ -9,7 +9,8 @@ use crate::routes::extract::Fields;
 use crate::service::secrets::{self, Location};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
-use serde::Deserialize;
+use crate::service::views::SecretView;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -37,17 +38,29 @@ fn key_from_url(raw: &str) -> AppResult<SecretKey> {
     SecretKey::parse(raw).map_err(|e| AppError::validation("key", e.0))
 }
 
+/// `{"secrets": [...]}` serialised straight from the (possibly shared) views; `json!` would
+/// first copy every string into a `Value` tree.
+#[derive(Serialize)]
+struct SecretsBody<'a> {
+    secrets: &'a [SecretView],
+}
+
+#[derive(Serialize)]
+struct SecretBody<'a> {
+    secret: &'a SecretView,
+}
+
 async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    let found = secrets::list(&state, &caller, &at, query.is_recursive()).await?;
-    Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secrets": found })))
+    let found = secrets::list_shared(&state, &caller, &at, query.is_recursive()).await?;
+    Ok(no_store(actix_web::http::StatusCode::OK).json(SecretsBody { secrets: found.secrets() }))
 }
 
 async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
     let secret = secrets::get(&state, &caller, &at, &key_from_url(&key)?).await?;
-    Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secret": secret })))
+    Ok(no_store(actix_web::http::StatusCode::OK).json(SecretBody { secret: &secret }))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,201 @@
+//! Test data. The data the scenarios read and write goes through the HTTP API, as a user's would.
+//! The bulk rows (100,000 tokens, 50,000 secrets, 100,000 expired tokens) would take minutes
+//! through the API, so they are written straight into the SQLite file with the library's own
+//! store and crypto code (the same formats the server writes), while the server is stopped.
+
+use crate::server::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use envkeep::cli::Durability;
+use envkeep::crypto::{random, root_key, wire};
+use envkeep::db::secrets::SecretRow;
+use envkeep::db::tokens::TokenRow;
+use envkeep::db::{folders, projects, secrets, tokens, Db, DbError};
+use envkeep::service::keys::{secret_aad, Keyring, ProjectKeys};
+use envkeep::time::now_millis;
+use reqwest::Client;
+use serde_json::{json, Value};
+use std::path::Path;
+
+pub const READ_PATH: &str = "/app";
+pub const WRITE_PATH: &str = "/w";
+pub const SECRETS_PER_FOLDER: usize = 20;
+pub const ONE_KEY: &str = "KEY_07";
+const BULK_FOLDER_SIZE: usize = 100;
+const BATCH: usize = 10_000;
+
+/// What the scenarios need: the project and the tokens (access parts only).
+pub struct Fixture {
+    pub project: String,
+    pub read_token: String,
+    pub write_token: String,
+    /// The read token's id with a wrong secret.
+    pub bad_token: String,
+}
+
+/// A 64-byte value, different for each secret.
+fn value_64(seed: usize) -> String {
+    format!("{seed:0>8}{}", "x".repeat(56))
+}
+
+async fn call(req: reqwest::RequestBuilder, expect: u16, what: &str) -> Result<Value, String> {
+    let response = req.send().await.map_err(|e| format!("{what}: {e}"))?;
+    let status = response.status().as_u16();
+    let body = response.text().await.map_err(|e| format!("{what}: {e}"))?;
+    if status != expect {
+        return Err(format!("{what}: expected {expect}, got {status}: {body}"));
+    }
+    Ok(serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+fn access_part(token: &str) -> String {
+    token.splitn(4, '.').take(3).collect::<Vec<_>>().join(".")
+}
+
+/// Logs in as the bootstrapped admin, creates a project with 20 secrets in `dev` `/app` and 20
+/// in `dev` `/w`, a read token for `/app` and a write token for `/w`.
+pub async fn through_api(base: &str) -> Result<Fixture, String> {
+    let client = Client::new();
+    let login = call(
+        client.post(format!("{base}/api/v1/auth/login")).json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD })),
+        200,
+        "admin login",
+    )
+    .await?;
+    let admin = login["token"].as_str().ok_or("login answered no token")?.to_owned();
+    let post = |path: &str, body: Value| client.post(format!("{base}{path}")).bearer_auth(&admin).json(&body);
+    let project = call(post("/api/v1/projects", json!({ "name": "bench" })), 201, "create project").await?;
+    let project = project["project"]["id"].as_str().ok_or("no project id")?.to_owned();
+    let secrets_path = format!("/api/v1/projects/{project}/secrets");
+    for (path, prefix) in [(READ_PATH, "KEY"), (WRITE_PATH, "W")] {
+        for i in 1..=SECRETS_PER_FOLDER {
+            let body = json!({ "environment": "dev", "path": path, "key": format!("{prefix}_{i:02}"), "value": value_64(i) });
+            call(post(&secrets_path, body), 201, "create secret").await?;
+        }
+    }
+    let tokens_path = format!("/api/v1/projects/{project}/service-tokens");
+    let mint = |name: &str, path: &str, permission: &str| {
+        post(
+            &tokens_path,
+            json!({ "name": name, "scopes": [{ "environment": "dev", "secretPath": path }], "permissions": [permission], "expiresIn": null }),
+        )
+    };
+    let read = call(mint("bench-read", READ_PATH, "read"), 201, "mint read token").await?;
+    let write = call(mint("bench-write", WRITE_PATH, "write"), 201, "mint write token").await?;
+    let read_token = access_part(read["token"].as_str().ok_or("no read token")?);
+    let write_token = access_part(write["token"].as_str().ok_or("no write token")?);
+    let id = read_token.split('.').nth(1).ok_or("malformed token")?;
+    let bad_token = format!("st.{id}.{}", "0".repeat(32));
+    Ok(Fixture { project, read_token, write_token, bad_token })
+}
+
+/// Checks that a route answers the expected shape before load is put on it.
+pub async fn check_read(base: &str, fixture: &Fixture, url_path: &str, expect_secrets: usize) -> Result<(), String> {
+    let client = Client::new();
+    let body = call(client.get(format!("{base}{url_path}")).bearer_auth(&fixture.read_token), 200, url_path).await?;
+    let found = body["secrets"].as_array().map_or(usize::from(body["secret"].is_object()), Vec::len);
+    if found != expect_secrets {
+        return Err(format!("{url_path}: expected {expect_secrets} secrets, got {found}: {body}"));
+    }
+    Ok(())
+}
+
+/// The status and body of one GET with the read token (used to tell a missing route).
+pub async fn probe(base: &str, token: &str, url_path: &str) -> Result<(u16, String), String> {
+    let response =
+        Client::new().get(format!("{base}{url_path}")).bearer_auth(token).send().await.map_err(|e| e.to_string())?;
+    let status = response.status().as_u16();
+    Ok((status, response.text().await.unwrap_or_default()))
+}
+
+/// Direct access to a stopped server's store and the project's keys.
+pub struct Store {
+    db: Db,
+    keys: std::sync::Arc<ProjectKeys>,
+    project: String,
+}
+
+impl Store {
+    pub async fn open(data_dir: &Path, project: &str) -> Result<Self, String> {
+        let db = Db::open(&data_dir.join("envkeep.db"), Durability::Normal).map_err(|e| e.to_string())?;
+        let root = root_key::read_file(&data_dir.join("root.key"))
+            .map_err(|e| e.to_string())?
+            .ok_or("the server wrote no root key")?;
+        let keys = Keyring::new(root).project(&db, project).await.map_err(|e| e.to_string())?;
+        Ok(Self { db, keys, project: project.to_owned() })
+    }
+
+    /// `count` tokens scoped to `dev` `/bulk/**`, expired an hour ago when `expired`.
+    pub fn add_tokens(&self, count: usize, expired: bool) -> Result<(), String> {
+        let now = now_millis();
+        let expires_at = if expired { Some(now - 3_600_000) } else { None };
+        for start in (0..count).step_by(BATCH) {
+            let rows: Vec<TokenRow> = (start..count.min(start + BATCH))
+                .map(|i| self.token_row(i, now, expires_at))
+                .collect::<Result<_, _>>()?;
+            self.db
+                .write_blocking(|tx| rows.iter().try_for_each(|row| tokens::insert(tx, row)))
+                .map_err(|e: DbError| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn token_row(&self, i: usize, now: i64, expires_at: Option<i64>) -> Result<TokenRow, String> {
+        let wrapped = wire::encrypt(&random::hex16(), self.keys.wire_hex.as_bytes()).map_err(|e| e.to_string())?;
+        Ok(TokenRow {
+            id: random::hex16(),
+            project_id: self.project.clone(),
+            name: format!("bulk-{i}"),
+            secret_hash: random::sha256(random::hex16().as_bytes()).to_vec(),
+            encrypted_key: wrapped.ciphertext,
+            iv: wrapped.iv,
+            tag: wrapped.tag,
+            permissions: String::from("read"),
+            expires_at,
+            allowed_ips: String::from("[]"),
+            created_by: ADMIN_EMAIL.to_owned(),
+            created_at: now,
+            last_used_at: None,
+            last_used_ip: None,
+            scopes: vec![(String::from("dev"), String::from("/bulk/**"))],
+        })
+    }
+
+    /// `count` secrets with 64-byte values in `dev`, 100 per folder under `/bulk`.
+    pub fn add_secrets(&self, count: usize) -> Result<(), String> {
+        let now = now_millis();
+        let env = self
+            .db
+            .run_blocking(|conn| projects::find_environment(conn, &self.project, "dev"))
+            .map_err(|e| e.to_string())?
+            .ok_or("no dev environment")?;
+        for start in (0..count).step_by(BATCH) {
+            let end = count.min(start + BATCH);
+            self.db
+                .write_blocking(|tx| -> Result<(), DbError> {
+                    folders::insert_if_missing(tx, &random::hex16(), &self.project, &env.id, "/bulk", now)?;
+                    for i in start..end {
+                        let path = format!("/bulk/f{:04}", i / BULK_FOLDER_SIZE);
+                        if i % BULK_FOLDER_SIZE == 0 {
+                            folders::insert_if_missing(tx, &random::hex16(), &self.project, &env.id, &path, now)?;
+                        }
+                        let key = format!("BULK_{i:06}");
+                        let aad = |field| secret_aad(&self.project, &env.id, &path, &key, field);
+                        let row = SecretRow {
+                            id: random::hex16(),
+                            environment_id: env.id.clone(),
+                            value_ct: self.keys.data.seal(value_64(i).as_bytes(), &aad("value")),
+                            comment_ct: self.keys.data.seal(b"", &aad("comment")),
+                            path,
+                            key,
+                            version: 1,
+                            created_at: now,
+                            updated_at: now,
+                        };
+                        secrets::insert(tx, &self.project, &row)?;
+                    }
+                    Ok(())
+                })
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}
