@@ -1,4 +1,4 @@
-//! The load benchmark: `cargo bench --bench load` (or `benches/load.sh`), `-- --smoke` for the
+//! The load benchmark: `benches/load.sh` (or `cargo bench --bench load`), `--smoke` for the
 //! short version CI runs. See BENCHMARKS.md for the scenarios, the targets and how to read the
 //! table. The release binary under test is `$ENVKEEP_BIN` or the one cargo builds for this bench.
 //!
@@ -72,12 +72,20 @@ impl Bench<'_> {
     }
 
     /// A warm-up run (discarded), then the measured run.
-    fn measure(&self, mut load: Load) -> Result<Outcome, String> {
+    fn measure(&self, server: &Server, mut load: Load) -> Result<Outcome, String> {
         let measured = load.duration;
         load.duration = self.mode.warmup;
         wrk::run(&load, self.pins.load)?;
         load.duration = measured;
-        wrk::run(&load, self.pins.load)
+        self.run(server, &load)
+    }
+
+    /// One run, with the server's CPU time over it.
+    fn run(&self, server: &Server, load: &Load) -> Result<Outcome, String> {
+        let cpu_before = server.cpu_time();
+        let mut outcome = wrk::run(load, self.pins.load)?;
+        outcome.server_cpu = server.cpu_time().saturating_sub(cpu_before);
+        Ok(outcome)
     }
 }
 
@@ -154,7 +162,15 @@ fn at_least(problems: &mut Vec<String>, what: &str, value: f64, min: f64) {
 }
 
 fn line(scenario: &'static str, o: Outcome, healthz: &Outcome, target: &str, problems: Vec<String>) -> Line {
-    Line { scenario, outcome: Some(o), ratio: Some(o.rps() / healthz.rps()), target: target.to_owned(), problems, skipped: None }
+    Line {
+        scenario,
+        outcome: Some(o),
+        ratio: Some(o.rps() / healthz.rps()),
+        cpu_ratio: Some(healthz.cpu_us_per_request() / o.cpu_us_per_request()),
+        target: target.to_owned(),
+        problems,
+        skipped: None,
+    }
 }
 
 async fn run(mode: &Mode) -> Result<Report, String> {
@@ -182,10 +198,10 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     seed::check_read(&base, &fx, &one, 1).await?;
     let d = mode.measure;
 
-    let healthz = bench.measure(bench.get(format!("{base}/healthz"), None, d))?;
+    let healthz = bench.measure(&server, bench.get(format!("{base}/healthz"), None, d))?;
     lines.push(line("healthz", healthz, &healthz, "ceiling of this machine", errors(&healthz, false)));
 
-    let read20 = bench.measure(bench.get(format!("{base}{list}"), Some(&fx.read_token), d))?;
+    let read20 = bench.measure(&server, bench.get(format!("{base}{list}"), Some(&fx.read_token), d))?;
     let mut problems = errors(&read20, false);
     if t {
         at_least(&mut problems, "ratio", read20.rps() / healthz.rps(), 0.25);
@@ -195,18 +211,18 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     }
     lines.push(line("read-20", read20, &healthz, "≥ 0.25 × healthz, p99 < 10 ms", problems));
 
-    let read_one = bench.measure(bench.get(format!("{base}{one}"), Some(&fx.read_token), d))?;
+    let read_one = bench.measure(&server, bench.get(format!("{base}{one}"), Some(&fx.read_token), d))?;
     let mut problems = errors(&read_one, false);
     if t {
         at_least(&mut problems, "ratio", read_one.rps() / healthz.rps(), 0.4);
     }
     lines.push(line("read-one", read_one, &healthz, "≥ 0.4 × healthz", problems));
 
-    lines.push(infisical(&bench, &base, &fx, &raw, &healthz).await?);
+    lines.push(infisical(&bench, &server, &fx, &raw, &healthz).await?);
 
     let mut bad = bench.get(format!("{base}{list}"), Some(&fx.bad_token), d);
     bad.count_status = true;
-    let bad = bench.measure(bad)?;
+    let bad = bench.measure(&server, bad)?;
     let mut problems = errors(&bad, true);
     if t {
         at_least(&mut problems, "ratio", bad.rps() / healthz.rps(), 0.5);
@@ -216,7 +232,7 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     let mut write = bench.get(format!("{base}/"), Some(&fx.write_token), d);
     let query = format!("?environment=dev&path={}", seed::WRITE_PATH);
     write.write = Some((format!("/api/v1/projects/{p}/secrets/W_"), query, seed::SECRETS_PER_FOLDER as u32));
-    let write = bench.measure(write)?;
+    let write = bench.measure(&server, write)?;
     let mut problems = errors(&write, false);
     if t {
         at_least(&mut problems, "updates/s", write.rps(), 2000.0);
@@ -234,7 +250,7 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     let server = Server::start(&bin, dir.path(), bench.pins.server, "off")?;
     startups.push(("restart, bulk-seeded database", server.started_in));
     seed::check_read(&server.base, &fx, &list, seed::SECRETS_PER_FOLDER).await?;
-    let big = bench.measure(bench.get(format!("{}{list}", server.base), Some(&fx.read_token), d))?;
+    let big = bench.measure(&server, bench.get(format!("{}{list}", server.base), Some(&fx.read_token), d))?;
     let mut problems = errors(&big, false);
     if t {
         at_least(&mut problems, "share of read-20", big.rps() / read20.rps(), 0.9);
@@ -254,7 +270,8 @@ async fn run(mode: &Mode) -> Result<Report, String> {
 }
 
 /// `read-20-infisical`: skipped with "n/a" while `/api/v3/secrets/raw` does not exist yet.
-async fn infisical(bench: &Bench<'_>, base: &str, fx: &seed::Fixture, raw: &str, healthz: &Outcome) -> Result<Line, String> {
+async fn infisical(bench: &Bench<'_>, server: &Server, fx: &seed::Fixture, raw: &str, healthz: &Outcome) -> Result<Line, String> {
+    let base = &server.base;
     let target = "≥ 0.22 × healthz";
     let (status, body) = seed::probe(base, &fx.read_token, raw).await?;
     if status == 404 && body.contains("No such API route") {
@@ -262,13 +279,14 @@ async fn infisical(bench: &Bench<'_>, base: &str, fx: &seed::Fixture, raw: &str,
             scenario: "read-20-infisical",
             outcome: None,
             ratio: None,
+            cpu_ratio: None,
             target: target.to_owned(),
             problems: Vec::new(),
             skipped: Some(String::from("n/a (route missing)")),
         });
     }
     seed::check_read(base, fx, raw, seed::SECRETS_PER_FOLDER).await?;
-    let o = bench.measure(bench.get(format!("{base}{raw}"), Some(&fx.read_token), bench.mode.measure))?;
+    let o = bench.measure(&server, bench.get(format!("{base}{raw}"), Some(&fx.read_token), bench.mode.measure))?;
     let mut problems = errors(&o, false);
     if bench.mode.thresholds {
         at_least(&mut problems, "ratio", o.rps() / healthz.rps(), 0.22);
@@ -298,7 +316,7 @@ async fn sweep(
     let until_window = (due - chrono::Duration::seconds(1) - Utc::now()).to_std().unwrap_or_default();
     std::thread::sleep(until_window);
     load.duration = SWEEP_WINDOW;
-    let during = wrk::run(&load, bench.pins.load)?;
+    let during = bench.run(&server, &load)?;
 
     let waited = std::time::Instant::now();
     let logged = loop {

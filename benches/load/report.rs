@@ -8,6 +8,9 @@ pub struct Line {
     pub outcome: Option<Outcome>,
     /// requests/s of this scenario over `healthz` in the same run.
     pub ratio: Option<f64>,
+    /// The same ratio computed from server CPU per request: what a core of its own would give.
+    /// Context only; on a shared machine it is steadier than the requests/s ratio.
+    pub cpu_ratio: Option<f64>,
     pub target: String,
     pub problems: Vec<String>,
     /// Shown instead of a verdict (e.g. "n/a (route missing)"); never a failure.
@@ -48,23 +51,35 @@ impl Report {
     pub fn print(&self) {
         println!();
         println!("envkeep load benchmark ({} mode)", self.mode);
+        if self.mode == "smoke" {
+            println!("smoke mode: targets are shown but not enforced; any failed request fails the run");
+        }
         println!(
-            "{:<18} {:>9} {:>9} {:>9} {:>9}  {:<34} result",
-            "scenario", "req/s", "p50", "p99", "×healthz", "target"
+            "{:<18} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9}  {:<30} result",
+            "scenario", "req/s", "p50", "p99", "×healthz", "cpu/req", "×(cpu)", "target"
         );
         for line in &self.lines {
-            let (rps, p50, p99) = match &line.outcome {
-                Some(o) => (format!("{:.0}", o.rps()), ms(o.p50_us), ms(o.p99_us)),
-                None => (String::from("-"), String::from("-"), String::from("-")),
+            let (rps, p50, p99, cpu) = match &line.outcome {
+                Some(o) => (
+                    format!("{:.0}", o.rps()),
+                    ms(o.p50_us),
+                    ms(o.p99_us),
+                    format!("{:.1} us", o.cpu_us_per_request()),
+                ),
+                None => (String::from("-"), String::from("-"), String::from("-"), String::from("-")),
             };
             let ratio = line.ratio.map_or(String::from("-"), |r| format!("{r:.2}"));
+            let cpu_ratio = line.cpu_ratio.map_or(String::from("-"), |r| format!("{r:.2}"));
             let result = line.skipped.clone().unwrap_or_else(|| verdict(&line.problems));
-            println!("{:<18} {rps:>9} {p50:>9} {p99:>9} {ratio:>9}  {:<34} {result}", line.scenario, line.target);
+            println!(
+                "{:<18} {rps:>8} {p50:>9} {p99:>9} {ratio:>9} {cpu:>9} {cpu_ratio:>9}  {:<30} {result}",
+                line.scenario, line.target
+            );
         }
         println!();
-        println!("{:<38} {:>12}  {:<24} result", "measure", "value", "target");
+        println!("{:<54} {:>10}  {:<10} result", "measure", "value", "target");
         for m in &self.measures {
-            println!("{:<38} {:>12}  {:<24} {}", m.name, m.value, m.target, verdict(&m.problems));
+            println!("{:<54} {:>10}  {:<10} {}", m.name, m.value, m.target, verdict(&m.problems));
         }
         println!();
         println!("{}", if self.failed() { "RESULT: FAIL" } else { "RESULT: PASS" });

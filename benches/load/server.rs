@@ -113,6 +113,17 @@ impl Server {
         Memory { rss_kib: field("VmRSS:"), peak_kib: field("VmHWM:") }
     }
 
+    /// CPU time the server's threads have used so far (from each thread's `schedstat`), so a
+    /// scenario's CPU per request can be told apart from time lost to other processes.
+    pub fn cpu_time(&self) -> Duration {
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid())).into_iter().flatten().flatten();
+        let nanos: u64 = tasks
+            .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
+            .filter_map(|stat| stat.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok()))
+            .sum();
+        Duration::from_nanos(nanos)
+    }
+
     /// The server's log as JSON lines (lines that are not JSON are skipped).
     pub fn log_lines(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(&self.log)

@@ -35,6 +35,9 @@ pub struct Outcome {
     pub s401: u64,
     pub s5xx: u64,
     pub sother: u64,
+    /// CPU the server used during the run (filled in by the driver, not by wrk).
+    #[serde(skip)]
+    pub server_cpu: Duration,
 }
 
 impl Outcome {
@@ -43,6 +46,14 @@ impl Outcome {
             return 0.0;
         }
         self.requests as f64 / (self.duration_us as f64 / 1e6)
+    }
+
+    /// Server CPU microseconds per request.
+    pub fn cpu_us_per_request(&self) -> f64 {
+        if self.requests == 0 {
+            return 0.0;
+        }
+        self.server_cpu.as_secs_f64() * 1e6 / self.requests as f64
     }
 }
 

@@ -44,6 +44,13 @@ pub struct SecretView {
     pub updated_at: String,
 }
 
+/// `{"secrets": [...]}`, serialised straight from borrowed views (`json!` would first copy every
+/// string into a `Value` tree).
+#[derive(Debug, Serialize)]
+pub struct SecretList<'a> {
+    pub secrets: &'a [SecretView],
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScopeView {

@@ -6,10 +6,11 @@ use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey};
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::Fields;
-use crate::service::secrets::{self, Location};
+use crate::service::secrets::{self, Listing, Location};
 use crate::state::AppState;
+use actix_web::http::header::ContentType;
 use actix_web::{web, HttpResponse};
-use crate::service::views::SecretView;
+use crate::service::views::{SecretList, SecretView};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -38,13 +39,6 @@ fn key_from_url(raw: &str) -> AppResult<SecretKey> {
     SecretKey::parse(raw).map_err(|e| AppError::validation("key", e.0))
 }
 
-/// `{"secrets": [...]}` serialised straight from the (possibly shared) views; `json!` would
-/// first copy every string into a `Value` tree.
-#[derive(Serialize)]
-struct SecretsBody<'a> {
-    secrets: &'a [SecretView],
-}
-
 #[derive(Serialize)]
 struct SecretBody<'a> {
     secret: &'a SecretView,
@@ -52,8 +46,14 @@ struct SecretBody<'a> {
 
 async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    let found = secrets::list_shared(&state, &caller, &at, query.is_recursive()).await?;
-    Ok(no_store(actix_web::http::StatusCode::OK).json(SecretsBody { secrets: found.secrets() }))
+    let ok = actix_web::http::StatusCode::OK;
+    match secrets::list_shared(&state, &caller, &at, query.is_recursive()).await? {
+        Listing::Folder(folder) => {
+            let json = folder.json().map_err(AppError::internal)?;
+            Ok(no_store(ok).content_type(ContentType::json()).body(json.to_owned()))
+        }
+        Listing::Subtree(found) => Ok(no_store(ok).json(SecretList { secrets: &found })),
+    }
 }
 
 async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
