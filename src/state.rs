@@ -8,6 +8,7 @@ use crate::crypto::{random, Key32};
 use crate::db::Db;
 use crate::service::denials::DenialAudit;
 use crate::service::keys::Keyring;
+use crate::service::reveal::Reveals;
 use ipnet::IpNet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub tokens: TokenCache,
     pub last_used: LastUsed,
     pub denials: DenialAudit,
+    /// Freshly minted tokens waiting for their one view in the admin UI.
+    pub reveals: Reveals,
     healthy: AtomicBool,
     setup_code: Mutex<Option<String>>,
 }
@@ -49,6 +52,7 @@ impl AppState {
             tokens: TokenCache::default(),
             last_used: LastUsed::default(),
             denials: DenialAudit::default(),
+            reveals: Reveals::default(),
             healthy: AtomicBool::new(true),
             setup_code: Mutex::new(None),
         }

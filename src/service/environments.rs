@@ -97,3 +97,28 @@ pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str, 
         other => other.map_err(not_found(format!("Environment '{slug}' was not found in project '{project_id}'"))),
     }
 }
+
+/// Moves an environment one place up (towards the first tab) or down, in one transaction.
+/// Positions are renumbered 0..n on the way, so earlier deletes or equal positions never leave
+/// two environments fighting over one place. Moving the first up or the last down does nothing.
+pub async fn move_one(state: &AppState, session: &AdminSession, project_id: &str, slug: &str, up: bool) -> AppResult<()> {
+    let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
+    let actor = Actor::user(&session.user_id, session.ip);
+    state
+        .db
+        .write(move |tx| {
+            let mut envs = projects::environments(tx, &id)?;
+            let at = envs.iter().position(|e| e.slug == slug_owned).ok_or(DbError::NotFound)?;
+            let to = if up { at.checked_sub(1) } else { Some(at + 1).filter(|&i| i < envs.len()) };
+            let Some(to) = to else { return Ok(()) };
+            envs.swap(at, to);
+            for (position, env) in envs.iter().enumerate() {
+                if env.position != position as i64 {
+                    projects::set_environment_position(tx, &env.id, position as i64)?;
+                }
+            }
+            actor.record(tx, now_millis(), "environment.update", Some(&id), serde_json::json!({ "slug": slug_owned, "position": to }))
+        })
+        .await
+        .map_err(not_found(format!("Environment '{slug}' was not found in project '{project_id}'")))
+}

@@ -7,6 +7,7 @@ pub mod environments;
 pub mod folders;
 pub mod keys;
 pub mod projects;
+pub mod reveal;
 pub mod secrets;
 pub mod tokens;
 pub mod views;
