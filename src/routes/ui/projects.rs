@@ -68,7 +68,11 @@ async fn create(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResp
     match Name::parse(raw) {
         Ok(name) => {
             let created = projects::create(&state, &posted.session, name).await?;
-            Ok(redirect(&format!("/projects/{}/secrets?notice=project-created", created.id)))
+            let target = match created.environments.first() {
+                Some(env) => format!("/projects/{}/secrets/{}?notice=project-created", created.id, env.slug),
+                None => format!("/projects/{}/settings", created.id),
+            };
+            Ok(redirect(&target))
         }
         Err(e) => {
             let page = page(&state, posted.layout(), raw.to_owned(), Some(sentence(&e.0))).await?;

@@ -131,24 +131,28 @@ impl TokenFormPage {
         page
     }
 
+    /// Puts a validator's message next to its field; a friendlier message set earlier wins.
     fn place(&mut self, error: FieldError) {
-        let message = Some(sentence(&error.message));
+        let message = sentence(&error.message);
+        let keep_first = |slot: &mut Option<String>| {
+            slot.get_or_insert(message.clone());
+        };
         if let Some(rest) = error.field.strip_prefix("scopes[") {
             let (index, field) = rest.split_once("].").unwrap_or(("", ""));
             if let Some(row) = index.parse::<usize>().ok().and_then(|i| self.scopes.get_mut(i)) {
                 match field {
-                    "environment" => row.env_error = message,
-                    _ => row.path_error = message,
+                    "environment" => keep_first(&mut row.env_error),
+                    _ => keep_first(&mut row.path_error),
                 }
                 return;
             }
         }
         match error.field.as_str() {
-            "name" => self.name_error = message,
-            "permissions" => self.permissions_error = message,
-            "expiresIn" => self.expiration_error = message,
-            "allowedIps" => self.allowed_ips_error = message,
-            _ => self.scopes_error = message,
+            "name" => keep_first(&mut self.name_error),
+            "permissions" => keep_first(&mut self.permissions_error),
+            "expiresIn" => keep_first(&mut self.expiration_error),
+            "allowedIps" => keep_first(&mut self.allowed_ips_error),
+            _ => keep_first(&mut self.scopes_error),
         }
     }
 
