@@ -24,7 +24,9 @@ async function launch(options = {}) {
   const dir = mkdtempSync(join(tmpdir(), "envkeep-chromium-"));
   profiles.push(dir);
   // launchPersistentContext passes the fresh --user-data-dir itself.
-  return chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 }, ...options });
+  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 }, ...options });
+  context.setDefaultTimeout(10_000);
+  return context;
 }
 
 let passed = 0, failed = 0, broken = false;
@@ -41,6 +43,9 @@ async function check(name, fn, { independent = false } = {}) {
   } catch (e) {
     failed++;
     if (!independent) broken = true;
+    const shot = join(SHOTS, `failed-${passed + failed}.png`);
+    await page?.screenshot({ path: shot, fullPage: true }).catch(() => {});
+    console.log(`     screenshot: ${shot}; page: ${page?.url()}`);
     console.log(`FAIL ${name}\n     ${String(e && e.stack || e).split("\n").slice(0, 4).join("\n     ")}`);
   }
 }
@@ -81,7 +86,7 @@ try {
     await page.getByLabel("Password").fill(PASSWORD);
     await page.getByRole("button", { name: "Log in" }).click();
     await page.waitForURL(BASE + "/projects");
-    await page.getByRole("heading", { name: "Projects" }).waitFor();
+    await page.getByRole("heading", { name: "Projects", exact: true }).waitFor();
   });
 
   await check("create a project", async () => {
