@@ -117,6 +117,7 @@ try {
     assert.equal(await row.locator("pre.value").isVisible(), false, "value is masked");
     await row.getByText("Show").click();
     assert.equal(await row.locator("pre.value").innerText(), SECRET);
+    await page.screenshot({ path: join(SHOTS, "ui-secrets.png"), fullPage: true });
   });
 
   await check("create a token with two scopes, Read and Write, 7 days", async () => {
@@ -231,6 +232,21 @@ await check("unknown pages are a 404 in the layout", async () => {
   await page.getByRole("link", { name: "Go to projects" }).waitFor();
 }, { independent: true });
 
+await check("settings reorders environments and the project list shows the project", async () => {
+  await page.goto(`${BASE}/projects/${projectId}/settings`);
+  await page.getByRole("button", { name: "Move Staging up" }).click();
+  await page.waitForURL(/notice=env-moved/);
+  const tabs = page.getByRole("navigation", { name: "Project" });
+  await tabs.getByRole("link", { name: "Secrets" }).click();
+  const envs = await page.getByRole("navigation", { name: "Environments" }).getByRole("link").allInnerTexts();
+  assert.deepEqual(envs, ["Staging", "Development", "Production"]);
+  await page.goto(`${BASE}/projects/${projectId}/settings`);
+  await page.screenshot({ path: join(SHOTS, "ui-settings.png"), fullPage: true });
+  await page.goto(`${BASE}/projects`);
+  await page.getByRole("link", { name: "Billing API" }).first().waitFor();
+  await page.screenshot({ path: join(SHOTS, "ui-projects.png"), fullPage: true });
+}, { independent: true });
+
 await check("pages carry a CSP without inline scripts and no console errors occurred", async () => {
   const r = await page.goto(`${BASE}/projects`);
   const csp = r.headers()["content-security-policy"];
@@ -256,6 +272,8 @@ await check("at 375 px wide no page scrolls sideways", async () => {
     const [scroll, inner] = await mobile.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
     assert.ok(scroll <= inner, `${path}: scrollWidth ${scroll} > ${inner}`);
   }
+  await mobile.goto(`${BASE}/projects/${projectId}/secrets/dev?path=/app/db`);
+  await mobile.screenshot({ path: join(SHOTS, "ui-secrets-375.png"), fullPage: true });
   await mobile.goto(`${BASE}/projects/${projectId}/access-control/service-tokens/new`);
   await mobile.screenshot({ path: join(SHOTS, "ui-create-token-375.png"), fullPage: true });
   await mobile.close();

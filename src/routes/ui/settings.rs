@@ -2,6 +2,7 @@
 //! danger zone (delete the project).
 
 use super::confirm::ConfirmPage;
+use super::format::{when_rfc3339, When};
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
 use super::project::{self, NoticeQuery};
 use super::session::{Posted, UiSession};
@@ -10,6 +11,7 @@ use crate::error::AppError;
 use crate::service::environments;
 use crate::service::views::ProjectView;
 use crate::state::AppState;
+use crate::time::now_millis;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
@@ -53,7 +55,7 @@ struct SettingsPage {
     project: ProjectNav,
     project_id: String,
     project_slug: String,
-    created_at: String,
+    created: Option<When>,
     envs: Vec<EnvLine>,
     draft: EnvDraft,
     error: Option<String>,
@@ -67,7 +69,7 @@ fn page(layout: Layout, project: &ProjectView, draft: EnvDraft, error: Option<St
         project: project::nav(project, "settings"),
         project_id: project.id.clone(),
         project_slug: project.slug.clone(),
-        created_at: project.created_at.clone(),
+        created: when_rfc3339(&project.created_at, now_millis()),
         envs: project
             .environments
             .iter()
