@@ -42,11 +42,22 @@ impl Reveals {
         entries.retain(|_, e| now.duration_since(e.stored_at) < TTL);
         if entries.len() >= MAX_ENTRIES {
             // Full of live entries: drop the oldest rather than grow without bound.
-            if let Some(oldest) = entries.iter().min_by_key(|(_, e)| e.stored_at).map(|(k, _)| k.clone()) {
+            if let Some(oldest) = entries
+                .iter()
+                .min_by_key(|(_, e)| e.stored_at)
+                .map(|(k, _)| k.clone())
+            {
                 entries.remove(&oldest);
             }
         }
-        entries.insert(id.clone(), Entry { revealed, owner, stored_at: now });
+        entries.insert(
+            id.clone(),
+            Entry {
+                revealed,
+                owner,
+                stored_at: now,
+            },
+        );
         id
     }
 
@@ -75,16 +86,29 @@ mod tests {
     use super::*;
 
     fn revealed() -> Revealed {
-        Revealed { token: Zeroizing::new(String::from("st.a.b.c")), token_name: String::from("ci"), project_id: String::from("p") }
+        Revealed {
+            token: Zeroizing::new(String::from("st.a.b.c")),
+            token_name: String::from("ci"),
+            project_id: String::from("p"),
+        }
     }
 
     #[test]
     fn an_entry_is_shown_once_and_only_to_its_owner() {
         let store = Reveals::default();
         let id = store.put([1; 32], revealed());
-        assert!(store.take(&id, &[2; 32]).is_none(), "another session must not see it");
-        assert_eq!(store.take(&id, &[1; 32]).unwrap().token.as_str(), "st.a.b.c");
-        assert!(store.take(&id, &[1; 32]).is_none(), "second view must find nothing");
+        assert!(
+            store.take(&id, &[2; 32]).is_none(),
+            "another session must not see it"
+        );
+        assert_eq!(
+            store.take(&id, &[1; 32]).unwrap().token.as_str(),
+            "st.a.b.c"
+        );
+        assert!(
+            store.take(&id, &[1; 32]).is_none(),
+            "second view must find nothing"
+        );
     }
 
     #[test]

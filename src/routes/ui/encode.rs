@@ -37,14 +37,28 @@ mod tests {
 
     #[test]
     fn encodes_query_syntax() {
-        assert_eq!(component("/projects/a?x=1&y=/b c"), "/projects/a%3Fx%3D1%26y%3D/b%20c");
+        assert_eq!(
+            component("/projects/a?x=1&y=/b c"),
+            "/projects/a%3Fx%3D1%26y%3D/b%20c"
+        );
         assert_eq!(component("é"), "%C3%A9");
     }
 
     #[test]
     fn next_must_stay_on_this_site() {
-        assert_eq!(same_site_next(Some("/projects/x/secrets/dev?path=/a")), "/projects/x/secrets/dev?path=/a");
-        for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "evil", "/a\\b", "/a\r\nX: y", ""] {
+        assert_eq!(
+            same_site_next(Some("/projects/x/secrets/dev?path=/a")),
+            "/projects/x/secrets/dev?path=/a"
+        );
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/a\\b",
+            "/a\r\nX: y",
+            "",
+        ] {
             assert_eq!(same_site_next(Some(bad)), "/projects", "{bad:?}");
         }
         assert_eq!(same_site_next(None), "/projects");

@@ -11,7 +11,10 @@ pub struct FormData(Vec<(String, String)>);
 
 impl FormData {
     /// Reads the body; an unreadable or oversized body becomes an error page with its status.
-    pub fn extract(req: &HttpRequest, payload: &mut Payload) -> impl Future<Output = Result<Self, UiError>> {
+    pub fn extract(
+        req: &HttpRequest,
+        payload: &mut Payload,
+    ) -> impl Future<Output = Result<Self, UiError>> {
         let body = web::Form::<Vec<(String, String)>>::from_request(req, payload);
         async move {
             body.await
@@ -20,13 +23,12 @@ impl FormData {
         }
     }
 
-    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
-        Self(pairs)
-    }
-
     /// The first value named `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// The first value named `name`, or "".
@@ -35,7 +37,11 @@ impl FormData {
     }
 
     pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_str()).collect()
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 
     pub fn has(&self, name: &str) -> bool {

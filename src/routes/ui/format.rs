@@ -16,15 +16,24 @@ pub struct When {
 
 pub fn when(at: Millis, now: Millis) -> When {
     let (utc, iso) = match to_datetime(at) {
-        Some(t) => (t.format("%Y-%m-%d %H:%M UTC").to_string(), crate::time::rfc3339(at)),
+        Some(t) => (
+            t.format("%Y-%m-%d %H:%M UTC").to_string(),
+            crate::time::rfc3339(at),
+        ),
         None => (String::from("—"), String::new()),
     };
-    When { utc, iso, relative: relative(at - now) }
+    When {
+        utc,
+        iso,
+        relative: relative(at - now),
+    }
 }
 
 /// Parses an RFC 3339 time from a service view.
 pub fn parse(rfc3339: &str) -> Option<Millis> {
-    DateTime::parse_from_rfc3339(rfc3339).ok().map(|t| t.timestamp_millis())
+    DateTime::parse_from_rfc3339(rfc3339)
+        .ok()
+        .map(|t| t.timestamp_millis())
 }
 
 pub fn when_rfc3339(rfc3339: &str, now: Millis) -> Option<When> {
@@ -36,7 +45,11 @@ pub fn relative(delta_ms: i64) -> String {
     let future = delta_ms > 0;
     let secs = delta_ms.unsigned_abs() / 1000;
     if secs < 45 {
-        return String::from(if future { "in a few seconds" } else { "just now" });
+        return String::from(if future {
+            "in a few seconds"
+        } else {
+            "just now"
+        });
     }
     let (size, name) = match secs {
         s if s < 45 * 60 => (60, "minute"),

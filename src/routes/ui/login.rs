@@ -18,8 +18,12 @@ use askama::Template;
 use serde::Deserialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::page("/login").route(web::get().to(show)).route(web::post().to(submit)))
-        .service(super::page("/logout").route(web::post().to(logout)));
+    cfg.service(
+        super::page("/login")
+            .route(web::get().to(show))
+            .route(web::post().to(submit)),
+    )
+    .service(super::page("/logout").route(web::post().to(logout)));
 }
 
 #[derive(Template)]
@@ -46,18 +50,26 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
     }
 }
 
-async fn show(state: web::Data<AppState>, req: HttpRequest, query: web::Query<LoginQuery>) -> UiResult<HttpResponse> {
+async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<LoginQuery>,
+) -> UiResult<HttpResponse> {
     if state.setup_open() {
         return Ok(redirect("/setup"));
     }
     let next = same_site_next(query.next.as_deref());
-    // Already logged in: no second session, go straight on.
-    if req.cookie(crate::auth::session::COOKIE_NAME).is_some() && AdminSession::resolve(&req, false).await.is_ok() {
+    // Already logged in: no second session, go straight on. A stale cookie is dropped below.
+    let has_cookie = req.cookie(crate::auth::session::COOKIE_NAME).is_some();
+    if has_cookie && AdminSession::resolve(&req, false).await.is_ok() {
         return Ok(redirect(&next));
     }
     let (token, cookie) = preauth::token(&req, &state);
     let page = LoginPage {
-        layout: Layout { user: None, notice: notice(query.notice.as_deref()) },
+        layout: Layout {
+            user: None,
+            notice: notice(query.notice.as_deref()),
+        },
         email: String::new(),
         next,
         preauth: token,
@@ -67,10 +79,19 @@ async fn show(state: web::Data<AppState>, req: HttpRequest, query: web::Query<Lo
     if let Some(cookie) = cookie {
         response.add_cookie(&cookie).map_err(AppError::internal)?;
     }
+    if has_cookie {
+        response
+            .add_cookie(&expired_cookie())
+            .map_err(AppError::internal)?;
+    }
     Ok(response)
 }
 
-async fn submit(state: web::Data<AppState>, req: HttpRequest, form: FormData) -> UiResult<HttpResponse> {
+async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: FormData,
+) -> UiResult<HttpResponse> {
     if !preauth::verify(&req, form.get("preauth")) {
         return Err(UiError::Csrf);
     }
@@ -104,6 +125,8 @@ async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResp
     let session = &posted.session;
     accounts::logout(&state, session.id_hash, &session.user_id, session.ip).await?;
     let mut response = HttpResponse::SeeOther();
-    response.insert_header((header::LOCATION, "/login?notice=logout")).cookie(expired_cookie());
+    response
+        .insert_header((header::LOCATION, "/login?notice=logout"))
+        .cookie(expired_cookie());
     Ok(response.finish())
 }

@@ -39,5 +39,9 @@ pub fn page(path: &str) -> actix_web::Resource {
 }
 
 async fn method_not_allowed() -> HttpResponse {
-    pages::error_page(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed", "This page does not accept that kind of request.")
+    pages::error_page(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        "This page does not accept that kind of request.",
+    )
 }

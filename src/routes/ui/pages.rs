@@ -43,7 +43,9 @@ struct ErrorPage<'a> {
 /// Renders a page with a status. Pages are never cached: many show secret values or tokens.
 /// A rendering failure becomes a plain 500, never a panic.
 pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<HttpResponse, AppError> {
-    let body = page.render().map_err(|e| AppError::internal(format!("template rendering failed: {e}")))?;
+    let body = page
+        .render()
+        .map_err(|e| AppError::internal(format!("template rendering failed: {e}")))?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -58,17 +60,32 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> HttpRespons
     error_page_with(status, title, message, false)
 }
 
-fn error_page_with(status: StatusCode, title: &str, message: &str, login_link: bool) -> HttpResponse {
-    let page = ErrorPage { layout: Layout::default(), title, message, status: status.as_u16(), login_link };
+fn error_page_with(
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    login_link: bool,
+) -> HttpResponse {
+    let page = ErrorPage {
+        layout: Layout::default(),
+        title,
+        message,
+        status: status.as_u16(),
+        login_link,
+    };
     match render(status, &page) {
         Ok(response) => response,
-        Err(_) => HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(message.to_owned()),
+        Err(_) => HttpResponse::build(status)
+            .content_type("text/plain; charset=utf-8")
+            .body(message.to_owned()),
     }
 }
 
 /// 303 See Other: the answer to every successful form POST (POST-redirect-GET).
 pub fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, to)).finish()
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to))
+        .finish()
 }
 
 /// Why a page could not be shown.
@@ -76,7 +93,9 @@ pub fn redirect(to: &str) -> HttpResponse {
 pub enum UiError {
     App(AppError),
     /// No (live) session on a page: go to the login page and come back afterwards.
-    LogIn { next: String },
+    LogIn {
+        next: String,
+    },
     /// A form POST whose session has ended.
     SessionEnded,
     /// A form POST without the right CSRF token, or from another site.
@@ -134,7 +153,13 @@ impl ResponseError for UiError {
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
         match self {
-            Self::LogIn { next } => redirect(&format!("/login?next={}", super::encode::component(next))),
+            Self::LogIn { next } => {
+                let mut response = redirect(&format!("/login?next={}", super::encode::component(next)));
+                // Drop a stale session cookie, so it is not presented (and counted as a failed
+                // credential by the throttle) again on every page until the user logs in.
+                let _ = response.add_cookie(&crate::routes::api::accounts::expired_cookie());
+                response
+            }
             Self::SessionEnded => error_page_with(
                 status,
                 "Session ended",

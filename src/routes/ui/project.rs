@@ -12,7 +12,11 @@ pub async fn load(state: &AppState, project_id: &str) -> UiResult<ProjectView> {
 }
 
 pub fn nav(project: &ProjectView, section: &'static str) -> ProjectNav {
-    ProjectNav { id: project.id.clone(), name: project.name.clone(), section }
+    ProjectNav {
+        id: project.id.clone(),
+        name: project.name.clone(),
+        section,
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -23,7 +27,9 @@ pub struct NoticeQuery {
 impl NoticeQuery {
     pub fn text(&self) -> Option<&'static str> {
         Some(match self.notice.as_deref()? {
-            "project-created" => "Project created with the environments Development, Staging and Production.",
+            "project-created" => {
+                "Project created with the environments Development, Staging and Production."
+            }
             "project-deleted" => "Project deleted.",
             "secret-added" => "Secret added.",
             "secret-saved" => "Secret saved.",

@@ -15,13 +15,17 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::page("/projects").route(web::get().to(list)).route(web::post().to(create)))
-        .service(super::page("/projects/{projectId}").route(web::get().to(open)))
-        .service(
-            super::page("/projects/{projectId}/delete")
-                .route(web::get().to(confirm_delete))
-                .route(web::post().to(delete)),
-        );
+    cfg.service(
+        super::page("/projects")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(super::page("/projects/{projectId}").route(web::get().to(open)))
+    .service(
+        super::page("/projects/{projectId}/delete")
+            .route(web::get().to(confirm_delete))
+            .route(web::post().to(delete)),
+    );
 }
 
 struct ProjectCard {
@@ -41,7 +45,12 @@ struct ProjectsPage {
     error: Option<String>,
 }
 
-async fn page(state: &AppState, layout: Layout, name: String, error: Option<String>) -> UiResult<ProjectsPage> {
+async fn page(
+    state: &AppState,
+    layout: Layout,
+    name: String,
+    error: Option<String>,
+) -> UiResult<ProjectsPage> {
     let now = now_millis();
     let projects = projects::list(state)
         .await?
@@ -54,13 +63,25 @@ async fn page(state: &AppState, layout: Layout, name: String, error: Option<Stri
             slug: p.slug,
         })
         .collect();
-    Ok(ProjectsPage { layout, projects, name, error })
+    Ok(ProjectsPage {
+        layout,
+        projects,
+        name,
+        error,
+    })
 }
 
-async fn list(state: web::Data<AppState>, ui: UiSession, query: web::Query<NoticeQuery>) -> UiResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    query: web::Query<NoticeQuery>,
+) -> UiResult<HttpResponse> {
     let mut layout = ui.layout();
     layout.notice = query.text();
-    Ok(render(StatusCode::OK, &page(&state, layout, String::new(), None).await?)?)
+    Ok(render(
+        StatusCode::OK,
+        &page(&state, layout, String::new(), None).await?,
+    )?)
 }
 
 async fn create(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
@@ -69,13 +90,22 @@ async fn create(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResp
         Ok(name) => {
             let created = projects::create(&state, &posted.session, name).await?;
             let target = match created.environments.first() {
-                Some(env) => format!("/projects/{}/secrets/{}?notice=project-created", created.id, env.slug),
+                Some(env) => format!(
+                    "/projects/{}/secrets/{}?notice=project-created",
+                    created.id, env.slug
+                ),
                 None => format!("/projects/{}/settings", created.id),
             };
             Ok(redirect(&target))
         }
         Err(e) => {
-            let page = page(&state, posted.layout(), raw.to_owned(), Some(sentence(&e.0))).await?;
+            let page = page(
+                &state,
+                posted.layout(),
+                raw.to_owned(),
+                Some(sentence(&e.0)),
+            )
+            .await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page)?)
         }
     }
@@ -85,7 +115,12 @@ async fn open(_ui: UiSession, path: web::Path<String>) -> HttpResponse {
     redirect(&format!("/projects/{}/secrets", path.into_inner()))
 }
 
-fn delete_page(project: &ProjectView, layout: Layout, typed: String, error: Option<String>) -> ConfirmPage {
+fn delete_page(
+    project: &ProjectView,
+    layout: Layout,
+    typed: String,
+    error: Option<String>,
+) -> ConfirmPage {
     ConfirmPage {
         layout,
         project: project::nav(project, "settings"),
@@ -106,16 +141,29 @@ fn delete_page(project: &ProjectView, layout: Layout, typed: String, error: Opti
     }
 }
 
-async fn confirm_delete(state: web::Data<AppState>, ui: UiSession, path: web::Path<String>) -> UiResult<HttpResponse> {
+async fn confirm_delete(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    path: web::Path<String>,
+) -> UiResult<HttpResponse> {
     let project = project::load(&state, &path).await?;
-    Ok(render(StatusCode::OK, &delete_page(&project, ui.layout(), String::new(), None))?)
+    Ok(render(
+        StatusCode::OK,
+        &delete_page(&project, ui.layout(), String::new(), None),
+    )?)
 }
 
-async fn delete(state: web::Data<AppState>, posted: Posted, path: web::Path<String>) -> UiResult<HttpResponse> {
+async fn delete(
+    state: web::Data<AppState>,
+    posted: Posted,
+    path: web::Path<String>,
+) -> UiResult<HttpResponse> {
     let project = project::load(&state, &path).await?;
     let typed = posted.form.text("confirm_name");
     if typed.trim() != project.name {
-        let error = Some(String::from("The name does not match; nothing was deleted."));
+        let error = Some(String::from(
+            "The name does not match; nothing was deleted.",
+        ));
         let page = delete_page(&project, posted.layout(), typed.to_owned(), error);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page)?);
     }

@@ -48,10 +48,16 @@ struct EditPage {
 }
 
 fn key_of(raw: Option<&str>) -> UiResult<SecretKey> {
-    SecretKey::parse(raw.unwrap_or("")).map_err(|e| AppError::NotFound(format!("No such secret: {}", e.0)).into())
+    SecretKey::parse(raw.unwrap_or(""))
+        .map_err(|e| AppError::NotFound(format!("No such secret: {}", e.0)).into())
 }
 
-async fn edit(state: web::Data<AppState>, ui: UiSession, path: web::Path<(String, String)>, query: web::Query<ItemQuery>) -> UiResult<HttpResponse> {
+async fn edit(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    path: web::Path<(String, String)>,
+    query: web::Query<ItemQuery>,
+) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
     let env_name = super::secrets::environment(&project, &env)?.name.clone();
@@ -65,14 +71,23 @@ async fn edit(state: web::Data<AppState>, ui: UiSession, path: web::Path<(String
         project: project::nav(&project, "secrets"),
         env_name,
         path: folder.as_str().to_owned(),
-        draft: SecretDraft { key: secret.key, value: secret.value, comment: secret.comment, ..SecretDraft::default() },
+        draft: SecretDraft {
+            key: secret.key,
+            value: secret.value,
+            comment: secret.comment,
+            ..SecretDraft::default()
+        },
         action: format!("/projects/{}/secrets/{env}/edit", project.id),
         back: folder_href(&project.id, &env, folder.as_str()),
     };
     Ok(render(StatusCode::OK, &page)?)
 }
 
-async fn save(state: web::Data<AppState>, posted: Posted, path: web::Path<(String, String)>) -> UiResult<HttpResponse> {
+async fn save(
+    state: web::Data<AppState>,
+    posted: Posted,
+    path: web::Path<(String, String)>,
+) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
     let env_name = super::secrets::environment(&project, &env)?.name.clone();
@@ -82,8 +97,14 @@ async fn save(state: web::Data<AppState>, posted: Posted, path: web::Path<(Strin
     let (value, comment) = (posted.form.text("value"), posted.form.text("comment"));
     let back = folder_href(&project.id, &env, folder.as_str());
     let access = Access::Admin(posted.session.clone());
-    let mut draft = SecretDraft { key: key.as_str().to_owned(), value: value.to_owned(), comment: comment.to_owned(), ..SecretDraft::default() };
-    let status = match secrets::update(&state, &access, &at, &key, Some(value), Some(comment)).await {
+    let mut draft = SecretDraft {
+        key: key.as_str().to_owned(),
+        value: value.to_owned(),
+        comment: comment.to_owned(),
+        ..SecretDraft::default()
+    };
+    let status = match secrets::update(&state, &access, &at, &key, Some(value), Some(comment)).await
+    {
         Ok(_) => {
             let sep = if back.contains('?') { '&' } else { '?' };
             return Ok(redirect(&format!("{back}{sep}notice=secret-saved")));
@@ -102,7 +123,12 @@ async fn save(state: web::Data<AppState>, posted: Posted, path: web::Path<(Strin
     Ok(render(status, &page)?)
 }
 
-async fn confirm_delete(state: web::Data<AppState>, ui: UiSession, path: web::Path<(String, String)>, query: web::Query<ItemQuery>) -> UiResult<HttpResponse> {
+async fn confirm_delete(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    path: web::Path<(String, String)>,
+    query: web::Query<ItemQuery>,
+) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
     let env_name = super::secrets::environment(&project, &env)?.name.clone();
@@ -130,7 +156,11 @@ async fn confirm_delete(state: web::Data<AppState>, ui: UiSession, path: web::Pa
     Ok(render(StatusCode::OK, &page)?)
 }
 
-async fn delete(state: web::Data<AppState>, posted: Posted, path: web::Path<(String, String)>) -> UiResult<HttpResponse> {
+async fn delete(
+    state: web::Data<AppState>,
+    posted: Posted,
+    path: web::Path<(String, String)>,
+) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
     let folder = folder_path(posted.form.get("path"))?;

@@ -24,7 +24,13 @@ impl UiSession {
 }
 
 pub fn layout_for(session: &AdminSession) -> Layout {
-    Layout { user: Some(UserBar { email: session.email.clone(), csrf: session.csrf_token.clone() }), notice: None }
+    Layout {
+        user: Some(UserBar {
+            email: session.email.clone(),
+            csrf: session.csrf_token.clone(),
+        }),
+        notice: None,
+    }
 }
 
 fn page_target(req: &HttpRequest) -> String {
@@ -43,7 +49,9 @@ impl FromRequest for UiSession {
         Box::pin(async move {
             match AdminSession::resolve(&req, false).await {
                 Ok(session) => Ok(UiSession(session)),
-                Err(AppError::Unauthorized(_)) => Err(UiError::LogIn { next: page_target(&req) }),
+                Err(AppError::Unauthorized(_)) => Err(UiError::LogIn {
+                    next: page_target(&req),
+                }),
                 Err(other) => Err(other.into()),
             }
         })
@@ -69,7 +77,9 @@ pub fn tokens_match(presented: Option<&str>, expected: &str) -> bool {
 }
 
 pub fn same_site(req: &HttpRequest) -> bool {
-    let public_url = req.app_data::<web::Data<AppState>>().and_then(|s| s.settings.public_url.clone());
+    let public_url = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|s| s.settings.public_url.clone());
     origin_is_same_site(req, public_url.as_deref())
 }
 
@@ -87,7 +97,10 @@ impl FromRequest for Posted {
                 Err(other) => return Err(other.into()),
             };
             let form = form.await?;
-            if !session.via_cookie || !tokens_match(form.get("csrf_token"), &session.csrf_token) || !same_site(&req) {
+            if !session.via_cookie
+                || !tokens_match(form.get("csrf_token"), &session.csrf_token)
+                || !same_site(&req)
+            {
                 return Err(UiError::Csrf);
             }
             Ok(Posted { session, form })

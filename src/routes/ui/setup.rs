@@ -14,12 +14,20 @@ use askama::Template;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(super::page("/").route(web::get().to(home)))
-        .service(super::page("/setup").route(web::get().to(show)).route(web::post().to(submit)));
+        .service(
+            super::page("/setup")
+                .route(web::get().to(show))
+                .route(web::post().to(submit)),
+        );
 }
 
 /// The front door: setup while it is open, else the projects (which ask for a login if needed).
 async fn home(state: web::Data<AppState>) -> HttpResponse {
-    redirect(if state.setup_open() { "/setup" } else { "/projects" })
+    redirect(if state.setup_open() {
+        "/setup"
+    } else {
+        "/projects"
+    })
 }
 
 #[derive(Template, Default)]
@@ -36,14 +44,24 @@ async fn show(state: web::Data<AppState>, req: HttpRequest) -> UiResult<HttpResp
         return Ok(redirect("/login"));
     }
     let (token, cookie) = preauth::token(&req, &state);
-    let mut response = render(StatusCode::OK, &SetupPage { preauth: token, ..SetupPage::default() })?;
+    let mut response = render(
+        StatusCode::OK,
+        &SetupPage {
+            preauth: token,
+            ..SetupPage::default()
+        },
+    )?;
     if let Some(cookie) = cookie {
         response.add_cookie(&cookie).map_err(AppError::internal)?;
     }
     Ok(response)
 }
 
-async fn submit(state: web::Data<AppState>, req: HttpRequest, form: FormData) -> UiResult<HttpResponse> {
+async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: FormData,
+) -> UiResult<HttpResponse> {
     if !state.setup_open() {
         return Ok(redirect("/login"));
     }

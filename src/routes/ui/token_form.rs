@@ -83,15 +83,30 @@ struct TokenFormPage {
 
 impl TokenFormPage {
     fn new(layout: Layout, project: &ProjectView) -> Self {
-        let first_env = project.environments.first().map(|e| e.slug.clone()).unwrap_or_default();
+        let first_env = project
+            .environments
+            .first()
+            .map(|e| e.slug.clone())
+            .unwrap_or_default();
         Self {
             layout,
             project: project::nav(project, "access"),
-            envs: project.environments.iter().map(|e| EnvOption { slug: e.slug.clone(), name: e.name.clone() }).collect(),
+            envs: project
+                .environments
+                .iter()
+                .map(|e| EnvOption {
+                    slug: e.slug.clone(),
+                    name: e.name.clone(),
+                })
+                .collect(),
             expirations: &EXPIRATIONS,
             name: String::new(),
             name_error: None,
-            scopes: vec![ScopeRow { env: first_env, path: String::from("/"), ..ScopeRow::default() }],
+            scopes: vec![ScopeRow {
+                env: first_env,
+                path: String::from("/"),
+                ..ScopeRow::default()
+            }],
             scopes_error: None,
             read: true,
             write: false,
@@ -125,7 +140,10 @@ impl TokenFormPage {
         page.name = form.text("name").to_owned();
         page.read = form.has("perm_read");
         page.write = form.has("perm_write");
-        page.expiration = form.get("expiration").unwrap_or(DEFAULT_EXPIRATION).to_owned();
+        page.expiration = form
+            .get("expiration")
+            .unwrap_or(DEFAULT_EXPIRATION)
+            .to_owned();
         page.custom_date = form.text("custom_date").to_owned();
         page.allowed_ips = form.text("allowed_ips").to_owned();
         page
@@ -139,7 +157,11 @@ impl TokenFormPage {
         };
         if let Some(rest) = error.field.strip_prefix("scopes[") {
             let (index, field) = rest.split_once("].").unwrap_or(("", ""));
-            if let Some(row) = index.parse::<usize>().ok().and_then(|i| self.scopes.get_mut(i)) {
+            if let Some(row) = index
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.scopes.get_mut(i))
+            {
                 match field {
                     "environment" => keep_first(&mut row.env_error),
                     _ => keep_first(&mut row.path_error),
@@ -166,19 +188,30 @@ impl TokenFormPage {
             || self.permissions_error.is_some()
             || self.expiration_error.is_some()
             || self.allowed_ips_error.is_some()
-            || self.scopes.iter().any(|r| r.env_error.is_some() || r.path_error.is_some())
+            || self
+                .scopes
+                .iter()
+                .any(|r| r.env_error.is_some() || r.path_error.is_some())
     }
 }
 
 fn tomorrow(now: Millis) -> String {
-    let day = Utc.timestamp_millis_opt(now + 86_400_000).single().map(|t| t.date_naive());
-    day.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
+    let day = Utc
+        .timestamp_millis_opt(now + 86_400_000)
+        .single()
+        .map(|t| t.date_naive());
+    day.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }
 
 /// Seconds from `now` until 00:00 UTC on the chosen date.
 fn custom_seconds(date: &str, now: Millis) -> Result<i64, String> {
-    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d").map_err(|_| String::from("Pick a date."))?;
-    let midnight = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()).ok_or("Pick a valid date.")?;
+    let day = NaiveDate::parse_from_str(date.trim(), "%Y-%m-%d")
+        .map_err(|_| String::from("Pick a date."))?;
+    let midnight = day
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis())
+        .ok_or("Pick a valid date.")?;
     let seconds = (midnight - now) / 1000;
     if seconds < 60 {
         return Err(String::from("Pick a date after today."));
@@ -194,9 +227,10 @@ fn expires_in(page: &TokenFormPage, now: Millis) -> Result<serde_json::Value, St
     match page.expiration.as_str() {
         "never" => Ok(serde_json::Value::Null),
         "custom" => custom_seconds(&page.custom_date, now).map(serde_json::Value::from),
-        value if EXPIRATIONS.iter().any(|(v, _)| *v == value) => {
-            value.parse::<i64>().map(serde_json::Value::from).map_err(|_| String::from("Choose an expiration."))
-        }
+        value if EXPIRATIONS.iter().any(|(v, _)| *v == value) => value
+            .parse::<i64>()
+            .map(serde_json::Value::from)
+            .map_err(|_| String::from("Choose an expiration.")),
         _ => Err(String::from("Choose an expiration.")),
     }
 }
@@ -214,32 +248,65 @@ fn request_body(page: &TokenFormPage, expires: serde_json::Value) -> CreateBody 
         scopes: Some(
             page.scopes
                 .iter()
-                .map(|r| ScopeBody { environment: Some(r.env.clone()), secret_path: Some(r.path.clone()) })
+                .map(|r| ScopeBody {
+                    environment: Some(r.env.clone()),
+                    secret_path: Some(r.path.clone()),
+                })
                 .collect(),
         ),
         permissions: Some(permissions),
         expires_in: Some(expires),
-        allowed_ips: Some(page.allowed_ips.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()),
+        allowed_ips: Some(
+            page.allowed_ips
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        ),
     }
 }
 
-async fn show(state: web::Data<AppState>, ui: UiSession, path: web::Path<String>) -> UiResult<HttpResponse> {
+async fn show(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    path: web::Path<String>,
+) -> UiResult<HttpResponse> {
     let project = project::load(&state, &path).await?;
-    Ok(render(StatusCode::OK, &TokenFormPage::new(ui.layout(), &project))?)
+    Ok(render(
+        StatusCode::OK,
+        &TokenFormPage::new(ui.layout(), &project),
+    )?)
 }
 
-async fn submit(state: web::Data<AppState>, posted: Posted, path: web::Path<String>) -> UiResult<HttpResponse> {
+async fn submit(
+    state: web::Data<AppState>,
+    posted: Posted,
+    path: web::Path<String>,
+) -> UiResult<HttpResponse> {
     let project = project::load(&state, &path).await?;
     let mut page = TokenFormPage::from_form(posted.layout(), &project, &posted.form);
     if posted.form.has("add_scope") {
         if page.scopes.len() < MAX_SCOPES {
-            let env = project.environments.first().map(|e| e.slug.clone()).unwrap_or_default();
-            page.scopes.push(ScopeRow { env, path: String::from("/"), ..ScopeRow::default() });
+            let env = project
+                .environments
+                .first()
+                .map(|e| e.slug.clone())
+                .unwrap_or_default();
+            page.scopes.push(ScopeRow {
+                env,
+                path: String::from("/"),
+                ..ScopeRow::default()
+            });
         }
         return Ok(render(StatusCode::OK, &page)?);
     }
     if let Some(row) = posted.form.get("remove_scope") {
-        if let Some(i) = row.parse::<usize>().ok().filter(|&i| i < page.scopes.len() && page.scopes.len() > 1) {
+        if let Some(i) = row
+            .parse::<usize>()
+            .ok()
+            .filter(|&i| i < page.scopes.len() && page.scopes.len() > 1)
+        {
             page.scopes.remove(i);
         }
         return Ok(render(StatusCode::OK, &page)?);
@@ -277,7 +344,10 @@ async fn submit(state: web::Data<AppState>, posted: Posted, path: web::Path<Stri
                 project_id: project.id.clone(),
             };
             let id = state.reveals.put(posted.session.id_hash, revealed);
-            Ok(redirect(&format!("{}/created/{id}", tokens_href(&project.id))))
+            Ok(redirect(&format!(
+                "{}/created/{id}",
+                tokens_href(&project.id)
+            )))
         }
         Err(AppError::Validation(fields)) => {
             fields.into_iter().for_each(|f| page.place(f));
@@ -293,7 +363,10 @@ mod tests {
 
     #[test]
     fn custom_dates_must_be_ahead_and_within_ten_years() {
-        let now = Utc.with_ymd_and_hms(2030, 5, 1, 12, 0, 0).unwrap().timestamp_millis();
+        let now = Utc
+            .with_ymd_and_hms(2030, 5, 1, 12, 0, 0)
+            .unwrap()
+            .timestamp_millis();
         assert_eq!(custom_seconds("2030-05-02", now), Ok(12 * 3600));
         assert!(custom_seconds("2030-05-01", now).is_err());
         assert!(custom_seconds("2045-01-01", now).is_err());

@@ -16,17 +16,22 @@ use actix_web::{web, HttpResponse};
 use askama::Template;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::page("/projects/{projectId}/access-control").route(web::get().to(access_control)))
-        .service(super::page("/projects/{projectId}/access-control/service-tokens").route(web::get().to(list)))
-        .service(
-            super::page("/projects/{projectId}/access-control/service-tokens/created/{reveal}")
-                .route(web::get().to(created)),
-        )
-        .service(
-            super::page("/projects/{projectId}/access-control/service-tokens/{tokenId}/revoke")
-                .route(web::get().to(confirm_revoke))
-                .route(web::post().to(revoke)),
-        );
+    cfg.service(
+        super::page("/projects/{projectId}/access-control").route(web::get().to(access_control)),
+    )
+    .service(
+        super::page("/projects/{projectId}/access-control/service-tokens")
+            .route(web::get().to(list)),
+    )
+    .service(
+        super::page("/projects/{projectId}/access-control/service-tokens/created/{reveal}")
+            .route(web::get().to(created)),
+    )
+    .service(
+        super::page("/projects/{projectId}/access-control/service-tokens/{tokenId}/revoke")
+            .route(web::get().to(confirm_revoke))
+            .route(web::post().to(revoke)),
+    );
 }
 
 pub fn tokens_href(project_id: &str) -> String {
@@ -69,7 +74,11 @@ fn permissions_label(list: &[&str]) -> String {
 
 fn line(project_id: &str, t: ServiceTokenView, now: i64) -> TokenLine {
     TokenLine {
-        scopes: t.scopes.iter().map(|s| format!("{} · {}", s.environment, s.secret_path)).collect(),
+        scopes: t
+            .scopes
+            .iter()
+            .map(|s| format!("{} · {}", s.environment, s.secret_path))
+            .collect(),
         permissions: permissions_label(&t.permissions),
         expires: t.expires_at.as_deref().and_then(|e| when_rfc3339(e, now)),
         expired: t.expired,
@@ -87,10 +96,19 @@ async fn access_control(_ui: UiSession, path: web::Path<String>) -> HttpResponse
     redirect(&tokens_href(&path))
 }
 
-async fn list(state: web::Data<AppState>, ui: UiSession, path: web::Path<String>, query: web::Query<NoticeQuery>) -> UiResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    path: web::Path<String>,
+    query: web::Query<NoticeQuery>,
+) -> UiResult<HttpResponse> {
     let project = project::load(&state, &path).await?;
     let now = now_millis();
-    let lines = tokens::list(&state, &project.id).await?.into_iter().map(|t| line(&project.id, t, now)).collect();
+    let lines = tokens::list(&state, &project.id)
+        .await?
+        .into_iter()
+        .map(|t| line(&project.id, t, now))
+        .collect();
     let mut layout = ui.layout();
     layout.notice = query.text();
     let page = TokensPage {
@@ -123,16 +141,32 @@ struct GonePage {
 }
 
 /// Shows a freshly minted token exactly once; the entry is consumed by this view.
-async fn created(state: web::Data<AppState>, ui: UiSession, path: web::Path<(String, String)>) -> UiResult<HttpResponse> {
+async fn created(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    path: web::Path<(String, String)>,
+) -> UiResult<HttpResponse> {
     let (project_id, reveal) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
     let back = tokens_href(&project.id);
-    let Some(revealed) = state.reveals.take(&reveal, &ui.0.id_hash).filter(|r| r.project_id == project.id) else {
-        let page = GonePage { layout: ui.layout(), project: project::nav(&project, "access"), back };
+    let Some(revealed) = state
+        .reveals
+        .take(&reveal, &ui.0.id_hash)
+        .filter(|r| r.project_id == project.id)
+    else {
+        let page = GonePage {
+            layout: ui.layout(),
+            project: project::nav(&project, "access"),
+            back,
+        };
         return Ok(render(StatusCode::GONE, &page)?);
     };
     let token = revealed.token.as_str();
-    let cut = token.match_indices('.').nth(2).map(|(i, _)| i).unwrap_or(token.len());
+    let cut = token
+        .match_indices('.')
+        .nth(2)
+        .map(|(i, _)| i)
+        .unwrap_or(token.len());
     let page = CreatedPage {
         layout: ui.layout(),
         project: project::nav(&project, "access"),
@@ -145,18 +179,33 @@ async fn created(state: web::Data<AppState>, ui: UiSession, path: web::Path<(Str
     Ok(render(StatusCode::OK, &page)?)
 }
 
-async fn find_token(state: &AppState, project: &ProjectView, token_id: &str) -> UiResult<ServiceTokenView> {
+async fn find_token(
+    state: &AppState,
+    project: &ProjectView,
+    token_id: &str,
+) -> UiResult<ServiceTokenView> {
     match tokens::find(state, token_id).await? {
         Some((_, view)) if view.project_id == project.id => Ok(view),
-        _ => Err(AppError::NotFound(String::from("This service token does not exist in this project (it may already be revoked).")).into()),
+        _ => Err(AppError::NotFound(String::from(
+            "This service token does not exist in this project (it may already be revoked).",
+        ))
+        .into()),
     }
 }
 
-async fn confirm_revoke(state: web::Data<AppState>, ui: UiSession, path: web::Path<(String, String)>) -> UiResult<HttpResponse> {
+async fn confirm_revoke(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    path: web::Path<(String, String)>,
+) -> UiResult<HttpResponse> {
     let (project_id, token_id) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
     let token = find_token(&state, &project, &token_id).await?;
-    let scopes: Vec<String> = token.scopes.iter().map(|s| format!("{} {}", s.environment, s.secret_path)).collect();
+    let scopes: Vec<String> = token
+        .scopes
+        .iter()
+        .map(|s| format!("{} {}", s.environment, s.secret_path))
+        .collect();
     let page = ConfirmPage {
         layout: ui.layout(),
         project: project::nav(&project, "access"),
@@ -174,8 +223,15 @@ async fn confirm_revoke(state: web::Data<AppState>, ui: UiSession, path: web::Pa
     Ok(render(StatusCode::OK, &page)?)
 }
 
-async fn revoke(state: web::Data<AppState>, posted: Posted, path: web::Path<(String, String)>) -> UiResult<HttpResponse> {
+async fn revoke(
+    state: web::Data<AppState>,
+    posted: Posted,
+    path: web::Path<(String, String)>,
+) -> UiResult<HttpResponse> {
     let (project_id, token_id) = path.into_inner();
     tokens::revoke(&state, &posted.session, &project_id, &token_id).await?;
-    Ok(redirect(&format!("{}?notice=token-revoked", tokens_href(&project_id))))
+    Ok(redirect(&format!(
+        "{}?notice=token-revoked",
+        tokens_href(&project_id)
+    )))
 }
