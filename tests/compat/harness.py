@@ -7,7 +7,9 @@ Subcommands:
   seed BASE EMAIL PASSWORD OUT   seed a project, secrets and service tokens through
                                  Envkeep's native API and write the fixture JSON to OUT
   mint BASE FIXTURE NAME ENV PATH PERMS EXPIRES
-                                 mint one more service token (prints the token)
+                                 mint one more single-scope service token and store it in
+                                 the fixture as tokens[NAME] (admin credentials are read
+                                 from ENVKEEP_ADMIN_EMAIL / ENVKEEP_ADMIN_PASSWORD)
 
 The fixture is what the per-client drivers read: base URL, project id, tokens and the
 exact secrets expected in each (environment, path).
@@ -219,7 +221,10 @@ def mint_cmd(base, fixture_path, name, env, path, perms, expires):
         fixture = json.load(f)
     admin = login(base, os.environ["ENVKEEP_ADMIN_EMAIL"], os.environ["ENVKEEP_ADMIN_PASSWORD"])
     exp = None if expires in ("null", "") else int(expires)
-    print(mint_token(base, admin, fixture["projectId"], name, [(env, path)], perms.split(","), exp))
+    fixture["tokens"][name] = mint_token(
+        base, admin, fixture["projectId"], "compat-" + name, [(env, path)], perms.split(","), exp)
+    with open(fixture_path, "w", encoding="utf-8") as f:
+        json.dump(fixture, f, ensure_ascii=False, indent=2)
     return 0
 
 
