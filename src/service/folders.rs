@@ -4,7 +4,7 @@
 
 use super::access_ok;
 use super::views::FolderView;
-use super::{locate, Actor};
+use super::{authorize, authorize_listing, locate, Actor};
 use crate::auth::access::{Op, Visibility};
 use crate::auth::Access;
 use crate::crypto::random;
@@ -33,8 +33,7 @@ pub async fn list(
     path: &SecretPath,
     recursive: bool,
 ) -> AppResult<Vec<FolderView>> {
-    access.check_project(project_id)?;
-    let visibility = access.visibility(Op::Read, env.as_str(), path)?;
+    let visibility = authorize_listing(state, access, project_id, env.as_str(), path)?;
     let (project, env, path, access) = (
         project_id.to_owned(),
         env.clone(),
@@ -69,11 +68,10 @@ pub async fn create(
     parent: &SecretPath,
     name: &str,
 ) -> AppResult<FolderView> {
-    access.check_project(project_id)?;
     let path = parent
         .join(name)
         .map_err(|e| AppError::validation("name", e.0))?;
-    access.require(Op::Write, env.as_str(), &path)?;
+    authorize(state, access, project_id, Op::Write, env.as_str(), &path)?;
     let (project, env, parent, actor) = (
         project_id.to_owned(),
         env.clone(),
@@ -123,14 +121,13 @@ pub async fn delete(
     path: &SecretPath,
     recursive: bool,
 ) -> AppResult<()> {
-    access.check_project(project_id)?;
     if path.is_root() {
         return Err(AppError::validation(
             "path",
             "the root folder '/' cannot be deleted",
         ));
     }
-    access.require(Op::Write, env.as_str(), path)?;
+    authorize(state, access, project_id, Op::Write, env.as_str(), path)?;
     let (project, env, path, access) = (
         project_id.to_owned(),
         env.clone(),

@@ -11,6 +11,7 @@ pub mod secrets;
 pub mod tokens;
 pub mod views;
 
+use crate::auth::access::{Op, Visibility};
 use crate::auth::Access;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
@@ -128,4 +129,46 @@ pub(crate) fn access_ok(access: &Access, environment: &str, path: &SecretPath) -
                 .iter()
                 .any(|s| s.environment == environment && s.glob.may_match_below(path))
         })
+}
+
+/// Checks a caller against a project, an operation and a place, auditing a token's refusal
+/// (rate-limited) so denied uses show up in the trail.
+pub(crate) fn authorize(
+    state: &crate::state::AppState,
+    access: &Access,
+    project_id: &str,
+    op: Op,
+    environment: &str,
+    path: &SecretPath,
+) -> AppResult<()> {
+    let result = access
+        .check_project(project_id)
+        .and_then(|()| access.require(op, environment, path));
+    audit_refusal(state, access, &result);
+    result
+}
+
+/// As [`authorize`], for listings that may show only the in-scope part of a subtree.
+pub(crate) fn authorize_listing(
+    state: &crate::state::AppState,
+    access: &Access,
+    project_id: &str,
+    environment: &str,
+    path: &SecretPath,
+) -> AppResult<Visibility> {
+    let result = access
+        .check_project(project_id)
+        .and_then(|()| access.visibility(Op::Read, environment, path));
+    audit_refusal(state, access, &result);
+    result
+}
+
+fn audit_refusal<T>(state: &crate::state::AppState, access: &Access, result: &AppResult<T>) {
+    if let (
+        Err(AppError::PermissionDenied(_) | AppError::Forbidden(_)),
+        Access::Token { record, ip },
+    ) = (result, access)
+    {
+        crate::auth::service_token::audit_denial(state, record, "out_of_scope", *ip);
+    }
 }

@@ -4,7 +4,7 @@
 
 use super::keys::{secret_aad, ProjectKeys};
 use super::views::SecretView;
-use super::{locate, Actor};
+use super::{authorize, authorize_listing, locate, Actor};
 use crate::auth::access::{Op, Visibility};
 use crate::auth::Access;
 use crate::crypto::random;
@@ -107,11 +107,23 @@ pub async fn list(
     at: &Location,
     recursive: bool,
 ) -> AppResult<Vec<SecretView>> {
-    access.check_project(&at.project_id)?;
     let visibility = if recursive {
-        access.visibility(Op::Read, at.environment.as_str(), &at.path)?
+        authorize_listing(
+            state,
+            access,
+            &at.project_id,
+            at.environment.as_str(),
+            &at.path,
+        )?
     } else {
-        access.require(Op::Read, at.environment.as_str(), &at.path)?;
+        authorize(
+            state,
+            access,
+            &at.project_id,
+            Op::Read,
+            at.environment.as_str(),
+            &at.path,
+        )?;
         Visibility::Full
     };
     let keys = state.keys.project(&state.db, &at.project_id).await?;
@@ -155,8 +167,14 @@ pub async fn get(
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<SecretView> {
-    access.check_project(&at.project_id)?;
-    access.require(Op::Read, at.environment.as_str(), &at.path)?;
+    authorize(
+        state,
+        access,
+        &at.project_id,
+        Op::Read,
+        at.environment.as_str(),
+        &at.path,
+    )?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, key) = (at.clone(), key.clone());
     state
@@ -191,8 +209,14 @@ pub async fn create(
     value: &str,
     comment: &str,
 ) -> AppResult<SecretView> {
-    access.check_project(&at.project_id)?;
-    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+    authorize(
+        state,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
     check_sizes(Some(value), Some(comment))?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
@@ -250,8 +274,14 @@ pub async fn update(
     value: Option<&str>,
     comment: Option<&str>,
 ) -> AppResult<SecretView> {
-    access.check_project(&at.project_id)?;
-    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+    authorize(
+        state,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
     check_sizes(value, comment)?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
@@ -289,8 +319,14 @@ pub async fn delete(
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<()> {
-    access.check_project(&at.project_id)?;
-    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+    authorize(
+        state,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     state
         .db

@@ -365,3 +365,53 @@ async fn a_write_only_token_cannot_read() {
     .await;
     assert_error(status, &json, StatusCode::FORBIDDEN, "PermissionDenied");
 }
+
+#[tokio::test]
+async fn denied_token_uses_are_audited() {
+    let (app, project) = seeded().await;
+    let (token, id) = app
+        .mint(&project, json!({ "name": "app", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["read"], "expiresIn": null }))
+        .await;
+    let denied = app
+        .bearer(Method::GET, &list_url(&project, "dev", "/other"), &token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(denied.status(), StatusCode::FORBIDDEN);
+    let wrong = format!("st.{id}.{}", "0".repeat(32));
+    let refused = app
+        .bearer(Method::GET, &list_url(&project, "dev", "/app"), &wrong)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    // The audit row is written off the request path; wait for it, bounded.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let reasons: Vec<String> = {
+            let conn = app.sqlite();
+            let mut stmt = conn
+                .prepare("SELECT json_extract(detail, '$.reason') FROM audit_events WHERE action = 'service_token.denied' AND actor_id = ?1 ORDER BY id")
+                .unwrap();
+            let rows = stmt
+                .query_map([&id], |r| r.get(0))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            rows
+        };
+        if reasons.len() == 2 {
+            assert!(
+                reasons.contains(&"out_of_scope".to_owned())
+                    && reasons.contains(&"wrong_secret".to_owned()),
+                "{reasons:?}"
+            );
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "denials not audited: {reasons:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
