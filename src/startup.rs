@@ -55,9 +55,24 @@ fn load_root_key(config: &Config, db: &Db) -> Result<(Key32, KeySource), Startup
     Ok((key, KeySource::Generated))
 }
 
+/// Creates the data directory readable by the owner only (an existing one is left as it is).
+fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+        create_private_dir(&config.data_dir).map_err(|e| {
             StartupError::new(format!(
                 "cannot create the data directory {}: {e}",
                 config.data_dir.display()

@@ -173,7 +173,7 @@ async function main() {
   });
   await rep.guard('delete with the write token', async () => {
     const [, err] = await call(() => writer.secrets().deleteSecret(WRITE_NAME, where));
-    rep.check(`delete ${WRITE_NAME} with the write token`, !err, err && err.message);
+    if (!rep.check(`delete ${WRITE_NAME} with the write token`, !err, err && err.message)) return;
     const [secret, err2] = await get(make(tokens.write), env, path, WRITE_NAME);
     rep.check('deleted secret is gone (404)', err2 && statusOf(err2) === 404,
       () => (err2 ? err2.message : `still there: ${short(secret)}`));

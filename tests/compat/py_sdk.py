@@ -168,7 +168,8 @@ def main():
     def delete():
         res, err = call(lambda: writer.secrets.delete_secret_by_name(
             secret_name=WRITE_NAME, secret_path=path, environment_slug=env, project_id=pid))
-        rep.check("delete %s with the write token" % WRITE_NAME, err is None, err)
+        if not rep.check("delete %s with the write token" % WRITE_NAME, err is None, err):
+            return
         res, err = call(lambda: make(tokens["write"]).secrets.get_secret_by_name(
             secret_name=WRITE_NAME, environment_slug=env, secret_path=path, project_id=pid))
         rep.check("deleted secret is gone (404)", err is not None and err.status_code == 404,

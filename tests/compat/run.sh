@@ -149,13 +149,14 @@ start_server() {
     ENVKEEP_ADMIN_EMAIL="$ADMIN_EMAIL" \
     ENVKEEP_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     ENVKEEP_AUTH_FAILURE_LIMIT=0 \
+    NO_COLOR=1 \
     "$BIN" serve >>"$TMP/server.log" 2>&1 &
   SERVER_PID=$!
 }
 
 server_log_tail() {
   [ -f "$TMP/server.log" ] || return 0
-  tail -n 40 "$TMP/server.log" | sed 's/^/#   server: /'
+  tail -n 40 "$TMP/server.log" | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^/#   server: /'
 }
 
 # A free port can be taken between probing and binding: retry a few times.
