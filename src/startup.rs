@@ -11,6 +11,7 @@ use crate::routes::{self, headers::security_headers};
 use crate::service::accounts;
 use crate::state::{AppState, Settings};
 use actix_web::dev::Server;
+use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 
@@ -131,6 +132,8 @@ impl Application {
             App::new()
                 .app_data(server_state.clone())
                 .wrap(security_headers(https))
+                // Infisical's server ignores trailing slashes; so do we, on every route.
+                .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .configure(routes::configure)
         })
         .workers(config.workers)

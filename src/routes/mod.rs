@@ -6,6 +6,7 @@ pub mod assets;
 pub mod extract;
 pub mod headers;
 pub mod health;
+pub mod infisical;
 pub mod ui;
 
 use crate::error::AppError;
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(health::configure)
         .configure(assets::configure)
         .configure(api::configure)
+        .configure(infisical::configure)
         .configure(ui::configure)
         .default_service(web::to(not_found));
 }

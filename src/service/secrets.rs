@@ -318,7 +318,7 @@ pub async fn delete(
     access: &Access,
     at: &Location,
     key: &SecretKey,
-) -> AppResult<()> {
+) -> AppResult<SecretView> {
     authorize(
         state,
         access,
@@ -327,6 +327,7 @@ pub async fn delete(
         at.environment.as_str(),
         &at.path,
     )?;
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     state
         .db
@@ -336,8 +337,11 @@ pub async fn delete(
                 locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
                 return Err(missing_secret(&key, &at));
             };
+            // The deleted secret is returned: Infisical's clients read it back from the answer.
+            let deleted = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
             secrets::delete(tx, &row.id)?;
-            audit(&actor, tx, "secret.delete", &at, &row)
+            audit(&actor, tx, "secret.delete", &at, &row)?;
+            Ok(deleted)
         })
         .await
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod helpers;
+mod infisical;
 mod projects;
 mod secrets;
 mod service_tokens;

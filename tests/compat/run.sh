@@ -17,7 +17,7 @@
 #   ENVKEEP_COMPAT_NODE     Node 20 binary (default: node)
 #   ENVKEEP_COMPAT_ONLY     space-separated subset of: py-legacy py-sdk node-legacy node-sdk
 #   ENVKEEP_COMPAT_VERBOSE  1 = print every HTTP request the clients make (to stderr)
-#   ENVKEEP_COMPAT_EXPIRY   wait = really check the expired-token case (adds up to ~60 s)
+#   ENVKEEP_COMPAT_EXPIRY   wait = let the expired-token case expire for real (adds ~60 s)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -205,12 +205,10 @@ else
 fi
 
 # ---------------------------------------------------------------------------- expiry
-# TODO(expired tokens): wire check_expired_token properly once Envkeep has a test-only way to
-# expire a token (or to run with a shifted clock); the orchestrating engineer will add it.
-# Until then: with ENVKEEP_COMPAT_EXPIRY=wait, a token is minted right after seeding with
-# `expiresIn: 60` (the smallest value the API allows), the suite runs, and at the end it
-# sleeps until that token has really expired (up to ~60 s) and has every client try it.
-# Without it the check is skipped with a `# TODO` line (not counted).
+# An expired token: minted with `expiresIn: 60` (the API's minimum), then its expiry is moved
+# into the past in the server's SQLite file before its first use (harness.py expire), as the
+# passage of time would. With ENVKEEP_COMPAT_EXPIRY=wait the suite instead waits ~60 s for the
+# token to expire for real.
 EXPIRING_AT=
 check_expired_token_mint() {
   if "$PY" "$HERE/harness.py" mint "$BASE" "$FIXTURE" expiring dev / read 60 2>"$TMP/mint.err"; then
@@ -220,19 +218,21 @@ check_expired_token_mint() {
   fi
 }
 check_expired_token() {
-  if [ "${ENVKEEP_COMPAT_EXPIRY:-}" != wait ]; then
-    log "TODO check_expired_token: not wired yet (needs a test-only way to expire a token); ENVKEEP_COMPAT_EXPIRY=wait checks it by waiting ~60 s"
-    return 0
-  fi
   if [ -z "$EXPIRING_AT" ]; then
     emit "FAIL - harness: mint a service token with expiresIn 60"
     return 0
   fi
-  local now
-  now=$(date +%s)
-  if [ "$now" -lt "$EXPIRING_AT" ]; then
-    log "waiting $((EXPIRING_AT - now)) s for the expiresIn=60 token to expire"
-    sleep $((EXPIRING_AT - now))
+  if [ "${ENVKEEP_COMPAT_EXPIRY:-}" = wait ]; then
+    local now
+    now=$(date +%s)
+    if [ "$now" -lt "$EXPIRING_AT" ]; then
+      log "waiting $((EXPIRING_AT - now)) s for the expiresIn=60 token to expire"
+      sleep $((EXPIRING_AT - now))
+    fi
+  elif ! "$PY" "$HERE/harness.py" expire "$TMP/data/envkeep.db" "$FIXTURE" expiring 2>"$TMP/expire.err"; then
+    sed 's/^/# /' "$TMP/expire.err"
+    emit "FAIL - harness: move the expiring token's expiry into the past"
+    return 0
   fi
   run_clients expired
 }
@@ -287,7 +287,7 @@ run_clients() {
   done
 }
 
-if [ "${ENVKEEP_COMPAT_EXPIRY:-}" = wait ]; then check_expired_token_mint; fi
+check_expired_token_mint
 run_clients
 check_expired_token
 
