@@ -17,10 +17,17 @@ pub struct Secret {
     pub version: Option<i64>,
 }
 
+/// A name found in several folders, and those folders (shallowest first; the last one wins).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shadowed {
+    pub name: String,
+    pub paths: Vec<String>,
+}
+
 /// One name per secret. In a recursive listing the same name can live in several folders; the
 /// deepest folder wins, as a more specific setting overrides a general one. Returns the winners
-/// by name and, for each shadowed name, the folders it was found in.
-pub fn by_name(mut secrets: Vec<Secret>) -> (BTreeMap<String, Secret>, Vec<(String, Vec<String>)>) {
+/// by name and the names that were found more than once.
+pub fn by_name(mut secrets: Vec<Secret>) -> (BTreeMap<String, Secret>, Vec<Shadowed>) {
     secrets.sort_by(|a, b| {
         depth(&a.path)
             .cmp(&depth(&b.path))
@@ -38,6 +45,7 @@ pub fn by_name(mut secrets: Vec<Secret>) -> (BTreeMap<String, Secret>, Vec<(Stri
     let shadowed = seen_in
         .into_iter()
         .filter(|(_, paths)| paths.len() > 1)
+        .map(|(name, paths)| Shadowed { name, paths })
         .collect();
     (winners, shadowed)
 }
@@ -96,12 +104,13 @@ mod tests {
         ]);
         assert_eq!(winners["A"].value, "deep");
         assert_eq!(winners["B"].value, "b");
+        let paths = vec!["/".to_owned(), "/app".to_owned(), "/app/db".to_owned()];
         assert_eq!(
             shadowed,
-            vec![(
-                "A".to_owned(),
-                vec!["/".to_owned(), "/app".to_owned(), "/app/db".to_owned()]
-            )]
+            vec![Shadowed {
+                name: "A".to_owned(),
+                paths
+            }]
         );
     }
 

@@ -4,7 +4,7 @@ use super::args::{FetchArgs, SecretsAction, SecretsArgs};
 use super::config::Settings;
 use super::exit::{ClientError, IO};
 use super::export::{needs_env_names, render};
-use super::secret::{by_name, env_safe, Secret};
+use super::secret::{by_name, env_safe, Secret, Shadowed};
 use super::source::Remote;
 use super::table;
 use super::target::Target;
@@ -116,11 +116,11 @@ fn list(remote: &Remote<'_>, fetch: &FetchArgs, json: bool) -> Result<(), Client
 /// One secret per name, warning about names found in several folders.
 pub fn one_per_name(secrets: Vec<Secret>) -> std::collections::BTreeMap<String, Secret> {
     let (named, shadowed) = by_name(secrets);
-    for (name, paths) in shadowed {
+    for Shadowed { name, paths } in shadowed {
+        let winner = paths.last().map_or("", String::as_str);
         eprintln!(
-            "envkeep: warning: {name} exists in {}; using the one in {}",
-            paths.join(", "),
-            paths.last().map_or("", String::as_str)
+            "envkeep: warning: {name} exists in {}; using the one in {winner}",
+            paths.join(", ")
         );
     }
     named
