@@ -30,6 +30,10 @@ pub struct ConnectionArgs {
     /// Project id [default: the token's project, asked from the server].
     #[arg(long, env = "ENVKEEP_PROJECT", global = true)]
     pub project: Option<String>,
+    /// PEM file of CA certificates to trust instead of the bundled public roots (for a server
+    /// whose certificate comes from a private CA).
+    #[arg(long, env = "ENVKEEP_CA_CERT", global = true)]
+    pub ca_cert: Option<PathBuf>,
     /// Give up on the server after this many seconds.
     #[arg(long, env = "ENVKEEP_TIMEOUT", default_value_t = 30, global = true)]
     pub timeout: u64,
@@ -43,6 +47,7 @@ impl std::fmt::Debug for ConnectionArgs {
             .field("env", &self.env)
             .field("path", &self.path)
             .field("project", &self.project)
+            .field("ca_cert", &self.ca_cert)
             .finish()
     }
 }

@@ -3,7 +3,10 @@
 
 use super::args::ConnectionArgs;
 use super::exit::ClientError;
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
+use ureq::tls::{parse_pem, Certificate, PemItem};
 use zeroize::Zeroizing;
 
 /// A service token split as Infisical's CLI does (`SplitN(token, ".", 4)`): the access part
@@ -65,6 +68,45 @@ pub struct Settings {
     pub path: Option<String>,
     pub project: Option<String>,
     pub timeout: Duration,
+    /// Roots from `--ca-cert`, replacing the bundled public ones.
+    pub ca_certs: Option<CaCerts>,
+}
+
+/// CA certificates loaded from a PEM file.
+pub struct CaCerts(pub Arc<Vec<Certificate<'static>>>);
+
+impl std::fmt::Debug for CaCerts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CaCerts({} certificates)", self.0.len())
+    }
+}
+
+impl CaCerts {
+    pub fn load(file: &Path) -> Result<Self, ClientError> {
+        let pem = std::fs::read(file).map_err(|e| {
+            ClientError::usage(format!("cannot read --ca-cert {}: {e}", file.display()))
+        })?;
+        let mut certs = Vec::new();
+        for item in parse_pem(&pem) {
+            match item {
+                Ok(PemItem::Certificate(cert)) => certs.push(cert),
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(ClientError::usage(format!(
+                        "--ca-cert {} is not valid PEM: {e}",
+                        file.display()
+                    )))
+                }
+            }
+        }
+        if certs.is_empty() {
+            return Err(ClientError::usage(format!(
+                "--ca-cert {} holds no certificate",
+                file.display()
+            )));
+        }
+        Ok(Self(Arc::new(certs)))
+    }
 }
 
 impl Settings {
@@ -93,6 +135,7 @@ impl Settings {
             path: non_empty(&args.path).map(|p| normalise_path(&p)),
             project: non_empty(&args.project),
             timeout: Duration::from_secs(args.timeout),
+            ca_certs: args.ca_cert.as_deref().map(CaCerts::load).transpose()?,
         })
     }
 }
@@ -206,6 +249,23 @@ mod tests {
         assert!(is_loopback_url("http://[::1]:9/x"));
         assert!(!is_loopback_url("http://10.0.0.2:8080"));
         assert!(!is_loopback_url("http://secrets.example.com"));
+    }
+
+    #[test]
+    fn a_ca_file_without_certificates_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("ca.pem");
+        std::fs::write(&file, "not a certificate\n").unwrap();
+        assert_eq!(
+            CaCerts::load(&file).unwrap_err().code,
+            super::super::exit::USAGE
+        );
+        assert_eq!(
+            CaCerts::load(&dir.path().join("missing.pem"))
+                .unwrap_err()
+                .code,
+            super::super::exit::USAGE
+        );
     }
 
     #[test]

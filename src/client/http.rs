@@ -19,13 +19,16 @@ pub struct Api<'a> {
 
 impl<'a> Api<'a> {
     pub fn new(settings: &'a Settings) -> Self {
-        let agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             // Error statuses carry the JSON explanation we want to show.
             .http_status_as_error(false)
             .timeout_global(Some(settings.timeout))
-            .user_agent(concat!("envkeep/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .new_agent();
+            .user_agent(concat!("envkeep/", env!("CARGO_PKG_VERSION")));
+        if let Some(ca) = &settings.ca_certs {
+            let roots = ureq::tls::RootCerts::Specific(ca.0.clone());
+            config = config.tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build());
+        }
+        let agent = config.build().new_agent();
         Self { agent, settings }
     }
 

@@ -115,10 +115,11 @@ fn spawn_and_wait(mut command: Command, program: &str) -> Result<u8, ClientError
     Ok(exit_code(status))
 }
 
-/// A signal the kernel raised for a terminal (Ctrl-C, Ctrl-\, hang-up) went to the whole
-/// foreground process group, the child included; forwarding it would deliver it twice, and many
-/// programs take a second Ctrl-C as "quit now". Signals sent with kill (docker stop, a CI
-/// runner's cancel) reach only envkeep and are passed on.
+/// A signal the kernel raised for a terminal (Ctrl-C, Ctrl-\, hang-up; `si_code` SI_KERNEL,
+/// checked under tmux) already went to the whole foreground process group, the child included;
+/// forwarding it would send it a second time, and programs that read a second Ctrl-C as "quit
+/// now" could see two. Signals sent with kill (docker stop, a CI runner's cancel) reach only
+/// envkeep and are passed on.
 fn should_forward(origin: &Origin) -> bool {
     origin.cause != Cause::Kernel
 }

@@ -243,6 +243,13 @@ async fn started(
     (child, stdout)
 }
 
+/// Waits for `run` to end; a broken forwarder would leave it waiting on its command, so the
+/// commands below end by themselves after 10 s and the wait is bounded.
+async fn exit_of(child: &mut tokio::process::Child) -> Option<i32> {
+    let waited = tokio::time::timeout(std::time::Duration::from_secs(20), child.wait()).await;
+    waited.expect("envkeep run ended").unwrap().code()
+}
+
 #[tokio::test]
 async fn sigterm_and_sigint_sent_to_envkeep_reach_the_command() {
     use nix::sys::signal::{kill, Signal};
@@ -252,18 +259,18 @@ async fn sigterm_and_sigint_sent_to_envkeep_reach_the_command() {
     let token = mint_read(&app, &project, "dev", "/").await;
 
     // The command dies of the forwarded signal: 128 + 15.
-    let (mut child, _) = started(&app, &token, "echo ready; exec sleep 30").await;
+    let (mut child, _) = started(&app, &token, "echo ready; exec sleep 10").await;
     kill(Pid::from_raw(child.id().unwrap() as i32), Signal::SIGTERM).unwrap();
-    assert_eq!(child.wait().await.unwrap().code(), Some(128 + 15));
+    assert_eq!(exit_of(&mut child).await, Some(128 + 15));
 
     // The command handles the signal itself and chooses its exit code; envkeep passes it on.
-    let script = "trap 'echo got-int; exit 42' INT; echo ready; while :; do sleep 0.05; done";
+    let script = "trap 'echo got-int; exit 42' INT; echo ready; i=0; while [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done";
     let (mut child, mut stdout) = started(&app, &token, script).await;
     kill(Pid::from_raw(child.id().unwrap() as i32), Signal::SIGINT).unwrap();
-    let status = child.wait().await.unwrap();
+    let code = exit_of(&mut child).await;
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).await.unwrap();
-    assert_eq!((status.code(), rest.as_str()), (Some(42), "got-int\n"));
+    assert_eq!((code, rest.as_str()), (Some(42), "got-int\n"));
 }
 
 #[tokio::test]
@@ -679,6 +686,117 @@ async fn only_the_access_part_of_the_token_is_sent() {
             "{mode:?} sent the key part: {request}"
         );
     }
+}
+
+/// Reference §2.4: a token whose key part unwraps the project key, and DB_PASSWORD=hunter2
+/// encrypted under it, served in Infisical's shapes (§6.1, §6.2).
+const REFERENCE_TOKEN: &str =
+    "st.3f0b6f8e-2a7c-4d1e-9b5a-6c2d8e4f1a3b.0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a.c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8";
+
+fn infisical_answer(request_line: &str) -> Value {
+    if request_line.starts_with("GET /api/v2/service-token ") {
+        json!({
+            "id": "3f0b6f8e-2a7c-4d1e-9b5a-6c2d8e4f1a3b", "_id": "3f0b6f8e-2a7c-4d1e-9b5a-6c2d8e4f1a3b", "__v": 0,
+            "name": "ci", "workspace": "proj-uuid", "projectId": "proj-uuid",
+            "scopes": [{ "environment": "staging", "secretPath": "/app" }], "permissions": ["read"],
+            "encryptedKey": "3BSVXf9l2779s26ZhOJ6QHWvdivCKLw5QIMSCQvPOac=",
+            "iv": "AAECAwQFBgcICQoLDA0ODw==", "tag": "9vU47avl+DHtwFgbSCbQpg==",
+            "expiresAt": null, "createdAt": "2024-05-01T09:00:00.000Z", "updatedAt": "2024-05-01T09:00:00.000Z"
+        })
+    } else {
+        json!({ "secrets": [{
+            "id": "s1", "_id": "s1", "version": 1, "type": "shared", "workspace": "proj-uuid", "environment": "staging",
+            "secretKeyCiphertext": "Tq4eCLqjHEaiWXw=", "secretKeyIV": "oKGio6SlpqeoqaqrrK2urw==", "secretKeyTag": "9BkCppwC4mIHDVej3RGqTA==",
+            "secretValueCiphertext": "xl0fMRPXzw==", "secretValueIV": "sLGys7S1tre4ubq7vL2+vw==", "secretValueTag": "5qZS0dlZKyJc9pm9mkYbVQ==",
+            "secretCommentCiphertext": "", "secretCommentIV": "wMHCw8TFxsfIycrLzM3Ozw==", "secretCommentTag": "nY2RVsgjb4zOhxH4y9OGGA==",
+            "createdAt": "2024-05-01T09:00:00.000Z", "updatedAt": "2024-05-01T09:00:00.000Z"
+        }], "imports": [] })
+    }
+}
+
+/// A stand-in for an E2EE-era Infisical server: answers `requests` requests (one per
+/// connection) and returns their request lines and headers.
+async fn fake_infisical(requests: usize) -> (String, tokio::task::JoinHandle<Vec<String>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let task = tokio::spawn(async move {
+        let mut seen = Vec::new();
+        for _ in 0..requests {
+            let (socket, _) = listener.accept().await.unwrap();
+            let mut reader = BufReader::new(socket);
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).await.unwrap() == 0 || line == "\r\n" {
+                    break;
+                }
+                head.push_str(&line);
+            }
+            let body = infisical_answer(head.lines().next().unwrap_or_default()).to_string();
+            let response = format!(
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            reader
+                .into_inner()
+                .write_all(response.as_bytes())
+                .await
+                .unwrap();
+            seen.push(head);
+        }
+        seen
+    });
+    (url, task)
+}
+
+#[tokio::test]
+async fn e2ee_run_decrypts_infisicals_encrypted_shape_with_the_tokens_key_part() {
+    let (url, requests) = fake_infisical(2).await;
+    let mut command = envkeep(&url, REFERENCE_TOKEN);
+    command.args(["run", "--e2ee", "--", "env", "-0"]);
+    let out = output(&mut command).await;
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let env = parse_env0(&out.stdout);
+    assert_eq!(env.get("DB_PASSWORD").map(String::as_str), Some("hunter2"));
+
+    let requests = requests.await.unwrap();
+    let lines: Vec<&str> = requests.iter().map(|r| r.lines().next().unwrap()).collect();
+    assert_eq!(lines[0], "GET /api/v2/service-token HTTP/1.1");
+    // Environment and path come from the token's single, non-glob scope.
+    assert_eq!(
+        lines[1],
+        "GET /api/v3/secrets?workspaceId=proj-uuid&environment=staging&secretPath=%2Fapp HTTP/1.1"
+    );
+    for request in &requests {
+        assert!(request.contains(
+            "st.3f0b6f8e-2a7c-4d1e-9b5a-6c2d8e4f1a3b.0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a\r\n"
+        ));
+        assert!(
+            !request.contains("c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8"),
+            "the key part left the client"
+        );
+    }
+}
+
+#[tokio::test]
+async fn e2ee_with_a_wrong_key_part_fails_before_the_command_starts() {
+    let (url, _requests) = fake_infisical(1).await;
+    let wrong = REFERENCE_TOKEN.replace(
+        "c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8",
+        "00000000000000000000000000000000",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("started");
+    let mut command = envkeep(&url, &wrong);
+    command.args(["run", "--e2ee", "--", "touch"]).arg(&marker);
+    let out = output(&mut command).await;
+    assert_eq!(out.status.code(), Some(77), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("key part"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!marker.exists());
 }
 
 #[tokio::test]
