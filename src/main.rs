@@ -6,12 +6,28 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     match cli.command {
         None => serve(&cli.serve),
         Some(Command::Serve(args)) => serve(&args),
         Some(Command::Healthcheck(args)) => healthcheck(&args),
         Some(Command::Backup(args)) => backup(&args),
+        Some(Command::Run(args)) => envkeep::client::run::main(&args),
+        Some(Command::Secrets(args)) => envkeep::client::secrets::main(&args),
+    }
+}
+
+/// Help and version exit 0; a command-line mistake exits 64 (EX_USAGE), which `envkeep run`
+/// reserves for its own usage errors so they are not mistaken for the child's code.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    let _ = error.print();
+    if error.use_stderr() {
+        ExitCode::from(envkeep::client::exit::USAGE)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

@@ -2,6 +2,7 @@
 //! talks HTTP to it. One test binary, modules by area.
 
 mod accounts;
+mod client;
 mod helpers;
 mod infisical;
 mod projects;
