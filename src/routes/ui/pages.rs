@@ -49,10 +49,6 @@ pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<HttpResponse,
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        // With `no-referrer` (the default header) Chromium sends `Origin: null` on form posts,
-        // which the same-site Origin check must refuse; `same-origin` still sends nothing to
-        // other sites. The security-headers middleware keeps a header a handler already set.
-        .insert_header((header::REFERRER_POLICY, "same-origin"))
         .body(body))
 }
 
