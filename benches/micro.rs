@@ -11,11 +11,21 @@ use std::hint::black_box;
 fn scope_matching(c: &mut Criterion) {
     let mut group = c.benchmark_group("scope");
     let path = SecretPath::parse("/app/api/config").expect("valid path");
-    for glob in ["/app", "/app/**", "/app/*/config", "/{app,web}/**/config", "/**/deep"] {
+    for glob in [
+        "/app",
+        "/app/**",
+        "/app/*/config",
+        "/{app,web}/**/config",
+        "/**/deep",
+    ] {
         let glob = ScopeGlob::parse(glob).expect("valid glob");
-        group.bench_function(format!("matches {}", glob.as_str()), |b| b.iter(|| black_box(&glob).matches(black_box(&path))));
+        group.bench_function(format!("matches {}", glob.as_str()), |b| {
+            b.iter(|| black_box(&glob).matches(black_box(&path)))
+        });
     }
-    group.bench_function("parse /{app,web}/**/config", |b| b.iter(|| ScopeGlob::parse(black_box("/{app,web}/**/config"))));
+    group.bench_function("parse /{app,web}/**/config", |b| {
+        b.iter(|| ScopeGlob::parse(black_box("/{app,web}/**/config")))
+    });
     group.finish();
 }
 
@@ -23,7 +33,9 @@ fn token_verification(c: &mut Criterion) {
     let token = "st.0123456789abcdef0123456789abcdef.fedcba9876543210fedcba9876543210";
     let stored = sha256(b"fedcba9876543210fedcba9876543210");
     let mut group = c.benchmark_group("token");
-    group.bench_function("parse", |b| b.iter(|| ServiceTokenString::parse(black_box(token))));
+    group.bench_function("parse", |b| {
+        b.iter(|| ServiceTokenString::parse(black_box(token)))
+    });
     group.bench_function("parse + verify", |b| {
         b.iter(|| {
             let presented = ServiceTokenString::parse(black_box(token)).expect("well-formed");
@@ -35,12 +47,26 @@ fn token_verification(c: &mut Criterion) {
 
 fn seal_open(c: &mut Criterion) {
     let sealer = Key32::generate().cipher();
-    let aad = secret_aad("0123456789abcdef0123456789abcdef", "fedcba9876543210fedcba9876543210", "/app", "DATABASE_URL", "value");
+    let aad = secret_aad(
+        "0123456789abcdef0123456789abcdef",
+        "fedcba9876543210fedcba9876543210",
+        "/app",
+        "DATABASE_URL",
+        "value",
+    );
     let value = [b'v'; 64];
     let sealed = sealer.seal(&value, &aad);
     let mut group = c.benchmark_group("secret value (64 bytes)");
-    group.bench_function("seal", |b| b.iter(|| sealer.seal(black_box(&value), black_box(&aad))));
-    group.bench_function("open", |b| b.iter(|| sealer.open(black_box(&sealed), black_box(&aad)).expect("opens")));
+    group.bench_function("seal", |b| {
+        b.iter(|| sealer.seal(black_box(&value), black_box(&aad)))
+    });
+    group.bench_function("open", |b| {
+        b.iter(|| {
+            sealer
+                .open(black_box(&sealed), black_box(&aad))
+                .expect("opens")
+        })
+    });
     group.finish();
 }
 

@@ -26,6 +26,10 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Write a consistent copy of the database to FILE while the server runs.
     Backup(BackupArgs),
+    /// Run a command with a service token's secrets added to its environment.
+    Run(crate::client::args::RunArgs),
+    /// List, read, write or export secrets with a service token.
+    Secrets(crate::client::args::SecretsArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -111,6 +115,8 @@ pub struct BackupArgs {
 
 impl BackupArgs {
     pub fn database_path(&self) -> PathBuf {
-        self.database.clone().unwrap_or_else(|| self.data_dir.join("envkeep.db"))
+        self.database
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("envkeep.db"))
     }
 }

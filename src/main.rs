@@ -6,12 +6,28 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
     match cli.command {
         None => serve(&cli.serve),
         Some(Command::Serve(args)) => serve(&args),
         Some(Command::Healthcheck(args)) => healthcheck(&args),
         Some(Command::Backup(args)) => backup(&args),
+        Some(Command::Run(args)) => envkeep::client::run::main(&args),
+        Some(Command::Secrets(args)) => envkeep::client::secrets::main(&args),
+    }
+}
+
+/// Help and version exit 0; a command-line mistake exits 64 (EX_USAGE), which `envkeep run`
+/// reserves for its own usage errors so they are not mistaken for the child's code.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    let _ = error.print();
+    if error.use_stderr() {
+        ExitCode::from(envkeep::client::exit::USAGE)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
@@ -25,7 +41,9 @@ fn serve(args: &envkeep::cli::ServeArgs) -> ExitCode {
         }
     };
     let result = actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(config).await.map_err(|e| e.to_string())?;
+        let app = Application::build(config)
+            .await
+            .map_err(|e| e.to_string())?;
         app.run().await.map_err(|e| e.to_string())
     });
     match result {
@@ -40,7 +58,10 @@ fn serve(args: &envkeep::cli::ServeArgs) -> ExitCode {
 
 fn healthcheck(args: &envkeep::cli::HealthcheckArgs) -> ExitCode {
     let Ok(bind) = args.bind.parse() else {
-        eprintln!("envkeep: invalid setting ENVKEEP_BIND: '{}' is not an address such as 127.0.0.1:8080", args.bind);
+        eprintln!(
+            "envkeep: invalid setting ENVKEEP_BIND: '{}' is not an address such as 127.0.0.1:8080",
+            args.bind
+        );
         return ExitCode::from(2);
     };
     match envkeep::healthcheck::check(bind, Duration::from_secs(args.timeout)) {

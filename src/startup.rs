@@ -11,6 +11,7 @@ use crate::routes::{self, headers::security_headers};
 use crate::service::accounts;
 use crate::state::{AppState, Settings};
 use actix_web::dev::Server;
+use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 
@@ -55,19 +56,40 @@ fn load_root_key(config: &Config, db: &Db) -> Result<(Key32, KeySource), Startup
     Ok((key, KeySource::Generated))
 }
 
+/// Creates the data directory readable by the owner only (an existing one is left as it is).
+fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            StartupError::new(format!("cannot create the data directory {}: {e}", config.data_dir.display()))
+        create_private_dir(&config.data_dir).map_err(|e| {
+            StartupError::new(format!(
+                "cannot create the data directory {}: {e}",
+                config.data_dir.display()
+            ))
         })?;
-        let db = Db::open(&config.database, config.durability).map_err(|e| StartupError::new(e.to_string()))?;
+        let db = Db::open(&config.database, config.durability)
+            .map_err(|e| StartupError::new(e.to_string()))?;
         let (root_key, source) = load_root_key(&config, &db)?;
         match source {
             KeySource::Generated => tracing::warn!(
                 file = %config.root_key_file().display(),
                 "generated a new root key; back it up: without it the secrets cannot be decrypted"
             ),
-            KeySource::File => tracing::info!(file = %config.root_key_file().display(), "root key loaded from file"),
+            KeySource::File => {
+                tracing::info!(file = %config.root_key_file().display(), "root key loaded from file")
+            }
             KeySource::Environment => tracing::info!("root key loaded from ENVKEEP_ROOT_KEY"),
         }
         let settings = Settings {
@@ -76,13 +98,28 @@ impl Application {
             secure_cookies: config.is_https(),
             trusted_proxies: config.trusted_proxies.clone(),
         };
-        let state = web::Data::new(AppState::new(db, root_key, settings, config.auth_failure_limit));
-        state.keys.verify_root_key(&state.db).map_err(StartupError::new)?;
+        let state = web::Data::new(AppState::new(
+            db,
+            root_key,
+            settings,
+            config.auth_failure_limit,
+        ));
+        state
+            .keys
+            .verify_root_key(&state.db)
+            .map_err(StartupError::new)?;
         Self::bootstrap_admin(&config, &state)?;
 
-        let listener = TcpListener::bind(config.bind)
-            .map_err(|e| StartupError::new(format!("cannot listen on {} (ENVKEEP_BIND): {e}", config.bind)))?;
-        let port = listener.local_addr().map_err(|e| StartupError::new(e.to_string()))?.port();
+        let listener = TcpListener::bind(config.bind).map_err(|e| {
+            StartupError::new(format!(
+                "cannot listen on {} (ENVKEEP_BIND): {e}",
+                config.bind
+            ))
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartupError::new(e.to_string()))?
+            .port();
         if !config.bind.ip().is_loopback() && !config.is_https() {
             tracing::warn!(
                 bind = %config.bind,
@@ -95,6 +132,8 @@ impl Application {
             App::new()
                 .app_data(server_state.clone())
                 .wrap(security_headers(https))
+                // Infisical's server ignores trailing slashes; so do we, on every route.
+                .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .configure(routes::configure)
         })
         .workers(config.workers)
@@ -105,17 +144,30 @@ impl Application {
 
         let mut jobs = vec![
             tokio::spawn(background::run_health_probe(state.clone())),
-            tokio::spawn(background::run_last_used_flusher(state.clone(), config.last_used_flush_interval)),
+            tokio::spawn(background::run_last_used_flusher(
+                state.clone(),
+                config.last_used_flush_interval,
+            )),
         ];
         match config.sweep_schedule.clone() {
             Some(schedule) => {
                 tracing::info!(schedule = %schedule, "expiry sweep scheduled");
-                jobs.push(tokio::spawn(scheduler::run_sweep_loop(state.clone(), schedule)));
+                jobs.push(tokio::spawn(scheduler::run_sweep_loop(
+                    state.clone(),
+                    schedule,
+                )));
             }
-            None => tracing::warn!("expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"),
+            None => tracing::warn!(
+                "expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"
+            ),
         }
         tracing::info!(address = %config.bind, port, database = %config.database.display(), "envkeep listening");
-        Ok(Self { port, server, state, jobs })
+        Ok(Self {
+            port,
+            server,
+            state,
+            jobs,
+        })
     }
 
     fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
@@ -124,12 +176,18 @@ impl Application {
             return Ok(());
         }
         if let Some(admin) = &config.admin {
-            accounts::bootstrap_admin_blocking(&state.db, &admin.email, &admin.password).map_err(StartupError::new)?;
-            tracing::info!(email = admin.email.as_str(), "created the first admin from ENVKEEP_ADMIN_EMAIL");
+            accounts::bootstrap_admin_blocking(&state.db, &admin.email, &admin.password)
+                .map_err(StartupError::new)?;
+            tracing::info!(
+                email = admin.email.as_str(),
+                "created the first admin from ENVKEEP_ADMIN_EMAIL"
+            );
             return Ok(());
         }
         let code = state.issue_setup_code();
-        let url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", crate::healthcheck::probe_address(config.bind)));
+        let url = config.public_url.clone().unwrap_or_else(|| {
+            format!("http://{}", crate::healthcheck::probe_address(config.bind))
+        });
         tracing::info!("no admin exists yet: open {url}/setup and enter the setup code");
         // The one line the README tells newcomers to look for.
         tracing::info!("setup code: {code}");
@@ -160,13 +218,16 @@ impl Application {
         let db = self.state.db.clone();
         let checkpoint = tokio::task::spawn_blocking(move || {
             db.run_blocking(|conn| {
-                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(crate::db::DbError::from)
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                    .map_err(crate::db::DbError::from)
             })
         })
         .await;
         match checkpoint {
             Ok(Ok(())) => tracing::info!("stopped; database checkpointed"),
-            Ok(Err(e)) => tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)"),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)")
+            }
             Err(e) => tracing::warn!(error = %e, "stopped; WAL checkpoint task failed"),
         }
         result

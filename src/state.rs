@@ -9,6 +9,7 @@ use crate::db::Db;
 use crate::service::denials::DenialAudit;
 use crate::service::folder_cache::FolderCache;
 use crate::service::keys::Keyring;
+use crate::service::reveal::Reveals;
 use ipnet::IpNet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -35,6 +36,8 @@ pub struct AppState {
     pub last_used: LastUsed,
     pub denials: DenialAudit,
     pub folders: FolderCache,
+    /// Freshly minted tokens waiting for their one view in the admin UI.
+    pub reveals: Reveals,
     healthy: AtomicBool,
     setup_code: Mutex<Option<String>>,
 }
@@ -52,6 +55,7 @@ impl AppState {
             last_used: LastUsed::default(),
             denials: DenialAudit::default(),
             folders: FolderCache::default(),
+            reveals: Reveals::default(),
             healthy: AtomicBool::new(true),
             setup_code: Mutex::new(None),
         }
@@ -74,15 +78,26 @@ impl AppState {
 
     /// The pending setup code, if setup is still open (for the start-up log line and tests).
     pub fn setup_code(&self) -> Option<String> {
-        self.setup_code.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.setup_code
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn setup_open(&self) -> bool {
-        self.setup_code.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+        self.setup_code
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     pub fn setup_code_matches(&self, presented: &str) -> bool {
-        match self.setup_code.lock().unwrap_or_else(|p| p.into_inner()).as_deref() {
+        match self
+            .setup_code
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_deref()
+        {
             Some(code) => code.as_bytes().ct_eq(presented.trim().as_bytes()).into(),
             None => false,
         }

@@ -68,7 +68,14 @@ struct Bench<'a> {
 
 impl Bench<'_> {
     fn get(&self, url: String, bearer: Option<&str>, duration: Duration) -> Load {
-        Load { url, bearer: bearer.map(str::to_owned), duration, connections: CONNECTIONS, count_status: false, write: None }
+        Load {
+            url,
+            bearer: bearer.map(str::to_owned),
+            duration,
+            connections: CONNECTIONS,
+            count_status: false,
+            write: None,
+        }
     }
 
     /// A warm-up run (discarded), then the measured run.
@@ -93,15 +100,27 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     // `cargo test --all-targets` runs bench targets without `--bench`: nothing to do there.
     if !args.iter().any(|a| a == "--bench") {
-        eprintln!("the load benchmark runs under `cargo bench --bench load` or benches/load.sh; skipped");
+        eprintln!(
+            "the load benchmark runs under `cargo bench --bench load` or benches/load.sh; skipped"
+        );
         return ExitCode::SUCCESS;
     }
-    if let Some(unknown) = args.iter().find(|a| !matches!(a.as_str(), "--bench" | "--smoke")) {
+    if let Some(unknown) = args
+        .iter()
+        .find(|a| !matches!(a.as_str(), "--bench" | "--smoke"))
+    {
         eprintln!("unknown argument {unknown}; usage: cargo bench --bench load [-- --smoke]");
         return ExitCode::from(2);
     }
-    let mode = if args.iter().any(|a| a == "--smoke") { &SMOKE } else { &FULL };
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let mode = if args.iter().any(|a| a == "--smoke") {
+        &SMOKE
+    } else {
+        &FULL
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("cannot start a runtime: {e}");
@@ -125,8 +144,13 @@ fn main() -> ExitCode {
 }
 
 fn server_binary() -> Result<PathBuf, String> {
-    let bin = std::env::var_os("ENVKEEP_BIN").map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_envkeep")), PathBuf::from);
-    bin.is_file().then_some(bin.clone()).ok_or_else(|| format!("no server binary at {}", bin.display()))
+    let bin = std::env::var_os("ENVKEEP_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_envkeep")),
+        PathBuf::from,
+    );
+    bin.is_file()
+        .then_some(bin.clone())
+        .ok_or_else(|| format!("no server binary at {}", bin.display()))
 }
 
 /// Problems that fail any scenario: socket errors, time-outs, and (unless `expect_401`) any
@@ -137,7 +161,10 @@ fn errors(o: &Outcome, expect_401: bool) -> Vec<String> {
         problems.push(String::from("no request completed"));
     }
     if o.socket_errors + o.timeouts > 0 {
-        problems.push(format!("{} socket errors, {} time-outs", o.socket_errors, o.timeouts));
+        problems.push(format!(
+            "{} socket errors, {} time-outs",
+            o.socket_errors, o.timeouts
+        ));
     }
     if expect_401 {
         if !o.counted {
@@ -147,7 +174,11 @@ fn errors(o: &Outcome, expect_401: bool) -> Vec<String> {
             problems.push(format!("{} 5xx", o.s5xx));
         }
         if o.s2xx + o.sother > 0 || o.s401 != o.requests {
-            problems.push(format!("{} of {} answers were not 401", o.requests - o.s401, o.requests));
+            problems.push(format!(
+                "{} of {} answers were not 401",
+                o.requests - o.s401,
+                o.requests
+            ));
         }
     } else if o.http_errors > 0 {
         problems.push(format!("{} error statuses", o.http_errors));
@@ -161,7 +192,13 @@ fn at_least(problems: &mut Vec<String>, what: &str, value: f64, min: f64) {
     }
 }
 
-fn line(scenario: &'static str, o: Outcome, healthz: &Outcome, target: &str, problems: Vec<String>) -> Line {
+fn line(
+    scenario: &'static str,
+    o: Outcome,
+    healthz: &Outcome,
+    target: &str,
+    problems: Vec<String>,
+) -> Line {
     Line {
         scenario,
         outcome: Some(o),
@@ -176,7 +213,17 @@ fn line(scenario: &'static str, o: Outcome, healthz: &Outcome, target: &str, pro
 async fn run(mode: &Mode) -> Result<Report, String> {
     let bin = server_binary()?;
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let pins = if cores >= 2 { Pins { server: Some("0"), load: Some("1") } } else { Pins { server: None, load: None } };
+    let pins = if cores >= 2 {
+        Pins {
+            server: Some("0"),
+            load: Some("1"),
+        }
+    } else {
+        Pins {
+            server: None,
+            load: None,
+        }
+    };
     let bench = Bench { mode, pins };
     let dir = tempfile::tempdir().map_err(|e| format!("no temp dir: {e}"))?;
     let t = mode.thresholds;
@@ -191,17 +238,36 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     let fx = seed::through_api(&server.base).await?;
     let base = server.base.clone();
     let p = &fx.project;
-    let list = format!("/api/v1/projects/{p}/secrets?environment=dev&path={}", seed::READ_PATH);
-    let one = format!("/api/v1/projects/{p}/secrets/{}?environment=dev&path={}", seed::ONE_KEY, seed::READ_PATH);
-    let raw = format!("/api/v3/secrets/raw?workspaceId={p}&environment=dev&secretPath={}", seed::READ_PATH);
+    let list = format!(
+        "/api/v1/projects/{p}/secrets?environment=dev&path={}",
+        seed::READ_PATH
+    );
+    let one = format!(
+        "/api/v1/projects/{p}/secrets/{}?environment=dev&path={}",
+        seed::ONE_KEY,
+        seed::READ_PATH
+    );
+    let raw = format!(
+        "/api/v3/secrets/raw?workspaceId={p}&environment=dev&secretPath={}",
+        seed::READ_PATH
+    );
     seed::check_read(&base, &fx, &list, seed::SECRETS_PER_FOLDER).await?;
     seed::check_read(&base, &fx, &one, 1).await?;
     let d = mode.measure;
 
     let healthz = bench.measure(&server, bench.get(format!("{base}/healthz"), None, d))?;
-    lines.push(line("healthz", healthz, &healthz, "ceiling of this machine", errors(&healthz, false)));
+    lines.push(line(
+        "healthz",
+        healthz,
+        &healthz,
+        "ceiling of this machine",
+        errors(&healthz, false),
+    ));
 
-    let read20 = bench.measure(&server, bench.get(format!("{base}{list}"), Some(&fx.read_token), d))?;
+    let read20 = bench.measure(
+        &server,
+        bench.get(format!("{base}{list}"), Some(&fx.read_token), d),
+    )?;
     let mut problems = errors(&read20, false);
     if t {
         at_least(&mut problems, "ratio", read20.rps() / healthz.rps(), 0.25);
@@ -209,14 +275,29 @@ async fn run(mode: &Mode) -> Result<Report, String> {
             problems.push(format!("p99 {} >= 10 ms", ms(read20.p99_us)));
         }
     }
-    lines.push(line("read-20", read20, &healthz, "≥ 0.25 × healthz, p99 < 10 ms", problems));
+    lines.push(line(
+        "read-20",
+        read20,
+        &healthz,
+        "≥ 0.25 × healthz, p99 < 10 ms",
+        problems,
+    ));
 
-    let read_one = bench.measure(&server, bench.get(format!("{base}{one}"), Some(&fx.read_token), d))?;
+    let read_one = bench.measure(
+        &server,
+        bench.get(format!("{base}{one}"), Some(&fx.read_token), d),
+    )?;
     let mut problems = errors(&read_one, false);
     if t {
         at_least(&mut problems, "ratio", read_one.rps() / healthz.rps(), 0.4);
     }
-    lines.push(line("read-one", read_one, &healthz, "≥ 0.4 × healthz", problems));
+    lines.push(line(
+        "read-one",
+        read_one,
+        &healthz,
+        "≥ 0.4 × healthz",
+        problems,
+    ));
 
     lines.push(infisical(&bench, &server, &fx, &raw, &healthz).await?);
 
@@ -227,17 +308,33 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     if t {
         at_least(&mut problems, "ratio", bad.rps() / healthz.rps(), 0.5);
     }
-    lines.push(line("bad-token", bad, &healthz, "≥ 0.5 × healthz, only 401s", problems));
+    lines.push(line(
+        "bad-token",
+        bad,
+        &healthz,
+        "≥ 0.5 × healthz, only 401s",
+        problems,
+    ));
 
     let mut write = bench.get(format!("{base}/"), Some(&fx.write_token), d);
     let query = format!("?environment=dev&path={}", seed::WRITE_PATH);
-    write.write = Some((format!("/api/v1/projects/{p}/secrets/W_"), query, seed::SECRETS_PER_FOLDER as u32));
+    write.write = Some((
+        format!("/api/v1/projects/{p}/secrets/W_"),
+        query,
+        seed::SECRETS_PER_FOLDER as u32,
+    ));
     let write = bench.measure(&server, write)?;
     let mut problems = errors(&write, false);
     if t {
         at_least(&mut problems, "updates/s", write.rps(), 2000.0);
     }
-    lines.push(line("write", write, &healthz, "no errors, ≥ 2,000 updates/s", problems));
+    lines.push(line(
+        "write",
+        write,
+        &healthz,
+        "no errors, ≥ 2,000 updates/s",
+        problems,
+    ));
     memory.push(server.memory());
     server.stop()?;
 
@@ -250,27 +347,54 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     let server = Server::start(&bin, dir.path(), bench.pins.server, "off")?;
     startups.push(("restart, bulk-seeded database", server.started_in));
     seed::check_read(&server.base, &fx, &list, seed::SECRETS_PER_FOLDER).await?;
-    let big = bench.measure(&server, bench.get(format!("{}{list}", server.base), Some(&fx.read_token), d))?;
+    let big = bench.measure(
+        &server,
+        bench.get(format!("{}{list}", server.base), Some(&fx.read_token), d),
+    )?;
     let mut problems = errors(&big, false);
     if t {
-        at_least(&mut problems, "share of read-20", big.rps() / read20.rps(), 0.9);
+        at_least(
+            &mut problems,
+            "share of read-20",
+            big.rps() / read20.rps(),
+            0.9,
+        );
     }
-    lines.push(line("read-20-big", big, &healthz, "≥ 0.9 × read-20", problems));
+    lines.push(line(
+        "read-20-big",
+        big,
+        &healthz,
+        "≥ 0.9 × read-20",
+        problems,
+    ));
     memory.push(server.memory());
     server.stop()?;
 
     // (3) 100,000 expired tokens, swept while read-20 runs.
-    seed::Store::open(dir.path(), p).await?.add_tokens(mode.expired_tokens, true)?;
-    let (sweep_line, sweep_measures) = sweep(&bench, &bin, dir.path(), &fx, &list, &healthz, &mut memory).await?;
+    seed::Store::open(dir.path(), p)
+        .await?
+        .add_tokens(mode.expired_tokens, true)?;
+    let (sweep_line, sweep_measures) =
+        sweep(&bench, &bin, dir.path(), &fx, &list, &healthz, &mut memory).await?;
     lines.push(sweep_line);
     measures.extend(sweep_measures);
 
     measures.extend(process_measures(t, &bin, &memory, &startups));
-    Ok(Report { mode: mode.name, lines, measures })
+    Ok(Report {
+        mode: mode.name,
+        lines,
+        measures,
+    })
 }
 
 /// `read-20-infisical`: skipped with "n/a" while `/api/v3/secrets/raw` does not exist yet.
-async fn infisical(bench: &Bench<'_>, server: &Server, fx: &seed::Fixture, raw: &str, healthz: &Outcome) -> Result<Line, String> {
+async fn infisical(
+    bench: &Bench<'_>,
+    server: &Server,
+    fx: &seed::Fixture,
+    raw: &str,
+    healthz: &Outcome,
+) -> Result<Line, String> {
     let base = &server.base;
     let target = "≥ 0.22 × healthz";
     let (status, body) = seed::probe(base, &fx.read_token, raw).await?;
@@ -286,7 +410,14 @@ async fn infisical(bench: &Bench<'_>, server: &Server, fx: &seed::Fixture, raw: 
         });
     }
     seed::check_read(base, fx, raw, seed::SECRETS_PER_FOLDER).await?;
-    let o = bench.measure(&server, bench.get(format!("{base}{raw}"), Some(&fx.read_token), bench.mode.measure))?;
+    let o = bench.measure(
+        &server,
+        bench.get(
+            format!("{base}{raw}"),
+            Some(&fx.read_token),
+            bench.mode.measure,
+        ),
+    )?;
     let mut problems = errors(&o, false);
     if bench.mode.thresholds {
         at_least(&mut problems, "ratio", o.rps() / healthz.rps(), 0.22);
@@ -311,21 +442,33 @@ async fn sweep(
     let due = due.with_nanosecond(0).ok_or("bad time")? + chrono::Duration::seconds(1);
     let schedule = format!("{} {} {} * * *", due.second(), due.minute(), due.hour());
     let server = Server::start(bin, dir, bench.pins.server, &schedule)?;
-    let mut load = bench.get(format!("{}{list}", server.base), Some(&fx.read_token), bench.mode.warmup);
+    let mut load = bench.get(
+        format!("{}{list}", server.base),
+        Some(&fx.read_token),
+        bench.mode.warmup,
+    );
     wrk::run(&load, bench.pins.load)?;
-    let until_window = (due - chrono::Duration::seconds(1) - Utc::now()).to_std().unwrap_or_default();
+    let until_window = (due - chrono::Duration::seconds(1) - Utc::now())
+        .to_std()
+        .unwrap_or_default();
     std::thread::sleep(until_window);
     load.duration = SWEEP_WINDOW;
     let during = bench.run(&server, &load)?;
 
     let waited = std::time::Instant::now();
     let logged = loop {
-        let found = server.log_lines().into_iter().find(|l| l["fields"]["message"] == "expiry sweep ran");
+        let found = server
+            .log_lines()
+            .into_iter()
+            .find(|l| l["fields"]["message"] == "expiry sweep ran");
         if let Some(found) = found {
             break found;
         }
         if waited.elapsed() > SWEEP_LOG_DEADLINE {
-            return Err(format!("the sweep did not run within {SWEEP_LOG_DEADLINE:?} of its time; log:\n{}", server.log_tail()));
+            return Err(format!(
+                "the sweep did not run within {SWEEP_LOG_DEADLINE:?} of its time; log:\n{}",
+                server.log_tail()
+            ));
         }
         std::thread::sleep(Duration::from_millis(100));
     };
@@ -333,10 +476,15 @@ async fn sweep(
     server.stop()?;
 
     let swept = logged["fields"]["tokens"].as_u64().unwrap_or(0);
-    let took_ms = logged["fields"]["duration_ms"].as_u64().ok_or("the sweep log line has no duration_ms")?;
+    let took_ms = logged["fields"]["duration_ms"]
+        .as_u64()
+        .ok_or("the sweep log line has no duration_ms")?;
     let mut problems = errors(&during, false);
     if swept != bench.mode.expired_tokens as u64 {
-        problems.push(format!("swept {swept} tokens, expected {}", bench.mode.expired_tokens));
+        problems.push(format!(
+            "swept {swept} tokens, expected {}",
+            bench.mode.expired_tokens
+        ));
     }
     let mut duration_problems = Vec::new();
     if bench.mode.thresholds {
@@ -347,7 +495,13 @@ async fn sweep(
             duration_problems.push(format!("{took_ms} ms >= 2 s"));
         }
     }
-    let line = line("sweep (read-20)", during, healthz, "p99 < 50 ms during the sweep", problems);
+    let line = line(
+        "sweep (read-20)",
+        during,
+        healthz,
+        "p99 < 50 ms during the sweep",
+        problems,
+    );
     let measure = Measure {
         name: format!("sweep of {swept} expired tokens"),
         value: format!("{took_ms} ms"),
@@ -357,12 +511,23 @@ async fn sweep(
     Ok((line, vec![measure]))
 }
 
-fn process_measures(t: bool, bin: &Path, memory: &[Memory], startups: &[(&str, Duration)]) -> Vec<Measure> {
+fn process_measures(
+    t: bool,
+    bin: &Path,
+    memory: &[Memory],
+    startups: &[(&str, Duration)],
+) -> Vec<Measure> {
     let mut measures = Vec::new();
     let rss = memory.iter().map(|m| m.rss_kib).max().unwrap_or(0);
     let peak = memory.iter().map(|m| m.peak_kib).max().unwrap_or(0);
     let mib = |kib: u64| format!("{:.1} MiB", kib as f64 / 1024.0);
-    let over = |value: f64, limit: f64, what: &str| if t && value >= limit { vec![format!("{what}")] } else { Vec::new() };
+    let over = |value: f64, limit: f64, what: &str| {
+        if t && value >= limit {
+            vec![format!("{what}")]
+        } else {
+            Vec::new()
+        }
+    };
     measures.push(Measure {
         name: String::from("resident memory at end (max of servers)"),
         value: mib(rss),

@@ -45,14 +45,17 @@ fn verdict(problems: &[String]) -> String {
 
 impl Report {
     pub fn failed(&self) -> bool {
-        self.lines.iter().any(|l| !l.problems.is_empty()) || self.measures.iter().any(|m| !m.problems.is_empty())
+        self.lines.iter().any(|l| !l.problems.is_empty())
+            || self.measures.iter().any(|m| !m.problems.is_empty())
     }
 
     pub fn print(&self) {
         println!();
         println!("envkeep load benchmark ({} mode)", self.mode);
         if self.mode == "smoke" {
-            println!("smoke mode: targets are shown but not enforced; any failed request fails the run");
+            println!(
+                "smoke mode: targets are shown but not enforced; any failed request fails the run"
+            );
         }
         println!(
             "{:<18} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9}  {:<30} result",
@@ -66,11 +69,21 @@ impl Report {
                     ms(o.p99_us),
                     format!("{:.1} us", o.cpu_us_per_request()),
                 ),
-                None => (String::from("-"), String::from("-"), String::from("-"), String::from("-")),
+                None => (
+                    String::from("-"),
+                    String::from("-"),
+                    String::from("-"),
+                    String::from("-"),
+                ),
             };
             let ratio = line.ratio.map_or(String::from("-"), |r| format!("{r:.2}"));
-            let cpu_ratio = line.cpu_ratio.map_or(String::from("-"), |r| format!("{r:.2}"));
-            let result = line.skipped.clone().unwrap_or_else(|| verdict(&line.problems));
+            let cpu_ratio = line
+                .cpu_ratio
+                .map_or(String::from("-"), |r| format!("{r:.2}"));
+            let result = line
+                .skipped
+                .clone()
+                .unwrap_or_else(|| verdict(&line.problems));
             println!(
                 "{:<18} {rps:>8} {p50:>9} {p99:>9} {ratio:>9} {cpu:>9} {cpu_ratio:>9}  {:<30} {result}",
                 line.scenario, line.target
@@ -79,9 +92,22 @@ impl Report {
         println!();
         println!("{:<54} {:>10}  {:<10} result", "measure", "value", "target");
         for m in &self.measures {
-            println!("{:<54} {:>10}  {:<10} {}", m.name, m.value, m.target, verdict(&m.problems));
+            println!(
+                "{:<54} {:>10}  {:<10} {}",
+                m.name,
+                m.value,
+                m.target,
+                verdict(&m.problems)
+            );
         }
         println!();
-        println!("{}", if self.failed() { "RESULT: FAIL" } else { "RESULT: PASS" });
+        println!(
+            "{}",
+            if self.failed() {
+                "RESULT: FAIL"
+            } else {
+                "RESULT: PASS"
+            }
+        );
     }
 }

@@ -55,15 +55,33 @@ fn access_part(token: &str) -> String {
 pub async fn through_api(base: &str) -> Result<Fixture, String> {
     let client = Client::new();
     let login = call(
-        client.post(format!("{base}/api/v1/auth/login")).json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD })),
+        client
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD })),
         200,
         "admin login",
     )
     .await?;
-    let admin = login["token"].as_str().ok_or("login answered no token")?.to_owned();
-    let post = |path: &str, body: Value| client.post(format!("{base}{path}")).bearer_auth(&admin).json(&body);
-    let project = call(post("/api/v1/projects", json!({ "name": "bench" })), 201, "create project").await?;
-    let project = project["project"]["id"].as_str().ok_or("no project id")?.to_owned();
+    let admin = login["token"]
+        .as_str()
+        .ok_or("login answered no token")?
+        .to_owned();
+    let post = |path: &str, body: Value| {
+        client
+            .post(format!("{base}{path}"))
+            .bearer_auth(&admin)
+            .json(&body)
+    };
+    let project = call(
+        post("/api/v1/projects", json!({ "name": "bench" })),
+        201,
+        "create project",
+    )
+    .await?;
+    let project = project["project"]["id"]
+        .as_str()
+        .ok_or("no project id")?
+        .to_owned();
     let secrets_path = format!("/api/v1/projects/{project}/secrets");
     for (path, prefix) in [(READ_PATH, "KEY"), (WRITE_PATH, "W")] {
         for i in 1..=SECRETS_PER_FOLDER {
@@ -78,30 +96,65 @@ pub async fn through_api(base: &str) -> Result<Fixture, String> {
             json!({ "name": name, "scopes": [{ "environment": "dev", "secretPath": path }], "permissions": [permission], "expiresIn": null }),
         )
     };
-    let read = call(mint("bench-read", READ_PATH, "read"), 201, "mint read token").await?;
-    let write = call(mint("bench-write", WRITE_PATH, "write"), 201, "mint write token").await?;
+    let read = call(
+        mint("bench-read", READ_PATH, "read"),
+        201,
+        "mint read token",
+    )
+    .await?;
+    let write = call(
+        mint("bench-write", WRITE_PATH, "write"),
+        201,
+        "mint write token",
+    )
+    .await?;
     let read_token = access_part(read["token"].as_str().ok_or("no read token")?);
     let write_token = access_part(write["token"].as_str().ok_or("no write token")?);
     let id = read_token.split('.').nth(1).ok_or("malformed token")?;
     let bad_token = format!("st.{id}.{}", "0".repeat(32));
-    Ok(Fixture { project, read_token, write_token, bad_token })
+    Ok(Fixture {
+        project,
+        read_token,
+        write_token,
+        bad_token,
+    })
 }
 
 /// Checks that a route answers the expected shape before load is put on it.
-pub async fn check_read(base: &str, fixture: &Fixture, url_path: &str, expect_secrets: usize) -> Result<(), String> {
+pub async fn check_read(
+    base: &str,
+    fixture: &Fixture,
+    url_path: &str,
+    expect_secrets: usize,
+) -> Result<(), String> {
     let client = Client::new();
-    let body = call(client.get(format!("{base}{url_path}")).bearer_auth(&fixture.read_token), 200, url_path).await?;
-    let found = body["secrets"].as_array().map_or(usize::from(body["secret"].is_object()), Vec::len);
+    let body = call(
+        client
+            .get(format!("{base}{url_path}"))
+            .bearer_auth(&fixture.read_token),
+        200,
+        url_path,
+    )
+    .await?;
+    let found = body["secrets"]
+        .as_array()
+        .map_or(usize::from(body["secret"].is_object()), Vec::len);
     if found != expect_secrets {
-        return Err(format!("{url_path}: expected {expect_secrets} secrets, got {found}: {body}"));
+        return Err(format!(
+            "{url_path}: expected {expect_secrets} secrets, got {found}: {body}"
+        ));
     }
     Ok(())
 }
 
 /// The status and body of one GET with the read token (used to tell a missing route).
 pub async fn probe(base: &str, token: &str, url_path: &str) -> Result<(u16, String), String> {
-    let response =
-        Client::new().get(format!("{base}{url_path}")).bearer_auth(token).send().await.map_err(|e| e.to_string())?;
+    let response = Client::new()
+        .get(format!("{base}{url_path}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
     Ok((status, response.text().await.unwrap_or_default()))
 }
@@ -115,12 +168,20 @@ pub struct Store {
 
 impl Store {
     pub async fn open(data_dir: &Path, project: &str) -> Result<Self, String> {
-        let db = Db::open(&data_dir.join("envkeep.db"), Durability::Normal).map_err(|e| e.to_string())?;
+        let db = Db::open(&data_dir.join("envkeep.db"), Durability::Normal)
+            .map_err(|e| e.to_string())?;
         let root = root_key::read_file(&data_dir.join("root.key"))
             .map_err(|e| e.to_string())?
             .ok_or("the server wrote no root key")?;
-        let keys = Keyring::new(root).project(&db, project).await.map_err(|e| e.to_string())?;
-        Ok(Self { db, keys, project: project.to_owned() })
+        let keys = Keyring::new(root)
+            .project(&db, project)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            db,
+            keys,
+            project: project.to_owned(),
+        })
     }
 
     /// `count` tokens scoped to `dev` `/bulk/**`, expired an hour ago when `expired`.
@@ -139,7 +200,8 @@ impl Store {
     }
 
     fn token_row(&self, i: usize, now: i64, expires_at: Option<i64>) -> Result<TokenRow, String> {
-        let wrapped = wire::encrypt(&random::hex16(), self.keys.wire_hex.as_bytes()).map_err(|e| e.to_string())?;
+        let wrapped = wire::encrypt(&random::hex16(), self.keys.wire_hex.as_bytes())
+            .map_err(|e| e.to_string())?;
         Ok(TokenRow {
             id: random::hex16(),
             project_id: self.project.clone(),
@@ -171,11 +233,25 @@ impl Store {
             let end = count.min(start + BATCH);
             self.db
                 .write_blocking(|tx| -> Result<(), DbError> {
-                    folders::insert_if_missing(tx, &random::hex16(), &self.project, &env.id, "/bulk", now)?;
+                    folders::insert_if_missing(
+                        tx,
+                        &random::hex16(),
+                        &self.project,
+                        &env.id,
+                        "/bulk",
+                        now,
+                    )?;
                     for i in start..end {
                         let path = format!("/bulk/f{:04}", i / BULK_FOLDER_SIZE);
                         if i % BULK_FOLDER_SIZE == 0 {
-                            folders::insert_if_missing(tx, &random::hex16(), &self.project, &env.id, &path, now)?;
+                            folders::insert_if_missing(
+                                tx,
+                                &random::hex16(),
+                                &self.project,
+                                &env.id,
+                                &path,
+                                now,
+                            )?;
                         }
                         let key = format!("BULK_{i:06}");
                         let aad = |field| secret_aad(&self.project, &env.id, &path, &key, field);

@@ -30,15 +30,21 @@ pub struct Memory {
 }
 
 fn free_port() -> Result<u16, String> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free loopback port: {e}"))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free loopback port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 /// One `GET /healthz` on a fresh connection; the status code, or `None` if nothing answered.
 fn probe(addr: SocketAddr) -> Option<u16> {
     let mut stream = TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
-    stream.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").ok()?;
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .ok()?;
     let mut head = [0u8; 12];
     stream.read_exact(&mut head).ok()?;
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
@@ -47,10 +53,16 @@ fn probe(addr: SocketAddr) -> Option<u16> {
 impl Server {
     /// Starts the server and waits for its first 200 on `/healthz` (polling every millisecond, so
     /// the start-up time is measured to about a millisecond). `sweep` is a cron schedule or `off`.
-    pub fn start(bin: &Path, data_dir: &Path, pin: Option<&str>, sweep: &str) -> Result<Self, String> {
+    pub fn start(
+        bin: &Path,
+        data_dir: &Path,
+        pin: Option<&str>,
+        sweep: &str,
+    ) -> Result<Self, String> {
         let port = free_port()?;
         let log = data_dir.join(format!("server-{port}.log"));
-        let out = File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        let out =
+            File::create(&log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
         let err = out.try_clone().map_err(|e| e.to_string())?;
         let mut cmd = match pin {
             Some(cpu) => {
@@ -78,8 +90,15 @@ impl Server {
             .stdout(out)
             .stderr(err);
         let spawned = Instant::now();
-        let child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
-        let mut server = Self { child, base: format!("http://127.0.0.1:{port}"), log, started_in: Duration::ZERO };
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let mut server = Self {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+            log,
+            started_in: Duration::ZERO,
+        };
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         loop {
             if probe(addr) == Some(200) {
@@ -87,10 +106,16 @@ impl Server {
                 return Ok(server);
             }
             if let Ok(Some(status)) = server.child.try_wait() {
-                return Err(format!("the server exited with {status} before answering; log:\n{}", server.log_tail()));
+                return Err(format!(
+                    "the server exited with {status} before answering; log:\n{}",
+                    server.log_tail()
+                ));
             }
             if spawned.elapsed() > START_DEADLINE {
-                return Err(format!("no 200 on /healthz within {START_DEADLINE:?}; log:\n{}", server.log_tail()));
+                return Err(format!(
+                    "no 200 on /healthz within {START_DEADLINE:?}; log:\n{}",
+                    server.log_tail()
+                ));
             }
             std::thread::sleep(Duration::from_millis(1));
         }
@@ -101,7 +126,8 @@ impl Server {
     }
 
     pub fn memory(&self) -> Memory {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
         let field = |name: &str| {
             status
                 .lines()
@@ -110,16 +136,26 @@ impl Server {
                 .and_then(|kib| kib.parse().ok())
                 .unwrap_or(0)
         };
-        Memory { rss_kib: field("VmRSS:"), peak_kib: field("VmHWM:") }
+        Memory {
+            rss_kib: field("VmRSS:"),
+            peak_kib: field("VmHWM:"),
+        }
     }
 
     /// CPU time the server's threads have used so far (from each thread's `schedstat`), so a
     /// scenario's CPU per request can be told apart from time lost to other processes.
     pub fn cpu_time(&self) -> Duration {
-        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid())).into_iter().flatten().flatten();
+        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid()))
+            .into_iter()
+            .flatten()
+            .flatten();
         let nanos: u64 = tasks
             .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-            .filter_map(|stat| stat.split_whitespace().next().and_then(|ns| ns.parse::<u64>().ok()))
+            .filter_map(|stat| {
+                stat.split_whitespace()
+                    .next()
+                    .and_then(|ns| ns.parse::<u64>().ok())
+            })
             .sum();
         Duration::from_nanos(nanos)
     }
@@ -149,7 +185,9 @@ impl Server {
         if self.child.try_wait().ok().flatten().is_some() {
             return Ok(());
         }
-        let _ = Command::new("kill").args(["-TERM", &self.pid().to_string()]).status();
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status();
         let asked = Instant::now();
         while asked.elapsed() < STOP_DEADLINE {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -159,7 +197,9 @@ impl Server {
         }
         let _ = self.child.kill();
         let _ = self.child.wait();
-        Err(format!("the server did not stop within {STOP_DEADLINE:?} of SIGTERM; killed it"))
+        Err(format!(
+            "the server did not stop within {STOP_DEADLINE:?} of SIGTERM; killed it"
+        ))
     }
 }
 

@@ -76,13 +76,24 @@ pub fn run(load: &Load, pin: Option<&str>) -> Result<Outcome, String> {
         cmd.env("BENCH_COUNT_STATUS", "1");
     }
     if let Some((prefix, query, keys)) = &load.write {
-        cmd.env("BENCH_WRITE_PREFIX", prefix).env("BENCH_WRITE_QUERY", query).env("BENCH_WRITE_KEYS", keys.to_string());
+        cmd.env("BENCH_WRITE_PREFIX", prefix)
+            .env("BENCH_WRITE_QUERY", query)
+            .env("BENCH_WRITE_KEYS", keys.to_string());
     }
     cmd.arg(&load.url);
-    let output = cmd.output().map_err(|e| format!("cannot run wrk (install it: apt-get install -y wrk): {e}"))?;
+    let output = cmd
+        .output()
+        .map_err(|e| format!("cannot run wrk (install it: apt-get install -y wrk): {e}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().find_map(|l| l.strip_prefix("BENCH_JSON ")).ok_or_else(|| {
-        format!("wrk printed no summary (exit {}):\n{stdout}\n{}", output.status, String::from_utf8_lossy(&output.stderr))
-    })?;
+    let line = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("BENCH_JSON "))
+        .ok_or_else(|| {
+            format!(
+                "wrk printed no summary (exit {}):\n{stdout}\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })?;
     serde_json::from_str(line).map_err(|e| format!("unreadable wrk summary {line}: {e}"))
 }

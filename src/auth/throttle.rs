@@ -24,7 +24,10 @@ pub struct FailureThrottle {
 impl FailureThrottle {
     /// `limit` failures per minute per address; 0 turns throttling off.
     pub fn new(limit: u32) -> Self {
-        Self { limit, windows: Mutex::new(HashMap::new()) }
+        Self {
+            limit,
+            windows: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Seconds until `ip` may try again, if it is over the limit now.
@@ -47,9 +50,15 @@ impl FailureThrottle {
         if windows.len() >= MAX_TRACKED && !windows.contains_key(&ip) {
             evict(&mut windows, |w| w.started);
         }
-        let window = windows.entry(ip).or_insert(Window { started: Instant::now(), failures: 0 });
+        let window = windows.entry(ip).or_insert(Window {
+            started: Instant::now(),
+            failures: 0,
+        });
         if window.started.elapsed() >= WINDOW {
-            *window = Window { started: Instant::now(), failures: 0 };
+            *window = Window {
+                started: Instant::now(),
+                failures: 0,
+            };
         }
         window.failures = window.failures.saturating_add(1);
     }
@@ -60,10 +69,14 @@ impl FailureThrottle {
 }
 
 /// Drops expired windows, or the older half when none has expired.
-fn evict<K: Clone + Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>, started: impl Fn(&V) -> Instant) {
+fn evict<K: Clone + Eq + std::hash::Hash, V>(
+    map: &mut HashMap<K, V>,
+    started: impl Fn(&V) -> Instant,
+) {
     map.retain(|_, v| started(v).elapsed() < WINDOW);
     if map.len() >= MAX_TRACKED {
-        let mut ages: Vec<(K, Instant)> = map.iter().map(|(k, v)| (k.clone(), started(v))).collect();
+        let mut ages: Vec<(K, Instant)> =
+            map.iter().map(|(k, v)| (k.clone(), started(v))).collect();
         ages.sort_by_key(|(_, at)| *at);
         for (key, _) in ages.into_iter().take(MAX_TRACKED / 2) {
             map.remove(&key);
@@ -78,7 +91,9 @@ pub struct AccountDelays {
 
 impl Default for AccountDelays {
     fn default() -> Self {
-        Self { failures: Mutex::new(HashMap::new()) }
+        Self {
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -111,7 +126,10 @@ impl AccountDelays {
     }
 
     pub fn reset(&self, account: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&account.to_lowercase());
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&account.to_lowercase());
     }
 }
 
@@ -161,11 +179,17 @@ mod tests {
         }
         assert_eq!(delays.delay_for("admin@example.com"), Duration::ZERO);
         delays.record_failure("admin@example.com");
-        assert_eq!(delays.delay_for("admin@example.com"), Duration::from_millis(250));
+        assert_eq!(
+            delays.delay_for("admin@example.com"),
+            Duration::from_millis(250)
+        );
         for _ in 0..20 {
             delays.record_failure("admin@example.com");
         }
-        assert_eq!(delays.delay_for("admin@example.com"), Duration::from_millis(8000));
+        assert_eq!(
+            delays.delay_for("admin@example.com"),
+            Duration::from_millis(8000)
+        );
         delays.reset("admin@example.com");
         assert_eq!(delays.delay_for("admin@example.com"), Duration::ZERO);
     }

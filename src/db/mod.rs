@@ -47,7 +47,9 @@ impl From<rusqlite::Error> for DbError {
                     if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                         || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
                 {
-                    Self::Conflict(String::from("An entity with these identifiers already exists"))
+                    Self::Conflict(String::from(
+                        "An entity with these identifiers already exists",
+                    ))
                 }
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Self::Busy(err.to_string()),
                 _ => Self::Other(err.to_string()),
@@ -121,16 +123,23 @@ impl Db {
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -16000;"
         );
-        let manager = SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&init));
+        let manager =
+            SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&init));
         let pool = r2d2::Pool::builder()
             .max_size(16)
             .min_idle(Some(2))
             .connection_timeout(Duration::from_secs(5))
             .build(manager)
             .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
-        let mut conn = pool.get().map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
+        let mut conn = pool
+            .get()
+            .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
         migrations::run(&mut conn)?;
-        Ok(Self { pool, generation: Arc::new(AtomicU64::new(0)), write_turn: Arc::new(Mutex::new(())) })
+        Ok(Self {
+            pool,
+            generation: Arc::new(AtomicU64::new(0)),
+            write_turn: Arc::new(Mutex::new(())),
+        })
     }
 
     /// The write generation: it grows after every `run`/`write` closure that changed a row,
@@ -144,7 +153,11 @@ impl Db {
     /// Runs `f` on a pooled connection and bumps the generation if it changed any row
     /// (`sqlite3_total_changes` counts every insert, update and delete, committed or not, so a
     /// rolled-back write bumps it too: harmless).
-    fn with_conn<T, E: From<DbError>>(pool: &Pool, generation: &AtomicU64, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
+    fn with_conn<T, E: From<DbError>>(
+        pool: &Pool,
+        generation: &AtomicU64,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = pool.get().map_err(DbError::from)?;
         let before = conn.total_changes();
         let out = f(&mut conn);
@@ -164,8 +177,8 @@ impl Db {
     {
         let (pool, generation) = (self.pool.clone(), self.generation.clone());
         tokio::task::spawn_blocking(move || Self::with_conn(&pool, &generation, f))
-        .await
-        .map_err(|e| E::from(DbError::Other(format!("blocking task failed: {e}"))))?
+            .await
+            .map_err(|e| E::from(DbError::Other(format!("blocking task failed: {e}"))))?
     }
 
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: all of it commits, or none of it.
@@ -184,19 +197,30 @@ impl Db {
     }
 
     /// The blocking form of [`Db::write`], for jobs already on a blocking thread.
-    pub fn write_blocking<T, E: From<DbError>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
+    pub fn write_blocking<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&Transaction) -> Result<T, E>,
+    ) -> Result<T, E> {
         let _turn = WriteTurn::take(&self.write_turn);
         Self::with_conn(&self.pool, &self.generation, |conn| write_in(conn, f))
     }
 
     /// The blocking form of [`Db::run`].
-    pub fn run_blocking<T, E: From<DbError>>(&self, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
+    pub fn run_blocking<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
         Self::with_conn(&self.pool, &self.generation, f)
     }
 }
 
-fn write_in<T, E: From<DbError>>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
+fn write_in<T, E: From<DbError>>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction) -> Result<T, E>,
+) -> Result<T, E> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(DbError::from)?;
     let out = f(&tx)?;
     tx.commit().map_err(DbError::from)?;
     Ok(out)
@@ -206,16 +230,23 @@ fn write_in<T, E: From<DbError>>(conn: &mut Connection, f: impl FnOnce(&Transact
 /// server is writing (SQLite's `VACUUM INTO` reads one snapshot).
 pub fn backup(source: &Path, target: &Path) -> Result<(), String> {
     if target.exists() {
-        return Err(format!("{} already exists; choose a new file", target.display()));
+        return Err(format!(
+            "{} already exists; choose a new file",
+            target.display()
+        ));
     }
     if !source.exists() {
         return Err(format!("no database at {}", source.display()));
     }
     let conn = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
-    let target_text = target.to_str().ok_or("the backup path must be valid UTF-8")?;
-    conn.execute("VACUUM INTO ?1", [target_text]).map_err(|e| format!("backup failed: {e}"))?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(|e| e.to_string())?;
+    let target_text = target
+        .to_str()
+        .ok_or("the backup path must be valid UTF-8")?;
+    conn.execute("VACUUM INTO ?1", [target_text])
+        .map_err(|e| format!("backup failed: {e}"))?;
     Ok(())
 }
 
@@ -242,9 +273,18 @@ mod tests {
         set(&db, "k").unwrap();
         assert_eq!(db.generation(), start + 1);
         db.write_blocking(|tx| meta::get(tx, "absent")).unwrap();
-        assert_eq!(db.generation(), start + 1, "a write transaction that changed nothing");
-        db.run_blocking(|conn| conn.execute("DELETE FROM meta", []).map_err(DbError::from)).unwrap();
-        assert_eq!(db.generation(), start + 2, "an autocommit change counts too");
+        assert_eq!(
+            db.generation(),
+            start + 1,
+            "a write transaction that changed nothing"
+        );
+        db.run_blocking(|conn| conn.execute("DELETE FROM meta", []).map_err(DbError::from))
+            .unwrap();
+        assert_eq!(
+            db.generation(),
+            start + 2,
+            "an autocommit change counts too"
+        );
     }
 
     #[test]
@@ -253,7 +293,9 @@ mod tests {
         let threads: Vec<_> = (0..8)
             .map(|t| {
                 let db = db.clone();
-                std::thread::spawn(move || (0..100).try_for_each(|i| set(&db, &format!("k{t}-{i}"))))
+                std::thread::spawn(move || {
+                    (0..100).try_for_each(|i| set(&db, &format!("k{t}-{i}")))
+                })
             })
             .collect();
         for thread in threads {

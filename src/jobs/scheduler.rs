@@ -23,7 +23,8 @@ pub async fn run_sweep_loop(state: web::Data<AppState>, schedule: cron::Schedule
 pub async fn sweep_now(state: &web::Data<AppState>) {
     let job_state = state.clone();
     let started = std::time::Instant::now();
-    let result = tokio::task::spawn_blocking(move || sweep::run_once(&job_state.db, now_millis())).await;
+    let result =
+        tokio::task::spawn_blocking(move || sweep::run_once(&job_state.db, now_millis())).await;
     match result {
         Ok(Ok(report)) => {
             for id in &report.token_ids {
@@ -32,9 +33,18 @@ pub async fn sweep_now(state: &web::Data<AppState>) {
             }
             // The duration covers the transaction and the evictions (the load benchmark reads it).
             let duration_ms = started.elapsed().as_millis() as u64;
-            tracing::info!(tokens = report.tokens_deleted, sessions = report.sessions_deleted, duration_ms, "expiry sweep ran");
+            tracing::info!(
+                tokens = report.tokens_deleted,
+                sessions = report.sessions_deleted,
+                duration_ms,
+                "expiry sweep ran"
+            );
         }
-        Ok(Err(e)) => tracing::error!(error = %e, "expiry sweep failed; will retry at the next scheduled time"),
-        Err(e) => tracing::error!(error = %e, "expiry sweep task panicked; will retry at the next scheduled time"),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "expiry sweep failed; will retry at the next scheduled time")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "expiry sweep task panicked; will retry at the next scheduled time")
+        }
     }
 }

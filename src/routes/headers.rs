@@ -14,7 +14,10 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
         .add(("Content-Security-Policy", CSP))
         .add(("Cross-Origin-Opener-Policy", "same-origin"));
     if https {
-        headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
+        ))
     } else {
         headers
     }

@@ -4,8 +4,9 @@
 pub mod api;
 pub mod assets;
 pub mod extract;
-pub mod health;
 pub mod headers;
+pub mod health;
+pub mod infisical;
 pub mod ui;
 
 use crate::error::AppError;
@@ -19,6 +20,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(health::configure)
         .configure(assets::configure)
         .configure(api::configure)
+        .configure(infisical::configure)
         .configure(ui::configure)
         .default_service(web::to(not_found));
 }
@@ -27,7 +29,11 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     if req.path().starts_with("/api/") {
         return Err(AppError::NotFound(String::from("No such API route")));
     }
-    Ok(ui::pages::error_page(actix_web::http::StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address."))
+    Ok(ui::pages::error_page(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is nothing at this address.",
+    ))
 }
 
 /// The JSON 405 that resources without a route for the method answer.

@@ -11,7 +11,11 @@ use crate::state::AppState;
 use crate::time::now_millis;
 
 fn view(env: &projects::Environment) -> EnvironmentView {
-    EnvironmentView { name: env.name.clone(), slug: env.slug.clone(), position: env.position }
+    EnvironmentView {
+        name: env.name.clone(),
+        slug: env.slug.clone(),
+        position: env.position,
+    }
 }
 
 fn project_missing(project_id: &str) -> String {
@@ -24,13 +28,22 @@ pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<Environme
         .db
         .run(move |conn| {
             projects::find(conn, &id)?.ok_or(DbError::NotFound)?;
-            Ok(projects::environments(conn, &id)?.iter().map(view).collect())
+            Ok(projects::environments(conn, &id)?
+                .iter()
+                .map(view)
+                .collect())
         })
         .await
         .map_err(not_found(project_missing(project_id)))
 }
 
-pub async fn create(state: &AppState, session: &AdminSession, project_id: &str, name: Name, slug: EnvSlug) -> AppResult<EnvironmentView> {
+pub async fn create(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    name: Name,
+    slug: EnvSlug,
+) -> AppResult<EnvironmentView> {
     let id = project_id.to_owned();
     let actor = Actor::user(&session.user_id, session.ip);
     let shown_slug = slug.as_str().to_owned();
@@ -39,22 +52,46 @@ pub async fn create(state: &AppState, session: &AdminSession, project_id: &str, 
         .write(move |tx| {
             projects::find(tx, &id)?.ok_or(DbError::NotFound)?;
             if projects::find_environment(tx, &id, slug.as_str())?.is_some() {
-                return Err(DbError::Conflict(format!("An environment with slug '{}' already exists", slug.as_str())));
+                return Err(DbError::Conflict(format!(
+                    "An environment with slug '{}' already exists",
+                    slug.as_str()
+                )));
             }
             let position = projects::next_environment_position(tx, &id)?;
-            let env = super::projects::insert_environment(tx, &id, name.as_str(), slug.as_str(), position)?;
-            actor.record(tx, now_millis(), "environment.create", Some(&id), serde_json::json!({ "slug": env.slug }))?;
+            let env = super::projects::insert_environment(
+                tx,
+                &id,
+                name.as_str(),
+                slug.as_str(),
+                position,
+            )?;
+            actor.record(
+                tx,
+                now_millis(),
+                "environment.create",
+                Some(&id),
+                serde_json::json!({ "slug": env.slug }),
+            )?;
             Ok(view(&env))
         })
         .await;
     match result {
-        Err(DbError::Conflict(_)) => Err(AppError::Conflict(format!("An environment with slug '{shown_slug}' already exists"))),
+        Err(DbError::Conflict(_)) => Err(AppError::Conflict(format!(
+            "An environment with slug '{shown_slug}' already exists"
+        ))),
         other => other.map_err(not_found(project_missing(project_id))),
     }
 }
 
 /// Renames and/or moves an environment (display name and position only).
-pub async fn update(state: &AppState, session: &AdminSession, project_id: &str, slug: &str, name: Option<Name>, position: Option<i64>) -> AppResult<EnvironmentView> {
+pub async fn update(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    slug: &str,
+    name: Option<Name>,
+    position: Option<i64>,
+) -> AppResult<EnvironmentView> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
     state
@@ -69,14 +106,27 @@ pub async fn update(state: &AppState, session: &AdminSession, project_id: &str, 
                 projects::set_environment_position(tx, &env.id, position)?;
                 env.position = position;
             }
-            actor.record(tx, now_millis(), "environment.update", Some(&id), serde_json::json!({ "slug": env.slug, "name": env.name }))?;
+            actor.record(
+                tx,
+                now_millis(),
+                "environment.update",
+                Some(&id),
+                serde_json::json!({ "slug": env.slug, "name": env.name }),
+            )?;
             Ok(view(&env))
         })
         .await
-        .map_err(not_found(format!("Environment '{slug}' was not found in project '{project_id}'")))
+        .map_err(not_found(format!(
+            "Environment '{slug}' was not found in project '{project_id}'"
+        )))
 }
 
-pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str, slug: &str) -> AppResult<()> {
+pub async fn delete(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    slug: &str,
+) -> AppResult<()> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
     let result = state
@@ -87,7 +137,13 @@ pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str, 
                 return Err(DbError::Conflict(String::new()));
             }
             projects::delete_environment(tx, &env.id)?;
-            actor.record(tx, now_millis(), "environment.delete", Some(&id), serde_json::json!({ "slug": env.slug }))
+            actor.record(
+                tx,
+                now_millis(),
+                "environment.delete",
+                Some(&id),
+                serde_json::json!({ "slug": env.slug }),
+            )
         })
         .await;
     match result {
@@ -96,4 +152,50 @@ pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str, 
         ))),
         other => other.map_err(not_found(format!("Environment '{slug}' was not found in project '{project_id}'"))),
     }
+}
+
+/// Moves an environment one place up (towards the first tab) or down, in one transaction.
+/// Positions are renumbered 0..n on the way, so earlier deletes or equal positions never leave
+/// two environments fighting over one place. Moving the first up or the last down does nothing.
+pub async fn move_one(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    slug: &str,
+    up: bool,
+) -> AppResult<()> {
+    let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
+    let actor = Actor::user(&session.user_id, session.ip);
+    state
+        .db
+        .write(move |tx| {
+            let mut envs = projects::environments(tx, &id)?;
+            let at = envs
+                .iter()
+                .position(|e| e.slug == slug_owned)
+                .ok_or(DbError::NotFound)?;
+            let to = if up {
+                at.checked_sub(1)
+            } else {
+                Some(at + 1).filter(|&i| i < envs.len())
+            };
+            let Some(to) = to else { return Ok(()) };
+            envs.swap(at, to);
+            for (position, env) in envs.iter().enumerate() {
+                if env.position != position as i64 {
+                    projects::set_environment_position(tx, &env.id, position as i64)?;
+                }
+            }
+            actor.record(
+                tx,
+                now_millis(),
+                "environment.update",
+                Some(&id),
+                serde_json::json!({ "slug": slug_owned, "position": to }),
+            )
+        })
+        .await
+        .map_err(not_found(format!(
+            "Environment '{slug}' was not found in project '{project_id}'"
+        )))
 }

@@ -36,7 +36,11 @@ pub struct CachedFolder {
 impl CachedFolder {
     pub fn new(secrets: Vec<SecretView>) -> Self {
         let bytes = 2 * secrets.iter().map(approximate_size).sum::<usize>();
-        Self { secrets, json: OnceLock::new(), bytes }
+        Self {
+            secrets,
+            json: OnceLock::new(),
+            bytes,
+        }
     }
 
     pub fn secrets(&self) -> &[SecretView] {
@@ -49,13 +53,18 @@ impl CachedFolder {
         if let Some(rendered) = self.json.get() {
             return Ok(rendered);
         }
-        let rendered = serde_json::to_string(&SecretList { secrets: &self.secrets })?;
+        let rendered = serde_json::to_string(&SecretList {
+            secrets: &self.secrets,
+        })?;
         Ok(self.json.get_or_init(|| rendered))
     }
 
     /// The secret named `key` (binary search: keys are unique and sorted bytewise).
     pub fn find(&self, key: &str) -> Option<&SecretView> {
-        self.secrets.binary_search_by(|s| s.key.as_str().cmp(key)).ok().map(|i| &self.secrets[i])
+        self.secrets
+            .binary_search_by(|s| s.key.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.secrets[i])
     }
 }
 
@@ -120,7 +129,13 @@ impl FolderCache {
 
     /// Keeps `folder`, loaded from the store after `generation_before_load` was read, unless a
     /// write happened meanwhile (`current_generation` differs) or it is too large.
-    pub fn insert(&self, key: String, folder: Arc<CachedFolder>, generation_before_load: u64, current_generation: u64) {
+    pub fn insert(
+        &self,
+        key: String,
+        folder: Arc<CachedFolder>,
+        generation_before_load: u64,
+        current_generation: u64,
+    ) {
         if generation_before_load != current_generation
             || folder.secrets.len() > MAX_FOLDER_ROWS
             || folder.bytes > MAX_BYTES / 4
@@ -132,7 +147,10 @@ impl FolderCache {
             || entries.map.len() >= MAX_FOLDERS
             || entries.bytes + folder.bytes > MAX_BYTES
         {
-            *entries = Entries { generation: current_generation, ..Entries::default() };
+            *entries = Entries {
+                generation: current_generation,
+                ..Entries::default()
+            };
         }
         entries.bytes += folder.bytes;
         if let Some(replaced) = entries.map.insert(key, folder) {
@@ -141,7 +159,11 @@ impl FolderCache {
     }
 
     pub fn len(&self) -> usize {
-        self.entries.read().unwrap_or_else(|p| p.into_inner()).map.len()
+        self.entries
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -168,7 +190,9 @@ mod tests {
     }
 
     fn folder(keys: &[&str]) -> Arc<CachedFolder> {
-        Arc::new(CachedFolder::new(keys.iter().map(|k| view(k, "v")).collect()))
+        Arc::new(CachedFolder::new(
+            keys.iter().map(|k| view(k, "v")).collect(),
+        ))
     }
 
     #[test]
@@ -215,7 +239,9 @@ mod tests {
         let cache = FolderCache::default();
         let big = "x".repeat(60_000);
         for i in 0..400 {
-            let entry = Arc::new(CachedFolder::new((0..10).map(|k| view(&format!("K{k}"), &big)).collect()));
+            let entry = Arc::new(CachedFolder::new(
+                (0..10).map(|k| view(&format!("K{k}"), &big)).collect(),
+            ));
             cache.insert(key("p", "dev", &format!("/f{i}")), entry, 1, 1);
             assert!(cache.entries.read().unwrap().bytes <= MAX_BYTES);
         }

@@ -8,10 +8,12 @@ pub mod folder_cache;
 pub mod folders;
 pub mod keys;
 pub mod projects;
+pub mod reveal;
 pub mod secrets;
 pub mod tokens;
 pub mod views;
 
+use crate::auth::access::{Op, Visibility};
 use crate::auth::Access;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
@@ -31,15 +33,27 @@ pub struct Actor {
 
 impl Actor {
     pub fn of(access: &Access) -> Self {
-        Self { kind: access.actor_kind(), id: Some(access.actor_id().to_owned()), ip: Some(access.ip().to_string()) }
+        Self {
+            kind: access.actor_kind(),
+            id: Some(access.actor_id().to_owned()),
+            ip: Some(access.ip().to_string()),
+        }
     }
 
     pub fn user(user_id: &str, ip: IpAddr) -> Self {
-        Self { kind: "user", id: Some(user_id.to_owned()), ip: Some(ip.to_string()) }
+        Self {
+            kind: "user",
+            id: Some(user_id.to_owned()),
+            ip: Some(ip.to_string()),
+        }
     }
 
     pub fn system() -> Self {
-        Self { kind: "system", id: None, ip: None }
+        Self {
+            kind: "system",
+            id: None,
+            ip: None,
+        }
     }
 
     pub fn record(
@@ -66,21 +80,36 @@ impl Actor {
 }
 
 /// Looks up an environment of a project by slug, as a 404 with a readable message.
-pub(crate) fn environment(conn: &Connection, project_id: &str, slug: &str) -> DbResult<project_rows::Environment> {
+pub(crate) fn environment(
+    conn: &Connection,
+    project_id: &str,
+    slug: &str,
+) -> DbResult<project_rows::Environment> {
     project_rows::find_environment(conn, project_id, slug)?.ok_or(DbError::NotFound)
 }
 
 /// Finds the environment and checks that the folder exists; each miss is a 404 naming what is
 /// missing (project, environment or folder).
-pub(crate) fn locate(conn: &Connection, project_id: &str, env_slug: &str, path: &SecretPath) -> AppResult<project_rows::Environment> {
+pub(crate) fn locate(
+    conn: &Connection,
+    project_id: &str,
+    env_slug: &str,
+    path: &SecretPath,
+) -> AppResult<project_rows::Environment> {
     let Some(env) = project_rows::find_environment(conn, project_id, env_slug)? else {
         if project_rows::find(conn, project_id)?.is_none() {
-            return Err(AppError::NotFound(format!("Project '{project_id}' was not found")));
+            return Err(AppError::NotFound(format!(
+                "Project '{project_id}' was not found"
+            )));
         }
-        return Err(AppError::NotFound(format!("Environment '{env_slug}' was not found in this project")));
+        return Err(AppError::NotFound(format!(
+            "Environment '{env_slug}' was not found in this project"
+        )));
     };
     if !path.is_root() && !folder_rows::exists(conn, &env.id, path.as_str())? {
-        return Err(AppError::NotFound(format!("Folder '{path}' was not found in environment '{env_slug}'")));
+        return Err(AppError::NotFound(format!(
+            "Folder '{path}' was not found in environment '{env_slug}'"
+        )));
     }
     Ok(env)
 }
@@ -98,6 +127,50 @@ pub(crate) fn not_found(what: impl Into<String>) -> impl FnOnce(DbError) -> AppE
 pub(crate) fn access_ok(access: &Access, environment: &str, path: &SecretPath) -> bool {
     access.in_scope(environment, path)
         || access.token().is_some_and(|t| {
-            t.scopes.iter().any(|s| s.environment == environment && s.glob.may_match_below(path))
+            t.scopes
+                .iter()
+                .any(|s| s.environment == environment && s.glob.may_match_below(path))
         })
+}
+
+/// Checks a caller against a project, an operation and a place, auditing a token's refusal
+/// (rate-limited) so denied uses show up in the trail.
+pub(crate) fn authorize(
+    state: &crate::state::AppState,
+    access: &Access,
+    project_id: &str,
+    op: Op,
+    environment: &str,
+    path: &SecretPath,
+) -> AppResult<()> {
+    let result = access
+        .check_project(project_id)
+        .and_then(|()| access.require(op, environment, path));
+    audit_refusal(state, access, &result);
+    result
+}
+
+/// As [`authorize`], for listings that may show only the in-scope part of a subtree.
+pub(crate) fn authorize_listing(
+    state: &crate::state::AppState,
+    access: &Access,
+    project_id: &str,
+    environment: &str,
+    path: &SecretPath,
+) -> AppResult<Visibility> {
+    let result = access
+        .check_project(project_id)
+        .and_then(|()| access.visibility(Op::Read, environment, path));
+    audit_refusal(state, access, &result);
+    result
+}
+
+fn audit_refusal<T>(state: &crate::state::AppState, access: &Access, result: &AppResult<T>) {
+    if let (
+        Err(AppError::PermissionDenied(_) | AppError::Forbidden(_)),
+        Access::Token { record, ip },
+    ) = (result, access)
+    {
+        crate::auth::service_token::audit_denial(state, record, "out_of_scope", *ip);
+    }
 }

@@ -5,7 +5,7 @@
 use super::folder_cache::{self, CachedFolder};
 use super::keys::{secret_aad, ProjectKeys};
 use super::views::SecretView;
-use super::{locate, Actor};
+use super::{authorize, authorize_listing, locate, Actor};
 use crate::auth::access::{Op, Visibility};
 use crate::auth::Access;
 use crate::crypto::random;
@@ -34,10 +34,16 @@ pub struct Location {
 
 fn check_sizes(value: Option<&str>, comment: Option<&str>) -> AppResult<()> {
     if value.is_some_and(|v| v.len() > MAX_VALUE_BYTES) {
-        return Err(AppError::validation("value", format!("must be at most {MAX_VALUE_BYTES} bytes")));
+        return Err(AppError::validation(
+            "value",
+            format!("must be at most {MAX_VALUE_BYTES} bytes"),
+        ));
     }
     if comment.is_some_and(|c| c.len() > MAX_COMMENT_BYTES) {
-        return Err(AppError::validation("comment", format!("must be at most {MAX_COMMENT_BYTES} bytes")));
+        return Err(AppError::validation(
+            "comment",
+            format!("must be at most {MAX_COMMENT_BYTES} bytes"),
+        ));
     }
     Ok(())
 }
@@ -48,16 +54,31 @@ fn seal_row(keys: &ProjectKeys, project_id: &str, row: &mut SecretRow, value: &s
     row.comment_ct = keys.data.seal(comment.as_bytes(), &aad("comment"));
 }
 
-fn open_field(keys: &ProjectKeys, project_id: &str, row: &SecretRow, field: &str, sealed: &[u8]) -> AppResult<String> {
+fn open_field(
+    keys: &ProjectKeys,
+    project_id: &str,
+    row: &SecretRow,
+    field: &str,
+    sealed: &[u8],
+) -> AppResult<String> {
     let aad = secret_aad(project_id, &row.environment_id, &row.path, &row.key, field);
     let plain = keys.data.open(sealed, &aad).map_err(|e| {
-        AppError::Integrity(format!("secret {} ({field}) in project {project_id}: {e}", row.id))
+        AppError::Integrity(format!(
+            "secret {} ({field}) in project {project_id}: {e}",
+            row.id
+        ))
     })?;
-    String::from_utf8(plain).map_err(|_| AppError::Integrity(format!("secret {} ({field}) is not UTF-8", row.id)))
+    String::from_utf8(plain)
+        .map_err(|_| AppError::Integrity(format!("secret {} ({field}) is not UTF-8", row.id)))
 }
 
 /// Decrypts a stored row into its API view.
-pub fn open_row(keys: &ProjectKeys, project_id: &str, environment: &str, row: &SecretRow) -> AppResult<SecretView> {
+pub fn open_row(
+    keys: &ProjectKeys,
+    project_id: &str,
+    environment: &str,
+    row: &SecretRow,
+) -> AppResult<SecretView> {
     Ok(SecretView {
         id: row.id.clone(),
         key: row.key.clone(),
@@ -75,7 +96,12 @@ pub fn open_row(keys: &ProjectKeys, project_id: &str, environment: &str, row: &S
 fn environment_of(conn: &Connection, at: &Location) -> AppResult<Environment> {
     match projects::find_environment(conn, &at.project_id, at.environment.as_str())? {
         Some(env) => Ok(env),
-        None => locate(conn, &at.project_id, at.environment.as_str(), &SecretPath::root()),
+        None => locate(
+            conn,
+            &at.project_id,
+            at.environment.as_str(),
+            &SecretPath::root(),
+        ),
     }
 }
 
@@ -95,18 +121,31 @@ impl Listing {
     }
 }
 
-pub async fn list(state: &AppState, access: &Access, at: &Location, recursive: bool) -> AppResult<Vec<SecretView>> {
-    Ok(list_shared(state, access, at, recursive).await?.secrets().to_vec())
+pub async fn list(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    recursive: bool,
+) -> AppResult<Vec<SecretView>> {
+    Ok(list_shared(state, access, at, recursive)
+        .await?
+        .secrets()
+        .to_vec())
 }
 
-/// [`list`] without copying a cached folder: what the hot read path serialises from.
-pub async fn list_shared(state: &AppState, access: &Access, at: &Location, recursive: bool) -> AppResult<Listing> {
-    access.check_project(&at.project_id)?;
+/// [`list`] without copying a cached folder: what the hot read paths serialise from.
+pub async fn list_shared(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    recursive: bool,
+) -> AppResult<Listing> {
+    let env = at.environment.as_str();
     if !recursive {
-        access.require(Op::Read, at.environment.as_str(), &at.path)?;
+        authorize(state, access, &at.project_id, Op::Read, env, &at.path)?;
         return Ok(Listing::Folder(folder(state, at).await?));
     }
-    let visibility = access.visibility(Op::Read, at.environment.as_str(), &at.path)?;
+    let visibility = authorize_listing(state, access, &at.project_id, env, &at.path)?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, access) = (at.clone(), access.clone());
     state
@@ -119,7 +158,8 @@ pub async fn list_shared(state: &AppState, access: &Access, at: &Location, recur
             rows.iter()
                 .filter(|row| {
                     !scoped
-                        || SecretPath::parse(&row.path).is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
+                        || SecretPath::parse(&row.path)
+                            .is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
                 })
                 .map(|row| open_row(&keys, &at.project_id, at.environment.as_str(), row))
                 .collect::<AppResult<_>>()
@@ -129,7 +169,12 @@ pub async fn list_shared(state: &AppState, access: &Access, at: &Location, recur
 }
 
 /// A folder with no secrets may still not exist (the root always does): 404 then.
-fn require_folder(conn: &Connection, at: &Location, env: &Environment, no_rows: bool) -> AppResult<()> {
+fn require_folder(
+    conn: &Connection,
+    at: &Location,
+    env: &Environment,
+    no_rows: bool,
+) -> AppResult<()> {
     if no_rows && !at.path.is_root() && !folders::exists(conn, &env.id, at.path.as_str())? {
         return Err(AppError::NotFound(format!(
             "Folder '{}' was not found in environment '{}'",
@@ -141,11 +186,18 @@ fn require_folder(conn: &Connection, at: &Location, env: &Environment, no_rows: 
 }
 
 /// Decrypts every row of the folder (the store returned at most `limit` of them).
-fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location, limit: usize) -> AppResult<Vec<SecretView>> {
+fn open_folder(
+    conn: &Connection,
+    keys: &ProjectKeys,
+    at: &Location,
+    limit: usize,
+) -> AppResult<Vec<SecretView>> {
     let env = environment_of(conn, at)?;
     let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
     require_folder(conn, at, &env, rows.is_empty())?;
-    rows.iter().map(|row| open_row(keys, &at.project_id, at.environment.as_str(), row)).collect()
+    rows.iter()
+        .map(|row| open_row(keys, &at.project_id, at.environment.as_str(), row))
+        .collect()
 }
 
 /// The folder's secrets: from the folder cache, or read, decrypted and cached. The generation
@@ -158,40 +210,61 @@ async fn folder(state: &AppState, at: &Location) -> AppResult<Arc<CachedFolder>>
     }
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let owned = at.clone();
-    let secrets = state.db.run(move |conn| open_folder(conn, &keys, &owned, usize::MAX)).await?;
+    let secrets = state
+        .db
+        .run(move |conn| open_folder(conn, &keys, &owned, usize::MAX))
+        .await?;
     let folder = Arc::new(CachedFolder::new(secrets));
-    state.folders.insert(cache_key, folder.clone(), generation, state.db.generation());
+    state
+        .folders
+        .insert(cache_key, folder.clone(), generation, state.db.generation());
     Ok(folder)
 }
 
-pub async fn get(state: &AppState, access: &Access, at: &Location, key: &SecretKey) -> AppResult<SecretView> {
-    access.check_project(&at.project_id)?;
-    access.require(Op::Read, at.environment.as_str(), &at.path)?;
-    let cache_key = folder_cache::key(&at.project_id, at.environment.as_str(), at.path.as_str());
+pub async fn get(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<SecretView> {
+    let env = at.environment.as_str();
+    authorize(state, access, &at.project_id, Op::Read, env, &at.path)?;
+    let cache_key = folder_cache::key(&at.project_id, env, at.path.as_str());
     let generation = state.db.generation();
     if let Some(folder) = state.folders.get(&cache_key, generation) {
-        return folder.find(key.as_str()).cloned().ok_or_else(|| missing_secret(key, at));
+        return folder
+            .find(key.as_str())
+            .cloned()
+            .ok_or_else(|| missing_secret(key, at));
     }
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (owned, owned_key) = (at.clone(), key.clone());
     let (found, whole) = state
         .db
-        .run(move |conn| -> AppResult<(Option<SecretView>, Option<Vec<SecretView>>)> {
-            let (at, key) = (owned, owned_key);
-            // A small folder is decrypted whole, so the next reads of it cost no SQL; in a large
-            // one only the secret asked for is decrypted.
-            let secrets = open_folder(conn, &keys, &at, GET_CACHES_FOLDERS_UP_TO + 1)?;
-            if secrets.len() <= GET_CACHES_FOLDERS_UP_TO {
-                let found = secrets.iter().find(|s| s.key == key.as_str()).cloned();
-                return Ok((found, Some(secrets)));
-            }
-            let env = environment_of(conn, &at)?;
-            let row = secrets::find(conn, &env.id, at.path.as_str(), key.as_str())?;
-            Ok((row.map(|row| open_row(&keys, &at.project_id, at.environment.as_str(), &row)).transpose()?, None))
-        })
+        .run(
+            move |conn| -> AppResult<(Option<SecretView>, Option<Vec<SecretView>>)> {
+                let (at, key) = (owned, owned_key);
+                // A small folder is decrypted whole, so the next reads of it cost no SQL; in a large
+                // one only the secret asked for is decrypted.
+                let secrets = open_folder(conn, &keys, &at, GET_CACHES_FOLDERS_UP_TO + 1)?;
+                if secrets.len() <= GET_CACHES_FOLDERS_UP_TO {
+                    let found = secrets.iter().find(|s| s.key == key.as_str()).cloned();
+                    return Ok((found, Some(secrets)));
+                }
+                let env = environment_of(conn, &at)?;
+                let row = secrets::find(conn, &env.id, at.path.as_str(), key.as_str())?;
+                let found = row
+                    .map(|row| open_row(&keys, &at.project_id, at.environment.as_str(), &row))
+                    .transpose()?;
+                Ok((found, None))
+            },
+        )
         .await?;
     if let Some(secrets) = whole {
-        state.folders.insert(cache_key, Arc::new(CachedFolder::new(secrets)), generation, state.db.generation());
+        let folder = Arc::new(CachedFolder::new(secrets));
+        state
+            .folders
+            .insert(cache_key, folder, generation, state.db.generation());
     }
     found.ok_or_else(|| missing_secret(key, at))
 }
@@ -205,9 +278,22 @@ fn missing_secret(key: &SecretKey, at: &Location) -> AppError {
     ))
 }
 
-pub async fn create(state: &AppState, access: &Access, at: &Location, key: &SecretKey, value: &str, comment: &str) -> AppResult<SecretView> {
-    access.check_project(&at.project_id)?;
-    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+pub async fn create(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+    value: &str,
+    comment: &str,
+) -> AppResult<SecretView> {
+    authorize(
+        state,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
     check_sizes(Some(value), Some(comment))?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
@@ -257,9 +343,22 @@ pub async fn create(state: &AppState, access: &Access, at: &Location, key: &Secr
         .await
 }
 
-pub async fn update(state: &AppState, access: &Access, at: &Location, key: &SecretKey, value: Option<&str>, comment: Option<&str>) -> AppResult<SecretView> {
-    access.check_project(&at.project_id)?;
-    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+pub async fn update(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+    value: Option<&str>,
+    comment: Option<&str>,
+) -> AppResult<SecretView> {
+    authorize(
+        state,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
     check_sizes(value, comment)?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
@@ -291,9 +390,21 @@ pub async fn update(state: &AppState, access: &Access, at: &Location, key: &Secr
         .await
 }
 
-pub async fn delete(state: &AppState, access: &Access, at: &Location, key: &SecretKey) -> AppResult<()> {
-    access.check_project(&at.project_id)?;
-    access.require(Op::Write, at.environment.as_str(), &at.path)?;
+pub async fn delete(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<SecretView> {
+    authorize(
+        state,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     state
         .db
@@ -303,13 +414,22 @@ pub async fn delete(state: &AppState, access: &Access, at: &Location, key: &Secr
                 locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
                 return Err(missing_secret(&key, &at));
             };
+            // The deleted secret is returned: Infisical's clients read it back from the answer.
+            let deleted = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
             secrets::delete(tx, &row.id)?;
-            audit(&actor, tx, "secret.delete", &at, &row)
+            audit(&actor, tx, "secret.delete", &at, &row)?;
+            Ok(deleted)
         })
         .await
 }
 
-fn audit(actor: &Actor, conn: &Connection, action: &'static str, at: &Location, row: &SecretRow) -> AppResult<()> {
+fn audit(
+    actor: &Actor,
+    conn: &Connection,
+    action: &'static str,
+    at: &Location,
+    row: &SecretRow,
+) -> AppResult<()> {
     actor.record(
         conn,
         now_millis(),

@@ -13,7 +13,6 @@ pub const ADMIN_PASSWORD: &str = "correct-horse-battery";
 
 pub struct TestApp {
     pub base: String,
-    pub port: u16,
     pub client: Client,
     pub data_dir: PathBuf,
     pub state: actix_web::web::Data<AppState>,
@@ -23,21 +22,23 @@ pub struct TestApp {
     _temp: Option<TempDir>,
 }
 
-/// Server settings for a test: temp data dir, port 0, one worker, sweep off.
+/// Server settings for a test: temp data dir, port 0, two workers, sweep off, no throttling;
+/// flags in `extra` replace these defaults.
 pub fn test_args(data_dir: &Path, extra: &[&str]) -> Vec<String> {
-    let mut argv: Vec<String> = vec![
-        "envkeep".into(),
-        "--bind".into(),
-        "127.0.0.1:0".into(),
-        "--data-dir".into(),
-        data_dir.display().to_string(),
-        "--workers".into(),
-        "2".into(),
-        "--sweep-schedule".into(),
-        "off".into(),
-        "--auth-failure-limit".into(),
-        "0".into(),
+    let data_dir = data_dir.display().to_string();
+    let defaults = [
+        ("--bind", "127.0.0.1:0"),
+        ("--data-dir", data_dir.as_str()),
+        ("--workers", "2"),
+        ("--sweep-schedule", "off"),
+        ("--auth-failure-limit", "0"),
     ];
+    let mut argv: Vec<String> = vec!["envkeep".into()];
+    for (flag, value) in defaults {
+        if !extra.contains(&flag) {
+            argv.extend([flag.to_owned(), value.to_owned()]);
+        }
+    }
     argv.extend(extra.iter().map(|s| s.to_string()));
     argv
 }
@@ -60,7 +61,7 @@ pub async fn try_spawn(data_dir: &Path, extra: &[&str]) -> Result<TestApp, Start
         .unwrap();
     Ok(TestApp {
         base: format!("http://127.0.0.1:{port}"),
-        port,
+
         client,
         data_dir: data_dir.to_path_buf(),
         state,
@@ -77,7 +78,12 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let temp = tempfile::tempdir().unwrap();
-    let mut args = vec!["--admin-email", ADMIN_EMAIL, "--admin-password", ADMIN_PASSWORD];
+    let mut args = vec![
+        "--admin-email",
+        ADMIN_EMAIL,
+        "--admin-password",
+        ADMIN_PASSWORD,
+    ];
     args.extend_from_slice(extra);
     let mut app = try_spawn(temp.path(), &args).await.expect("server starts");
     app._temp = Some(temp);
@@ -107,39 +113,68 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK, "admin login");
-        response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+        response.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// A request with the admin's bearer token.
     pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path)).bearer_auth(&self.admin)
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&self.admin)
     }
 
     /// A request with a service token (or any bearer).
     pub fn bearer(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        Client::new().request(method, self.url(path)).bearer_auth(token)
+        Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(token)
     }
 
     pub async fn create_project(&self, name: &str) -> String {
-        let response = self.admin(Method::POST, "/api/v1/projects").json(&json!({ "name": name })).send().await.unwrap();
+        let response = self
+            .admin(Method::POST, "/api/v1/projects")
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED);
-        response.json::<Value>().await.unwrap()["project"]["id"].as_str().unwrap().to_owned()
+        response.json::<Value>().await.unwrap()["project"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
-    pub async fn create_secret(&self, project: &str, env: &str, path: &str, key: &str, value: &str) {
+    pub async fn create_secret(
+        &self,
+        project: &str,
+        env: &str,
+        path: &str,
+        key: &str,
+        value: &str,
+    ) {
         let response = self
             .admin(Method::POST, &format!("/api/v1/projects/{project}/secrets"))
             .json(&json!({ "environment": env, "path": path, "key": key, "value": value }))
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED, "create secret {key} at {env}{path}");
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "create secret {key} at {env}{path}"
+        );
     }
 
     /// Mints a token; returns (full token, token id).
     pub async fn mint(&self, project: &str, body: Value) -> (String, String) {
         let response = self
-            .admin(Method::POST, &format!("/api/v1/projects/{project}/service-tokens"))
+            .admin(
+                Method::POST,
+                &format!("/api/v1/projects/{project}/service-tokens"),
+            )
             .json(&body)
             .send()
             .await
@@ -147,7 +182,10 @@ impl TestApp {
         let status = response.status();
         let json: Value = response.json().await.unwrap();
         assert_eq!(status, StatusCode::CREATED, "mint: {json}");
-        (json["token"].as_str().unwrap().to_owned(), json["serviceToken"]["id"].as_str().unwrap().to_owned())
+        (
+            json["token"].as_str().unwrap().to_owned(),
+            json["serviceToken"]["id"].as_str().unwrap().to_owned(),
+        )
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -181,5 +219,8 @@ pub fn assert_error(status: StatusCode, json: &Value, expected: StatusCode, name
     assert_eq!(status, expected, "body: {json}");
     assert_eq!(json["statusCode"], expected.as_u16(), "body: {json}");
     assert_eq!(json["error"], name, "body: {json}");
-    assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {json}");
+    assert!(
+        json["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "body: {json}"
+    );
 }

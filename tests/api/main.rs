@@ -1,5 +1,15 @@
 //! Black-box tests: each test starts the real server on port 0 with its own temp data dir and
 //! talks HTTP to it. One test binary, modules by area.
 
+mod accounts;
+mod client;
 mod helpers;
+mod infisical;
+mod projects;
 mod read_cache;
+mod secrets;
+mod service_tokens;
+mod startup;
+mod sweep;
+mod token_scopes;
+mod ui;

@@ -30,7 +30,12 @@ fn values(listing: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["key"].as_str().unwrap().to_owned(), s["value"].as_str().unwrap().to_owned()))
+        .map(|s| {
+            (
+                s["key"].as_str().unwrap().to_owned(),
+                s["value"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -38,22 +43,38 @@ fn values(listing: &Value) -> Vec<(String, String)> {
 async fn an_update_is_seen_by_the_next_list_and_get() {
     let app = spawn_app().await;
     let project = app.create_project("cache").await;
-    app.create_secret(&project, "dev", "/app", "DB_URL", "old").await;
+    app.create_secret(&project, "dev", "/app", "DB_URL", "old")
+        .await;
     let token = read_token(&app, &project, "/app").await;
-    assert_eq!(values(&list(&app, &token, &project, "/app").await.1), [("DB_URL".into(), "old".into())]);
-    assert_eq!(get(&app, &token, &project, "DB_URL").await.1["secret"]["value"], "old");
+    assert_eq!(
+        values(&list(&app, &token, &project, "/app").await.1),
+        [("DB_URL".into(), "old".into())]
+    );
+    assert_eq!(
+        get(&app, &token, &project, "DB_URL").await.1["secret"]["value"],
+        "old"
+    );
 
     let patch = app
-        .admin(Method::PATCH, &format!("/api/v1/projects/{project}/secrets/DB_URL?environment=dev&path=/app"))
+        .admin(
+            Method::PATCH,
+            &format!("/api/v1/projects/{project}/secrets/DB_URL?environment=dev&path=/app"),
+        )
         .json(&json!({ "value": "new" }))
         .send()
         .await
         .unwrap();
     assert_eq!(patch.status(), StatusCode::OK);
 
-    assert_eq!(values(&list(&app, &token, &project, "/app").await.1), [("DB_URL".into(), "new".into())]);
+    assert_eq!(
+        values(&list(&app, &token, &project, "/app").await.1),
+        [("DB_URL".into(), "new".into())]
+    );
     let (status, json) = get(&app, &token, &project, "DB_URL").await;
-    assert_eq!((status, json["secret"]["value"].as_str()), (StatusCode::OK, Some("new")));
+    assert_eq!(
+        (status, json["secret"]["value"].as_str()),
+        (StatusCode::OK, Some("new"))
+    );
     assert_eq!(json["secret"]["version"], 2);
 }
 
@@ -63,21 +84,42 @@ async fn created_and_deleted_secrets_show_at_once() {
     let project = app.create_project("cache").await;
     app.create_secret(&project, "dev", "/app", "A", "1").await;
     let token = read_token(&app, &project, "/app").await;
-    assert_eq!(values(&list(&app, &token, &project, "/app").await.1).len(), 1);
-    assert_eq!(get(&app, &token, &project, "B").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        values(&list(&app, &token, &project, "/app").await.1).len(),
+        1
+    );
+    assert_eq!(
+        get(&app, &token, &project, "B").await.0,
+        StatusCode::NOT_FOUND
+    );
 
     app.create_secret(&project, "dev", "/app", "B", "2").await;
-    assert_eq!(values(&list(&app, &token, &project, "/app").await.1).len(), 2);
-    assert_eq!(get(&app, &token, &project, "B").await.1["secret"]["value"], "2");
+    assert_eq!(
+        values(&list(&app, &token, &project, "/app").await.1).len(),
+        2
+    );
+    assert_eq!(
+        get(&app, &token, &project, "B").await.1["secret"]["value"],
+        "2"
+    );
 
     let delete = app
-        .admin(Method::DELETE, &format!("/api/v1/projects/{project}/secrets/A?environment=dev&path=/app"))
+        .admin(
+            Method::DELETE,
+            &format!("/api/v1/projects/{project}/secrets/A?environment=dev&path=/app"),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(delete.status(), StatusCode::NO_CONTENT);
-    assert_eq!(get(&app, &token, &project, "A").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(values(&list(&app, &token, &project, "/app").await.1), [("B".into(), "2".into())]);
+    assert_eq!(
+        get(&app, &token, &project, "A").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        values(&list(&app, &token, &project, "/app").await.1),
+        [("B".into(), "2".into())]
+    );
 }
 
 #[tokio::test]
@@ -89,13 +131,22 @@ async fn a_deleted_folder_is_not_served_from_memory() {
     assert_eq!(list(&app, &token, &project, "/app").await.0, StatusCode::OK);
 
     let delete = app
-        .admin(Method::DELETE, &format!("/api/v1/projects/{project}/folders?environment=dev&path=/app&recursive=true"))
+        .admin(
+            Method::DELETE,
+            &format!("/api/v1/projects/{project}/folders?environment=dev&path=/app&recursive=true"),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(delete.status(), StatusCode::NO_CONTENT);
-    assert_eq!(list(&app, &token, &project, "/app").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(get(&app, &token, &project, "A").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        list(&app, &token, &project, "/app").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, &token, &project, "A").await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
@@ -109,12 +160,18 @@ async fn a_revoked_token_is_refused_even_for_a_cached_folder() {
     let token = access_part(&token);
     assert_eq!(list(&app, &token, &project, "/app").await.0, StatusCode::OK);
     let revoke = app
-        .admin(Method::DELETE, &format!("/api/v1/projects/{project}/service-tokens/{id}"))
+        .admin(
+            Method::DELETE,
+            &format!("/api/v1/projects/{project}/service-tokens/{id}"),
+        )
         .send()
         .await
         .unwrap();
     assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
-    assert_eq!(list(&app, &token, &project, "/app").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        list(&app, &token, &project, "/app").await.0,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -122,13 +179,36 @@ async fn a_large_folder_answers_a_get_without_being_cached() {
     let app = spawn_app().await;
     let project = app.create_project("cache").await;
     for i in 0..105 {
-        app.create_secret(&project, "dev", "/app", &format!("K{i:03}"), &format!("v{i}")).await;
+        app.create_secret(
+            &project,
+            "dev",
+            "/app",
+            &format!("K{i:03}"),
+            &format!("v{i}"),
+        )
+        .await;
     }
     let token = read_token(&app, &project, "/app").await;
     let (status, json) = get(&app, &token, &project, "K042").await;
-    assert_eq!((status, json["secret"]["value"].as_str()), (StatusCode::OK, Some("v42")));
-    assert!(app.state.folders.is_empty(), "a get decrypts a large folder's one secret, not all of it");
-    assert_eq!(get(&app, &token, &project, "K999").await.0, StatusCode::NOT_FOUND);
-    assert_eq!(values(&list(&app, &token, &project, "/app").await.1).len(), 105);
-    assert_eq!(app.state.folders.len(), 1, "a listing caches the folder it decrypted");
+    assert_eq!(
+        (status, json["secret"]["value"].as_str()),
+        (StatusCode::OK, Some("v42"))
+    );
+    assert!(
+        app.state.folders.is_empty(),
+        "a get decrypts a large folder's one secret, not all of it"
+    );
+    assert_eq!(
+        get(&app, &token, &project, "K999").await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        values(&list(&app, &token, &project, "/app").await.1).len(),
+        105
+    );
+    assert_eq!(
+        app.state.folders.len(),
+        1,
+        "a listing caches the folder it decrypted"
+    );
 }

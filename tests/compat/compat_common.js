@@ -3,12 +3,15 @@
 
 const fs = require('fs');
 
+// -> [fixture, mode]; mode is "all" (default) or "expired" (only the expired-token check,
+// with fixture.tokens.expiring after it has expired).
 function loadFixture() {
-  if (process.argv.length !== 3) {
-    console.error(`usage: node ${process.argv[1]} FIXTURE.json`);
+  const n = process.argv.length;
+  if ((n !== 3 && n !== 4) || (n === 4 && process.argv[3] !== 'expired')) {
+    console.error(`usage: node ${process.argv[1]} FIXTURE.json [expired]`);
     process.exit(2);
   }
-  return JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+  return [JSON.parse(fs.readFileSync(process.argv[2], 'utf8')), n === 4 ? 'expired' : 'all'];
 }
 
 function short(v, limit = 160) {

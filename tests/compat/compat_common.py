@@ -11,11 +11,13 @@ import urllib.request
 
 
 def load_fixture():
-    if len(sys.argv) != 2:
-        print("usage: %s FIXTURE.json" % sys.argv[0], file=sys.stderr)
+    """-> (fixture, mode). mode is "all" (default) or "expired" (only the expired-token check,
+    with fixture["tokens"]["expiring"] after it has expired)."""
+    if len(sys.argv) not in (2, 3) or (len(sys.argv) == 3 and sys.argv[2] != "expired"):
+        print("usage: %s FIXTURE.json [expired]" % sys.argv[0], file=sys.stderr)
         sys.exit(2)
     with open(sys.argv[1], encoding="utf-8") as f:
-        return json.load(f)
+        return json.load(f), (sys.argv[2] if len(sys.argv) == 3 else "all")
 
 
 def short(value, limit=160):

@@ -7,7 +7,9 @@ Subcommands:
   seed BASE EMAIL PASSWORD OUT   seed a project, secrets and service tokens through
                                  Envkeep's native API and write the fixture JSON to OUT
   mint BASE FIXTURE NAME ENV PATH PERMS EXPIRES
-                                 mint one more service token (prints the token)
+                                 mint one more single-scope service token and store it in
+                                 the fixture as tokens[NAME] (admin credentials are read
+                                 from ENVKEEP_ADMIN_EMAIL / ENVKEEP_ADMIN_PASSWORD)
 
 The fixture is what the per-client drivers read: base URL, project id, tokens and the
 exact secrets expected in each (environment, path).
@@ -219,7 +221,30 @@ def mint_cmd(base, fixture_path, name, env, path, perms, expires):
         fixture = json.load(f)
     admin = login(base, os.environ["ENVKEEP_ADMIN_EMAIL"], os.environ["ENVKEEP_ADMIN_PASSWORD"])
     exp = None if expires in ("null", "") else int(expires)
-    print(mint_token(base, admin, fixture["projectId"], name, [(env, path)], perms.split(","), exp))
+    fixture["tokens"][name] = mint_token(
+        base, admin, fixture["projectId"], "compat-" + name, [(env, path)], perms.split(","), exp)
+    with open(fixture_path, "w", encoding="utf-8") as f:
+        json.dump(fixture, f, ensure_ascii=False, indent=2)
+    return 0
+
+
+def expire_cmd(db_path, fixture_path, name):
+    """Moves a never-used token's expiry into the past in the server's SQLite file, as the
+    passage of time would (the API's shortest expiry is 60 s). The server checks expiry on every
+    request, and an unused token is not in its memory yet, so the next use sees the new value."""
+    import sqlite3
+    with open(fixture_path, encoding="utf-8") as f:
+        fixture = json.load(f)
+    token_id = fixture["tokens"][name].split(".")[1]
+    conn = sqlite3.connect(db_path, timeout=10)
+    with conn:
+        changed = conn.execute(
+            "UPDATE service_tokens SET expires_at = CAST(strftime('%s','now') AS INTEGER) * 1000 - 1000 WHERE id = ?",
+            (token_id,)).rowcount
+    conn.close()
+    if changed != 1:
+        print("expire: token %s not found" % token_id, file=sys.stderr)
+        return 1
     return 0
 
 
@@ -238,6 +263,8 @@ def main(argv):
             return seed(*args)
         if cmd == "mint":
             return mint_cmd(*args)
+        if cmd == "expire":
+            return expire_cmd(*args)
     except (HttpError, KeyError, TypeError, urllib.error.URLError, OSError) as err:
         print("%s failed: %s: %s" % (cmd, type(err).__name__, err), file=sys.stderr)
         return 1

@@ -21,7 +21,7 @@ const VALUE_1 = 'créé par node-legacy ✓\nligne 2';
 const VALUE_2 = 'mis à jour par node-legacy ✓';
 
 async function main() {
-  const fixture = loadFixture();
+  const [fixture, mode] = loadFixture();
   const base = fixture.baseUrl;
   const tokens = fixture.tokens;
   const rep = new Reporter(CLIENT);
@@ -66,6 +66,19 @@ async function main() {
     return [bundle && !bundle.isFallback ? bundle : null, rec.since(mark)];
   }
 
+  async function refusedAuth(tokenName, label) {
+    await rep.guard(`refused: ${label}`, async () => {
+      const [bundles, entries] = await listSecrets(tokens[tokenName], 'dev', '/');
+      const st = entries.filter(([, p]) => p.startsWith('/api/v2/service-token')).map((e) => e[2]);
+      rep.check(`refused: ${label} (401 on /api/v2/service-token)`,
+        !bundles && st[0] === 401 && entries.every((e) => typeof e[2] !== 'number' || e[2] >= 400), describe(entries));
+    });
+  }
+  if (mode === 'expired') {
+    await refusedAuth('expiring', 'expired token');
+    return rep;
+  }
+
   // --- reads
   const typeVariants = [{ type: 'personal' }, {}, { type: 'shared' }];
   let i = 0;
@@ -103,12 +116,7 @@ async function main() {
   }
 
   // --- wrong secret
-  await rep.guard('refused: wrong token secret', async () => {
-    const [bundles, entries] = await listSecrets(tokens.wrongSecret, 'dev', '/');
-    const st = entries.filter(([, p]) => p.startsWith('/api/v2/service-token')).map((e) => e[2]);
-    rep.check('refused: wrong token secret (401 on /api/v2/service-token)',
-      !bundles && st[0] === 401 && entries.every((e) => typeof e[2] !== 'number' || e[2] >= 400), describe(entries));
-  });
+  await refusedAuth('wrongSecret', 'wrong token secret');
 
   // --- writes with a read+write token. Note: this client's updateSecret sends no
   // secretPath at all, so the server must default it to "/" (the write path here).

@@ -25,7 +25,7 @@ function statusOf(err) {
 }
 
 async function main() {
-  const fixture = loadFixture();
+  const [fixture, mode] = loadFixture();
   const base = fixture.baseUrl;
   const projectId = fixture.projectId;
   const tokens = fixture.tokens;
@@ -68,6 +68,19 @@ async function main() {
   const get = (sdk, environment, secretPath, secretName) => call(() => sdk.secrets().getSecret({
     environment, projectId, secretPath, secretName,
   }));
+
+  async function refusedAuth(tokenName, label) {
+    await rep.guard(`refused: ${label}`, async () => {
+      const [res, err] = await list(make(tokens[tokenName]), 'dev', '/');
+      rep.check(`refused: ${label} (401 with a JSON message)`,
+        err && err.name === 'InfisicalSDKRequestError' && statusOf(err) === 401,
+        () => (err ? `${err.name}: ${err.message}` : `listed ${res.secrets.length} secrets`));
+    });
+  }
+  if (mode === 'expired') {
+    await refusedAuth('expiring', 'expired token');
+    return rep;
+  }
 
   // --- reads
   for (const [label, tok, env, path, want] of expectedViews(fixture)) {
@@ -131,12 +144,7 @@ async function main() {
   }
 
   // --- wrong secret
-  await rep.guard('refused: wrong token secret', async () => {
-    const [res, err] = await list(make(tokens.wrongSecret), 'dev', '/');
-    rep.check('refused: wrong token secret (401 with a JSON message)',
-      err && err.name === 'InfisicalSDKRequestError' && statusOf(err) === 401,
-      () => (err ? `${err.name}: ${err.message}` : `listed ${res.secrets.length} secrets`));
-  });
+  await refusedAuth('wrongSecret', 'wrong token secret');
 
   // --- writes with a read+write token
   const env = fixture.writeEnv;
@@ -165,7 +173,7 @@ async function main() {
   });
   await rep.guard('delete with the write token', async () => {
     const [, err] = await call(() => writer.secrets().deleteSecret(WRITE_NAME, where));
-    rep.check(`delete ${WRITE_NAME} with the write token`, !err, err && err.message);
+    if (!rep.check(`delete ${WRITE_NAME} with the write token`, !err, err && err.message)) return;
     const [secret, err2] = await get(make(tokens.write), env, path, WRITE_NAME);
     rep.check('deleted secret is gone (404)', err2 && statusOf(err2) === 404,
       () => (err2 ? err2.message : `still there: ${short(secret)}`));

@@ -38,7 +38,7 @@ VALUE_2 = "mis à jour par py-legacy ✓"
 
 
 def main():
-    fixture = load_fixture()
+    fixture, mode = load_fixture()
     base = fixture["baseUrl"]
     tokens = fixture["tokens"]
     rep = Reporter(CLIENT)
@@ -63,14 +63,6 @@ def main():
         rec.attach(client.api_request)
         return client
 
-    for name in ("root", "db", "glob", "write", "prodRead", "wrongSecret"):
-        try:
-            make(tokens[name])
-            rep.ok("accepts the format of the %s token" % name)
-        except InfisicalTokenError as exc:
-            rep.fail("accepts the format of the %s token" % name, "%s: %r" % (exc, tokens[name][:12] + "..."))
-            return rep
-
     def list_secrets(token, env, path):
         client = make(token)
         mark = rec.mark()
@@ -91,6 +83,25 @@ def main():
         if bundle is not None and bundle.is_fallback:
             bundle = None
         return bundle, rec.since(mark)
+
+    def refused_auth(token_name, label):
+        bundles, entries = list_secrets(tokens[token_name], "dev", "/")
+        st = [s for (_, u, s) in entries if u.startswith("/api/v2/service-token")]
+        rep.check("refused: %s (401 on /api/v2/service-token)" % label,
+                  bundles is None and st and st[0] == 401 and all(s >= 400 for (_, _, s) in entries),
+                  describe(entries))
+
+    if mode == "expired":
+        refused_auth("expiring", "expired token")
+        return rep
+
+    for name in ("root", "db", "glob", "write", "prodRead", "wrongSecret"):
+        try:
+            make(tokens[name])
+            rep.ok("accepts the format of the %s token" % name)
+        except InfisicalTokenError as exc:
+            rep.fail("accepts the format of the %s token" % name, "%s: %r" % (exc, tokens[name][:12] + "..."))
+            return rep
 
     # --- reads: list and get-by-name, root and nested, single-scope and glob tokens
     for i, (label, tok, env, path, want) in enumerate(expected_views(fixture)):
@@ -124,11 +135,7 @@ def main():
                   describe(entries))
 
     # --- wrong secret
-    bundles, entries = list_secrets(tokens["wrongSecret"], "dev", "/")
-    st = [s for (_, u, s) in entries if u.startswith("/api/v2/service-token")]
-    rep.check("refused: wrong token secret (401 on /api/v2/service-token)",
-              bundles is None and st and st[0] == 401 and all(s >= 400 for (_, _, s) in entries),
-              describe(entries))
+    refused_auth("wrongSecret", "wrong token secret")
 
     # --- writes with a read+write token (prod:/**), cross-checked through the plaintext route
     env, path = fixture["writeEnv"], fixture["writePath"]

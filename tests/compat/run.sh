@@ -17,7 +17,7 @@
 #   ENVKEEP_COMPAT_NODE     Node 20 binary (default: node)
 #   ENVKEEP_COMPAT_ONLY     space-separated subset of: py-legacy py-sdk node-legacy node-sdk
 #   ENVKEEP_COMPAT_VERBOSE  1 = print every HTTP request the clients make (to stderr)
-#   ENVKEEP_COMPAT_EXPIRY   wait = really check the expired-token case (adds up to ~60 s)
+#   ENVKEEP_COMPAT_EXPIRY   wait = let the expired-token case expire for real (adds ~60 s)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -40,7 +40,7 @@ NODE_LEGACY_PKG=infisical-node NODE_LEGACY_VER=1.5.1
 NODE_SDK_PKG=@infisical/sdk NODE_SDK_VER=5.0.2
 
 log() { printf '# %s\n' "$*"; }
-die() { printf '# error: %s\n' "$*" >&2; echo "0 passed, 1 failed"; exit 1; }
+die() { printf 'FAIL - harness: %s\n0 passed, 1 failed\n' "$*"; exit 1; }
 
 # ---------------------------------------------------------------------------- install
 venv_has() { # venv-dir dist version
@@ -118,8 +118,12 @@ case "$BIN" in /*) ;; *) BIN="$ROOT/$BIN" ;; esac
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/envkeep-compat.XXXXXX")
 SERVER_PID=
+DRIVER_PIDS=()
 cleanup() {
-  local rc=$?
+  local rc=$? f
+  for f in "$TMP"/pid.*; do   # drivers still running (interrupted run): timeout forwards TERM
+    [ -f "$f" ] && kill -TERM "$(cat "$f")" 2>/dev/null || true
+  done
   if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
@@ -145,13 +149,14 @@ start_server() {
     ENVKEEP_ADMIN_EMAIL="$ADMIN_EMAIL" \
     ENVKEEP_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
     ENVKEEP_AUTH_FAILURE_LIMIT=0 \
+    NO_COLOR=1 \
     "$BIN" serve >>"$TMP/server.log" 2>&1 &
   SERVER_PID=$!
 }
 
 server_log_tail() {
   [ -f "$TMP/server.log" ] || return 0
-  tail -n 40 "$TMP/server.log" | sed 's/^/#   server: /'
+  tail -n 40 "$TMP/server.log" | sed -e 's/\x1b\[[0-9;]*m//g' -e 's/^/#   server: /'
 }
 
 # A free port can be taken between probing and binding: retry a few times.
@@ -200,90 +205,90 @@ else
 fi
 
 # ---------------------------------------------------------------------------- expiry
-# TODO(expired tokens): wire this check once Envkeep has a test-only way to expire a token
-# (or to run with a shifted clock). Until then it mints a token with `expiresIn: 60` (the
-# smallest allowed) and, only with ENVKEEP_COMPAT_EXPIRY=wait, waits for real expiry at the
-# end of the run and checks that every client is refused. The orchestrating engineer will
-# replace the wait with the test-only mechanism.
-EXPIRING_TOKEN=
+# An expired token: minted with `expiresIn: 60` (the API's minimum), then its expiry is moved
+# into the past in the server's SQLite file before its first use (harness.py expire), as the
+# passage of time would. With ENVKEEP_COMPAT_EXPIRY=wait the suite instead waits ~60 s for the
+# token to expire for real.
 EXPIRING_AT=
 check_expired_token_mint() {
-  EXPIRING_TOKEN=$("$PY" "$HERE/harness.py" mint "$BASE" "$FIXTURE" compat-expiring dev / read 60 2>"$TMP/mint.err") \
-    || { sed 's/^/# /' "$TMP/mint.err"; EXPIRING_TOKEN=; return 0; }
-  EXPIRING_AT=$(( $(date +%s) + 61 ))
+  if "$PY" "$HERE/harness.py" mint "$BASE" "$FIXTURE" expiring dev / read 60 2>"$TMP/mint.err"; then
+    EXPIRING_AT=$(( $(date +%s) + 61 ))
+  else
+    sed 's/^/# /' "$TMP/mint.err"
+  fi
 }
 check_expired_token() {
-  if [ "${ENVKEEP_COMPAT_EXPIRY:-}" != wait ]; then
-    log "TODO check_expired_token: not wired (needs a test-only way to expire a token); set ENVKEEP_COMPAT_EXPIRY=wait to wait ~60 s for real expiry"
+  if [ -z "$EXPIRING_AT" ]; then
+    emit "FAIL - harness: mint a service token with expiresIn 60"
     return 0
   fi
-  if [ -z "$EXPIRING_TOKEN" ]; then
-    emit "FAIL - harness: mint a token with expiresIn 60"
+  if [ "${ENVKEEP_COMPAT_EXPIRY:-}" = wait ]; then
+    local now
+    now=$(date +%s)
+    if [ "$now" -lt "$EXPIRING_AT" ]; then
+      log "waiting $((EXPIRING_AT - now)) s for the expiresIn=60 token to expire"
+      sleep $((EXPIRING_AT - now))
+    fi
+  elif ! "$PY" "$HERE/harness.py" expire "$TMP/data/envkeep.db" "$FIXTURE" expiring 2>"$TMP/expire.err"; then
+    sed 's/^/# /' "$TMP/expire.err"
+    emit "FAIL - harness: move the expiring token's expiry into the past"
     return 0
   fi
-  local now
-  now=$(date +%s)
-  if [ "$now" -lt "$EXPIRING_AT" ]; then
-    log "waiting $((EXPIRING_AT - now)) s for the expiresIn=60 token to expire"
-    sleep $((EXPIRING_AT - now))
-  fi
-  "$PY" - "$BASE" "$EXPIRING_TOKEN" <<'EOF' | tee -a "$RESULTS"
-import json, sys, urllib.error, urllib.request
-base, token = sys.argv[1], sys.argv[2]
-access = ".".join(token.split(".")[:3])
-for label, bearer, path in [
-    ("legacy clients' first call GET /api/v2/service-token", access, "/api/v2/service-token"),
-    ("SDK call GET /api/v3/secrets/raw with the 4-part token", token, "/api/v3/secrets/raw?environment=dev&secretPath=%2F"),
-]:
-    req = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + bearer})
-    try:
-        status = urllib.request.urlopen(req, timeout=10).status
-    except urllib.error.HTTPError as err:
-        status = err.code
-    print("%s - harness: expired token refused on %s (got %d)" % ("ok" if status == 401 else "FAIL", label, status))
-EOF
+  run_clients expired
 }
-if [ "${ENVKEEP_COMPAT_EXPIRY:-}" = wait ]; then check_expired_token_mint; fi
 
 # ---------------------------------------------------------------------------- clients
 NODE_PATH_CLIENTS="$CACHE/npm/node_modules"
 ONLY=${ENVKEEP_COMPAT_ONLY:-py-legacy py-sdk node-legacy node-sdk}
-DRIVER_TIMEOUT=${ENVKEEP_COMPAT_DRIVER_TIMEOUT:-100}
+DRIVER_TIMEOUT=${ENVKEEP_COMPAT_DRIVER_TIMEOUT:-90}
 
 run_driver() { # name command...
   local name=$1; shift
   ( set +e
-    timeout "$DRIVER_TIMEOUT" "$@" >"$TMP/out.$name" 2>"$TMP/err.$name"
+    timeout "$DRIVER_TIMEOUT" "$@" >"$TMP/out.$name" 2>"$TMP/err.$name" &
+    echo $! >"$TMP/pid.$name"   # timeout(1) runs in its own process group: cleanup kills it by id
+    wait $!
     echo $? >"$TMP/rc.$name" ) &
+  DRIVER_PIDS+=($!)
 }
 
-declare -a STARTED=()
-for name in $ONLY; do
-  case "$name" in
-    py-legacy) run_driver "$name" env PYTHONIOENCODING=utf-8 "$CACHE/venv-legacy/bin/python" "$HERE/py_legacy.py" "$FIXTURE" ;;
-    py-sdk) run_driver "$name" env PYTHONIOENCODING=utf-8 "$CACHE/venv-sdk/bin/python" "$HERE/py_sdk.py" "$FIXTURE" ;;
-    node-legacy) run_driver "$name" env NODE_PATH="$NODE_PATH_CLIENTS" "$NODE" "$HERE/node_legacy.js" "$FIXTURE" ;;
-    node-sdk) run_driver "$name" env NODE_PATH="$NODE_PATH_CLIENTS" "$NODE" "$HERE/node_sdk.js" "$FIXTURE" ;;
-    *) emit "FAIL - harness: unknown client '$name' in ENVKEEP_COMPAT_ONLY"; continue ;;
-  esac
-  STARTED+=("$name")
-done
-wait
+# Runs the selected drivers in parallel (they write in disjoint places), then reports their
+# lines in a fixed order. $1: "" for the full run, "expired" for the expired-token check.
+run_clients() {
+  local mode=${1:-} name rc
+  local -a started=()
+  DRIVER_PIDS=()
+  for name in $ONLY; do
+    case "$name" in
+      py-legacy) run_driver "$name" env PYTHONIOENCODING=utf-8 "$CACHE/venv-legacy/bin/python" "$HERE/py_legacy.py" "$FIXTURE" $mode ;;
+      py-sdk) run_driver "$name" env PYTHONIOENCODING=utf-8 "$CACHE/venv-sdk/bin/python" "$HERE/py_sdk.py" "$FIXTURE" $mode ;;
+      node-legacy) run_driver "$name" env NODE_PATH="$NODE_PATH_CLIENTS" "$NODE" "$HERE/node_legacy.js" "$FIXTURE" $mode ;;
+      node-sdk) run_driver "$name" env NODE_PATH="$NODE_PATH_CLIENTS" "$NODE" "$HERE/node_sdk.js" "$FIXTURE" $mode ;;
+      *) emit "FAIL - harness: unknown client '$name' in ENVKEEP_COMPAT_ONLY"; continue ;;
+    esac
+    started+=("$name")
+  done
+  # Wait for the drivers only (a bare `wait` would also wait for the server).
+  local pid
+  for pid in "${DRIVER_PIDS[@]}"; do wait "$pid" || true; done
 
-for name in "${STARTED[@]}"; do
-  grep -E '^(ok|FAIL) - ' "$TMP/out.$name" | tee -a "$RESULTS" || true
-  rc=$(cat "$TMP/rc.$name" 2>/dev/null || echo 1)
-  if [ "$rc" = 124 ]; then
-    emit "FAIL - $name: driver timed out after ${DRIVER_TIMEOUT}s"
-  elif [ "$rc" != 0 ] && ! grep -q '^FAIL - ' "$TMP/out.$name"; then
-    emit "FAIL - $name: driver exited with status $rc"
-  fi
-  if [ "$rc" != 0 ] || [ -n "${ENVKEEP_COMPAT_VERBOSE:-}" ]; then
-    grep -vE '^(ok|FAIL) - ' "$TMP/out.$name" | sed "s/^/# [$name] /" || true
-    sed "s/^/# [$name] /" "$TMP/err.$name" | tail -n 60 || true
-  fi
-done
+  for name in "${started[@]}"; do
+    grep -E '^(ok|FAIL) - ' "$TMP/out.$name" | tee -a "$RESULTS" || true
+    rc=$(cat "$TMP/rc.$name" 2>/dev/null || echo 1)
+    if [ "$rc" = 124 ]; then
+      emit "FAIL - $name: driver timed out after ${DRIVER_TIMEOUT}s"
+    elif [ "$rc" != 0 ] && ! grep -q '^FAIL - ' "$TMP/out.$name"; then
+      emit "FAIL - $name: driver exited with status $rc"
+    fi
+    if [ "$rc" != 0 ] || [ -n "${ENVKEEP_COMPAT_VERBOSE:-}" ]; then
+      grep -vE '^(ok|FAIL) - ' "$TMP/out.$name" | sed "s/^/# [$name] /" || true
+      sed "s/^/# [$name] /" "$TMP/err.$name" | tail -n 60 || true
+    fi
+  done
+}
 
+check_expired_token_mint
+run_clients
 check_expired_token
 
 if grep -q '^FAIL - ' "$RESULTS"; then server_log_tail; fi

@@ -12,8 +12,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/projects").route(web::get().to(list)).route(web::post().to(create)))
-        .service(resource("/api/v1/projects/{projectId}").route(web::get().to(get)).route(web::delete().to(delete)));
+    cfg.service(
+        resource("/api/v1/projects")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        resource("/api/v1/projects/{projectId}")
+            .route(web::get().to(get))
+            .route(web::delete().to(delete)),
+    );
 }
 
 async fn list(state: web::Data<AppState>, _session: AdminSession) -> AppResult<HttpResponse> {
@@ -25,20 +33,34 @@ struct CreateBody {
     name: Option<String>,
 }
 
-async fn create(state: web::Data<AppState>, session: AdminSession, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    body: web::Json<CreateBody>,
+) -> AppResult<HttpResponse> {
     let mut fields = Fields::default();
-    let name = fields.required("name", body.name.as_deref()).and_then(|n| fields.check("name", Name::parse(n)));
+    let name = fields
+        .required("name", body.name.as_deref())
+        .and_then(|n| fields.check("name", Name::parse(n)));
     fields.finish()?;
     let name = name.ok_or_else(|| AppError::internal("validated name missing"))?;
     let project = projects::create(&state, &session, name).await?;
     Ok(HttpResponse::Created().json(json!({ "project": project })))
 }
 
-async fn get(state: web::Data<AppState>, _session: AdminSession, id: web::Path<String>) -> AppResult<HttpResponse> {
+async fn get(
+    state: web::Data<AppState>,
+    _session: AdminSession,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(json!({ "project": projects::get(&state, &id).await? })))
 }
 
-async fn delete(state: web::Data<AppState>, session: AdminSession, id: web::Path<String>) -> AppResult<HttpResponse> {
+async fn delete(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     projects::delete(&state, &session, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -7,10 +7,10 @@ use crate::domain::{EnvSlug, SecretKey};
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::Fields;
 use crate::service::secrets::{self, Listing, Location};
+use crate::service::views::{SecretList, SecretView};
 use crate::state::AppState;
 use actix_web::http::header::ContentType;
 use actix_web::{web, HttpResponse};
-use crate::service::views::{SecretList, SecretView};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -44,19 +44,31 @@ struct SecretBody<'a> {
     secret: &'a SecretView,
 }
 
-async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    project: web::Path<String>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
     let ok = actix_web::http::StatusCode::OK;
     match secrets::list_shared(&state, &caller, &at, query.is_recursive()).await? {
         Listing::Folder(folder) => {
             let json = folder.json().map_err(AppError::internal)?;
-            Ok(no_store(ok).content_type(ContentType::json()).body(json.to_owned()))
+            Ok(no_store(ok)
+                .content_type(ContentType::json())
+                .body(json.to_owned()))
         }
         Listing::Subtree(found) => Ok(no_store(ok).json(SecretList { secrets: &found })),
     }
 }
 
-async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
     let secret = secrets::get(&state, &caller, &at, &key_from_url(&key)?).await?;
@@ -72,12 +84,19 @@ struct CreateBody {
     comment: Option<String>,
 }
 
-async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    project: web::Path<String>,
+    body: web::Json<CreateBody>,
+) -> AppResult<HttpResponse> {
     let mut fields = Fields::default();
     let env = fields
         .required("environment", body.environment.as_deref())
         .and_then(|e| fields.check("environment", EnvSlug::parse(e)));
-    let key = fields.required("key", body.key.as_deref()).and_then(|k| fields.check("key", SecretKey::parse(k)));
+    let key = fields
+        .required("key", body.key.as_deref())
+        .and_then(|k| fields.check("key", SecretKey::parse(k)));
     let value = fields.required("value", body.value.as_deref());
     let path = match body.path.as_deref() {
         Some(raw) => fields.check("path", crate::domain::SecretPath::parse(raw)),
@@ -87,8 +106,20 @@ async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<S
     let (Some(environment), Some(key), Some(value), Some(path)) = (env, key, value, path) else {
         return Err(AppError::internal("validated fields missing"));
     };
-    let at = Location { project_id: project.into_inner(), environment, path };
-    let secret = secrets::create(&state, &caller, &at, &key, value, body.comment.as_deref().unwrap_or("")).await?;
+    let at = Location {
+        project_id: project.into_inner(),
+        environment,
+        path,
+    };
+    let secret = secrets::create(
+        &state,
+        &caller,
+        &at,
+        &key,
+        value,
+        body.comment.as_deref().unwrap_or(""),
+    )
+    .await?;
     Ok(no_store(actix_web::http::StatusCode::CREATED).json(json!({ "secret": secret })))
 }
 
@@ -98,15 +129,34 @@ struct UpdateBody {
     comment: Option<String>,
 }
 
-async fn update(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>, body: web::Json<UpdateBody>) -> AppResult<HttpResponse> {
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<LocationQuery>,
+    body: web::Json<UpdateBody>,
+) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
     let key = key_from_url(&key)?;
-    let secret = secrets::update(&state, &caller, &at, &key, body.value.as_deref(), body.comment.as_deref()).await?;
+    let secret = secrets::update(
+        &state,
+        &caller,
+        &at,
+        &key,
+        body.value.as_deref(),
+        body.comment.as_deref(),
+    )
+    .await?;
     Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secret": secret })))
 }
 
-async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
     secrets::delete(&state, &caller, &at, &key_from_url(&key)?).await?;

@@ -1,10 +1,47 @@
-//! The server-rendered admin UI (askama). Pages are one template struct per view.
+//! The server-rendered admin UI (askama). One template struct per view, next to its handler;
+//! every form follows POST-redirect-GET and carries the session's CSRF token; every failure is
+//! an HTML page in the layout (`pages::UiError`).
 
+pub mod confirm;
+pub mod encode;
+pub mod form;
+pub mod format;
+pub mod login;
 pub mod pages;
+pub mod preauth;
+pub mod project;
+pub mod projects;
+pub mod secret_edit;
+pub mod secrets;
+pub mod session;
+pub mod settings;
 pub mod setup;
+pub mod token_form;
+pub mod tokens;
 
-use actix_web::web;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(setup::configure);
+    cfg.configure(setup::configure)
+        .configure(login::configure)
+        .configure(projects::configure)
+        .configure(secrets::configure)
+        .configure(secret_edit::configure)
+        .configure(tokens::configure)
+        .configure(token_form::configure)
+        .configure(settings::configure);
+}
+
+/// A page resource whose unlisted methods answer a 405 page.
+pub fn page(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed() -> HttpResponse {
+    pages::error_page(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "Method not allowed",
+        "This page does not accept that kind of request.",
+    )
 }

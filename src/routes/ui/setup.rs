@@ -1,68 +1,97 @@
 //! First-run setup page: setup code, e-mail, password, confirmation. Closed once a user exists.
 
-use super::pages::{redirect, render};
+use super::form::FormData;
+use super::pages::{redirect, render, Layout, UiError, UiResult};
+use super::preauth;
 use crate::auth::client_ip::client_ip;
 use crate::domain::{Email, Password};
-use crate::error::{AppError, AppResult};
+use crate::error::AppError;
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
-use serde::Deserialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home))
-        .route("/setup", web::get().to(show))
-        .route("/setup", web::post().to(submit));
+    cfg.service(super::page("/").route(web::get().to(home)))
+        .service(
+            super::page("/setup")
+                .route(web::get().to(show))
+                .route(web::post().to(submit)),
+        );
 }
 
+/// The front door: setup while it is open, else the projects (which ask for a login if needed).
 async fn home(state: web::Data<AppState>) -> HttpResponse {
-    redirect(if state.setup_open() { "/setup" } else { "/login" })
+    redirect(if state.setup_open() {
+        "/setup"
+    } else {
+        "/projects"
+    })
 }
 
 #[derive(Template, Default)]
 #[template(path = "setup.html")]
 struct SetupPage {
+    layout: Layout,
     email: String,
+    preauth: String,
     error: Option<String>,
 }
 
-async fn show(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+async fn show(state: web::Data<AppState>, req: HttpRequest) -> UiResult<HttpResponse> {
     if !state.setup_open() {
         return Ok(redirect("/login"));
     }
-    render(StatusCode::OK, &SetupPage::default())
+    let (token, cookie) = preauth::token(&req, &state);
+    let mut response = render(
+        StatusCode::OK,
+        &SetupPage {
+            preauth: token,
+            ..SetupPage::default()
+        },
+    )?;
+    if let Some(cookie) = cookie {
+        response.add_cookie(&cookie).map_err(AppError::internal)?;
+    }
+    Ok(response)
 }
 
-#[derive(Deserialize)]
-struct SetupForm {
-    setup_code: String,
-    email: String,
-    password: String,
-    confirm: String,
-}
-
-async fn submit(state: web::Data<AppState>, req: HttpRequest, form: web::Form<SetupForm>) -> AppResult<HttpResponse> {
+async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: FormData,
+) -> UiResult<HttpResponse> {
     if !state.setup_open() {
         return Ok(redirect("/login"));
     }
-    let again = |error: String| render(StatusCode::UNPROCESSABLE_ENTITY, &SetupPage { email: form.email.clone(), error: Some(error) });
-    if form.password != form.confirm {
+    if !preauth::verify(&req, form.get("preauth")) {
+        return Err(UiError::Csrf);
+    }
+    let again = |error: String| -> UiResult<HttpResponse> {
+        let page = SetupPage {
+            layout: Layout::default(),
+            email: form.text("email").to_owned(),
+            preauth: form.text("preauth").to_owned(),
+            error: Some(error),
+        };
+        Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page)?)
+    };
+    if form.text("password") != form.text("confirm") {
         return again(String::from("The passwords do not match."));
     }
-    let email = match Email::parse(&form.email) {
+    let email = match Email::parse(form.text("email")) {
         Ok(email) => email,
-        Err(e) => return again(format!("E-mail {e}.")),
+        Err(e) => return again(format!("Email {e}.")),
     };
-    let password = match Password::parse(&form.password) {
+    let password = match Password::parse(form.text("password")) {
         Ok(password) => password,
         Err(e) => return again(format!("Password {e}.")),
     };
     let ip = client_ip(&req, &state.settings.trusted_proxies);
-    match accounts::setup(&state, &form.setup_code, email, password, ip).await {
-        Ok(_) => Ok(redirect("/login")),
-        Err(AppError::Unauthorized(message)) => again(message),
-        Err(other) => Err(other),
+    match accounts::setup(&state, form.text("setup_code"), email, password, ip).await {
+        Ok(_) => Ok(redirect("/login?notice=setup")),
+        Err(AppError::Unauthorized(message)) => again(format!("{message}.")),
+        Err(other) => Err(other.into()),
     }
 }

@@ -1,0 +1,155 @@
+//! Flags of the client subcommands (`envkeep run`, `envkeep secrets ...`). Every setting also
+//! reads an `ENVKEEP_*` variable, so a CI job or container only sets the environment.
+
+use super::exit::EXIT_CODES_HELP;
+use clap::{Args, Subcommand, ValueEnum};
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+/// Where the server is and what to read: shared by `run` and every `secrets` command.
+#[derive(Clone, Args)]
+pub struct ConnectionArgs {
+    /// The full service token `st.<id>.<secret>.<key>`. Only `st.<id>.<secret>` is sent to the
+    /// server; the key part stays on this machine (it is used by --e2ee).
+    #[arg(long, env = "ENVKEEP_TOKEN", hide_env_values = true, global = true)]
+    pub token: Option<String>,
+    /// Base URL of the server.
+    #[arg(
+        long,
+        env = "ENVKEEP_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    pub url: String,
+    /// Environment slug [default: the environment of the token's only scope].
+    #[arg(long, env = "ENVKEEP_ENV", global = true)]
+    pub env: Option<String>,
+    /// Folder path [default: the path of the token's only scope when it is not a glob, else /].
+    #[arg(long, env = "ENVKEEP_PATH", global = true)]
+    pub path: Option<String>,
+    /// Project id [default: the token's project, asked from the server].
+    #[arg(long, env = "ENVKEEP_PROJECT", global = true)]
+    pub project: Option<String>,
+    /// PEM file of CA certificates to trust instead of the bundled public roots (for a server
+    /// whose certificate comes from a private CA).
+    #[arg(long, env = "ENVKEEP_CA_CERT", global = true)]
+    pub ca_cert: Option<PathBuf>,
+    /// Give up on the server after this many seconds.
+    #[arg(long, env = "ENVKEEP_TIMEOUT", default_value_t = 30, global = true)]
+    pub timeout: u64,
+}
+
+impl std::fmt::Debug for ConnectionArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionArgs")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("url", &self.url)
+            .field("env", &self.env)
+            .field("path", &self.path)
+            .field("project", &self.project)
+            .field("ca_cert", &self.ca_cert)
+            .finish()
+    }
+}
+
+/// How secrets are fetched.
+#[derive(Debug, Clone, Args)]
+pub struct FetchArgs {
+    /// Include the secrets of every folder below the path (deeper folders win on equal keys).
+    #[arg(long)]
+    pub recursive: bool,
+    /// Fetch the end-to-end-encrypted shape (/api/v3/secrets) and decrypt it here with the
+    /// token's key part.
+    #[arg(long)]
+    pub e2ee: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = EXIT_CODES_HELP, override_usage = "envkeep run [OPTIONS] -- <COMMAND> [ARGS]...")]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+    /// Let secrets replace variables already set in the environment (by default those win).
+    #[arg(long = "override")]
+    pub override_existing: bool,
+    /// The command and its arguments (put them after `--`).
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "COMMAND"
+    )]
+    pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Clone, Args)]
+#[command(after_help = EXIT_CODES_HELP)]
+pub struct SecretsArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(subcommand)]
+    pub action: SecretsAction,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum SecretsAction {
+    /// List the secrets at the path (a table; --json for scripts).
+    List {
+        #[command(flatten)]
+        fetch: FetchArgs,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print one secret's value.
+    Get {
+        name: String,
+        /// Print the secret as a JSON object instead of its bare value.
+        #[arg(long)]
+        json: bool,
+        /// Decrypt locally from the end-to-end-encrypted shape.
+        #[arg(long)]
+        e2ee: bool,
+    },
+    /// Create or update a secret (needs a token with write permission).
+    Set {
+        name: String,
+        /// The value; omit it (or give `-`) to read it from stdin, so it stays out of shell history.
+        /// One trailing newline is removed from stdin.
+        value: Option<String>,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a secret (needs a token with write permission).
+    Delete {
+        name: String,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the secrets in a file format.
+    Export {
+        #[command(flatten)]
+        fetch: FetchArgs,
+        #[arg(long, value_enum, default_value = "dotenv")]
+        format: ExportFormat,
+        /// Write to this file (created with mode 0600) instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// KEY="value" lines, one per variable (dotenvy's syntax).
+    Dotenv,
+    /// One JSON object of names to values.
+    Json,
+    /// One YAML mapping of names to values.
+    Yaml,
+    /// export KEY='value' lines for `source` or `eval` in a POSIX shell.
+    Shell,
+}

@@ -1,0 +1,202 @@
+//! The server operations the commands need, over the native API (`/api/v1`) or, with `--e2ee`,
+//! over Infisical's end-to-end-encrypted shapes.
+
+use super::config::Settings;
+use super::e2ee::{EncryptedList, EncryptedOne, TokenDetails};
+use super::exit::ClientError;
+use super::http::{segment, Api, Method};
+use super::secret::Secret;
+use super::target::{resolve, Requested, Scope, Target, TokenInfo};
+use serde::Deserialize;
+use serde_json::json;
+
+pub struct Remote<'a> {
+    api: Api<'a>,
+    settings: &'a Settings,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WhoAmI {
+    kind: String,
+    service_token: Option<NativeToken>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct NativeToken {
+    project_id: String,
+    #[serde(default)]
+    scopes: Vec<Scope>,
+}
+
+#[derive(Deserialize)]
+struct List {
+    secrets: Vec<Secret>,
+}
+
+#[derive(Deserialize)]
+struct One {
+    secret: Secret,
+}
+
+impl<'a> Remote<'a> {
+    pub fn new(settings: &'a Settings) -> Self {
+        Self {
+            api: Api::new(settings),
+            settings,
+        }
+    }
+
+    fn requested(&self) -> Requested<'_> {
+        Requested {
+            project: self.settings.project.as_deref(),
+            environment: self.settings.environment.as_deref(),
+            path: self.settings.path.as_deref(),
+        }
+    }
+
+    /// `GET /api/v1/auth/token`: the token's project and scopes.
+    fn token_info(&self) -> Result<TokenInfo, ClientError> {
+        let who: WhoAmI = self.api.get("/api/v1/auth/token", &[])?;
+        match (who.kind.as_str(), who.service_token) {
+            ("serviceToken", Some(token)) => Ok(TokenInfo {
+                project_id: token.project_id,
+                scopes: token.scopes,
+            }),
+            _ => Err(ClientError::usage("the credential is not a service token")),
+        }
+    }
+
+    /// Where to read or write over the native API; asks the server only for what is missing.
+    pub fn target(&self) -> Result<Target, ClientError> {
+        let requested = self.requested();
+        let info = if requested.is_complete() {
+            None
+        } else {
+            Some(self.token_info()?)
+        };
+        resolve(&requested, info.as_ref())
+    }
+
+    fn secrets_path(target: &Target) -> String {
+        format!("/api/v1/projects/{}/secrets", segment(&target.project_id))
+    }
+
+    fn one_path(target: &Target, name: &str) -> String {
+        format!("{}/{}", Self::secrets_path(target), segment(name))
+    }
+
+    fn location(target: &Target) -> [(&str, &str); 2] {
+        [
+            ("environment", target.environment.as_str()),
+            ("path", target.path.as_str()),
+        ]
+    }
+
+    /// Every secret at the target (and below it when `recursive`).
+    pub fn list(&self, recursive: bool, e2ee: bool) -> Result<(Target, Vec<Secret>), ClientError> {
+        if e2ee {
+            if recursive {
+                return Err(ClientError::usage(
+                    "--recursive is not available with --e2ee (the encrypted API lists one folder)",
+                ));
+            }
+            return self.list_e2ee();
+        }
+        let target = self.target()?;
+        let [env, path] = Self::location(&target);
+        let query = [
+            env,
+            path,
+            ("recursive", if recursive { "true" } else { "false" }),
+        ];
+        let list: List = self.api.get(&Self::secrets_path(&target), &query)?;
+        Ok((target, list.secrets))
+    }
+
+    pub fn get(&self, name: &str, e2ee: bool) -> Result<Secret, ClientError> {
+        if e2ee {
+            return self.get_e2ee(name);
+        }
+        let target = self.target()?;
+        let one: One = self
+            .api
+            .get(&Self::one_path(&target, name), &Self::location(&target))?;
+        Ok(one.secret)
+    }
+
+    /// Updates the secret, or creates it (and its folders) when it does not exist yet.
+    pub fn set(&self, name: &str, value: &str) -> Result<Secret, ClientError> {
+        let target = self.target()?;
+        let update = || -> Result<One, ClientError> {
+            self.api.send(
+                Method::Patch,
+                &Self::one_path(&target, name),
+                &Self::location(&target),
+                &json!({ "value": value }),
+            )
+        };
+        let created = match update() {
+            Err(e) if e.status == Some(404) => {
+                let body = json!({ "environment": target.environment, "path": target.path, "key": name, "value": value });
+                match self
+                    .api
+                    .send::<One>(Method::Post, &Self::secrets_path(&target), &[], &body)
+                {
+                    // Someone created it between our two requests: update it after all.
+                    Err(e) if e.status == Some(409) => update(),
+                    other => other,
+                }
+            }
+            other => other,
+        }?;
+        Ok(created.secret)
+    }
+
+    pub fn delete(&self, name: &str) -> Result<Target, ClientError> {
+        let target = self.target()?;
+        self.api
+            .delete(&Self::one_path(&target, name), &Self::location(&target))?;
+        Ok(target)
+    }
+
+    /// The token details (project, scopes, wrapped key), the target and the opened project key.
+    fn e2ee_context(&self) -> Result<(Target, zeroize::Zeroizing<String>), ClientError> {
+        let details: TokenDetails = self.api.get("/api/v2/service-token", &[])?;
+        let target = resolve(&self.requested(), Some(&details.info()?))?;
+        let key = details.project_key(self.settings.token.key())?;
+        Ok((target, key))
+    }
+
+    fn e2ee_query(target: &Target) -> [(&str, &str); 3] {
+        [
+            ("workspaceId", target.project_id.as_str()),
+            ("environment", target.environment.as_str()),
+            ("secretPath", target.path.as_str()),
+        ]
+    }
+
+    fn list_e2ee(&self) -> Result<(Target, Vec<Secret>), ClientError> {
+        let (target, key) = self.e2ee_context()?;
+        let list: EncryptedList = self
+            .api
+            .get("/api/v3/secrets", &Self::e2ee_query(&target))?;
+        let secrets = list
+            .secrets
+            .iter()
+            .map(|s| s.decrypt(&key, &target.environment, &target.path))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((target, secrets))
+    }
+
+    fn get_e2ee(&self, name: &str) -> Result<Secret, ClientError> {
+        let (target, key) = self.e2ee_context()?;
+        let mut query = Self::e2ee_query(&target).to_vec();
+        query.push(("type", "shared"));
+        let one: EncryptedOne = self
+            .api
+            .get(&format!("/api/v3/secrets/{}", segment(name)), &query)?;
+        one.secret.decrypt(&key, &target.environment, &target.path)
+    }
+}

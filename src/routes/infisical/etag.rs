@@ -1,0 +1,58 @@
+//! ETags computed from what was selected (caller, query, secret ids and versions), not from the
+//! response bytes: end-to-end-encrypted bodies change with every fresh IV, yet the tag must stay
+//! the same while the data does, so clients polling with `If-None-Match` get 304s.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse};
+use sha2::{Digest, Sha256};
+
+#[derive(Default)]
+pub struct Selection(Sha256);
+
+impl Selection {
+    pub fn new(req: &HttpRequest, caller: &str) -> Self {
+        let mut hasher = Sha256::new();
+        for part in [caller, req.path(), req.query_string()] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        Self(hasher)
+    }
+
+    pub fn item(mut self, id: &str, version: i64) -> Self {
+        self.add(id, version);
+        self
+    }
+
+    pub fn add(&mut self, id: &str, version: i64) {
+        self.0.update(id.as_bytes());
+        self.0.update(version.to_le_bytes());
+    }
+
+    fn tag(self) -> String {
+        format!("\"{}\"", hex::encode(&self.0.finalize()[..16]))
+    }
+
+    /// A 304 when the client already holds this selection, else the body with its ETag.
+    pub fn respond(self, req: &HttpRequest, body: serde_json::Value) -> HttpResponse {
+        let tag = self.tag();
+        let matches = req
+            .headers()
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+        let mut response = if matches {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::Ok()
+        };
+        response
+            .insert_header((header::ETAG, tag))
+            .insert_header((header::CACHE_CONTROL, "no-store"));
+        if matches {
+            response.finish()
+        } else {
+            response.json(body)
+        }
+    }
+}

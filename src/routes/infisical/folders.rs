@@ -1,0 +1,43 @@
+//! `GET /api/v1/folders?workspaceId=&environment=&path=`: direct children, inside the caller's
+//! scopes (Envkeep, unlike Infisical, does not let a token list folders outside them).
+
+use super::etag::Selection;
+use super::params::{Params, MISSING_V3};
+use super::shapes::folder;
+use crate::auth::Caller;
+use crate::error::AppResult;
+use crate::service::folders;
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/folders", web::get().to(list));
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    query: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    let at = query.location(&caller, false, MISSING_V3)?;
+    let found = folders::list(
+        &state,
+        &caller,
+        &at.project_id,
+        &at.environment,
+        &at.path,
+        false,
+    )
+    .await?;
+    let mut selection = Selection::new(&req, caller.actor_id());
+    let body: Vec<_> = found
+        .iter()
+        .map(|f| {
+            selection.add(&f.id, 1);
+            folder(f)
+        })
+        .collect();
+    Ok(selection.respond(&req, json!({ "folders": body })))
+}

@@ -1,0 +1,173 @@
+//! Infisical's query and body parameters, and how they name a project, environment and folder.
+
+use crate::auth::Access;
+use crate::domain::{EnvSlug, SecretKey, SecretPath};
+use crate::error::{AppError, AppResult};
+use crate::routes::extract::truthy;
+use crate::service::secrets::Location;
+use serde::Deserialize;
+
+/// Every parameter the clients send, in the query or in a JSON body; unknown ones are ignored.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Params {
+    pub workspace_id: Option<String>,
+    pub project_id: Option<String>,
+    pub environment: Option<String>,
+    pub secret_path: Option<String>,
+    /// The folder routes call it `path` (legacy alias `directory`).
+    pub path: Option<String>,
+    pub directory: Option<String>,
+    #[serde(rename = "include_imports")]
+    pub include_imports_snake: Option<String>,
+    pub include_imports: Option<String>,
+    pub recursive: Option<String>,
+    pub view_secret_value: Option<String>,
+    pub expand_secret_references: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub secret_value: Option<String>,
+    pub secret_comment: Option<String>,
+    pub secret_key_ciphertext: Option<String>,
+    #[serde(rename = "secretKeyIV")]
+    pub secret_key_iv: Option<String>,
+    pub secret_key_tag: Option<String>,
+    pub secret_value_ciphertext: Option<String>,
+    #[serde(rename = "secretValueIV")]
+    pub secret_value_iv: Option<String>,
+    pub secret_value_tag: Option<String>,
+    pub secret_comment_ciphertext: Option<String>,
+    #[serde(rename = "secretCommentIV")]
+    pub secret_comment_iv: Option<String>,
+    pub secret_comment_tag: Option<String>,
+}
+
+/// Query string parameters may also arrive as strings in a body; the body's win.
+pub fn merge(query: Params, body: Params) -> Params {
+    macro_rules! pick {
+        ($($field:ident),*) => { Params { $($field: body.$field.or(query.$field)),* } };
+    }
+    pick!(
+        workspace_id,
+        project_id,
+        environment,
+        secret_path,
+        path,
+        directory,
+        include_imports_snake,
+        include_imports,
+        recursive,
+        view_secret_value,
+        expand_secret_references,
+        kind,
+        secret_value,
+        secret_comment,
+        secret_key_ciphertext,
+        secret_key_iv,
+        secret_key_tag,
+        secret_value_ciphertext,
+        secret_value_iv,
+        secret_value_tag,
+        secret_comment_ciphertext,
+        secret_comment_iv,
+        secret_comment_tag
+    )
+}
+
+/// A JSON body, or none: Infisical's clients send DELETE parameters in a body, some GET-like
+/// calls send none at all.
+pub fn body(bytes: &[u8]) -> AppResult<Params> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Params::default());
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_data() {
+            AppError::validation("body", format!("a field has the wrong type: {e}"))
+        } else {
+            AppError::BadRequest(format!("The body is not valid JSON: {e}"))
+        }
+    })
+}
+
+impl Params {
+    pub fn recursive(&self) -> bool {
+        truthy(self.recursive.as_deref())
+    }
+
+    /// `viewSecretValue` defaults to true.
+    pub fn view_values(&self) -> bool {
+        self.view_secret_value
+            .as_deref()
+            .is_none_or(|v| truthy(Some(v)))
+    }
+
+    pub fn is_personal(&self) -> bool {
+        self.kind.as_deref() == Some("personal")
+    }
+
+    fn folder_path(&self) -> Option<&str> {
+        self.secret_path
+            .as_deref()
+            .or(self.path.as_deref())
+            .or(self.directory.as_deref())
+    }
+
+    /// Where the request points. With `single_scope_override`, a token with exactly one scope
+    /// whose path is not a glob is pointed at that scope whatever it sent (Infisical's raw and v4
+    /// reads, reference §4.5).
+    pub fn location(
+        &self,
+        access: &Access,
+        single_scope_override: bool,
+        missing: &str,
+    ) -> AppResult<Location> {
+        if single_scope_override {
+            if let Some(record) = access.token() {
+                if let [only] = record.scopes.as_slice() {
+                    if !only.glob.is_glob() {
+                        return Ok(Location {
+                            project_id: record.project_id.clone(),
+                            environment: EnvSlug::parse(&only.environment)
+                                .map_err(|e| AppError::internal(e.0))?,
+                            path: SecretPath::parse(only.glob.as_str())
+                                .map_err(|e| AppError::internal(e.0))?,
+                        });
+                    }
+                }
+            }
+        }
+        let project = self
+            .workspace_id
+            .as_deref()
+            .or(self.project_id.as_deref())
+            .filter(|p| !p.is_empty());
+        let (Some(project), Some(environment)) = (
+            project,
+            self.environment.as_deref().filter(|e| !e.is_empty()),
+        ) else {
+            return Err(AppError::BadRequest(missing.to_owned()));
+        };
+        Ok(Location {
+            project_id: project.to_owned(),
+            environment: EnvSlug::parse(environment).map_err(|_| {
+                AppError::NotFound(format!(
+                    "Environment '{}' was not found",
+                    crate::domain::names::truncate_for_message(environment)
+                ))
+            })?,
+            path: match self.folder_path() {
+                None | Some("") => SecretPath::root(),
+                Some(raw) => {
+                    SecretPath::parse(raw).map_err(|e| AppError::validation("secretPath", e.0))?
+                }
+            },
+        })
+    }
+}
+
+pub fn secret_name(raw: &str) -> AppResult<SecretKey> {
+    SecretKey::parse(raw).map_err(|e| AppError::validation("secretName", e.0))
+}
+
+pub const MISSING_V3: &str = "Missing workspace id or environment";
+pub const MISSING_V4: &str = "Missing project id or environment";

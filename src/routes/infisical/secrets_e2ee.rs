@@ -1,0 +1,223 @@
+//! End-to-end-encrypted shape: `/api/v3/secrets[/{name}]`. Reads are sealed with the project's
+//! wire key (AES-256-GCM, fresh IVs); writes are opened with it and stored in Envkeep's own
+//! at-rest format, so both APIs serve the same secrets.
+
+use super::etag::Selection;
+use super::params::{self, Params, MISSING_V3};
+use super::shapes::e2ee_secret;
+use crate::auth::Caller;
+use crate::crypto::wire::{self, WireCiphertext};
+use crate::error::{AppError, AppResult};
+use crate::service::secrets;
+use crate::service::views::SecretView;
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v3/secrets", web::get().to(list))
+        .route("/api/v3/secrets/{name}", web::get().to(get))
+        .route("/api/v3/secrets/{name}", web::post().to(create))
+        .route("/api/v3/secrets/{name}", web::patch().to(update))
+        .route("/api/v3/secrets/{name}", web::delete().to(delete));
+}
+
+async fn wire_key(state: &AppState, project_id: &str) -> AppResult<String> {
+    Ok(state
+        .keys
+        .project(&state.db, project_id)
+        .await?
+        .wire_hex
+        .to_string())
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    query: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    let at = query.location(&caller, false, MISSING_V3)?;
+    let found = secrets::list(&state, &caller, &at, query.recursive()).await?;
+    let key = wire_key(&state, &at.project_id).await?;
+    let mut selection = Selection::new(&req, caller.actor_id());
+    let mut body = Vec::with_capacity(found.len());
+    for secret in &found {
+        selection.add(&secret.id, secret.version);
+        body.push(e2ee_secret(secret, &at.project_id, &key)?);
+    }
+    Ok(selection.respond(&req, json!({ "secrets": body, "imports": [] })))
+}
+
+/// `type=personal` from a token answers the shared secret, as Infisical does for tokens.
+async fn get(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    let at = query.location(&caller, false, MISSING_V3)?;
+    let secret = secrets::get(&state, &caller, &at, &params::secret_name(&name)?).await?;
+    let key = wire_key(&state, &at.project_id).await?;
+    let selection = Selection::new(&req, caller.actor_id()).item(&secret.id, secret.version);
+    Ok(selection.respond(
+        &req,
+        json!({ "secret": e2ee_secret(&secret, &at.project_id, &key)? }),
+    ))
+}
+
+/// Opens one client-sealed field; `None` when the client sent none of its three parts.
+fn open_field(key: &str, field: &str, parts: [&Option<String>; 3]) -> AppResult<Option<String>> {
+    let [ciphertext, iv, tag] = parts;
+    match (ciphertext, iv, tag) {
+        (None, None, None) => Ok(None),
+        (Some(ciphertext), Some(iv), Some(tag)) => {
+            let wire = WireCiphertext {
+                ciphertext: ciphertext.clone(),
+                iv: iv.clone(),
+                tag: tag.clone(),
+            };
+            let plain = wire::decrypt(key, &wire).map_err(|_| {
+                AppError::BadRequest(format!(
+                    "{field} could not be decrypted with the project key"
+                ))
+            })?;
+            String::from_utf8(plain)
+                .map(Some)
+                .map_err(|_| AppError::BadRequest(format!("{field} is not UTF-8 text")))
+        }
+        _ => Err(AppError::validation(
+            field,
+            "needs its Ciphertext, IV and Tag together",
+        )),
+    }
+}
+
+struct Opened {
+    name: Option<String>,
+    value: Option<String>,
+    comment: Option<String>,
+}
+
+fn open_body(key: &str, p: &Params) -> AppResult<Opened> {
+    Ok(Opened {
+        name: open_field(
+            key,
+            "secretKey",
+            [
+                &p.secret_key_ciphertext,
+                &p.secret_key_iv,
+                &p.secret_key_tag,
+            ],
+        )?,
+        value: open_field(
+            key,
+            "secretValue",
+            [
+                &p.secret_value_ciphertext,
+                &p.secret_value_iv,
+                &p.secret_value_tag,
+            ],
+        )?,
+        comment: open_field(
+            key,
+            "secretComment",
+            [
+                &p.secret_comment_ciphertext,
+                &p.secret_comment_iv,
+                &p.secret_comment_tag,
+            ],
+        )?,
+    })
+}
+
+fn write_params(query: Params, body: &web::Bytes) -> AppResult<Params> {
+    let merged = params::merge(query, params::body(body)?);
+    if merged.is_personal() {
+        return Err(AppError::BadRequest(String::from(
+            "Must be user to create personal secret",
+        )));
+    }
+    Ok(merged)
+}
+
+fn answer(secret: &SecretView, project_id: &str, key: &str) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(json!({ "secret": e2ee_secret(secret, project_id, key)? })))
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let p = write_params(query.into_inner(), &body)?;
+    let at = p.location(&caller, false, MISSING_V3)?;
+    let secret_name = params::secret_name(&name)?;
+    let key = wire_key(&state, &at.project_id).await?;
+    let opened = open_body(&key, &p)?;
+    if opened
+        .name
+        .as_deref()
+        .is_some_and(|n| n != secret_name.as_str())
+    {
+        return Err(AppError::BadRequest(String::from(
+            "secretKeyCiphertext does not decrypt to the secret name in the URL",
+        )));
+    }
+    let value = opened
+        .value
+        .ok_or_else(|| AppError::validation("secretValueCiphertext", "is required"))?;
+    let secret = secrets::create(
+        &state,
+        &caller,
+        &at,
+        &secret_name,
+        &value,
+        opened.comment.as_deref().unwrap_or(""),
+    )
+    .await?;
+    answer(&secret, &at.project_id, &key)
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let p = write_params(query.into_inner(), &body)?;
+    let at = p.location(&caller, false, MISSING_V3)?;
+    let key = wire_key(&state, &at.project_id).await?;
+    let opened = open_body(&key, &p)?;
+    let secret_name = params::secret_name(&name)?;
+    let secret = secrets::update(
+        &state,
+        &caller,
+        &at,
+        &secret_name,
+        opened.value.as_deref(),
+        opened.comment.as_deref(),
+    )
+    .await?;
+    answer(&secret, &at.project_id, &key)
+}
+
+async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let p = write_params(query.into_inner(), &body)?;
+    let at = p.location(&caller, false, MISSING_V3)?;
+    let secret = secrets::delete(&state, &caller, &at, &params::secret_name(&name)?).await?;
+    let key = wire_key(&state, &at.project_id).await?;
+    answer(&secret, &at.project_id, &key)
+}

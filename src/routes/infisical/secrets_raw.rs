@@ -1,0 +1,179 @@
+//! Plaintext shape: `/api/v3/secrets/raw[/{name}]` and `/api/v4/secrets[/{name}]`.
+
+use super::etag::Selection;
+use super::params::{self, Params, MISSING_V3, MISSING_V4};
+use super::shapes::raw_secret;
+use crate::auth::Caller;
+use crate::error::{AppError, AppResult};
+use crate::service::secrets;
+use crate::state::AppState;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v3/secrets/raw", web::get().to(list_v3))
+        .route("/api/v3/secrets/raw/{name}", web::get().to(get_v3))
+        .route("/api/v3/secrets/raw/{name}", web::post().to(create))
+        .route("/api/v3/secrets/raw/{name}", web::patch().to(update))
+        .route("/api/v3/secrets/raw/{name}", web::delete().to(delete))
+        .route("/api/v4/secrets", web::get().to(list_v4))
+        .route("/api/v4/secrets/{name}", web::get().to(get_v4));
+}
+
+async fn list(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    query: &Params,
+    missing: &str,
+) -> AppResult<HttpResponse> {
+    let at = query.location(caller, true, missing)?;
+    // The shared listing: a cached folder is read in place, not copied.
+    let found = secrets::list_shared(state, caller, &at, query.recursive()).await?;
+    let show = query.view_values();
+    let mut selection = Selection::new(req, caller.actor_id());
+    let body: Vec<_> = found
+        .secrets()
+        .iter()
+        .map(|s| {
+            selection.add(&s.id, s.version);
+            raw_secret(s, &at.project_id, show)
+        })
+        .collect();
+    // Envkeep has no secret imports; the key is always present because clients require it.
+    Ok(selection.respond(req, json!({ "secrets": body, "imports": [] })))
+}
+
+async fn list_v3(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    query: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    list(&state, &req, &caller, &query, MISSING_V3).await
+}
+
+async fn list_v4(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    query: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    list(&state, &req, &caller, &query, MISSING_V4).await
+}
+
+async fn get(
+    state: &AppState,
+    req: &HttpRequest,
+    caller: &Caller,
+    name: &str,
+    query: &Params,
+    missing: &str,
+) -> AppResult<HttpResponse> {
+    let at = query.location(caller, true, missing)?;
+    let secret = secrets::get(state, caller, &at, &params::secret_name(name)?).await?;
+    let selection = Selection::new(req, caller.actor_id()).item(&secret.id, secret.version);
+    Ok(selection.respond(
+        req,
+        json!({ "secret": raw_secret(&secret, &at.project_id, query.view_values()) }),
+    ))
+}
+
+async fn get_v3(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    get(&state, &req, &caller, &name, &query, MISSING_V3).await
+}
+
+async fn get_v4(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    get(&state, &req, &caller, &name, &query, MISSING_V4).await
+}
+
+/// Writes take their parameters from the JSON body (and, failing that, the query).
+fn write_params(query: Params, body: &web::Bytes) -> AppResult<Params> {
+    let merged = params::merge(query, params::body(body)?);
+    if merged.is_personal() {
+        return Err(AppError::BadRequest(String::from(
+            "Must be user to create personal secret",
+        )));
+    }
+    Ok(merged)
+}
+
+fn answer(secret: &crate::service::views::SecretView, project_id: &str) -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(json!({ "secret": raw_secret(secret, project_id, true) }))
+}
+
+/// Values are stored verbatim (Infisical trims them; Envkeep keeps exactly what was sent).
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let params = write_params(query.into_inner(), &body)?;
+    let at = params.location(&caller, false, MISSING_V3)?;
+    let value = params
+        .secret_value
+        .as_deref()
+        .ok_or_else(|| AppError::validation("secretValue", "is required"))?;
+    let comment = params.secret_comment.as_deref().unwrap_or("");
+    let secret = secrets::create(
+        &state,
+        &caller,
+        &at,
+        &params::secret_name(&name)?,
+        value,
+        comment,
+    )
+    .await?;
+    Ok(answer(&secret, &at.project_id))
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let params = write_params(query.into_inner(), &body)?;
+    let at = params.location(&caller, false, MISSING_V3)?;
+    let key = params::secret_name(&name)?;
+    let secret = secrets::update(
+        &state,
+        &caller,
+        &at,
+        &key,
+        params.secret_value.as_deref(),
+        params.secret_comment.as_deref(),
+    )
+    .await?;
+    Ok(answer(&secret, &at.project_id))
+}
+
+async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    name: web::Path<String>,
+    query: web::Query<Params>,
+    body: web::Bytes,
+) -> AppResult<HttpResponse> {
+    let params = write_params(query.into_inner(), &body)?;
+    let at = params.location(&caller, false, MISSING_V3)?;
+    let secret = secrets::delete(&state, &caller, &at, &params::secret_name(&name)?).await?;
+    Ok(answer(&secret, &at.project_id))
+}

@@ -1,0 +1,132 @@
+//! Login and logout pages. Login lands on `next` when it is a path on this site, else on the
+//! projects list.
+
+use super::encode::same_site_next;
+use super::form::FormData;
+use super::pages::{redirect, render, Layout, UiError, UiResult};
+use super::preauth;
+use super::session::Posted;
+use crate::auth::client_ip::client_ip;
+use crate::auth::AdminSession;
+use crate::error::AppError;
+use crate::routes::api::accounts::{expired_cookie, session_cookie};
+use crate::service::accounts;
+use crate::state::AppState;
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        super::page("/login")
+            .route(web::get().to(show))
+            .route(web::post().to(submit)),
+    )
+    .service(super::page("/logout").route(web::post().to(logout)));
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    email: String,
+    next: String,
+    preauth: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct LoginQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    match code {
+        Some("setup") => Some("The admin account is ready. Log in with it."),
+        Some("logout") => Some("You are logged out."),
+        _ => None,
+    }
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<LoginQuery>,
+) -> UiResult<HttpResponse> {
+    if state.setup_open() {
+        return Ok(redirect("/setup"));
+    }
+    let next = same_site_next(query.next.as_deref());
+    // Already logged in: no second session, go straight on. A stale cookie is dropped below.
+    let has_cookie = req.cookie(crate::auth::session::COOKIE_NAME).is_some();
+    if has_cookie && AdminSession::resolve(&req, false).await.is_ok() {
+        return Ok(redirect(&next));
+    }
+    let (token, cookie) = preauth::token(&req, &state);
+    let page = LoginPage {
+        layout: Layout {
+            user: None,
+            notice: notice(query.notice.as_deref()),
+        },
+        email: String::new(),
+        next,
+        preauth: token,
+        error: None,
+    };
+    let mut response = render(StatusCode::OK, &page)?;
+    if let Some(cookie) = cookie {
+        response.add_cookie(&cookie).map_err(AppError::internal)?;
+    }
+    if has_cookie {
+        response
+            .add_cookie(&expired_cookie())
+            .map_err(AppError::internal)?;
+    }
+    Ok(response)
+}
+
+async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: FormData,
+) -> UiResult<HttpResponse> {
+    if !preauth::verify(&req, form.get("preauth")) {
+        return Err(UiError::Csrf);
+    }
+    let next = same_site_next(form.get("next"));
+    let ip = client_ip(&req, &state.settings.trusted_proxies);
+    let email = form.text("email").trim();
+    match accounts::login(&state, email, form.text("password"), ip).await {
+        Ok(session) => {
+            let mut response = HttpResponse::SeeOther();
+            response
+                .insert_header((header::LOCATION, next))
+                .cookie(session_cookie(&state, &session.token))
+                .cookie(preauth::removal());
+            Ok(response.finish())
+        }
+        Err(AppError::Unauthorized(message)) => {
+            let page = LoginPage {
+                layout: Layout::default(),
+                email: email.to_owned(),
+                next,
+                preauth: form.text("preauth").to_owned(),
+                error: Some(format!("{message}.")),
+            };
+            Ok(render(StatusCode::UNAUTHORIZED, &page)?)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
+    let session = &posted.session;
+    accounts::logout(&state, session.id_hash, &session.user_id, session.ip).await?;
+    let mut response = HttpResponse::SeeOther();
+    response
+        .insert_header((header::LOCATION, "/login?notice=logout"))
+        .cookie(expired_cookie());
+    Ok(response.finish())
+}

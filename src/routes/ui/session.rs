@@ -1,0 +1,109 @@
+//! Who is looking at a page. `UiSession` (GET pages) sends a visitor without a session to
+//! `/login?next=…`; `Posted` (form POSTs) also reads the form and checks its `csrf_token` field
+//! against the session's token in constant time, plus a same-site `Origin`, answering 403 when
+//! either is wrong.
+
+use super::form::FormData;
+use super::pages::{Layout, UiError, UserBar};
+use crate::auth::session::origin_is_same_site;
+use crate::auth::AdminSession;
+use crate::error::AppError;
+use crate::state::AppState;
+use actix_web::dev::Payload;
+use actix_web::{web, FromRequest, HttpRequest};
+use std::future::Future;
+use std::pin::Pin;
+use subtle::ConstantTimeEq;
+
+pub struct UiSession(pub AdminSession);
+
+impl UiSession {
+    pub fn layout(&self) -> Layout {
+        layout_for(&self.0)
+    }
+}
+
+pub fn layout_for(session: &AdminSession) -> Layout {
+    Layout {
+        user: Some(UserBar {
+            email: session.email.clone(),
+            csrf: session.csrf_token.clone(),
+        }),
+        notice: None,
+    }
+}
+
+fn page_target(req: &HttpRequest) -> String {
+    match req.uri().query() {
+        Some(query) => format!("{}?{query}", req.path()),
+        None => req.path().to_owned(),
+    }
+}
+
+impl FromRequest for UiSession {
+    type Error = UiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            match AdminSession::resolve(&req, false).await {
+                Ok(session) => Ok(UiSession(session)),
+                Err(AppError::Unauthorized(_)) => Err(UiError::LogIn {
+                    next: page_target(&req),
+                }),
+                Err(other) => Err(other.into()),
+            }
+        })
+    }
+}
+
+/// A form POST from a logged-in admin whose CSRF token checked out.
+pub struct Posted {
+    pub session: AdminSession,
+    pub form: FormData,
+}
+
+impl Posted {
+    pub fn layout(&self) -> Layout {
+        layout_for(&self.session)
+    }
+}
+
+/// Constant-time comparison of a presented token with the expected one.
+pub fn tokens_match(presented: Option<&str>, expected: &str) -> bool {
+    let presented = presented.unwrap_or("");
+    !expected.is_empty() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
+}
+
+pub fn same_site(req: &HttpRequest) -> bool {
+    let public_url = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|s| s.settings.public_url.clone());
+    origin_is_same_site(req, public_url.as_deref())
+}
+
+impl FromRequest for Posted {
+    type Error = UiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let form = FormData::extract(&req, payload);
+        Box::pin(async move {
+            let session = match AdminSession::resolve(&req, true).await {
+                Ok(session) => session,
+                Err(AppError::Unauthorized(_)) => return Err(UiError::SessionEnded),
+                Err(other) => return Err(other.into()),
+            };
+            let form = form.await?;
+            if !session.via_cookie
+                || !tokens_match(form.get("csrf_token"), &session.csrf_token)
+                || !same_site(&req)
+            {
+                return Err(UiError::Csrf);
+            }
+            Ok(Posted { session, form })
+        })
+    }
+}

@@ -1,0 +1,108 @@
+// Envkeep admin UI enhancements. Every page works without this file; it adds copy buttons,
+// in-place scope rows on the token form, and a typed-name check on confirmations.
+(function () {
+  "use strict";
+  document.documentElement.classList.add("js");
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      return navigator.clipboard.writeText(text);
+    }
+    // Fallback for plain-http origins other than localhost.
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "sr-only";
+      document.body.appendChild(area);
+      area.select();
+      var ok = document.execCommand("copy");
+      document.body.removeChild(area);
+      ok ? resolve() : reject(new Error("copy failed"));
+    });
+  }
+
+  function flash(button, label) {
+    var original = button.getAttribute("data-label") || button.innerHTML;
+    button.setAttribute("data-label", original);
+    button.textContent = label;
+    setTimeout(function () { button.innerHTML = original; }, 2000);
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy], [data-copy-text]");
+    if (!button) return;
+    var text = button.getAttribute("data-copy-text");
+    if (text === null) {
+      var source = document.getElementById(button.getAttribute("data-copy"));
+      if (!source) return;
+      text = "value" in source && source.tagName !== "PRE" ? source.value : source.textContent;
+    }
+    copyText(text).then(function () { flash(button, "Copied"); }, function () { flash(button, "Copy failed"); });
+  });
+
+  // Read-only token fields select themselves, so a manual copy takes one keystroke.
+  document.querySelectorAll("input[readonly].mono").forEach(function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+  });
+
+  // Token form: add and remove scope rows in place (the server does the same without JS).
+  var form = document.getElementById("token-form");
+  if (form) {
+    var rows = form.querySelector(".scope-rows");
+    var addButton = form.querySelector(".add-scope");
+    var max = parseInt(form.querySelector(".scopes").getAttribute("data-max"), 10) || 50;
+
+    var renumber = function () {
+      var all = rows.querySelectorAll(".scope-row");
+      all.forEach(function (row, i) {
+        var select = row.querySelector("select"), input = row.querySelector("input"), labels = row.querySelectorAll("label");
+        select.id = "scope_env_" + i; labels[0].htmlFor = select.id;
+        input.id = "scope_path_" + i; labels[1].htmlFor = input.id;
+        var remove = row.querySelector(".remove-scope");
+        remove.value = String(i);
+        remove.disabled = all.length === 1;
+        var sr = remove.querySelector(".sr-only");
+        if (sr) sr.textContent = " scope " + (i + 1);
+      });
+      addButton.disabled = all.length >= max;
+    };
+
+    addButton.addEventListener("click", function (event) {
+      event.preventDefault();
+      var last = rows.querySelector(".scope-row:last-child");
+      var row = last.cloneNode(true);
+      row.querySelectorAll(".field-error").forEach(function (e) { e.remove(); });
+      row.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
+      var select = row.querySelector("select");
+      select.selectedIndex = 0;
+      var input = row.querySelector("input");
+      input.value = "/";
+      input.setAttribute("aria-describedby", "scope-hint");
+      select.removeAttribute("aria-describedby");
+      rows.appendChild(row);
+      renumber();
+      select.focus();
+    });
+
+    rows.addEventListener("click", function (event) {
+      var remove = event.target.closest(".remove-scope");
+      if (!remove) return;
+      event.preventDefault();
+      if (rows.querySelectorAll(".scope-row").length > 1) {
+        remove.closest(".scope-row").remove();
+        renumber();
+        addButton.focus();
+      }
+    });
+  }
+
+  // Typed-name confirmations: the destructive button stays disabled until the name matches.
+  document.querySelectorAll("[data-confirm-match]").forEach(function (input) {
+    var button = input.form.querySelector(".btn-danger");
+    var expected = input.getAttribute("data-confirm-match");
+    var sync = function () { button.disabled = input.value.trim() !== expected; };
+    input.addEventListener("input", sync);
+    sync();
+  });
+})();

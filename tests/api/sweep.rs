@@ -1,0 +1,147 @@
+use crate::helpers::*;
+use envkeep::jobs::sweep;
+use envkeep::time::now_millis;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+fn expire(app: &TestApp, token_id: &str) {
+    let changed = app
+        .sqlite()
+        .execute(
+            "UPDATE service_tokens SET expires_at = ?2 WHERE id = ?1",
+            rusqlite::params![token_id, now_millis() - 1_000],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+}
+
+fn token_count(app: &TestApp) -> (i64, i64) {
+    let conn = app.sqlite();
+    let tokens = conn
+        .query_row("SELECT count(*) FROM service_tokens", [], |r| r.get(0))
+        .unwrap();
+    let scopes = conn
+        .query_row("SELECT count(*) FROM service_token_scopes", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    (tokens, scopes)
+}
+
+async fn expiring_token(app: &TestApp, project: &str) -> (String, String) {
+    // Expiry is fixed at minting (60 s at least); the test moves it into the past in the file
+    // before the token's first use, as the passage of time would.
+    let (token, id) = app
+        .mint(project, json!({ "name": "short", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": 60 }))
+        .await;
+    expire(app, &id);
+    (token, id)
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused_before_the_sweep_and_gone_after_run_once() {
+    let app = spawn_app().await;
+    let project = app.create_project("Expiry").await;
+    let (token, _) = expiring_token(&app, &project).await;
+    let (keeper, _) = app
+        .mint(&project, json!({ "name": "forever", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null }))
+        .await;
+    let read = format!("/api/v1/projects/{project}/secrets?environment=dev");
+    let (status, json) = body(app.bearer(Method::GET, &read, &token).send().await.unwrap()).await;
+    assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
+    assert_eq!(json["message"], "Service token has expired");
+    let wrong_secret = format!("st.{}.{}", token.split('.').nth(1).unwrap(), "0".repeat(32));
+    let (_, json) = body(
+        app.bearer(Method::GET, &read, &wrong_secret)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_ne!(
+        json["message"], "Service token has expired",
+        "only the secret's holder learns of the expiry"
+    );
+
+    let (_, list) = body(
+        app.admin(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/service-tokens"),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    let expired: Vec<bool> = list["serviceTokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["expired"].as_bool().unwrap())
+        .collect();
+    assert!(
+        expired.contains(&true) && expired.contains(&false),
+        "expired tokens stay listed until swept: {list}"
+    );
+
+    app.create_secret(&project, "dev", "/", "K", "v").await;
+    app.sqlite().execute("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) SELECT randomblob(32), id, 'x', 0, 1, 0 FROM users", []).unwrap();
+    let report = sweep::run_once(&app.state.db, now_millis()).unwrap();
+    assert_eq!(report.tokens_deleted, 1);
+    assert_eq!(report.sessions_deleted, 1);
+    assert_eq!(
+        token_count(&app),
+        (1, 1),
+        "the token and its scopes are gone"
+    );
+    let (status, _) = body(app.bearer(Method::GET, &read, &token).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        app.bearer(Method::GET, &read, &keeper)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+
+    let detail: String = app
+        .sqlite()
+        .query_row(
+            "SELECT detail FROM audit_events WHERE action = 'sweep.expired'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
+    assert_eq!(detail, json!({ "tokensDeleted": 1, "sessionsDeleted": 1 }));
+    let again = sweep::run_once(&app.state.db, now_millis()).unwrap();
+    assert_eq!((again.tokens_deleted, again.sessions_deleted), (0, 0));
+}
+
+#[tokio::test]
+async fn the_scheduled_sweep_runs_on_a_one_second_schedule() {
+    let app = spawn_app_with(&["--sweep-schedule", "* * * * * *"]).await;
+    let project = app.create_project("Scheduled").await;
+    let (_, id) = expiring_token(&app, &project).await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left: i64 = app
+            .sqlite()
+            .query_row(
+                "SELECT count(*) FROM service_tokens WHERE id = ?1",
+                [&id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if left == 0 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the scheduled sweep did not delete the expired token within 10 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Browser tests for the admin UI: the real envkeep binary on a loopback port with a temp data
+# dir, driven by Debian's headless Chromium through playwright-core (no browser download).
+#   ENVKEEP_BIN            binary to test (default: cargo build --release)
+#   ENVKEEP_BROWSER_CACHE  where playwright-core is installed (default ~/.cache/envkeep-browser)
+# Screenshots go to target/ui-screenshots/. The last line is "N passed, M failed".
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+PLAYWRIGHT_VERSION=1.64.1
+
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
+  echo "installing chromium and chromium-driver" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq chromium chromium-driver >&2
+fi
+
+CACHE=${ENVKEEP_BROWSER_CACHE:-$HOME/.cache/envkeep-browser}
+if ! grep -qs "\"version\": \"$PLAYWRIGHT_VERSION\"" "$CACHE/node_modules/playwright-core/package.json"; then
+  echo "installing playwright-core@$PLAYWRIGHT_VERSION into $CACHE" >&2
+  mkdir -p "$CACHE"
+  [ -f "$CACHE/package.json" ] || echo '{"private": true}' > "$CACHE/package.json"
+  (cd "$CACHE" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" >&2)
+fi
+
+BIN=${ENVKEEP_BIN:-}
+if [ -z "$BIN" ]; then
+  (cd "$ROOT" && cargo build --release --quiet)
+  BIN="$ROOT/target/release/envkeep"
+fi
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Port 0: the server picks a free port and logs it, so there is no race for a port.
+"$BIN" serve --bind 127.0.0.1:0 --data-dir "$WORK/data" --log-format json --sweep-schedule off >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+
+field() { # field <message> <json key>: a field of the first log line with that message
+  python3 - "$WORK/server.log" "$1" "$2" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    try: event = json.loads(line)
+    except ValueError: continue
+    fields = event.get("fields", {})
+    message = fields.get("message", "")
+    if message.startswith(sys.argv[2]):
+        key = sys.argv[3]
+        print(fields[key] if key != "message" else message[len(sys.argv[2]):].strip()); break
+PY
+}
+
+PORT="" CODE=""
+for _ in $(seq 1 200); do
+  PORT=$(field "envkeep listening" port)
+  CODE=$(field "setup code:" message)
+  if [ -n "$PORT" ] && [ -n "$CODE" ]; then break; fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then cat "$WORK/server.log" >&2; echo "0 passed, 1 failed"; exit 1; fi
+  sleep 0.05
+done
+if [ -z "$PORT" ] || [ -z "$CODE" ]; then cat "$WORK/server.log" >&2; echo "0 passed, 1 failed"; exit 1; fi
+
+status=0
+BASE_URL="http://127.0.0.1:$PORT" SETUP_CODE="$CODE" SCREENSHOT_DIR="$ROOT/target/ui-screenshots" \
+  PLAYWRIGHT_DIR="$CACHE" node "$ROOT/tests/browser/scenario.mjs" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- server log (tail) ---" >&2
+  tail -n 30 "$WORK/server.log" >&2
+fi
+exit "$status"
