@@ -34,7 +34,7 @@ impl Selection {
     }
 
     /// A 304 when the client already holds this selection, else the body with its ETag.
-    pub fn respond(self, req: &HttpRequest, body: serde_json::Value) -> HttpResponse {
+    pub fn respond(self, req: &HttpRequest, body: impl serde::Serialize) -> HttpResponse {
         let tag = self.tag();
         let matches = req
             .headers()

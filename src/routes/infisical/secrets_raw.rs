@@ -2,7 +2,7 @@
 
 use super::etag::Selection;
 use super::params::{self, Params, MISSING_V3, MISSING_V4};
-use super::shapes::raw_secret;
+use super::shapes::{raw_secret, RawSecret};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 use crate::service::secrets;
@@ -18,6 +18,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v3/secrets/raw/{name}", web::delete().to(delete))
         .route("/api/v4/secrets", web::get().to(list_v4))
         .route("/api/v4/secrets/{name}", web::get().to(get_v4));
+}
+
+#[derive(serde::Serialize)]
+struct RawList<'a> {
+    secrets: Vec<RawSecret<'a>>,
+    imports: [(); 0],
 }
 
 async fn list(
@@ -41,7 +47,13 @@ async fn list(
         })
         .collect();
     // Envkeep has no secret imports; the key is always present because clients require it.
-    Ok(selection.respond(req, json!({ "secrets": body, "imports": [] })))
+    Ok(selection.respond(
+        req,
+        RawList {
+            secrets: body,
+            imports: [],
+        },
+    ))
 }
 
 async fn list_v3(
