@@ -7,25 +7,23 @@
 //! 50,000 secrets were written into the file: read-20-big; (3) restarted after 100,000 expired
 //! tokens were written, with the sweep scheduled a few seconds after start: read-20 during it.
 
+mod measures;
 mod report;
 mod seed;
 mod server;
+mod sweep;
 mod wrk;
 
-use chrono::{Timelike, Utc};
-use report::{ms, Line, Measure, Report};
-use server::{Memory, Server};
-use std::path::{Path, PathBuf};
+use report::{ms, Line, Report};
+use server::Server;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use wrk::{Load, Outcome};
 
 const CONNECTIONS: u32 = 32;
-/// The read-20 window around the sweep: it starts a second before the sweep is due.
-const SWEEP_WINDOW: Duration = Duration::from_secs(3);
-const SWEEP_LOG_DEADLINE: Duration = Duration::from_secs(60);
 
-struct Mode {
+pub struct Mode {
     name: &'static str,
     thresholds: bool,
     warmup: Duration,
@@ -56,12 +54,12 @@ const SMOKE: Mode = Mode {
 };
 
 /// Cores for the server and the load generator: separate when there are two or more.
-struct Pins {
+pub struct Pins {
     server: Option<&'static str>,
     load: Option<&'static str>,
 }
 
-struct Bench<'a> {
+pub struct Bench<'a> {
     mode: &'a Mode,
     pins: Pins,
 }
@@ -155,7 +153,7 @@ fn server_binary() -> Result<PathBuf, String> {
 
 /// Problems that fail any scenario: socket errors, time-outs, and (unless `expect_401`) any
 /// status of 400 or more; with `expect_401`, anything but a 401, and above all a 5xx.
-fn errors(o: &Outcome, expect_401: bool) -> Vec<String> {
+pub fn errors(o: &Outcome, expect_401: bool) -> Vec<String> {
     let mut problems = Vec::new();
     if o.requests == 0 {
         problems.push(String::from("no request completed"));
@@ -192,7 +190,7 @@ fn at_least(problems: &mut Vec<String>, what: &str, value: f64, min: f64) {
     }
 }
 
-fn line(
+pub fn line(
     scenario: &'static str,
     o: Outcome,
     healthz: &Outcome,
@@ -225,6 +223,7 @@ async fn run(mode: &Mode) -> Result<Report, String> {
         }
     };
     let bench = Bench { mode, pins };
+    let (load_before, steal_before) = (measures::load_average(), measures::steal_ms());
     let dir = tempfile::tempdir().map_err(|e| format!("no temp dir: {e}"))?;
     let t = mode.thresholds;
     let mut lines = Vec::new();
@@ -375,13 +374,25 @@ async fn run(mode: &Mode) -> Result<Report, String> {
         .await?
         .add_tokens(mode.expired_tokens, true)?;
     let (sweep_line, sweep_measures) =
-        sweep(&bench, &bin, dir.path(), &fx, &list, &healthz, &mut memory).await?;
+        sweep::run(&bench, &bin, dir.path(), &fx, &list, &healthz, &mut memory).await?;
     lines.push(sweep_line);
     measures.extend(sweep_measures);
 
-    measures.extend(process_measures(t, &bin, &memory, &startups));
+    measures.extend(measures::process(t, &bin, &memory, &startups));
+    let context = vec![
+        format!("machine: {cores} cores, {}", measures::cpu_model()),
+        format!(
+            "load average at start {load_before}, at end {}",
+            measures::load_average()
+        ),
+        format!(
+            "hypervisor steal during the run: {} ms",
+            measures::steal_ms().saturating_sub(steal_before)
+        ),
+    ];
     Ok(Report {
         mode: mode.name,
+        context,
         lines,
         measures,
     })
@@ -411,7 +422,7 @@ async fn infisical(
     }
     seed::check_read(base, fx, raw, seed::SECRETS_PER_FOLDER).await?;
     let o = bench.measure(
-        &server,
+        server,
         bench.get(
             format!("{base}{raw}"),
             Some(&fx.read_token),
@@ -423,138 +434,4 @@ async fn infisical(
         at_least(&mut problems, "ratio", o.rps() / healthz.rps(), 0.22);
     }
     Ok(line("read-20-infisical", o, healthz, target, problems))
-}
-
-/// Starts a server whose sweep is due a few seconds later, warms read-20 up, and measures
-/// read-20 from a second before the sweep is due until two seconds after. The sweep's own
-/// duration comes from its log line.
-async fn sweep(
-    bench: &Bench<'_>,
-    bin: &Path,
-    dir: &Path,
-    fx: &seed::Fixture,
-    list: &str,
-    healthz: &Outcome,
-    memory: &mut Vec<Memory>,
-) -> Result<(Line, Vec<Measure>), String> {
-    let lead = bench.mode.warmup + Duration::from_secs(4);
-    let due = Utc::now() + chrono::Duration::from_std(lead).map_err(|e| e.to_string())?;
-    let due = due.with_nanosecond(0).ok_or("bad time")? + chrono::Duration::seconds(1);
-    let schedule = format!("{} {} {} * * *", due.second(), due.minute(), due.hour());
-    let server = Server::start(bin, dir, bench.pins.server, &schedule)?;
-    let mut load = bench.get(
-        format!("{}{list}", server.base),
-        Some(&fx.read_token),
-        bench.mode.warmup,
-    );
-    wrk::run(&load, bench.pins.load)?;
-    let until_window = (due - chrono::Duration::seconds(1) - Utc::now())
-        .to_std()
-        .unwrap_or_default();
-    std::thread::sleep(until_window);
-    load.duration = SWEEP_WINDOW;
-    let during = bench.run(&server, &load)?;
-
-    let waited = std::time::Instant::now();
-    let logged = loop {
-        let found = server
-            .log_lines()
-            .into_iter()
-            .find(|l| l["fields"]["message"] == "expiry sweep ran");
-        if let Some(found) = found {
-            break found;
-        }
-        if waited.elapsed() > SWEEP_LOG_DEADLINE {
-            return Err(format!(
-                "the sweep did not run within {SWEEP_LOG_DEADLINE:?} of its time; log:\n{}",
-                server.log_tail()
-            ));
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    memory.push(server.memory());
-    server.stop()?;
-
-    let swept = logged["fields"]["tokens"].as_u64().unwrap_or(0);
-    let took_ms = logged["fields"]["duration_ms"]
-        .as_u64()
-        .ok_or("the sweep log line has no duration_ms")?;
-    let mut problems = errors(&during, false);
-    if swept != bench.mode.expired_tokens as u64 {
-        problems.push(format!(
-            "swept {swept} tokens, expected {}",
-            bench.mode.expired_tokens
-        ));
-    }
-    let mut duration_problems = Vec::new();
-    if bench.mode.thresholds {
-        if during.p99_us >= 50_000 {
-            problems.push(format!("p99 {} >= 50 ms", ms(during.p99_us)));
-        }
-        if took_ms >= 2_000 {
-            duration_problems.push(format!("{took_ms} ms >= 2 s"));
-        }
-    }
-    let line = line(
-        "sweep (read-20)",
-        during,
-        healthz,
-        "p99 < 50 ms during the sweep",
-        problems,
-    );
-    let measure = Measure {
-        name: format!("sweep of {swept} expired tokens"),
-        value: format!("{took_ms} ms"),
-        target: String::from("< 2 s"),
-        problems: duration_problems,
-    };
-    Ok((line, vec![measure]))
-}
-
-fn process_measures(
-    t: bool,
-    bin: &Path,
-    memory: &[Memory],
-    startups: &[(&str, Duration)],
-) -> Vec<Measure> {
-    let mut measures = Vec::new();
-    let rss = memory.iter().map(|m| m.rss_kib).max().unwrap_or(0);
-    let peak = memory.iter().map(|m| m.peak_kib).max().unwrap_or(0);
-    let mib = |kib: u64| format!("{:.1} MiB", kib as f64 / 1024.0);
-    let over = |value: f64, limit: f64, what: &str| {
-        if t && value >= limit {
-            vec![format!("{what}")]
-        } else {
-            Vec::new()
-        }
-    };
-    measures.push(Measure {
-        name: String::from("resident memory at end (max of servers)"),
-        value: mib(rss),
-        target: String::from("< 64 MiB"),
-        problems: over(rss as f64, 64.0 * 1024.0, "over 64 MiB"),
-    });
-    measures.push(Measure {
-        name: String::from("peak resident memory (VmHWM)"),
-        value: mib(peak),
-        target: String::from("(context)"),
-        problems: Vec::new(),
-    });
-    let size = std::fs::metadata(bin).map(|m| m.len()).unwrap_or(0);
-    measures.push(Measure {
-        name: String::from("release binary size"),
-        value: format!("{:.1} MiB", size as f64 / 1048576.0),
-        target: String::from("< 25 MiB"),
-        problems: over(size as f64, 25.0 * 1048576.0, "over 25 MiB"),
-    });
-    for (label, took) in startups {
-        let took_ms = took.as_secs_f64() * 1000.0;
-        measures.push(Measure {
-            name: format!("start to first 200 ({label})"),
-            value: format!("{took_ms:.0} ms"),
-            target: String::from("< 300 ms"),
-            problems: over(took_ms, 300.0, "over 300 ms"),
-        });
-    }
-    measures
 }

@@ -27,6 +27,8 @@ pub struct Measure {
 
 pub struct Report {
     pub mode: &'static str,
+    /// Who else used the machine meanwhile (load average, hypervisor steal), for reading tails.
+    pub context: Vec<String>,
     pub lines: Vec<Line>,
     pub measures: Vec<Measure>,
 }
@@ -56,6 +58,9 @@ impl Report {
             println!(
                 "smoke mode: targets are shown but not enforced; any failed request fails the run"
             );
+        }
+        for line in &self.context {
+            println!("{line}");
         }
         println!(
             "{:<18} {:>8} {:>9} {:>9} {:>9} {:>9} {:>9}  {:<30} result",
