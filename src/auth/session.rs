@@ -86,9 +86,14 @@ impl AdminSession {
             Presented::Bearer(token) => (token, false),
             Presented::Cookie(token) => (token, true),
             Presented::ServiceToken => {
+                // A bad token is a 401 like every bad credential (and counts towards throttling);
+                // only a holder of a valid token learns that this route wants an admin.
+                let value = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+                let bearer = value.split_once(' ').map(|(_, t)| t.trim()).unwrap_or("");
+                super::service_token::authenticate(&state, bearer, ip).await?;
                 return Err(AppError::Forbidden(String::from(
                     "Service tokens cannot access this route; it needs an admin session",
-                )))
+                )));
             }
             Presented::Nothing => return Err(AppError::Unauthorized(INVALID_CREDENTIALS.to_owned())),
         };
