@@ -94,6 +94,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(server_state.clone())
+                .wrap(actix_web::middleware::from_fn(routes::json_guard::limit_depth))
                 .wrap(security_headers(https))
                 .configure(routes::configure)
         })

@@ -6,6 +6,7 @@ pub mod assets;
 pub mod extract;
 pub mod health;
 pub mod headers;
+pub mod json_guard;
 pub mod ui;
 
 use crate::error::AppError;
