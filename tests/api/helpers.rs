@@ -20,7 +20,7 @@ pub struct TestApp {
     pub handle: actix_web::dev::ServerHandle,
     /// The admin session token (Bearer), when the app was started with an admin.
     pub admin: String,
-    _temp: Option<TempDir>,
+    pub _temp: Option<TempDir>,
 }
 
 /// Server settings for a test: temp data dir, port 0, one worker, sweep off.

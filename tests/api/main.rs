@@ -2,3 +2,4 @@
 //! talks HTTP to it. One test binary, modules by area.
 
 mod helpers;
+mod hardening;

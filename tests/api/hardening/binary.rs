@@ -1,0 +1,36 @@
+//! Tests against the release binary (`ENVKEEP_BIN`), run by `tests/reliability/run.sh` with
+//! `cargo test --test api -- --ignored hardening::binary`: crash safety under SIGKILL, the
+//! 10-second concurrency run, backup under load, and graceful shutdown under load.
+
+mod backup;
+mod crash;
+mod process;
+mod shutdown;
+
+use super::load;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs ENVKEEP_BIN; run by tests/reliability/run.sh"]
+async fn concurrency_against_the_release_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = process::Server::start(dir.path());
+    let admin = server.login().await;
+    let target = load::prepare(&server.base(), &admin).await;
+    let duration = load::duration_from_env(10);
+    let report = load::run(target, duration).await;
+    let per_sec = report.requests() as f64 / duration.as_secs_f64();
+    println!(
+        "release load: {} writers + {} readers for {:?}: {} requests ({per_sec:.0}/s), statuses {:?}",
+        load::WRITERS,
+        load::READERS,
+        duration,
+        report.requests(),
+        report.statuses
+    );
+    load::assert_clean(&report);
+    let log = server.log();
+    for word in ["database is locked", "database busy", "internal error", "panicked"] {
+        assert!(!log.contains(word), "server log mentions {word:?}");
+    }
+    server.terminate_and_wait();
+}
