@@ -7,6 +7,7 @@ pub mod extract;
 pub mod health;
 pub mod headers;
 pub mod json_guard;
+pub mod openapi;
 pub mod ui;
 
 use crate::error::AppError;
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(health::configure)
         .configure(assets::configure)
         .configure(api::configure)
+        .configure(openapi::configure)
         .configure(ui::configure)
         .default_service(web::to(not_found));
 }

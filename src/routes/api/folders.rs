@@ -21,19 +21,50 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/projects/{projectId}/folders", operation_id = "listFolders", tag = "folders",
+    description = "Folders at a path",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
+    responses(
+        (status = 200, description = "Folders"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
     let found = folders::list(&state, &caller, &project, &at.environment, &at.path, query.is_recursive()).await?;
     Ok(HttpResponse::Ok().json(json!({ "folders": found })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = FolderCreateBody)]
 struct CreateBody {
     environment: Option<String>,
     path: Option<String>,
     name: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/projects/{projectId}/folders", operation_id = "createFolder", tag = "folders",
+    description = "Create a folder",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The folder"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 409, description = "Conflict"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
     let mut fields = Fields::default();
     let env = fields
@@ -54,6 +85,20 @@ async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<S
     Ok(HttpResponse::Created().json(json!({ "folder": folder })))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/projects/{projectId}/folders", operation_id = "deleteFolder", tag = "folders",
+    description = "Delete a folder (recursive=true for a non-empty one)",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 409, description = "Conflict"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn delete(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
     folders::delete(&state, &caller, &project, &at.environment, &at.path, query.is_recursive()).await?;
