@@ -43,7 +43,9 @@ async fn list(state: web::Data<AppState>, _session: AdminSession, project: web::
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = EnvironmentCreateBody)]
 struct CreateBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
     slug: Option<String>,
 }
 
@@ -79,7 +81,9 @@ async fn create(state: web::Data<AppState>, session: AdminSession, project: web:
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = EnvironmentUpdateBody)]
 struct UpdateBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
+    #[schema(minimum = 0, maximum = 10000)]
     position: Option<i64>,
 }
 

@@ -43,8 +43,11 @@ async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<Str
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = FolderCreateBody)]
 struct CreateBody {
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
     environment: Option<String>,
+    #[schema(pattern = "^/$|^(/[A-Za-z0-9_-]{1,20}){1,4}$", example = "/app")]
     path: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,100}$")]
     name: Option<String>,
 }
 

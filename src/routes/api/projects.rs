@@ -33,6 +33,7 @@ async fn list(state: web::Data<AppState>, _session: AdminSession) -> AppResult<H
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = ProjectCreateBody)]
 struct CreateBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
 }
 

@@ -84,9 +84,13 @@ async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<(String
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = SecretCreateBody)]
 struct CreateBody {
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
     environment: Option<String>,
+    #[schema(pattern = "^/$|^(/[A-Za-z0-9_-]{1,20}){1,4}$", example = "/app")]
     path: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9_.-]{1,256}$", example = "DB_PASSWORD")]
     key: Option<String>,
+    #[schema(max_length = 65536)]
     value: Option<String>,
     comment: Option<String>,
 }
@@ -131,6 +135,7 @@ async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<S
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = SecretUpdateBody)]
 struct UpdateBody {
+    #[schema(max_length = 65536)]
     value: Option<String>,
     comment: Option<String>,
 }

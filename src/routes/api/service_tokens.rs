@@ -25,7 +25,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[schema(as = ServiceTokenScope)]
 #[serde(rename_all = "camelCase")]
 pub struct ScopeBody {
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
     pub environment: Option<String>,
+    #[schema(example = "/app/**")]
     pub secret_path: Option<String>,
 }
 
@@ -33,11 +35,13 @@ pub struct ScopeBody {
 #[schema(as = ServiceTokenCreateBody)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateBody {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     pub scopes: Option<Vec<ScopeBody>>,
+    #[schema(example = json!(["read", "write"]))]
     pub permissions: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 60, maximum = 315360000)]
     pub expires_in: Option<serde_json::Value>,
     pub allowed_ips: Option<Vec<String>>,
 }
