@@ -2,7 +2,7 @@
 //! response that carries a secret or a token, and HSTS only behind an https public URL.
 
 use super::support::{project_with_token, spawn_adjusted};
-use crate::helpers::{spawn_app, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{spawn_app, spawn_fresh, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Response};
 use serde_json::json;
@@ -48,6 +48,11 @@ async fn every_kind_of_response_carries_the_security_headers() {
         let response = request.send().await.unwrap();
         assert_security_headers(&format!("{what} ({})", response.status()), response.headers());
     }
+    // A UI page: the first-run setup form of a server without an admin.
+    let fresh = spawn_fresh().await;
+    let page = reqwest::get(fresh.url("/setup")).await.unwrap();
+    assert_eq!(page.status(), reqwest::StatusCode::OK);
+    assert_security_headers("setup page", page.headers());
 }
 
 #[tokio::test]

@@ -223,4 +223,6 @@ async fn eight_writers_and_eight_readers_get_no_5xx_and_no_lock_errors() {
     assert_clean(&report);
     let writes = report.statuses.get(&201).copied().unwrap_or(0);
     assert!(writes >= WRITERS as u64, "too few writes went through: {:?}", report.statuses);
+    // The graceful stop completes promptly right after the load.
+    tokio::time::timeout(std::time::Duration::from_secs(15), app.stop()).await.expect("server stops");
 }

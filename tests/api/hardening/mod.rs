@@ -5,6 +5,7 @@
 mod binary;
 mod csrf;
 mod faults;
+mod fuzz;
 mod headers;
 mod hostile_tokens;
 mod limits;

@@ -92,7 +92,7 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
     server.wait_for_line("starting graceful shutdown", Duration::from_secs(10));
 
     // The in-flight request completes after the signal.
-    in_flight.write_all(body[body.len() / 2..].as_bytes()).unwrap();
+    in_flight.write_all(&body.as_bytes()[body.len() / 2..]).unwrap();
     let mut answer = String::new();
     in_flight.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 201"), "in-flight request after SIGTERM: {answer}");
