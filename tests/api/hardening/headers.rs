@@ -90,6 +90,18 @@ async fn responses_with_secrets_or_tokens_are_never_cached() {
 }
 
 #[tokio::test]
+async fn responses_without_their_own_cache_policy_default_to_no_store() {
+    let app = spawn_app().await;
+    for path in ["/healthz", "/api/openapi.json", "/nope", "/api/v1/projects"] {
+        let response = reqwest::get(app.url(path)).await.unwrap();
+        assert_no_store(path, &response);
+    }
+    let css = reqwest::get(app.url("/static/style.css")).await.unwrap();
+    let cache = css.headers().get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or("");
+    assert!(cache.contains("max-age") && !cache.contains("no-store"), "static assets keep their policy: {cache:?}");
+}
+
+#[tokio::test]
 async fn hsts_is_sent_only_when_the_public_url_is_https() {
     let plain = spawn_app().await;
     let response = reqwest::get(plain.url("/healthz")).await.unwrap();
