@@ -16,6 +16,7 @@ async fn concurrency_against_the_release_binary() {
     let server = process::Server::start(dir.path());
     let admin = server.login().await;
     let target = load::prepare(&server.base(), &admin).await;
+    let project = target.project.clone();
     let duration = load::duration_from_env(10);
     let report = load::run(target, duration).await;
     let per_sec = report.requests() as f64 / duration.as_secs_f64();
@@ -28,6 +29,8 @@ async fn concurrency_against_the_release_binary() {
         report.statuses
     );
     load::assert_clean(&report);
+    let found = load::all_secrets(&server.base(), &admin, &project).await;
+    load::assert_all_acknowledged_present(&report, &found);
     let log = server.log();
     for word in ["database is locked", "database busy", "internal error", "panicked"] {
         assert!(!log.contains(word), "server log mentions {word:?}");

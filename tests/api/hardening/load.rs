@@ -17,7 +17,7 @@ pub struct LoadReport {
     pub statuses: BTreeMap<u16, u64>,
     pub transport_errors: u64,
     pub unexpected: Vec<String>,
-    /// (key, value) of every write the server acknowledged (2xx).
+    /// (folder path/key, value) of every write the server acknowledged, in order; "" = deleted.
     pub acknowledged: Vec<(String, String)>,
 }
 
@@ -202,6 +202,52 @@ pub async fn prepare(base: &str, admin: &str) -> Target {
     Target { base: base.to_owned(), project, admin: admin.to_owned(), token }
 }
 
+/// Every secret in `dev` of `project`, as folder path + key → value.
+pub async fn all_secrets(base: &str, admin: &str, project: &str) -> std::collections::HashMap<String, String> {
+    let response = reqwest::Client::new()
+        .get(format!("{base}/api/v1/projects/{project}/secrets?environment=dev&recursive=true"))
+        .bearer_auth(admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let json: serde_json::Value = response.json().await.unwrap();
+    json["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let path = s["path"].as_str().unwrap();
+            let sep = if path == "/" { "" } else { "/" };
+            (format!("{path}{sep}{}", s["key"].as_str().unwrap()), s["value"].as_str().unwrap().to_owned())
+        })
+        .collect()
+}
+
+/// Every acknowledged write is in the store: the last acknowledged value of each key, and no key
+/// whose deletion was acknowledged. (Keys belong to one writer each, so the order within a
+/// writer's list is the order of its writes.)
+pub fn assert_all_acknowledged_present(report: &LoadReport, found: &std::collections::HashMap<String, String>) {
+    let mut expected: BTreeMap<&str, &str> = BTreeMap::new();
+    for (key, value) in &report.acknowledged {
+        expected.insert(key, value);
+    }
+    let wrong: Vec<String> = expected
+        .iter()
+        .filter(|(key, value)| match found.get(**key) {
+            Some(stored) => value.is_empty() || stored != *value,
+            None => !value.is_empty(),
+        })
+        .map(|(key, value)| format!("{key}: expected {value:?}, found {:?}", found.get(*key)))
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "{} acknowledged writes missing or wrong: {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(10)]
+    );
+}
+
 pub fn assert_clean(report: &LoadReport) {
     assert!(report.requests() > 0);
     assert_eq!(
@@ -218,11 +264,14 @@ pub fn assert_clean(report: &LoadReport) {
 async fn eight_writers_and_eight_readers_get_no_5xx_and_no_lock_errors() {
     let app = crate::helpers::spawn_app().await;
     let target = prepare(&app.base, &app.admin).await;
+    let target_project = target.project.clone();
     let report = run(target, duration_from_env(3)).await;
     println!("in-process load: {} requests, statuses {:?}", report.requests(), report.statuses);
     assert_clean(&report);
     let writes = report.statuses.get(&201).copied().unwrap_or(0);
     assert!(writes >= WRITERS as u64, "too few writes went through: {:?}", report.statuses);
+    let found = all_secrets(&app.base, &app.admin, &target_project).await;
+    assert_all_acknowledged_present(&report, &found);
     // The graceful stop completes promptly right after the load.
     tokio::time::timeout(std::time::Duration::from_secs(15), app.stop()).await.expect("server stops");
 }

@@ -1,7 +1,8 @@
 //! `envkeep backup` while writers run: the copy passes `integrity_check`, and a server started on
 //! it (with the same root key) serves every write acknowledged before the backup started.
 
-use super::process::{all_secrets, binary, integrity, Server};
+use super::process::{binary, integrity, Server};
+use crate::hardening::load::all_secrets;
 use reqwest::{Client, StatusCode};
 use serde_json::json;
 use std::collections::HashMap;

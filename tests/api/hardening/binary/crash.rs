@@ -1,7 +1,8 @@
 //! Crash safety: writers record every acknowledged write while the server is SIGKILLed at random
 //! moments; after each restart every acknowledged write is there and the file is intact.
 
-use super::process::{all_secrets, integrity, Server};
+use super::process::{integrity, Server};
+use crate::hardening::load::all_secrets;
 use rand::Rng;
 use reqwest::{Client, StatusCode};
 use serde_json::json;

@@ -146,25 +146,3 @@ pub fn integrity(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).unwrap();
     conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap()
 }
-
-/// Every secret in `dev` of `project`, as folder path + key → value.
-pub async fn all_secrets(base: &str, admin: &str, project: &str) -> std::collections::HashMap<String, String> {
-    let response = reqwest::Client::new()
-        .get(format!("{base}/api/v1/projects/{project}/secrets?environment=dev&recursive=true"))
-        .bearer_auth(admin)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), reqwest::StatusCode::OK);
-    let json: Value = response.json().await.unwrap();
-    json["secrets"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let path = s["path"].as_str().unwrap();
-            let sep = if path == "/" { "" } else { "/" };
-            (format!("{path}{sep}{}", s["key"].as_str().unwrap()), s["value"].as_str().unwrap().to_owned())
-        })
-        .collect()
-}

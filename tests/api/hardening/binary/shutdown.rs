@@ -1,7 +1,8 @@
 //! Graceful shutdown under load: SIGTERM lets an in-flight request finish, answers no 5xx,
 //! flushes buffered last-use times, checkpoints the WAL, and a restart serves the same data.
 
-use super::process::{all_secrets, Server};
+use super::process::Server;
+use crate::hardening::load::all_secrets;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
