@@ -165,3 +165,35 @@ async fn unknown_id_and_wrong_secret_are_indistinguishable() {
         assert_eq!(a.text().await.unwrap(), b.text().await.unwrap(), "{path}");
     }
 }
+
+#[tokio::test]
+async fn hostile_session_cookies_get_the_same_401() {
+    let app = spawn_adjusted(|c| c.auth_failure_limit = 0).await;
+    let mut rng = StdRng::seed_from_u64(2);
+    let mut cookies: Vec<Vec<u8>> = vec![
+        b"envkeep_session=".to_vec(),
+        b"envkeep_session".to_vec(),
+        b"envkeep_session=; envkeep_session=x".to_vec(),
+        format!("envkeep_session={}", hex(&mut rng, 32)).into_bytes(),
+        format!("envkeep_session={}", hex(&mut rng, 8 * 1024)).into_bytes(),
+        b"envkeep_session=' OR 1=1 --".to_vec(),
+        format!("envkeep_session=st.{}.{}", hex(&mut rng, 32), hex(&mut rng, 32)).into_bytes(),
+        b"other=1; envkeep_session=%00%ff".to_vec(),
+    ];
+    let mut raw = b"envkeep_session=".to_vec();
+    raw.extend((0..40).map(|_| rng.gen_range(0x80u8..=0xff)));
+    cookies.push(raw);
+    let mut bodies = Vec::new();
+    for cookie in &cookies {
+        let response = reqwest::Client::new()
+            .get(app.url("/api/v1/projects"))
+            .header(reqwest::header::COOKIE, HeaderValue::from_bytes(cookie).unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{}", String::from_utf8_lossy(cookie));
+        bodies.push(response.text().await.unwrap());
+    }
+    bodies.dedup();
+    assert_eq!(bodies.len(), 1, "bodies differ: {bodies:?}");
+}
