@@ -56,8 +56,9 @@ async fn a_backup_under_load_is_consistent_and_has_every_earlier_write() {
         ));
     }
     // Let a few hundred writes land, then snapshot what is acknowledged and back up at once.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while acked.lock().unwrap().len() < 300 {
-        tokio::task::yield_now().await;
+        assert!(std::time::Instant::now() < deadline, "writers stalled before the backup");
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     let before: HashMap<String, String> = acked.lock().unwrap().clone();

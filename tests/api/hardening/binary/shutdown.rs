@@ -86,7 +86,9 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
             server_errors.clone(),
         ));
     }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while acked.lock().unwrap().len() < 100 {
+        assert!(std::time::Instant::now() < deadline, "writers stalled before SIGTERM");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     server.send_sigterm();
