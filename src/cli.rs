@@ -111,6 +111,8 @@ pub struct BackupArgs {
 
 impl BackupArgs {
     pub fn database_path(&self) -> PathBuf {
-        self.database.clone().unwrap_or_else(|| self.data_dir.join("envkeep.db"))
+        self.database
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("envkeep.db"))
     }
 }

@@ -18,7 +18,10 @@ pub struct ConfigError {
 }
 
 fn bad(setting: &'static str, message: impl Into<String>) -> ConfigError {
-    ConfigError { setting, message: message.into() }
+    ConfigError {
+        setting,
+        message: message.into(),
+    }
 }
 
 pub struct AdminBootstrap {
@@ -56,7 +59,10 @@ impl std::fmt::Debug for Config {
             .field("log_format", &self.log_format)
             .field("admin", &self.admin.as_ref().map(|a| a.email.as_str()))
             .field("trusted_proxies", &self.trusted_proxies)
-            .field("sweep_schedule", &self.sweep_schedule.as_ref().map(ToString::to_string))
+            .field(
+                "sweep_schedule",
+                &self.sweep_schedule.as_ref().map(ToString::to_string),
+            )
             .field("auth_failure_limit", &self.auth_failure_limit)
             .field("durability", &self.durability)
             .field("workers", &self.workers)
@@ -67,18 +73,30 @@ impl std::fmt::Debug for Config {
 impl Config {
     pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
         let bind = args.bind.parse::<SocketAddr>().map_err(|_| {
-            bad("ENVKEEP_BIND", format!("'{}' is not an address such as 127.0.0.1:8080 or 0.0.0.0:8080", args.bind))
+            bad(
+                "ENVKEEP_BIND",
+                format!(
+                    "'{}' is not an address such as 127.0.0.1:8080 or 0.0.0.0:8080",
+                    args.bind
+                ),
+            )
         })?;
         let root_key = match &args.root_key {
-            Some(text) => Some(root_key::parse(text).map_err(|e| bad("ENVKEEP_ROOT_KEY", e.to_string()))?),
+            Some(text) => {
+                Some(root_key::parse(text).map_err(|e| bad("ENVKEEP_ROOT_KEY", e.to_string()))?)
+            }
             None => None,
         };
         let public_url = match &args.public_url {
             Some(url) if !url.trim().is_empty() => Some(parse_public_url(url)?),
             _ => None,
         };
-        let session_ttl = humantime::parse_duration(&args.session_ttl)
-            .map_err(|e| bad("ENVKEEP_SESSION_TTL", format!("'{}': {e}; use e.g. 12h or 30m", args.session_ttl)))?;
+        let session_ttl = humantime::parse_duration(&args.session_ttl).map_err(|e| {
+            bad(
+                "ENVKEEP_SESSION_TTL",
+                format!("'{}': {e}; use e.g. 12h or 30m", args.session_ttl),
+            )
+        })?;
         if session_ttl < Duration::from_secs(60) || session_ttl > Duration::from_secs(90 * 86_400) {
             return Err(bad("ENVKEEP_SESSION_TTL", "must be between 1m and 90d"));
         }
@@ -94,11 +112,16 @@ impl Config {
         let workers = match args.workers {
             Some(0) => return Err(bad("ENVKEEP_WORKERS", "must be at least 1")),
             Some(n) => n,
-            None => std::thread::available_parallelism().map(usize::from).unwrap_or(2),
+            None => std::thread::available_parallelism()
+                .map(usize::from)
+                .unwrap_or(2),
         };
         Ok(Self {
             bind,
-            database: args.database.clone().unwrap_or_else(|| args.data_dir.join("envkeep.db")),
+            database: args
+                .database
+                .clone()
+                .unwrap_or_else(|| args.data_dir.join("envkeep.db")),
             data_dir: args.data_dir.clone(),
             root_key,
             public_url,
@@ -119,28 +142,47 @@ impl Config {
     }
 
     pub fn is_https(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }
 
 fn parse_public_url(url: &str) -> Result<String, ConfigError> {
     let url = url.trim().trim_end_matches('/');
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
     match rest {
         Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(url.to_owned()),
-        _ => Err(bad("ENVKEEP_PUBLIC_URL", format!("'{url}' must be an http:// or https:// URL"))),
+        _ => Err(bad(
+            "ENVKEEP_PUBLIC_URL",
+            format!("'{url}' must be an http:// or https:// URL"),
+        )),
     }
 }
 
-fn parse_admin(email: Option<&str>, password: Option<&str>) -> Result<Option<AdminBootstrap>, ConfigError> {
-    match (email.filter(|e| !e.is_empty()), password.filter(|p| !p.is_empty())) {
+fn parse_admin(
+    email: Option<&str>,
+    password: Option<&str>,
+) -> Result<Option<AdminBootstrap>, ConfigError> {
+    match (
+        email.filter(|e| !e.is_empty()),
+        password.filter(|p| !p.is_empty()),
+    ) {
         (None, None) => Ok(None),
         (Some(email), Some(password)) => Ok(Some(AdminBootstrap {
             email: Email::parse(email).map_err(|e| bad("ENVKEEP_ADMIN_EMAIL", e.0))?,
             password: Password::parse(password).map_err(|e| bad("ENVKEEP_ADMIN_PASSWORD", e.0))?,
         })),
-        (Some(_), None) => Err(bad("ENVKEEP_ADMIN_PASSWORD", "is required when ENVKEEP_ADMIN_EMAIL is set")),
-        (None, Some(_)) => Err(bad("ENVKEEP_ADMIN_EMAIL", "is required when ENVKEEP_ADMIN_PASSWORD is set")),
+        (Some(_), None) => Err(bad(
+            "ENVKEEP_ADMIN_PASSWORD",
+            "is required when ENVKEEP_ADMIN_EMAIL is set",
+        )),
+        (None, Some(_)) => Err(bad(
+            "ENVKEEP_ADMIN_EMAIL",
+            "is required when ENVKEEP_ADMIN_PASSWORD is set",
+        )),
     }
 }
 
@@ -186,11 +228,23 @@ mod tests {
             (vec!["--bind", "nonsense"], "ENVKEEP_BIND"),
             (vec!["--root-key", "abc"], "ENVKEEP_ROOT_KEY"),
             (vec!["--session-ttl", "soon"], "ENVKEEP_SESSION_TTL"),
-            (vec!["--trusted-proxies", "10.0.0.0/99"], "ENVKEEP_TRUSTED_PROXIES"),
-            (vec!["--sweep-schedule", "* * * * *"], "ENVKEEP_SWEEP_SCHEDULE"),
-            (vec!["--sweep-schedule", "x x x x x x"], "ENVKEEP_SWEEP_SCHEDULE"),
+            (
+                vec!["--trusted-proxies", "10.0.0.0/99"],
+                "ENVKEEP_TRUSTED_PROXIES",
+            ),
+            (
+                vec!["--sweep-schedule", "* * * * *"],
+                "ENVKEEP_SWEEP_SCHEDULE",
+            ),
+            (
+                vec!["--sweep-schedule", "x x x x x x"],
+                "ENVKEEP_SWEEP_SCHEDULE",
+            ),
             (vec!["--admin-email", "a@b.c"], "ENVKEEP_ADMIN_PASSWORD"),
-            (vec!["--admin-email", "a@b.c", "--admin-password", "short"], "ENVKEEP_ADMIN_PASSWORD"),
+            (
+                vec!["--admin-email", "a@b.c", "--admin-password", "short"],
+                "ENVKEEP_ADMIN_PASSWORD",
+            ),
             (vec!["--public-url", "ftp://x"], "ENVKEEP_PUBLIC_URL"),
         ] {
             let err = Config::from_args(&args(&flags)).expect_err(setting);
@@ -201,15 +255,26 @@ mod tests {
 
     #[test]
     fn sweep_can_be_turned_off() {
-        assert!(Config::from_args(&args(&["--sweep-schedule", "off"])).unwrap().sweep_schedule.is_none());
-        assert!(Config::from_args(&args(&["--sweep-schedule", ""])).unwrap().sweep_schedule.is_none());
+        assert!(Config::from_args(&args(&["--sweep-schedule", "off"]))
+            .unwrap()
+            .sweep_schedule
+            .is_none());
+        assert!(Config::from_args(&args(&["--sweep-schedule", ""]))
+            .unwrap()
+            .sweep_schedule
+            .is_none());
     }
 
     #[test]
     fn debug_redacts_secret_settings() {
         let key = crate::crypto::root_key::encode(&Key32::generate());
         let config = Config::from_args(&args(&[
-            "--root-key", &key, "--admin-email", "a@b.c", "--admin-password", "very-secret-pw-1",
+            "--root-key",
+            &key,
+            "--admin-email",
+            "a@b.c",
+            "--admin-password",
+            "very-secret-pw-1",
         ]))
         .unwrap();
         let shown = format!("{config:?}");

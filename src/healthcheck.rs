@@ -18,13 +18,23 @@ pub fn probe_address(bind: SocketAddr) -> SocketAddr {
 /// Returns `Ok(())` when `/healthz` answers 200, else a reason.
 pub fn check(bind: SocketAddr, timeout: Duration) -> Result<(), String> {
     let addr = probe_address(bind);
-    let mut stream = TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("cannot connect to {addr}: {e}"))?;
-    stream.set_read_timeout(Some(timeout)).map_err(|e| e.to_string())?;
-    stream.set_write_timeout(Some(timeout)).map_err(|e| e.to_string())?;
+    let mut stream = TcpStream::connect_timeout(&addr, timeout)
+        .map_err(|e| format!("cannot connect to {addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    stream
+        .set_write_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
     let request = format!("GET /healthz HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).map_err(|e| format!("cannot send the probe: {e}"))?;
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| format!("cannot send the probe: {e}"))?;
     let mut response = Vec::new();
-    stream.take(64 * 1024).read_to_end(&mut response).map_err(|e| format!("no answer from {addr}: {e}"))?;
+    stream
+        .take(64 * 1024)
+        .read_to_end(&mut response)
+        .map_err(|e| format!("no answer from {addr}: {e}"))?;
     let text = String::from_utf8_lossy(&response);
     let status_line = text.lines().next().unwrap_or_default();
     match status_line.split_whitespace().nth(1) {
@@ -40,9 +50,18 @@ mod tests {
 
     #[test]
     fn wildcard_binds_are_probed_on_loopback() {
-        assert_eq!(probe_address("0.0.0.0:8080".parse().unwrap()).to_string(), "127.0.0.1:8080");
-        assert_eq!(probe_address("[::]:8080".parse().unwrap()).to_string(), "[::1]:8080");
-        assert_eq!(probe_address("10.1.2.3:9".parse().unwrap()).to_string(), "10.1.2.3:9");
+        assert_eq!(
+            probe_address("0.0.0.0:8080".parse().unwrap()).to_string(),
+            "127.0.0.1:8080"
+        );
+        assert_eq!(
+            probe_address("[::]:8080".parse().unwrap()).to_string(),
+            "[::1]:8080"
+        );
+        assert_eq!(
+            probe_address("10.1.2.3:9".parse().unwrap()).to_string(),
+            "10.1.2.3:9"
+        );
     }
 
     #[test]

@@ -25,7 +25,9 @@ fn serve(args: &envkeep::cli::ServeArgs) -> ExitCode {
         }
     };
     let result = actix_web::rt::System::new().block_on(async move {
-        let app = Application::build(config).await.map_err(|e| e.to_string())?;
+        let app = Application::build(config)
+            .await
+            .map_err(|e| e.to_string())?;
         app.run().await.map_err(|e| e.to_string())
     });
     match result {
@@ -40,7 +42,10 @@ fn serve(args: &envkeep::cli::ServeArgs) -> ExitCode {
 
 fn healthcheck(args: &envkeep::cli::HealthcheckArgs) -> ExitCode {
     let Ok(bind) = args.bind.parse() else {
-        eprintln!("envkeep: invalid setting ENVKEEP_BIND: '{}' is not an address such as 127.0.0.1:8080", args.bind);
+        eprintln!(
+            "envkeep: invalid setting ENVKEEP_BIND: '{}' is not an address such as 127.0.0.1:8080",
+            args.bind
+        );
         return ExitCode::from(2);
     };
     match envkeep::healthcheck::check(bind, Duration::from_secs(args.timeout)) {

@@ -58,16 +58,22 @@ fn load_root_key(config: &Config, db: &Db) -> Result<(Key32, KeySource), Startup
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
         std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-            StartupError::new(format!("cannot create the data directory {}: {e}", config.data_dir.display()))
+            StartupError::new(format!(
+                "cannot create the data directory {}: {e}",
+                config.data_dir.display()
+            ))
         })?;
-        let db = Db::open(&config.database, config.durability).map_err(|e| StartupError::new(e.to_string()))?;
+        let db = Db::open(&config.database, config.durability)
+            .map_err(|e| StartupError::new(e.to_string()))?;
         let (root_key, source) = load_root_key(&config, &db)?;
         match source {
             KeySource::Generated => tracing::warn!(
                 file = %config.root_key_file().display(),
                 "generated a new root key; back it up: without it the secrets cannot be decrypted"
             ),
-            KeySource::File => tracing::info!(file = %config.root_key_file().display(), "root key loaded from file"),
+            KeySource::File => {
+                tracing::info!(file = %config.root_key_file().display(), "root key loaded from file")
+            }
             KeySource::Environment => tracing::info!("root key loaded from ENVKEEP_ROOT_KEY"),
         }
         let settings = Settings {
@@ -76,13 +82,28 @@ impl Application {
             secure_cookies: config.is_https(),
             trusted_proxies: config.trusted_proxies.clone(),
         };
-        let state = web::Data::new(AppState::new(db, root_key, settings, config.auth_failure_limit));
-        state.keys.verify_root_key(&state.db).map_err(StartupError::new)?;
+        let state = web::Data::new(AppState::new(
+            db,
+            root_key,
+            settings,
+            config.auth_failure_limit,
+        ));
+        state
+            .keys
+            .verify_root_key(&state.db)
+            .map_err(StartupError::new)?;
         Self::bootstrap_admin(&config, &state)?;
 
-        let listener = TcpListener::bind(config.bind)
-            .map_err(|e| StartupError::new(format!("cannot listen on {} (ENVKEEP_BIND): {e}", config.bind)))?;
-        let port = listener.local_addr().map_err(|e| StartupError::new(e.to_string()))?.port();
+        let listener = TcpListener::bind(config.bind).map_err(|e| {
+            StartupError::new(format!(
+                "cannot listen on {} (ENVKEEP_BIND): {e}",
+                config.bind
+            ))
+        })?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartupError::new(e.to_string()))?
+            .port();
         if !config.bind.ip().is_loopback() && !config.is_https() {
             tracing::warn!(
                 bind = %config.bind,
@@ -94,7 +115,9 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(server_state.clone())
-                .wrap(actix_web::middleware::from_fn(routes::json_guard::limit_depth))
+                .wrap(actix_web::middleware::from_fn(
+                    routes::json_guard::limit_depth,
+                ))
                 .wrap(security_headers(https))
                 .configure(routes::configure)
         })
@@ -106,17 +129,30 @@ impl Application {
 
         let mut jobs = vec![
             tokio::spawn(background::run_health_probe(state.clone())),
-            tokio::spawn(background::run_last_used_flusher(state.clone(), config.last_used_flush_interval)),
+            tokio::spawn(background::run_last_used_flusher(
+                state.clone(),
+                config.last_used_flush_interval,
+            )),
         ];
         match config.sweep_schedule.clone() {
             Some(schedule) => {
                 tracing::info!(schedule = %schedule, "expiry sweep scheduled");
-                jobs.push(tokio::spawn(scheduler::run_sweep_loop(state.clone(), schedule)));
+                jobs.push(tokio::spawn(scheduler::run_sweep_loop(
+                    state.clone(),
+                    schedule,
+                )));
             }
-            None => tracing::warn!("expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"),
+            None => tracing::warn!(
+                "expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"
+            ),
         }
         tracing::info!(address = %config.bind, port, database = %config.database.display(), "envkeep listening");
-        Ok(Self { port, server, state, jobs })
+        Ok(Self {
+            port,
+            server,
+            state,
+            jobs,
+        })
     }
 
     fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
@@ -125,12 +161,18 @@ impl Application {
             return Ok(());
         }
         if let Some(admin) = &config.admin {
-            accounts::bootstrap_admin_blocking(&state.db, &admin.email, &admin.password).map_err(StartupError::new)?;
-            tracing::info!(email = admin.email.as_str(), "created the first admin from ENVKEEP_ADMIN_EMAIL");
+            accounts::bootstrap_admin_blocking(&state.db, &admin.email, &admin.password)
+                .map_err(StartupError::new)?;
+            tracing::info!(
+                email = admin.email.as_str(),
+                "created the first admin from ENVKEEP_ADMIN_EMAIL"
+            );
             return Ok(());
         }
         let code = state.issue_setup_code();
-        let url = config.public_url.clone().unwrap_or_else(|| format!("http://{}", crate::healthcheck::probe_address(config.bind)));
+        let url = config.public_url.clone().unwrap_or_else(|| {
+            format!("http://{}", crate::healthcheck::probe_address(config.bind))
+        });
         tracing::info!("no admin exists yet: open {url}/setup and enter the setup code");
         // The one line the README tells newcomers to look for.
         tracing::info!("setup code: {code}");
@@ -161,13 +203,16 @@ impl Application {
         let db = self.state.db.clone();
         let checkpoint = tokio::task::spawn_blocking(move || {
             db.run_blocking(|conn| {
-                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(())).map_err(crate::db::DbError::from)
+                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                    .map_err(crate::db::DbError::from)
             })
         })
         .await;
         match checkpoint {
             Ok(Ok(())) => tracing::info!("stopped; database checkpointed"),
-            Ok(Err(e)) => tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)"),
+            Ok(Err(e)) => {
+                tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)")
+            }
             Err(e) => tracing::warn!(error = %e, "stopped; WAL checkpoint task failed"),
         }
         result

@@ -71,15 +71,26 @@ impl AppState {
 
     /// The pending setup code, if setup is still open (for the start-up log line and tests).
     pub fn setup_code(&self) -> Option<String> {
-        self.setup_code.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.setup_code
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn setup_open(&self) -> bool {
-        self.setup_code.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+        self.setup_code
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
     }
 
     pub fn setup_code_matches(&self, presented: &str) -> bool {
-        match self.setup_code.lock().unwrap_or_else(|p| p.into_inner()).as_deref() {
+        match self
+            .setup_code
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_deref()
+        {
             Some(code) => code.as_bytes().ct_eq(presented.trim().as_bytes()).into(),
             None => false,
         }

@@ -12,7 +12,10 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub enum Access {
     Admin(AdminSession),
-    Token { record: Arc<TokenRecord>, ip: IpAddr },
+    Token {
+        record: Arc<TokenRecord>,
+        ip: IpAddr,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,9 +74,11 @@ impl Access {
     /// A token never reaches another project.
     pub fn check_project(&self, project_id: &str) -> AppResult<()> {
         match self {
-            Access::Token { record, .. } if record.project_id != project_id => Err(AppError::Forbidden(format!(
-                "Service token not a part of the specified project with ID {project_id}"
-            ))),
+            Access::Token { record, .. } if record.project_id != project_id => {
+                Err(AppError::Forbidden(format!(
+                    "Service token not a part of the specified project with ID {project_id}"
+                )))
+            }
             _ => Ok(()),
         }
     }
@@ -118,16 +123,20 @@ impl Access {
     }
 
     /// For listings: the whole folder, only in-scope descendants, or a 403.
-    pub fn visibility(&self, op: Op, environment: &str, path: &SecretPath) -> AppResult<Visibility> {
+    pub fn visibility(
+        &self,
+        op: Op,
+        environment: &str,
+        path: &SecretPath,
+    ) -> AppResult<Visibility> {
         match self.require(op, environment, path) {
             Ok(()) => Ok(Visibility::Full),
             Err(denied) => match self {
                 Access::Token { record, .. }
                     if self.has_permission(op)
-                        && record
-                            .scopes
-                            .iter()
-                            .any(|s| s.environment == environment && s.glob.may_match_below(path)) =>
+                        && record.scopes.iter().any(|s| {
+                            s.environment == environment && s.glob.may_match_below(path)
+                        }) =>
                 {
                     Ok(Visibility::Partial)
                 }

@@ -28,7 +28,11 @@ impl FromRequest for Access {
                 .clone();
             if let Presented::ServiceToken = presented_credential(&req) {
                 let ip = client_ip(&req, &state.settings.trusted_proxies);
-                let value = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+                let value = req
+                    .headers()
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 let bearer = value.split_once(' ').map(|(_, t)| t.trim()).unwrap_or("");
                 let record = service_token::authenticate(&state, bearer, ip).await?;
                 return Ok(Access::Token { record, ip });

@@ -7,7 +7,10 @@ use ipnet::IpNet;
 use std::net::{IpAddr, Ipv4Addr};
 
 pub fn client_ip(req: &HttpRequest, trusted: &[IpNet]) -> IpAddr {
-    let peer = req.peer_addr().map(|a| canonical(a.ip())).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let peer = req
+        .peer_addr()
+        .map(|a| canonical(a.ip()))
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
     if trusted.is_empty() || !is_trusted(&peer) {
         return peer;
@@ -18,7 +21,11 @@ pub fn client_ip(req: &HttpRequest, trusted: &[IpNet]) -> IpAddr {
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<_>>()
         .join(",");
-    let mut hops = header.split(',').map(str::trim).filter(|h| !h.is_empty()).rev();
+    let mut hops = header
+        .split(',')
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .rev();
     let mut last_trusted = peer;
     for hop in hops.by_ref() {
         match hop.parse::<IpAddr>() {
@@ -51,13 +58,23 @@ mod tests {
 
     #[test]
     fn forwarded_for_is_ignored_from_an_untrusted_peer() {
-        assert_eq!(ip_for("198.51.100.1", Some("203.0.113.7"), &["10.0.0.0/8"]), "198.51.100.1");
+        assert_eq!(
+            ip_for("198.51.100.1", Some("203.0.113.7"), &["10.0.0.0/8"]),
+            "198.51.100.1"
+        );
     }
 
     #[test]
     fn rightmost_untrusted_hop_wins_behind_trusted_proxies() {
         let trusted = ["127.0.0.0/8", "10.0.0.0/8"];
-        assert_eq!(ip_for("127.0.0.1", Some("1.1.1.1, 203.0.113.7, 10.0.0.2"), &trusted), "203.0.113.7");
+        assert_eq!(
+            ip_for(
+                "127.0.0.1",
+                Some("1.1.1.1, 203.0.113.7, 10.0.0.2"),
+                &trusted
+            ),
+            "203.0.113.7"
+        );
         assert_eq!(ip_for("127.0.0.1", Some("garbage"), &trusted), "127.0.0.1");
         assert_eq!(ip_for("127.0.0.1", None, &trusted), "127.0.0.1");
     }

@@ -25,11 +25,18 @@ impl LastUsed {
 
     /// The buffered use of a token not yet written, if any.
     pub fn pending(&self, token_id: &str) -> Option<(Millis, String)> {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).get(token_id).cloned()
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(token_id)
+            .cloned()
     }
 
     pub fn forget(&self, token_id: &str) {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(token_id);
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(token_id);
     }
 
     /// Writes every buffered use in one transaction (blocking; call from a blocking thread).

@@ -24,7 +24,9 @@ pub fn hash_blocking(password: &str) -> Result<String, AppError> {
 
 pub fn verify_blocking(password: &str, stored: &str) -> bool {
     match PasswordHash::new(stored) {
-        Ok(parsed) => argon2().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Ok(parsed) => argon2()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
         Err(_) => false,
     }
 }
@@ -42,7 +44,9 @@ pub struct PasswordHasher {
 
 impl Default for PasswordHasher {
     fn default() -> Self {
-        Self { permits: Arc::new(Semaphore::new(2)) }
+        Self {
+            permits: Arc::new(Semaphore::new(2)),
+        }
     }
 }
 

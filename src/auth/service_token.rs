@@ -41,7 +41,11 @@ async fn load(state: &AppState, id: &str) -> AppResult<Option<Arc<TokenRecord>>>
     }))
 }
 
-pub async fn authenticate(state: &AppState, bearer: &str, ip: IpAddr) -> AppResult<Arc<TokenRecord>> {
+pub async fn authenticate(
+    state: &AppState,
+    bearer: &str,
+    ip: IpAddr,
+) -> AppResult<Arc<TokenRecord>> {
     let Some(presented) = ServiceTokenString::parse(bearer) else {
         return Err(credential_failure(state, ip, INVALID_CREDENTIALS));
     };
@@ -59,7 +63,9 @@ pub async fn authenticate(state: &AppState, bearer: &str, ip: IpAddr) -> AppResu
     }
     if !record.allowed_ips.allows(ip) {
         audit_denial(state, &record, "ip_not_allowed", ip);
-        return Err(AppError::Forbidden(format!("This service token may not be used from {ip}")));
+        return Err(AppError::Forbidden(format!(
+            "This service token may not be used from {ip}"
+        )));
     }
     state.last_used.record(&record.id, now, ip.to_string());
     Ok(record)

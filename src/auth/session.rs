@@ -64,11 +64,19 @@ fn is_unsafe(method: &Method) -> bool {
 
 /// Same-site check for a cookie-authenticated request's `Origin`, when the browser sent one.
 pub fn origin_is_same_site(req: &HttpRequest, public_url: Option<&str>) -> bool {
-    let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
         return true;
     };
     let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-    let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     let public_host = public_url.and_then(|u| u.split_once("://")).map(|(_, h)| h);
     origin_host == host || Some(origin_host) == public_host
 }
@@ -76,7 +84,10 @@ pub fn origin_is_same_site(req: &HttpRequest, public_url: Option<&str>) -> bool 
 impl AdminSession {
     /// Resolves the session, checking CSRF for cookie-authenticated unsafe requests unless the
     /// caller verifies a form field itself (`csrf_checked_by_caller`).
-    pub async fn resolve(req: &HttpRequest, csrf_checked_by_caller: bool) -> Result<Self, AppError> {
+    pub async fn resolve(
+        req: &HttpRequest,
+        csrf_checked_by_caller: bool,
+    ) -> Result<Self, AppError> {
         let state = req
             .app_data::<web::Data<AppState>>()
             .ok_or_else(|| AppError::internal("application state missing"))?
@@ -88,14 +99,20 @@ impl AdminSession {
             Presented::ServiceToken => {
                 // A bad token is a 401 like every bad credential (and counts towards throttling);
                 // only a holder of a valid token learns that this route wants an admin.
-                let value = req.headers().get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).unwrap_or("");
+                let value = req
+                    .headers()
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
                 let bearer = value.split_once(' ').map(|(_, t)| t.trim()).unwrap_or("");
                 super::service_token::authenticate(&state, bearer, ip).await?;
                 return Err(AppError::Forbidden(String::from(
                     "Service tokens cannot access this route; it needs an admin session",
                 )));
             }
-            Presented::Nothing => return Err(AppError::Unauthorized(INVALID_CREDENTIALS.to_owned())),
+            Presented::Nothing => {
+                return Err(AppError::Unauthorized(INVALID_CREDENTIALS.to_owned()))
+            }
         };
         if raw.is_empty() || raw.len() > 256 {
             return Err(credential_failure(&state, ip, INVALID_CREDENTIALS));
@@ -110,7 +127,11 @@ impl AdminSession {
             return Err(credential_failure(&state, ip, INVALID_CREDENTIALS));
         };
         if via_cookie && is_unsafe(req.method()) && !csrf_checked_by_caller {
-            let presented = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+            let presented = req
+                .headers()
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
             let token_ok: bool = presented.as_bytes().ct_eq(row.csrf_token.as_bytes()).into();
             if !token_ok || !origin_is_same_site(req, state.settings.public_url.as_deref()) {
                 return Err(AppError::Forbidden(String::from(
@@ -118,7 +139,14 @@ impl AdminSession {
                 )));
             }
         }
-        Ok(Self { user_id: row.user_id, email: row.email, csrf_token: row.csrf_token, id_hash, via_cookie, ip })
+        Ok(Self {
+            user_id: row.user_id,
+            email: row.email,
+            csrf_token: row.csrf_token,
+            id_hash,
+            via_cookie,
+            ip,
+        })
     }
 }
 

@@ -36,7 +36,10 @@ pub struct FailureThrottle {
 impl FailureThrottle {
     /// `limit` failures per minute per address; 0 turns throttling off.
     pub fn new(limit: u32) -> Self {
-        Self { limit, windows: Mutex::new(HashMap::new()) }
+        Self {
+            limit,
+            windows: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Seconds until `ip` may try again, if it is over the limit now.
@@ -60,9 +63,15 @@ impl FailureThrottle {
         if windows.len() >= MAX_TRACKED && !windows.contains_key(&ip) {
             evict(&mut windows, |w| (w.failures, w.started));
         }
-        let window = windows.entry(ip).or_insert(Window { started: Instant::now(), failures: 0 });
+        let window = windows.entry(ip).or_insert(Window {
+            started: Instant::now(),
+            failures: 0,
+        });
         if window.started.elapsed() >= WINDOW {
-            *window = Window { started: Instant::now(), failures: 0 };
+            *window = Window {
+                started: Instant::now(),
+                failures: 0,
+            };
         }
         window.failures = window.failures.saturating_add(1);
     }
@@ -74,10 +83,14 @@ impl FailureThrottle {
 
 /// Drops expired windows; if the map is still full, drops the half with the fewest failures
 /// (oldest first among equals). `rank` gives an entry's failure count and window start.
-fn evict<K: Clone + Eq + std::hash::Hash, V>(map: &mut HashMap<K, V>, rank: impl Fn(&V) -> (u32, Instant)) {
+fn evict<K: Clone + Eq + std::hash::Hash, V>(
+    map: &mut HashMap<K, V>,
+    rank: impl Fn(&V) -> (u32, Instant),
+) {
     map.retain(|_, v| rank(v).1.elapsed() < WINDOW);
     if map.len() >= MAX_TRACKED {
-        let mut ranked: Vec<(K, (u32, Instant))> = map.iter().map(|(k, v)| (k.clone(), rank(v))).collect();
+        let mut ranked: Vec<(K, (u32, Instant))> =
+            map.iter().map(|(k, v)| (k.clone(), rank(v))).collect();
         ranked.sort_by_key(|(_, r)| *r);
         for (key, _) in ranked.into_iter().take(MAX_TRACKED / 2) {
             map.remove(&key);
@@ -98,7 +111,9 @@ fn account_key(account: &str) -> [u8; 32] {
 
 impl Default for AccountDelays {
     fn default() -> Self {
-        Self { failures: Mutex::new(HashMap::new()) }
+        Self {
+            failures: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -131,11 +146,17 @@ impl AccountDelays {
     }
 
     pub fn reset(&self, account: &str) {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&account_key(account));
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&account_key(account));
     }
 
     pub fn tracked(&self) -> usize {
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).len()
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
     }
 }
 
@@ -188,7 +209,10 @@ mod tests {
             throttle.record_failure(IpAddr::from((0x0a00_0000 + i).to_be_bytes()));
         }
         assert!(throttle.tracked() <= MAX_TRACKED);
-        assert!(throttle.blocked_for(attacker).is_some(), "the flood freed the blocked address");
+        assert!(
+            throttle.blocked_for(attacker).is_some(),
+            "the flood freed the blocked address"
+        );
     }
 
     #[test]
@@ -197,8 +221,12 @@ mod tests {
         for suffix in ["::1", "::2", "::dead:beef"] {
             throttle.record_failure(format!("2001:db8:1:2{suffix}").parse().unwrap());
         }
-        assert!(throttle.blocked_for("2001:db8:1:2::99".parse().unwrap()).is_some());
-        assert!(throttle.blocked_for("2001:db8:1:3::1".parse().unwrap()).is_none());
+        assert!(throttle
+            .blocked_for("2001:db8:1:2::99".parse().unwrap())
+            .is_some());
+        assert!(throttle
+            .blocked_for("2001:db8:1:3::1".parse().unwrap())
+            .is_none());
         assert_eq!(throttle.tracked(), 1);
     }
 
@@ -211,7 +239,10 @@ mod tests {
         }
         assert!(delays.tracked() <= MAX_TRACKED);
         assert_eq!(account_key(&long).len(), 32);
-        assert_eq!(account_key(" Admin@Example.com "), account_key("admin@example.com"));
+        assert_eq!(
+            account_key(" Admin@Example.com "),
+            account_key("admin@example.com")
+        );
     }
 
     #[test]
@@ -222,11 +253,17 @@ mod tests {
         }
         assert_eq!(delays.delay_for("admin@example.com"), Duration::ZERO);
         delays.record_failure("admin@example.com");
-        assert_eq!(delays.delay_for("admin@example.com"), Duration::from_millis(250));
+        assert_eq!(
+            delays.delay_for("admin@example.com"),
+            Duration::from_millis(250)
+        );
         for _ in 0..20 {
             delays.record_failure("admin@example.com");
         }
-        assert_eq!(delays.delay_for("admin@example.com"), Duration::from_millis(8000));
+        assert_eq!(
+            delays.delay_for("admin@example.com"),
+            Duration::from_millis(8000)
+        );
         delays.reset("admin@example.com");
         assert_eq!(delays.delay_for("admin@example.com"), Duration::ZERO);
     }

@@ -48,7 +48,9 @@ impl TokenRecord {
                 .scopes
                 .into_iter()
                 .filter_map(|(environment, glob)| {
-                    ScopeGlob::parse(&glob).ok().map(|glob| Scope { environment, glob })
+                    ScopeGlob::parse(&glob)
+                        .ok()
+                        .map(|glob| Scope { environment, glob })
                 })
                 .collect(),
             allowed_ips: AllowedIps::parse(&allowed).unwrap_or_default(),
@@ -77,7 +79,11 @@ pub struct TokenCache {
 
 impl TokenCache {
     pub fn get(&self, id: &str) -> Option<Arc<TokenRecord>> {
-        self.map.read().unwrap_or_else(|p| p.into_inner()).get(id).cloned()
+        self.map
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(id)
+            .cloned()
     }
 
     /// Read this before loading a record from the store, and pass it to `insert`.

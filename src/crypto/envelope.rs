@@ -23,9 +23,9 @@ impl Key32 {
     }
 
     pub fn try_from_slice(bytes: &[u8]) -> Result<Self, CryptoError> {
-        let array: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| CryptoError::InvalidKey(format!("expected 32 bytes, got {}", bytes.len())))?;
+        let array: [u8; 32] = bytes.try_into().map_err(|_| {
+            CryptoError::InvalidKey(format!("expected 32 bytes, got {}", bytes.len()))
+        })?;
         Ok(Self(array))
     }
 
@@ -63,7 +63,13 @@ impl Sealer {
         // refused on open, never silently accepted.
         let ciphertext = self
             .0
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+            .encrypt(
+                XNonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad,
+                },
+            )
             .unwrap_or_default();
         let mut out = Vec::with_capacity(NONCE_LEN + ciphertext.len());
         out.extend_from_slice(&nonce);
@@ -73,11 +79,19 @@ impl Sealer {
 
     pub fn open(&self, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
         if sealed.len() < NONCE_LEN + TAG_LEN {
-            return Err(CryptoError::Malformed("sealed value is shorter than nonce and tag"));
+            return Err(CryptoError::Malformed(
+                "sealed value is shorter than nonce and tag",
+            ));
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
         self.0
-            .decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad })
+            .decrypt(
+                XNonce::from_slice(nonce),
+                Payload {
+                    msg: ciphertext,
+                    aad,
+                },
+            )
             .map_err(|_| CryptoError::Tampered("xchacha20poly1305"))
     }
 }
@@ -124,7 +138,10 @@ mod tests {
         for i in 0..sealed.len() {
             let mut tampered = sealed.clone();
             tampered[i] ^= 0x01;
-            assert!(open(&key, &tampered, b"row-1").is_err(), "byte {i} flipped still opened");
+            assert!(
+                open(&key, &tampered, b"row-1").is_err(),
+                "byte {i} flipped still opened"
+            );
         }
     }
 
@@ -147,7 +164,10 @@ mod tests {
     #[test]
     fn truncated_blob_is_malformed_not_a_panic() {
         let key = Key32::generate();
-        assert!(matches!(open(&key, &[1, 2, 3], b""), Err(CryptoError::Malformed(_))));
+        assert!(matches!(
+            open(&key, &[1, 2, 3], b""),
+            Err(CryptoError::Malformed(_))
+        ));
     }
 
     #[test]

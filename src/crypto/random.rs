@@ -45,8 +45,14 @@ mod tests {
     fn digest_matches_only_the_same_secret() {
         let stored = sha256(b"0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a");
         assert!(digest_matches(b"0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a", &stored));
-        assert!(!digest_matches(b"0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5b", &stored));
+        assert!(!digest_matches(
+            b"0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5b",
+            &stored
+        ));
         assert!(!digest_matches(b"", &stored));
-        assert!(!digest_matches(b"0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a", &stored[..31]));
+        assert!(!digest_matches(
+            b"0d9e8f7a6b5c4d3e2f1a0b9c8d7e6f5a",
+            &stored[..31]
+        ));
     }
 }

@@ -28,9 +28,8 @@ pub fn parse(text: &str) -> Result<Key32, RootKeyError> {
     let bytes = STANDARD
         .decode(text.trim())
         .map_err(|e| RootKeyError::Invalid(format!("not base64: {e}")))?;
-    Key32::try_from_slice(&bytes).map_err(|_| {
-        RootKeyError::Invalid(format!("decodes to {} bytes", bytes.len()))
-    })
+    Key32::try_from_slice(&bytes)
+        .map_err(|_| RootKeyError::Invalid(format!("decodes to {} bytes", bytes.len())))
 }
 
 pub fn encode(key: &Key32) -> String {
@@ -42,14 +41,20 @@ pub fn read_file(path: &Path) -> Result<Option<Key32>, RootKeyError> {
     match std::fs::read_to_string(path) {
         Ok(text) => parse(&text).map(Some),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(cause) => Err(RootKeyError::Io { path: path.display().to_string(), cause }),
+        Err(cause) => Err(RootKeyError::Io {
+            path: path.display().to_string(),
+            cause,
+        }),
     }
 }
 
 /// Generates a key and writes it to `path`, readable by the owner only. Refuses to overwrite.
 pub fn generate_into(path: &Path) -> Result<Key32, RootKeyError> {
     let key = Key32::generate();
-    let io_err = |cause| RootKeyError::Io { path: path.display().to_string(), cause };
+    let io_err = |cause| RootKeyError::Io {
+        path: path.display().to_string(),
+        cause,
+    };
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -58,7 +63,8 @@ pub fn generate_into(path: &Path) -> Result<Key32, RootKeyError> {
         options.mode(0o600);
     }
     let mut file = options.open(path).map_err(io_err)?;
-    file.write_all(format!("{}\n", encode(&key)).as_bytes()).map_err(io_err)?;
+    file.write_all(format!("{}\n", encode(&key)).as_bytes())
+        .map_err(io_err)?;
     file.sync_all().map_err(io_err)?;
     Ok(key)
 }
@@ -87,6 +93,9 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        assert!(generate_into(&path).is_err(), "must never overwrite an existing key");
+        assert!(
+            generate_into(&path).is_err(),
+            "must never overwrite an existing key"
+        );
     }
 }

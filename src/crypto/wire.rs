@@ -49,7 +49,11 @@ pub fn encrypt_with_iv(
 }
 
 pub fn decrypt(hex_key: &str, wire: &WireCiphertext) -> Result<Vec<u8>, CryptoError> {
-    let decode = |s: &str| STANDARD.decode(s).map_err(|_| CryptoError::Malformed("invalid base64"));
+    let decode = |s: &str| {
+        STANDARD
+            .decode(s)
+            .map_err(|_| CryptoError::Malformed("invalid base64"))
+    };
     let mut sealed = decode(&wire.ciphertext)?;
     let iv = decode(&wire.iv)?;
     let tag = decode(&wire.tag)?;
@@ -76,7 +80,10 @@ mod tests {
     #[test]
     fn wraps_the_project_key_exactly_as_the_reference_example() {
         let wire = encrypt_with_iv(TOKEN_KEY, PROJECT_KEY.as_bytes(), iv_from(0)).unwrap();
-        assert_eq!(wire.ciphertext, "3BSVXf9l2779s26ZhOJ6QHWvdivCKLw5QIMSCQvPOac=");
+        assert_eq!(
+            wire.ciphertext,
+            "3BSVXf9l2779s26ZhOJ6QHWvdivCKLw5QIMSCQvPOac="
+        );
         assert_eq!(wire.iv, "AAECAwQFBgcICQoLDA0ODw==");
         assert_eq!(wire.tag, "9vU47avl+DHtwFgbSCbQpg==");
     }
@@ -106,7 +113,11 @@ mod tests {
 
     #[test]
     fn malformed_input_is_an_error_not_a_panic() {
-        let bad = WireCiphertext { ciphertext: "!!".into(), iv: "".into(), tag: "".into() };
+        let bad = WireCiphertext {
+            ciphertext: "!!".into(),
+            iv: "".into(),
+            tag: "".into(),
+        };
         assert!(decrypt(PROJECT_KEY, &bad).is_err());
         assert!(encrypt("short", b"x").is_err());
     }

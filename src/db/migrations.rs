@@ -27,7 +27,10 @@ pub fn user_version(conn: &Connection) -> rusqlite::Result<i64> {
 pub fn run(conn: &mut Connection) -> Result<(), MigrationError> {
     let found = user_version(conn).map_err(|e| MigrationError::Open(e.to_string()))?;
     if found > latest_version() {
-        return Err(MigrationError::TooNew { found, supported: latest_version() });
+        return Err(MigrationError::TooNew {
+            found,
+            supported: latest_version(),
+        });
     }
     Migrations::from_slice(MIGRATIONS)
         .to_latest(conn)
@@ -49,12 +52,20 @@ mod tests {
         run(&mut conn).unwrap();
         assert_eq!(user_version(&conn).unwrap(), latest_version());
         let tables: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         run(&mut conn).unwrap();
         assert_eq!(user_version(&conn).unwrap(), latest_version());
         let again: i64 = conn
-            .query_row("SELECT count(*) FROM sqlite_master WHERE type = 'table'", [], |r| r.get(0))
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(tables, again);
     }
@@ -62,7 +73,8 @@ mod tests {
     #[test]
     fn a_newer_database_is_refused() {
         let mut conn = Connection::open_in_memory().unwrap();
-        conn.pragma_update(None, "user_version", latest_version() + 1).unwrap();
+        conn.pragma_update(None, "user_version", latest_version() + 1)
+            .unwrap();
         let err = run(&mut conn).unwrap_err();
         assert!(matches!(err, MigrationError::TooNew { .. }));
         assert!(err.to_string().contains("newer than this envkeep"));

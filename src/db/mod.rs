@@ -47,7 +47,9 @@ impl From<rusqlite::Error> for DbError {
                     if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                         || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
                 {
-                    Self::Conflict(String::from("An entity with these identifiers already exists"))
+                    Self::Conflict(String::from(
+                        "An entity with these identifiers already exists",
+                    ))
                 }
                 ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Self::Busy(err.to_string()),
                 _ => Self::Other(err.to_string()),
@@ -86,14 +88,17 @@ impl Db {
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -16000;"
         );
-        let manager = SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&init));
+        let manager =
+            SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&init));
         let pool = r2d2::Pool::builder()
             .max_size(POOL_SIZE)
             .min_idle(Some(2))
             .connection_timeout(Duration::from_secs(5))
             .build(manager)
             .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
-        let mut conn = pool.get().map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
+        let mut conn = pool
+            .get()
+            .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
         migrations::run(&mut conn)?;
         Ok(Self { pool })
     }
@@ -126,20 +131,31 @@ impl Db {
     }
 
     /// The blocking form of [`Db::write`], for jobs already on a blocking thread.
-    pub fn write_blocking<T, E: From<DbError>>(&self, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
+    pub fn write_blocking<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&Transaction) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = self.pool.get().map_err(DbError::from)?;
         write_in(&mut conn, f)
     }
 
     /// The blocking form of [`Db::run`].
-    pub fn run_blocking<T, E: From<DbError>>(&self, f: impl FnOnce(&mut Connection) -> Result<T, E>) -> Result<T, E> {
+    pub fn run_blocking<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
         let mut conn = self.pool.get().map_err(DbError::from)?;
         f(&mut conn)
     }
 }
 
-fn write_in<T, E: From<DbError>>(conn: &mut Connection, f: impl FnOnce(&Transaction) -> Result<T, E>) -> Result<T, E> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(DbError::from)?;
+fn write_in<T, E: From<DbError>>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction) -> Result<T, E>,
+) -> Result<T, E> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(DbError::from)?;
     let out = f(&tx)?;
     tx.commit().map_err(DbError::from)?;
     Ok(out)
@@ -149,15 +165,22 @@ fn write_in<T, E: From<DbError>>(conn: &mut Connection, f: impl FnOnce(&Transact
 /// server is writing (SQLite's `VACUUM INTO` reads one snapshot).
 pub fn backup(source: &Path, target: &Path) -> Result<(), String> {
     if target.exists() {
-        return Err(format!("{} already exists; choose a new file", target.display()));
+        return Err(format!(
+            "{} already exists; choose a new file",
+            target.display()
+        ));
     }
     if !source.exists() {
         return Err(format!("no database at {}", source.display()));
     }
     let conn = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
-    conn.busy_timeout(Duration::from_secs(10)).map_err(|e| e.to_string())?;
-    let target_text = target.to_str().ok_or("the backup path must be valid UTF-8")?;
-    conn.execute("VACUUM INTO ?1", [target_text]).map_err(|e| format!("backup failed: {e}"))?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(|e| e.to_string())?;
+    let target_text = target
+        .to_str()
+        .ok_or("the backup path must be valid UTF-8")?;
+    conn.execute("VACUUM INTO ?1", [target_text])
+        .map_err(|e| format!("backup failed: {e}"))?;
     Ok(())
 }

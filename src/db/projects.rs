@@ -28,28 +28,51 @@ pub struct Environment {
 }
 
 fn project_from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
-    Ok(Project { id: r.get(0)?, name: r.get(1)?, slug: r.get(2)?, created_at: r.get(3)? })
+    Ok(Project {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        slug: r.get(2)?,
+        created_at: r.get(3)?,
+    })
 }
 
 fn env_from_row(r: &Row<'_>) -> rusqlite::Result<Environment> {
-    Ok(Environment { id: r.get(0)?, project_id: r.get(1)?, name: r.get(2)?, slug: r.get(3)?, position: r.get(4)? })
+    Ok(Environment {
+        id: r.get(0)?,
+        project_id: r.get(1)?,
+        name: r.get(2)?,
+        slug: r.get(3)?,
+        position: r.get(4)?,
+    })
 }
 
 pub fn insert(conn: &Connection, project: &Project, keys: &SealedKeys) -> DbResult<()> {
     conn.execute(
         "INSERT INTO projects (id, name, slug, sealed_wire_key, sealed_data_key, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![project.id, project.name, project.slug, keys.wire, keys.data, project.created_at],
+        params![
+            project.id,
+            project.name,
+            project.slug,
+            keys.wire,
+            keys.data,
+            project.created_at
+        ],
     )?;
     Ok(())
 }
 
 pub fn slug_taken(conn: &Connection, slug: &str) -> DbResult<bool> {
-    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM projects WHERE slug = ?1)", [slug], |r| r.get(0))?)
+    Ok(conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM projects WHERE slug = ?1)",
+        [slug],
+        |r| r.get(0),
+    )?)
 }
 
 pub fn list(conn: &Connection) -> DbResult<Vec<Project>> {
-    let mut stmt = conn.prepare_cached("SELECT id, name, slug, created_at FROM projects ORDER BY name, id")?;
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name, slug, created_at FROM projects ORDER BY name, id")?;
     let rows = stmt.query_map([], project_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -64,7 +87,12 @@ pub fn find(conn: &Connection, id: &str) -> DbResult<Option<Project>> {
 pub fn sealed_keys(conn: &Connection, id: &str) -> DbResult<Option<SealedKeys>> {
     Ok(conn
         .prepare_cached("SELECT sealed_wire_key, sealed_data_key FROM projects WHERE id = ?1")?
-        .query_row([id], |r| Ok(SealedKeys { wire: r.get(0)?, data: r.get(1)? }))
+        .query_row([id], |r| {
+            Ok(SealedKeys {
+                wire: r.get(0)?,
+                data: r.get(1)?,
+            })
+        })
         .optional()?)
 }
 
@@ -89,7 +117,11 @@ pub fn environments(conn: &Connection, project_id: &str) -> DbResult<Vec<Environ
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn find_environment(conn: &Connection, project_id: &str, slug: &str) -> DbResult<Option<Environment>> {
+pub fn find_environment(
+    conn: &Connection,
+    project_id: &str,
+    slug: &str,
+) -> DbResult<Option<Environment>> {
     Ok(conn
         .prepare_cached(
             "SELECT id, project_id, name, slug, position FROM environments WHERE project_id = ?1 AND slug = ?2",
@@ -107,12 +139,18 @@ pub fn next_environment_position(conn: &Connection, project_id: &str) -> DbResul
 }
 
 pub fn rename_environment(conn: &Connection, env_id: &str, name: &str) -> DbResult<()> {
-    conn.execute("UPDATE environments SET name = ?2 WHERE id = ?1", [env_id, name])?;
+    conn.execute(
+        "UPDATE environments SET name = ?2 WHERE id = ?1",
+        [env_id, name],
+    )?;
     Ok(())
 }
 
 pub fn set_environment_position(conn: &Connection, env_id: &str, position: i64) -> DbResult<()> {
-    conn.execute("UPDATE environments SET position = ?2 WHERE id = ?1", params![env_id, position])?;
+    conn.execute(
+        "UPDATE environments SET position = ?2 WHERE id = ?1",
+        params![env_id, position],
+    )?;
     Ok(())
 }
 

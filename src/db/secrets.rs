@@ -17,7 +17,8 @@ pub struct SecretRow {
     pub updated_at: Millis,
 }
 
-const COLUMNS: &str = "id, environment_id, path, key, value_ct, comment_ct, version, created_at, updated_at";
+const COLUMNS: &str =
+    "id, environment_id, path, key, value_ct, comment_ct, version, created_at, updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SecretRow> {
     Ok(SecretRow {
@@ -44,7 +45,11 @@ pub fn list_in_folder(conn: &Connection, env_id: &str, path: &str) -> DbResult<V
 
 /// The secrets in a folder and every folder below it, ordered by path then key.
 pub fn list_in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult<Vec<SecretRow>> {
-    let prefix = if path == "/" { String::from("/") } else { format!("{path}/") };
+    let prefix = if path == "/" {
+        String::from("/")
+    } else {
+        format!("{path}/")
+    };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM secrets
          WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)

@@ -38,7 +38,12 @@ pub fn find_live(conn: &Connection, id_hash: &[u8], now: Millis) -> DbResult<Opt
              WHERE s.id_hash = ?1 AND s.expires_at > ?2",
         )?
         .query_row(params![id_hash, now], |r| {
-            Ok(SessionRow { user_id: r.get(0)?, email: r.get(1)?, csrf_token: r.get(2)?, expires_at: r.get(3)? })
+            Ok(SessionRow {
+                user_id: r.get(0)?,
+                email: r.get(1)?,
+                csrf_token: r.get(2)?,
+                expires_at: r.get(3)?,
+            })
         })
         .optional()?)
 }

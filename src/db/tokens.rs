@@ -25,7 +25,8 @@ pub struct TokenRow {
     pub scopes: Vec<(String, String)>,
 }
 
-const COLUMNS: &str = "id, project_id, name, secret_hash, encrypted_key, iv, tag, permissions, expires_at, \
+const COLUMNS: &str =
+    "id, project_id, name, secret_hash, encrypted_key, iv, tag, permissions, expires_at, \
                        allowed_ips, created_by, created_at, last_used_at, last_used_ip";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
@@ -88,7 +89,9 @@ fn scopes_of(conn: &Connection, token_id: &str) -> DbResult<Vec<(String, String)
 /// The token with its scopes, by primary key (the hot path's one lookup).
 pub fn find(conn: &Connection, id: &str) -> DbResult<Option<TokenRow>> {
     let token = conn
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM service_tokens WHERE id = ?1"))?
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM service_tokens WHERE id = ?1"
+        ))?
         .query_row([id], from_row)
         .optional()?;
     match token {
@@ -104,7 +107,9 @@ pub fn list_for_project(conn: &Connection, project_id: &str) -> DbResult<Vec<Tok
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM service_tokens WHERE project_id = ?1 ORDER BY created_at DESC, id"
     ))?;
-    let mut tokens: Vec<TokenRow> = stmt.query_map([project_id], from_row)?.collect::<Result<_, _>>()?;
+    let mut tokens: Vec<TokenRow> = stmt
+        .query_map([project_id], from_row)?
+        .collect::<Result<_, _>>()?;
     for token in &mut tokens {
         token.scopes = scopes_of(conn, &token.id)?;
     }
@@ -112,7 +117,10 @@ pub fn list_for_project(conn: &Connection, project_id: &str) -> DbResult<Vec<Tok
 }
 
 pub fn delete(conn: &Connection, project_id: &str, id: &str) -> DbResult<bool> {
-    Ok(conn.execute("DELETE FROM service_tokens WHERE id = ?1 AND project_id = ?2", [id, project_id])? > 0)
+    Ok(conn.execute(
+        "DELETE FROM service_tokens WHERE id = ?1 AND project_id = ?2",
+        [id, project_id],
+    )? > 0)
 }
 
 /// Deletes every token whose expiry has passed (their scopes cascade); returns the ids removed.
@@ -125,7 +133,12 @@ pub fn delete_expired(conn: &Connection, now: Millis) -> DbResult<Vec<String>> {
 }
 
 /// Is an environment named by a scope of a token that has not expired?
-pub fn environment_in_live_scope(conn: &Connection, project_id: &str, slug: &str, now: Millis) -> DbResult<bool> {
+pub fn environment_in_live_scope(
+    conn: &Connection,
+    project_id: &str,
+    slug: &str,
+    now: Millis,
+) -> DbResult<bool> {
     Ok(conn.query_row(
         "SELECT EXISTS (
             SELECT 1 FROM service_token_scopes s JOIN service_tokens t ON t.id = s.token_id

@@ -14,7 +14,13 @@ pub struct User {
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<User> {
-    Ok(User { id: r.get(0)?, email: r.get(1)?, password_hash: r.get(2)?, role: r.get(3)?, created_at: r.get(4)? })
+    Ok(User {
+        id: r.get(0)?,
+        email: r.get(1)?,
+        password_hash: r.get(2)?,
+        role: r.get(3)?,
+        created_at: r.get(4)?,
+    })
 }
 
 const COLUMNS: &str = "id, email, password_hash, role, created_at";
@@ -33,12 +39,20 @@ pub fn insert(conn: &Connection, user: &User) -> DbResult<()> {
 
 pub fn find_by_email(conn: &Connection, email: &str) -> DbResult<Option<User>> {
     Ok(conn
-        .query_row(&format!("SELECT {COLUMNS} FROM users WHERE email = ?1"), [email], from_row)
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM users WHERE email = ?1"),
+            [email],
+            from_row,
+        )
         .optional()?)
 }
 
 pub fn find_by_id(conn: &Connection, id: &str) -> DbResult<Option<User>> {
     Ok(conn
-        .query_row(&format!("SELECT {COLUMNS} FROM users WHERE id = ?1"), [id], from_row)
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
+            [id],
+            from_row,
+        )
         .optional()?)
 }

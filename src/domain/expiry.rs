@@ -55,10 +55,27 @@ mod tests {
 
     #[test]
     fn accepts_the_documented_range_and_null() {
-        assert_eq!(ExpiresIn::from_json(&json!(null)).unwrap(), ExpiresIn::Never);
-        assert_eq!(ExpiresIn::from_json(&json!(60)).unwrap(), ExpiresIn::Seconds(60));
-        assert_eq!(ExpiresIn::from_json(&json!(315_360_000)).unwrap(), ExpiresIn::Seconds(315_360_000));
-        for bad in [json!(59), json!(0), json!(-1), json!(315_360_001), json!(1.5), json!("60"), json!(true)] {
+        assert_eq!(
+            ExpiresIn::from_json(&json!(null)).unwrap(),
+            ExpiresIn::Never
+        );
+        assert_eq!(
+            ExpiresIn::from_json(&json!(60)).unwrap(),
+            ExpiresIn::Seconds(60)
+        );
+        assert_eq!(
+            ExpiresIn::from_json(&json!(315_360_000)).unwrap(),
+            ExpiresIn::Seconds(315_360_000)
+        );
+        for bad in [
+            json!(59),
+            json!(0),
+            json!(-1),
+            json!(315_360_001),
+            json!(1.5),
+            json!("60"),
+            json!(true),
+        ] {
             assert!(ExpiresIn::from_json(&bad).is_err(), "{bad} accepted");
         }
     }
@@ -70,7 +87,10 @@ mod tests {
         assert_eq!(ExpiresIn::Never.expires_at(now), None);
         assert!(!is_expired(None, i64::MAX));
         assert!(!is_expired(Some(now), now - 1));
-        assert!(is_expired(Some(now), now), "expiry instant itself counts as expired");
+        assert!(
+            is_expired(Some(now), now),
+            "expiry instant itself counts as expired"
+        );
         assert!(is_expired(Some(now), now + 1));
     }
 }

@@ -19,7 +19,11 @@ const MAX_GLOB_BYTES: usize = 512;
 #[derive(Debug, Clone)]
 enum Segment {
     Globstar,
-    Pattern { alternatives: Vec<WildMatch>, names_dot: bool, ends_with_star: bool },
+    Pattern {
+        alternatives: Vec<WildMatch>,
+        names_dot: bool,
+        ends_with_star: bool,
+    },
 }
 
 /// A validated, normalised scope glob, compiled once for the hot path.
@@ -40,7 +44,8 @@ impl Eq for ScopeGlob {}
 impl ScopeGlob {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let shown = truncate_for_message(raw);
-        let refuse = |why: &str| Invalid::new(format!("'{shown}' is not an accepted path glob: {why}"));
+        let refuse =
+            |why: &str| Invalid::new(format!("'{shown}' is not an accepted path glob: {why}"));
         if raw.len() > MAX_GLOB_BYTES {
             return Err(refuse("longer than 512 bytes"));
         }
@@ -50,13 +55,19 @@ impl ScopeGlob {
         let body = raw.strip_prefix('/').unwrap_or(raw);
         let body = body.strip_suffix('/').unwrap_or(body);
         if body.is_empty() {
-            return Ok(Self { text: String::from("/"), segments: Vec::new() });
+            return Ok(Self {
+                text: String::from("/"),
+                segments: Vec::new(),
+            });
         }
         let mut segments = Vec::new();
         for segment in body.split('/') {
             segments.push(parse_segment(segment).map_err(|why| refuse(&why))?);
         }
-        Ok(Self { text: format!("/{body}"), segments })
+        Ok(Self {
+            text: format!("/{body}"),
+            segments,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -100,7 +111,9 @@ impl ScopeGlob {
                         })
                         .collect()
                 }
-                pattern => (0..=n).map(|k| k < n && next[k + 1] && segment_matches(pattern, path[k])).collect(),
+                pattern => (0..=n)
+                    .map(|k| k < n && next[k + 1] && segment_matches(pattern, path[k]))
+                    .collect(),
             };
             next = current;
         }
@@ -127,7 +140,11 @@ impl ScopeGlob {
             return if is_last { 0 } else { 1 };
         }
         match &self.segments[pi - 1] {
-            Segment::Pattern { ends_with_star: true, .. } | Segment::Globstar => 1,
+            Segment::Pattern {
+                ends_with_star: true,
+                ..
+            }
+            | Segment::Globstar => 1,
             Segment::Pattern { .. } => 0,
         }
     }
@@ -136,9 +153,11 @@ impl ScopeGlob {
 fn segment_matches(segment: &Segment, part: &str) -> bool {
     match segment {
         Segment::Globstar => !part.starts_with('.'),
-        Segment::Pattern { alternatives, names_dot, .. } => {
-            (*names_dot || !part.starts_with('.')) && alternatives.iter().any(|w| w.matches(part))
-        }
+        Segment::Pattern {
+            alternatives,
+            names_dot,
+            ..
+        } => (*names_dot || !part.starts_with('.')) && alternatives.iter().any(|w| w.matches(part)),
     }
 }
 
@@ -155,10 +174,9 @@ fn parse_segment(segment: &str) -> Result<Segment, String> {
     if segment.contains("**") {
         return Err(String::from("'**' must be a whole segment, as in /app/**"));
     }
-    if let Some(bad) = segment
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '*' | '?' | '{' | '}' | ',')))
-    {
+    if let Some(bad) = segment.chars().find(|c| {
+        !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-' | '*' | '?' | '{' | '}' | ','))
+    }) {
         return Err(format!(
             "'{bad}' is not supported (use letters, digits, '_', '.', '-', '*', '?', '**' and {{a,b}})"
         ));
@@ -186,14 +204,24 @@ fn expand_braces(segment: &str) -> Result<Vec<String>, String> {
             let (prefix, rest) = segment.split_at(o);
             let inner = &rest[1..c - o];
             let suffix = &rest[c - o + 1..];
-            if prefix.contains([',', '}']) || suffix.contains(['{', '}', ',']) || inner.contains('{') {
-                return Err(String::from("only one level of {a,b} per segment is supported"));
+            if prefix.contains([',', '}'])
+                || suffix.contains(['{', '}', ','])
+                || inner.contains('{')
+            {
+                return Err(String::from(
+                    "only one level of {a,b} per segment is supported",
+                ));
             }
             let options: Vec<&str> = inner.split(',').collect();
             if options.len() < 2 || options.iter().any(|o| o.is_empty()) {
-                return Err(String::from("{…} needs two or more non-empty alternatives, as in {a,b}"));
+                return Err(String::from(
+                    "{…} needs two or more non-empty alternatives, as in {a,b}",
+                ));
             }
-            Ok(options.iter().map(|o| format!("{prefix}{o}{suffix}")).collect())
+            Ok(options
+                .iter()
+                .map(|o| format!("{prefix}{o}{suffix}"))
+                .collect())
         }
         _ => Err(String::from("unbalanced '{' or '}'")),
     }
@@ -204,7 +232,9 @@ mod tests {
     use super::*;
 
     fn m(glob: &str, path: &str) -> bool {
-        ScopeGlob::parse(glob).unwrap().matches(&SecretPath::parse(path).unwrap())
+        ScopeGlob::parse(glob)
+            .unwrap()
+            .matches(&SecretPath::parse(path).unwrap())
     }
 
     /// Every row of reference §4.4, plus the picomatch cases the issue singles out.
@@ -229,7 +259,10 @@ mod tests {
         assert!(m("/a?c", "/abc"));
         assert!(m("/{a,b}", "/b"));
         assert!(m("/app*", "/apple"));
-        assert!(m("/app/", "/app"), "trailing slashes are normalised away before matching");
+        assert!(
+            m("/app/", "/app"),
+            "trailing slashes are normalised away before matching"
+        );
     }
 
     #[test]
@@ -244,7 +277,10 @@ mod tests {
 
     #[test]
     fn globstar_positions() {
-        assert!(!m("/*/**", "/a"), "picomatch: ** after a star segment needs a segment");
+        assert!(
+            !m("/*/**", "/a"),
+            "picomatch: ** after a star segment needs a segment"
+        );
         assert!(m("/*/**", "/a/b"));
         assert!(m("/a/**/b", "/a/b"));
         assert!(m("/a/**/b", "/a/x/y/b"));
@@ -271,9 +307,27 @@ mod tests {
     fn normalises_and_refuses_unsupported_syntax() {
         assert_eq!(ScopeGlob::parse("app/**/").unwrap().as_str(), "/app/**");
         assert_eq!(ScopeGlob::parse("").unwrap().as_str(), "/");
-        for bad in ["/app/[ab]", "/!(a)", "/a\\b", "/a**", "/a//b", "/..", "/{a}", "/{a,{b,c}}", "/a,b", "/{a,b", "/@(x)", "/a b", "/+(a)"] {
+        for bad in [
+            "/app/[ab]",
+            "/!(a)",
+            "/a\\b",
+            "/a**",
+            "/a//b",
+            "/..",
+            "/{a}",
+            "/{a,{b,c}}",
+            "/a,b",
+            "/{a,b",
+            "/@(x)",
+            "/a b",
+            "/+(a)",
+        ] {
             let err = ScopeGlob::parse(bad).expect_err(bad);
-            assert!(err.0.contains("not an accepted path glob"), "{bad}: {}", err.0);
+            assert!(
+                err.0.contains("not an accepted path glob"),
+                "{bad}: {}",
+                err.0
+            );
         }
     }
 
@@ -291,14 +345,22 @@ mod tests {
         let deep = SecretPath::parse(&"/x".repeat(31)).unwrap();
         let started = std::time::Instant::now();
         assert!(!glob.matches(&deep));
-        assert!(ScopeGlob::parse(&"/**/x".repeat(15)).unwrap().matches(&deep));
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "took {:?}", started.elapsed());
+        assert!(ScopeGlob::parse(&"/**/x".repeat(15))
+            .unwrap()
+            .matches(&deep));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
     }
 
     #[test]
     fn may_match_below_finds_scopes_under_a_parent() {
         let below = |g: &str, p: &str| {
-            ScopeGlob::parse(g).unwrap().may_match_below(&SecretPath::parse(p).unwrap())
+            ScopeGlob::parse(g)
+                .unwrap()
+                .may_match_below(&SecretPath::parse(p).unwrap())
         };
         assert!(below("/app/**", "/"));
         assert!(below("/app/db", "/app"));

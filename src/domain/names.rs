@@ -45,7 +45,9 @@ pub struct EnvSlug(String);
 
 impl EnvSlug {
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let valid_chars = raw.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let valid_chars = raw
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if raw.is_empty() || raw.len() > MAX_SLUG_CHARS || !valid_chars || raw.starts_with('-') {
             return Err(Invalid::new(format!(
                 "'{}' is not a valid environment slug (1-{MAX_SLUG_CHARS} of a-z, 0-9 and '-', not starting with '-')",
@@ -89,9 +91,14 @@ impl SecretKey {
             return Err(Invalid::new("must not be empty"));
         }
         if raw.len() > MAX_SECRET_KEY_CHARS {
-            return Err(Invalid::new(format!("must be at most {MAX_SECRET_KEY_CHARS} characters")));
+            return Err(Invalid::new(format!(
+                "must be at most {MAX_SECRET_KEY_CHARS} characters"
+            )));
         }
-        if !raw.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-')) {
+        if !raw
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        {
             return Err(Invalid::new(format!(
                 "'{}' may contain only letters, digits, '_', '.' and '-'",
                 truncate_for_message(raw)
@@ -117,7 +124,9 @@ impl Email {
             && !trimmed.contains(char::is_whitespace)
             && matches!(trimmed.split_once('@'), Some((local, domain)) if !local.is_empty() && !domain.is_empty());
         if !valid {
-            return Err(Invalid::new("must be an e-mail address such as admin@example.com"));
+            return Err(Invalid::new(
+                "must be an e-mail address such as admin@example.com",
+            ));
         }
         Ok(Self(trimmed.to_owned()))
     }
@@ -207,7 +216,10 @@ mod tests {
     fn passwords_need_twelve_characters() {
         assert!(Password::parse("short-pass1").is_err());
         assert!(Password::parse("long-enough-1").is_ok());
-        assert_eq!(format!("{:?}", Password::parse("long-enough-1").unwrap()), "Password(<redacted>)");
+        assert_eq!(
+            format!("{:?}", Password::parse("long-enough-1").unwrap()),
+            "Password(<redacted>)"
+        );
     }
 
     #[test]

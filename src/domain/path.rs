@@ -17,11 +17,15 @@ impl SecretPath {
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         if raw.len() > MAX_PATH_BYTES {
-            return Err(Invalid::new(format!("must be at most {MAX_PATH_BYTES} bytes")));
+            return Err(Invalid::new(format!(
+                "must be at most {MAX_PATH_BYTES} bytes"
+            )));
         }
         let shown = truncate_for_message(raw);
         if raw.contains("//") {
-            return Err(Invalid::new(format!("'{shown}' has an empty segment ('//')")));
+            return Err(Invalid::new(format!(
+                "'{shown}' has an empty segment ('//')"
+            )));
         }
         let trimmed = raw.strip_prefix('/').unwrap_or(raw);
         let trimmed = trimmed.strip_suffix('/').unwrap_or(trimmed);
@@ -32,19 +36,28 @@ impl SecretPath {
         for segment in trimmed.split('/') {
             depth += 1;
             if segment.is_empty() {
-                return Err(Invalid::new(format!("'{shown}' has an empty segment ('//')")));
+                return Err(Invalid::new(format!(
+                    "'{shown}' has an empty segment ('//')"
+                )));
             }
             if segment == "." || segment == ".." {
-                return Err(Invalid::new(format!("'{shown}' must not contain '.' or '..' segments")));
+                return Err(Invalid::new(format!(
+                    "'{shown}' must not contain '.' or '..' segments"
+                )));
             }
-            if !segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            if !segment
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
                 return Err(Invalid::new(format!(
                     "'{shown}': folder names may contain only letters, digits, '_' and '-'"
                 )));
             }
         }
         if depth > MAX_DEPTH {
-            return Err(Invalid::new(format!("must be at most {MAX_DEPTH} folders deep")));
+            return Err(Invalid::new(format!(
+                "must be at most {MAX_DEPTH} folders deep"
+            )));
         }
         Ok(Self(format!("/{trimmed}")))
     }
@@ -64,7 +77,9 @@ impl SecretPath {
 
     pub fn join(&self, name: &str) -> Result<Self, Invalid> {
         if name.is_empty() || name.contains('/') {
-            return Err(Invalid::new("a folder name must be one non-empty segment without '/'"));
+            return Err(Invalid::new(
+                "a folder name must be one non-empty segment without '/'",
+            ));
         }
         Self::parse(&format!("{}/{}", self.0.trim_end_matches('/'), name))
     }
@@ -74,7 +89,11 @@ impl SecretPath {
             return None;
         }
         let cut = self.0.rfind('/').unwrap_or(0);
-        Some(if cut == 0 { Self::root() } else { Self(self.0[..cut].to_owned()) })
+        Some(if cut == 0 {
+            Self::root()
+        } else {
+            Self(self.0[..cut].to_owned())
+        })
     }
 
     /// This path and every ancestor, from the root down (`/a/b` → `/`, `/a`, `/a/b`).
@@ -125,7 +144,10 @@ mod tests {
 
     #[test]
     fn refuses_traversal_empty_segments_and_odd_characters() {
-        for bad in ["//", "/a//b", "/..", "/a/../b", "/./a", "/a b", "/a\nb", "/a\u{0}", "/a.b", "/ä", "\\a"] {
+        for bad in [
+            "//", "/a//b", "/..", "/a/../b", "/./a", "/a b", "/a\nb", "/a\u{0}", "/a.b", "/ä",
+            "\\a",
+        ] {
             assert!(SecretPath::parse(bad).is_err(), "{bad:?} accepted");
         }
         assert!(SecretPath::parse(&format!("/{}", "a/".repeat(40))).is_err());
@@ -134,10 +156,17 @@ mod tests {
     #[test]
     fn lineage_parent_join_and_contains() {
         let path = SecretPath::parse("/a/b").unwrap();
-        let lineage: Vec<_> = path.lineage().iter().map(|p| p.as_str().to_owned()).collect();
+        let lineage: Vec<_> = path
+            .lineage()
+            .iter()
+            .map(|p| p.as_str().to_owned())
+            .collect();
         assert_eq!(lineage, ["/", "/a", "/a/b"]);
         assert_eq!(path.parent().unwrap().as_str(), "/a");
-        assert_eq!(SecretPath::parse("/a").unwrap().parent().unwrap().as_str(), "/");
+        assert_eq!(
+            SecretPath::parse("/a").unwrap().parent().unwrap().as_str(),
+            "/"
+        );
         assert_eq!(SecretPath::root().join("x").unwrap().as_str(), "/x");
         assert!(SecretPath::root().join("x/y").is_err());
         assert!(SecretPath::parse("/a").unwrap().contains(&path));

@@ -10,7 +10,10 @@ pub struct Permissions {
 
 impl Permissions {
     pub fn parse<S: AsRef<str>>(values: &[S]) -> Result<Self, Invalid> {
-        let mut perms = Self { read: false, write: false };
+        let mut perms = Self {
+            read: false,
+            write: false,
+        };
         for value in values {
             match value.as_ref() {
                 "read" => perms.read = true,
@@ -24,7 +27,9 @@ impl Permissions {
             }
         }
         if !perms.read && !perms.write {
-            return Err(Invalid::new("at least one of \"read\" or \"write\" is required"));
+            return Err(Invalid::new(
+                "at least one of \"read\" or \"write\" is required",
+            ));
         }
         Ok(perms)
     }
@@ -46,7 +51,10 @@ impl Permissions {
     }
 
     pub fn from_column(column: &str) -> Self {
-        Self { read: column.split(',').any(|p| p == "read"), write: column.split(',').any(|p| p == "write") }
+        Self {
+            read: column.split(',').any(|p| p == "read"),
+            write: column.split(',').any(|p| p == "write"),
+        }
     }
 }
 
@@ -57,7 +65,10 @@ mod tests {
     #[test]
     fn parses_subsets_and_refuses_empty_or_unknown() {
         assert_eq!(Permissions::parse(&["read"]).unwrap().to_list(), ["read"]);
-        assert_eq!(Permissions::parse(&["write", "read"]).unwrap().to_list(), ["read", "write"]);
+        assert_eq!(
+            Permissions::parse(&["write", "read"]).unwrap().to_list(),
+            ["read", "write"]
+        );
         assert!(Permissions::parse::<&str>(&[]).is_err());
         assert!(Permissions::parse(&["admin"]).is_err());
         let both = Permissions::parse(&["read", "write"]).unwrap();

@@ -12,7 +12,11 @@ pub struct ServiceTokenString<'a> {
 
 impl std::fmt::Debug for ServiceTokenString<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ServiceTokenString {{ id: {}, secret: <redacted> }}", self.id)
+        write!(
+            f,
+            "ServiceTokenString {{ id: {}, secret: <redacted> }}",
+            self.id
+        )
     }
 }
 
@@ -81,7 +85,10 @@ mod tests {
             format!("st.{ID}.{SECRET}").replace('.', ".."),
         ];
         for token in &bad {
-            assert!(ServiceTokenString::parse(token).is_none(), "{token:?} parsed");
+            assert!(
+                ServiceTokenString::parse(token).is_none(),
+                "{token:?} parsed"
+            );
         }
     }
 

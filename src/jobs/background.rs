@@ -12,7 +12,10 @@ pub async fn run_health_probe(state: web::Data<AppState>) {
         ticker.tick().await;
         let db = state.db.clone();
         let ok = db
-            .run(|conn| conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0)).map_err(crate::db::DbError::from))
+            .run(|conn| {
+                conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
+                    .map_err(crate::db::DbError::from)
+            })
             .await
             .is_ok();
         if ok != state.is_healthy() {
@@ -33,7 +36,9 @@ pub async fn run_last_used_flusher(state: web::Data<AppState>, every: Duration) 
 
 pub async fn flush_last_used(state: &web::Data<AppState>) {
     let job_state = state.clone();
-    match tokio::task::spawn_blocking(move || job_state.last_used.flush_blocking(&job_state.db)).await {
+    match tokio::task::spawn_blocking(move || job_state.last_used.flush_blocking(&job_state.db))
+        .await
+    {
         Ok(Ok(0)) => {}
         Ok(Ok(n)) => tracing::debug!(tokens = n, "recorded token last-use times"),
         Ok(Err(e)) => tracing::warn!(error = %e, "could not record token last-use times"),

@@ -22,16 +22,25 @@ pub async fn run_sweep_loop(state: web::Data<AppState>, schedule: cron::Schedule
 /// One sweep, off the executor, evicting swept tokens from memory.
 pub async fn sweep_now(state: &web::Data<AppState>) {
     let job_state = state.clone();
-    let result = tokio::task::spawn_blocking(move || sweep::run_once(&job_state.db, now_millis())).await;
+    let result =
+        tokio::task::spawn_blocking(move || sweep::run_once(&job_state.db, now_millis())).await;
     match result {
         Ok(Ok(report)) => {
             for id in &report.token_ids {
                 state.tokens.remove(id);
                 state.last_used.forget(id);
             }
-            tracing::info!(tokens = report.tokens_deleted, sessions = report.sessions_deleted, "expiry sweep ran");
+            tracing::info!(
+                tokens = report.tokens_deleted,
+                sessions = report.sessions_deleted,
+                "expiry sweep ran"
+            );
         }
-        Ok(Err(e)) => tracing::error!(error = %e, "expiry sweep failed; will retry at the next scheduled time"),
-        Err(e) => tracing::error!(error = %e, "expiry sweep task panicked; will retry at the next scheduled time"),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "expiry sweep failed; will retry at the next scheduled time")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "expiry sweep task panicked; will retry at the next scheduled time")
+        }
     }
 }

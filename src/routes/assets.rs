@@ -14,7 +14,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn serve(file: web::Path<String>) -> HttpResponse {
     match Static::get(file.as_str()) {
         Some(content) => HttpResponse::Ok()
-            .content_type(mime_guess::from_path(file.as_str()).first_or_octet_stream().as_ref())
+            .content_type(
+                mime_guess::from_path(file.as_str())
+                    .first_or_octet_stream()
+                    .as_ref(),
+            )
             .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
             .body(content.data.into_owned()),
         None => HttpResponse::NotFound().finish(),

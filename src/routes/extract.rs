@@ -12,39 +12,48 @@ pub const JSON_LIMIT: usize = 256 * 1024;
 pub const FORM_LIMIT: usize = 256 * 1024;
 
 pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(JSON_LIMIT).error_handler(|err, _req| {
-        match err {
-            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
-            JsonPayloadError::ContentType => {
-                AppError::BadRequest(String::from("Send the body as JSON with Content-Type: application/json"))
+    web::JsonConfig::default()
+        .limit(JSON_LIMIT)
+        .error_handler(|err, _req| {
+            match err {
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
+                JsonPayloadError::ContentType => AppError::BadRequest(String::from(
+                    "Send the body as JSON with Content-Type: application/json",
+                )),
+                JsonPayloadError::Deserialize(e) if e.is_data() => {
+                    AppError::validation("body", format!("a field has the wrong type: {e}"))
+                }
+                JsonPayloadError::Deserialize(e) => {
+                    AppError::BadRequest(format!("The body is not valid JSON: {e}"))
+                }
+                other => AppError::BadRequest(format!("Could not read the body: {other}")),
             }
-            JsonPayloadError::Deserialize(e) if e.is_data() => {
-                AppError::validation("body", format!("a field has the wrong type: {e}"))
-            }
-            JsonPayloadError::Deserialize(e) => AppError::BadRequest(format!("The body is not valid JSON: {e}")),
-            other => AppError::BadRequest(format!("Could not read the body: {other}")),
-        }
-        .into()
-    })
+            .into()
+        })
 }
 
 pub fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err, _req| AppError::BadRequest(format!("Invalid query string: {err}")).into())
+    web::QueryConfig::default().error_handler(|err, _req| {
+        AppError::BadRequest(format!("Invalid query string: {err}")).into()
+    })
 }
 
 pub fn path_config() -> web::PathConfig {
-    web::PathConfig::default().error_handler(|_err, _req| AppError::NotFound(String::from("No such resource")).into())
+    web::PathConfig::default()
+        .error_handler(|_err, _req| AppError::NotFound(String::from("No such resource")).into())
 }
 
 pub fn form_config() -> web::FormConfig {
-    web::FormConfig::default().limit(FORM_LIMIT).error_handler(|err, _req| {
-        match err {
-            UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
-            other => AppError::BadRequest(format!("Could not read the form: {other}")),
-        }
-        .into()
-    })
+    web::FormConfig::default()
+        .limit(FORM_LIMIT)
+        .error_handler(|err, _req| {
+            match err {
+                UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
+                other => AppError::BadRequest(format!("Could not read the form: {other}")),
+            }
+            .into()
+        })
 }
 
 /// Deserialises a field so that `null` and "absent" differ: absent → `None`, null → `Some(Null)`.

@@ -10,8 +10,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     if state.is_healthy() {
-        HttpResponse::Ok().content_type("application/json").body(r#"{"status":"ok"}"#)
+        HttpResponse::Ok()
+            .content_type("application/json")
+            .body(r#"{"status":"ok"}"#)
     } else {
-        HttpResponse::ServiceUnavailable().content_type("application/json").body(r#"{"status":"unavailable"}"#)
+        HttpResponse::ServiceUnavailable()
+            .content_type("application/json")
+            .body(r#"{"status":"unavailable"}"#)
     }
 }

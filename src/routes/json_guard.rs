@@ -17,14 +17,28 @@ use actix_web::web;
 pub const MAX_DEPTH: usize = 64;
 
 fn is_json(req: &ServiceRequest) -> bool {
-    req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|value| {
-        let mime = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-        mime == "application/json" || mime.ends_with("+json")
-    })
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|value| {
+            let mime = value
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            mime == "application/json" || mime.ends_with("+json")
+        })
 }
 
 fn declared_length(req: &ServiceRequest) -> Option<usize> {
-    req.headers().get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+    req.headers()
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// Does `body` nest arrays or objects deeper than `max`? Brackets inside strings do not count.
@@ -60,25 +74,38 @@ pub async fn limit_depth(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     if !is_json(&req) {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     }
     // Answer with a response, not an `Err`, so the security headers wrap it like any other.
-    let refuse = |req: ServiceRequest, error: AppError| Ok(req.error_response(error).map_into_right_body());
+    let refuse =
+        |req: ServiceRequest, error: AppError| Ok(req.error_response(error).map_into_right_body());
     if declared_length(&req).is_some_and(|len| len > JSON_LIMIT) {
         return refuse(req, AppError::PayloadTooLarge);
     }
     let payload = req.extract::<web::Payload>().await?;
     let body = match payload.to_bytes_limited(JSON_LIMIT).await {
         Ok(Ok(body)) => body,
-        Ok(Err(e)) => return refuse(req, AppError::BadRequest(format!("Could not read the body: {e}"))),
+        Ok(Err(e)) => {
+            return refuse(
+                req,
+                AppError::BadRequest(format!("Could not read the body: {e}")),
+            )
+        }
         Err(_) => return refuse(req, AppError::PayloadTooLarge),
     };
     if too_deep(&body, MAX_DEPTH) {
-        let message = format!("The body is not valid JSON: arrays and objects nest deeper than {MAX_DEPTH} levels");
+        let message = format!(
+            "The body is not valid JSON: arrays and objects nest deeper than {MAX_DEPTH} levels"
+        );
         return refuse(req, AppError::BadRequest(message));
     }
     req.set_payload(Payload::from(body));
-    next.call(req).await.map(ServiceResponse::map_into_left_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 #[cfg(test)]

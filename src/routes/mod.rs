@@ -4,8 +4,8 @@
 pub mod api;
 pub mod assets;
 pub mod extract;
-pub mod health;
 pub mod headers;
+pub mod health;
 pub mod json_guard;
 pub mod openapi;
 pub mod ui;
@@ -30,7 +30,11 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
     if req.path().starts_with("/api/") {
         return Err(AppError::NotFound(String::from("No such API route")));
     }
-    Ok(ui::pages::error_page(actix_web::http::StatusCode::NOT_FOUND, "Page not found", "There is nothing at this address."))
+    Ok(ui::pages::error_page(
+        actix_web::http::StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is nothing at this address.",
+    ))
 }
 
 /// The JSON 405 that resources without a route for the method answer.

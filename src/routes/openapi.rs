@@ -34,8 +34,10 @@ impl Modify for Credentials {
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
         );
-        components
-            .add_security_scheme("cookie", SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("envkeep_session"))));
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("envkeep_session"))),
+        );
     }
 }
 
@@ -64,13 +66,22 @@ mod tests {
             ("/api/v1/projects/{projectId}/secrets", "post"),
             ("/api/v1/projects/{projectId}/secrets/{key}", "patch"),
             ("/api/v1/projects/{projectId}/service-tokens", "post"),
-            ("/api/v1/projects/{projectId}/service-tokens/{tokenId}", "delete"),
+            (
+                "/api/v1/projects/{projectId}/service-tokens/{tokenId}",
+                "delete",
+            ),
             ("/api/v1/auth/login", "post"),
         ] {
-            assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} missing");
+            assert!(
+                paths.get(path).and_then(|p| p.get(method)).is_some(),
+                "{method} {path} missing"
+            );
         }
         assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
         let body = &doc["components"]["schemas"]["ServiceTokenCreateBody"]["properties"];
-        assert!(body.get("scopes").is_some() && body.get("expiresIn").is_some(), "{body}");
+        assert!(
+            body.get("scopes").is_some() && body.get("expiresIn").is_some(),
+            "{body}"
+        );
     }
 }

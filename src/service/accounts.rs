@@ -31,52 +31,97 @@ fn new_user(email: &Email, password_hash: String) -> User {
 }
 
 /// Inserts the first admin if, and only if, no user exists yet (checked inside the write).
-fn insert_first_user(db: &Db, user: &User, actor: &Actor, action: &'static str) -> Result<bool, DbError> {
+fn insert_first_user(
+    db: &Db,
+    user: &User,
+    actor: &Actor,
+    action: &'static str,
+) -> Result<bool, DbError> {
     db.write_blocking(|tx| {
         if users::count(tx)? > 0 {
             return Ok(false);
         }
         users::insert(tx, user)?;
-        actor.record(tx, user.created_at, action, None, serde_json::json!({ "email": user.email }))?;
+        actor.record(
+            tx,
+            user.created_at,
+            action,
+            None,
+            serde_json::json!({ "email": user.email }),
+        )?;
         Ok(true)
     })
 }
 
 /// `ENVKEEP_ADMIN_EMAIL`/`ENVKEEP_ADMIN_PASSWORD`: create that admin at start when no user exists.
-pub fn bootstrap_admin_blocking(db: &Db, email: &Email, password: &Password) -> Result<bool, String> {
+pub fn bootstrap_admin_blocking(
+    db: &Db,
+    email: &Email,
+    password: &Password,
+) -> Result<bool, String> {
     let hash = password::hash_blocking(password.expose()).map_err(|e| e.to_string())?;
-    insert_first_user(db, &new_user(email, hash), &Actor::system(), "user.bootstrap").map_err(|e| e.to_string())
+    insert_first_user(
+        db,
+        &new_user(email, hash),
+        &Actor::system(),
+        "user.bootstrap",
+    )
+    .map_err(|e| e.to_string())
 }
 
 pub fn user_count_blocking(db: &Db) -> Result<i64, String> {
-    db.run_blocking(|conn| users::count(conn)).map_err(|e| e.to_string())
+    db.run_blocking(|conn| users::count(conn))
+        .map_err(|e| e.to_string())
 }
 
 /// Creates the first admin with the setup code logged at start; closed once a user exists.
-pub async fn setup(state: &AppState, code: &str, email: Email, password: Password, ip: IpAddr) -> AppResult<User> {
+pub async fn setup(
+    state: &AppState,
+    code: &str,
+    email: Email,
+    password: Password,
+    ip: IpAddr,
+) -> AppResult<User> {
     if !state.setup_open() {
-        return Err(AppError::Conflict(String::from("Setup is already complete; log in instead")));
+        return Err(AppError::Conflict(String::from(
+            "Setup is already complete; log in instead",
+        )));
     }
     if !state.setup_code_matches(code) {
-        return Err(credential_failure(state, ip, "The setup code is wrong; it is in the server log ('setup code: …')"));
+        return Err(credential_failure(
+            state,
+            ip,
+            "The setup code is wrong; it is in the server log ('setup code: …')",
+        ));
     }
     let hash = state.hasher.hash(password.expose()).await?;
     let user = new_user(&email, hash);
     let db = state.db.clone();
     let (created, user) = tokio::task::spawn_blocking(move || {
-        let actor = Actor { kind: "setup", id: None, ip: Some(ip.to_string()) };
+        let actor = Actor {
+            kind: "setup",
+            id: None,
+            ip: Some(ip.to_string()),
+        };
         insert_first_user(&db, &user, &actor, "user.setup").map(|created| (created, user))
     })
     .await
     .map_err(AppError::internal)??;
     state.close_setup();
     if !created {
-        return Err(AppError::Conflict(String::from("Setup is already complete; log in instead")));
+        return Err(AppError::Conflict(String::from(
+            "Setup is already complete; log in instead",
+        )));
     }
     Ok(user)
 }
 
-pub async fn login(state: &AppState, email: &str, password: &str, ip: IpAddr) -> AppResult<LoginResult> {
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    ip: IpAddr,
+) -> AppResult<LoginResult> {
     if let Some(retry_after_secs) = state.throttle.blocked_for(ip) {
         return Err(AppError::RateLimited { retry_after_secs });
     }
@@ -85,8 +130,14 @@ pub async fn login(state: &AppState, email: &str, password: &str, ip: IpAddr) ->
         tokio::time::sleep(delay).await;
     }
     let lookup = email.trim().to_owned();
-    let user = state.db.run(move |conn| users::find_by_email(conn, &lookup)).await?;
-    let ok = state.hasher.verify(password, user.as_ref().map(|u| u.password_hash.clone())).await?;
+    let user = state
+        .db
+        .run(move |conn| users::find_by_email(conn, &lookup))
+        .await?;
+    let ok = state
+        .hasher
+        .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
+        .await?;
     let Some(user) = user.filter(|_| ok) else {
         state.account_delays.record_failure(email);
         let failure = credential_failure(state, ip, "Wrong e-mail or password");
@@ -108,7 +159,12 @@ pub async fn login(state: &AppState, email: &str, password: &str, ip: IpAddr) ->
             actor.record(tx, now, "session.login", None, serde_json::json!({}))
         })
         .await?;
-    Ok(LoginResult { token, csrf_token, expires_at, user_id: user.id })
+    Ok(LoginResult {
+        token,
+        csrf_token,
+        expires_at,
+        user_id: user.id,
+    })
 }
 
 fn audit_login_failure(state: &AppState, email: &str, ip: IpAddr) {
@@ -126,13 +182,24 @@ fn audit_login_failure(state: &AppState, email: &str, ip: IpAddr) {
     );
 }
 
-pub async fn logout(state: &AppState, id_hash: [u8; 32], user_id: &str, ip: IpAddr) -> AppResult<()> {
+pub async fn logout(
+    state: &AppState,
+    id_hash: [u8; 32],
+    user_id: &str,
+    ip: IpAddr,
+) -> AppResult<()> {
     let actor = Actor::user(user_id, ip);
     state
         .db
         .write(move |tx| {
             sessions::delete(tx, &id_hash)?;
-            actor.record(tx, now_millis(), "session.logout", None, serde_json::json!({}))
+            actor.record(
+                tx,
+                now_millis(),
+                "session.logout",
+                None,
+                serde_json::json!({}),
+            )
         })
         .await?;
     Ok(())

@@ -14,7 +14,9 @@ pub struct DenialAudit {
 
 impl Default for DenialAudit {
     fn default() -> Self {
-        Self { window: Mutex::new((Instant::now(), 0)) }
+        Self {
+            window: Mutex::new((Instant::now(), 0)),
+        }
     }
 }
 
@@ -23,7 +25,10 @@ impl DenialAudit {
         let mut window = self.window.lock().unwrap_or_else(|p| p.into_inner());
         if window.0.elapsed() >= Duration::from_secs(60) {
             if window.1 > PER_MINUTE {
-                tracing::warn!(dropped = window.1 - PER_MINUTE, "denied token uses not audited (rate limit)");
+                tracing::warn!(
+                    dropped = window.1 - PER_MINUTE,
+                    "denied token uses not audited (rate limit)"
+                );
             }
             *window = (Instant::now(), 0);
         }

@@ -11,7 +11,11 @@ use crate::state::AppState;
 use crate::time::now_millis;
 
 fn view(env: &projects::Environment) -> EnvironmentView {
-    EnvironmentView { name: env.name.clone(), slug: env.slug.clone(), position: env.position }
+    EnvironmentView {
+        name: env.name.clone(),
+        slug: env.slug.clone(),
+        position: env.position,
+    }
 }
 
 fn project_missing(project_id: &str) -> String {
@@ -24,13 +28,22 @@ pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<Environme
         .db
         .run(move |conn| {
             projects::find(conn, &id)?.ok_or(DbError::NotFound)?;
-            Ok(projects::environments(conn, &id)?.iter().map(view).collect())
+            Ok(projects::environments(conn, &id)?
+                .iter()
+                .map(view)
+                .collect())
         })
         .await
         .map_err(not_found(project_missing(project_id)))
 }
 
-pub async fn create(state: &AppState, session: &AdminSession, project_id: &str, name: Name, slug: EnvSlug) -> AppResult<EnvironmentView> {
+pub async fn create(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    name: Name,
+    slug: EnvSlug,
+) -> AppResult<EnvironmentView> {
     let id = project_id.to_owned();
     let actor = Actor::user(&session.user_id, session.ip);
     let shown_slug = slug.as_str().to_owned();
@@ -39,22 +52,46 @@ pub async fn create(state: &AppState, session: &AdminSession, project_id: &str, 
         .write(move |tx| {
             projects::find(tx, &id)?.ok_or(DbError::NotFound)?;
             if projects::find_environment(tx, &id, slug.as_str())?.is_some() {
-                return Err(DbError::Conflict(format!("An environment with slug '{}' already exists", slug.as_str())));
+                return Err(DbError::Conflict(format!(
+                    "An environment with slug '{}' already exists",
+                    slug.as_str()
+                )));
             }
             let position = projects::next_environment_position(tx, &id)?;
-            let env = super::projects::insert_environment(tx, &id, name.as_str(), slug.as_str(), position)?;
-            actor.record(tx, now_millis(), "environment.create", Some(&id), serde_json::json!({ "slug": env.slug }))?;
+            let env = super::projects::insert_environment(
+                tx,
+                &id,
+                name.as_str(),
+                slug.as_str(),
+                position,
+            )?;
+            actor.record(
+                tx,
+                now_millis(),
+                "environment.create",
+                Some(&id),
+                serde_json::json!({ "slug": env.slug }),
+            )?;
             Ok(view(&env))
         })
         .await;
     match result {
-        Err(DbError::Conflict(_)) => Err(AppError::Conflict(format!("An environment with slug '{shown_slug}' already exists"))),
+        Err(DbError::Conflict(_)) => Err(AppError::Conflict(format!(
+            "An environment with slug '{shown_slug}' already exists"
+        ))),
         other => other.map_err(not_found(project_missing(project_id))),
     }
 }
 
 /// Renames and/or moves an environment (display name and position only).
-pub async fn update(state: &AppState, session: &AdminSession, project_id: &str, slug: &str, name: Option<Name>, position: Option<i64>) -> AppResult<EnvironmentView> {
+pub async fn update(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    slug: &str,
+    name: Option<Name>,
+    position: Option<i64>,
+) -> AppResult<EnvironmentView> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
     state
@@ -69,14 +106,27 @@ pub async fn update(state: &AppState, session: &AdminSession, project_id: &str, 
                 projects::set_environment_position(tx, &env.id, position)?;
                 env.position = position;
             }
-            actor.record(tx, now_millis(), "environment.update", Some(&id), serde_json::json!({ "slug": env.slug, "name": env.name }))?;
+            actor.record(
+                tx,
+                now_millis(),
+                "environment.update",
+                Some(&id),
+                serde_json::json!({ "slug": env.slug, "name": env.name }),
+            )?;
             Ok(view(&env))
         })
         .await
-        .map_err(not_found(format!("Environment '{slug}' was not found in project '{project_id}'")))
+        .map_err(not_found(format!(
+            "Environment '{slug}' was not found in project '{project_id}'"
+        )))
 }
 
-pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str, slug: &str) -> AppResult<()> {
+pub async fn delete(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    slug: &str,
+) -> AppResult<()> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
     let result = state
@@ -87,7 +137,13 @@ pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str, 
                 return Err(DbError::Conflict(String::new()));
             }
             projects::delete_environment(tx, &env.id)?;
-            actor.record(tx, now_millis(), "environment.delete", Some(&id), serde_json::json!({ "slug": env.slug }))
+            actor.record(
+                tx,
+                now_millis(),
+                "environment.delete",
+                Some(&id),
+                serde_json::json!({ "slug": env.slug }),
+            )
         })
         .await;
     match result {

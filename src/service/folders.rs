@@ -25,10 +25,22 @@ fn view(folder: &folders::Folder, environment: &str) -> FolderView {
     }
 }
 
-pub async fn list(state: &AppState, access: &Access, project_id: &str, env: &EnvSlug, path: &SecretPath, recursive: bool) -> AppResult<Vec<FolderView>> {
+pub async fn list(
+    state: &AppState,
+    access: &Access,
+    project_id: &str,
+    env: &EnvSlug,
+    path: &SecretPath,
+    recursive: bool,
+) -> AppResult<Vec<FolderView>> {
     access.check_project(project_id)?;
     let visibility = access.visibility(Op::Read, env.as_str(), path)?;
-    let (project, env, path, access) = (project_id.to_owned(), env.clone(), path.clone(), access.clone());
+    let (project, env, path, access) = (
+        project_id.to_owned(),
+        env.clone(),
+        path.clone(),
+        access.clone(),
+    );
     state
         .db
         .run(move |conn| {
@@ -37,7 +49,8 @@ pub async fn list(state: &AppState, access: &Access, project_id: &str, env: &Env
             Ok(folders::descendants(conn, &environment.id, path.as_str())?
                 .iter()
                 .filter(|f| {
-                    let folder_path = SecretPath::parse(&f.path).unwrap_or_else(|_| SecretPath::root());
+                    let folder_path =
+                        SecretPath::parse(&f.path).unwrap_or_else(|_| SecretPath::root());
                     (recursive || folder_path.segments().count() == depth)
                         && (visibility == Visibility::Full
                             || access_ok(&access, env.as_str(), &folder_path))
@@ -48,33 +61,82 @@ pub async fn list(state: &AppState, access: &Access, project_id: &str, env: &Env
         .await
 }
 
-pub async fn create(state: &AppState, access: &Access, project_id: &str, env: &EnvSlug, parent: &SecretPath, name: &str) -> AppResult<FolderView> {
+pub async fn create(
+    state: &AppState,
+    access: &Access,
+    project_id: &str,
+    env: &EnvSlug,
+    parent: &SecretPath,
+    name: &str,
+) -> AppResult<FolderView> {
     access.check_project(project_id)?;
-    let path = parent.join(name).map_err(|e| AppError::validation("name", e.0))?;
+    let path = parent
+        .join(name)
+        .map_err(|e| AppError::validation("name", e.0))?;
     access.require(Op::Write, env.as_str(), &path)?;
-    let (project, env, parent, actor) = (project_id.to_owned(), env.clone(), parent.clone(), Actor::of(access));
+    let (project, env, parent, actor) = (
+        project_id.to_owned(),
+        env.clone(),
+        parent.clone(),
+        Actor::of(access),
+    );
     state
         .db
         .write(move |tx| {
             let environment = locate(tx, &project, env.as_str(), &parent)?;
             let now = now_millis();
-            let folder = folders::Folder { id: random::hex16(), path: path.as_str().to_owned(), created_at: now };
-            if !folders::insert_if_missing(tx, &folder.id, &project, &environment.id, &folder.path, now)? {
-                return Err(AppError::Conflict(format!("Folder '{path}' already exists in environment '{}'", env.as_str())));
+            let folder = folders::Folder {
+                id: random::hex16(),
+                path: path.as_str().to_owned(),
+                created_at: now,
+            };
+            if !folders::insert_if_missing(
+                tx,
+                &folder.id,
+                &project,
+                &environment.id,
+                &folder.path,
+                now,
+            )? {
+                return Err(AppError::Conflict(format!(
+                    "Folder '{path}' already exists in environment '{}'",
+                    env.as_str()
+                )));
             }
-            actor.record(tx, now, "folder.create", Some(&project), serde_json::json!({ "environment": env.as_str(), "path": folder.path }))?;
+            actor.record(
+                tx,
+                now,
+                "folder.create",
+                Some(&project),
+                serde_json::json!({ "environment": env.as_str(), "path": folder.path }),
+            )?;
             Ok(view(&folder, env.as_str()))
         })
         .await
 }
 
-pub async fn delete(state: &AppState, access: &Access, project_id: &str, env: &EnvSlug, path: &SecretPath, recursive: bool) -> AppResult<()> {
+pub async fn delete(
+    state: &AppState,
+    access: &Access,
+    project_id: &str,
+    env: &EnvSlug,
+    path: &SecretPath,
+    recursive: bool,
+) -> AppResult<()> {
     access.check_project(project_id)?;
     if path.is_root() {
-        return Err(AppError::validation("path", "the root folder '/' cannot be deleted"));
+        return Err(AppError::validation(
+            "path",
+            "the root folder '/' cannot be deleted",
+        ));
     }
     access.require(Op::Write, env.as_str(), path)?;
-    let (project, env, path, access) = (project_id.to_owned(), env.clone(), path.clone(), access.clone());
+    let (project, env, path, access) = (
+        project_id.to_owned(),
+        env.clone(),
+        path.clone(),
+        access.clone(),
+    );
     state
         .db
         .write(move |tx| {

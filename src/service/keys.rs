@@ -36,7 +36,10 @@ fn data_aad(project_id: &str) -> Vec<u8> {
 
 impl Keyring {
     pub fn new(root: Key32) -> Self {
-        Self { root: root.cipher(), cache: RwLock::new(HashMap::new()) }
+        Self {
+            root: root.cipher(),
+            cache: RwLock::new(HashMap::new()),
+        }
     }
 
     /// Fresh keys for a new project, and their sealed form for the store.
@@ -52,13 +55,22 @@ impl Keyring {
     fn unseal(&self, project_id: &str, sealed: &SealedKeys) -> Result<ProjectKeys, CryptoError> {
         let wire = Zeroizing::new(self.root.open(&sealed.wire, &wire_aad(project_id))?);
         let data = Zeroizing::new(self.root.open(&sealed.data, &data_aad(project_id))?);
-        let wire_hex = String::from_utf8(wire.to_vec()).map_err(|_| CryptoError::Malformed("wire key"))?;
-        Ok(ProjectKeys { wire_hex: Zeroizing::new(wire_hex), data: Key32::try_from_slice(&data)?.cipher() })
+        let wire_hex =
+            String::from_utf8(wire.to_vec()).map_err(|_| CryptoError::Malformed("wire key"))?;
+        Ok(ProjectKeys {
+            wire_hex: Zeroizing::new(wire_hex),
+            data: Key32::try_from_slice(&data)?.cipher(),
+        })
     }
 
     /// The project's keys; `NotFound` if the project does not exist.
     pub async fn project(&self, db: &Db, project_id: &str) -> AppResult<Arc<ProjectKeys>> {
-        if let Some(keys) = self.cache.read().unwrap_or_else(|p| p.into_inner()).get(project_id) {
+        if let Some(keys) = self
+            .cache
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(project_id)
+        {
             return Ok(keys.clone());
         }
         let id = project_id.to_owned();
@@ -76,7 +88,10 @@ impl Keyring {
     }
 
     pub fn forget(&self, project_id: &str) {
-        self.cache.write().unwrap_or_else(|p| p.into_inner()).remove(project_id);
+        self.cache
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(project_id);
     }
 
     /// Checks the root key against the sealed check value, writing one on first start.
@@ -105,5 +120,6 @@ impl Keyring {
 
 /// Associated data binding a secret's value or comment to its row by immutable identifiers.
 pub fn secret_aad(project_id: &str, env_id: &str, path: &str, key: &str, field: &str) -> Vec<u8> {
-    format!("envkeep:secret:v1\u{0}{project_id}\u{0}{env_id}\u{0}{path}\u{0}{key}\u{0}{field}").into_bytes()
+    format!("envkeep:secret:v1\u{0}{project_id}\u{0}{env_id}\u{0}{path}\u{0}{key}\u{0}{field}")
+        .into_bytes()
 }

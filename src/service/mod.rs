@@ -30,15 +30,27 @@ pub struct Actor {
 
 impl Actor {
     pub fn of(access: &Access) -> Self {
-        Self { kind: access.actor_kind(), id: Some(access.actor_id().to_owned()), ip: Some(access.ip().to_string()) }
+        Self {
+            kind: access.actor_kind(),
+            id: Some(access.actor_id().to_owned()),
+            ip: Some(access.ip().to_string()),
+        }
     }
 
     pub fn user(user_id: &str, ip: IpAddr) -> Self {
-        Self { kind: "user", id: Some(user_id.to_owned()), ip: Some(ip.to_string()) }
+        Self {
+            kind: "user",
+            id: Some(user_id.to_owned()),
+            ip: Some(ip.to_string()),
+        }
     }
 
     pub fn system() -> Self {
-        Self { kind: "system", id: None, ip: None }
+        Self {
+            kind: "system",
+            id: None,
+            ip: None,
+        }
     }
 
     pub fn record(
@@ -65,21 +77,36 @@ impl Actor {
 }
 
 /// Looks up an environment of a project by slug, as a 404 with a readable message.
-pub(crate) fn environment(conn: &Connection, project_id: &str, slug: &str) -> DbResult<project_rows::Environment> {
+pub(crate) fn environment(
+    conn: &Connection,
+    project_id: &str,
+    slug: &str,
+) -> DbResult<project_rows::Environment> {
     project_rows::find_environment(conn, project_id, slug)?.ok_or(DbError::NotFound)
 }
 
 /// Finds the environment and checks that the folder exists; each miss is a 404 naming what is
 /// missing (project, environment or folder).
-pub(crate) fn locate(conn: &Connection, project_id: &str, env_slug: &str, path: &SecretPath) -> AppResult<project_rows::Environment> {
+pub(crate) fn locate(
+    conn: &Connection,
+    project_id: &str,
+    env_slug: &str,
+    path: &SecretPath,
+) -> AppResult<project_rows::Environment> {
     let Some(env) = project_rows::find_environment(conn, project_id, env_slug)? else {
         if project_rows::find(conn, project_id)?.is_none() {
-            return Err(AppError::NotFound(format!("Project '{project_id}' was not found")));
+            return Err(AppError::NotFound(format!(
+                "Project '{project_id}' was not found"
+            )));
         }
-        return Err(AppError::NotFound(format!("Environment '{env_slug}' was not found in this project")));
+        return Err(AppError::NotFound(format!(
+            "Environment '{env_slug}' was not found in this project"
+        )));
     };
     if !path.is_root() && !folder_rows::exists(conn, &env.id, path.as_str())? {
-        return Err(AppError::NotFound(format!("Folder '{path}' was not found in environment '{env_slug}'")));
+        return Err(AppError::NotFound(format!(
+            "Folder '{path}' was not found in environment '{env_slug}'"
+        )));
     }
     Ok(env)
 }
@@ -97,6 +124,8 @@ pub(crate) fn not_found(what: impl Into<String>) -> impl FnOnce(DbError) -> AppE
 pub(crate) fn access_ok(access: &Access, environment: &str, path: &SecretPath) -> bool {
     access.in_scope(environment, path)
         || access.token().is_some_and(|t| {
-            t.scopes.iter().any(|s| s.environment == environment && s.glob.may_match_below(path))
+            t.scopes
+                .iter()
+                .any(|s| s.environment == environment && s.glob.may_match_below(path))
         })
 }

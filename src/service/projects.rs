@@ -13,8 +13,11 @@ use crate::state::AppState;
 use crate::time::{now_millis, rfc3339};
 use rusqlite::Connection;
 
-pub const DEFAULT_ENVIRONMENTS: [(&str, &str); 3] =
-    [("Development", "dev"), ("Staging", "staging"), ("Production", "prod")];
+pub const DEFAULT_ENVIRONMENTS: [(&str, &str); 3] = [
+    ("Development", "dev"),
+    ("Staging", "staging"),
+    ("Production", "prod"),
+];
 
 pub fn view(project: &Project, environments: &[Environment]) -> ProjectView {
     ProjectView {
@@ -24,7 +27,11 @@ pub fn view(project: &Project, environments: &[Environment]) -> ProjectView {
         created_at: rfc3339(project.created_at),
         environments: environments
             .iter()
-            .map(|e| EnvironmentView { name: e.name.clone(), slug: e.slug.clone(), position: e.position })
+            .map(|e| EnvironmentView {
+                name: e.name.clone(),
+                slug: e.slug.clone(),
+                position: e.position,
+            })
             .collect(),
     }
 }
@@ -34,7 +41,13 @@ fn load_view(conn: &Connection, project: &Project) -> DbResult<ProjectView> {
 }
 
 /// Inserts an environment and its root folder.
-pub(crate) fn insert_environment(conn: &Connection, project_id: &str, name: &str, slug: &str, position: i64) -> DbResult<Environment> {
+pub(crate) fn insert_environment(
+    conn: &Connection,
+    project_id: &str,
+    name: &str,
+    slug: &str,
+    position: i64,
+) -> DbResult<Environment> {
     let env = Environment {
         id: random::hex16(),
         project_id: project_id.to_owned(),
@@ -43,11 +56,22 @@ pub(crate) fn insert_environment(conn: &Connection, project_id: &str, name: &str
         position,
     };
     projects::insert_environment(conn, &env)?;
-    folders::insert_if_missing(conn, &random::hex16(), project_id, &env.id, "/", now_millis())?;
+    folders::insert_if_missing(
+        conn,
+        &random::hex16(),
+        project_id,
+        &env.id,
+        "/",
+        now_millis(),
+    )?;
     Ok(env)
 }
 
-pub async fn create(state: &AppState, session: &AdminSession, name: Name) -> AppResult<ProjectView> {
+pub async fn create(
+    state: &AppState,
+    session: &AdminSession,
+    name: Name,
+) -> AppResult<ProjectView> {
     let id = random::hex16();
     let sealed = state.keys.new_project_keys(&id);
     let actor = Actor::user(&session.user_id, session.ip);
@@ -59,12 +83,23 @@ pub async fn create(state: &AppState, session: &AdminSession, name: Name) -> App
             while projects::slug_taken(tx, &slug)? {
                 slug = format!("{base}-{}", &random::hex16()[..6]);
             }
-            let project = Project { id, name: name.as_str().to_owned(), slug, created_at: now_millis() };
+            let project = Project {
+                id,
+                name: name.as_str().to_owned(),
+                slug,
+                created_at: now_millis(),
+            };
             projects::insert(tx, &project, &sealed)?;
             for (position, (env_name, env_slug)) in DEFAULT_ENVIRONMENTS.iter().enumerate() {
                 insert_environment(tx, &project.id, env_name, env_slug, position as i64)?;
             }
-            actor.record(tx, project.created_at, "project.create", Some(&project.id), serde_json::json!({ "name": project.name }))?;
+            actor.record(
+                tx,
+                project.created_at,
+                "project.create",
+                Some(&project.id),
+                serde_json::json!({ "name": project.name }),
+            )?;
             load_view(tx, &project)
         })
         .await?;
@@ -74,7 +109,12 @@ pub async fn create(state: &AppState, session: &AdminSession, name: Name) -> App
 pub async fn list(state: &AppState) -> AppResult<Vec<ProjectView>> {
     Ok(state
         .db
-        .run(|conn| projects::list(conn)?.iter().map(|p| load_view(conn, p)).collect())
+        .run(|conn| {
+            projects::list(conn)?
+                .iter()
+                .map(|p| load_view(conn, p))
+                .collect()
+        })
         .await?)
 }
 
@@ -99,7 +139,13 @@ pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str) 
             if !projects::delete(tx, &id)? {
                 return Err(crate::db::DbError::NotFound);
             }
-            actor.record(tx, now_millis(), "project.delete", Some(&id), serde_json::json!({}))
+            actor.record(
+                tx,
+                now_millis(),
+                "project.delete",
+                Some(&id),
+                serde_json::json!({}),
+            )
         })
         .await
         .map_err(not_found(format!("Project '{project_id}' was not found")))?;

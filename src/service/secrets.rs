@@ -30,10 +30,16 @@ pub struct Location {
 
 fn check_sizes(value: Option<&str>, comment: Option<&str>) -> AppResult<()> {
     if value.is_some_and(|v| v.len() > MAX_VALUE_BYTES) {
-        return Err(AppError::validation("value", format!("must be at most {MAX_VALUE_BYTES} bytes")));
+        return Err(AppError::validation(
+            "value",
+            format!("must be at most {MAX_VALUE_BYTES} bytes"),
+        ));
     }
     if comment.is_some_and(|c| c.len() > MAX_COMMENT_BYTES) {
-        return Err(AppError::validation("comment", format!("must be at most {MAX_COMMENT_BYTES} bytes")));
+        return Err(AppError::validation(
+            "comment",
+            format!("must be at most {MAX_COMMENT_BYTES} bytes"),
+        ));
     }
     Ok(())
 }
@@ -44,16 +50,31 @@ fn seal_row(keys: &ProjectKeys, project_id: &str, row: &mut SecretRow, value: &s
     row.comment_ct = keys.data.seal(comment.as_bytes(), &aad("comment"));
 }
 
-fn open_field(keys: &ProjectKeys, project_id: &str, row: &SecretRow, field: &str, sealed: &[u8]) -> AppResult<String> {
+fn open_field(
+    keys: &ProjectKeys,
+    project_id: &str,
+    row: &SecretRow,
+    field: &str,
+    sealed: &[u8],
+) -> AppResult<String> {
     let aad = secret_aad(project_id, &row.environment_id, &row.path, &row.key, field);
     let plain = keys.data.open(sealed, &aad).map_err(|e| {
-        AppError::Integrity(format!("secret {} ({field}) in project {project_id}: {e}", row.id))
+        AppError::Integrity(format!(
+            "secret {} ({field}) in project {project_id}: {e}",
+            row.id
+        ))
     })?;
-    String::from_utf8(plain).map_err(|_| AppError::Integrity(format!("secret {} ({field}) is not UTF-8", row.id)))
+    String::from_utf8(plain)
+        .map_err(|_| AppError::Integrity(format!("secret {} ({field}) is not UTF-8", row.id)))
 }
 
 /// Decrypts a stored row into its API view.
-pub fn open_row(keys: &ProjectKeys, project_id: &str, environment: &str, row: &SecretRow) -> AppResult<SecretView> {
+pub fn open_row(
+    keys: &ProjectKeys,
+    project_id: &str,
+    environment: &str,
+    row: &SecretRow,
+) -> AppResult<SecretView> {
     Ok(SecretView {
         id: row.id.clone(),
         key: row.key.clone(),
@@ -71,11 +92,21 @@ pub fn open_row(keys: &ProjectKeys, project_id: &str, environment: &str, row: &S
 fn environment_of(conn: &Connection, at: &Location) -> AppResult<Environment> {
     match projects::find_environment(conn, &at.project_id, at.environment.as_str())? {
         Some(env) => Ok(env),
-        None => locate(conn, &at.project_id, at.environment.as_str(), &SecretPath::root()),
+        None => locate(
+            conn,
+            &at.project_id,
+            at.environment.as_str(),
+            &SecretPath::root(),
+        ),
     }
 }
 
-pub async fn list(state: &AppState, access: &Access, at: &Location, recursive: bool) -> AppResult<Vec<SecretView>> {
+pub async fn list(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    recursive: bool,
+) -> AppResult<Vec<SecretView>> {
     access.check_project(&at.project_id)?;
     let visibility = if recursive {
         access.visibility(Op::Read, at.environment.as_str(), &at.path)?
@@ -94,18 +125,23 @@ pub async fn list(state: &AppState, access: &Access, at: &Location, recursive: b
             } else {
                 secrets::list_in_folder(conn, &env.id, at.path.as_str())?
             };
-            if rows.is_empty() && !at.path.is_root() && !folders::exists(conn, &env.id, at.path.as_str())? {
+            if rows.is_empty()
+                && !at.path.is_root()
+                && !folders::exists(conn, &env.id, at.path.as_str())?
+            {
                 return Err(AppError::NotFound(format!(
                     "Folder '{}' was not found in environment '{}'",
                     at.path,
                     at.environment.as_str()
                 )));
             }
-            let scoped = recursive && (visibility == Visibility::Partial || access.token().is_some());
+            let scoped =
+                recursive && (visibility == Visibility::Partial || access.token().is_some());
             rows.iter()
                 .filter(|row| {
                     !scoped
-                        || SecretPath::parse(&row.path).is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
+                        || SecretPath::parse(&row.path)
+                            .is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
                 })
                 .map(|row| open_row(&keys, &at.project_id, at.environment.as_str(), row))
                 .collect()
@@ -113,7 +149,12 @@ pub async fn list(state: &AppState, access: &Access, at: &Location, recursive: b
         .await
 }
 
-pub async fn get(state: &AppState, access: &Access, at: &Location, key: &SecretKey) -> AppResult<SecretView> {
+pub async fn get(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<SecretView> {
     access.check_project(&at.project_id)?;
     access.require(Op::Read, at.environment.as_str(), &at.path)?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
@@ -142,7 +183,14 @@ fn missing_secret(key: &SecretKey, at: &Location) -> AppError {
     ))
 }
 
-pub async fn create(state: &AppState, access: &Access, at: &Location, key: &SecretKey, value: &str, comment: &str) -> AppResult<SecretView> {
+pub async fn create(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+    value: &str,
+    comment: &str,
+) -> AppResult<SecretView> {
     access.check_project(&at.project_id)?;
     access.require(Op::Write, at.environment.as_str(), &at.path)?;
     check_sizes(Some(value), Some(comment))?;
@@ -194,7 +242,14 @@ pub async fn create(state: &AppState, access: &Access, at: &Location, key: &Secr
         .await
 }
 
-pub async fn update(state: &AppState, access: &Access, at: &Location, key: &SecretKey, value: Option<&str>, comment: Option<&str>) -> AppResult<SecretView> {
+pub async fn update(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+    value: Option<&str>,
+    comment: Option<&str>,
+) -> AppResult<SecretView> {
     access.check_project(&at.project_id)?;
     access.require(Op::Write, at.environment.as_str(), &at.path)?;
     check_sizes(value, comment)?;
@@ -228,7 +283,12 @@ pub async fn update(state: &AppState, access: &Access, at: &Location, key: &Secr
         .await
 }
 
-pub async fn delete(state: &AppState, access: &Access, at: &Location, key: &SecretKey) -> AppResult<()> {
+pub async fn delete(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<()> {
     access.check_project(&at.project_id)?;
     access.require(Op::Write, at.environment.as_str(), &at.path)?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
@@ -246,7 +306,13 @@ pub async fn delete(state: &AppState, access: &Access, at: &Location, key: &Secr
         .await
 }
 
-fn audit(actor: &Actor, conn: &Connection, action: &'static str, at: &Location, row: &SecretRow) -> AppResult<()> {
+fn audit(
+    actor: &Actor,
+    conn: &Connection,
+    action: &'static str,
+    at: &Location,
+    row: &SecretRow,
+) -> AppResult<()> {
     actor.record(
         conn,
         now_millis(),

@@ -36,7 +36,11 @@ pub struct Minted {
     pub row: TokenRow,
 }
 
-pub fn view(row: &TokenRow, now: Millis, pending_use: Option<(Millis, String)>) -> ServiceTokenView {
+pub fn view(
+    row: &TokenRow,
+    now: Millis,
+    pending_use: Option<(Millis, String)>,
+) -> ServiceTokenView {
     let allowed: Vec<String> = serde_json::from_str(&row.allowed_ips).unwrap_or_default();
     let (last_used_at, last_used_ip) = match pending_use {
         Some((at, ip)) if Some(at) > row.last_used_at => (Some(at), Some(ip)),
@@ -49,7 +53,10 @@ pub fn view(row: &TokenRow, now: Millis, pending_use: Option<(Millis, String)>) 
         scopes: row
             .scopes
             .iter()
-            .map(|(environment, path)| ScopeView { environment: environment.clone(), secret_path: path.clone() })
+            .map(|(environment, path)| ScopeView {
+                environment: environment.clone(),
+                secret_path: path.clone(),
+            })
             .collect(),
         permissions: Permissions::from_column(&row.permissions).to_list(),
         expires_at: row.expires_at.map(rfc3339),
@@ -62,7 +69,12 @@ pub fn view(row: &TokenRow, now: Millis, pending_use: Option<(Millis, String)>) 
     }
 }
 
-pub async fn mint(state: &AppState, session: &AdminSession, project_id: &str, new: NewToken) -> AppResult<Minted> {
+pub async fn mint(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    new: NewToken,
+) -> AppResult<Minted> {
     let keys = state.keys.project(&state.db, project_id).await?;
     let (id, secret) = (random::hex16(), random::hex16());
     let now = now_millis();
@@ -84,14 +96,23 @@ pub async fn mint(state: &AppState, session: &AdminSession, project_id: &str, ne
         tag: wrapped.tag,
         permissions: new.permissions.to_column(),
         expires_at: new.expires_in.expires_at(now),
-        allowed_ips: serde_json::to_string(&new.allowed_ips.to_strings()).unwrap_or_else(|_| String::from("[]")),
+        allowed_ips: serde_json::to_string(&new.allowed_ips.to_strings())
+            .unwrap_or_else(|_| String::from("[]")),
         created_by: session.email.clone(),
         created_at: now,
         last_used_at: None,
         last_used_ip: None,
-        scopes: new.scopes.iter().map(|(env, glob)| (env.as_str().to_owned(), glob.as_str().to_owned())).collect(),
+        scopes: new
+            .scopes
+            .iter()
+            .map(|(env, glob)| (env.as_str().to_owned(), glob.as_str().to_owned()))
+            .collect(),
     };
-    let (stored, actor, project) = (row.clone(), Actor::user(&session.user_id, session.ip), project_id.to_owned());
+    let (stored, actor, project) = (
+        row.clone(),
+        Actor::user(&session.user_id, session.ip),
+        project_id.to_owned(),
+    );
     state
         .db
         .write(move |tx| {
@@ -122,7 +143,11 @@ pub async fn mint(state: &AppState, session: &AdminSession, project_id: &str, ne
         Some(key) => format!("st.{id}.{secret}.{key}"),
         None => format!("st.{id}.{secret}"),
     };
-    Ok(Minted { token, view: view(&row, now, None), row })
+    Ok(Minted {
+        token,
+        view: view(&row, now, None),
+        row,
+    })
 }
 
 pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<ServiceTokenView>> {
@@ -136,11 +161,17 @@ pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<ServiceTo
         .await
         .map_err(not_found(format!("Project '{project_id}' was not found")))?;
     let now = now_millis();
-    Ok(rows.iter().map(|row| view(row, now, state.last_used.pending(&row.id))).collect())
+    Ok(rows
+        .iter()
+        .map(|row| view(row, now, state.last_used.pending(&row.id)))
+        .collect())
 }
 
 /// One token's metadata, with its buffered last use.
-pub async fn find(state: &AppState, token_id: &str) -> AppResult<Option<(TokenRow, ServiceTokenView)>> {
+pub async fn find(
+    state: &AppState,
+    token_id: &str,
+) -> AppResult<Option<(TokenRow, ServiceTokenView)>> {
     let id = token_id.to_owned();
     let row = state.db.run(move |conn| tokens::find(conn, &id)).await?;
     Ok(row.map(|row| {
@@ -149,18 +180,35 @@ pub async fn find(state: &AppState, token_id: &str) -> AppResult<Option<(TokenRo
     }))
 }
 
-pub async fn revoke(state: &AppState, session: &AdminSession, project_id: &str, token_id: &str) -> AppResult<()> {
-    let (project, id, actor) = (project_id.to_owned(), token_id.to_owned(), Actor::user(&session.user_id, session.ip));
+pub async fn revoke(
+    state: &AppState,
+    session: &AdminSession,
+    project_id: &str,
+    token_id: &str,
+) -> AppResult<()> {
+    let (project, id, actor) = (
+        project_id.to_owned(),
+        token_id.to_owned(),
+        Actor::user(&session.user_id, session.ip),
+    );
     state
         .db
         .write(move |tx| {
             if !tokens::delete(tx, &project, &id)? {
                 return Err(DbError::NotFound);
             }
-            actor.record(tx, now_millis(), "service_token.revoke", Some(&project), serde_json::json!({ "tokenId": id }))
+            actor.record(
+                tx,
+                now_millis(),
+                "service_token.revoke",
+                Some(&project),
+                serde_json::json!({ "tokenId": id }),
+            )
         })
         .await
-        .map_err(not_found(format!("Service token '{token_id}' was not found in project '{project_id}'")))?;
+        .map_err(not_found(format!(
+            "Service token '{token_id}' was not found in project '{project_id}'"
+        )))?;
     // Evict before answering, so the revoked token is refused from the very next request.
     state.tokens.remove(token_id);
     state.last_used.forget(token_id);

@@ -77,7 +77,12 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let temp = tempfile::tempdir().unwrap();
-    let mut args = vec!["--admin-email", ADMIN_EMAIL, "--admin-password", ADMIN_PASSWORD];
+    let mut args = vec![
+        "--admin-email",
+        ADMIN_EMAIL,
+        "--admin-password",
+        ADMIN_PASSWORD,
+    ];
     args.extend_from_slice(extra);
     let mut app = try_spawn(temp.path(), &args).await.expect("server starts");
     app._temp = Some(temp);
@@ -107,39 +112,68 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK, "admin login");
-        response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+        response.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// A request with the admin's bearer token.
     pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path)).bearer_auth(&self.admin)
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(&self.admin)
     }
 
     /// A request with a service token (or any bearer).
     pub fn bearer(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
-        Client::new().request(method, self.url(path)).bearer_auth(token)
+        Client::new()
+            .request(method, self.url(path))
+            .bearer_auth(token)
     }
 
     pub async fn create_project(&self, name: &str) -> String {
-        let response = self.admin(Method::POST, "/api/v1/projects").json(&json!({ "name": name })).send().await.unwrap();
+        let response = self
+            .admin(Method::POST, "/api/v1/projects")
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED);
-        response.json::<Value>().await.unwrap()["project"]["id"].as_str().unwrap().to_owned()
+        response.json::<Value>().await.unwrap()["project"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
-    pub async fn create_secret(&self, project: &str, env: &str, path: &str, key: &str, value: &str) {
+    pub async fn create_secret(
+        &self,
+        project: &str,
+        env: &str,
+        path: &str,
+        key: &str,
+        value: &str,
+    ) {
         let response = self
             .admin(Method::POST, &format!("/api/v1/projects/{project}/secrets"))
             .json(&json!({ "environment": env, "path": path, "key": key, "value": value }))
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED, "create secret {key} at {env}{path}");
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "create secret {key} at {env}{path}"
+        );
     }
 
     /// Mints a token; returns (full token, token id).
     pub async fn mint(&self, project: &str, body: Value) -> (String, String) {
         let response = self
-            .admin(Method::POST, &format!("/api/v1/projects/{project}/service-tokens"))
+            .admin(
+                Method::POST,
+                &format!("/api/v1/projects/{project}/service-tokens"),
+            )
             .json(&body)
             .send()
             .await
@@ -147,7 +181,10 @@ impl TestApp {
         let status = response.status();
         let json: Value = response.json().await.unwrap();
         assert_eq!(status, StatusCode::CREATED, "mint: {json}");
-        (json["token"].as_str().unwrap().to_owned(), json["serviceToken"]["id"].as_str().unwrap().to_owned())
+        (
+            json["token"].as_str().unwrap().to_owned(),
+            json["serviceToken"]["id"].as_str().unwrap().to_owned(),
+        )
     }
 
     pub fn db_path(&self) -> PathBuf {
@@ -181,5 +218,8 @@ pub fn assert_error(status: StatusCode, json: &Value, expected: StatusCode, name
     assert_eq!(status, expected, "body: {json}");
     assert_eq!(json["statusCode"], expected.as_u16(), "body: {json}");
     assert_eq!(json["error"], name, "body: {json}");
-    assert!(json["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {json}");
+    assert!(
+        json["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "body: {json}"
+    );
 }

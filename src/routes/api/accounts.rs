@@ -43,15 +43,24 @@ struct SetupBody {
         (status = 429, description = "Too many failed attempts from this address"),
     )
 )]
-async fn setup(state: web::Data<AppState>, req: HttpRequest, body: web::Json<SetupBody>) -> AppResult<HttpResponse> {
+async fn setup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<SetupBody>,
+) -> AppResult<HttpResponse> {
     if !state.setup_open() {
-        return Err(AppError::Conflict(String::from("Setup is already complete; log in instead")));
+        return Err(AppError::Conflict(String::from(
+            "Setup is already complete; log in instead",
+        )));
     }
     let mut fields = Fields::default();
     let code = fields.required("setupCode", body.setup_code.as_deref());
-    let email = fields.required("email", body.email.as_deref()).and_then(|e| fields.check("email", Email::parse(e)));
-    let password =
-        fields.required("password", body.password.as_deref()).and_then(|p| fields.check("password", Password::parse(p)));
+    let email = fields
+        .required("email", body.email.as_deref())
+        .and_then(|e| fields.check("email", Email::parse(e)));
+    let password = fields
+        .required("password", body.password.as_deref())
+        .and_then(|p| fields.check("password", Password::parse(p)));
     fields.finish()?;
     let (Some(code), Some(email), Some(password)) = (code, email, password) else {
         return Err(AppError::internal("validated fields missing"));
@@ -73,12 +82,18 @@ pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.settings.secure_cookies)
-        .max_age(CookieDuration::seconds(state.settings.session_ttl.as_secs() as i64))
+        .max_age(CookieDuration::seconds(
+            state.settings.session_ttl.as_secs() as i64,
+        ))
         .finish()
 }
 
 pub fn expired_cookie() -> Cookie<'static> {
-    let mut cookie = Cookie::build(COOKIE_NAME, "").path("/").http_only(true).same_site(SameSite::Lax).finish();
+    let mut cookie = Cookie::build(COOKIE_NAME, "")
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .finish();
     cookie.make_removal();
     cookie
 }
@@ -96,7 +111,11 @@ pub fn expired_cookie() -> Cookie<'static> {
         (status = 429, description = "Too many failed attempts from this address"),
     )
 )]
-async fn login(state: web::Data<AppState>, req: HttpRequest, body: web::Json<LoginBody>) -> AppResult<HttpResponse> {
+async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Json<LoginBody>,
+) -> AppResult<HttpResponse> {
     let mut fields = Fields::default();
     let email = fields.required("email", body.email.as_deref());
     let password = fields.required("password", body.password.as_deref());

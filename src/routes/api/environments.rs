@@ -36,8 +36,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn list(state: web::Data<AppState>, _session: AdminSession, project: web::Path<String>) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(json!({ "environments": environments::list(&state, &project).await? })))
+async fn list(
+    state: web::Data<AppState>,
+    _session: AdminSession,
+    project: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    Ok(HttpResponse::Ok()
+        .json(json!({ "environments": environments::list(&state, &project).await? })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -66,10 +71,19 @@ struct CreateBody {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn create(state: web::Data<AppState>, session: AdminSession, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    project: web::Path<String>,
+    body: web::Json<CreateBody>,
+) -> AppResult<HttpResponse> {
     let mut fields = Fields::default();
-    let name = fields.required("name", body.name.as_deref()).and_then(|n| fields.check("name", Name::parse(n)));
-    let slug = fields.required("slug", body.slug.as_deref()).and_then(|s| fields.check("slug", EnvSlug::parse(s)));
+    let name = fields
+        .required("name", body.name.as_deref())
+        .and_then(|n| fields.check("name", Name::parse(n)));
+    let slug = fields
+        .required("slug", body.slug.as_deref())
+        .and_then(|s| fields.check("slug", EnvSlug::parse(s)));
     fields.finish()?;
     let (Some(name), Some(slug)) = (name, slug) else {
         return Err(AppError::internal("validated fields missing"));
@@ -106,10 +120,18 @@ struct UpdateBody {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn update(state: web::Data<AppState>, session: AdminSession, path: web::Path<(String, String)>, body: web::Json<UpdateBody>) -> AppResult<HttpResponse> {
+async fn update(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    path: web::Path<(String, String)>,
+    body: web::Json<UpdateBody>,
+) -> AppResult<HttpResponse> {
     let (project, slug) = path.into_inner();
     let mut fields = Fields::default();
-    let name = body.name.as_deref().and_then(|n| fields.check("name", Name::parse(n)));
+    let name = body
+        .name
+        .as_deref()
+        .and_then(|n| fields.check("name", Name::parse(n)));
     if body.position.is_some_and(|p| !(0..=10_000).contains(&p)) {
         fields.push("position", "must be between 0 and 10000");
     }
@@ -134,7 +156,11 @@ async fn update(state: web::Data<AppState>, session: AdminSession, path: web::Pa
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn delete(state: web::Data<AppState>, session: AdminSession, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+async fn delete(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
     let (project, slug) = path.into_inner();
     environments::delete(&state, &session, &project, &slug).await?;
     Ok(HttpResponse::NoContent().finish())

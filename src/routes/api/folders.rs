@@ -34,9 +34,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    project: web::Path<String>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    let found = folders::list(&state, &caller, &project, &at.environment, &at.path, query.is_recursive()).await?;
+    let found = folders::list(
+        &state,
+        &caller,
+        &project,
+        &at.environment,
+        &at.path,
+        query.is_recursive(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(json!({ "folders": found })))
 }
 
@@ -68,15 +81,28 @@ struct CreateBody {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    project: web::Path<String>,
+    body: web::Json<CreateBody>,
+) -> AppResult<HttpResponse> {
     let mut fields = Fields::default();
     let env = fields
         .required("environment", body.environment.as_deref())
         .and_then(|e| fields.check("environment", EnvSlug::parse(e)));
     let name = fields.required("name", body.name.as_deref());
     if let Some(name) = name {
-        if name.is_empty() || name.len() > 100 || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-            fields.push("name", "a folder name is 1-100 of letters, digits, '_' and '-'");
+        if name.is_empty()
+            || name.len() > 100
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            fields.push(
+                "name",
+                "a folder name is 1-100 of letters, digits, '_' and '-'",
+            );
         }
     }
     fields.finish()?;
@@ -102,8 +128,21 @@ async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<S
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn delete(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    project: web::Path<String>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    folders::delete(&state, &caller, &project, &at.environment, &at.path, query.is_recursive()).await?;
+    folders::delete(
+        &state,
+        &caller,
+        &project,
+        &at.environment,
+        &at.path,
+        query.is_recursive(),
+    )
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -19,9 +19,16 @@ pub struct LocationQuery {
 
 /// An environment named in a query: missing → 400; a slug that cannot exist → 404.
 pub fn environment_from_query(raw: Option<&str>) -> AppResult<EnvSlug> {
-    let raw = raw.ok_or_else(|| AppError::BadRequest(String::from("The 'environment' query parameter is required")))?;
+    let raw = raw.ok_or_else(|| {
+        AppError::BadRequest(String::from(
+            "The 'environment' query parameter is required",
+        ))
+    })?;
     EnvSlug::parse(raw).map_err(|_| {
-        AppError::NotFound(format!("Environment '{}' was not found", crate::domain::names::truncate_for_message(raw)))
+        AppError::NotFound(format!(
+            "Environment '{}' was not found",
+            crate::domain::names::truncate_for_message(raw)
+        ))
     })
 }
 

@@ -12,8 +12,16 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/projects").route(web::get().to(list)).route(web::post().to(create)))
-        .service(resource("/api/v1/projects/{projectId}").route(web::get().to(get)).route(web::delete().to(delete)));
+    cfg.service(
+        resource("/api/v1/projects")
+            .route(web::get().to(list))
+            .route(web::post().to(create)),
+    )
+    .service(
+        resource("/api/v1/projects/{projectId}")
+            .route(web::get().to(get))
+            .route(web::delete().to(delete)),
+    );
 }
 
 #[utoipa::path(
@@ -51,9 +59,15 @@ struct CreateBody {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn create(state: web::Data<AppState>, session: AdminSession, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    body: web::Json<CreateBody>,
+) -> AppResult<HttpResponse> {
     let mut fields = Fields::default();
-    let name = fields.required("name", body.name.as_deref()).and_then(|n| fields.check("name", Name::parse(n)));
+    let name = fields
+        .required("name", body.name.as_deref())
+        .and_then(|n| fields.check("name", Name::parse(n)));
     fields.finish()?;
     let name = name.ok_or_else(|| AppError::internal("validated name missing"))?;
     let project = projects::create(&state, &session, name).await?;
@@ -72,7 +86,11 @@ async fn create(state: web::Data<AppState>, session: AdminSession, body: web::Js
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn get(state: web::Data<AppState>, _session: AdminSession, id: web::Path<String>) -> AppResult<HttpResponse> {
+async fn get(
+    state: web::Data<AppState>,
+    _session: AdminSession,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(json!({ "project": projects::get(&state, &id).await? })))
 }
 
@@ -88,7 +106,11 @@ async fn get(state: web::Data<AppState>, _session: AdminSession, id: web::Path<S
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn delete(state: web::Data<AppState>, session: AdminSession, id: web::Path<String>) -> AppResult<HttpResponse> {
+async fn delete(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    id: web::Path<String>,
+) -> AppResult<HttpResponse> {
     projects::delete(&state, &session, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

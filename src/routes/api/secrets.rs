@@ -50,7 +50,12 @@ fn key_from_url(raw: &str) -> AppResult<SecretKey> {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    project: web::Path<String>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
     let found = secrets::list(&state, &caller, &at, query.is_recursive()).await?;
     Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secrets": found })))
@@ -74,7 +79,12 @@ async fn list(state: web::Data<AppState>, caller: Caller, project: web::Path<Str
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn get(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+async fn get(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
     let secret = secrets::get(&state, &caller, &at, &key_from_url(&key)?).await?;
@@ -112,12 +122,19 @@ struct CreateBody {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    caller: Caller,
+    project: web::Path<String>,
+    body: web::Json<CreateBody>,
+) -> AppResult<HttpResponse> {
     let mut fields = Fields::default();
     let env = fields
         .required("environment", body.environment.as_deref())
         .and_then(|e| fields.check("environment", EnvSlug::parse(e)));
-    let key = fields.required("key", body.key.as_deref()).and_then(|k| fields.check("key", SecretKey::parse(k)));
+    let key = fields
+        .required("key", body.key.as_deref())
+        .and_then(|k| fields.check("key", SecretKey::parse(k)));
     let value = fields.required("value", body.value.as_deref());
     let path = match body.path.as_deref() {
         Some(raw) => fields.check("path", crate::domain::SecretPath::parse(raw)),
@@ -127,8 +144,20 @@ async fn create(state: web::Data<AppState>, caller: Caller, project: web::Path<S
     let (Some(environment), Some(key), Some(value), Some(path)) = (env, key, value, path) else {
         return Err(AppError::internal("validated fields missing"));
     };
-    let at = Location { project_id: project.into_inner(), environment, path };
-    let secret = secrets::create(&state, &caller, &at, &key, value, body.comment.as_deref().unwrap_or("")).await?;
+    let at = Location {
+        project_id: project.into_inner(),
+        environment,
+        path,
+    };
+    let secret = secrets::create(
+        &state,
+        &caller,
+        &at,
+        &key,
+        value,
+        body.comment.as_deref().unwrap_or(""),
+    )
+    .await?;
     Ok(no_store(actix_web::http::StatusCode::CREATED).json(json!({ "secret": secret })))
 }
 
@@ -160,11 +189,25 @@ struct UpdateBody {
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn update(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>, body: web::Json<UpdateBody>) -> AppResult<HttpResponse> {
+async fn update(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<LocationQuery>,
+    body: web::Json<UpdateBody>,
+) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
     let key = key_from_url(&key)?;
-    let secret = secrets::update(&state, &caller, &at, &key, body.value.as_deref(), body.comment.as_deref()).await?;
+    let secret = secrets::update(
+        &state,
+        &caller,
+        &at,
+        &key,
+        body.value.as_deref(),
+        body.comment.as_deref(),
+    )
+    .await?;
     Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secret": secret })))
 }
 
@@ -186,7 +229,12 @@ async fn update(state: web::Data<AppState>, caller: Caller, path: web::Path<(Str
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn delete(state: web::Data<AppState>, caller: Caller, path: web::Path<(String, String)>, query: web::Query<LocationQuery>) -> AppResult<HttpResponse> {
+async fn delete(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    query: web::Query<LocationQuery>,
+) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
     secrets::delete(&state, &caller, &at, &key_from_url(&key)?).await?;

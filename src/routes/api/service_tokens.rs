@@ -18,7 +18,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
-    .service(resource("/api/v1/projects/{projectId}/service-tokens/{tokenId}").route(web::delete().to(revoke)));
+    .service(
+        resource("/api/v1/projects/{projectId}/service-tokens/{tokenId}")
+            .route(web::delete().to(revoke)),
+    );
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -50,16 +53,28 @@ pub struct CreateBody {
 /// Infisical-compatible route's rule for `expiresIn: 0`.
 pub fn validate(body: &CreateBody, zero_means_never: bool) -> AppResult<NewToken> {
     let mut fields = Fields::default();
-    let name = fields.required("name", body.name.as_deref()).and_then(|n| fields.check("name", Name::parse(n)));
+    let name = fields
+        .required("name", body.name.as_deref())
+        .and_then(|n| fields.check("name", Name::parse(n)));
     let mut scopes = Vec::new();
     match body.scopes.as_deref() {
-        None | Some([]) => fields.push("scopes", "at least one scope {environment, secretPath} is required"),
-        Some(list) if list.len() > MAX_SCOPES => fields.push("scopes", format!("at most {MAX_SCOPES} scopes")),
+        None | Some([]) => fields.push(
+            "scopes",
+            "at least one scope {environment, secretPath} is required",
+        ),
+        Some(list) if list.len() > MAX_SCOPES => {
+            fields.push("scopes", format!("at most {MAX_SCOPES} scopes"))
+        }
         Some(list) => {
             for (i, scope) in list.iter().enumerate() {
                 let env = fields
-                    .required(&format!("scopes[{i}].environment"), scope.environment.as_deref())
-                    .and_then(|e| fields.check(&format!("scopes[{i}].environment"), EnvSlug::parse(e)));
+                    .required(
+                        &format!("scopes[{i}].environment"),
+                        scope.environment.as_deref(),
+                    )
+                    .and_then(|e| {
+                        fields.check(&format!("scopes[{i}].environment"), EnvSlug::parse(e))
+                    });
                 let glob = fields.check(
                     &format!("scopes[{i}].secretPath"),
                     ScopeGlob::parse(scope.secret_path.as_deref().unwrap_or("/")),
@@ -72,25 +87,41 @@ pub fn validate(body: &CreateBody, zero_means_never: bool) -> AppResult<NewToken
     }
     let permissions = match body.permissions.as_deref() {
         None => {
-            fields.push("permissions", "is required: [\"read\"], [\"write\"] or [\"read\", \"write\"]");
+            fields.push(
+                "permissions",
+                "is required: [\"read\"], [\"write\"] or [\"read\", \"write\"]",
+            );
             None
         }
         Some(list) => fields.check("permissions", Permissions::parse(list)),
     };
     let expires_in = match &body.expires_in {
         None => {
-            fields.push("expiresIn", "is required: seconds from 60 to 315360000, or null for never");
+            fields.push(
+                "expiresIn",
+                "is required: seconds from 60 to 315360000, or null for never",
+            );
             None
         }
-        Some(serde_json::Value::Number(n)) if zero_means_never && n.as_i64() == Some(0) => Some(ExpiresIn::Never),
+        Some(serde_json::Value::Number(n)) if zero_means_never && n.as_i64() == Some(0) => {
+            Some(ExpiresIn::Never)
+        }
         Some(value) => fields.check("expiresIn", ExpiresIn::from_json(value)),
     };
-    let allowed_ips = fields.check("allowedIps", AllowedIps::parse(body.allowed_ips.as_deref().unwrap_or(&[])));
+    let allowed_ips = fields.check(
+        "allowedIps",
+        AllowedIps::parse(body.allowed_ips.as_deref().unwrap_or(&[])),
+    );
     fields.finish()?;
     match (name, permissions, expires_in, allowed_ips) {
-        (Some(name), Some(permissions), Some(expires_in), Some(allowed_ips)) => {
-            Ok(NewToken { name, scopes, permissions, expires_in, allowed_ips, client_wrapped_key: None })
-        }
+        (Some(name), Some(permissions), Some(expires_in), Some(allowed_ips)) => Ok(NewToken {
+            name,
+            scopes,
+            permissions,
+            expires_in,
+            allowed_ips,
+            client_wrapped_key: None,
+        }),
         _ => Err(AppError::internal("validated fields missing")),
     }
 }
@@ -107,7 +138,11 @@ pub fn validate(body: &CreateBody, zero_means_never: bool) -> AppResult<NewToken
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn list(state: web::Data<AppState>, _session: AdminSession, project: web::Path<String>) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    _session: AdminSession,
+    project: web::Path<String>,
+) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(json!({ "serviceTokens": tokens::list(&state, &project).await? })))
 }
 
@@ -127,7 +162,12 @@ async fn list(state: web::Data<AppState>, _session: AdminSession, project: web::
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn create(state: web::Data<AppState>, session: AdminSession, project: web::Path<String>, body: web::Json<CreateBody>) -> AppResult<HttpResponse> {
+async fn create(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    project: web::Path<String>,
+    body: web::Json<CreateBody>,
+) -> AppResult<HttpResponse> {
     let new = validate(&body, false)?;
     let minted = tokens::mint(&state, &session, &project, new).await?;
     Ok(HttpResponse::Created()
@@ -150,7 +190,11 @@ async fn create(state: web::Data<AppState>, session: AdminSession, project: web:
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn revoke(state: web::Data<AppState>, session: AdminSession, path: web::Path<(String, String)>) -> AppResult<HttpResponse> {
+async fn revoke(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
     let (project, token) = path.into_inner();
     tokens::revoke(&state, &session, &project, &token).await?;
     Ok(HttpResponse::NoContent().finish())

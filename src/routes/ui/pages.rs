@@ -15,18 +15,30 @@ struct ErrorPage<'a> {
 
 /// Renders a page with a status; a rendering failure becomes a plain 500, never a panic.
 pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<HttpResponse, AppError> {
-    let body = page.render().map_err(|e| AppError::internal(format!("template rendering failed: {e}")))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body))
+    let body = page
+        .render()
+        .map_err(|e| AppError::internal(format!("template rendering failed: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
 }
 
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
-    let page = ErrorPage { title, message, status: status.as_u16() };
+    let page = ErrorPage {
+        title,
+        message,
+        status: status.as_u16(),
+    };
     match render(status, &page) {
         Ok(response) => response,
-        Err(_) => HttpResponse::build(status).content_type("text/plain; charset=utf-8").body(message.to_owned()),
+        Err(_) => HttpResponse::build(status)
+            .content_type("text/plain; charset=utf-8")
+            .body(message.to_owned()),
     }
 }
 
 pub fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header(("Location", to)).finish()
+    HttpResponse::SeeOther()
+        .insert_header(("Location", to))
+        .finish()
 }

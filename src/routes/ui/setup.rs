@@ -18,7 +18,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn home(state: web::Data<AppState>) -> HttpResponse {
-    redirect(if state.setup_open() { "/setup" } else { "/login" })
+    redirect(if state.setup_open() {
+        "/setup"
+    } else {
+        "/login"
+    })
 }
 
 #[derive(Template, Default)]
@@ -43,11 +47,23 @@ struct SetupForm {
     confirm: String,
 }
 
-async fn submit(state: web::Data<AppState>, req: HttpRequest, form: web::Form<SetupForm>) -> AppResult<HttpResponse> {
+async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<SetupForm>,
+) -> AppResult<HttpResponse> {
     if !state.setup_open() {
         return Ok(redirect("/login"));
     }
-    let again = |error: String| render(StatusCode::UNPROCESSABLE_ENTITY, &SetupPage { email: form.email.clone(), error: Some(error) });
+    let again = |error: String| {
+        render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SetupPage {
+                email: form.email.clone(),
+                error: Some(error),
+            },
+        )
+    };
     if form.password != form.confirm {
         return again(String::from("The passwords do not match."));
     }

@@ -32,7 +32,12 @@ async fn concurrency_against_the_release_binary() {
     let found = load::all_secrets(&server.base(), &admin, &project).await;
     load::assert_all_acknowledged_present(&report, &found);
     let log = server.log();
-    for word in ["database is locked", "database busy", "internal error", "panicked"] {
+    for word in [
+        "database is locked",
+        "database busy",
+        "internal error",
+        "panicked",
+    ] {
         assert!(!log.contains(word), "server log mentions {word:?}");
     }
     server.terminate_and_wait();
@@ -46,17 +51,42 @@ async fn tampered_ciphertext_is_logged_as_an_integrity_failure() {
     let admin = server.login().await;
     let target = load::prepare(&server.base(), &admin).await;
     let conn = rusqlite::Connection::open(dir.path().join("envkeep.db")).unwrap();
-    let mut blob: Vec<u8> =
-        conn.query_row("SELECT value_ct FROM secrets WHERE key = 'SEED'", [], |r| r.get(0)).unwrap();
+    let mut blob: Vec<u8> = conn
+        .query_row("SELECT value_ct FROM secrets WHERE key = 'SEED'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
     let last = blob.len() - 1;
     blob[last] ^= 0x80;
-    conn.execute("UPDATE secrets SET value_ct = ?1 WHERE key = 'SEED'", [blob]).unwrap();
-    let url = format!("{}/api/v1/projects/{}/secrets/SEED?environment=dev", server.base(), target.project);
-    let response = reqwest::Client::new().get(url).bearer_auth(&target.token).send().await.unwrap();
-    assert_eq!(response.status(), reqwest::StatusCode::INTERNAL_SERVER_ERROR);
+    conn.execute(
+        "UPDATE secrets SET value_ct = ?1 WHERE key = 'SEED'",
+        [blob],
+    )
+    .unwrap();
+    let url = format!(
+        "{}/api/v1/projects/{}/secrets/SEED?environment=dev",
+        server.base(),
+        target.project
+    );
+    let response = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(&target.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        reqwest::StatusCode::INTERNAL_SERVER_ERROR
+    );
     let text = response.text().await.unwrap();
-    assert!(!text.contains("seed") && !text.contains("integrity"), "{text}");
+    assert!(
+        !text.contains("seed") && !text.contains("integrity"),
+        "{text}"
+    );
     let line = server.wait_for_line("integrity failure", std::time::Duration::from_secs(10));
-    assert!(!line.contains("\"seed\"") && !line.contains(&target.token), "the log line leaks: {line}");
+    assert!(
+        !line.contains("\"seed\"") && !line.contains(&target.token),
+        "the log line leaks: {line}"
+    );
     server.terminate_and_wait();
 }

@@ -19,9 +19,16 @@ impl ReadOnly {
             std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o444)).unwrap();
         }
         let guard = Self(files);
-        if guard.0.iter().any(|f| std::fs::OpenOptions::new().append(true).open(f).is_ok()) {
+        if guard
+            .0
+            .iter()
+            .any(|f| std::fs::OpenOptions::new().append(true).open(f).is_ok())
+        {
             let status = Command::new("chattr").arg("+i").args(&guard.0).status();
-            assert!(status.is_ok_and(|s| s.success()), "cannot make the database read-only here (chattr +i failed)");
+            assert!(
+                status.is_ok_and(|s| s.success()),
+                "cannot make the database read-only here (chattr +i failed)"
+            );
         }
         guard
     }
@@ -29,7 +36,11 @@ impl ReadOnly {
 
 impl Drop for ReadOnly {
     fn drop(&mut self) {
-        let _ = Command::new("chattr").arg("-i").args(&self.0).stderr(Stdio::null()).status();
+        let _ = Command::new("chattr")
+            .arg("-i")
+            .args(&self.0)
+            .stderr(Stdio::null())
+            .status();
         for file in &self.0 {
             let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o644));
         }
@@ -41,8 +52,11 @@ async fn a_database_that_became_read_only_answers_generic_errors() {
     let app = spawn_app().await;
     let (project, token, _) = project_with_token(&app).await;
     let db = app.db_path();
-    let files: Vec<PathBuf> =
-        ["", "-wal"].iter().map(|s| PathBuf::from(format!("{}{s}", db.display()))).filter(|p| p.exists()).collect();
+    let files: Vec<PathBuf> = ["", "-wal"]
+        .iter()
+        .map(|s| PathBuf::from(format!("{}{s}", db.display())))
+        .filter(|p| p.exists())
+        .collect();
     // Not the -shm index: SQLite maps it into memory, and a write fault there is a SIGBUS.
     let _read_only = ReadOnly::new(files);
 
@@ -57,12 +71,30 @@ async fn a_database_that_became_read_only_answers_generic_errors() {
             .unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        assert_ne!(status, StatusCode::CREATED, "a write succeeded on a moved database: {text}");
-        assert_generic_5xx(status, &text, &[&token, &app.admin, "readonly", "read-only", "i/o", "permission"]);
+        assert_ne!(
+            status,
+            StatusCode::CREATED,
+            "a write succeeded on a moved database: {text}"
+        );
+        assert_generic_5xx(
+            status,
+            &text,
+            &[
+                &token,
+                &app.admin,
+                "readonly",
+                "read-only",
+                "i/o",
+                "permission",
+            ],
+        );
         failures += 1;
     }
     assert_eq!(failures, 20);
-    for path in [format!("{secrets}?environment=dev"), String::from("/api/v1/projects")] {
+    for path in [
+        format!("{secrets}?environment=dev"),
+        String::from("/api/v1/projects"),
+    ] {
         let response = app.admin(Method::GET, &path).send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
@@ -92,7 +124,9 @@ async fn an_exhausted_connection_pool_answers_a_generic_503_and_recovers() {
         }));
     }
     let waiter = held.clone();
-    tokio::task::spawn_blocking(move || waiter.wait()).await.unwrap();
+    tokio::task::spawn_blocking(move || waiter.wait())
+        .await
+        .unwrap();
 
     let path = format!("/api/v1/projects/{project}/secrets?environment=dev");
     let response = app.bearer(Method::GET, &path, &token).send().await.unwrap();
@@ -102,7 +136,9 @@ async fn an_exhausted_connection_pool_answers_a_generic_503_and_recovers() {
     assert_generic_5xx(status, &text, &[&token, "timed out", "pool"]);
 
     let releaser = release.clone();
-    tokio::task::spawn_blocking(move || releaser.wait()).await.unwrap();
+    tokio::task::spawn_blocking(move || releaser.wait())
+        .await
+        .unwrap();
     for holder in holders {
         holder.join().unwrap().unwrap();
     }

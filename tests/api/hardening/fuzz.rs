@@ -10,12 +10,22 @@ use std::time::{Duration, Instant};
 use wildmatch::WildMatch;
 
 /// Runs `test` over `strategy` for the time budget (or one default round without one).
-fn fuzz<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>) {
-    let budget = std::env::var("ENVKEEP_FUZZ_SECS").ok().and_then(|s| s.parse().ok()).map(Duration::from_secs);
+fn fuzz<S: Strategy>(
+    name: &str,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) {
+    let budget = std::env::var("ENVKEEP_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .map(Duration::from_secs);
     let started = Instant::now();
     let mut cases = 0u64;
     loop {
-        let config = Config { failure_persistence: None, ..Config::default() };
+        let config = Config {
+            failure_persistence: None,
+            ..Config::default()
+        };
         let mut runner = TestRunner::new(config.clone());
         if let Err(failure) = runner.run(&strategy, &test) {
             panic!("{name}: {failure}");
@@ -41,10 +51,17 @@ fn token_parsing_accepts_only_well_formed_tokens() {
     ];
     fuzz("token parse", anything, |raw| {
         if let Some(token) = ServiceTokenString::parse(&raw) {
-            let hex = |s: &str| s.len() == 32 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            let hex = |s: &str| {
+                s.len() == 32
+                    && s.bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            };
             prop_assert!(hex(token.id) && hex(token.secret), "{raw:?}");
             let access = format!("st.{}.{}", token.id, token.secret);
-            prop_assert!(raw == access || raw.starts_with(&format!("{access}.")), "{raw:?}");
+            prop_assert!(
+                raw == access || raw.starts_with(&format!("{access}.")),
+                "{raw:?}"
+            );
             let shown = format!("{token:?}");
             prop_assert!(!shown.contains(token.secret), "Debug shows the secret");
         }
@@ -54,16 +71,25 @@ fn token_parsing_accepts_only_well_formed_tokens() {
 
 #[test]
 fn well_formed_tokens_round_trip_through_the_authorization_header() {
-    let parts = (hex32(), hex32(), proptest::option::of("[0-9a-z.]{1,40}"), "(Bearer|bearer|BEARER) +");
+    let parts = (
+        hex32(),
+        hex32(),
+        proptest::option::of("[0-9a-z.]{1,40}"),
+        "(Bearer|bearer|BEARER) +",
+    );
     fuzz("token round trip", parts, |(id, secret, tail, scheme)| {
         let token = match &tail {
             Some(tail) => format!("st.{id}.{secret}.{tail}"),
             None => format!("st.{id}.{secret}"),
         };
-        let parsed = ServiceTokenString::parse(&token).ok_or_else(|| TestCaseError::fail(token.clone()))?;
+        let parsed =
+            ServiceTokenString::parse(&token).ok_or_else(|| TestCaseError::fail(token.clone()))?;
         prop_assert_eq!((parsed.id, parsed.secret), (id.as_str(), secret.as_str()));
         let header = format!("{scheme}{token}");
-        prop_assert!(ServiceTokenString::from_authorization(&header).is_some(), "{header:?}");
+        prop_assert!(
+            ServiceTokenString::from_authorization(&header).is_some(),
+            "{header:?}"
+        );
         Ok(())
     });
 }
@@ -78,14 +104,22 @@ fn glob_parsing_never_panics_and_normalises_idempotently() {
     fuzz("glob parse", (raw, valid_path()), |(raw, path)| {
         if let Ok(glob) = ScopeGlob::parse(&raw) {
             let text = glob.as_str();
-            prop_assert!(text.starts_with('/') && !text.contains("//"), "{raw:?} → {text:?}");
+            prop_assert!(
+                text.starts_with('/') && !text.contains("//"),
+                "{raw:?} → {text:?}"
+            );
             prop_assert!(text == "/" || !text.ends_with('/'), "{text:?}");
-            let again = ScopeGlob::parse(text).map_err(|e| TestCaseError::fail(format!("{text:?}: {}", e.0)))?;
+            let again = ScopeGlob::parse(text)
+                .map_err(|e| TestCaseError::fail(format!("{text:?}: {}", e.0)))?;
             prop_assert_eq!(&again, &glob);
             let path = SecretPath::parse(&path).map_err(|e| TestCaseError::fail(e.0))?;
             let started = Instant::now();
             let _ = glob.matches(&path) || glob.may_match_below(&path);
-            prop_assert!(started.elapsed() < Duration::from_millis(200), "{text:?} took {:?}", started.elapsed());
+            prop_assert!(
+                started.elapsed() < Duration::from_millis(200),
+                "{text:?} took {:?}",
+                started.elapsed()
+            );
         }
         Ok(())
     });
@@ -99,9 +133,10 @@ fn reference(glob: &str, path: &str) -> bool {
     }
     fn one(pattern: &str, part: &str) -> bool {
         match (pattern.find('{'), pattern.find('}')) {
-            (Some(o), Some(c)) => pattern[o + 1..c]
-                .split(',')
-                .any(|alt| WildMatch::new(&format!("{}{alt}{}", &pattern[..o], &pattern[c + 1..])).matches(part)),
+            (Some(o), Some(c)) => pattern[o + 1..c].split(',').any(|alt| {
+                WildMatch::new(&format!("{}{alt}{}", &pattern[..o], &pattern[c + 1..]))
+                    .matches(part)
+            }),
             _ => WildMatch::new(pattern).matches(part),
         }
     }
@@ -140,24 +175,34 @@ fn small_path() -> impl Strategy<Value = String> {
 
 #[test]
 fn glob_matching_agrees_with_the_naive_reference() {
-    fuzz("glob vs reference", (small_glob(), small_path(), small_path()), |(glob_text, path, below)| {
-        let glob = ScopeGlob::parse(&glob_text).map_err(|e| TestCaseError::fail(e.0))?;
-        let at = SecretPath::parse(&path).map_err(|e| TestCaseError::fail(e.0))?;
-        prop_assert_eq!(glob.matches(&at), reference(&glob_text, &path), "{} vs {}", glob_text, path);
-        // A folder below `path` that matches means a recursive listing of `path` must look there.
-        if below != "/" {
-            let deeper = SecretPath::parse(&format!("{}{below}", path.trim_end_matches('/')))
-                .map_err(|e| TestCaseError::fail(e.0))?;
-            if glob.matches(&deeper) {
-                prop_assert!(
-                    glob.may_match_below(&at),
-                    "{} matches {} but not below {}",
-                    glob_text,
-                    deeper.as_str(),
-                    path
-                );
+    fuzz(
+        "glob vs reference",
+        (small_glob(), small_path(), small_path()),
+        |(glob_text, path, below)| {
+            let glob = ScopeGlob::parse(&glob_text).map_err(|e| TestCaseError::fail(e.0))?;
+            let at = SecretPath::parse(&path).map_err(|e| TestCaseError::fail(e.0))?;
+            prop_assert_eq!(
+                glob.matches(&at),
+                reference(&glob_text, &path),
+                "{} vs {}",
+                glob_text,
+                path
+            );
+            // A folder below `path` that matches means a recursive listing of `path` must look there.
+            if below != "/" {
+                let deeper = SecretPath::parse(&format!("{}{below}", path.trim_end_matches('/')))
+                    .map_err(|e| TestCaseError::fail(e.0))?;
+                if glob.matches(&deeper) {
+                    prop_assert!(
+                        glob.may_match_below(&at),
+                        "{} matches {} but not below {}",
+                        glob_text,
+                        deeper.as_str(),
+                        path
+                    );
+                }
             }
-        }
-        Ok(())
-    });
+            Ok(())
+        },
+    );
 }

@@ -8,15 +8,30 @@ use reqwest::{Method, Response};
 use serde_json::json;
 
 fn assert_security_headers(what: &str, headers: &HeaderMap) {
-    let get = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let get = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
     assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
     assert_eq!(get("referrer-policy"), "no-referrer", "{what}");
-    assert!(get("content-security-policy").contains("frame-ancestors 'none'"), "{what}");
+    assert!(
+        get("content-security-policy").contains("frame-ancestors 'none'"),
+        "{what}"
+    );
 }
 
 fn assert_no_store(what: &str, response: &Response) {
-    let cache = response.headers().get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or("");
-    assert!(cache.contains("no-store"), "{what}: Cache-Control is {cache:?}");
+    let cache = response
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        cache.contains("no-store"),
+        "{what}: Cache-Control is {cache:?}"
+    );
 }
 
 #[tokio::test]
@@ -30,23 +45,50 @@ async fn every_kind_of_response_carries_the_security_headers() {
         ("home redirect", anonymous.get(app.url("/"))),
         ("UI 404", anonymous.get(app.url("/no/such/page"))),
         ("API 404", anonymous.get(app.url("/api/no/such/route"))),
-        ("missing static file", anonymous.get(app.url("/static/nothing.css"))),
+        (
+            "missing static file",
+            anonymous.get(app.url("/static/nothing.css")),
+        ),
         ("401", anonymous.get(app.url("/api/v1/projects"))),
         ("405", app.admin(Method::PUT, "/api/v1/projects")),
         (
             "400 bad JSON",
-            app.admin(Method::POST, "/api/v1/projects").header("content-type", "application/json").body("{"),
+            app.admin(Method::POST, "/api/v1/projects")
+                .header("content-type", "application/json")
+                .body("{"),
         ),
-        ("422", app.admin(Method::POST, "/api/v1/projects").json(&json!({}))),
-        ("413", app.admin(Method::POST, "/api/v1/projects").json(&json!({ "name": "x".repeat(300 * 1024) }))),
-        ("404 project", app.admin(Method::GET, "/api/v1/projects/0123456789abcdef0123456789abcdef")),
-        ("403 token on admin route", app.bearer(Method::GET, "/api/v1/projects", &token)),
-        ("200 list", app.bearer(Method::GET, &format!("{secrets}?environment=dev"), &token)),
+        (
+            "422",
+            app.admin(Method::POST, "/api/v1/projects").json(&json!({})),
+        ),
+        (
+            "413",
+            app.admin(Method::POST, "/api/v1/projects")
+                .json(&json!({ "name": "x".repeat(300 * 1024) })),
+        ),
+        (
+            "404 project",
+            app.admin(
+                Method::GET,
+                "/api/v1/projects/0123456789abcdef0123456789abcdef",
+            ),
+        ),
+        (
+            "403 token on admin route",
+            app.bearer(Method::GET, "/api/v1/projects", &token),
+        ),
+        (
+            "200 list",
+            app.bearer(Method::GET, &format!("{secrets}?environment=dev"), &token),
+        ),
         ("openapi", anonymous.get(app.url("/api/openapi.json"))),
     ];
     for (what, request) in cases {
         let response = request.send().await.unwrap();
-        assert_security_headers(&format!("{what} ({})", response.status()), response.headers());
+        assert_security_headers(
+            &format!("{what} ({})", response.status()),
+            response.headers(),
+        );
     }
     // A UI page: the first-run setup form of a server without an admin.
     let fresh = spawn_fresh().await;
@@ -84,7 +126,11 @@ async fn responses_with_secrets_or_tokens_are_never_cached() {
     ];
     for (what, request) in cases {
         let response = request.send().await.unwrap();
-        assert!(response.status().as_u16() < 500, "{what}: {}", response.status());
+        assert!(
+            response.status().as_u16() < 500,
+            "{what}: {}",
+            response.status()
+        );
         assert_no_store(what, &response);
     }
 }
@@ -97,20 +143,35 @@ async fn responses_without_their_own_cache_policy_default_to_no_store() {
         assert_no_store(path, &response);
     }
     let css = reqwest::get(app.url("/static/style.css")).await.unwrap();
-    let cache = css.headers().get("cache-control").and_then(|v| v.to_str().ok()).unwrap_or("");
-    assert!(cache.contains("max-age") && !cache.contains("no-store"), "static assets keep their policy: {cache:?}");
+    let cache = css
+        .headers()
+        .get("cache-control")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        cache.contains("max-age") && !cache.contains("no-store"),
+        "static assets keep their policy: {cache:?}"
+    );
 }
 
 #[tokio::test]
 async fn hsts_is_sent_only_when_the_public_url_is_https() {
     let plain = spawn_app().await;
     let response = reqwest::get(plain.url("/healthz")).await.unwrap();
-    assert!(response.headers().get("strict-transport-security").is_none());
+    assert!(response
+        .headers()
+        .get("strict-transport-security")
+        .is_none());
 
-    let https = spawn_adjusted(|c| c.public_url = Some(String::from("https://secrets.example.com"))).await;
+    let https =
+        spawn_adjusted(|c| c.public_url = Some(String::from("https://secrets.example.com"))).await;
     for path in ["/healthz", "/api/nope", "/nope"] {
         let response = reqwest::get(https.url(path)).await.unwrap();
-        let hsts = response.headers().get("strict-transport-security").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let hsts = response
+            .headers()
+            .get("strict-transport-security")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         assert!(hsts.contains("max-age="), "{path}: {hsts:?}");
         assert_security_headers(path, response.headers());
     }

@@ -12,7 +12,9 @@ use std::sync::Arc;
 const COUNT: usize = 1_000;
 
 fn hex(rng: &mut StdRng, len: usize) -> String {
-    (0..len).map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)])).collect()
+    (0..len)
+        .map(|_| char::from(b"0123456789abcdef"[rng.gen_range(0..16)]))
+        .collect()
 }
 
 /// Deterministic (seeded) bad credentials covering every family the issue names.
@@ -51,7 +53,16 @@ fn hostile_values(known_id: &str, known_secret: &str) -> Vec<Vec<u8>> {
         "1 UNION SELECT * FROM users",
         "%27%20OR%201%3D1",
     ];
-    let schemes = ["Basic", "Digest", "Token", "Negotiate", "AWS4-HMAC-SHA256", "bearerx", "Bearer:", "OAuth"];
+    let schemes = [
+        "Basic",
+        "Digest",
+        "Token",
+        "Negotiate",
+        "AWS4-HMAC-SHA256",
+        "bearerx",
+        "Bearer:",
+        "OAuth",
+    ];
     let mut i = 0;
     while values.len() < COUNT {
         i += 1;
@@ -60,14 +71,19 @@ fn hostile_values(known_id: &str, known_secret: &str) -> Vec<Vec<u8>> {
             1 => format!("Bearer st.{id}.{}", hex(&mut rng, 32)),
             2 => format!("Bearer st.{id}.{}.{}", hex(&mut rng, 32), hex(&mut rng, 32)),
             3 => {
-                let mut bad = format!("st.{}.{}", hex(&mut rng, 32), hex(&mut rng, 32)).into_bytes();
+                let mut bad =
+                    format!("st.{}.{}", hex(&mut rng, 32), hex(&mut rng, 32)).into_bytes();
                 let at = rng.gen_range(3..bad.len());
                 bad[at] = *b"gzXG-_!~".get(rng.gen_range(0..8)).unwrap_or(&b'g');
                 format!("Bearer {}", String::from_utf8(bad).unwrap_or_default())
             }
             4 => {
                 let dots = ".".repeat(rng.gen_range(2..6));
-                format!("Bearer st{dots}{}{dots}{}", hex(&mut rng, 32), hex(&mut rng, 32))
+                format!(
+                    "Bearer st{dots}{}{dots}{}",
+                    hex(&mut rng, 32),
+                    hex(&mut rng, 32)
+                )
             }
             5 if i % 20 == 5 => format!("Bearer st.{}", hex(&mut rng, 8 * 1024)),
             5 => format!("Bearer {}", hex(&mut rng, 8 * 1024)),
@@ -78,7 +94,12 @@ fn hostile_values(known_id: &str, known_secret: &str) -> Vec<Vec<u8>> {
                 values.push(raw);
                 continue;
             }
-            8 => format!("{} st.{}.{}", schemes[rng.gen_range(0..schemes.len())], hex(&mut rng, 32), hex(&mut rng, 32)),
+            8 => format!(
+                "{} st.{}.{}",
+                schemes[rng.gen_range(0..schemes.len())],
+                hex(&mut rng, 32),
+                hex(&mut rng, 32)
+            ),
             _ => format!("Bearer {}", hex(&mut rng, if i % 3 == 0 { 64 } else { 32 })),
         };
         values.push(value.into_bytes());
@@ -86,9 +107,19 @@ fn hostile_values(known_id: &str, known_secret: &str) -> Vec<Vec<u8>> {
     values
 }
 
-async fn send(app: &TestApp, client: &reqwest::Client, path: &str, value: &[u8]) -> (StatusCode, String) {
+async fn send(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    value: &[u8],
+) -> (StatusCode, String) {
     let header = HeaderValue::from_bytes(value).unwrap_or_else(|e| panic!("{e}: {value:?}"));
-    let response = client.request(Method::GET, app.url(path)).header(AUTHORIZATION, header).send().await.unwrap();
+    let response = client
+        .request(Method::GET, app.url(path))
+        .header(AUTHORIZATION, header)
+        .send()
+        .await
+        .unwrap();
     (response.status(), response.text().await.unwrap())
 }
 
@@ -132,15 +163,29 @@ async fn a_thousand_bad_authorization_values_get_the_same_401() {
     let mut checked = 0;
     while let Some(answers) = tasks.join_next().await {
         for (n, route, status, text) in answers.unwrap() {
-            let shown = String::from_utf8_lossy(&values[n]).chars().take(100).collect::<String>();
-            assert_eq!(status, StatusCode::UNAUTHORIZED, "value #{n} {shown:?} on {route}: {text}");
-            assert_eq!(text, reference.1, "value #{n} {shown:?} on {route}: the body differs");
+            let shown = String::from_utf8_lossy(&values[n])
+                .chars()
+                .take(100)
+                .collect::<String>();
+            assert_eq!(
+                status,
+                StatusCode::UNAUTHORIZED,
+                "value #{n} {shown:?} on {route}: {text}"
+            );
+            assert_eq!(
+                text, reference.1,
+                "value #{n} {shown:?} on {route}: the body differs"
+            );
             checked += 1;
         }
     }
     assert_eq!(checked, COUNT * 3);
     // The real token still works afterwards.
-    let ok = app.bearer(Method::GET, "/api/v1/auth/token", &token).send().await.unwrap();
+    let ok = app
+        .bearer(Method::GET, "/api/v1/auth/token", &token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
 }
 
@@ -153,11 +198,28 @@ async fn unknown_id_and_wrong_secret_are_indistinguishable() {
     let wrong_secret = format!("Bearer st.{token_id}.{}", hex(&mut rng, 32));
     let unknown_id = format!("Bearer st.{}.{secret}", hex(&mut rng, 32));
     for path in ["/api/v1/auth/token", "/api/v1/projects"] {
-        let a = app.client.get(app.url(path)).header(AUTHORIZATION, &wrong_secret).send().await.unwrap();
-        let b = app.client.get(app.url(path)).header(AUTHORIZATION, &unknown_id).send().await.unwrap();
+        let a = app
+            .client
+            .get(app.url(path))
+            .header(AUTHORIZATION, &wrong_secret)
+            .send()
+            .await
+            .unwrap();
+        let b = app
+            .client
+            .get(app.url(path))
+            .header(AUTHORIZATION, &unknown_id)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(a.status(), b.status(), "{path}");
         let names = |r: &reqwest::Response| {
-            let mut n: Vec<String> = r.headers().keys().map(|k| k.to_string()).filter(|k| k != "date").collect();
+            let mut n: Vec<String> = r
+                .headers()
+                .keys()
+                .map(|k| k.to_string())
+                .filter(|k| k != "date")
+                .collect();
             n.sort();
             n
         };
@@ -177,7 +239,12 @@ async fn hostile_session_cookies_get_the_same_401() {
         format!("envkeep_session={}", hex(&mut rng, 32)).into_bytes(),
         format!("envkeep_session={}", hex(&mut rng, 8 * 1024)).into_bytes(),
         b"envkeep_session=' OR 1=1 --".to_vec(),
-        format!("envkeep_session=st.{}.{}", hex(&mut rng, 32), hex(&mut rng, 32)).into_bytes(),
+        format!(
+            "envkeep_session=st.{}.{}",
+            hex(&mut rng, 32),
+            hex(&mut rng, 32)
+        )
+        .into_bytes(),
         b"other=1; envkeep_session=%00%ff".to_vec(),
     ];
     let mut raw = b"envkeep_session=".to_vec();
@@ -187,11 +254,19 @@ async fn hostile_session_cookies_get_the_same_401() {
     for cookie in &cookies {
         let response = reqwest::Client::new()
             .get(app.url("/api/v1/projects"))
-            .header(reqwest::header::COOKIE, HeaderValue::from_bytes(cookie).unwrap())
+            .header(
+                reqwest::header::COOKIE,
+                HeaderValue::from_bytes(cookie).unwrap(),
+            )
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{}", String::from_utf8_lossy(cookie));
+        assert_eq!(
+            response.status(),
+            StatusCode::UNAUTHORIZED,
+            "{}",
+            String::from_utf8_lossy(cookie)
+        );
         bodies.push(response.text().await.unwrap());
     }
     bodies.dedup();

@@ -27,7 +27,11 @@ impl LoadReport {
     }
 
     pub fn server_errors(&self) -> u64 {
-        self.statuses.iter().filter(|(s, _)| **s >= 500).map(|(_, n)| n).sum()
+        self.statuses
+            .iter()
+            .filter(|(s, _)| **s >= 500)
+            .map(|(_, n)| n)
+            .sum()
     }
 
     fn merge(&mut self, other: LoadReport) {
@@ -67,13 +71,18 @@ async fn record(
             *report.statuses.entry(status.as_u16()).or_default() += 1;
             let text = response.text().await.unwrap_or_default();
             if !ok.contains(&status) || text.to_lowercase().contains("locked") {
-                report.unexpected.push(format!("{what}: {status} {}", text.chars().take(200).collect::<String>()));
+                report.unexpected.push(format!(
+                    "{what}: {status} {}",
+                    text.chars().take(200).collect::<String>()
+                ));
             }
             Some(status)
         }
         Err(e) => {
             report.transport_errors += 1;
-            report.unexpected.push(format!("{what}: transport error {e}"));
+            report
+                .unexpected
+                .push(format!("{what}: transport error {e}"));
             None
         }
     }
@@ -93,18 +102,26 @@ async fn writer(target: Arc<Target>, id: usize, until: Instant) -> LoadReport {
             .json(&json!({ "environment": "dev", "path": path, "key": key, "value": value }))
             .send()
             .await;
-        if record(&mut report, "create", create, &[StatusCode::CREATED]).await == Some(StatusCode::CREATED) {
-            report.acknowledged.push((format!("{path}/{key}"), value.clone()));
+        if record(&mut report, "create", create, &[StatusCode::CREATED]).await
+            == Some(StatusCode::CREATED)
+        {
+            report
+                .acknowledged
+                .push((format!("{path}/{key}"), value.clone()));
         }
         if n % 3 == 0 {
             let updated = format!("{value}-updated");
             let patch = client
-                .patch(format!("{}/{key}?environment=dev&path={path}", target.secrets()))
+                .patch(format!(
+                    "{}/{key}?environment=dev&path={path}",
+                    target.secrets()
+                ))
                 .bearer_auth(&target.admin)
                 .json(&json!({ "value": updated }))
                 .send()
                 .await;
-            if record(&mut report, "update", patch, &[StatusCode::OK]).await == Some(StatusCode::OK) {
+            if record(&mut report, "update", patch, &[StatusCode::OK]).await == Some(StatusCode::OK)
+            {
                 report.acknowledged.push((format!("{path}/{key}"), updated));
             }
         }
@@ -112,12 +129,19 @@ async fn writer(target: Arc<Target>, id: usize, until: Instant) -> LoadReport {
             let gone = format!("W{id}_{}", n - 1);
             let path = format!("/w{id}/n{}", (n - 1) % 4);
             let delete = client
-                .delete(format!("{}/{gone}?environment=dev&path={path}", target.secrets()))
+                .delete(format!(
+                    "{}/{gone}?environment=dev&path={path}",
+                    target.secrets()
+                ))
                 .bearer_auth(&target.admin)
                 .send()
                 .await;
-            if record(&mut report, "delete", delete, &[StatusCode::NO_CONTENT]).await == Some(StatusCode::NO_CONTENT) {
-                report.acknowledged.push((format!("{path}/{gone}"), String::new()));
+            if record(&mut report, "delete", delete, &[StatusCode::NO_CONTENT]).await
+                == Some(StatusCode::NO_CONTENT)
+            {
+                report
+                    .acknowledged
+                    .push((format!("{path}/{gone}"), String::new()));
             }
         }
     }
@@ -131,14 +155,39 @@ async fn reader(target: Arc<Target>, id: usize, until: Instant) -> LoadReport {
     while Instant::now() < until {
         n += 1;
         let (what, request) = match (n + id) % 4 {
-            0 => ("list", client.get(format!("{}?environment=dev&recursive=true", target.secrets()))),
-            1 => ("get", client.get(format!("{}/SEED?environment=dev", target.secrets()))),
-            2 => ("whoami", client.get(format!("{}/api/v1/auth/token", target.base))),
-            _ => ("folder list", client.get(format!("{}?environment=dev&path=/w{}", target.secrets(), n % WRITERS))),
+            0 => (
+                "list",
+                client.get(format!(
+                    "{}?environment=dev&recursive=true",
+                    target.secrets()
+                )),
+            ),
+            1 => (
+                "get",
+                client.get(format!("{}/SEED?environment=dev", target.secrets())),
+            ),
+            2 => (
+                "whoami",
+                client.get(format!("{}/api/v1/auth/token", target.base)),
+            ),
+            _ => (
+                "folder list",
+                client.get(format!(
+                    "{}?environment=dev&path=/w{}",
+                    target.secrets(),
+                    n % WRITERS
+                )),
+            ),
         };
         let outcome = request.bearer_auth(&target.token).send().await;
         // A writer's folder may not exist yet at the first read: 404 is a correct answer then.
-        record(&mut report, what, outcome, &[StatusCode::OK, StatusCode::NOT_FOUND]).await;
+        record(
+            &mut report,
+            what,
+            outcome,
+            &[StatusCode::OK, StatusCode::NOT_FOUND],
+        )
+        .await;
     }
     report
 }
@@ -163,7 +212,12 @@ pub async fn run(target: Target, duration: Duration) -> LoadReport {
 
 /// The load duration: `ENVKEEP_LOAD_SECS` or `default`.
 pub fn duration_from_env(default: u64) -> Duration {
-    Duration::from_secs(std::env::var("ENVKEEP_LOAD_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(default))
+    Duration::from_secs(
+        std::env::var("ENVKEEP_LOAD_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(default),
+    )
 }
 
 /// Prepares `target` on a running server: a project with a `SEED` secret and a read token.
@@ -199,13 +253,24 @@ pub async fn prepare(base: &str, admin: &str) -> Target {
         .await
         .unwrap();
     let token = crate::helpers::access_part(minted["token"].as_str().unwrap());
-    Target { base: base.to_owned(), project, admin: admin.to_owned(), token }
+    Target {
+        base: base.to_owned(),
+        project,
+        admin: admin.to_owned(),
+        token,
+    }
 }
 
 /// Every secret in `dev` of `project`, as folder path + key → value.
-pub async fn all_secrets(base: &str, admin: &str, project: &str) -> std::collections::HashMap<String, String> {
+pub async fn all_secrets(
+    base: &str,
+    admin: &str,
+    project: &str,
+) -> std::collections::HashMap<String, String> {
     let response = reqwest::Client::new()
-        .get(format!("{base}/api/v1/projects/{project}/secrets?environment=dev&recursive=true"))
+        .get(format!(
+            "{base}/api/v1/projects/{project}/secrets?environment=dev&recursive=true"
+        ))
         .bearer_auth(admin)
         .send()
         .await
@@ -219,7 +284,10 @@ pub async fn all_secrets(base: &str, admin: &str, project: &str) -> std::collect
         .map(|s| {
             let path = s["path"].as_str().unwrap();
             let sep = if path == "/" { "" } else { "/" };
-            (format!("{path}{sep}{}", s["key"].as_str().unwrap()), s["value"].as_str().unwrap().to_owned())
+            (
+                format!("{path}{sep}{}", s["key"].as_str().unwrap()),
+                s["value"].as_str().unwrap().to_owned(),
+            )
         })
         .collect()
 }
@@ -227,7 +295,10 @@ pub async fn all_secrets(base: &str, admin: &str, project: &str) -> std::collect
 /// Every acknowledged write is in the store: the last acknowledged value of each key, and no key
 /// whose deletion was acknowledged. (Keys belong to one writer each, so the order within a
 /// writer's list is the order of its writes.)
-pub fn assert_all_acknowledged_present(report: &LoadReport, found: &std::collections::HashMap<String, String>) {
+pub fn assert_all_acknowledged_present(
+    report: &LoadReport,
+    found: &std::collections::HashMap<String, String>,
+) {
     let mut expected: BTreeMap<&str, &str> = BTreeMap::new();
     for (key, value) in &report.acknowledged {
         expected.insert(key, value);
@@ -256,8 +327,17 @@ pub fn assert_clean(report: &LoadReport) {
         "5xx under load: {:?}",
         &report.unexpected[..report.unexpected.len().min(20)]
     );
-    assert_eq!(report.transport_errors, 0, "{:?}", &report.unexpected[..report.unexpected.len().min(20)]);
-    assert!(report.unexpected.is_empty(), "{:?}", &report.unexpected[..report.unexpected.len().min(20)]);
+    assert_eq!(
+        report.transport_errors,
+        0,
+        "{:?}",
+        &report.unexpected[..report.unexpected.len().min(20)]
+    );
+    assert!(
+        report.unexpected.is_empty(),
+        "{:?}",
+        &report.unexpected[..report.unexpected.len().min(20)]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -266,12 +346,22 @@ async fn eight_writers_and_eight_readers_get_no_5xx_and_no_lock_errors() {
     let target = prepare(&app.base, &app.admin).await;
     let target_project = target.project.clone();
     let report = run(target, duration_from_env(3)).await;
-    println!("in-process load: {} requests, statuses {:?}", report.requests(), report.statuses);
+    println!(
+        "in-process load: {} requests, statuses {:?}",
+        report.requests(),
+        report.statuses
+    );
     assert_clean(&report);
     let writes = report.statuses.get(&201).copied().unwrap_or(0);
-    assert!(writes >= WRITERS as u64, "too few writes went through: {:?}", report.statuses);
+    assert!(
+        writes >= WRITERS as u64,
+        "too few writes went through: {:?}",
+        report.statuses
+    );
     let found = all_secrets(&app.base, &app.admin, &target_project).await;
     assert_all_acknowledged_present(&report, &found);
     // The graceful stop completes promptly right after the load.
-    tokio::time::timeout(std::time::Duration::from_secs(15), app.stop()).await.expect("server stops");
+    tokio::time::timeout(std::time::Duration::from_secs(15), app.stop())
+        .await
+        .expect("server stops");
 }

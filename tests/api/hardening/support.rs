@@ -11,7 +11,15 @@ use std::net::IpAddr;
 /// Starts a server like `spawn_app`, after `adjust` has changed its configuration.
 pub async fn spawn_adjusted(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let temp = tempfile::tempdir().unwrap();
-    let mut config = config_for(temp.path(), &["--admin-email", ADMIN_EMAIL, "--admin-password", ADMIN_PASSWORD]);
+    let mut config = config_for(
+        temp.path(),
+        &[
+            "--admin-email",
+            ADMIN_EMAIL,
+            "--admin-password",
+            ADMIN_PASSWORD,
+        ],
+    );
     adjust(&mut config);
     let app = Application::build(config).await.expect("server starts");
     let (port, state, handle) = (app.port(), app.state(), app.handle());
@@ -46,7 +54,8 @@ pub fn client_from(source: &str) -> Client {
 /// Returns (project id, access part of the token, token id).
 pub async fn project_with_token(app: &TestApp) -> (String, String, String) {
     let project = app.create_project("hardening").await;
-    app.create_secret(&project, "dev", "/", "DB_PASSWORD", "s3cr3t-value").await;
+    app.create_secret(&project, "dev", "/", "DB_PASSWORD", "s3cr3t-value")
+        .await;
     let (token, id) = app
         .mint(
             &project,
@@ -59,14 +68,38 @@ pub async fn project_with_token(app: &TestApp) -> (String, String, String) {
 
 /// Words that must never appear in an error body: SQL, file paths, key or token material.
 pub fn assert_generic_5xx(status: StatusCode, text: &str, forbidden: &[&str]) {
-    assert!(status.is_server_error(), "expected a 5xx, got {status}: {text}");
-    let body: Value = serde_json::from_str(text).unwrap_or_else(|_| panic!("5xx body is not JSON: {text}"));
-    assert!(matches!(body["error"].as_str(), Some("InternalError" | "ServiceUnavailable")), "{text}");
+    assert!(
+        status.is_server_error(),
+        "expected a 5xx, got {status}: {text}"
+    );
+    let body: Value =
+        serde_json::from_str(text).unwrap_or_else(|_| panic!("5xx body is not JSON: {text}"));
+    assert!(
+        matches!(
+            body["error"].as_str(),
+            Some("InternalError" | "ServiceUnavailable")
+        ),
+        "{text}"
+    );
     let lower = text.to_lowercase();
-    for word in ["select", "insert", "update ", "sqlite", "database", "/tmp", ".db", "envkeep.db", "root.key", "st."]
-        .iter()
-        .chain(forbidden)
+    for word in [
+        "select",
+        "insert",
+        "update ",
+        "sqlite",
+        "database",
+        "/tmp",
+        ".db",
+        "envkeep.db",
+        "root.key",
+        "st.",
+    ]
+    .iter()
+    .chain(forbidden)
     {
-        assert!(!lower.contains(&word.to_lowercase()), "5xx body leaks {word:?}: {text}");
+        assert!(
+            !lower.contains(&word.to_lowercase()),
+            "5xx body leaks {word:?}: {text}"
+        );
     }
 }

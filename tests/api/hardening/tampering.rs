@@ -16,16 +16,28 @@ const VALUE_B: &str = "bravo-secret-value-2";
 
 fn flip_one_byte(app: &TestApp, key: &str, column: &str) {
     let conn = app.sqlite();
-    let mut blob: Vec<u8> =
-        conn.query_row(&format!("SELECT {column} FROM secrets WHERE key = ?1"), [key], |r| r.get(0)).unwrap();
+    let mut blob: Vec<u8> = conn
+        .query_row(
+            &format!("SELECT {column} FROM secrets WHERE key = ?1"),
+            [key],
+            |r| r.get(0),
+        )
+        .unwrap();
     let middle = blob.len() / 2;
     blob[middle] ^= 0x01;
-    conn.execute(&format!("UPDATE secrets SET {column} = ?1 WHERE key = ?2"), rusqlite::params![blob, key]).unwrap();
+    conn.execute(
+        &format!("UPDATE secrets SET {column} = ?1 WHERE key = ?2"),
+        rusqlite::params![blob, key],
+    )
+    .unwrap();
 }
 
 async fn read(app: &TestApp, project: &str, key: &str) -> (StatusCode, String) {
     let response = app
-        .admin(Method::GET, &format!("/api/v1/projects/{project}/secrets/{key}?environment=dev"))
+        .admin(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/secrets/{key}?environment=dev"),
+        )
         .send()
         .await
         .unwrap();
@@ -38,21 +50,35 @@ async fn a_flipped_byte_fails_that_read_only_and_generically() {
     let project = app.create_project("tamper").await;
     app.create_secret(&project, "dev", "/", "A", VALUE_A).await;
     app.create_secret(&project, "dev", "/", "B", VALUE_B).await;
-    app.create_secret(&project, "dev", "/", "C", "charlie").await;
+    app.create_secret(&project, "dev", "/", "C", "charlie")
+        .await;
 
     flip_one_byte(&app, "A", "value_ct");
     flip_one_byte(&app, "C", "comment_ct");
     for key in ["A", "C"] {
         let (status, text) = read(&app, &project, key).await;
-        assert_generic_5xx(status, &text, &[VALUE_A, "charlie", "xchacha", "tamper", "integrity"]);
+        assert_generic_5xx(
+            status,
+            &text,
+            &[VALUE_A, "charlie", "xchacha", "tamper", "integrity"],
+        );
     }
     let (status, text) = read(&app, &project, "B").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(serde_json::from_str::<Value>(&text).unwrap()["secret"]["value"], VALUE_B);
+    assert_eq!(
+        serde_json::from_str::<Value>(&text).unwrap()["secret"]["value"],
+        VALUE_B
+    );
 
     // A listing that includes the tampered row fails as a whole rather than skip or garble it.
-    let list =
-        app.admin(Method::GET, &format!("/api/v1/projects/{project}/secrets?environment=dev")).send().await.unwrap();
+    let list = app
+        .admin(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/secrets?environment=dev"),
+        )
+        .send()
+        .await
+        .unwrap();
     let status = list.status();
     assert_generic_5xx(status, &list.text().await.unwrap(), &[VALUE_A, VALUE_B]);
 
@@ -65,10 +91,22 @@ async fn a_flipped_byte_fails_that_read_only_and_generically() {
         via_cookie: false,
         ip: "127.0.0.1".parse().unwrap(),
     };
-    let at =
-        Location { project_id: project.clone(), environment: EnvSlug::parse("dev").unwrap(), path: SecretPath::root() };
-    let outcome = secrets::get(&app.state, &Access::Admin(session), &at, &SecretKey::parse("A").unwrap()).await;
-    assert!(matches!(outcome, Err(AppError::Integrity(_))), "{outcome:?}");
+    let at = Location {
+        project_id: project.clone(),
+        environment: EnvSlug::parse("dev").unwrap(),
+        path: SecretPath::root(),
+    };
+    let outcome = secrets::get(
+        &app.state,
+        &Access::Admin(session),
+        &at,
+        &SecretKey::parse("A").unwrap(),
+    )
+    .await;
+    assert!(
+        matches!(outcome, Err(AppError::Integrity(_))),
+        "{outcome:?}"
+    );
 }
 
 #[tokio::test]

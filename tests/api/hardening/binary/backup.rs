@@ -58,14 +58,25 @@ async fn a_backup_under_load_is_consistent_and_has_every_earlier_write() {
     // Let a few hundred writes land, then snapshot what is acknowledged and back up at once.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while acked.lock().unwrap().len() < 300 {
-        assert!(std::time::Instant::now() < deadline, "writers stalled before the backup");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "writers stalled before the backup"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     let before: HashMap<String, String> = acked.lock().unwrap().clone();
     let copy = dir.path().join("copy.db");
     let output = tokio::task::spawn_blocking({
         let (db, copy) = (dir.path().join("envkeep.db"), copy.clone());
-        move || Command::new(binary()).arg("backup").arg(&copy).arg("--database").arg(&db).output().unwrap()
+        move || {
+            Command::new(binary())
+                .arg("backup")
+                .arg(&copy)
+                .arg("--database")
+                .arg(&db)
+                .output()
+                .unwrap()
+        }
     })
     .await
     .unwrap();
@@ -74,19 +85,34 @@ async fn a_backup_under_load_is_consistent_and_has_every_earlier_write() {
     while let Some(done) = writers.join_next().await {
         done.expect("writer");
     }
-    assert!(output.status.success(), "backup failed: {}", String::from_utf8_lossy(&output.stderr));
-    assert!(during > 0, "no write happened during the backup; the test proved nothing");
+    assert!(
+        output.status.success(),
+        "backup failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        during > 0,
+        "no write happened during the backup; the test proved nothing"
+    );
     assert_eq!(integrity(&copy), "ok");
     server.terminate_and_wait();
 
     // Serve the copy from a fresh data dir with the same root key.
     let restored = tempfile::tempdir().unwrap();
     std::fs::copy(&copy, restored.path().join("envkeep.db")).unwrap();
-    std::fs::copy(dir.path().join("root.key"), restored.path().join("root.key")).unwrap();
+    std::fs::copy(
+        dir.path().join("root.key"),
+        restored.path().join("root.key"),
+    )
+    .unwrap();
     let from_backup = Server::start(restored.path());
     let admin = from_backup.login().await;
     let found = all_secrets(&from_backup.base(), &admin, &target.project).await;
-    let missing: Vec<&String> = before.iter().filter(|(k, v)| found.get(*k) != Some(v)).map(|(k, _)| k).collect();
+    let missing: Vec<&String> = before
+        .iter()
+        .filter(|(k, v)| found.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
     assert!(
         missing.is_empty(),
         "{} writes acknowledged before the backup are missing: {:?}",

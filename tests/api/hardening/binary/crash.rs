@@ -40,12 +40,23 @@ async fn write_until_killed(
             .await;
         match created {
             Ok(r) if r.status() == StatusCode::CREATED => {
-                ledger.lock().unwrap().acknowledged.insert(format!("/crash/c{cycle}/{key}"), value);
+                ledger
+                    .lock()
+                    .unwrap()
+                    .acknowledged
+                    .insert(format!("/crash/c{cycle}/{key}"), value);
             }
             Ok(r) => panic!("create answered {} before the kill", r.status()),
             Err(_) => return,
         }
-        let counter = ledger.lock().unwrap().counters.get(&id).map(|c| c.1).unwrap_or(0) + 1;
+        let counter = ledger
+            .lock()
+            .unwrap()
+            .counters
+            .get(&id)
+            .map(|c| c.1)
+            .unwrap_or(0)
+            + 1;
         ledger.lock().unwrap().counters.entry(id).or_default().1 = counter;
         let patched = client
             .patch(format!("{secrets}/COUNTER_{id}?environment=dev"))
@@ -54,7 +65,9 @@ async fn write_until_killed(
             .send()
             .await;
         match patched {
-            Ok(r) if r.status() == StatusCode::OK => ledger.lock().unwrap().counters.entry(id).or_default().0 = counter,
+            Ok(r) if r.status() == StatusCode::OK => {
+                ledger.lock().unwrap().counters.entry(id).or_default().0 = counter
+            }
             Ok(r) => panic!("update answered {} before the kill", r.status()),
             Err(_) => return,
         }
@@ -65,12 +78,23 @@ fn check(found: &HashMap<String, String>, ledger: &Ledger) {
     let mut missing = Vec::new();
     for (key, value) in &ledger.acknowledged {
         if found.get(key) != Some(value) {
-            missing.push(format!("{key}: expected {value:?}, found {:?}", found.get(key)));
+            missing.push(format!(
+                "{key}: expected {value:?}, found {:?}",
+                found.get(key)
+            ));
         }
     }
-    assert!(missing.is_empty(), "{} acknowledged writes lost: {:?}", missing.len(), &missing[..missing.len().min(10)]);
+    assert!(
+        missing.is_empty(),
+        "{} acknowledged writes lost: {:?}",
+        missing.len(),
+        &missing[..missing.len().min(10)]
+    );
     for (id, (acked, attempted)) in &ledger.counters {
-        let value: u64 = found.get(&format!("/COUNTER_{id}")).and_then(|v| v.parse().ok()).unwrap_or(0);
+        let value: u64 = found
+            .get(&format!("/COUNTER_{id}"))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
         assert!(
             (*acked..=*attempted).contains(&value),
             "counter {id} is {value}, acknowledged {acked}, attempted {attempted}"
@@ -81,7 +105,10 @@ fn check(found: &HashMap<String, String>, ledger: &Ledger) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs ENVKEEP_BIN; run by tests/reliability/run.sh"]
 async fn every_acknowledged_write_survives_sigkill_cycles() {
-    let cycles: usize = std::env::var("ENVKEEP_CRASH_CYCLES").ok().and_then(|s| s.parse().ok()).unwrap_or(6);
+    let cycles: usize = std::env::var("ENVKEEP_CRASH_CYCLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(6);
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("envkeep.db");
     let ledger = Arc::new(Mutex::new(Ledger::default()));
@@ -93,7 +120,10 @@ async fn every_acknowledged_write_survives_sigkill_cycles() {
     let client = Client::new();
     for id in 0..WRITERS {
         let seeded = client
-            .post(format!("{}/api/v1/projects/{project}/secrets", server.base()))
+            .post(format!(
+                "{}/api/v1/projects/{project}/secrets",
+                server.base()
+            ))
             .bearer_auth(&admin)
             .json(&json!({ "environment": "dev", "key": format!("COUNTER_{id}"), "value": "0" }))
             .send()
@@ -147,7 +177,10 @@ async fn every_acknowledged_write_survives_sigkill_cycles() {
     assert!(status.success());
     assert_eq!(integrity(&db), "ok");
     let acknowledged = ledger.lock().unwrap().acknowledged.len();
-    assert!(acknowledged >= cycles * WRITERS, "too few writes to prove anything: {acknowledged}");
+    assert!(
+        acknowledged >= cycles * WRITERS,
+        "too few writes to prove anything: {acknowledged}"
+    );
     println!(
         "crash safety: {total_kills} SIGKILLs, {acknowledged} acknowledged writes, all present; integrity_check ok"
     );

@@ -11,8 +11,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 pub fn binary() -> PathBuf {
-    let path =
-        std::env::var_os("ENVKEEP_BIN").expect("set ENVKEEP_BIN to the release binary (tests/reliability/run.sh does)");
+    let path = std::env::var_os("ENVKEEP_BIN")
+        .expect("set ENVKEEP_BIN to the release binary (tests/reliability/run.sh does)");
     PathBuf::from(path)
 }
 
@@ -36,7 +36,15 @@ fn pump(stream: impl Read + Send + 'static, log: Arc<Mutex<String>>, lines: mpsc
 impl Server {
     pub fn start(data_dir: &Path) -> Self {
         let mut child = Command::new(binary())
-            .args(["serve", "--bind", "127.0.0.1:0", "--workers", "2", "--sweep-schedule", "off"])
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                "2",
+                "--sweep-schedule",
+                "off",
+            ])
             .arg("--data-dir")
             .arg(data_dir)
             .env("ENVKEEP_ADMIN_EMAIL", ADMIN_EMAIL)
@@ -53,7 +61,12 @@ impl Server {
         let (tx, lines) = mpsc::channel();
         pump(child.stdout.take().unwrap(), log.clone(), tx.clone());
         pump(child.stderr.take().unwrap(), log.clone(), tx);
-        let mut server = Self { child, port: 0, log, lines };
+        let mut server = Self {
+            child,
+            port: 0,
+            log,
+            lines,
+        };
         let line = server.wait_for_line("envkeep listening", Duration::from_secs(30));
         server.port = line
             .split_whitespace()
@@ -79,7 +92,10 @@ impl Server {
             match self.lines.recv_timeout(left) {
                 Ok(line) if line.contains(needle) => return line,
                 Ok(_) => {}
-                Err(_) => panic!("no log line with {needle:?} within {timeout:?}; log:\n{}", self.log()),
+                Err(_) => panic!(
+                    "no log line with {needle:?} within {timeout:?}; log:\n{}",
+                    self.log()
+                ),
             }
         }
     }
@@ -95,8 +111,15 @@ impl Server {
             .send()
             .await
             .unwrap();
-        assert!(response.status().is_success(), "login: {}", response.status());
-        response.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned()
+        assert!(
+            response.status().is_success(),
+            "login: {}",
+            response.status()
+        );
+        response.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
     }
 
     /// SIGKILL: no shutdown code runs at all.
@@ -107,7 +130,10 @@ impl Server {
 
     /// Sends SIGTERM (graceful shutdown) without waiting.
     pub fn send_sigterm(&self) {
-        let status = Command::new("kill").args(["-TERM", &self.pid().to_string()]).status().unwrap();
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
         assert!(status.success());
     }
 
@@ -122,7 +148,10 @@ impl Server {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("server did not exit within {timeout:?}; log:\n{}", self.log());
+                panic!(
+                    "server did not exit within {timeout:?}; log:\n{}",
+                    self.log()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -144,5 +173,6 @@ impl Drop for Server {
 /// `PRAGMA integrity_check` on a database file.
 pub fn integrity(db: &Path) -> String {
     let conn = rusqlite::Connection::open(db).unwrap();
-    conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0)).unwrap()
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+        .unwrap()
 }

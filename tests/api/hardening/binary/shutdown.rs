@@ -59,12 +59,19 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
         .await
         .unwrap();
     assert_eq!(used.status(), StatusCode::OK);
-    let token_id = used.json::<Value>().await.unwrap()["serviceToken"]["id"].as_str().unwrap().to_owned();
+    let token_id = used.json::<Value>().await.unwrap()["serviceToken"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
 
     // An in-flight request: headers and half the body sent before SIGTERM.
-    let body = json!({ "environment": "dev", "key": "IN_FLIGHT", "value": "finished after SIGTERM" }).to_string();
+    let body =
+        json!({ "environment": "dev", "key": "IN_FLIGHT", "value": "finished after SIGTERM" })
+            .to_string();
     let mut in_flight = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
-    in_flight.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    in_flight
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
     write!(
         in_flight,
         "POST /api/v1/projects/{project}/secrets HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {admin}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
@@ -88,17 +95,25 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
     }
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while acked.lock().unwrap().len() < 100 {
-        assert!(std::time::Instant::now() < deadline, "writers stalled before SIGTERM");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "writers stalled before SIGTERM"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     server.send_sigterm();
     server.wait_for_line("starting graceful shutdown", Duration::from_secs(10));
 
     // The in-flight request completes after the signal.
-    in_flight.write_all(&body.as_bytes()[body.len() / 2..]).unwrap();
+    in_flight
+        .write_all(&body.as_bytes()[body.len() / 2..])
+        .unwrap();
     let mut answer = String::new();
     in_flight.read_to_string(&mut answer).unwrap();
-    assert!(answer.starts_with("HTTP/1.1 201"), "in-flight request after SIGTERM: {answer}");
+    assert!(
+        answer.starts_with("HTTP/1.1 201"),
+        "in-flight request after SIGTERM: {answer}"
+    );
 
     while let Some(done) = writers.join_next().await {
         done.expect("writer");
@@ -119,11 +134,21 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
     let admin = restarted.login().await;
     let found = all_secrets(&restarted.base(), &admin, &project).await;
     let acked = acked.lock().unwrap().clone();
-    let missing: Vec<&String> = acked.iter().filter(|(k, v)| found.get(*k) != Some(v)).map(|(k, _)| k).collect();
+    let missing: Vec<&String> = acked
+        .iter()
+        .filter(|(k, v)| found.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
     assert!(missing.is_empty(), "lost after SIGTERM: {missing:?}");
-    assert_eq!(found.get("/IN_FLIGHT").map(String::as_str), Some("finished after SIGTERM"));
+    assert_eq!(
+        found.get("/IN_FLIGHT").map(String::as_str),
+        Some("finished after SIGTERM")
+    );
     let tokens: Value = Client::new()
-        .get(format!("{}/api/v1/projects/{project}/service-tokens", restarted.base()))
+        .get(format!(
+            "{}/api/v1/projects/{project}/service-tokens",
+            restarted.base()
+        ))
         .bearer_auth(&admin)
         .send()
         .await
@@ -131,8 +156,16 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
         .json()
         .await
         .unwrap();
-    let token = tokens["serviceTokens"].as_array().unwrap().iter().find(|t| t["id"] == token_id.as_str()).unwrap();
-    assert!(token["lastUsedAt"].is_string(), "last use was not flushed at shutdown: {token}");
+    let token = tokens["serviceTokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == token_id.as_str())
+        .unwrap();
+    assert!(
+        token["lastUsedAt"].is_string(),
+        "last use was not flushed at shutdown: {token}"
+    );
     println!(
         "graceful shutdown: {} writes acknowledged under load, in-flight request finished, WAL {wal_size} bytes",
         acked.len()
