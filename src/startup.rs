@@ -131,6 +131,9 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(server_state.clone())
+                .wrap(actix_web::middleware::from_fn(
+                    routes::json_guard::limit_depth,
+                ))
                 .wrap(security_headers(https))
                 // Infisical's server ignores trailing slashes; so do we, on every route.
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
@@ -207,7 +210,8 @@ impl Application {
         self.state.clone()
     }
 
-    /// Serves until stopped (SIGINT/SIGTERM stop gracefully: in-flight requests complete), then
+    /// Serves until stopped (SIGTERM stops gracefully: in-flight requests complete; SIGINT at
+    /// once), then
     /// writes buffered last-use times and checkpoints the WAL.
     pub async fn run(self) -> std::io::Result<()> {
         let result = self.server.await;

@@ -49,7 +49,43 @@ impl LastUsed {
             return Ok(0);
         }
         let written = batch.len();
-        db.write_blocking(|tx| tokens::record_last_used(tx, &batch))?;
+        if let Err(e) = db.write_blocking(|tx| tokens::record_last_used(tx, &batch)) {
+            // Keep the uses for the next flush (unless a newer one arrived meanwhile), so a busy
+            // or failing database delays the record instead of losing it.
+            let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+            for (id, at, ip) in batch {
+                pending.entry(id).or_insert((at, ip));
+            }
+            return Err(e);
+        }
         Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Durability;
+    use crate::db::DbError;
+
+    #[test]
+    fn a_failed_flush_keeps_the_uses_for_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("envkeep.db"), Durability::Normal).unwrap();
+        // Without the table every write fails, as on a read-only or broken disk.
+        db.run_blocking(|c| {
+            c.execute_batch("PRAGMA foreign_keys = OFF; DROP TABLE service_token_scopes; DROP TABLE service_tokens;")
+                .map_err(DbError::from)
+        })
+        .unwrap();
+        let uses = LastUsed::default();
+        uses.record("t1", 1_000, String::from("127.0.0.1"));
+        uses.record("t2", 2_000, String::from("127.0.0.2"));
+        assert!(uses.flush_blocking(&db).is_err());
+        assert_eq!(uses.pending("t1"), Some((1_000, String::from("127.0.0.1"))));
+        // A newer use recorded after the failed flush wins over the kept one.
+        uses.record("t2", 3_000, String::from("127.0.0.3"));
+        assert!(uses.flush_blocking(&db).is_err());
+        assert_eq!(uses.pending("t2"), Some((3_000, String::from("127.0.0.3"))));
     }
 }

@@ -63,7 +63,15 @@ fn is_unsafe(method: &Method) -> bool {
 }
 
 /// Same-site check for a cookie-authenticated request's `Origin`, when the browser sent one.
-pub fn origin_is_same_site(req: &HttpRequest, public_url: Option<&str>) -> bool {
+/// `null_is_absent` is for the UI's HTML forms: under `Referrer-Policy: no-referrer` (sent on
+/// every response) browsers post them with `Origin: null`, which names no site; their
+/// `csrf_token` field, which a foreign page cannot read, proves where they came from. API calls
+/// from scripts always carry a real origin, so there `null` is refused.
+pub fn origin_is_same_site(
+    req: &HttpRequest,
+    public_url: Option<&str>,
+    null_is_absent: bool,
+) -> bool {
     let Some(origin) = req
         .headers()
         .get(header::ORIGIN)
@@ -71,11 +79,8 @@ pub fn origin_is_same_site(req: &HttpRequest, public_url: Option<&str>) -> bool 
     else {
         return true;
     };
-    // Under `Referrer-Policy: no-referrer` (sent on every response) browsers post forms with
-    // `Origin: null`: it names no site, so it is judged like an absent header. The CSRF token,
-    // which a foreign page cannot read, is what proves the request came from our own page.
     if origin == "null" {
-        return true;
+        return null_is_absent;
     }
     let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
     let host = req
@@ -103,9 +108,18 @@ impl AdminSession {
             Presented::Bearer(token) => (token, false),
             Presented::Cookie(token) => (token, true),
             Presented::ServiceToken => {
+                // A bad token is a 401 like every bad credential (and counts towards throttling);
+                // only a holder of a valid token learns that this route wants an admin.
+                let value = req
+                    .headers()
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                let bearer = value.split_once(' ').map(|(_, t)| t.trim()).unwrap_or("");
+                super::service_token::authenticate(&state, bearer, ip).await?;
                 return Err(AppError::Forbidden(String::from(
                     "Service tokens cannot access this route; it needs an admin session",
-                )))
+                )));
             }
             Presented::Nothing => {
                 return Err(AppError::Unauthorized(INVALID_CREDENTIALS.to_owned()))
@@ -130,7 +144,7 @@ impl AdminSession {
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             let token_ok: bool = presented.as_bytes().ct_eq(row.csrf_token.as_bytes()).into();
-            if !token_ok || !origin_is_same_site(req, state.settings.public_url.as_deref()) {
+            if !token_ok || !origin_is_same_site(req, state.settings.public_url.as_deref(), false) {
                 return Err(AppError::Forbidden(String::from(
                     "Missing or invalid CSRF token (send the X-CSRF-Token header from login) or a cross-site Origin",
                 )));

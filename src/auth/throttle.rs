@@ -1,10 +1,14 @@
 //! Failure throttling per client address (429 with `Retry-After` once the limit is reached in a
 //! one-minute window) and a growing per-account delay for logins. Memory is bounded: when a map
-//! is full, entries whose window has passed are dropped, and if that frees nothing the oldest
-//! half goes.
+//! is full, entries whose window has passed are dropped, and if that frees nothing the half with
+//! the fewest failures goes, so flooding the map from many addresses cannot free a blocked one.
+//!
+//! IPv6 clients are counted per /64, the block one subscriber usually gets: counting per
+//! address would let one host rotate through 2^64 addresses and never be throttled.
 
+use crate::crypto::random::sha256;
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -14,6 +18,14 @@ pub const MAX_TRACKED: usize = 10_000;
 struct Window {
     started: Instant,
     failures: u32,
+}
+
+/// The unit failures are counted by: the address itself for IPv4, its /64 for IPv6.
+fn client_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !((1u128 << 64) - 1))),
+    }
 }
 
 pub struct FailureThrottle {
@@ -36,7 +48,7 @@ impl FailureThrottle {
             return None;
         }
         let windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let window = windows.get(&ip)?;
+        let window = windows.get(&client_key(ip))?;
         let elapsed = window.started.elapsed();
         (window.failures >= self.limit && elapsed < WINDOW)
             .then(|| (WINDOW - elapsed).as_secs().max(1))
@@ -46,9 +58,10 @@ impl FailureThrottle {
         if self.limit == 0 {
             return;
         }
+        let ip = client_key(ip);
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if windows.len() >= MAX_TRACKED && !windows.contains_key(&ip) {
-            evict(&mut windows, |w| w.started);
+            evict(&mut windows, |w| (w.failures, w.started));
         }
         let window = windows.entry(ip).or_insert(Window {
             started: Instant::now(),
@@ -68,25 +81,32 @@ impl FailureThrottle {
     }
 }
 
-/// Drops expired windows, or the older half when none has expired.
+/// Drops expired windows; if the map is still full, drops the half with the fewest failures
+/// (oldest first among equals). `rank` gives an entry's failure count and window start.
 fn evict<K: Clone + Eq + std::hash::Hash, V>(
     map: &mut HashMap<K, V>,
-    started: impl Fn(&V) -> Instant,
+    rank: impl Fn(&V) -> (u32, Instant),
 ) {
-    map.retain(|_, v| started(v).elapsed() < WINDOW);
+    map.retain(|_, v| rank(v).1.elapsed() < WINDOW);
     if map.len() >= MAX_TRACKED {
-        let mut ages: Vec<(K, Instant)> =
-            map.iter().map(|(k, v)| (k.clone(), started(v))).collect();
-        ages.sort_by_key(|(_, at)| *at);
-        for (key, _) in ages.into_iter().take(MAX_TRACKED / 2) {
+        let mut ranked: Vec<(K, (u32, Instant))> =
+            map.iter().map(|(k, v)| (k.clone(), rank(v))).collect();
+        ranked.sort_by_key(|(_, r)| *r);
+        for (key, _) in ranked.into_iter().take(MAX_TRACKED / 2) {
             map.remove(&key);
         }
     }
 }
 
 /// A growing delay per account after failed logins: never a lockout, just slower guessing.
+/// Accounts are keyed by the SHA-256 of the lower-cased e-mail, so made-up addresses of 256 KiB
+/// each cost 32 bytes a key, not their length.
 pub struct AccountDelays {
-    failures: Mutex<HashMap<String, (u32, Instant)>>,
+    failures: Mutex<HashMap<[u8; 32], (u32, Instant)>>,
+}
+
+fn account_key(account: &str) -> [u8; 32] {
+    sha256(account.trim().to_lowercase().as_bytes())
 }
 
 impl Default for AccountDelays {
@@ -102,7 +122,7 @@ impl AccountDelays {
     /// quiet minute.
     pub fn delay_for(&self, account: &str) -> Duration {
         let failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        match failures.get(&account.to_lowercase()) {
+        match failures.get(&account_key(account)) {
             Some((count, last)) if *count > 3 && last.elapsed() < WINDOW => {
                 let exp = (*count - 4).min(5);
                 Duration::from_millis(250 << exp)
@@ -113,9 +133,9 @@ impl AccountDelays {
 
     pub fn record_failure(&self, account: &str) {
         let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let key = account.to_lowercase();
+        let key = account_key(account);
         if failures.len() >= MAX_TRACKED && !failures.contains_key(&key) {
-            evict(&mut failures, |(_, at)| *at);
+            evict(&mut failures, |(count, at)| (*count, *at));
         }
         let entry = failures.entry(key).or_insert((0, Instant::now()));
         if entry.1.elapsed() >= WINDOW {
@@ -129,7 +149,14 @@ impl AccountDelays {
         self.failures
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(&account.to_lowercase());
+            .remove(&account_key(account));
+    }
+
+    pub fn tracked(&self) -> usize {
+        self.failures
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
     }
 }
 
@@ -169,6 +196,53 @@ mod tests {
             throttle.record_failure(IpAddr::from(i.to_be_bytes()));
         }
         assert!(throttle.tracked() <= MAX_TRACKED);
+    }
+
+    #[test]
+    fn a_blocked_address_survives_a_flood_of_other_addresses() {
+        let throttle = FailureThrottle::new(3);
+        let attacker: IpAddr = "198.51.100.7".parse().unwrap();
+        for _ in 0..3 {
+            throttle.record_failure(attacker);
+        }
+        for i in 0..(MAX_TRACKED as u32 * 2) {
+            throttle.record_failure(IpAddr::from((0x0a00_0000 + i).to_be_bytes()));
+        }
+        assert!(throttle.tracked() <= MAX_TRACKED);
+        assert!(
+            throttle.blocked_for(attacker).is_some(),
+            "the flood freed the blocked address"
+        );
+    }
+
+    #[test]
+    fn ipv6_addresses_in_one_slash_64_share_a_window() {
+        let throttle = FailureThrottle::new(3);
+        for suffix in ["::1", "::2", "::dead:beef"] {
+            throttle.record_failure(format!("2001:db8:1:2{suffix}").parse().unwrap());
+        }
+        assert!(throttle
+            .blocked_for("2001:db8:1:2::99".parse().unwrap())
+            .is_some());
+        assert!(throttle
+            .blocked_for("2001:db8:1:3::1".parse().unwrap())
+            .is_none());
+        assert_eq!(throttle.tracked(), 1);
+    }
+
+    #[test]
+    fn account_map_is_bounded_and_keys_do_not_grow_with_the_input() {
+        let delays = AccountDelays::default();
+        let long = "x".repeat(10_000);
+        for i in 0..(MAX_TRACKED + 2_000) {
+            delays.record_failure(&format!("{i}@{long}"));
+        }
+        assert!(delays.tracked() <= MAX_TRACKED);
+        assert_eq!(account_key(&long).len(), 32);
+        assert_eq!(
+            account_key(" Admin@Example.com "),
+            account_key("admin@example.com")
+        );
     }
 
     #[test]

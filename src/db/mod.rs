@@ -26,6 +26,9 @@ use std::time::Duration;
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
+/// Connections in the pool; a request that finds none free within 5 s gets a 503.
+pub const POOL_SIZE: u32 = 16;
+
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("not found")]
@@ -126,7 +129,7 @@ impl Db {
         let manager =
             SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&init));
         let pool = r2d2::Pool::builder()
-            .max_size(16)
+            .max_size(POOL_SIZE)
             .min_idle(Some(2))
             .connection_timeout(Duration::from_secs(5))
             .build(manager)

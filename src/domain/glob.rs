@@ -92,31 +92,32 @@ impl ScopeGlob {
         self.prefix_from(0, &parts)
     }
 
-    fn match_from(&self, pi: usize, path: &[&str]) -> bool {
-        let Some(segment) = self.segments.get(pi) else {
-            return path.is_empty();
-        };
-        match segment {
-            Segment::Globstar => {
-                let min = self.globstar_minimum(pi);
-                let mut consumed = 0;
-                loop {
-                    if consumed >= min && self.match_from(pi + 1, &path[consumed..]) {
-                        return true;
-                    }
-                    match path.get(consumed) {
-                        Some(part) if !part.starts_with('.') => consumed += 1,
-                        _ => return false,
-                    }
+    /// Does `segments[start..]` match all of `path`? Dynamic programming over (pattern segment,
+    /// path position), so the time is polynomial: a backtracking search over several `**` is
+    /// exponential, and one scope like `/**/x/**/x/…` would pin a worker on every request.
+    fn match_from(&self, start: usize, path: &[&str]) -> bool {
+        let n = path.len();
+        // `next[k]`: does `segments[pi + 1..]` match `path[k..]`? Starts as the empty pattern.
+        let mut next: Vec<bool> = (0..=n).map(|k| k == n).collect();
+        for pi in (start..self.segments.len()).rev() {
+            let current: Vec<bool> = match &self.segments[pi] {
+                Segment::Globstar => {
+                    let min = self.globstar_minimum(pi);
+                    (0..=n)
+                        .map(|k| {
+                            // `**` consumes path[k..k + c]: never a dot segment, at least `min`.
+                            let run = path[k..].iter().take_while(|p| !p.starts_with('.')).count();
+                            (min..=run).any(|c| next[k + c])
+                        })
+                        .collect()
                 }
-            }
-            pattern => match path.split_first() {
-                Some((first, rest)) => {
-                    segment_matches(pattern, first) && self.match_from(pi + 1, rest)
-                }
-                None => false,
-            },
+                pattern => (0..=n)
+                    .map(|k| k < n && next[k + 1] && segment_matches(pattern, path[k]))
+                    .collect(),
+            };
+            next = current;
         }
+        next[0]
     }
 
     fn prefix_from(&self, pi: usize, path: &[&str]) -> bool {
@@ -335,6 +336,23 @@ mod tests {
         assert!(!ScopeGlob::parse("/app/db").unwrap().is_glob());
         assert!(ScopeGlob::parse("/app/*").unwrap().is_glob());
         assert!(ScopeGlob::parse("/{a,b}").unwrap().is_glob());
+    }
+
+    #[test]
+    fn many_globstars_match_in_polynomial_time() {
+        // A backtracking matcher needs ~C(31, 40) steps here; this must answer at once.
+        let glob = ScopeGlob::parse(&("/**/x".repeat(40) + "/y")).unwrap();
+        let deep = SecretPath::parse(&"/x".repeat(31)).unwrap();
+        let started = std::time::Instant::now();
+        assert!(!glob.matches(&deep));
+        assert!(ScopeGlob::parse(&"/**/x".repeat(15))
+            .unwrap()
+            .matches(&deep));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "took {:?}",
+            started.elapsed()
+        );
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! Security headers on every response: no sniffing, no referrer, a CSP without inline scripts and
-//! without framing, and HSTS when the public URL is https.
+//! without framing, and HSTS when the public URL is https. Responses that set no cache policy of
+//! their own get `no-store`, so a route added later cannot leave a secret in a cache by omission
+//! (static assets set theirs and keep it).
 
 use actix_web::middleware::DefaultHeaders;
 
@@ -12,7 +14,8 @@ pub fn security_headers(https: bool) -> DefaultHeaders {
         .add(("Referrer-Policy", "no-referrer"))
         .add(("X-Frame-Options", "DENY"))
         .add(("Content-Security-Policy", CSP))
-        .add(("Cross-Origin-Opener-Policy", "same-origin"));
+        .add(("Cross-Origin-Opener-Policy", "same-origin"))
+        .add(("Cache-Control", "no-store"));
     if https {
         headers.add((
             "Strict-Transport-Security",

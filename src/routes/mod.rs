@@ -7,6 +7,8 @@ pub mod extract;
 pub mod headers;
 pub mod health;
 pub mod infisical;
+pub mod json_guard;
+pub mod openapi;
 pub mod ui;
 
 use crate::error::AppError;
@@ -21,6 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(assets::configure)
         .configure(api::configure)
         .configure(infisical::configure)
+        .configure(openapi::configure)
         .configure(ui::configure)
         .default_service(web::to(not_found));
 }

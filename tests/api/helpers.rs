@@ -13,13 +13,14 @@ pub const ADMIN_PASSWORD: &str = "correct-horse-battery";
 
 pub struct TestApp {
     pub base: String,
+    pub port: u16,
     pub client: Client,
     pub data_dir: PathBuf,
     pub state: actix_web::web::Data<AppState>,
     pub handle: actix_web::dev::ServerHandle,
     /// The admin session token (Bearer), when the app was started with an admin.
     pub admin: String,
-    _temp: Option<TempDir>,
+    pub _temp: Option<TempDir>,
 }
 
 /// Server settings for a test: temp data dir, port 0, two workers, sweep off, no throttling;
@@ -61,6 +62,7 @@ pub async fn try_spawn(data_dir: &Path, extra: &[&str]) -> Result<TestApp, Start
         .unwrap();
     Ok(TestApp {
         base: format!("http://127.0.0.1:{port}"),
+        port,
 
         client,
         data_dir: data_dir.to_path_buf(),

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod client;
+mod hardening;
 mod helpers;
 mod infisical;
 mod projects;

@@ -22,7 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/api/v1/auth/token").route(web::get().to(whoami)));
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 struct SetupBody {
     setup_code: Option<String>,
@@ -30,6 +30,19 @@ struct SetupBody {
     password: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/setup", operation_id = "setup", tag = "accounts",
+    description = "First-run setup with the logged setup code",
+    request_body = SetupBody,
+    responses(
+        (status = 201, description = "The first admin"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 409, description = "Conflict"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 429, description = "Too many failed attempts from this address"),
+    )
+)]
 async fn setup(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -57,7 +70,7 @@ async fn setup(
     Ok(HttpResponse::Created().json(json!({ "user": { "id": user.id, "email": user.email, "role": user.role, "createdAt": rfc3339(user.created_at) } })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 struct LoginBody {
     email: Option<String>,
     password: Option<String>,
@@ -85,6 +98,19 @@ pub fn expired_cookie() -> Cookie<'static> {
     cookie
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", operation_id = "login", tag = "accounts",
+    description = "Log in: a session token, its CSRF token, and the session cookie",
+    request_body = LoginBody,
+    responses(
+        (status = 200, description = "Session created"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 429, description = "Too many failed attempts from this address"),
+    )
+)]
 async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -105,6 +131,16 @@ async fn login(
         .json(json!({ "token": session.token, "expiresAt": rfc3339(session.expires_at), "csrfToken": session.csrf_token })))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", operation_id = "logout", tag = "accounts",
+    description = "End the session",
+    responses(
+        (status = 204, description = "Logged out"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<HttpResponse> {
     accounts::logout(&state, session.id_hash, &session.user_id, session.ip).await?;
     Ok(HttpResponse::NoContent().cookie(expired_cookie()).finish())
@@ -112,6 +148,17 @@ async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<
 
 /// A service token's own metadata (clients discover their project here); for an admin session,
 /// the logged-in user.
+#[utoipa::path(
+    get, path = "/api/v1/auth/token", operation_id = "whoami", tag = "accounts",
+    description = "The calling service token (or admin)",
+    responses(
+        (status = 200, description = "The caller"),
+        (status = 429, description = "Too many failed attempts from this address"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn whoami(state: web::Data<AppState>, caller: Access) -> AppResult<HttpResponse> {
     match &caller {
         Access::Token { record, .. } => {

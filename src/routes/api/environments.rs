@@ -24,6 +24,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/projects/{projectId}/environments", operation_id = "listEnvironments", tag = "environments",
+    description = "Environments of a project",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    responses(
+        (status = 200, description = "Environments"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn list(
     state: web::Data<AppState>,
     _session: AdminSession,
@@ -33,12 +45,32 @@ async fn list(
         .json(json!({ "environments": environments::list(&state, &project).await? })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = EnvironmentCreateBody)]
 struct CreateBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
     slug: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/projects/{projectId}/environments", operation_id = "createEnvironment", tag = "environments",
+    description = "Add an environment",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The environment"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 409, description = "Conflict"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn create(
     state: web::Data<AppState>,
     session: AdminSession,
@@ -60,12 +92,34 @@ async fn create(
     Ok(HttpResponse::Created().json(json!({ "environment": env })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = EnvironmentUpdateBody)]
 struct UpdateBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
+    #[schema(minimum = 0, maximum = 10000)]
     position: Option<i64>,
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/projects/{projectId}/environments/{slug}", operation_id = "updateEnvironment", tag = "environments",
+    description = "Rename or move an environment (the slug is immutable)",
+    params(
+        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
+        ("slug" = String, Path, description = "Environment slug"),
+    ),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The environment"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn update(
     state: web::Data<AppState>,
     session: AdminSession,
@@ -86,6 +140,22 @@ async fn update(
     Ok(HttpResponse::Ok().json(json!({ "environment": env })))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/projects/{projectId}/environments/{slug}", operation_id = "deleteEnvironment", tag = "environments",
+    description = "Delete an environment no live token names",
+    params(
+        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
+        ("slug" = String, Path, description = "Environment slug"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 409, description = "Conflict"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn delete(
     state: web::Data<AppState>,
     session: AdminSession,

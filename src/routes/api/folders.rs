@@ -21,6 +21,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/projects/{projectId}/folders", operation_id = "listFolders", tag = "folders",
+    description = "Folders at a path",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
+    responses(
+        (status = 200, description = "Folders"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn list(
     state: web::Data<AppState>,
     caller: Caller,
@@ -40,13 +53,34 @@ async fn list(
     Ok(HttpResponse::Ok().json(json!({ "folders": found })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = FolderCreateBody)]
 struct CreateBody {
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
     environment: Option<String>,
+    #[schema(pattern = "^/$|^(/[A-Za-z0-9_-]{1,20}){1,4}$", example = "/app")]
     path: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,100}$")]
     name: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/projects/{projectId}/folders", operation_id = "createFolder", tag = "folders",
+    description = "Create a folder",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The folder"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 409, description = "Conflict"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -80,6 +114,20 @@ async fn create(
     Ok(HttpResponse::Created().json(json!({ "folder": folder })))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/projects/{projectId}/folders", operation_id = "deleteFolder", tag = "folders",
+    description = "Delete a folder (recursive=true for a non-empty one)",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 409, description = "Conflict"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn delete(
     state: web::Data<AppState>,
     caller: Caller,

@@ -6,10 +6,14 @@ use crate::routes::extract::truthy;
 use crate::service::secrets::Location;
 use serde::Deserialize;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LocationQuery {
+    /// Environment slug (required).
     pub environment: Option<String>,
+    /// Folder path; defaults to `/`.
     pub path: Option<String>,
+    /// `true` to include every folder below.
     pub recursive: Option<String>,
 }
 

@@ -24,15 +24,41 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/projects", operation_id = "listProjects", tag = "projects",
+    description = "All projects",
+    responses(
+        (status = 200, description = "Projects"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn list(state: web::Data<AppState>, _session: AdminSession) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(json!({ "projects": projects::list(&state).await? })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = ProjectCreateBody)]
 struct CreateBody {
+    #[schema(min_length = 1, max_length = 100)]
     name: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/projects", operation_id = "createProject", tag = "projects",
+    description = "Create a project with dev, staging and prod",
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The project"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn create(
     state: web::Data<AppState>,
     session: AdminSession,
@@ -48,6 +74,18 @@ async fn create(
     Ok(HttpResponse::Created().json(json!({ "project": project })))
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/projects/{projectId}", operation_id = "getProject", tag = "projects",
+    description = "One project",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    responses(
+        (status = 200, description = "The project"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn get(
     state: web::Data<AppState>,
     _session: AdminSession,
@@ -56,6 +94,18 @@ async fn get(
     Ok(HttpResponse::Ok().json(json!({ "project": projects::get(&state, &id).await? })))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/projects/{projectId}", operation_id = "deleteProject", tag = "projects",
+    description = "Delete a project and everything in it",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn delete(
     state: web::Data<AppState>,
     session: AdminSession,

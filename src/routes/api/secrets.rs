@@ -44,6 +44,19 @@ struct SecretBody<'a> {
     secret: &'a SecretView,
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/projects/{projectId}/secrets", operation_id = "listSecrets", tag = "secrets",
+    description = "Secrets in a folder (or subtree with recursive=true)",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
+    responses(
+        (status = 200, description = "Secrets with values"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn list(
     state: web::Data<AppState>,
     caller: Caller,
@@ -63,6 +76,24 @@ async fn list(
     }
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/projects/{projectId}/secrets/{key}", operation_id = "getSecret", tag = "secrets",
+    description = "One secret",
+    params(
+        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
+        ("key" = String, Path, description = "Secret key"),
+        LocationQuery,
+    ),
+    responses(
+        (status = 200, description = "The secret"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn get(
     state: web::Data<AppState>,
     caller: Caller,
@@ -75,15 +106,37 @@ async fn get(
     Ok(no_store(actix_web::http::StatusCode::OK).json(SecretBody { secret: &secret }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = SecretCreateBody)]
 struct CreateBody {
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
     environment: Option<String>,
+    #[schema(pattern = "^/$|^(/[A-Za-z0-9_-]{1,20}){1,4}$", example = "/app")]
     path: Option<String>,
+    #[schema(pattern = "^[A-Za-z0-9_.-]{1,256}$", example = "DB_PASSWORD")]
     key: Option<String>,
+    #[schema(max_length = 65536)]
     value: Option<String>,
     comment: Option<String>,
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/projects/{projectId}/secrets", operation_id = "createSecret", tag = "secrets",
+    description = "Create a secret",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The secret"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 409, description = "Conflict"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
@@ -123,12 +176,34 @@ async fn create(
     Ok(no_store(actix_web::http::StatusCode::CREATED).json(json!({ "secret": secret })))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = SecretUpdateBody)]
 struct UpdateBody {
+    #[schema(max_length = 65536)]
     value: Option<String>,
     comment: Option<String>,
 }
 
+#[utoipa::path(
+    patch, path = "/api/v1/projects/{projectId}/secrets/{key}", operation_id = "updateSecret", tag = "secrets",
+    description = "Change a secret value or comment",
+    params(
+        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
+        ("key" = String, Path, description = "Secret key"),
+        LocationQuery,
+    ),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The secret"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn update(
     state: web::Data<AppState>,
     caller: Caller,
@@ -151,6 +226,24 @@ async fn update(
     Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secret": secret })))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/projects/{projectId}/secrets/{key}", operation_id = "deleteSecret", tag = "secrets",
+    description = "Delete a secret",
+    params(
+        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
+        ("key" = String, Path, description = "Secret key"),
+        LocationQuery,
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn delete(
     state: web::Data<AppState>,
     caller: Caller,

@@ -24,20 +24,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ServiceTokenScope)]
 #[serde(rename_all = "camelCase")]
 pub struct ScopeBody {
+    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
     pub environment: Option<String>,
+    #[schema(example = "/app/**")]
     pub secret_path: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = ServiceTokenCreateBody)]
 #[serde(rename_all = "camelCase")]
 pub struct CreateBody {
+    #[schema(min_length = 1, max_length = 100)]
     pub name: Option<String>,
     pub scopes: Option<Vec<ScopeBody>>,
+    #[schema(example = json!(["read", "write"]))]
     pub permissions: Option<Vec<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, minimum = 60, maximum = 315360000)]
     pub expires_in: Option<serde_json::Value>,
     pub allowed_ips: Option<Vec<String>>,
 }
@@ -119,6 +126,18 @@ pub fn validate(body: &CreateBody, zero_means_never: bool) -> AppResult<NewToken
     }
 }
 
+#[utoipa::path(
+    get, path = "/api/v1/projects/{projectId}/service-tokens", operation_id = "listServiceTokens", tag = "service-tokens",
+    description = "Service tokens of a project (metadata only)",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    responses(
+        (status = 200, description = "Tokens"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn list(
     state: web::Data<AppState>,
     _session: AdminSession,
@@ -127,6 +146,22 @@ async fn list(
     Ok(HttpResponse::Ok().json(json!({ "serviceTokens": tokens::list(&state, &project).await? })))
 }
 
+#[utoipa::path(
+    post, path = "/api/v1/projects/{projectId}/service-tokens", operation_id = "createServiceToken", tag = "service-tokens",
+    description = "Mint a service token; the full token is shown once",
+    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    request_body = CreateBody,
+    responses(
+        (status = 201, description = "The token and its metadata"),
+        (status = 400, description = "Malformed JSON or query"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 413, description = "Body over 256 KiB"),
+        (status = 422, description = "Invalid fields, listed in details"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn create(
     state: web::Data<AppState>,
     session: AdminSession,
@@ -140,6 +175,21 @@ async fn create(
         .json(json!({ "token": minted.token, "serviceToken": minted.view })))
 }
 
+#[utoipa::path(
+    delete, path = "/api/v1/projects/{projectId}/service-tokens/{tokenId}", operation_id = "revokeServiceToken", tag = "service-tokens",
+    description = "Revoke a service token",
+    params(
+        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
+        ("tokenId" = String, Path, description = "Token id"),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 404, description = "Unknown project, environment, folder or secret"),
+        (status = 401, description = "No or invalid credentials"),
+        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
 async fn revoke(
     state: web::Data<AppState>,
     session: AdminSession,

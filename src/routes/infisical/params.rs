@@ -89,6 +89,18 @@ pub fn body(bytes: &[u8]) -> AppResult<Params> {
     })
 }
 
+/// A write's parameters: the JSON body's, falling back on the query's. Personal secrets belong
+/// to users; a token (or this server, which has none) cannot write one.
+pub fn for_write(query: Params, bytes: &[u8]) -> AppResult<Params> {
+    let merged = merge(query, body(bytes)?);
+    if merged.is_personal() {
+        return Err(AppError::BadRequest(String::from(
+            "Must be user to create personal secret",
+        )));
+    }
+    Ok(merged)
+}
+
 impl Params {
     pub fn recursive(&self) -> bool {
         truthy(self.recursive.as_deref())

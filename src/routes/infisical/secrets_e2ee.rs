@@ -132,16 +132,6 @@ fn open_body(key: &str, p: &Params) -> AppResult<Opened> {
     })
 }
 
-fn write_params(query: Params, body: &web::Bytes) -> AppResult<Params> {
-    let merged = params::merge(query, params::body(body)?);
-    if merged.is_personal() {
-        return Err(AppError::BadRequest(String::from(
-            "Must be user to create personal secret",
-        )));
-    }
-    Ok(merged)
-}
-
 fn answer(secret: &SecretView, project_id: &str, key: &str) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -155,7 +145,7 @@ async fn create(
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let p = write_params(query.into_inner(), &body)?;
+    let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
     let secret_name = params::secret_name(&name)?;
     let key = wire_key(&state, &at.project_id).await?;
@@ -191,7 +181,7 @@ async fn update(
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let p = write_params(query.into_inner(), &body)?;
+    let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
     let key = wire_key(&state, &at.project_id).await?;
     let opened = open_body(&key, &p)?;
@@ -215,7 +205,7 @@ async fn delete(
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let p = write_params(query.into_inner(), &body)?;
+    let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
     let secret = secrets::delete(&state, &caller, &at, &params::secret_name(&name)?).await?;
     let key = wire_key(&state, &at.project_id).await?;

@@ -111,17 +111,6 @@ async fn get_v4(
     get(&state, &req, &caller, &name, &query, MISSING_V4).await
 }
 
-/// Writes take their parameters from the JSON body (and, failing that, the query).
-fn write_params(query: Params, body: &web::Bytes) -> AppResult<Params> {
-    let merged = params::merge(query, params::body(body)?);
-    if merged.is_personal() {
-        return Err(AppError::BadRequest(String::from(
-            "Must be user to create personal secret",
-        )));
-    }
-    Ok(merged)
-}
-
 fn answer(secret: &crate::service::views::SecretView, project_id: &str) -> HttpResponse {
     HttpResponse::Ok()
         .insert_header(("Cache-Control", "no-store"))
@@ -136,7 +125,7 @@ async fn create(
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let params = write_params(query.into_inner(), &body)?;
+    let params = params::for_write(query.into_inner(), &body)?;
     let at = params.location(&caller, false, MISSING_V3)?;
     let value = params
         .secret_value
@@ -162,7 +151,7 @@ async fn update(
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let params = write_params(query.into_inner(), &body)?;
+    let params = params::for_write(query.into_inner(), &body)?;
     let at = params.location(&caller, false, MISSING_V3)?;
     let key = params::secret_name(&name)?;
     let secret = secrets::update(
@@ -184,7 +173,7 @@ async fn delete(
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
-    let params = write_params(query.into_inner(), &body)?;
+    let params = params::for_write(query.into_inner(), &body)?;
     let at = params.location(&caller, false, MISSING_V3)?;
     let secret = secrets::delete(&state, &caller, &at, &params::secret_name(&name)?).await?;
     Ok(answer(&secret, &at.project_id))

@@ -80,7 +80,7 @@ pub fn same_site(req: &HttpRequest) -> bool {
     let public_url = req
         .app_data::<web::Data<AppState>>()
         .and_then(|s| s.settings.public_url.clone());
-    origin_is_same_site(req, public_url.as_deref())
+    origin_is_same_site(req, public_url.as_deref(), true)
 }
 
 impl FromRequest for Posted {

@@ -266,12 +266,18 @@ async fn error_pages_have_their_status_and_the_layout() {
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     let html = missing.text().await.unwrap();
     assert!(html.contains("Error 404") && html.contains("was not found"));
+    // A valid service token is refused with 403 (a bad one would be a 401 like any bad
+    // credential, and the UI sends those to the login page).
+    let token_project = app.create_project("Token holder").await;
+    let (token, _) = app
+        .mint(
+            &token_project,
+            serde_json::json!({ "name": "t", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null }),
+        )
+        .await;
     let service_token = browser()
         .get(app.url("/projects"))
-        .header(
-            "Authorization",
-            "Bearer st.00000000000000000000000000000000.00000000000000000000000000000000",
-        )
+        .header("Authorization", format!("Bearer {token}"))
         .send()
         .await
         .unwrap();

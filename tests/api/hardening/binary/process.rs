@@ -1,0 +1,178 @@
+//! The release binary as a child process on a temp data dir, port 0, loopback only. The port is
+//! read from the start-up log line, so nothing waits on a guess.
+
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub fn binary() -> PathBuf {
+    let path = std::env::var_os("ENVKEEP_BIN")
+        .expect("set ENVKEEP_BIN to the release binary (tests/reliability/run.sh does)");
+    PathBuf::from(path)
+}
+
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    log: Arc<Mutex<String>>,
+    lines: mpsc::Receiver<String>,
+}
+
+fn pump(stream: impl Read + Send + 'static, log: Arc<Mutex<String>>, lines: mpsc::Sender<String>) {
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            log.lock().unwrap().push_str(&line);
+            log.lock().unwrap().push('\n');
+            let _ = lines.send(line);
+        }
+    });
+}
+
+impl Server {
+    pub fn start(data_dir: &Path) -> Self {
+        let mut child = Command::new(binary())
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--workers",
+                "2",
+                "--sweep-schedule",
+                "off",
+            ])
+            .arg("--data-dir")
+            .arg(data_dir)
+            .env("ENVKEEP_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("ENVKEEP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+            .env("ENVKEEP_AUTH_FAILURE_LIMIT", "0")
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the release binary starts");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, lines) = mpsc::channel();
+        pump(child.stdout.take().unwrap(), log.clone(), tx.clone());
+        pump(child.stderr.take().unwrap(), log.clone(), tx);
+        let mut server = Self {
+            child,
+            port: 0,
+            log,
+            lines,
+        };
+        let line = server.wait_for_line("envkeep listening", Duration::from_secs(30));
+        server.port = line
+            .split_whitespace()
+            .find_map(|field| field.strip_prefix("port="))
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_else(|| panic!("no port in {line:?}"));
+        server
+    }
+
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits (bounded) for a log line containing `needle`.
+    pub fn wait_for_line(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return line,
+                Ok(_) => {}
+                Err(_) => panic!(
+                    "no log line with {needle:?} within {timeout:?}; log:\n{}",
+                    self.log()
+                ),
+            }
+        }
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().unwrap().clone()
+    }
+
+    pub async fn login(&self) -> String {
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/v1/auth/login", self.base()))
+            .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            response.status().is_success(),
+            "login: {}",
+            response.status()
+        );
+        response.json::<Value>().await.unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// SIGKILL: no shutdown code runs at all.
+    pub fn kill(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Sends SIGTERM (graceful shutdown) without waiting.
+    pub fn send_sigterm(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// Waits (bounded) for the process to exit.
+    pub fn wait_exit(mut self, timeout: Duration) -> (ExitStatus, String) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the pump threads drain what the process wrote last.
+                let log = self.log();
+                return (status, log);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!(
+                    "server did not exit within {timeout:?}; log:\n{}",
+                    self.log()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn terminate_and_wait(self) -> (ExitStatus, String) {
+        self.send_sigterm();
+        self.wait_exit(Duration::from_secs(30))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `PRAGMA integrity_check` on a database file.
+pub fn integrity(db: &Path) -> String {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+        .unwrap()
+}

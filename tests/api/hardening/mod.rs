@@ -1,0 +1,15 @@
+//! Reliability and security under load, faults and hostile input (issue 7). The fast tests run in
+//! every `cargo test`; the `#[ignore]`d ones in `binary` drive the release binary and are run by
+//! `tests/reliability/run.sh`.
+
+mod binary;
+mod csrf;
+mod faults;
+mod fuzz;
+mod headers;
+mod hostile_tokens;
+mod limits;
+mod load;
+mod support;
+mod tampering;
+mod throttling;
