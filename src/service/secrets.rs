@@ -244,19 +244,25 @@ pub async fn get(
         .run(
             move |conn| -> AppResult<(Option<SecretView>, Option<Vec<SecretView>>)> {
                 let (at, key) = (owned, owned_key);
-                // A small folder is decrypted whole, so the next reads of it cost no SQL; in a large
-                // one only the secret asked for is decrypted.
-                let secrets = open_folder(conn, &keys, &at, GET_CACHES_FOLDERS_UP_TO + 1)?;
-                if secrets.len() <= GET_CACHES_FOLDERS_UP_TO {
-                    let found = secrets.iter().find(|s| s.key == key.as_str()).cloned();
-                    return Ok((found, Some(secrets)));
-                }
                 let env = environment_of(conn, &at)?;
+                let limit = GET_CACHES_FOLDERS_UP_TO + 1;
+                let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
+                require_folder(conn, &at, &env, rows.is_empty())?;
+                let open =
+                    |row: &SecretRow| open_row(&keys, &at.project_id, at.environment.as_str(), row);
+                // A small folder is decrypted whole, so the next reads of it cost no SQL. In a
+                // large one, or one where another row fails to open, only the secret asked for
+                // is decrypted: a damaged neighbour must not fail this read.
+                if rows.len() <= GET_CACHES_FOLDERS_UP_TO {
+                    if let Ok(secrets) = rows.iter().map(open).collect::<AppResult<Vec<_>>>() {
+                        let found = secrets.iter().find(|s| s.key == key.as_str()).cloned();
+                        return Ok((found, Some(secrets)));
+                    }
+                    let row = rows.iter().find(|r| r.key == key.as_str());
+                    return Ok((row.map(open).transpose()?, None));
+                }
                 let row = secrets::find(conn, &env.id, at.path.as_str(), key.as_str())?;
-                let found = row
-                    .map(|row| open_row(&keys, &at.project_id, at.environment.as_str(), &row))
-                    .transpose()?;
-                Ok((found, None))
+                Ok((row.as_ref().map(open).transpose()?, None))
             },
         )
         .await?;
