@@ -79,6 +79,13 @@ pub struct Db {
     /// handler makes a waiting writer sleep in steps of up to 100 ms, so 32 concurrent updates
     /// gave a 36 ms p99; queueing on a mutex wakes the next writer as soon as one commits.
     write_turn: Arc<Mutex<()>>,
+    /// A connection of its own that notices commits made outside this process.
+    watch: Arc<Mutex<ExternalWatch>>,
+}
+
+struct ExternalWatch {
+    conn: Connection,
+    data_version: i64,
 }
 
 thread_local! {
@@ -138,11 +145,37 @@ impl Db {
             .get()
             .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
         migrations::run(&mut conn)?;
+        let open_watch = || -> rusqlite::Result<ExternalWatch> {
+            let conn = Connection::open(path)?;
+            conn.busy_timeout(Duration::from_secs(1))?;
+            let data_version = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            Ok(ExternalWatch { conn, data_version })
+        };
+        let watch = open_watch().map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
         Ok(Self {
             pool,
             generation: Arc::new(AtomicU64::new(0)),
             write_turn: Arc::new(Mutex::new(())),
+            watch: Arc::new(Mutex::new(watch)),
         })
+    }
+
+    /// Bumps the write generation if anything committed to the file since the last call from
+    /// another connection (SQLite's `data_version`): this process's pool, or another program
+    /// such as a `sqlite3` shell. Envkeep's own writes already bump it synchronously; this is
+    /// the safety net that makes caches drop data changed behind the server's back within a
+    /// probe interval. Blocking (microseconds); the health probe calls it every second.
+    pub fn notice_outside_commits(&self) -> DbResult<bool> {
+        let mut watch = self.watch.lock().unwrap_or_else(|p| p.into_inner());
+        let version: i64 = watch
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if version == watch.data_version {
+            return Ok(false);
+        }
+        watch.data_version = version;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        Ok(true)
     }
 
     /// The write generation: it grows after every `run`/`write` closure that changed a row,
@@ -288,6 +321,20 @@ mod tests {
             start + 2,
             "an autocommit change counts too"
         );
+    }
+
+    #[test]
+    fn a_commit_by_another_program_moves_the_generation_at_the_next_check() {
+        let (dir, db) = open();
+        assert!(!db.notice_outside_commits().unwrap());
+        let outsider = Connection::open(dir.path().join("t.db")).unwrap();
+        outsider
+            .execute("INSERT INTO meta (key, value) VALUES ('x', x'00')", [])
+            .unwrap();
+        let before = db.generation();
+        assert!(db.notice_outside_commits().unwrap());
+        assert_eq!(db.generation(), before + 1);
+        assert!(!db.notice_outside_commits().unwrap(), "noticed once");
     }
 
     #[test]

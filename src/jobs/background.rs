@@ -18,6 +18,13 @@ pub async fn run_health_probe(state: web::Data<AppState>) {
             })
             .await
             .is_ok();
+        // Caches of stored data must not outlive a change made behind the server's back.
+        let watched = state.db.clone();
+        if let Ok(Err(e)) =
+            tokio::task::spawn_blocking(move || watched.notice_outside_commits()).await
+        {
+            tracing::warn!(error = %e, "could not check the database for outside changes");
+        }
         if ok != state.is_healthy() {
             tracing::warn!(healthy = ok, "database health changed");
         }

@@ -11,7 +11,8 @@
 //!
 //! Bounded: at most [`MAX_FOLDERS`] entries and [`MAX_BYTES`] of contents; a folder with more
 //! than [`MAX_FOLDER_ROWS`] secrets is never cached. Values are wiped from memory when an entry
-//! is dropped. The store is assumed to have no writer but this process (DESIGN §1).
+//! is dropped. Writes by another program (a `sqlite3` shell) bypass all this; the health probe
+//! notices them through SQLite's `data_version` and bumps the generation within a second.
 //!
 //! [`Db::generation`]: crate::db::Db::generation
 

@@ -212,3 +212,25 @@ async fn a_large_folder_answers_a_get_without_being_cached() {
         "a listing caches the folder it decrypted"
     );
 }
+
+#[tokio::test]
+async fn a_change_made_behind_the_servers_back_is_noticed_by_the_next_check() {
+    let app = spawn_app().await;
+    let project = app.create_project("cache").await;
+    app.create_secret(&project, "dev", "/app", "A", "original")
+        .await;
+    let token = read_token(&app, &project, "/app").await;
+    assert_eq!(
+        get(&app, &token, &project, "A").await.1["secret"]["value"],
+        "original"
+    );
+    // Another program rewrites the row (here: a ciphertext that cannot open under its row).
+    app.sqlite()
+        .execute("UPDATE secrets SET value_ct = x'00' WHERE key = 'A'", [])
+        .unwrap();
+    // The health probe runs this every second; call it directly instead of waiting.
+    assert!(app.state.db.notice_outside_commits().unwrap());
+    let (status, json) = get(&app, &token, &project, "A").await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{json}");
+    assert!(!json.to_string().contains("original"));
+}
