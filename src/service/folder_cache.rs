@@ -25,21 +25,35 @@ pub const MAX_FOLDERS: usize = 1_024;
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_FOLDER_ROWS: usize = 1_000;
 
-/// One folder's secrets, ordered by key as the store returns them, and their JSON rendering
-/// once someone asked for it.
+/// The response bodies a folder listing is served as; each is rendered on first use and kept
+/// with the folder (escaping the same strings into JSON on every request was a tenth of a
+/// read's CPU). The routes own the shapes; this only names the slots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    /// The native API's `{"secrets": [...]}`.
+    Native,
+    /// Infisical's `/api/v3/secrets/raw` listing, values shown.
+    InfisicalRaw,
+    /// The same with values hidden (`viewSecretValue=false`).
+    InfisicalRawHidden,
+}
+
+const RENDERINGS: usize = 3;
+
+/// One folder's secrets, ordered by key as the store returns them, and their renderings.
 pub struct CachedFolder {
     secrets: Vec<SecretView>,
-    json: OnceLock<String>,
-    /// Views plus their rendering (about the same size again).
+    renderings: [OnceLock<String>; RENDERINGS],
+    /// Views plus room for their renderings (each about one to two times their size).
     bytes: usize,
 }
 
 impl CachedFolder {
     pub fn new(secrets: Vec<SecretView>) -> Self {
-        let bytes = 2 * secrets.iter().map(approximate_size).sum::<usize>();
+        let bytes = 5 * secrets.iter().map(approximate_size).sum::<usize>();
         Self {
             secrets,
-            json: OnceLock::new(),
+            renderings: Default::default(),
             bytes,
         }
     }
@@ -48,16 +62,25 @@ impl CachedFolder {
         &self.secrets
     }
 
-    /// The native API's `{"secrets": [...]}` body, rendered on first use and kept: escaping the
-    /// same strings into JSON on every request was a tenth of a read's CPU.
-    pub fn json(&self) -> Result<&str, serde_json::Error> {
-        if let Some(rendered) = self.json.get() {
-            return Ok(rendered);
+    /// The body `which`, made by `render` the first time it is asked for.
+    pub fn rendered(
+        &self,
+        which: Rendering,
+        render: impl FnOnce(&[SecretView]) -> Result<String, serde_json::Error>,
+    ) -> Result<&str, serde_json::Error> {
+        let slot = &self.renderings[which as usize];
+        if let Some(done) = slot.get() {
+            return Ok(done);
         }
-        let rendered = serde_json::to_string(&SecretList {
-            secrets: &self.secrets,
-        })?;
-        Ok(self.json.get_or_init(|| rendered))
+        let text = render(&self.secrets)?;
+        Ok(slot.get_or_init(|| text))
+    }
+
+    /// The native API's `{"secrets": [...]}` body.
+    pub fn json(&self) -> Result<&str, serde_json::Error> {
+        self.rendered(Rendering::Native, |secrets| {
+            serde_json::to_string(&SecretList { secrets })
+        })
     }
 
     /// The secret named `key` (binary search: keys are unique and sorted bytewise).
@@ -71,8 +94,10 @@ impl CachedFolder {
 
 impl Drop for CachedFolder {
     fn drop(&mut self) {
-        if let Some(json) = self.json.get_mut() {
-            json.zeroize();
+        for rendering in &mut self.renderings {
+            if let Some(text) = rendering.get_mut() {
+                text.zeroize();
+            }
         }
         for secret in &mut self.secrets {
             secret.value.zeroize();
@@ -255,6 +280,12 @@ mod tests {
         assert_eq!(json["secrets"][1]["key"], "B");
         assert_eq!(json["secrets"][0]["value"], "v");
         assert!(std::ptr::eq(entry.json().unwrap(), entry.json().unwrap()));
+        let other = entry
+            .rendered(Rendering::InfisicalRaw, |s| {
+                Ok(format!("{} secrets", s.len()))
+            })
+            .unwrap();
+        assert_eq!(other, "2 secrets", "each rendering has its own slot");
     }
 
     #[test]

@@ -234,3 +234,30 @@ async fn a_change_made_behind_the_servers_back_is_noticed_by_the_next_check() {
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{json}");
     assert!(!json.to_string().contains("original"));
 }
+
+#[tokio::test]
+async fn a_cached_folder_keeps_shown_and_hidden_infisical_listings_apart() {
+    let app = spawn_app().await;
+    let project = app.create_project("cache").await;
+    app.create_secret(&project, "dev", "/app", "A", "visible")
+        .await;
+    let token = read_token(&app, &project, "/app").await;
+    let raw = |view: &str| {
+        format!("/api/v3/secrets/raw?workspaceId={project}&environment=dev&secretPath=/app&viewSecretValue={view}")
+    };
+    for _ in 0..2 {
+        for (view, value) in [("true", "visible"), ("false", "<hidden-by-infisical>")] {
+            let response = app
+                .bearer(Method::GET, &raw(view), &token)
+                .send()
+                .await
+                .unwrap();
+            let (status, json) = body(response).await;
+            assert_eq!(status, StatusCode::OK, "{json}");
+            assert_eq!(
+                json["secrets"][0]["secretValue"], value,
+                "viewSecretValue={view}"
+            );
+        }
+    }
+}

@@ -35,6 +35,16 @@ impl Selection {
 
     /// A 304 when the client already holds this selection, else the body with its ETag.
     pub fn respond(self, req: &HttpRequest, body: impl serde::Serialize) -> HttpResponse {
+        match serde_json::to_string(&body) {
+            Ok(json) => self.respond_json(req, json),
+            Err(e) => {
+                actix_web::ResponseError::error_response(&crate::error::AppError::internal(e))
+            }
+        }
+    }
+
+    /// [`Selection::respond`] for a body already rendered as JSON (a cached folder's).
+    pub fn respond_json(self, req: &HttpRequest, json: String) -> HttpResponse {
         let tag = self.tag();
         let matches = req
             .headers()
@@ -52,7 +62,9 @@ impl Selection {
         if matches {
             response.finish()
         } else {
-            response.json(body)
+            response
+                .content_type(actix_web::http::header::ContentType::json())
+                .body(json)
         }
     }
 }

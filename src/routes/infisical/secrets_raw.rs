@@ -5,7 +5,9 @@ use super::params::{self, Params, MISSING_V3, MISSING_V4};
 use super::shapes::{raw_secret, RawSecret};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::service::secrets;
+use crate::service::folder_cache::Rendering;
+use crate::service::secrets::{self, Listing};
+use crate::service::views::SecretView;
 use crate::state::AppState;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -34,26 +36,36 @@ async fn list(
     missing: &str,
 ) -> AppResult<HttpResponse> {
     let at = query.location(caller, true, missing)?;
-    // The shared listing: a cached folder is read in place, not copied.
     let found = secrets::list_shared(state, caller, &at, query.recursive()).await?;
     let show = query.view_values();
     let mut selection = Selection::new(req, caller.actor_id());
-    let body: Vec<_> = found
-        .secrets()
-        .iter()
-        .map(|s| {
-            selection.add(&s.id, s.version);
-            raw_secret(s, &at.project_id, show)
-        })
-        .collect();
-    // Envkeep has no secret imports; the key is always present because clients require it.
-    Ok(selection.respond(
-        req,
-        RawList {
-            secrets: body,
+    for secret in found.secrets() {
+        selection.add(&secret.id, secret.version);
+    }
+    let render = |secrets: &[SecretView]| {
+        let secrets = secrets
+            .iter()
+            .map(|s| raw_secret(s, &at.project_id, show))
+            .collect();
+        // Envkeep has no secret imports; the key is always present because clients require it.
+        serde_json::to_string(&RawList {
+            secrets,
             imports: [],
-        },
-    ))
+        })
+    };
+    // A cached folder keeps its rendering: the same bytes are not escaped on every request.
+    let body = match &found {
+        Listing::Folder(folder) => {
+            let which = if show {
+                Rendering::InfisicalRaw
+            } else {
+                Rendering::InfisicalRawHidden
+            };
+            folder.rendered(which, render).map(str::to_owned)
+        }
+        Listing::Subtree(secrets) => render(secrets),
+    };
+    Ok(selection.respond_json(req, body.map_err(AppError::internal)?))
 }
 
 async fn list_v3(
