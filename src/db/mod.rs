@@ -147,7 +147,7 @@ impl Db {
         migrations::run(&mut conn)?;
         let open_watch = || -> rusqlite::Result<ExternalWatch> {
             let conn = Connection::open(path)?;
-            conn.busy_timeout(Duration::from_secs(1))?;
+            conn.busy_timeout(Duration::from_secs(5))?;
             let data_version = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
             Ok(ExternalWatch { conn, data_version })
         };
@@ -167,9 +167,20 @@ impl Db {
     /// probe interval. Blocking (microseconds); the health probe calls it every second.
     pub fn notice_outside_commits(&self) -> DbResult<bool> {
         let mut watch = self.watch.lock().unwrap_or_else(|p| p.into_inner());
-        let version: i64 = watch
+        let version: i64 = match watch
             .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))?;
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(DbError::from)
+        {
+            Ok(version) => version,
+            // A busy file cannot say whether it changed: assume it did (caches refill from the
+            // store, never serve stale data) and ask again at the next probe.
+            Err(DbError::Busy(_)) => {
+                self.generation.fetch_add(1, Ordering::SeqCst);
+                return Ok(true);
+            }
+            Err(other) => return Err(other),
+        };
         if version == watch.data_version {
             return Ok(false);
         }
