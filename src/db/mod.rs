@@ -125,11 +125,12 @@ impl Db {
             Durability::Normal => "NORMAL",
             Durability::Full => "FULL",
         };
+        // WAL is a property of the file, set once below; setting it again on every new pooled
+        // connection needs a lock that, taken while others write, fails with "database is locked".
         let init = format!(
-            "PRAGMA journal_mode = WAL;
+            "PRAGMA busy_timeout = 5000;
              PRAGMA synchronous = {synchronous};
              PRAGMA foreign_keys = ON;
-             PRAGMA busy_timeout = 5000;
              PRAGMA temp_store = MEMORY;
              PRAGMA cache_size = -16000;"
         );
@@ -143,6 +144,8 @@ impl Db {
             .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
         let mut conn = pool
             .get()
+            .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
             .map_err(|e| migrations::MigrationError::Open(e.to_string()))?;
         migrations::run(&mut conn)?;
         let open_watch = || -> rusqlite::Result<ExternalWatch> {
