@@ -74,7 +74,7 @@ mod tests {
         let db = Db::open(&dir.path().join("envkeep.db"), Durability::Normal).unwrap();
         // Without the table every write fails, as on a read-only or broken disk.
         db.run_blocking(|c| {
-            c.execute_batch("PRAGMA foreign_keys = OFF; DROP TABLE service_token_scopes; DROP TABLE service_tokens;")
+            c.execute_batch("PRAGMA foreign_keys = OFF; DROP TABLE service_tokens;")
                 .map_err(DbError::from)
         })
         .unwrap();

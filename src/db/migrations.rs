@@ -3,7 +3,12 @@
 use rusqlite::Connection;
 use rusqlite_migration::{Migrations, M};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../../migrations/0001_initial.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/0001_initial.sql")),
+    M::up(include_str!(
+        "../../migrations/0002_token_scopes_in_row.sql"
+    )),
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum MigrationError {
@@ -78,5 +83,41 @@ mod tests {
         let err = run(&mut conn).unwrap_err();
         assert!(matches!(err, MigrationError::TooNew { .. }));
         assert!(err.to_string().contains("newer than this envkeep"));
+    }
+
+    #[test]
+    fn version_2_moves_each_tokens_scopes_into_its_row_in_order() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        Migrations::from_slice(&MIGRATIONS[..1])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0);
+             INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
+                 permissions, created_by, created_at)
+             VALUES ('t1', 'p', 'two', x'00', '', '', '', '[\"read\"]', 'u', 0),
+                    ('t2', 'p', 'none', x'00', '', '', '', '[\"read\"]', 'u', 0);
+             INSERT INTO service_token_scopes VALUES ('t1', 1, 'prod', '/b/**'), ('t1', 0, 'dev', '/a');",
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let scopes = |id: &str| -> String {
+            conn.query_row(
+                "SELECT scopes FROM service_tokens WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(scopes("t1"), r#"[["dev","/a"],["prod","/b/**"]]"#);
+        assert_eq!(scopes("t2"), "[]");
+        let old_table: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE name = 'service_token_scopes'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(old_table, 0);
     }
 }

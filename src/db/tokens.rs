@@ -1,8 +1,11 @@
-//! Service tokens and their scopes. Only the SHA-256 of a token's secret is stored, never the
-//! secret or the key part.
+//! Service tokens. Only the SHA-256 of a token's secret is stored, never the secret or the key
+//! part. A token's scopes live in its own row as JSON (`[["dev","/app/**"]]`): they are immutable
+//! and only ever read with the token, so one row keeps the hot lookup and the sweep's deletes to
+//! a single B-tree entry (migration 0002 says why).
 
-use super::DbResult;
+use super::{DbError, DbResult};
 use crate::time::Millis;
+use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
 #[derive(Debug, Clone)]
@@ -27,7 +30,7 @@ pub struct TokenRow {
 
 const COLUMNS: &str =
     "id, project_id, name, secret_hash, encrypted_key, iv, tag, permissions, expires_at, \
-                       allowed_ips, created_by, created_at, last_used_at, last_used_ip";
+                       allowed_ips, created_by, created_at, last_used_at, last_used_ip, scopes";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
     Ok(TokenRow {
@@ -45,13 +48,20 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
         created_at: r.get(11)?,
         last_used_at: r.get(12)?,
         last_used_ip: r.get(13)?,
-        scopes: Vec::new(),
+        scopes: scopes_from_json(r, 14)?,
     })
 }
 
+fn scopes_from_json(r: &Row<'_>, index: usize) -> rusqlite::Result<Vec<(String, String)>> {
+    let text: String = r.get(index)?;
+    serde_json::from_str(&text)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+}
+
 pub fn insert(conn: &Connection, token: &TokenRow) -> DbResult<()> {
+    let scopes = serde_json::to_string(&token.scopes).map_err(|e| DbError::Other(e.to_string()))?;
     conn.execute(
-        &format!("INSERT INTO service_tokens ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"),
+        &format!("INSERT INTO service_tokens ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
         params![
             token.id,
             token.project_id,
@@ -66,54 +76,29 @@ pub fn insert(conn: &Connection, token: &TokenRow) -> DbResult<()> {
             token.created_by,
             token.created_at,
             token.last_used_at,
-            token.last_used_ip
+            token.last_used_ip,
+            scopes
         ],
     )?;
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO service_token_scopes (token_id, position, environment, secret_path) VALUES (?1, ?2, ?3, ?4)",
-    )?;
-    for (position, (environment, path)) in token.scopes.iter().enumerate() {
-        stmt.execute(params![token.id, position as i64, environment, path])?;
-    }
     Ok(())
-}
-
-fn scopes_of(conn: &Connection, token_id: &str) -> DbResult<Vec<(String, String)>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT environment, secret_path FROM service_token_scopes WHERE token_id = ?1 ORDER BY position",
-    )?;
-    let rows = stmt.query_map([token_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The token with its scopes, by primary key (the hot path's one lookup).
 pub fn find(conn: &Connection, id: &str) -> DbResult<Option<TokenRow>> {
-    let token = conn
+    Ok(conn
         .prepare_cached(&format!(
             "SELECT {COLUMNS} FROM service_tokens WHERE id = ?1"
         ))?
         .query_row([id], from_row)
-        .optional()?;
-    match token {
-        Some(mut token) => {
-            token.scopes = scopes_of(conn, &token.id)?;
-            Ok(Some(token))
-        }
-        None => Ok(None),
-    }
+        .optional()?)
 }
 
 pub fn list_for_project(conn: &Connection, project_id: &str) -> DbResult<Vec<TokenRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM service_tokens WHERE project_id = ?1 ORDER BY created_at DESC, id"
     ))?;
-    let mut tokens: Vec<TokenRow> = stmt
-        .query_map([project_id], from_row)?
-        .collect::<Result<_, _>>()?;
-    for token in &mut tokens {
-        token.scopes = scopes_of(conn, &token.id)?;
-    }
-    Ok(tokens)
+    let tokens = stmt.query_map([project_id], from_row)?;
+    Ok(tokens.collect::<Result<_, _>>()?)
 }
 
 pub fn delete(conn: &Connection, project_id: &str, id: &str) -> DbResult<bool> {
@@ -123,12 +108,20 @@ pub fn delete(conn: &Connection, project_id: &str, id: &str) -> DbResult<bool> {
     )? > 0)
 }
 
-/// Deletes every token whose expiry has passed (their scopes cascade); returns the ids removed.
-pub fn delete_expired(conn: &Connection, now: Millis) -> DbResult<Vec<String>> {
+/// Deletes expired tokens, earliest expiry first, about `limit` at a time; returns the ids
+/// removed. The cut falls on an expiry time, so tokens that expired in the same millisecond go
+/// together and a chunk may exceed `limit`; fewer than `limit` means nothing expired is left.
+pub fn delete_expired_chunk(conn: &Connection, now: Millis, limit: usize) -> DbResult<Vec<String>> {
+    // The scalar subquery runs once: the expiry of the `limit`-th expired token (by the expiry
+    // index), or `now` when fewer are left.
     let mut stmt = conn.prepare_cached(
-        "DELETE FROM service_tokens WHERE expires_at IS NOT NULL AND expires_at <= ?1 RETURNING id",
+        "DELETE FROM service_tokens WHERE expires_at IS NOT NULL AND expires_at <= coalesce(
+            (SELECT expires_at FROM service_tokens WHERE expires_at IS NOT NULL AND expires_at <= ?1
+              ORDER BY expires_at LIMIT 1 OFFSET ?2), ?1)
+         RETURNING id",
     )?;
-    let ids = stmt.query_map([now], |r| r.get(0))?;
+    let offset = limit.saturating_sub(1) as i64;
+    let ids = stmt.query_map(params![now, offset], |r| r.get(0))?;
     Ok(ids.collect::<Result<_, _>>()?)
 }
 
@@ -141,8 +134,8 @@ pub fn environment_in_live_scope(
 ) -> DbResult<bool> {
     Ok(conn.query_row(
         "SELECT EXISTS (
-            SELECT 1 FROM service_token_scopes s JOIN service_tokens t ON t.id = s.token_id
-            WHERE t.project_id = ?1 AND s.environment = ?2 AND (t.expires_at IS NULL OR t.expires_at > ?3))",
+            SELECT 1 FROM service_tokens t, json_each(t.scopes) s
+            WHERE t.project_id = ?1 AND s.value ->> 0 = ?2 AND (t.expires_at IS NULL OR t.expires_at > ?3))",
         params![project_id, slug, now],
         |r| r.get(0),
     )?)

@@ -1,9 +1,15 @@
-//! The expiry sweep: deletes expired service tokens (their scopes cascade) and expired sessions,
-//! and writes one audit event with the counts when it deleted anything.
+//! The expiry sweep: deletes expired service tokens and expired sessions, and writes an audit
+//! event with the counts for each transaction that deleted anything.
 
 use crate::db::{sessions, tokens, Db, DbError};
 use crate::service::Actor;
 use crate::time::Millis;
+
+/// Tokens deleted per transaction. A sweep of many tokens commits in chunks so it holds the
+/// write lock (and so every admin write and token mint) for tens of milliseconds at a time
+/// rather than for the whole sweep; a token is deleted in the same transaction as the audit
+/// event that counts it, so a crash mid-sweep loses nothing and the next sweep finishes.
+pub const CHUNK: usize = 5_000;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SweepReport {
@@ -13,20 +19,42 @@ pub struct SweepReport {
     pub token_ids: Vec<String>,
 }
 
-/// Runs one sweep at `now` in one transaction (blocking; call from a blocking thread).
+/// Runs one sweep at `now` (blocking; call from a blocking thread).
 pub fn run_once(db: &Db, now: Millis) -> Result<SweepReport, DbError> {
-    db.write_blocking(|tx| {
-        let token_ids = tokens::delete_expired(tx, now)?;
-        let sessions_deleted = sessions::delete_expired(tx, now)?;
-        if !token_ids.is_empty() || sessions_deleted > 0 {
-            Actor::system().record(
-                tx,
-                now,
-                "sweep.expired",
-                None,
-                serde_json::json!({ "tokensDeleted": token_ids.len(), "sessionsDeleted": sessions_deleted }),
-            )?;
+    run_in_chunks(db, now, CHUNK)
+}
+
+/// [`run_once`] with the chunk size chosen by the caller (tests use small ones).
+pub fn run_in_chunks(db: &Db, now: Millis, chunk: usize) -> Result<SweepReport, DbError> {
+    let mut report = SweepReport::default();
+    let mut first = true;
+    loop {
+        let (token_ids, sessions_deleted) = db.write_blocking(|tx| {
+            let token_ids = tokens::delete_expired_chunk(tx, now, chunk)?;
+            let sessions_deleted = if first {
+                sessions::delete_expired(tx, now)?
+            } else {
+                0
+            };
+            if !token_ids.is_empty() || sessions_deleted > 0 {
+                Actor::system().record(
+                    tx,
+                    now,
+                    "sweep.expired",
+                    None,
+                    serde_json::json!({ "tokensDeleted": token_ids.len(), "sessionsDeleted": sessions_deleted }),
+                )?;
+            }
+            Ok::<_, DbError>((token_ids, sessions_deleted))
+        })?;
+        first = false;
+        report.sessions_deleted += sessions_deleted;
+        report.tokens_deleted += token_ids.len();
+        // Fewer than a chunk means the cut was `now` itself: nothing expired is left.
+        let done = token_ids.len() < chunk;
+        report.token_ids.extend(token_ids);
+        if done {
+            return Ok(report);
         }
-        Ok(SweepReport { tokens_deleted: token_ids.len(), sessions_deleted, token_ids })
-    })
+    }
 }
