@@ -9,6 +9,7 @@ pub mod folders;
 pub mod keys;
 pub mod projects;
 pub mod reveal;
+pub mod sealed_fields;
 pub mod secrets;
 pub mod tokens;
 pub mod views;

@@ -3,7 +3,8 @@
 //! fails to open is an integrity error, never garbage.
 
 use super::folder_cache::{self, CachedFolder};
-use super::keys::{secret_aad, ProjectKeys};
+use super::keys::ProjectKeys;
+use super::sealed_fields::{check_sizes, open_row, seal_row};
 use super::views::SecretView;
 use super::{authorize, authorize_listing, locate, Actor};
 use crate::auth::access::{Op, Visibility};
@@ -19,8 +20,6 @@ use crate::time::{now_millis, rfc3339};
 use rusqlite::Connection;
 use std::sync::Arc;
 
-pub const MAX_VALUE_BYTES: usize = 65_536;
-pub const MAX_COMMENT_BYTES: usize = 16_384;
 /// A `get` that misses the folder cache decrypts the whole folder (to cache it) up to this size.
 const GET_CACHES_FOLDERS_UP_TO: usize = 100;
 
@@ -30,66 +29,6 @@ pub struct Location {
     pub project_id: String,
     pub environment: EnvSlug,
     pub path: SecretPath,
-}
-
-fn check_sizes(value: Option<&str>, comment: Option<&str>) -> AppResult<()> {
-    if value.is_some_and(|v| v.len() > MAX_VALUE_BYTES) {
-        return Err(AppError::validation(
-            "value",
-            format!("must be at most {MAX_VALUE_BYTES} bytes"),
-        ));
-    }
-    if comment.is_some_and(|c| c.len() > MAX_COMMENT_BYTES) {
-        return Err(AppError::validation(
-            "comment",
-            format!("must be at most {MAX_COMMENT_BYTES} bytes"),
-        ));
-    }
-    Ok(())
-}
-
-fn seal_row(keys: &ProjectKeys, project_id: &str, row: &mut SecretRow, value: &str, comment: &str) {
-    let aad = |field| secret_aad(project_id, &row.environment_id, &row.path, &row.key, field);
-    row.value_ct = keys.data.seal(value.as_bytes(), &aad("value"));
-    row.comment_ct = keys.data.seal(comment.as_bytes(), &aad("comment"));
-}
-
-fn open_field(
-    keys: &ProjectKeys,
-    project_id: &str,
-    row: &SecretRow,
-    field: &str,
-    sealed: &[u8],
-) -> AppResult<String> {
-    let aad = secret_aad(project_id, &row.environment_id, &row.path, &row.key, field);
-    let plain = keys.data.open(sealed, &aad).map_err(|e| {
-        AppError::Integrity(format!(
-            "secret {} ({field}) in project {project_id}: {e}",
-            row.id
-        ))
-    })?;
-    String::from_utf8(plain)
-        .map_err(|_| AppError::Integrity(format!("secret {} ({field}) is not UTF-8", row.id)))
-}
-
-/// Decrypts a stored row into its API view.
-pub fn open_row(
-    keys: &ProjectKeys,
-    project_id: &str,
-    environment: &str,
-    row: &SecretRow,
-) -> AppResult<SecretView> {
-    Ok(SecretView {
-        id: row.id.clone(),
-        key: row.key.clone(),
-        value: open_field(keys, project_id, row, "value", &row.value_ct)?,
-        comment: open_field(keys, project_id, row, "comment", &row.comment_ct)?,
-        version: row.version,
-        environment: environment.to_owned(),
-        path: row.path.clone(),
-        created_at: rfc3339(row.created_at),
-        updated_at: rfc3339(row.updated_at),
-    })
 }
 
 /// The environment, with a 404 naming the project or environment when missing.
