@@ -4,7 +4,8 @@
 use super::confirm::ConfirmPage;
 use super::pages::{redirect, render, Layout, ProjectNav, UiResult};
 use super::project;
-use super::secrets::{field_errors, folder_href, folder_path, location, SecretDraft};
+use super::secret_draft::{field_errors, SecretDraft};
+use super::secret_place::{environment, folder_href, folder_path, location};
 use super::session::{Posted, UiSession};
 use crate::auth::Access;
 use crate::domain::SecretKey;
@@ -60,7 +61,7 @@ async fn edit(
 ) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
-    let env_name = super::secrets::environment(&project, &env)?.name.clone();
+    let env_name = environment(&project, &env)?.name.clone();
     let folder = folder_path(query.path.as_deref())?;
     let key = key_of(query.key.as_deref())?;
     let at = location(&project, &env, &folder)?;
@@ -90,7 +91,7 @@ async fn save(
 ) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
-    let env_name = super::secrets::environment(&project, &env)?.name.clone();
+    let env_name = environment(&project, &env)?.name.clone();
     let folder = folder_path(posted.form.get("path"))?;
     let key = key_of(posted.form.get("key"))?;
     let at = location(&project, &env, &folder)?;
@@ -131,7 +132,7 @@ async fn confirm_delete(
 ) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
-    let env_name = super::secrets::environment(&project, &env)?.name.clone();
+    let env_name = environment(&project, &env)?.name.clone();
     let folder = folder_path(query.path.as_deref())?;
     let key = key_of(query.key.as_deref())?;
     let at = location(&project, &env, &folder)?;

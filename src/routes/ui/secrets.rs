@@ -6,12 +6,14 @@ use super::encode::component;
 use super::format::{when_rfc3339, When};
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
 use super::project::{self, NoticeQuery};
+use super::secret_draft::{field_errors, SecretDraft};
+use super::secret_place::{environment, folder_href, folder_path, location};
 use super::session::{Posted, UiSession};
 use crate::auth::Access;
-use crate::domain::{EnvSlug, SecretKey, SecretPath};
+use crate::domain::{SecretKey, SecretPath};
 use crate::error::AppError;
 use crate::service::folders;
-use crate::service::secrets::{self, Location};
+use crate::service::secrets;
 use crate::service::views::ProjectView;
 use crate::state::AppState;
 use crate::time::now_millis;
@@ -32,18 +34,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// The address of a folder in the browser.
-pub fn folder_href(project_id: &str, env: &str, path: &str) -> String {
-    if path == "/" {
-        format!("/projects/{project_id}/secrets/{env}")
-    } else {
-        format!(
-            "/projects/{project_id}/secrets/{env}?path={}",
-            component(path)
-        )
-    }
-}
-
 struct EnvTab {
     name: String,
     href: String,
@@ -62,17 +52,6 @@ struct SecretLine {
     updated: Option<When>,
     edit_href: String,
     delete_href: String,
-}
-
-/// The add-secret form as typed, with a message per invalid field.
-#[derive(Default)]
-pub struct SecretDraft {
-    pub key: String,
-    pub value: String,
-    pub comment: String,
-    pub key_error: Option<String>,
-    pub value_error: Option<String>,
-    pub open: bool,
 }
 
 #[derive(Default)]
@@ -124,42 +103,6 @@ async fn first_environment(
 struct EmptyProjectPage {
     layout: Layout,
     project: ProjectNav,
-}
-
-/// The project's environment named in the URL, or a 404 page.
-pub fn environment<'a>(
-    project: &'a ProjectView,
-    slug: &str,
-) -> UiResult<&'a crate::service::views::EnvironmentView> {
-    project
-        .environments
-        .iter()
-        .find(|e| e.slug == slug)
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "Environment '{}' was not found in this project",
-                crate::domain::names::truncate_for_message(slug)
-            ))
-            .into()
-        })
-}
-
-/// The folder in `?path=` (or the form's `path`); an invalid path is a 404 like a missing one.
-pub fn folder_path(raw: Option<&str>) -> UiResult<SecretPath> {
-    match raw {
-        None | Some("") => Ok(SecretPath::root()),
-        Some(raw) => SecretPath::parse(raw)
-            .map_err(|e| AppError::NotFound(format!("No such folder: {}", e.0)).into()),
-    }
-}
-
-pub fn location(project: &ProjectView, env: &str, path: &SecretPath) -> UiResult<Location> {
-    let environment = EnvSlug::parse(env).map_err(|e| AppError::NotFound(e.0))?;
-    Ok(Location {
-        project_id: project.id.clone(),
-        environment,
-        path: path.clone(),
-    })
 }
 
 /// The two forms on the page, as typed when one is shown again with errors.
@@ -271,29 +214,6 @@ async fn browse(
     )
     .await?;
     Ok(render(StatusCode::OK, &page)?)
-}
-
-/// Maps a refused secret write to messages next to the fields, or passes other errors on.
-pub fn field_errors(error: AppError, draft: &mut SecretDraft) -> Result<StatusCode, AppError> {
-    match error {
-        AppError::Validation(fields) => {
-            for field in fields {
-                let message = Some(sentence(&field.message));
-                match field.field.as_str() {
-                    "key" => draft.key_error = message,
-                    _ => draft.value_error = message,
-                }
-            }
-            Ok(StatusCode::UNPROCESSABLE_ENTITY)
-        }
-        AppError::Conflict(_) => {
-            draft.key_error = Some(String::from(
-                "A secret with this key already exists in this folder; edit it instead.",
-            ));
-            Ok(StatusCode::CONFLICT)
-        }
-        other => Err(other),
-    }
 }
 
 async fn add(

@@ -214,7 +214,7 @@ async fn confirm_delete(
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
-    let env = super::secrets::environment(&project, &slug)?;
+    let env = super::secret_place::environment(&project, &slug)?;
     let page = ConfirmPage {
         layout: ui.layout(),
         project: project::nav(&project, "settings"),

@@ -1,0 +1,54 @@
+//! Where a secret page points: a folder's address in the browser, and the environment, folder
+//! and location named by a URL or a posted form (an unknown one is a 404 page, not an error).
+
+use super::encode::component;
+use super::pages::UiResult;
+use crate::domain::{EnvSlug, SecretPath};
+use crate::error::AppError;
+use crate::service::secrets::Location;
+use crate::service::views::{EnvironmentView, ProjectView};
+
+/// The address of a folder in the browser.
+pub fn folder_href(project_id: &str, env: &str, path: &str) -> String {
+    if path == "/" {
+        format!("/projects/{project_id}/secrets/{env}")
+    } else {
+        format!(
+            "/projects/{project_id}/secrets/{env}?path={}",
+            component(path)
+        )
+    }
+}
+
+/// The project's environment named in the URL, or a 404 page.
+pub fn environment<'a>(project: &'a ProjectView, slug: &str) -> UiResult<&'a EnvironmentView> {
+    project
+        .environments
+        .iter()
+        .find(|e| e.slug == slug)
+        .ok_or_else(|| {
+            AppError::NotFound(format!(
+                "Environment '{}' was not found in this project",
+                crate::domain::names::truncate_for_message(slug)
+            ))
+            .into()
+        })
+}
+
+/// The folder in `?path=` (or the form's `path`); an invalid path is a 404 like a missing one.
+pub fn folder_path(raw: Option<&str>) -> UiResult<SecretPath> {
+    match raw {
+        None | Some("") => Ok(SecretPath::root()),
+        Some(raw) => SecretPath::parse(raw)
+            .map_err(|e| AppError::NotFound(format!("No such folder: {}", e.0)).into()),
+    }
+}
+
+pub fn location(project: &ProjectView, env: &str, path: &SecretPath) -> UiResult<Location> {
+    let environment = EnvSlug::parse(env).map_err(|e| AppError::NotFound(e.0))?;
+    Ok(Location {
+        project_id: project.id.clone(),
+        environment,
+        path: path.clone(),
+    })
+}
