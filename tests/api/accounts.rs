@@ -116,13 +116,10 @@ async fn login_sets_an_http_only_cookie_and_logout_ends_the_session_server_side(
         .await
         .unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
-    let (status, json) = body(
-        app.bearer(Method::GET, "/api/v1/projects", &token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .bearer(Method::GET, "/api/v1/projects", &token)
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
 }
 
@@ -142,13 +139,7 @@ async fn sessions_are_stored_hashed_and_an_expired_session_is_refused() {
     app.sqlite()
         .execute("UPDATE sessions SET expires_at = 0", [])
         .unwrap();
-    let (status, json) = body(
-        app.admin(Method::GET, "/api/v1/projects")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app.admin(Method::GET, "/api/v1/projects").answer().await;
     assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
 }
 
@@ -252,15 +243,12 @@ async fn no_or_invalid_session_is_401() {
     let app = spawn_app().await;
     // The harness client's cookie jar holds the admin login; use a bare client.
     let bare = reqwest::Client::new();
-    let (status, json) = body(bare.get(app.url("/api/v1/projects")).send().await.unwrap()).await;
+    let (status, json) = bare.get(app.url("/api/v1/projects")).answer().await;
     assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
-    let (status, json) = body(
-        bare.get(app.url("/api/v1/projects"))
-            .bearer_auth("f".repeat(64))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = bare
+        .get(app.url("/api/v1/projects"))
+        .bearer_auth("f".repeat(64))
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
 }

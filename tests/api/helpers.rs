@@ -209,6 +209,18 @@ pub fn access_part(token: &str) -> String {
     token.splitn(4, '.').take(3).collect::<Vec<_>>().join(".")
 }
 
+/// Sends a request and reads its status and body: `app.admin(Method::GET, "/x").answer().await`.
+pub trait Answer {
+    fn answer(self) -> impl std::future::Future<Output = (StatusCode, Value)>;
+}
+
+impl Answer for RequestBuilder {
+    async fn answer(self) -> (StatusCode, Value) {
+        body(self.send().await.unwrap()).await
+    }
+}
+
+/// The status and the JSON body (or the text, as a JSON string, when it is not JSON).
 pub async fn body(response: Response) -> (StatusCode, Value) {
     let status = response.status();
     let text = response.text().await.unwrap();

@@ -45,14 +45,11 @@ fn wire(ciphertext: &Value, iv: &Value, tag: &Value) -> WireCiphertext {
 
 /// The project key, unwrapped with the token's key part, as a legacy client does.
 async fn project_key(f: &Fixture, token: &str) -> String {
-    let (status, details) = body(
-        f.app
-            .bearer(Method::GET, "/api/v2/service-token", &access_part(token))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, details) = f
+        .app
+        .bearer(Method::GET, "/api/v2/service-token", &access_part(token))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK, "{details}");
     let key_part = token.rsplit('.').next().unwrap();
     let plain = wire::decrypt(
@@ -66,14 +63,11 @@ async fn project_key(f: &Fixture, token: &str) -> String {
 #[tokio::test]
 async fn token_details_carry_both_id_spellings_and_the_wrapped_key_but_never_the_hash() {
     let f = fixture().await;
-    let (status, json) = body(
-        f.app
-            .bearer(Method::GET, "/api/v2/service-token/", &access_part(&f.glob))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(Method::GET, "/api/v2/service-token/", &access_part(&f.glob))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK, "trailing slash tolerated: {json}");
     assert_eq!(json["id"], json["_id"]);
     assert_eq!(json["projectId"], f.project.as_str());
@@ -226,14 +220,11 @@ async fn a_personal_lookup_from_a_token_answers_the_shared_secret() {
         "/api/v3/secrets/DB_PASSWORD?workspaceId={}&environment=dev&secretPath=/app&type=personal",
         f.project
     );
-    let (status, json) = body(
-        f.app
-            .bearer(Method::GET, &url, &access_part(&f.glob))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(Method::GET, &url, &access_part(&f.glob))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK, "{json}");
     let s = &json["secret"];
     let value = wire::decrypt(
@@ -259,68 +250,56 @@ async fn encrypted_writes_are_stored_in_envkeeps_own_format() {
         "secretKeyCiphertext": name.ciphertext, "secretKeyIV": name.iv, "secretKeyTag": name.tag,
         "secretValueCiphertext": value.ciphertext, "secretValueIV": value.iv, "secretValueTag": value.tag,
     });
-    let (status, json) = body(
-        f.app
-            .bearer(
-                Method::POST,
-                "/api/v3/secrets/NEW_KEY",
-                &access_part(&f.glob),
-            )
-            .json(&request)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(
+            Method::POST,
+            "/api/v3/secrets/NEW_KEY",
+            &access_part(&f.glob),
+        )
+        .json(&request)
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK, "{json}");
-    let (_, native) = body(
-        f.app
-            .admin(
-                Method::GET,
-                &format!(
-                    "/api/v1/projects/{}/secrets/NEW_KEY?environment=dev&path=/new",
-                    f.project
-                ),
-            )
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, native) = f
+        .app
+        .admin(
+            Method::GET,
+            &format!(
+                "/api/v1/projects/{}/secrets/NEW_KEY?environment=dev&path=/new",
+                f.project
+            ),
+        )
+        .answer()
+        .await;
     assert_eq!(native["secret"]["value"], "multi\nline ✓");
     let wrong = wire::encrypt(&"0".repeat(32), b"x").unwrap();
     let request = json!({
         "workspaceId": f.project, "environment": "dev", "secretPath": "/new",
         "secretValueCiphertext": wrong.ciphertext, "secretValueIV": wrong.iv, "secretValueTag": wrong.tag,
     });
-    let (status, json) = body(
-        f.app
-            .bearer(
-                Method::PATCH,
-                "/api/v3/secrets/NEW_KEY",
-                &access_part(&f.glob),
-            )
-            .json(&request)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(
+            Method::PATCH,
+            "/api/v3/secrets/NEW_KEY",
+            &access_part(&f.glob),
+        )
+        .json(&request)
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::BAD_REQUEST, "BadRequest");
     let delete = json!({ "workspaceId": f.project, "environment": "dev", "secretPath": "/new", "type": "shared" });
-    let (status, json) = body(
-        f.app
-            .bearer(
-                Method::DELETE,
-                "/api/v3/secrets/NEW_KEY",
-                &access_part(&f.glob),
-            )
-            .json(&delete)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(
+            Method::DELETE,
+            "/api/v3/secrets/NEW_KEY",
+            &access_part(&f.glob),
+        )
+        .json(&delete)
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK);
     let s = &json["secret"];
     let deleted = wire::decrypt(
@@ -342,18 +321,15 @@ async fn encrypted_writes_are_stored_in_envkeeps_own_format() {
 #[tokio::test]
 async fn raw_reads_follow_a_single_literal_scope_and_need_ids_otherwise() {
     let f = fixture().await;
-    let (status, json) = body(
-        f.app
-            .bearer(
-                Method::GET,
-                "/api/v3/secrets/raw?environment=prod&secretPath=/elsewhere&workspaceId=x",
-                &f.single,
-            )
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(
+            Method::GET,
+            "/api/v3/secrets/raw?environment=prod&secretPath=/elsewhere&workspaceId=x",
+            &f.single,
+        )
+        .answer()
+        .await;
     assert_eq!(
         status,
         StatusCode::OK,
@@ -388,24 +364,18 @@ async fn raw_reads_follow_a_single_literal_scope_and_need_ids_otherwise() {
     }
     assert_eq!(json["imports"], json!([]));
 
-    let (status, json) = body(
-        f.app
-            .bearer(Method::GET, "/api/v3/secrets/raw", &f.glob)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(Method::GET, "/api/v3/secrets/raw", &f.glob)
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::BAD_REQUEST, "BadRequest");
     assert_eq!(json["message"], "Missing workspace id or environment");
-    let (status, json) = body(
-        f.app
-            .bearer(Method::GET, "/api/v4/secrets", &f.glob)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(Method::GET, "/api/v4/secrets", &f.glob)
+        .answer()
+        .await;
     assert_eq!(
         (status, json["message"].as_str()),
         (
@@ -415,14 +385,7 @@ async fn raw_reads_follow_a_single_literal_scope_and_need_ids_otherwise() {
     );
 
     let url = format!("/api/v4/secrets?projectId={}&environment=dev&secretPath=/&recursive=true&includeImports=true&expandSecretReferences=true&unknownParam=1", f.project);
-    let (status, json) = body(
-        f.app
-            .bearer(Method::GET, &url, &f.glob)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f.app.bearer(Method::GET, &url, &f.glob).answer().await;
     assert_eq!(status, StatusCode::OK, "{json}");
     assert_eq!(
         json["secrets"].as_array().unwrap().len(),
@@ -433,14 +396,7 @@ async fn raw_reads_follow_a_single_literal_scope_and_need_ids_otherwise() {
         "/api/v4/secrets/ROOT?projectId={}&environment=dev&viewSecretValue=false",
         f.project
     );
-    let (_, json) = body(
-        f.app
-            .bearer(Method::GET, &url, &f.glob)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, json) = f.app.bearer(Method::GET, &url, &f.glob).answer().await;
     assert_eq!(json["secret"]["secretValueHidden"], true);
     assert_ne!(json["secret"]["secretValue"], "at root");
 }
@@ -449,15 +405,12 @@ async fn raw_reads_follow_a_single_literal_scope_and_need_ids_otherwise() {
 async fn raw_writes_store_values_verbatim_and_answer_with_the_secret() {
     let f = fixture().await;
     let body_for = |value: &str| json!({ "workspaceId": f.project, "environment": "dev", "secretPath": "/created/here", "secretValue": value, "secretComment": "c", "type": "shared" });
-    let (status, json) = body(
-        f.app
-            .bearer(Method::POST, "/api/v3/secrets/raw/SPACED", &f.glob)
-            .json(&body_for("  padded \n\n"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(Method::POST, "/api/v3/secrets/raw/SPACED", &f.glob)
+        .json(&body_for("  padded \n\n"))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK, "{json}");
     assert_eq!(
         json["secret"]["secretValue"], "  padded \n\n",
@@ -467,35 +420,29 @@ async fn raw_writes_store_values_verbatim_and_answer_with_the_secret() {
         json["secret"]["secretPath"], "/created/here",
         "missing folders are created"
     );
-    let (status, json) = body(
-        f.app
-            .bearer(Method::PATCH, "/api/v3/secrets/raw/SPACED", &f.glob)
-            .json(&body_for("v2"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(Method::PATCH, "/api/v3/secrets/raw/SPACED", &f.glob)
+        .json(&body_for("v2"))
+        .answer()
+        .await;
     assert_eq!(
         (status, json["secret"]["version"].as_i64()),
         (StatusCode::OK, Some(2))
     );
-    let (status, json) = body(
-        f.app
-            .bearer(Method::DELETE, "/api/v3/secrets/raw/SPACED", &f.glob)
-            .json(&body_for(""))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .bearer(Method::DELETE, "/api/v3/secrets/raw/SPACED", &f.glob)
+        .json(&body_for(""))
+        .answer()
+        .await;
     assert_eq!(
         (status, json["secret"]["secretValue"].as_str()),
         (StatusCode::OK, Some("v2"))
     );
-    let (status, json) = body(f.app.bearer(Method::POST, "/api/v3/secrets/raw/NOPE", &f.single).json(&json!({ "workspaceId": f.project, "environment": "dev", "secretPath": "/app", "secretValue": "x" })).send().await.unwrap()).await;
+    let (status, json) = f.app.bearer(Method::POST, "/api/v3/secrets/raw/NOPE", &f.single).json(&json!({ "workspaceId": f.project, "environment": "dev", "secretPath": "/app", "secretValue": "x" })).answer().await;
     assert_error(status, &json, StatusCode::FORBIDDEN, "PermissionDenied");
-    let (status, json) = body(f.app.bearer(Method::POST, "/api/v3/secrets/raw/PERSONAL", &f.glob).json(&json!({ "workspaceId": f.project, "environment": "dev", "secretValue": "x", "type": "personal" })).send().await.unwrap()).await;
+    let (status, json) = f.app.bearer(Method::POST, "/api/v3/secrets/raw/PERSONAL", &f.glob).json(&json!({ "workspaceId": f.project, "environment": "dev", "secretValue": "x", "type": "personal" })).answer().await;
     assert_error(status, &json, StatusCode::BAD_REQUEST, "BadRequest");
 }
 
@@ -506,15 +453,12 @@ async fn infisical_token_management_creates_lists_and_deletes() {
         "name": "from-cli", "workspaceId": f.project, "scopes": [{ "environment": "dev", "secretPath": "/app/" }],
         "encryptedKey": "", "iv": "", "tag": "", "expiresIn": 0, "permissions": ["read"], "randomBytes": "ignored",
     });
-    let (status, json) = body(
-        f.app
-            .admin(Method::POST, "/api/v2/service-token")
-            .json(&request)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .admin(Method::POST, "/api/v2/service-token")
+        .json(&request)
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK, "{json}");
     let token = json["serviceToken"].as_str().unwrap().to_owned();
     assert_eq!(
@@ -544,26 +488,20 @@ async fn infisical_token_management_creates_lists_and_deletes() {
         StatusCode::OK
     );
 
-    let (_, list) = body(
-        f.app
-            .admin(
-                Method::GET,
-                &format!("/api/v1/workspace/{}/service-token-data", f.project),
-            )
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, list) = f
+        .app
+        .admin(
+            Method::GET,
+            &format!("/api/v1/workspace/{}/service-token-data", f.project),
+        )
+        .answer()
+        .await;
     assert_eq!(list["serviceTokenData"].as_array().unwrap().len(), 3);
-    let (status, _) = body(
-        f.app
-            .admin(Method::DELETE, &format!("/api/v2/service-token/{id}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = f
+        .app
+        .admin(Method::DELETE, &format!("/api/v2/service-token/{id}"))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         f.app
@@ -576,30 +514,24 @@ async fn infisical_token_management_creates_lists_and_deletes() {
     );
 
     let invalid = json!({ "name": "x", "workspaceId": f.project, "scopes": [{ "environment": "dev", "secretPath": "/[a]" }], "expiresIn": 0, "permissions": ["read"] });
-    let (status, json) = body(
-        f.app
-            .admin(Method::POST, "/api/v2/service-token")
-            .json(&invalid)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f
+        .app
+        .admin(Method::POST, "/api/v2/service-token")
+        .json(&invalid)
+        .answer()
+        .await;
     assert_error(
         status,
         &json,
         StatusCode::UNPROCESSABLE_ENTITY,
         "ValidationFailure",
     );
-    let (status, _) = body(
-        f.app
-            .bearer(Method::POST, "/api/v2/service-token", &access_part(&f.glob))
-            .json(&request)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = f
+        .app
+        .bearer(Method::POST, "/api/v2/service-token", &access_part(&f.glob))
+        .json(&request)
+        .answer()
+        .await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
@@ -614,24 +546,10 @@ async fn folders_list_the_children_in_scope() {
         "/api/v1/folders?workspaceId={}&environment=dev&path=/",
         f.project
     );
-    let (status, json) = body(
-        f.app
-            .bearer(Method::GET, &url, &f.glob)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f.app.bearer(Method::GET, &url, &f.glob).answer().await;
     assert_eq!(status, StatusCode::OK, "{json}");
     assert_eq!(json["folders"][0]["name"], "app");
-    let (status, json) = body(
-        f.app
-            .bearer(Method::GET, &url, &f.single)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = f.app.bearer(Method::GET, &url, &f.single).answer().await;
     assert_eq!(status, StatusCode::OK, "{json}");
     assert_eq!(
         json["folders"].as_array().unwrap().len(),
@@ -642,13 +560,10 @@ async fn folders_list_the_children_in_scope() {
         "/api/v1/folders?workspaceId={}&environment=staging&path=/",
         f.project
     );
-    let (status, _) = body(
-        f.app
-            .bearer(Method::GET, &outside, &f.single)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = f
+        .app
+        .bearer(Method::GET, &outside, &f.single)
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "no scope in staging");
 }

@@ -5,14 +5,11 @@ use serde_json::{json, Value};
 #[tokio::test]
 async fn a_new_project_gets_three_environments_and_round_trips() {
     let app = spawn_app().await;
-    let (status, json) = body(
-        app.admin(Method::POST, "/api/v1/projects")
-            .json(&json!({ "name": "  Billing API " }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::POST, "/api/v1/projects")
+        .json(&json!({ "name": "  Billing API " }))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     let project = &json["project"];
     assert_eq!(project["name"], "Billing API");
@@ -28,32 +25,20 @@ async fn a_new_project_gets_three_environments_and_round_trips() {
     assert_eq!(slugs, ["dev", "staging", "prod"]);
     assert!(project["createdAt"].as_str().unwrap().ends_with('Z'));
 
-    let (status, json) = body(
-        app.admin(Method::GET, &format!("/api/v1/projects/{id}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::GET, &format!("/api/v1/projects/{id}"))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["project"]["id"], id);
-    let (_, list) = body(
-        app.admin(Method::GET, "/api/v1/projects")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, list) = app.admin(Method::GET, "/api/v1/projects").answer().await;
     assert_eq!(list["projects"].as_array().unwrap().len(), 1);
 
     let second = app.create_project("Billing API").await;
-    let (_, json) = body(
-        app.admin(Method::GET, &format!("/api/v1/projects/{second}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, json) = app
+        .admin(Method::GET, &format!("/api/v1/projects/{second}"))
+        .answer()
+        .await;
     assert_ne!(json["project"]["slug"], "billing-api", "slugs stay unique");
 
     assert_eq!(
@@ -64,13 +49,10 @@ async fn a_new_project_gets_three_environments_and_round_trips() {
             .status(),
         StatusCode::NO_CONTENT
     );
-    let (status, json) = body(
-        app.admin(Method::GET, &format!("/api/v1/projects/{id}"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::GET, &format!("/api/v1/projects/{id}"))
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::NOT_FOUND, "NotFound");
     let leftovers: i64 = app
         .sqlite()
@@ -88,33 +70,24 @@ async fn environments_can_be_added_renamed_and_deleted() {
     let app = spawn_app().await;
     let project = app.create_project("Envs").await;
     let base = format!("/api/v1/projects/{project}/environments");
-    let (status, json) = body(
-        app.admin(Method::POST, &base)
-            .json(&json!({ "name": "QA", "slug": "qa" }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::POST, &base)
+        .json(&json!({ "name": "QA", "slug": "qa" }))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
     assert_eq!(json["environment"]["position"], 3);
-    let (status, json) = body(
-        app.admin(Method::POST, &base)
-            .json(&json!({ "name": "QA again", "slug": "qa" }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::POST, &base)
+        .json(&json!({ "name": "QA again", "slug": "qa" }))
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::CONFLICT, "Conflict");
-    let (status, json) = body(
-        app.admin(Method::PATCH, &format!("{base}/qa"))
-            .json(&json!({ "name": "Quality" }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::PATCH, &format!("{base}/qa"))
+        .json(&json!({ "name": "Quality" }))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["environment"]["name"], "Quality");
     assert_eq!(json["environment"]["slug"], "qa", "slugs are immutable");
@@ -127,7 +100,7 @@ async fn environments_can_be_added_renamed_and_deleted() {
             .status(),
         StatusCode::NO_CONTENT
     );
-    let (_, json) = body(app.admin(Method::GET, &base).send().await.unwrap()).await;
+    let (_, json) = app.admin(Method::GET, &base).answer().await;
     assert_eq!(json["environments"].as_array().unwrap().len(), 3);
     let secrets: i64 = app
         .sqlite()
@@ -144,7 +117,7 @@ async fn an_environment_named_by_a_live_token_cannot_be_deleted() {
         .mint(&project, json!({ "name": "ci", "scopes": [{ "environment": "staging", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null }))
         .await;
     let path = format!("/api/v1/projects/{project}/environments/staging");
-    let (status, json) = body(app.admin(Method::DELETE, &path).send().await.unwrap()).await;
+    let (status, json) = app.admin(Method::DELETE, &path).answer().await;
     assert_error(status, &json, StatusCode::CONFLICT, "Conflict");
     app.admin(
         Method::DELETE,
@@ -168,44 +141,32 @@ async fn folders_list_create_and_refuse_to_delete_when_not_empty() {
     let app = spawn_app().await;
     let project = app.create_project("Folders").await;
     let base = format!("/api/v1/projects/{project}/folders");
-    let (status, json) = body(
-        app.admin(Method::POST, &base)
-            .json(&json!({ "environment": "dev", "path": "/", "name": "app" }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::POST, &base)
+        .json(&json!({ "environment": "dev", "path": "/", "name": "app" }))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
     assert_eq!(json["folder"]["path"], "/app");
-    let (status, json) = body(
-        app.admin(Method::POST, &base)
-            .json(&json!({ "environment": "dev", "path": "/", "name": "app" }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::POST, &base)
+        .json(&json!({ "environment": "dev", "path": "/", "name": "app" }))
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::CONFLICT, "Conflict");
-    let (status, json) = body(
-        app.admin(Method::POST, &base)
-            .json(&json!({ "environment": "dev", "path": "/missing", "name": "x" }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::POST, &base)
+        .json(&json!({ "environment": "dev", "path": "/missing", "name": "x" }))
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::NOT_FOUND, "NotFound");
     app.create_secret(&project, "dev", "/app/db", "URL", "postgres://")
         .await;
 
-    let (_, json) = body(
-        app.admin(Method::GET, &format!("{base}?environment=dev&path=/"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, json) = app
+        .admin(Method::GET, &format!("{base}?environment=dev&path=/"))
+        .answer()
+        .await;
     let names: Vec<&str> = json["folders"]
         .as_array()
         .unwrap()
@@ -213,16 +174,13 @@ async fn folders_list_create_and_refuse_to_delete_when_not_empty() {
         .map(|f| f["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["app"], "direct children only");
-    let (_, json) = body(
-        app.admin(
+    let (_, json) = app
+        .admin(
             Method::GET,
             &format!("{base}?environment=dev&path=/&recursive=true"),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     let paths: Vec<&str> = json["folders"]
         .as_array()
         .unwrap()
@@ -231,13 +189,10 @@ async fn folders_list_create_and_refuse_to_delete_when_not_empty() {
         .collect();
     assert_eq!(paths, ["/app", "/app/db"]);
 
-    let (status, json) = body(
-        app.admin(Method::DELETE, &format!("{base}?environment=dev&path=/app"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::DELETE, &format!("{base}?environment=dev&path=/app"))
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::CONFLICT, "Conflict");
     let status = app
         .admin(

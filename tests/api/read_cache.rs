@@ -1,7 +1,7 @@
 //! Reads are served from the in-memory folder cache; every write must be visible to the very
 //! next read (DESIGN §4: no stale answer, ever).
 
-use crate::helpers::{access_part, body, spawn_app, TestApp};
+use crate::helpers::{access_part, body, spawn_app, Answer, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -17,12 +17,12 @@ async fn read_token(app: &TestApp, project: &str, path: &str) -> String {
 
 async fn list(app: &TestApp, token: &str, project: &str, path: &str) -> (StatusCode, Value) {
     let url = format!("/api/v1/projects/{project}/secrets?environment=dev&path={path}");
-    body(app.bearer(Method::GET, &url, token).send().await.unwrap()).await
+    app.bearer(Method::GET, &url, token).answer().await
 }
 
 async fn get(app: &TestApp, token: &str, project: &str, key: &str) -> (StatusCode, Value) {
     let url = format!("/api/v1/projects/{project}/secrets/{key}?environment=dev&path=/app");
-    body(app.bearer(Method::GET, &url, token).send().await.unwrap()).await
+    app.bearer(Method::GET, &url, token).answer().await
 }
 
 fn values(listing: &Value) -> Vec<(String, String)> {

@@ -7,14 +7,8 @@ async fn secrets_round_trip_with_versions_and_missing_folders_created() {
     let app = spawn_app().await;
     let project = app.create_project("Secrets").await;
     let base = format!("/api/v1/projects/{project}/secrets");
-    let (status, json) = body(
-        app.admin(Method::POST, &base)
-            .json(&json!({ "environment": "dev", "path": "/app/db", "key": "DB_URL", "value": "postgres://u:p@h/db", "comment": "primary", "unknownField": 1 }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app.admin(Method::POST, &base)
+            .json(&json!({ "environment": "dev", "path": "/app/db", "key": "DB_URL", "value": "postgres://u:p@h/db", "comment": "primary", "unknownField": 1 })).answer().await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
     assert_eq!(json["secret"]["version"], 1);
     assert_eq!(json["secret"]["path"], "/app/db");
@@ -26,38 +20,29 @@ async fn secrets_round_trip_with_versions_and_missing_folders_created() {
     assert_eq!(json["secret"]["value"], "postgres://u:p@h/db");
     assert_eq!(json["secret"]["comment"], "primary");
 
-    let (status, json) = body(
-        app.admin(Method::PATCH, &item)
-            .json(&json!({ "value": "postgres://new" }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::PATCH, &item)
+        .json(&json!({ "value": "postgres://new" }))
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(json["secret"]["version"], 2);
     assert_eq!(
         json["secret"]["comment"], "primary",
         "an omitted comment is kept"
     );
-    let (_, json) = body(
-        app.admin(Method::GET, &format!("{base}?environment=dev&path=/app/db"))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, json) = app
+        .admin(Method::GET, &format!("{base}?environment=dev&path=/app/db"))
+        .answer()
+        .await;
     assert_eq!(json["secrets"][0]["value"], "postgres://new");
     assert_eq!(json["secrets"][0]["version"], 2);
 
-    let (status, json) = body(
-        app.admin(Method::POST, &base)
-            .json(&json!({ "environment": "dev", "path": "/app/db", "key": "DB_URL", "value": "dup" }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .admin(Method::POST, &base)
+        .json(&json!({ "environment": "dev", "path": "/app/db", "key": "DB_URL", "value": "dup" }))
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::CONFLICT, "Conflict");
 
     assert_eq!(
@@ -68,7 +53,7 @@ async fn secrets_round_trip_with_versions_and_missing_folders_created() {
             .status(),
         StatusCode::NO_CONTENT
     );
-    let (status, json) = body(app.admin(Method::GET, &item).send().await.unwrap()).await;
+    let (status, json) = app.admin(Method::GET, &item).answer().await;
     assert_error(status, &json, StatusCode::NOT_FOUND, "NotFound");
 }
 
@@ -82,16 +67,13 @@ async fn recursive_listing_returns_the_subtree_and_values_survive_exactly() {
         .await;
     app.create_secret(&project, "dev", "/app/db", "UNICODE", "héllo wörld ✓ 🔑")
         .await;
-    let (_, json) = body(
-        app.admin(
+    let (_, json) = app
+        .admin(
             Method::GET,
             &format!("/api/v1/projects/{project}/secrets?environment=dev&path=/&recursive=true"),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     let got: Vec<(String, String)> = json["secrets"]
         .as_array()
         .unwrap()
@@ -212,12 +194,9 @@ async fn bad_inputs_get_clear_4xx_errors_and_write_nothing() {
         assert_error(status, &json, expected, name);
     }
     assert_eq!(count(&app), before, "no bad request wrote a row");
-    let (status, _): (StatusCode, Value) = body(
-        app.admin(Method::GET, "/api/v1/nothing-here")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _): (StatusCode, Value) = app
+        .admin(Method::GET, "/api/v1/nothing-here")
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }

@@ -10,14 +10,8 @@ fn read_dev_app() -> Value {
 async fn minting_returns_the_full_token_once_and_lists_only_metadata() {
     let app = spawn_app().await;
     let project = app.create_project("Tokens").await;
-    let (status, json) = body(
-        app.admin(Method::POST, &format!("/api/v1/projects/{project}/service-tokens"))
-            .json(&json!({ "name": "deploy", "scopes": [{ "environment": "dev", "secretPath": "app/**/" }], "permissions": ["read", "write"], "expiresIn": 86400, "allowedIps": ["203.0.113.0/24", "2001:db8::/32"] }))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app.admin(Method::POST, &format!("/api/v1/projects/{project}/service-tokens"))
+            .json(&json!({ "name": "deploy", "scopes": [{ "environment": "dev", "secretPath": "app/**/" }], "permissions": ["read", "write"], "expiresIn": 86400, "allowedIps": ["203.0.113.0/24", "2001:db8::/32"] })).answer().await;
     assert_eq!(status, StatusCode::CREATED, "{json}");
     let token = json["token"].as_str().unwrap();
     let parts: Vec<&str> = token.split('.').collect();
@@ -218,14 +212,11 @@ async fn tokens_cannot_be_updated() {
             format!("/api/v1/projects/{project}/service-tokens"),
         ),
     ] {
-        let (status, json) = body(
-            app.admin(method, &path)
-                .json(&json!({ "name": "renamed" }))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, json) = app
+            .admin(method, &path)
+            .json(&json!({ "name": "renamed" }))
+            .answer()
+            .await;
         assert_error(
             status,
             &json,
@@ -277,14 +268,11 @@ async fn a_token_cannot_reach_management_routes() {
         ),
     ];
     for (method, path, request) in attempts {
-        let (status, json) = body(
-            app.bearer(method.clone(), &path, &access)
-                .json(&request)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, json) = app
+            .bearer(method.clone(), &path, &access)
+            .json(&request)
+            .answer()
+            .await;
         assert_error(status, &json, StatusCode::FORBIDDEN, "ForbiddenError");
     }
     let tokens: i64 = app
@@ -299,13 +287,10 @@ async fn the_token_introspection_route_tells_a_token_its_project_and_scopes() {
     let app = spawn_app().await;
     let project = app.create_project("Who").await;
     let (token, id) = app.mint(&project, read_dev_app()).await;
-    let (status, json) = body(
-        app.bearer(Method::GET, "/api/v1/auth/token", &token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .bearer(Method::GET, "/api/v1/auth/token", &token)
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK, "{json}");
     let view = &json["serviceToken"];
     assert_eq!(view["id"], id);
@@ -338,7 +323,7 @@ async fn revocation_takes_effect_on_the_next_request() {
         .await
         .unwrap();
     assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
-    let (status, json) = body(app.bearer(Method::GET, &read, &token).send().await.unwrap()).await;
+    let (status, json) = app.bearer(Method::GET, &read, &token).answer().await;
     assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
     let again = app
         .admin(
@@ -375,7 +360,7 @@ async fn unknown_id_wrong_secret_revoked_and_malformed_tokens_look_the_same() {
         "st.nothex.nothex".to_owned(),
         "st.".to_owned(),
     ] {
-        let (status, json) = body(app.bearer(Method::GET, &read, &bad).send().await.unwrap()).await;
+        let (status, json) = app.bearer(Method::GET, &read, &bad).answer().await;
         assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
         bodies.push(json);
     }
@@ -423,13 +408,7 @@ async fn allowed_ips_are_enforced_on_the_peer_address() {
             .status(),
         StatusCode::OK
     );
-    let (status, json) = body(
-        app.bearer(Method::GET, &read, &remote)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app.bearer(Method::GET, &read, &remote).answer().await;
     assert_error(status, &json, StatusCode::FORBIDDEN, "ForbiddenError");
     let spoofed = app
         .bearer(Method::GET, &read, &remote)
@@ -507,16 +486,13 @@ async fn last_use_shows_at_once_but_reads_do_not_write_to_the_database() {
         .query_row("SELECT count(*) FROM audit_events", [], |r| r.get(0))
         .unwrap();
     assert_eq!(changes_before, changes_after);
-    let (_, list) = body(
-        app.admin(
+    let (_, list) = app
+        .admin(
             Method::GET,
             &format!("/api/v1/projects/{project}/service-tokens"),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     assert!(
         list["serviceTokens"][0]["lastUsedAt"].as_str().is_some(),
         "the buffered use is shown: {list}"

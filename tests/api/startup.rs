@@ -23,17 +23,13 @@ async fn restart_on_the_same_data_dir_keeps_everything() {
     let mut again = try_spawn(temp.path(), &[]).await.unwrap();
     assert!(again.state.setup_code().is_none(), "the admin still exists");
     again.admin = again.login_token().await;
-    let (_, json) = body(
-        again
-            .admin(
-                Method::GET,
-                &format!("/api/v1/projects/{project}/secrets/TOKEN?environment=prod&path=/svc"),
-            )
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, json) = again
+        .admin(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/secrets/TOKEN?environment=prod&path=/svc"),
+        )
+        .answer()
+        .await;
     assert_eq!(json["secret"]["value"], "survives restarts");
 }
 
@@ -130,17 +126,13 @@ async fn backup_restores_into_a_fresh_data_dir_and_reads_back() {
     .unwrap();
     let mut restored = try_spawn(restore.path(), &[]).await.unwrap();
     restored.admin = restored.login_token().await;
-    let (_, json) = body(
-        restored
-            .admin(
-                Method::GET,
-                &format!("/api/v1/projects/{project}/secrets/KEPT?environment=dev"),
-            )
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, json) = restored
+        .admin(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/secrets/KEPT?environment=dev"),
+        )
+        .answer()
+        .await;
     assert_eq!(json["secret"]["value"], "in the backup");
     let refused = Command::new(env!("CARGO_BIN_EXE_envkeep"))
         .args([

@@ -41,32 +41,23 @@ async fn an_expired_token_is_refused_before_the_sweep_and_gone_after_run_once() 
         .mint(&project, json!({ "name": "forever", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null }))
         .await;
     let read = format!("/api/v1/projects/{project}/secrets?environment=dev");
-    let (status, json) = body(app.bearer(Method::GET, &read, &token).send().await.unwrap()).await;
+    let (status, json) = app.bearer(Method::GET, &read, &token).answer().await;
     assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
     assert_eq!(json["message"], "Service token has expired");
     let wrong_secret = format!("st.{}.{}", token.split('.').nth(1).unwrap(), "0".repeat(32));
-    let (_, json) = body(
-        app.bearer(Method::GET, &read, &wrong_secret)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, json) = app.bearer(Method::GET, &read, &wrong_secret).answer().await;
     assert_ne!(
         json["message"], "Service token has expired",
         "only the secret's holder learns of the expiry"
     );
 
-    let (_, list) = body(
-        app.admin(
+    let (_, list) = app
+        .admin(
             Method::GET,
             &format!("/api/v1/projects/{project}/service-tokens"),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     let expired: Vec<bool> = list["serviceTokens"]
         .as_array()
         .unwrap()
@@ -84,7 +75,7 @@ async fn an_expired_token_is_refused_before_the_sweep_and_gone_after_run_once() 
     assert_eq!(report.tokens_deleted, 1);
     assert_eq!(report.sessions_deleted, 1);
     assert_eq!(token_count(&app), 1, "only the unexpired token is left");
-    let (status, _) = body(app.bearer(Method::GET, &read, &token).send().await.unwrap()).await;
+    let (status, _) = app.bearer(Method::GET, &read, &token).answer().await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         app.bearer(Method::GET, &read, &keeper)

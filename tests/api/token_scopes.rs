@@ -39,26 +39,20 @@ async fn a_token_reads_inside_its_scope_and_nowhere_else() {
         .mint(&project, json!({ "name": "app", "scopes": [{ "environment": "dev", "secretPath": "/app/**" }], "permissions": ["read"], "expiresIn": null }))
         .await;
     for path in ["/app", "/app/db"] {
-        let (status, json) = body(
-            app.bearer(Method::GET, &list_url(&project, "dev", path), &token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, json) = app
+            .bearer(Method::GET, &list_url(&project, "dev", path), &token)
+            .answer()
+            .await;
         assert_eq!(status, StatusCode::OK, "{path}: {json}");
     }
-    let (_, json) = body(
-        app.bearer(
+    let (_, json) = app
+        .bearer(
             Method::GET,
             &format!("/api/v1/projects/{project}/secrets/DB_KEY?environment=dev&path=/app/db"),
             &token,
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     assert_eq!(json["secret"]["value"], "dev/app/db");
     for (env, path, why) in [
         ("staging", "/app", "other environment"),
@@ -66,13 +60,10 @@ async fn a_token_reads_inside_its_scope_and_nowhere_else() {
         ("dev", "/", "parent path"),
         ("dev", "/other", "unrelated path"),
     ] {
-        let (status, json) = body(
-            app.bearer(Method::GET, &list_url(&project, env, path), &token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, json) = app
+            .bearer(Method::GET, &list_url(&project, env, path), &token)
+            .answer()
+            .await;
         assert_error(status, &json, StatusCode::FORBIDDEN, "PermissionDenied");
         assert!(
             json["message"].as_str().unwrap().contains("outside"),
@@ -80,13 +71,10 @@ async fn a_token_reads_inside_its_scope_and_nowhere_else() {
         );
     }
     let other = app.create_project("Other").await;
-    let (status, json) = body(
-        app.bearer(Method::GET, &list_url(&other, "dev", "/app"), &token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .bearer(Method::GET, &list_url(&other, "dev", "/app"), &token)
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::FORBIDDEN, "ForbiddenError");
 }
 
@@ -97,13 +85,10 @@ async fn an_out_of_scope_probe_cannot_learn_whether_a_path_exists() {
         .mint(&project, json!({ "name": "app", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["read"], "expiresIn": null }))
         .await;
     for path in ["/other", "/does-not-exist"] {
-        let (status, _) = body(
-            app.bearer(Method::GET, &list_url(&project, "dev", path), &token)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
+        let (status, _) = app
+            .bearer(Method::GET, &list_url(&project, "dev", path), &token)
+            .answer()
+            .await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{path}");
     }
 }
@@ -114,30 +99,24 @@ async fn recursive_listing_returns_only_in_scope_descendants() {
     let (token, _) = app
         .mint(&project, json!({ "name": "db", "scopes": [{ "environment": "dev", "secretPath": "/app/db" }, { "environment": "dev", "secretPath": "/other" }], "permissions": ["read"], "expiresIn": null }))
         .await;
-    let (status, json) = body(
-        app.bearer(
+    let (status, json) = app
+        .bearer(
             Method::GET,
             &format!("{}&recursive=true", list_url(&project, "dev", "/")),
             &token,
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK, "{json}");
     assert_eq!(keys(&json), ["DB_KEY", "OTHER_KEY"]);
-    let (status, json) = body(
-        app.bearer(
+    let (status, json) = app
+        .bearer(
             Method::GET,
             &format!("/api/v1/projects/{project}/folders?environment=dev&path=/"),
             &token,
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::OK);
     let names: Vec<&str> = json["folders"]
         .as_array()
@@ -150,29 +129,23 @@ async fn recursive_listing_returns_only_in_scope_descendants() {
         ["app", "other"],
         "only folders that lead into scope are listed"
     );
-    let (status, _) = body(
-        app.bearer(Method::GET, &list_url(&project, "dev", "/"), &token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = app
+        .bearer(Method::GET, &list_url(&project, "dev", "/"), &token)
+        .answer()
+        .await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
         "a non-recursive list of an out-of-scope folder is refused"
     );
-    let (status, _) = body(
-        app.bearer(
+    let (status, _) = app
+        .bearer(
             Method::GET,
             &format!("{}&recursive=true", list_url(&project, "staging", "/")),
             &token,
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "no scope in staging at all");
 }
 
@@ -205,19 +178,16 @@ async fn a_read_only_token_cannot_write() {
         .json(&json!({ "environment": "dev", "path": "/", "name": "new" })),
     ];
     for attempt in attempts {
-        let (status, json) = body(attempt.send().await.unwrap()).await;
+        let (status, json) = attempt.answer().await;
         assert_error(status, &json, StatusCode::FORBIDDEN, "PermissionDenied");
     }
-    let (_, json) = body(
-        app.admin(
+    let (_, json) = app
+        .admin(
             Method::GET,
             &format!("{secrets}/APP_KEY?environment=dev&path=/app"),
         )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+        .answer()
+        .await;
     assert_eq!(json["secret"]["version"], 1, "nothing changed");
 }
 
@@ -324,13 +294,7 @@ async fn a_recursive_folder_delete_needs_every_descendant_in_scope() {
         .await;
     let folders =
         format!("/api/v1/projects/{project}/folders?environment=dev&path=/app&recursive=true");
-    let (status, json) = body(
-        app.bearer(Method::DELETE, &folders, &token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app.bearer(Method::DELETE, &folders, &token).answer().await;
     assert_error(status, &json, StatusCode::FORBIDDEN, "PermissionDenied");
     let still: i64 = app
         .sqlite()
@@ -356,13 +320,10 @@ async fn a_write_only_token_cannot_read() {
     let (token, _) = app
         .mint(&project, json!({ "name": "wo", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["write"], "expiresIn": null }))
         .await;
-    let (status, json) = body(
-        app.bearer(Method::GET, &list_url(&project, "dev", "/app"), &token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, json) = app
+        .bearer(Method::GET, &list_url(&project, "dev", "/app"), &token)
+        .answer()
+        .await;
     assert_error(status, &json, StatusCode::FORBIDDEN, "PermissionDenied");
 }
 

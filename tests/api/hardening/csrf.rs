@@ -1,7 +1,7 @@
 //! Cookie-authenticated state changes need the session's CSRF token and, when the browser sends
 //! one, a same-site `Origin`; bearer requests are exempt (a browser cannot add them cross-site).
 
-use crate::helpers::{body, spawn_app, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::helpers::{spawn_app, Answer, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -56,7 +56,7 @@ async fn cookie_state_changes_need_the_csrf_token_and_a_same_site_origin() {
         ),
     ];
     for (what, request) in refused {
-        let (status, json) = body(request.send().await.unwrap()).await;
+        let (status, json) = request.answer().await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{what}: {json}");
         assert_eq!(json["error"], "ForbiddenError", "{what}");
     }
