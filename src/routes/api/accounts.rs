@@ -1,6 +1,7 @@
 //! Setup, login, logout, and "who am I" for a service token.
 
 use super::resource;
+use super::responses::{BadCredentials, BodyRejected, Conflict, Denied, Throttled};
 use crate::auth::client_ip::client_ip;
 use crate::auth::session::COOKIE_NAME;
 use crate::auth::{Access, AdminSession};
@@ -36,11 +37,7 @@ struct SetupBody {
     request_body = SetupBody,
     responses(
         (status = 201, description = "The first admin"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 409, description = "Conflict"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 429, description = "Too many failed attempts from this address"),
+        BodyRejected, Conflict, Throttled,
     )
 )]
 async fn setup(
@@ -104,11 +101,7 @@ pub fn expired_cookie() -> Cookie<'static> {
     request_body = LoginBody,
     responses(
         (status = 200, description = "Session created"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 429, description = "Too many failed attempts from this address"),
+        BodyRejected, BadCredentials, Throttled,
     )
 )]
 async fn login(
@@ -136,8 +129,7 @@ async fn login(
     description = "End the session",
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -153,9 +145,7 @@ async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<
     description = "The calling service token (or admin)",
     responses(
         (status = 200, description = "The caller"),
-        (status = 429, description = "Too many failed attempts from this address"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, Throttled,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]

@@ -1,6 +1,7 @@
 //! `/api/v1/projects/{projectId}/environments` (admin session only).
 
 use super::resource;
+use super::responses::{BodyRejected, Conflict, Denied, Missing};
 use crate::auth::AdminSession;
 use crate::domain::{EnvSlug, Name};
 use crate::error::{AppError, AppResult};
@@ -30,9 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
     responses(
         (status = 200, description = "Environments"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -61,13 +60,7 @@ struct CreateBody {
     request_body = CreateBody,
     responses(
         (status = 201, description = "The environment"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 409, description = "Conflict"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BodyRejected, Missing, Conflict,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -111,12 +104,7 @@ struct UpdateBody {
     request_body = UpdateBody,
     responses(
         (status = 200, description = "The environment"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BodyRejected, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -149,10 +137,7 @@ async fn update(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 409, description = "Conflict"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, Missing, Conflict,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]

@@ -2,6 +2,7 @@
 
 use super::location::{path_field, LocationQuery};
 use super::resource;
+use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Missing};
 use crate::auth::Caller;
 use crate::domain::EnvSlug;
 use crate::error::{AppError, AppResult};
@@ -27,10 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
     responses(
         (status = 200, description = "Folders"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BadQuery, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -71,13 +69,7 @@ struct CreateBody {
     request_body = CreateBody,
     responses(
         (status = 201, description = "The folder"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 409, description = "Conflict"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BodyRejected, Missing, Conflict,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -120,11 +112,7 @@ async fn create(
     params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 409, description = "Conflict"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BadQuery, Missing, Conflict,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]

@@ -5,6 +5,7 @@ pub mod environments;
 pub mod folders;
 pub mod location;
 pub mod projects;
+pub mod responses;
 pub mod secrets;
 pub mod service_tokens;
 

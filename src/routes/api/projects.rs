@@ -1,6 +1,7 @@
 //! `/api/v1/projects` (admin session only).
 
 use super::resource;
+use super::responses::{BodyRejected, Denied, Missing};
 use crate::auth::AdminSession;
 use crate::domain::Name;
 use crate::error::{AppError, AppResult};
@@ -29,8 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     description = "All projects",
     responses(
         (status = 200, description = "Projects"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -51,11 +51,7 @@ struct CreateBody {
     request_body = CreateBody,
     responses(
         (status = 201, description = "The project"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BodyRejected,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -80,9 +76,7 @@ async fn create(
     params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
     responses(
         (status = 200, description = "The project"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -100,9 +94,7 @@ async fn get(
     params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]

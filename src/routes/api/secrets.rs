@@ -2,6 +2,7 @@
 
 use super::location::LocationQuery;
 use super::resource;
+use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Invalid, Missing};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey};
 use crate::error::{AppError, AppResult};
@@ -50,10 +51,7 @@ struct SecretBody<'a> {
     params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
     responses(
         (status = 200, description = "Secrets with values"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BadQuery, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -86,11 +84,7 @@ async fn list(
     ),
     responses(
         (status = 200, description = "The secret"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BadQuery, Missing, Invalid,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -127,13 +121,7 @@ struct CreateBody {
     request_body = CreateBody,
     responses(
         (status = 201, description = "The secret"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 409, description = "Conflict"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BodyRejected, Missing, Conflict,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -195,12 +183,7 @@ struct UpdateBody {
     request_body = UpdateBody,
     responses(
         (status = 200, description = "The secret"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BodyRejected, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -236,11 +219,7 @@ async fn update(
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BadQuery, Missing, Invalid,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]

@@ -2,6 +2,7 @@
 //! are immutable, so PUT and PATCH answer 405.
 
 use super::resource;
+use super::responses::{BodyRejected, Denied, Missing};
 use crate::auth::AdminSession;
 use crate::domain::{AllowedIps, EnvSlug, ExpiresIn, Name, Permissions, ScopeGlob};
 use crate::error::{AppError, AppResult};
@@ -132,9 +133,7 @@ pub fn validate(body: &CreateBody, zero_means_never: bool) -> AppResult<NewToken
     params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
     responses(
         (status = 200, description = "Tokens"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -153,12 +152,7 @@ async fn list(
     request_body = CreateBody,
     responses(
         (status = 201, description = "The token and its metadata"),
-        (status = 400, description = "Malformed JSON or query"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 413, description = "Body over 256 KiB"),
-        (status = 422, description = "Invalid fields, listed in details"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, BodyRejected, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
@@ -184,9 +178,7 @@ async fn create(
     ),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 404, description = "Unknown project, environment, folder or secret"),
-        (status = 401, description = "No or invalid credentials"),
-        (status = 403, description = "Forbidden, outside the token scopes, or missing CSRF token"),
+        Denied, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
