@@ -8,7 +8,8 @@ use rust_embed::RustEmbed;
 struct Static;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/static/{file:.*}", web::get().to(serve));
+    // A static scope, so other requests skip the file pattern's regex with a prefix compare.
+    cfg.service(web::scope("/static").route("/{file:.*}", web::get().to(serve)));
 }
 
 async fn serve(file: web::Path<String>) -> HttpResponse {

@@ -14,12 +14,12 @@ use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/api/v1/projects/{projectId}/environments")
+        resource("/{projectId}/environments")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
-        resource("/api/v1/projects/{projectId}/environments/{slug}")
+        resource("/{projectId}/environments/{slug}")
             .route(web::patch().to(update))
             .route(web::delete().to(delete)),
     );

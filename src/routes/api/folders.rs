@@ -15,7 +15,7 @@ use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/api/v1/projects/{projectId}/folders")
+        resource("/{projectId}/folders")
             .route(web::get().to(list))
             .route(web::post().to(create))
             .route(web::delete().to(delete)),

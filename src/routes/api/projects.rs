@@ -14,12 +14,12 @@ use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/api/v1/projects")
+        resource("")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
-        resource("/api/v1/projects/{projectId}")
+        resource("/{projectId}")
             .route(web::get().to(get))
             .route(web::delete().to(delete)),
     );

@@ -17,12 +17,12 @@ use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/api/v1/projects/{projectId}/secrets")
+        resource("/{projectId}/secrets")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
     .service(
-        resource("/api/v1/projects/{projectId}/secrets/{key}")
+        resource("/{projectId}/secrets/{key}")
             .route(web::get().to(get))
             .route(web::patch().to(update))
             .route(web::delete().to(delete)),

@@ -15,14 +15,11 @@ use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        resource("/api/v1/projects/{projectId}/service-tokens")
+        resource("/{projectId}/service-tokens")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
-    .service(
-        resource("/api/v1/projects/{projectId}/service-tokens/{tokenId}")
-            .route(web::delete().to(revoke)),
-    );
+    .service(resource("/{projectId}/service-tokens/{tokenId}").route(web::delete().to(revoke)));
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
