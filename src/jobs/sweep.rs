@@ -24,11 +24,13 @@ pub fn run_once(db: &Db, now: Millis) -> Result<SweepReport, DbError> {
     run_in_chunks(db, now, CHUNK)
 }
 
-/// [`run_once`] with the chunk size chosen by the caller (tests use small ones).
+/// [`run_once`] with the chunk size chosen by the caller (tests use small ones; at least 1).
 pub fn run_in_chunks(db: &Db, now: Millis, chunk: usize) -> Result<SweepReport, DbError> {
+    let chunk = chunk.max(1);
     let mut report = SweepReport::default();
-    let mut first = true;
     loop {
+        // Expired sessions go with the first chunk: later chunks only run after a full one.
+        let first = report.token_ids.is_empty();
         let (token_ids, sessions_deleted) = db.write_blocking(|tx| {
             let token_ids = tokens::delete_expired_chunk(tx, now, chunk)?;
             let sessions_deleted = if first {
@@ -47,7 +49,6 @@ pub fn run_in_chunks(db: &Db, now: Millis, chunk: usize) -> Result<SweepReport, 
             }
             Ok::<_, DbError>((token_ids, sessions_deleted))
         })?;
-        first = false;
         report.sessions_deleted += sessions_deleted;
         report.tokens_deleted += token_ids.len();
         // Fewer than a chunk means the cut was `now` itself: nothing expired is left.
