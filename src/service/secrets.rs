@@ -31,6 +31,19 @@ pub struct Location {
     pub path: SecretPath,
 }
 
+/// The project's keys for a write at `at`, after checking the caller may write there: a body
+/// sealed with the wire key is opened only for a caller allowed to write it, so a token of
+/// another project gets its 403 (audited) and never has this project's keys unsealed.
+pub async fn keys_for_write(
+    state: &AppState,
+    access: &Access,
+    at: &Location,
+) -> AppResult<Arc<ProjectKeys>> {
+    let env = at.environment.as_str();
+    authorize(state, access, &at.project_id, Op::Write, env, &at.path)?;
+    state.keys.project(&state.db, &at.project_id).await
+}
+
 /// The environment, with a 404 naming the project or environment when missing.
 fn environment_of(conn: &Connection, at: &Location) -> AppResult<Environment> {
     match projects::find_environment(conn, &at.project_id, at.environment.as_str())? {

@@ -79,6 +79,7 @@ async fn token_details_carry_both_id_spellings_and_the_wrapped_key_but_never_the
     );
     assert_eq!(json["user"]["email"], ADMIN_EMAIL);
     for field in [
+        "id",
         "name",
         "permissions",
         "lastUsed",
@@ -186,7 +187,8 @@ async fn the_encrypted_shape_decrypts_with_the_unwrapped_project_key_and_keeps_i
         .await
         .unwrap();
     assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
-    f.app
+    let (status, _) = f
+        .app
         .admin(
             Method::PATCH,
             &format!(
@@ -195,9 +197,9 @@ async fn the_encrypted_shape_decrypts_with_the_unwrapped_project_key_and_keeps_i
             ),
         )
         .json(&json!({ "value": "now set" }))
-        .send()
-        .await
-        .unwrap();
+        .answer()
+        .await;
+    assert_eq!(status, StatusCode::OK, "the update itself");
     let changed = f
         .app
         .bearer(Method::GET, &url, &access_part(&f.glob))
@@ -566,4 +568,29 @@ async fn folders_list_the_children_in_scope() {
         .answer()
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "no scope in staging");
+}
+
+#[tokio::test]
+async fn an_encrypted_write_into_another_project_is_refused_before_its_body_is_opened() {
+    let f = fixture().await;
+    let other = f.app.create_project("Other").await;
+    let key = project_key(&f, &f.glob).await;
+    let value = wire::encrypt(&key, b"smuggled").unwrap();
+    let request = json!({
+        "workspaceId": other, "environment": "dev", "type": "shared", "secretPath": "/",
+        "secretValueCiphertext": value.ciphertext, "secretValueIV": value.iv, "secretValueTag": value.tag,
+    });
+    for method in [Method::POST, Method::PATCH] {
+        let (status, json) = f
+            .app
+            .bearer(method.clone(), "/api/v3/secrets/X", &access_part(&f.glob))
+            .json(&request)
+            .answer()
+            .await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{method}: the token's project check comes before decrypting: {json}"
+        );
+    }
 }

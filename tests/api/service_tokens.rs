@@ -342,13 +342,15 @@ async fn unknown_id_wrong_secret_revoked_and_malformed_tokens_look_the_same() {
     let project = app.create_project("Probe").await;
     let (token, id) = app.mint(&project, read_dev_app()).await;
     let (revoked, revoked_id) = app.mint(&project, read_dev_app()).await;
-    app.admin(
-        Method::DELETE,
-        &format!("/api/v1/projects/{project}/service-tokens/{revoked_id}"),
-    )
-    .send()
-    .await
-    .unwrap();
+    let revoke = app
+        .admin(
+            Method::DELETE,
+            &format!("/api/v1/projects/{project}/service-tokens/{revoked_id}"),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
     let read = format!("/api/v1/projects/{project}/secrets?environment=dev&path=/app");
     let wrong_secret = format!("st.{id}.{}", "0".repeat(32));
     let unknown_id = format!("st.{}.{}", "a".repeat(32), token.split('.').nth(2).unwrap());

@@ -45,7 +45,8 @@ async fn an_expired_token_is_refused_before_the_sweep_and_gone_after_run_once() 
     assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
     assert_eq!(json["message"], "Service token has expired");
     let wrong_secret = format!("st.{}.{}", token.split('.').nth(1).unwrap(), "0".repeat(32));
-    let (_, json) = app.bearer(Method::GET, &read, &wrong_secret).answer().await;
+    let (status, json) = app.bearer(Method::GET, &read, &wrong_secret).answer().await;
+    assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
     assert_ne!(
         json["message"], "Service token has expired",
         "only the secret's holder learns of the expiry"

@@ -22,15 +22,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v3/secrets/{name}", web::delete().to(delete));
 }
 
-async fn wire_key(state: &AppState, project_id: &str) -> AppResult<String> {
-    Ok(state
-        .keys
-        .project(&state.db, project_id)
-        .await?
-        .wire_hex
-        .to_string())
-}
-
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -38,13 +29,13 @@ async fn list(
     query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&caller, false, MISSING_V3)?;
-    let found = secrets::list(&state, &caller, &at, query.recursive()).await?;
-    let key = wire_key(&state, &at.project_id).await?;
+    let found = secrets::list_shared(&state, &caller, &at, query.recursive()).await?;
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
     let mut selection = Selection::new(&req, caller.actor_id());
-    let mut body = Vec::with_capacity(found.len());
-    for secret in &found {
+    let mut body = Vec::with_capacity(found.secrets().len());
+    for secret in found.secrets() {
         selection.add(&secret.id, secret.version);
-        body.push(e2ee_secret(secret, &at.project_id, &key)?);
+        body.push(e2ee_secret(secret, &at.project_id, &keys.wire_hex)?);
     }
     Ok(selection.respond(&req, json!({ "secrets": body, "imports": [] })))
 }
@@ -59,11 +50,11 @@ async fn get(
 ) -> AppResult<HttpResponse> {
     let at = query.location(&caller, false, MISSING_V3)?;
     let secret = secrets::get(&state, &caller, &at, &params::secret_name(&name)?).await?;
-    let key = wire_key(&state, &at.project_id).await?;
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
     let selection = Selection::new(&req, caller.actor_id()).item(&secret.id, secret.version);
     Ok(selection.respond(
         &req,
-        json!({ "secret": e2ee_secret(&secret, &at.project_id, &key)? }),
+        json!({ "secret": e2ee_secret(&secret, &at.project_id, &keys.wire_hex)? }),
     ))
 }
 
@@ -148,8 +139,8 @@ async fn create(
     let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
     let secret_name = params::secret_name(&name)?;
-    let key = wire_key(&state, &at.project_id).await?;
-    let opened = open_body(&key, &p)?;
+    let keys = secrets::keys_for_write(&state, &caller, &at).await?;
+    let opened = open_body(&keys.wire_hex, &p)?;
     if opened
         .name
         .as_deref()
@@ -171,7 +162,7 @@ async fn create(
         opened.comment.as_deref().unwrap_or(""),
     )
     .await?;
-    answer(&secret, &at.project_id, &key)
+    answer(&secret, &at.project_id, &keys.wire_hex)
 }
 
 async fn update(
@@ -183,8 +174,8 @@ async fn update(
 ) -> AppResult<HttpResponse> {
     let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
-    let key = wire_key(&state, &at.project_id).await?;
-    let opened = open_body(&key, &p)?;
+    let keys = secrets::keys_for_write(&state, &caller, &at).await?;
+    let opened = open_body(&keys.wire_hex, &p)?;
     let secret_name = params::secret_name(&name)?;
     let secret = secrets::update(
         &state,
@@ -195,7 +186,7 @@ async fn update(
         opened.comment.as_deref(),
     )
     .await?;
-    answer(&secret, &at.project_id, &key)
+    answer(&secret, &at.project_id, &keys.wire_hex)
 }
 
 async fn delete(
@@ -208,6 +199,6 @@ async fn delete(
     let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
     let secret = secrets::delete(&state, &caller, &at, &params::secret_name(&name)?).await?;
-    let key = wire_key(&state, &at.project_id).await?;
-    answer(&secret, &at.project_id, &key)
+    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    answer(&secret, &at.project_id, &keys.wire_hex)
 }
