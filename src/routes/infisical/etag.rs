@@ -6,7 +6,6 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
 
-#[derive(Default)]
 pub struct Selection(Sha256);
 
 impl Selection {

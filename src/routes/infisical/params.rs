@@ -3,6 +3,7 @@
 use crate::auth::Access;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
+use crate::routes::api::location::environment_from_query;
 use crate::routes::extract::truthy;
 use crate::service::secrets::Location;
 use serde::Deserialize;
@@ -161,12 +162,7 @@ impl Params {
         };
         Ok(Location {
             project_id: project.to_owned(),
-            environment: EnvSlug::parse(environment).map_err(|_| {
-                AppError::NotFound(format!(
-                    "Environment '{}' was not found",
-                    crate::domain::names::truncate_for_message(environment)
-                ))
-            })?,
+            environment: environment_from_query(Some(environment))?,
             path: match self.folder_path() {
                 None | Some("") => SecretPath::root(),
                 Some(raw) => {
