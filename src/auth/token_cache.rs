@@ -25,17 +25,11 @@ pub struct Scope {
 pub struct TokenRecord {
     pub id: String,
     pub project_id: String,
-    pub name: String,
     pub secret_hash: Vec<u8>,
     pub permissions: Permissions,
     pub expires_at: Option<Millis>,
     pub allowed_ips: AllowedIps,
     pub scopes: Vec<Scope>,
-    pub created_at: Millis,
-    pub created_by: String,
-    pub encrypted_key: String,
-    pub iv: String,
-    pub tag: String,
 }
 
 impl TokenRecord {
@@ -57,14 +51,8 @@ impl TokenRecord {
             permissions: Permissions::from_column(&row.permissions),
             id: row.id,
             project_id: row.project_id,
-            name: row.name,
             secret_hash: row.secret_hash,
             expires_at: row.expires_at,
-            created_at: row.created_at,
-            created_by: row.created_by,
-            encrypted_key: row.encrypted_key,
-            iv: row.iv,
-            tag: row.tag,
         }
     }
 }

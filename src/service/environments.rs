@@ -10,7 +10,7 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use crate::time::now_millis;
 
-fn view(env: &projects::Environment) -> EnvironmentView {
+pub(crate) fn view(env: &projects::Environment) -> EnvironmentView {
     EnvironmentView {
         name: env.name.clone(),
         slug: env.slug.clone(),

@@ -1,7 +1,7 @@
 //! Projects: create (with fresh keys, the three default environments and their root folders),
 //! list, get, delete.
 
-use super::views::{EnvironmentView, ProjectView};
+use super::views::ProjectView;
 use super::{not_found, Actor};
 use crate::auth::AdminSession;
 use crate::crypto::random;
@@ -25,14 +25,7 @@ pub fn view(project: &Project, environments: &[Environment]) -> ProjectView {
         name: project.name.clone(),
         slug: project.slug.clone(),
         created_at: rfc3339(project.created_at),
-        environments: environments
-            .iter()
-            .map(|e| EnvironmentView {
-                name: e.name.clone(),
-                slug: e.slug.clone(),
-                position: e.position,
-            })
-            .collect(),
+        environments: environments.iter().map(super::environments::view).collect(),
     }
 }
 

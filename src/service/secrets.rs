@@ -7,12 +7,12 @@ use super::keys::ProjectKeys;
 use super::sealed_fields::{check_sizes, open_row, seal_row};
 use super::views::SecretView;
 use super::{authorize, authorize_listing, locate, Actor};
-use crate::auth::access::{Op, Visibility};
+use crate::auth::access::Op;
 use crate::auth::Access;
 use crate::crypto::random;
+use crate::db::folders;
 use crate::db::projects::Environment;
 use crate::db::secrets::{self, SecretRow};
-use crate::db::{folders, projects};
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -44,17 +44,15 @@ pub async fn keys_for_write(
     state.keys.project(&state.db, &at.project_id).await
 }
 
-/// The environment, with a 404 naming the project or environment when missing.
+/// The environment, with a 404 naming the project or environment when missing (the root
+/// folder always exists, so `locate` checks no folder here).
 fn environment_of(conn: &Connection, at: &Location) -> AppResult<Environment> {
-    match projects::find_environment(conn, &at.project_id, at.environment.as_str())? {
-        Some(env) => Ok(env),
-        None => locate(
-            conn,
-            &at.project_id,
-            at.environment.as_str(),
-            &SecretPath::root(),
-        ),
-    }
+    locate(
+        conn,
+        &at.project_id,
+        at.environment.as_str(),
+        &SecretPath::root(),
+    )
 }
 
 /// A listing: a folder shared with other requests (from the folder cache), or a subtree built
@@ -97,7 +95,7 @@ pub async fn list_shared(
         authorize(state, access, &at.project_id, Op::Read, env, &at.path)?;
         return Ok(Listing::Folder(folder(state, at).await?));
     }
-    let visibility = authorize_listing(state, access, &at.project_id, env, &at.path)?;
+    authorize_listing(state, access, &at.project_id, env, &at.path)?;
     let keys = state.keys.project(&state.db, &at.project_id).await?;
     let (at, access) = (at.clone(), access.clone());
     state
@@ -106,7 +104,8 @@ pub async fn list_shared(
             let env = environment_of(conn, &at)?;
             let rows = secrets::list_in_subtree(conn, &env.id, at.path.as_str())?;
             require_folder(conn, &at, &env, rows.is_empty())?;
-            let scoped = visibility == Visibility::Partial || access.token().is_some();
+            // Only a token can see part of a subtree; an admin sees all of it.
+            let scoped = access.token().is_some();
             rows.iter()
                 .filter(|row| {
                     !scoped
@@ -137,15 +136,10 @@ fn require_folder(
     Ok(())
 }
 
-/// Decrypts every row of the folder (the store returned at most `limit` of them).
-fn open_folder(
-    conn: &Connection,
-    keys: &ProjectKeys,
-    at: &Location,
-    limit: usize,
-) -> AppResult<Vec<SecretView>> {
+/// Decrypts every row of the folder.
+fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location) -> AppResult<Vec<SecretView>> {
     let env = environment_of(conn, at)?;
-    let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
+    let rows = secrets::list_in_folder(conn, &env.id, at.path.as_str())?;
     require_folder(conn, at, &env, rows.is_empty())?;
     rows.iter()
         .map(|row| open_row(keys, &at.project_id, at.environment.as_str(), row))
@@ -164,7 +158,7 @@ async fn folder(state: &AppState, at: &Location) -> AppResult<Arc<CachedFolder>>
     let owned = at.clone();
     let secrets = state
         .db
-        .run(move |conn| open_folder(conn, &keys, &owned, usize::MAX))
+        .run(move |conn| open_folder(conn, &keys, &owned))
         .await?;
     let folder = Arc::new(CachedFolder::new(secrets));
     state

@@ -33,7 +33,6 @@ pub struct Minted {
     /// `st.<id>.<secret>.<key>` (native) or `st.<id>.<secret>` (client-wrapped key).
     pub token: String,
     pub view: ServiceTokenView,
-    pub row: TokenRow,
 }
 
 pub fn view(
@@ -108,8 +107,9 @@ pub async fn mint(
             .map(|(env, glob)| (env.as_str().to_owned(), glob.as_str().to_owned()))
             .collect(),
     };
+    let minted_view = view(&row, now, None);
     let (stored, actor, project) = (
-        row.clone(),
+        row,
         Actor::user(&session.user_id, session.ip),
         project_id.to_owned(),
     );
@@ -145,8 +145,7 @@ pub async fn mint(
     };
     Ok(Minted {
         token,
-        view: view(&row, now, None),
-        row,
+        view: minted_view,
     })
 }
 
