@@ -1,6 +1,6 @@
 //! Folders: one row per existing path in an environment; `/` always exists.
 
-use super::DbResult;
+use super::{subtree_prefix, DbResult};
 use crate::time::Millis;
 use rusqlite::{params, Connection};
 
@@ -39,11 +39,7 @@ pub fn exists(conn: &Connection, env_id: &str, path: &str) -> DbResult<bool> {
 
 /// Folders strictly below `path` (all depths), ordered by path.
 pub fn descendants(conn: &Connection, env_id: &str, path: &str) -> DbResult<Vec<Folder>> {
-    let prefix = if path == "/" {
-        String::from("/")
-    } else {
-        format!("{path}/")
-    };
+    let prefix = subtree_prefix(path);
     let mut stmt = conn.prepare_cached(
         "SELECT id, path, created_at FROM folders
          WHERE environment_id = ?1 AND substr(path, 1, length(?2)) = ?2 AND path <> '/'

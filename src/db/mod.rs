@@ -70,6 +70,15 @@ impl From<r2d2::Error> for DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// The prefix every path strictly below folder `path` starts with (`/` for the root).
+fn subtree_prefix(path: &str) -> String {
+    if path == "/" {
+        String::from("/")
+    } else {
+        format!("{path}/")
+    }
+}
+
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
@@ -229,6 +238,16 @@ impl Db {
         tokio::task::spawn_blocking(move || Self::with_conn(&pool, &generation, f))
             .await
             .map_err(|e| E::from(DbError::Other(format!("blocking task failed: {e}"))))?
+    }
+
+    /// Folds the WAL back into the database file and truncates it, so a stopped server leaves
+    /// one self-contained `envkeep.db`.
+    pub async fn checkpoint(&self) -> DbResult<()> {
+        self.run(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .map_err(DbError::from)
+        })
+        .await
     }
 
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: all of it commits, or none of it.

@@ -1,6 +1,6 @@
 //! Secrets, stored sealed: `value_ct` and `comment_ct` are XChaCha20-Poly1305 blobs.
 
-use super::DbResult;
+use super::{subtree_prefix, DbResult};
 use crate::time::Millis;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -57,18 +57,24 @@ pub fn list_in_folder_up_to(
 
 /// The secrets in a folder and every folder below it, ordered by path then key.
 pub fn list_in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult<Vec<SecretRow>> {
-    let prefix = if path == "/" {
-        String::from("/")
-    } else {
-        format!("{path}/")
-    };
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM secrets
          WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)
          ORDER BY path, key"
     ))?;
-    let rows = stmt.query_map([env_id, path, &prefix], from_row)?;
+    let rows = stmt.query_map([env_id, path, &subtree_prefix(path)], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// How many secrets [`list_in_subtree`] would return, without reading their ciphertexts.
+pub fn count_in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult<usize> {
+    let count: i64 = conn
+        .prepare_cached(
+            "SELECT count(*) FROM secrets
+             WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)",
+        )?
+        .query_row([env_id, path, &subtree_prefix(path)], |r| r.get(0))?;
+    Ok(count as usize)
 }
 
 pub fn find(conn: &Connection, env_id: &str, path: &str, key: &str) -> DbResult<Option<SecretRow>> {

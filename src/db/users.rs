@@ -46,13 +46,3 @@ pub fn find_by_email(conn: &Connection, email: &str) -> DbResult<Option<User>> {
         )
         .optional()?)
 }
-
-pub fn find_by_id(conn: &Connection, id: &str) -> DbResult<Option<User>> {
-    Ok(conn
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
-            [id],
-            from_row,
-        )
-        .optional()?)
-}

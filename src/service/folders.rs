@@ -139,8 +139,8 @@ pub async fn delete(
         .write(move |tx| {
             let environment = locate(tx, &project, env.as_str(), &path)?;
             let below = folders::descendants(tx, &environment.id, path.as_str())?;
-            let contained = secrets::list_in_subtree(tx, &environment.id, path.as_str())?;
-            if !recursive && (!below.is_empty() || !contained.is_empty()) {
+            let contained = secrets::count_in_subtree(tx, &environment.id, path.as_str())?;
+            if !recursive && (!below.is_empty() || contained > 0) {
                 return Err(AppError::Conflict(format!(
                     "Folder '{path}' is not empty; delete its contents first or pass recursive=true"
                 )));
@@ -155,7 +155,7 @@ pub async fn delete(
                 now_millis(),
                 "folder.delete",
                 Some(&project),
-                serde_json::json!({ "environment": env.as_str(), "path": path.as_str(), "folders": below.len() + 1, "secrets": contained.len() }),
+                serde_json::json!({ "environment": env.as_str(), "path": path.as_str(), "folders": below.len() + 1, "secrets": contained }),
             )?;
             Ok(())
         })
