@@ -219,20 +219,11 @@ impl Application {
             job.abort();
         }
         background::flush_last_used(&self.state).await;
-        let db = self.state.db.clone();
-        let checkpoint = tokio::task::spawn_blocking(move || {
-            db.run_blocking(|conn| {
-                conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                    .map_err(crate::db::DbError::from)
-            })
-        })
-        .await;
-        match checkpoint {
-            Ok(Ok(())) => tracing::info!("stopped; database checkpointed"),
-            Ok(Err(e)) => {
+        match self.state.db.checkpoint().await {
+            Ok(()) => tracing::info!("stopped; database checkpointed"),
+            Err(e) => {
                 tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)")
             }
-            Err(e) => tracing::warn!(error = %e, "stopped; WAL checkpoint task failed"),
         }
         result
     }

@@ -11,7 +11,7 @@ pub fn now_millis() -> Millis {
 
 /// RFC 3339 UTC with milliseconds and `Z`, the API's one time format.
 pub fn rfc3339(ms: Millis) -> String {
-    match Utc.timestamp_millis_opt(ms).single() {
+    match to_datetime(ms) {
         Some(t) => t.to_rfc3339_opts(SecondsFormat::Millis, true),
         None => String::from("1970-01-01T00:00:00.000Z"),
     }

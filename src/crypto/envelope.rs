@@ -96,17 +96,17 @@ impl Sealer {
     }
 }
 
-pub fn seal(key: &Key32, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
-    key.cipher().seal(plaintext, aad)
-}
-
-pub fn open(key: &Key32, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
-    key.cipher().open(sealed, aad)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn seal(key: &Key32, plaintext: &[u8], aad: &[u8]) -> Vec<u8> {
+        key.cipher().seal(plaintext, aad)
+    }
+
+    fn open(key: &Key32, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        key.cipher().open(sealed, aad)
+    }
 
     #[test]
     fn round_trip_returns_the_plaintext() {

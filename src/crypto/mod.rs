@@ -6,7 +6,7 @@ pub mod random;
 pub mod root_key;
 pub mod wire;
 
-pub use envelope::{open, seal, Key32};
+pub use envelope::Key32;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CryptoError {

@@ -27,10 +27,6 @@ impl AllowedIps {
     pub fn to_strings(&self) -> Vec<String> {
         self.0.iter().map(ToString::to_string).collect()
     }
-
-    pub fn is_any(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 /// A CIDR, or a bare address taken as a single-host network.

@@ -84,18 +84,6 @@ impl SecretPath {
         Self::parse(&format!("{}/{}", self.0.trim_end_matches('/'), name))
     }
 
-    pub fn parent(&self) -> Option<Self> {
-        if self.is_root() {
-            return None;
-        }
-        let cut = self.0.rfind('/').unwrap_or(0);
-        Some(if cut == 0 {
-            Self::root()
-        } else {
-            Self(self.0[..cut].to_owned())
-        })
-    }
-
     /// This path and every ancestor, from the root down (`/a/b` → `/`, `/a`, `/a/b`).
     pub fn lineage(&self) -> Vec<Self> {
         let mut out = vec![Self::root()];
@@ -111,11 +99,6 @@ impl SecretPath {
     /// The last segment; empty for the root.
     pub fn name(&self) -> &str {
         self.0.rsplit('/').next().unwrap_or("")
-    }
-
-    /// True if `other` is this path or lies below it.
-    pub fn contains(&self, other: &SecretPath) -> bool {
-        self.is_root() || other.0 == self.0 || other.0.starts_with(&format!("{}/", self.0))
     }
 }
 
@@ -154,7 +137,7 @@ mod tests {
     }
 
     #[test]
-    fn lineage_parent_join_and_contains() {
+    fn lineage_join_and_name() {
         let path = SecretPath::parse("/a/b").unwrap();
         let lineage: Vec<_> = path
             .lineage()
@@ -162,16 +145,8 @@ mod tests {
             .map(|p| p.as_str().to_owned())
             .collect();
         assert_eq!(lineage, ["/", "/a", "/a/b"]);
-        assert_eq!(path.parent().unwrap().as_str(), "/a");
-        assert_eq!(
-            SecretPath::parse("/a").unwrap().parent().unwrap().as_str(),
-            "/"
-        );
         assert_eq!(SecretPath::root().join("x").unwrap().as_str(), "/x");
         assert!(SecretPath::root().join("x/y").is_err());
-        assert!(SecretPath::parse("/a").unwrap().contains(&path));
-        assert!(!SecretPath::parse("/ab").unwrap().contains(&path));
-        assert!(SecretPath::root().contains(&path));
         assert_eq!(path.name(), "b");
     }
 }

@@ -15,6 +15,7 @@ use zeroize::Zeroizing;
 
 const MAX_CACHED_PROJECTS: usize = 4_096;
 const ROOT_CHECK_PLAINTEXT: &[u8] = b"envkeep root key check v1";
+const ROOT_CHECK_AAD: &[u8] = b"envkeep:root-key-check";
 
 pub struct ProjectKeys {
     pub wire_hex: Zeroizing<String>,
@@ -98,9 +99,9 @@ impl Keyring {
     pub fn verify_root_key(&self, db: &Db) -> Result<(), String> {
         db.write_blocking(|tx| -> Result<bool, crate::db::DbError> {
             match meta::get(tx, meta::ROOT_KEY_CHECK)? {
-                Some(sealed) => Ok(self.root.open(&sealed, b"envkeep:root-key-check").is_ok()),
+                Some(sealed) => Ok(self.root.open(&sealed, ROOT_CHECK_AAD).is_ok()),
                 None => {
-                    let sealed = self.root.seal(ROOT_CHECK_PLAINTEXT, b"envkeep:root-key-check");
+                    let sealed = self.root.seal(ROOT_CHECK_PLAINTEXT, ROOT_CHECK_AAD);
                     meta::set(tx, meta::ROOT_KEY_CHECK, &sealed)?;
                     Ok(true)
                 }

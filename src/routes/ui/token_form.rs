@@ -20,7 +20,7 @@ use crate::time::{now_millis, Millis};
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use zeroize::Zeroizing;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -196,10 +196,7 @@ impl TokenFormPage {
 }
 
 fn tomorrow(now: Millis) -> String {
-    let day = Utc
-        .timestamp_millis_opt(now + 86_400_000)
-        .single()
-        .map(|t| t.date_naive());
+    let day = crate::time::to_datetime(now + 86_400_000).map(|t| t.date_naive());
     day.map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_default()
 }
@@ -360,6 +357,7 @@ async fn submit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::{TimeZone, Utc};
 
     #[test]
     fn custom_dates_must_be_ahead_and_within_ten_years() {
