@@ -7,7 +7,6 @@ use super::session::{presented_credential, AdminSession, Presented};
 use crate::error::AppError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
-use actix_web::http::header;
 use actix_web::{web, FromRequest, HttpRequest};
 use std::future::Future;
 use std::pin::Pin;
@@ -26,15 +25,9 @@ impl FromRequest for Access {
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| AppError::internal("application state missing"))?
                 .clone();
-            if let Presented::ServiceToken = presented_credential(&req) {
+            if let Presented::ServiceToken(bearer) = presented_credential(&req) {
                 let ip = client_ip(&req, &state.settings.trusted_proxies);
-                let value = req
-                    .headers()
-                    .get(header::AUTHORIZATION)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                let bearer = value.split_once(' ').map(|(_, t)| t.trim()).unwrap_or("");
-                let record = service_token::authenticate(&state, bearer, ip).await?;
+                let record = service_token::authenticate(&state, &bearer, ip).await?;
                 return Ok(Access::Token { record, ip });
             }
             Ok(Access::Admin(AdminSession::resolve(&req, false).await?))

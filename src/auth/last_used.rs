@@ -5,15 +5,18 @@
 use crate::db::{tokens, Db, DbResult};
 use crate::time::Millis;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::Mutex;
 
+/// Addresses are kept as `IpAddr` and printed only when read or written: recording a use is on
+/// every token request.
 #[derive(Default)]
 pub struct LastUsed {
-    pending: Mutex<HashMap<String, (Millis, String)>>,
+    pending: Mutex<HashMap<String, (Millis, IpAddr)>>,
 }
 
 impl LastUsed {
-    pub fn record(&self, token_id: &str, at: Millis, ip: String) {
+    pub fn record(&self, token_id: &str, at: Millis, ip: IpAddr) {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         match pending.get_mut(token_id) {
             Some(entry) => *entry = (at, ip),
@@ -29,7 +32,7 @@ impl LastUsed {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(token_id)
-            .cloned()
+            .map(|(at, ip)| (*at, ip.to_string()))
     }
 
     pub fn forget(&self, token_id: &str) {
@@ -41,7 +44,7 @@ impl LastUsed {
 
     /// Writes every buffered use in one transaction (blocking; call from a blocking thread).
     pub fn flush_blocking(&self, db: &Db) -> DbResult<usize> {
-        let batch: Vec<(String, Millis, String)> = {
+        let batch: Vec<(String, Millis, IpAddr)> = {
             let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
             pending.drain().map(|(id, (at, ip))| (id, at, ip)).collect()
         };
@@ -79,12 +82,12 @@ mod tests {
         })
         .unwrap();
         let uses = LastUsed::default();
-        uses.record("t1", 1_000, String::from("127.0.0.1"));
-        uses.record("t2", 2_000, String::from("127.0.0.2"));
+        uses.record("t1", 1_000, "127.0.0.1".parse().unwrap());
+        uses.record("t2", 2_000, "127.0.0.2".parse().unwrap());
         assert!(uses.flush_blocking(&db).is_err());
         assert_eq!(uses.pending("t1"), Some((1_000, String::from("127.0.0.1"))));
         // A newer use recorded after the failed flush wins over the kept one.
-        uses.record("t2", 3_000, String::from("127.0.0.3"));
+        uses.record("t2", 3_000, "127.0.0.3".parse().unwrap());
         assert!(uses.flush_blocking(&db).is_err());
         assert_eq!(uses.pending("t2"), Some((3_000, String::from("127.0.0.3"))));
     }

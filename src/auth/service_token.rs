@@ -67,7 +67,7 @@ pub async fn authenticate(
             "This service token may not be used from {ip}"
         )));
     }
-    state.last_used.record(&record.id, now, ip.to_string());
+    state.last_used.record(&record.id, now, ip);
     Ok(record)
 }
 

@@ -33,7 +33,8 @@ pub struct AdminSession {
 pub enum Presented {
     Bearer(String),
     Cookie(String),
-    ServiceToken,
+    /// The trimmed bearer value, `st.` included.
+    ServiceToken(String),
     Nothing,
 }
 
@@ -44,7 +45,7 @@ pub fn presented_credential(req: &HttpRequest) -> Presented {
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => {
                 let rest = rest.trim();
                 if rest.starts_with("st.") {
-                    Presented::ServiceToken
+                    Presented::ServiceToken(rest.to_owned())
                 } else {
                     Presented::Bearer(rest.to_owned())
                 }
@@ -107,16 +108,10 @@ impl AdminSession {
         let (raw, via_cookie) = match presented_credential(req) {
             Presented::Bearer(token) => (token, false),
             Presented::Cookie(token) => (token, true),
-            Presented::ServiceToken => {
+            Presented::ServiceToken(bearer) => {
                 // A bad token is a 401 like every bad credential (and counts towards throttling);
                 // only a holder of a valid token learns that this route wants an admin.
-                let value = req
-                    .headers()
-                    .get(header::AUTHORIZATION)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                let bearer = value.split_once(' ').map(|(_, t)| t.trim()).unwrap_or("");
-                super::service_token::authenticate(&state, bearer, ip).await?;
+                super::service_token::authenticate(&state, &bearer, ip).await?;
                 return Err(AppError::Forbidden(String::from(
                     "Service tokens cannot access this route; it needs an admin session",
                 )));
