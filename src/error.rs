@@ -153,7 +153,6 @@ impl ResponseError for AppError {
         if let Self::RateLimited { retry_after_secs } = self {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
-        response.insert_header((header::CACHE_CONTROL, "no-store"));
         response.json(body)
     }
 }

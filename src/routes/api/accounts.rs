@@ -120,7 +120,6 @@ async fn login(
     let session = accounts::login(&state, email, password, ip).await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(&state, &session.token))
-        .insert_header(("Cache-Control", "no-store"))
         .json(json!({ "token": session.token, "expiresAt": rfc3339(session.expires_at), "csrfToken": session.csrf_token })))
 }
 
@@ -152,15 +151,13 @@ async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<
 async fn whoami(state: web::Data<AppState>, caller: Access) -> AppResult<HttpResponse> {
     match &caller {
         Access::Token { record, .. } => {
-            let (_, view) = tokens::find(&state, &record.id)
-                .await?
-                .ok_or_else(|| AppError::Unauthorized(crate::auth::service_token::INVALID_CREDENTIALS.to_owned()))?;
-            Ok(HttpResponse::Ok()
-                .insert_header(("Cache-Control", "no-store"))
-                .json(json!({ "kind": "serviceToken", "serviceToken": view })))
+            let (_, view) = tokens::find(&state, &record.id).await?.ok_or_else(|| {
+                AppError::Unauthorized(crate::auth::service_token::INVALID_CREDENTIALS.to_owned())
+            })?;
+            Ok(HttpResponse::Ok().json(json!({ "kind": "serviceToken", "serviceToken": view })))
         }
-        Access::Admin(session) => Ok(HttpResponse::Ok()
-            .insert_header(("Cache-Control", "no-store"))
-            .json(json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email } }))),
+        Access::Admin(session) => Ok(HttpResponse::Ok().json(
+            json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email } }),
+        )),
     }
 }

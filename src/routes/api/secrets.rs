@@ -29,13 +29,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
 }
 
-/// Responses carrying secret values are never cached.
-fn no_store(status: actix_web::http::StatusCode) -> actix_web::HttpResponseBuilder {
-    let mut builder = HttpResponse::build(status);
-    builder.insert_header(("Cache-Control", "no-store"));
-    builder
-}
-
 fn key_from_url(raw: &str) -> AppResult<SecretKey> {
     SecretKey::parse(raw).map_err(|e| AppError::validation("key", e.0))
 }
@@ -62,15 +55,14 @@ async fn list(
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    let ok = actix_web::http::StatusCode::OK;
     match secrets::list_shared(&state, &caller, &at, query.is_recursive()).await? {
         Listing::Folder(folder) => {
             let json = folder.json().map_err(AppError::internal)?;
-            Ok(no_store(ok)
+            Ok(HttpResponse::Ok()
                 .content_type(ContentType::json())
                 .body(json.to_owned()))
         }
-        Listing::Subtree(found) => Ok(no_store(ok).json(SecretList { secrets: &found })),
+        Listing::Subtree(found) => Ok(HttpResponse::Ok().json(SecretList { secrets: &found })),
     }
 }
 
@@ -97,7 +89,7 @@ async fn get(
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
     let secret = secrets::get(&state, &caller, &at, &key_from_url(&key)?).await?;
-    Ok(no_store(actix_web::http::StatusCode::OK).json(SecretBody { secret: &secret }))
+    Ok(HttpResponse::Ok().json(SecretBody { secret: &secret }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -161,7 +153,7 @@ async fn create(
         body.comment.as_deref().unwrap_or(""),
     )
     .await?;
-    Ok(no_store(actix_web::http::StatusCode::CREATED).json(json!({ "secret": secret })))
+    Ok(HttpResponse::Created().json(json!({ "secret": secret })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -206,7 +198,7 @@ async fn update(
         body.comment.as_deref(),
     )
     .await?;
-    Ok(no_store(actix_web::http::StatusCode::OK).json(json!({ "secret": secret })))
+    Ok(HttpResponse::Ok().json(json!({ "secret": secret })))
 }
 
 #[utoipa::path(

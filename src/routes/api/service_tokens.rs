@@ -161,9 +161,7 @@ async fn create(
 ) -> AppResult<HttpResponse> {
     let new = validate(&body, false)?;
     let minted = tokens::mint(&state, &session, &project, new).await?;
-    Ok(HttpResponse::Created()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(json!({ "token": minted.token, "serviceToken": minted.view })))
+    Ok(HttpResponse::Created().json(json!({ "token": minted.token, "serviceToken": minted.view })))
 }
 
 #[utoipa::path(

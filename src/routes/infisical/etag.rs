@@ -55,9 +55,7 @@ impl Selection {
         } else {
             HttpResponse::Ok()
         };
-        response
-            .insert_header((header::ETAG, tag))
-            .insert_header((header::CACHE_CONTROL, "no-store"));
+        response.insert_header((header::ETAG, tag));
         if matches {
             response.finish()
         } else {

@@ -124,9 +124,7 @@ fn open_body(key: &str, p: &Params) -> AppResult<Opened> {
 }
 
 fn answer(secret: &SecretView, project_id: &str, key: &str) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(json!({ "secret": e2ee_secret(secret, project_id, key)? })))
+    Ok(HttpResponse::Ok().json(json!({ "secret": e2ee_secret(secret, project_id, key)? })))
 }
 
 async fn create(

@@ -124,9 +124,7 @@ async fn get_v4(
 }
 
 fn answer(secret: &crate::service::views::SecretView, project_id: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(json!({ "secret": raw_secret(secret, project_id, true) }))
+    HttpResponse::Ok().json(json!({ "secret": raw_secret(secret, project_id, true) }))
 }
 
 /// Values are stored verbatim (Infisical trims them; Envkeep keeps exactly what was sent).

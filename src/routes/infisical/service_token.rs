@@ -90,11 +90,9 @@ async fn create(
         tag: body.tag.clone().unwrap_or_default(),
     });
     let minted = tokens::mint(&state, &session, project, new).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header(("Cache-Control", "no-store"))
-        .json(
-            json!({ "serviceToken": minted.token, "serviceTokenData": token_data(&minted.view) }),
-        ))
+    Ok(HttpResponse::Ok().json(
+        json!({ "serviceToken": minted.token, "serviceTokenData": token_data(&minted.view) }),
+    ))
 }
 
 async fn delete(

@@ -48,7 +48,6 @@ pub fn render<T: Template>(status: StatusCode, page: &T) -> Result<HttpResponse,
         .map_err(|e| AppError::internal(format!("template rendering failed: {e}")))?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
         .body(body))
 }
 
