@@ -84,6 +84,25 @@ impl AppError {
     }
 
     /// The message a client may see. Server-side causes never leave the process.
+    /// Logs the cause of a server-side failure (never shown to the client); other errors are
+    /// the client's and are not logged. Both the JSON and the HTML error answers call this.
+    pub fn log_cause(&self) {
+        match self {
+            Self::Integrity(cause) => tracing::error!(cause = %cause, "integrity failure"),
+            Self::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
+            Self::Unavailable(cause) => tracing::warn!(cause = %cause, "service unavailable"),
+            _ => {}
+        }
+    }
+
+    /// The `Retry-After` seconds of a throttled request.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        }
+    }
+
     pub fn public_message(&self) -> String {
         match self {
             Self::Validation(fields) => match fields.as_slice() {
@@ -132,12 +151,7 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        match self {
-            Self::Integrity(cause) => tracing::error!(cause = %cause, "integrity failure"),
-            Self::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
-            Self::Unavailable(cause) => tracing::warn!(cause = %cause, "service unavailable"),
-            _ => {}
-        }
+        self.log_cause();
         let status = self.status_code();
         let details = match self {
             Self::Validation(fields) => Some(fields.as_slice()),
@@ -150,8 +164,8 @@ impl ResponseError for AppError {
             details,
         };
         let mut response = HttpResponse::build(status);
-        if let Self::RateLimited { retry_after_secs } = self {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        if let Some(seconds) = self.retry_after() {
+            response.insert_header((header::RETRY_AFTER, seconds.to_string()));
         }
         response.json(body)
     }

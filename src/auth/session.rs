@@ -59,6 +59,12 @@ pub fn presented_credential(req: &HttpRequest) -> Presented {
     }
 }
 
+/// Constant-time comparison of a presented CSRF token (header or form field) with the session's.
+pub fn csrf_tokens_match(presented: Option<&str>, expected: &str) -> bool {
+    let presented = presented.unwrap_or("");
+    !expected.is_empty() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
+}
+
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -136,9 +142,8 @@ impl AdminSession {
             let presented = req
                 .headers()
                 .get("x-csrf-token")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("");
-            let token_ok: bool = presented.as_bytes().ct_eq(row.csrf_token.as_bytes()).into();
+                .and_then(|v| v.to_str().ok());
+            let token_ok = csrf_tokens_match(presented, &row.csrf_token);
             if !token_ok || !origin_is_same_site(req, state.settings.public_url.as_deref(), false) {
                 return Err(AppError::Forbidden(String::from(
                     "Missing or invalid CSRF token (send the X-CSRF-Token header from login) or a cross-site Origin",

@@ -173,17 +173,12 @@ impl ResponseError for UiError {
             ),
             Self::Form(status) => error_page(*status, title_for(*status), "The form could not be read."),
             Self::App(e) => {
-                match e {
-                    AppError::Integrity(cause) => tracing::error!(cause = %cause, "integrity failure"),
-                    AppError::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
-                    AppError::Unavailable(cause) => tracing::warn!(cause = %cause, "service unavailable"),
-                    _ => {}
-                }
+                e.log_cause();
                 let mut response = error_page(status, title_for(status), &e.public_message());
-                if let AppError::RateLimited { retry_after_secs } = e {
-                    if let Ok(value) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
-                        response.headers_mut().insert(header::RETRY_AFTER, value);
-                    }
+                if let Some(seconds) = e.retry_after() {
+                    response
+                        .headers_mut()
+                        .insert(header::RETRY_AFTER, header::HeaderValue::from(seconds));
                 }
                 response
             }

@@ -5,7 +5,7 @@
 
 use super::form::FormData;
 use super::pages::{Layout, UiError, UserBar};
-use crate::auth::session::origin_is_same_site;
+use crate::auth::session::{csrf_tokens_match, origin_is_same_site};
 use crate::auth::AdminSession;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -13,7 +13,6 @@ use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use std::future::Future;
 use std::pin::Pin;
-use subtle::ConstantTimeEq;
 
 pub struct UiSession(pub AdminSession);
 
@@ -70,12 +69,6 @@ impl Posted {
     }
 }
 
-/// Constant-time comparison of a presented token with the expected one.
-pub fn tokens_match(presented: Option<&str>, expected: &str) -> bool {
-    let presented = presented.unwrap_or("");
-    !expected.is_empty() && bool::from(presented.as_bytes().ct_eq(expected.as_bytes()))
-}
-
 pub fn same_site(req: &HttpRequest) -> bool {
     let public_url = req
         .app_data::<web::Data<AppState>>()
@@ -98,7 +91,7 @@ impl FromRequest for Posted {
             };
             let form = form.await?;
             if !session.via_cookie
-                || !tokens_match(form.get("csrf_token"), &session.csrf_token)
+                || !csrf_tokens_match(form.get("csrf_token"), &session.csrf_token)
                 || !same_site(&req)
             {
                 return Err(UiError::Csrf);
