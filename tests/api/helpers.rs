@@ -220,6 +220,19 @@ impl Answer for RequestBuilder {
     }
 }
 
+/// Polls `check` every 20 ms until it holds, failing the test after 10 s: for effects that
+/// happen off the request path (a flush at shutdown, an audit row, a scheduled sweep).
+pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not within 10 s: {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
 /// The status and the JSON body (or the text, as a JSON string, when it is not JSON).
 pub async fn body(response: Response) -> (StatusCode, Value) {
     let status = response.status();

@@ -502,25 +502,15 @@ async fn last_use_shows_at_once_but_reads_do_not_write_to_the_database() {
     assert_eq!(list["serviceTokens"][0]["lastUsedIp"], "127.0.0.1");
     app.stop().await;
     // Stopping flushes the buffer.
-    let flushed: bool = {
-        let mut flushed = false;
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-        while std::time::Instant::now() < deadline {
-            let at: Option<i64> = app
-                .sqlite()
-                .query_row(
-                    "SELECT last_used_at FROM service_tokens WHERE id = ?1",
-                    [&id],
-                    |r| r.get(0),
-                )
-                .unwrap();
-            if at.is_some() {
-                flushed = true;
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        flushed
-    };
-    assert!(flushed, "last use is written at shutdown");
+    eventually("last use is written at shutdown", || {
+        app.sqlite()
+            .query_row(
+                "SELECT last_used_at FROM service_tokens WHERE id = ?1",
+                [&id],
+                |r| r.get::<_, Option<i64>>(0),
+            )
+            .unwrap()
+            .is_some()
+    })
+    .await;
 }

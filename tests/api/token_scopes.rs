@@ -346,33 +346,29 @@ async fn denied_token_uses_are_audited() {
         .await
         .unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
-    // The audit row is written off the request path; wait for it, bounded.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    loop {
-        let reasons: Vec<String> = {
-            let conn = app.sqlite();
-            let mut stmt = conn
-                .prepare("SELECT json_extract(detail, '$.reason') FROM audit_events WHERE action = 'service_token.denied' AND actor_id = ?1 ORDER BY id")
-                .unwrap();
-            let rows = stmt
-                .query_map([&id], |r| r.get(0))
-                .unwrap()
-                .map(Result::unwrap)
-                .collect();
-            rows
-        };
-        if reasons.len() == 2 {
-            assert!(
-                reasons.contains(&"out_of_scope".to_owned())
-                    && reasons.contains(&"wrong_secret".to_owned()),
-                "{reasons:?}"
-            );
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "denials not audited: {reasons:?}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    // The audit rows are written off the request path; wait for them, bounded.
+    eventually("both denials audited", || {
+        denial_reasons(&app, &id).len() == 2
+    })
+    .await;
+    let reasons = denial_reasons(&app, &id);
+    assert!(
+        reasons.contains(&"out_of_scope".to_owned())
+            && reasons.contains(&"wrong_secret".to_owned()),
+        "{reasons:?}"
+    );
+}
+
+/// The `reason` of each audited denial of token `id`, oldest first.
+fn denial_reasons(app: &TestApp, id: &str) -> Vec<String> {
+    let conn = app.sqlite();
+    let mut stmt = conn
+        .prepare("SELECT json_extract(detail, '$.reason') FROM audit_events WHERE action = 'service_token.denied' AND actor_id = ?1 ORDER BY id")
+        .unwrap();
+    let reasons = stmt
+        .query_map([id], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    reasons
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub fn binary() -> PathBuf {
@@ -21,16 +22,24 @@ pub struct Server {
     pub port: u16,
     log: Arc<Mutex<String>>,
     lines: mpsc::Receiver<String>,
+    pumps: Vec<JoinHandle<()>>,
 }
 
-fn pump(stream: impl Read + Send + 'static, log: Arc<Mutex<String>>, lines: mpsc::Sender<String>) {
+fn pump(
+    stream: impl Read + Send + 'static,
+    log: Arc<Mutex<String>>,
+    lines: mpsc::Sender<String>,
+) -> JoinHandle<()> {
     std::thread::spawn(move || {
         for line in BufReader::new(stream).lines().map_while(Result::ok) {
-            log.lock().unwrap().push_str(&line);
-            log.lock().unwrap().push('\n');
+            {
+                let mut log = log.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
             let _ = lines.send(line);
         }
-    });
+    })
 }
 
 impl Server {
@@ -59,13 +68,16 @@ impl Server {
             .expect("the release binary starts");
         let log = Arc::new(Mutex::new(String::new()));
         let (tx, lines) = mpsc::channel();
-        pump(child.stdout.take().unwrap(), log.clone(), tx.clone());
-        pump(child.stderr.take().unwrap(), log.clone(), tx);
+        let pumps = vec![
+            pump(child.stdout.take().unwrap(), log.clone(), tx.clone()),
+            pump(child.stderr.take().unwrap(), log.clone(), tx),
+        ];
         let mut server = Self {
             child,
             port: 0,
             log,
             lines,
+            pumps,
         };
         let line = server.wait_for_line("envkeep listening", Duration::from_secs(30));
         server.port = line
@@ -142,7 +154,11 @@ impl Server {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the pump threads drain what the process wrote last.
+                // The pipes close with the process: the pumps end once they have read its
+                // last lines, so the log returned is complete.
+                for pump in self.pumps.drain(..) {
+                    let _ = pump.join();
+                }
                 let log = self.log();
                 return (status, log);
             }
