@@ -122,6 +122,18 @@ impl Access {
         Ok(())
     }
 
+    /// Is `path` in scope, or does a scope reach somewhere below it (so a listing of `path`
+    /// leads to something this caller may see)? Permissions are not checked here.
+    pub fn may_reach(&self, environment: &str, path: &SecretPath) -> bool {
+        self.in_scope(environment, path)
+            || self.token().is_some_and(|record| {
+                record
+                    .scopes
+                    .iter()
+                    .any(|s| s.environment == environment && s.glob.may_match_below(path))
+            })
+    }
+
     /// For listings: the whole folder, only in-scope descendants, or a 403.
     pub fn visibility(
         &self,
@@ -132,11 +144,8 @@ impl Access {
         match self.require(op, environment, path) {
             Ok(()) => Ok(Visibility::Full),
             Err(denied) => match self {
-                Access::Token { record, .. }
-                    if self.has_permission(op)
-                        && record.scopes.iter().any(|s| {
-                            s.environment == environment && s.glob.may_match_below(path)
-                        }) =>
+                Access::Token { .. }
+                    if self.has_permission(op) && self.may_reach(environment, path) =>
                 {
                     Ok(Visibility::Partial)
                 }

@@ -6,7 +6,7 @@ use super::{environment, not_found, Actor};
 use crate::auth::AdminSession;
 use crate::db::{projects, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::state::AppState;
 use crate::time::now_millis;
 
@@ -46,8 +46,7 @@ pub async fn create(
 ) -> AppResult<EnvironmentView> {
     let id = project_id.to_owned();
     let actor = Actor::user(&session.user_id, session.ip);
-    let shown_slug = slug.as_str().to_owned();
-    let result = state
+    state
         .db
         .write(move |tx| {
             projects::find(tx, &id)?.ok_or(DbError::NotFound)?;
@@ -74,13 +73,9 @@ pub async fn create(
             )?;
             Ok(view(&env))
         })
-        .await;
-    match result {
-        Err(DbError::Conflict(_)) => Err(AppError::Conflict(format!(
-            "An environment with slug '{shown_slug}' already exists"
-        ))),
-        other => other.map_err(not_found(project_missing(project_id))),
-    }
+        .await
+        // The slug was checked in the same write transaction, so the insert cannot collide.
+        .map_err(not_found(project_missing(project_id)))
 }
 
 /// Renames and/or moves an environment (display name and position only).
@@ -129,12 +124,15 @@ pub async fn delete(
 ) -> AppResult<()> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
-    let result = state
+    state
         .db
         .write(move |tx| {
             let env = environment(tx, &id, &slug_owned)?;
             if tokens::environment_in_live_scope(tx, &id, &env.slug, now_millis())? {
-                return Err(DbError::Conflict(String::new()));
+                return Err(DbError::Conflict(format!(
+                    "Environment '{}' is named by the scope of a live service token; revoke those tokens first",
+                    env.slug
+                )));
             }
             projects::delete_environment(tx, &env.id)?;
             actor.record(
@@ -145,13 +143,10 @@ pub async fn delete(
                 serde_json::json!({ "slug": env.slug }),
             )
         })
-        .await;
-    match result {
-        Err(DbError::Conflict(_)) => Err(AppError::Conflict(format!(
-            "Environment '{slug}' is named by the scope of a live service token; revoke those tokens first"
-        ))),
-        other => other.map_err(not_found(format!("Environment '{slug}' was not found in project '{project_id}'"))),
-    }
+        .await
+        .map_err(not_found(format!(
+            "Environment '{slug}' was not found in project '{project_id}'"
+        )))
 }
 
 /// Moves an environment one place up (towards the first tab) or down, in one transaction.

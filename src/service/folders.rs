@@ -2,7 +2,6 @@
 //! A service token sees and changes only folders inside its scopes; a new folder is checked by its
 //! own full path, and a recursive delete needs every descendant in scope.
 
-use super::access_ok;
 use super::views::FolderView;
 use super::{authorize, authorize_listing, locate, Actor};
 use crate::auth::access::{Op, Visibility};
@@ -52,7 +51,7 @@ pub async fn list(
                         SecretPath::parse(&f.path).unwrap_or_else(|_| SecretPath::root());
                     (recursive || folder_path.segments().count() == depth)
                         && (visibility == Visibility::Full
-                            || access_ok(&access, env.as_str(), &folder_path))
+                            || access.may_reach(env.as_str(), &folder_path))
                 })
                 .map(|f| view(f, env.as_str()))
                 .collect())

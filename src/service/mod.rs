@@ -124,16 +124,6 @@ pub(crate) fn not_found(what: impl Into<String>) -> impl FnOnce(DbError) -> AppE
     }
 }
 
-/// May the caller read in `path`, or below it (so the folder leads somewhere in scope)?
-pub(crate) fn access_ok(access: &Access, environment: &str, path: &SecretPath) -> bool {
-    access.in_scope(environment, path)
-        || access.token().is_some_and(|t| {
-            t.scopes
-                .iter()
-                .any(|s| s.environment == environment && s.glob.may_match_below(path))
-        })
-}
-
 /// Checks a caller against a project, an operation and a place, auditing a token's refusal
 /// (rate-limited) so denied uses show up in the trail.
 pub(crate) fn authorize(
