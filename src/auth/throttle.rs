@@ -101,20 +101,13 @@ fn evict<K: Clone + Eq + std::hash::Hash, V>(
 /// A growing delay per account after failed logins: never a lockout, just slower guessing.
 /// Accounts are keyed by the SHA-256 of the lower-cased e-mail, so made-up addresses of 256 KiB
 /// each cost 32 bytes a key, not their length.
+#[derive(Default)]
 pub struct AccountDelays {
     failures: Mutex<HashMap<[u8; 32], (u32, Instant)>>,
 }
 
 fn account_key(account: &str) -> [u8; 32] {
     sha256(account.trim().to_lowercase().as_bytes())
-}
-
-impl Default for AccountDelays {
-    fn default() -> Self {
-        Self {
-            failures: Mutex::new(HashMap::new()),
-        }
-    }
 }
 
 impl AccountDelays {

@@ -45,14 +45,11 @@ async fn details(
             "Only a service token can read its own details",
         )));
     };
-    let (row, view) = tokens::find(&state, &record.id).await?.ok_or_else(|| {
-        AppError::NotFound(format!("Service token with ID '{}' not found", record.id))
-    })?;
-    let email = row.created_by.clone();
-    let user = state
-        .db
-        .run(move |conn| users::find_by_email(conn, &email))
-        .await?;
+    let (row, view, user) = tokens::find_with_creator(&state, &record.id)
+        .await?
+        .ok_or_else(|| {
+            AppError::NotFound(format!("Service token with ID '{}' not found", record.id))
+        })?;
     let body = token_details(&view, &row, user.as_ref().map(creator));
     Ok(Selection::new(&req, &record.id)
         .item(&record.id, 0)
