@@ -115,8 +115,13 @@ pub struct BackupArgs {
 
 impl BackupArgs {
     pub fn database_path(&self) -> PathBuf {
-        self.database
-            .clone()
-            .unwrap_or_else(|| self.data_dir.join("envkeep.db"))
+        database_path(&self.data_dir, self.database.as_ref())
     }
+}
+
+/// `--database` when given, else `envkeep.db` in the data directory (serve and backup agree).
+pub fn database_path(data_dir: &std::path::Path, database: Option<&PathBuf>) -> PathBuf {
+    database
+        .cloned()
+        .unwrap_or_else(|| data_dir.join("envkeep.db"))
 }

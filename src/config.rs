@@ -118,10 +118,7 @@ impl Config {
         };
         Ok(Self {
             bind,
-            database: args
-                .database
-                .clone()
-                .unwrap_or_else(|| args.data_dir.join("envkeep.db")),
+            database: crate::cli::database_path(&args.data_dir, args.database.as_ref()),
             data_dir: args.data_dir.clone(),
             root_key,
             public_url,

@@ -240,6 +240,14 @@ impl Db {
             .map_err(|e| E::from(DbError::Other(format!("blocking task failed: {e}"))))?
     }
 
+    /// A trivial query through the pool: can the database be read right now? (blocking)
+    pub fn ping_blocking(&self) -> DbResult<()> {
+        self.run_blocking(|conn| {
+            conn.query_row("SELECT 1", [], |_| Ok(()))
+                .map_err(DbError::from)
+        })
+    }
+
     /// Folds the WAL back into the database file and truncates it, so a stopped server leaves
     /// one self-contained `envkeep.db`.
     pub async fn checkpoint(&self) -> DbResult<()> {

@@ -11,20 +11,22 @@ pub async fn run_health_probe(state: web::Data<AppState>) {
     loop {
         ticker.tick().await;
         let db = state.db.clone();
-        let ok = db
-            .run(|conn| {
-                conn.query_row("SELECT 1", [], |r| r.get::<_, i64>(0))
-                    .map_err(crate::db::DbError::from)
-            })
-            .await
-            .is_ok();
-        // Caches of stored data must not outlive a change made behind the server's back.
-        let watched = state.db.clone();
-        if let Ok(Err(e)) =
-            tokio::task::spawn_blocking(move || watched.notice_outside_commits()).await
-        {
-            tracing::warn!(error = %e, "could not check the database for outside changes");
-        }
+        // One trip to a blocking thread for both checks.
+        let probe = tokio::task::spawn_blocking(move || {
+            let ok = db.ping_blocking().is_ok();
+            // Caches of stored data must not outlive a change made behind the server's back.
+            (ok, db.notice_outside_commits())
+        })
+        .await;
+        let ok = match probe {
+            Ok((ok, watched)) => {
+                if let Err(e) = watched {
+                    tracing::warn!(error = %e, "could not check the database for outside changes");
+                }
+                ok
+            }
+            Err(_) => false,
+        };
         if ok != state.is_healthy() {
             tracing::warn!(healthy = ok, "database health changed");
         }
