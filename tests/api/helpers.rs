@@ -190,6 +190,22 @@ impl TestApp {
         )
     }
 
+    /// Mints a never-expiring token with one scope; returns (token, id).
+    pub async fn mint_scoped(
+        &self,
+        project: &str,
+        name: &str,
+        environment: &str,
+        path: &str,
+        permissions: &[&str],
+    ) -> (String, String) {
+        self.mint(
+            project,
+            json!({ "name": name, "scopes": [{ "environment": environment, "secretPath": path }], "permissions": permissions, "expiresIn": null }),
+        )
+        .await
+    }
+
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("envkeep.db")
     }

@@ -22,10 +22,10 @@ async fn fixture() -> Fixture {
     app.create_secret(&project, "dev", "/app", "EMPTY", "")
         .await;
     let (glob, _) = app
-        .mint(&project, json!({ "name": "glob", "scopes": [{ "environment": "dev", "secretPath": "/**" }], "permissions": ["read", "write"], "expiresIn": null }))
+        .mint_scoped(&project, "glob", "dev", "/**", &["read", "write"])
         .await;
     let (single, _) = app
-        .mint(&project, json!({ "name": "single", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "single", "dev", "/app", &["read"])
         .await;
     Fixture {
         app,

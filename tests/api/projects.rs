@@ -114,7 +114,7 @@ async fn an_environment_named_by_a_live_token_cannot_be_deleted() {
     let app = spawn_app().await;
     let project = app.create_project("Guarded").await;
     let (_, token_id) = app
-        .mint(&project, json!({ "name": "ci", "scopes": [{ "environment": "staging", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "ci", "staging", "/", &["read"])
         .await;
     let path = format!("/api/v1/projects/{project}/environments/staging");
     let (status, json) = app.admin(Method::DELETE, &path).answer().await;

@@ -155,7 +155,7 @@ async fn a_revoked_token_is_refused_even_for_a_cached_folder() {
     let project = app.create_project("cache").await;
     app.create_secret(&project, "dev", "/app", "A", "1").await;
     let (token, id) = app
-        .mint(&project, json!({ "name": "r", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "r", "dev", "/app", &["read"])
         .await;
     let token = access_part(&token);
     assert_eq!(list(&app, &token, &project, "/app").await.0, StatusCode::OK);

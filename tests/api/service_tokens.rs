@@ -231,7 +231,7 @@ async fn a_token_cannot_reach_management_routes() {
     let app = spawn_app().await;
     let project = app.create_project("Mgmt").await;
     let (token, id) = app
-        .mint(&project, json!({ "name": "w", "scopes": [{ "environment": "dev", "secretPath": "/**" }], "permissions": ["read", "write"], "expiresIn": null }))
+        .mint_scoped(&project, "w", "dev", "/**", &["read", "write"])
         .await;
     let access = access_part(&token);
     let attempts = [

@@ -37,7 +37,7 @@ async fn an_expired_token_is_refused_before_the_sweep_and_gone_after_run_once() 
     let project = app.create_project("Expiry").await;
     let (token, _) = expiring_token(&app, &project).await;
     let (keeper, _) = app
-        .mint(&project, json!({ "name": "forever", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "forever", "dev", "/", &["read"])
         .await;
     let read = format!("/api/v1/projects/{project}/secrets?environment=dev");
     let (status, json) = app.bearer(Method::GET, &read, &token).answer().await;
@@ -137,7 +137,7 @@ async fn a_large_sweep_commits_in_chunks_each_with_its_own_audit_count() {
             .unwrap();
     }
     let (_keeper, keeper_id) = app
-        .mint(&project, json!({ "name": "forever", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "forever", "dev", "/", &["read"])
         .await;
 
     let report = sweep::run_in_chunks(&app.state.db, now_millis(), 3).unwrap();

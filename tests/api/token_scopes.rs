@@ -36,7 +36,7 @@ fn keys(json: &Value) -> Vec<String> {
 async fn a_token_reads_inside_its_scope_and_nowhere_else() {
     let (app, project) = seeded().await;
     let (token, _) = app
-        .mint(&project, json!({ "name": "app", "scopes": [{ "environment": "dev", "secretPath": "/app/**" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "app", "dev", "/app/**", &["read"])
         .await;
     for path in ["/app", "/app/db"] {
         let (status, json) = app
@@ -82,7 +82,7 @@ async fn a_token_reads_inside_its_scope_and_nowhere_else() {
 async fn an_out_of_scope_probe_cannot_learn_whether_a_path_exists() {
     let (app, project) = seeded().await;
     let (token, _) = app
-        .mint(&project, json!({ "name": "app", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "app", "dev", "/app", &["read"])
         .await;
     for path in ["/other", "/does-not-exist"] {
         let (status, _) = app
@@ -153,7 +153,7 @@ async fn recursive_listing_returns_only_in_scope_descendants() {
 async fn a_read_only_token_cannot_write() {
     let (app, project) = seeded().await;
     let (token, _) = app
-        .mint(&project, json!({ "name": "ro", "scopes": [{ "environment": "dev", "secretPath": "/**" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "ro", "dev", "/**", &["read"])
         .await;
     let secrets = format!("/api/v1/projects/{project}/secrets");
     let attempts = [
@@ -195,7 +195,7 @@ async fn a_read_only_token_cannot_write() {
 async fn a_write_token_changes_secrets_and_folders_only_inside_its_scope() {
     let (app, project) = seeded().await;
     let (token, _) = app
-        .mint(&project, json!({ "name": "rw", "scopes": [{ "environment": "dev", "secretPath": "/app/**" }], "permissions": ["read", "write"], "expiresIn": null }))
+        .mint_scoped(&project, "rw", "dev", "/app/**", &["read", "write"])
         .await;
     let secrets = format!("/api/v1/projects/{project}/secrets");
     let folders = format!("/api/v1/projects/{project}/folders");
@@ -290,7 +290,7 @@ async fn a_write_token_changes_secrets_and_folders_only_inside_its_scope() {
 async fn a_recursive_folder_delete_needs_every_descendant_in_scope() {
     let (app, project) = seeded().await;
     let (token, _) = app
-        .mint(&project, json!({ "name": "shallow", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["read", "write"], "expiresIn": null }))
+        .mint_scoped(&project, "shallow", "dev", "/app", &["read", "write"])
         .await;
     let folders =
         format!("/api/v1/projects/{project}/folders?environment=dev&path=/app&recursive=true");
@@ -302,7 +302,7 @@ async fn a_recursive_folder_delete_needs_every_descendant_in_scope() {
         .unwrap();
     assert_eq!(still, 6, "nothing half-deleted");
     let (deep, _) = app
-        .mint(&project, json!({ "name": "deep", "scopes": [{ "environment": "dev", "secretPath": "/app/**" }], "permissions": ["read", "write"], "expiresIn": null }))
+        .mint_scoped(&project, "deep", "dev", "/app/**", &["read", "write"])
         .await;
     assert_eq!(
         app.bearer(Method::DELETE, &folders, &deep)
@@ -318,7 +318,7 @@ async fn a_recursive_folder_delete_needs_every_descendant_in_scope() {
 async fn a_write_only_token_cannot_read() {
     let (app, project) = seeded().await;
     let (token, _) = app
-        .mint(&project, json!({ "name": "wo", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["write"], "expiresIn": null }))
+        .mint_scoped(&project, "wo", "dev", "/app", &["write"])
         .await;
     let (status, json) = app
         .bearer(Method::GET, &list_url(&project, "dev", "/app"), &token)
@@ -331,7 +331,7 @@ async fn a_write_only_token_cannot_read() {
 async fn denied_token_uses_are_audited() {
     let (app, project) = seeded().await;
     let (token, id) = app
-        .mint(&project, json!({ "name": "app", "scopes": [{ "environment": "dev", "secretPath": "/app" }], "permissions": ["read"], "expiresIn": null }))
+        .mint_scoped(&project, "app", "dev", "/app", &["read"])
         .await;
     let denied = app
         .bearer(Method::GET, &list_url(&project, "dev", "/other"), &token)

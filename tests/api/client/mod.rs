@@ -65,13 +65,13 @@ async fn injected(app: &TestApp, token: &str, args: &[&str]) -> BTreeMap<String,
 }
 
 async fn mint_read(app: &TestApp, project: &str, env: &str, path: &str) -> String {
-    let body = json!({ "name": "ci", "scopes": [{ "environment": env, "secretPath": path }], "permissions": ["read"], "expiresIn": null });
-    app.mint(project, body).await.0
+    app.mint_scoped(project, "ci", env, path, &["read"]).await.0
 }
 
 async fn mint_write(app: &TestApp, project: &str, env: &str, path: &str) -> String {
-    let body = json!({ "name": "ci", "scopes": [{ "environment": env, "secretPath": path }], "permissions": ["read", "write"], "expiresIn": null });
-    app.mint(project, body).await.0
+    app.mint_scoped(project, "ci", env, path, &["read", "write"])
+        .await
+        .0
 }
 
 /// A project with secrets inside and outside the `dev:/app` scope.

@@ -28,8 +28,9 @@ async fn run_recursive_includes_subfolders_within_the_scope_and_deeper_folders_w
         .await;
     app.create_secret(&project, "dev", "/other", "OUTSIDE", "no")
         .await;
-    let body = json!({ "name": "ci", "scopes": [{ "environment": "dev", "secretPath": "/app/**" }], "permissions": ["read"], "expiresIn": null });
-    let (token, _) = app.mint(&project, body).await;
+    let (token, _) = app
+        .mint_scoped(&project, "ci", "dev", "/app/**", &["read"])
+        .await;
     let added = injected(&app, &token, &["--path", "/app", "--recursive"]).await;
     assert_eq!(added.get("SHARED").map(String::as_str), Some("db"));
     assert_eq!(added.get("DB_ONLY").map(String::as_str), Some("x"));
@@ -235,8 +236,7 @@ async fn a_revoked_token_fails_before_the_command_starts() {
     let app = spawn_app().await;
     let project = app.create_project("revoked").await;
     app.create_secret(&project, "dev", "/", "A", "1").await;
-    let body = json!({ "name": "ci", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null });
-    let (token, id) = app.mint(&project, body).await;
+    let (token, id) = app.mint_scoped(&project, "ci", "dev", "/", &["read"]).await;
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(
         run_touching_marker(&app, &token, dir.path()).await.0,

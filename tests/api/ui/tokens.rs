@@ -322,7 +322,9 @@ async fn the_token_form_offers_the_documented_choices() {
 async fn revoking_in_the_ui_makes_the_api_refuse_the_token() {
     let app = spawn_app().await;
     let project = app.create_project("Shop").await;
-    let (token, id) = app.mint(&project, json!({ "name": "old", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null })).await;
+    let (token, id) = app
+        .mint_scoped(&project, "old", "dev", "/", &["read"])
+        .await;
     let whoami = || {
         app.bearer(Method::GET, "/api/v1/auth/token", &access_part(&token))
             .send()
