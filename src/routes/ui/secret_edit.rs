@@ -5,12 +5,13 @@ use super::confirm::ConfirmPage;
 use super::pages::{redirect, render, Layout, ProjectNav, UiResult};
 use super::project;
 use super::secret_draft::{field_errors, SecretDraft};
-use super::secret_place::{environment, folder_href, folder_path, location};
+use super::secret_place::{environment, folder_href, folder_path, location, with_notice};
 use super::session::{Posted, UiSession};
 use crate::auth::Access;
-use crate::domain::SecretKey;
+use crate::domain::{SecretKey, SecretPath};
 use crate::error::AppError;
-use crate::service::secrets;
+use crate::service::secrets::{self, Location};
+use crate::service::views::ProjectView;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -53,6 +54,34 @@ fn key_of(raw: Option<&str>) -> UiResult<SecretKey> {
         .map_err(|e| AppError::NotFound(format!("No such secret: {}", e.0)).into())
 }
 
+/// What every handler here resolves first: the project, the folder and key named by the query
+/// or the form, and where that is (each unknown or invalid one a 404 page).
+struct Item {
+    project: ProjectView,
+    folder: SecretPath,
+    key: SecretKey,
+    at: Location,
+}
+
+async fn item(
+    state: &AppState,
+    project_id: &str,
+    env: &str,
+    path: Option<&str>,
+    key: Option<&str>,
+) -> UiResult<Item> {
+    let project = project::load(state, project_id).await?;
+    let folder = folder_path(path)?;
+    let key = key_of(key)?;
+    let at = location(&project, env, &folder)?;
+    Ok(Item {
+        project,
+        folder,
+        key,
+        at,
+    })
+}
+
 async fn edit(
     state: web::Data<AppState>,
     ui: UiSession,
@@ -60,11 +89,20 @@ async fn edit(
     query: web::Query<ItemQuery>,
 ) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
-    let project = project::load(&state, &project_id).await?;
+    let Item {
+        project,
+        folder,
+        key,
+        at,
+    } = item(
+        &state,
+        &project_id,
+        &env,
+        query.path.as_deref(),
+        query.key.as_deref(),
+    )
+    .await?;
     let env_name = environment(&project, &env)?.name.clone();
-    let folder = folder_path(query.path.as_deref())?;
-    let key = key_of(query.key.as_deref())?;
-    let at = location(&project, &env, &folder)?;
     let layout = ui.layout();
     let secret = secrets::get(&state, &Access::Admin(ui.0), &at, &key).await?;
     let page = EditPage {
@@ -90,11 +128,20 @@ async fn save(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
-    let project = project::load(&state, &project_id).await?;
+    let Item {
+        project,
+        folder,
+        key,
+        at,
+    } = item(
+        &state,
+        &project_id,
+        &env,
+        posted.form.get("path"),
+        posted.form.get("key"),
+    )
+    .await?;
     let env_name = environment(&project, &env)?.name.clone();
-    let folder = folder_path(posted.form.get("path"))?;
-    let key = key_of(posted.form.get("key"))?;
-    let at = location(&project, &env, &folder)?;
     let (value, comment) = (posted.form.text("value"), posted.form.text("comment"));
     let back = folder_href(&project.id, &env, folder.as_str());
     let access = Access::Admin(posted.session.clone());
@@ -106,10 +153,7 @@ async fn save(
     };
     let status = match secrets::update(&state, &access, &at, &key, Some(value), Some(comment)).await
     {
-        Ok(_) => {
-            let sep = if back.contains('?') { '&' } else { '?' };
-            return Ok(redirect(&format!("{back}{sep}notice=secret-saved")));
-        }
+        Ok(_) => return Ok(redirect(&with_notice(&back, "secret-saved"))),
         Err(e) => field_errors(e, &mut draft)?,
     };
     let page = EditPage {
@@ -131,11 +175,20 @@ async fn confirm_delete(
     query: web::Query<ItemQuery>,
 ) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
-    let project = project::load(&state, &project_id).await?;
+    let Item {
+        project,
+        folder,
+        key,
+        at,
+    } = item(
+        &state,
+        &project_id,
+        &env,
+        query.path.as_deref(),
+        query.key.as_deref(),
+    )
+    .await?;
     let env_name = environment(&project, &env)?.name.clone();
-    let folder = folder_path(query.path.as_deref())?;
-    let key = key_of(query.key.as_deref())?;
-    let at = location(&project, &env, &folder)?;
     let layout = ui.layout();
     // Confirming the deletion of something that does not exist would mislead: 404 instead.
     secrets::get(&state, &Access::Admin(ui.0), &at, &key).await?;
@@ -163,12 +216,20 @@ async fn delete(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, env) = path.into_inner();
-    let project = project::load(&state, &project_id).await?;
-    let folder = folder_path(posted.form.get("path"))?;
-    let key = key_of(posted.form.get("key"))?;
-    let at = location(&project, &env, &folder)?;
+    let Item {
+        project,
+        folder,
+        key,
+        at,
+    } = item(
+        &state,
+        &project_id,
+        &env,
+        posted.form.get("path"),
+        posted.form.get("key"),
+    )
+    .await?;
     secrets::delete(&state, &Access::Admin(posted.session.clone()), &at, &key).await?;
     let back = folder_href(&project.id, &env, folder.as_str());
-    let sep = if back.contains('?') { '&' } else { '?' };
-    Ok(redirect(&format!("{back}{sep}notice=secret-deleted")))
+    Ok(redirect(&with_notice(&back, "secret-deleted")))
 }

@@ -52,3 +52,9 @@ pub fn location(project: &ProjectView, env: &str, path: &SecretPath) -> UiResult
         path: path.clone(),
     })
 }
+
+/// `href` with a `notice` code for the page the redirect lands on (`?` or `&` as needed).
+pub fn with_notice(href: &str, code: &str) -> String {
+    let separator = if href.contains('?') { '&' } else { '?' };
+    format!("{href}{separator}notice={code}")
+}

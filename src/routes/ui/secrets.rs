@@ -7,7 +7,7 @@ use super::format::{when_rfc3339, When};
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
 use super::project::{self, NoticeQuery};
 use super::secret_draft::{field_errors, SecretDraft};
-use super::secret_place::{environment, folder_href, folder_path, location};
+use super::secret_place::{environment, folder_href, folder_path, location, with_notice};
 use super::session::{Posted, UiSession};
 use crate::auth::Access;
 use crate::domain::{SecretKey, SecretPath};
@@ -243,8 +243,7 @@ async fn add(
             match secrets::create(&state, &access, &at, &key, &draft.value, &draft.comment).await {
                 Ok(_) => {
                     let href = folder_href(&project.id, &env, folder.as_str());
-                    let sep = if href.contains('?') { '&' } else { '?' };
-                    return Ok(redirect(&format!("{href}{sep}notice=secret-added")));
+                    return Ok(redirect(&with_notice(&href, "secret-added")));
                 }
                 Err(e) => field_errors(e, &mut draft)?,
             }
@@ -288,9 +287,9 @@ async fn add_folder(
     .await
     {
         Ok(created) => {
-            return Ok(redirect(&format!(
-                "{}&notice=folder-created",
-                folder_href(&project.id, &env, &created.path)
+            return Ok(redirect(&with_notice(
+                &folder_href(&project.id, &env, &created.path),
+                "folder-created",
             )))
         }
         Err(AppError::Validation(fields)) => (
