@@ -17,6 +17,7 @@ pub mod domain;
 pub mod error;
 pub mod healthcheck;
 pub mod jobs;
+pub mod percent;
 pub mod routes;
 pub mod service;
 pub mod startup;

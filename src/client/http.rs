@@ -151,16 +151,7 @@ pub fn segment(raw: &str) -> String {
     if raw.bytes().all(|b| b == b'.') {
         return raw.replace('.', "%2E");
     }
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    crate::percent::encode(raw, false)
 }
 
 #[cfg(test)]

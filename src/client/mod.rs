@@ -1,7 +1,7 @@
 //! The client side of the binary: `envkeep run` and `envkeep secrets`, used with a service token
 //! from CI jobs and container entrypoints. It talks HTTP to a server like any other client; no
 //! server module depends on it, and it reuses only `crypto::wire` (Infisical's AES-GCM format)
-//! to open end-to-end-encrypted answers.
+//! to open end-to-end-encrypted answers and `percent` to build request paths.
 //!
 //! Layout: `args` (clap flags), `config` (validated settings, the token split into the access
 //! part that is sent and the key part that is not), `http` (transport and error mapping),

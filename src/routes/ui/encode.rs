@@ -3,15 +3,7 @@
 
 /// Encodes everything but RFC 3986 unreserved characters and `/`.
 pub fn component(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~' | b'/') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
+    crate::percent::encode(raw, true)
 }
 
 /// A `next` target is followed only if it is a path on this site: it starts with one `/`, is not
