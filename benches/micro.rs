@@ -5,7 +5,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use envkeep::crypto::random::{digest_matches, sha256};
 use envkeep::crypto::Key32;
 use envkeep::domain::{ScopeGlob, SecretPath, ServiceTokenString};
-use envkeep::service::keys::secret_aad;
+use envkeep::store::secret_aad;
 use std::hint::black_box;
 
 fn scope_matching(c: &mut Criterion) {

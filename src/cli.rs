@@ -1,5 +1,6 @@
 //! Command-line interface. Every server setting is a flag with an `ENVKEEP_*` environment variable.
 
+use crate::config::LogFormat;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -32,14 +33,9 @@ pub enum Command {
     Secrets(crate::client::args::SecretsArgs),
 }
 
+/// `--durability`; config maps it to `db::Durability`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Durability {
+pub enum DurabilityFlag {
     /// WAL with synchronous=NORMAL: no acknowledged write is lost if the process dies; the last
     /// commits may be lost on power loss.
     Normal,
@@ -87,7 +83,7 @@ pub struct ServeArgs {
     pub auth_failure_limit: u32,
     /// SQLite durability: normal (synchronous=NORMAL) or full (synchronous=FULL).
     #[arg(long, env = "ENVKEEP_DURABILITY", value_enum, default_value = "normal")]
-    pub durability: Durability,
+    pub durability: DurabilityFlag,
     /// HTTP worker threads [default: number of CPUs].
     #[arg(long, env = "ENVKEEP_WORKERS")]
     pub workers: Option<usize>,

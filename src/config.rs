@@ -1,8 +1,9 @@
 //! The validated server configuration, built from `ServeArgs`. Invalid settings fail at start
 //! with a message that says how to fix them; secret settings are redacted in `Debug`.
 
-use crate::cli::{Durability, LogFormat, ServeArgs};
+use crate::cli::{DurabilityFlag, ServeArgs};
 use crate::crypto::{root_key, Key32};
+use crate::db::Durability;
 use crate::domain::{ip::parse_cidr, Email, Password};
 use ipnet::IpNet;
 use std::net::SocketAddr;
@@ -22,6 +23,22 @@ fn bad(setting: &'static str, message: impl Into<String>) -> ConfigError {
         setting,
         message: message.into(),
     }
+}
+
+/// `--log-format`: how the server writes its log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// What handlers read at request time.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub session_ttl: Duration,
+    pub public_url: Option<String>,
+    pub secure_cookies: bool,
+    pub trusted_proxies: Vec<IpNet>,
 }
 
 pub struct AdminBootstrap {
@@ -128,7 +145,10 @@ impl Config {
             trusted_proxies,
             sweep_schedule,
             auth_failure_limit: args.auth_failure_limit,
-            durability: args.durability,
+            durability: match args.durability {
+                DurabilityFlag::Normal => Durability::Normal,
+                DurabilityFlag::Full => Durability::Full,
+            },
             workers,
             last_used_flush_interval: Duration::from_secs(60),
         })

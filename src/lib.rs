@@ -22,5 +22,6 @@ pub mod routes;
 pub mod service;
 pub mod startup;
 pub mod state;
+pub mod store;
 pub mod telemetry;
 pub mod time;

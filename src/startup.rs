@@ -3,13 +3,15 @@
 //! admin or logs a setup code, and starts the background jobs.
 
 use crate::config::Config;
+use crate::config::Settings;
 use crate::crypto::root_key::{self, KeySource};
 use crate::crypto::Key32;
 use crate::db::{meta, Db};
 use crate::jobs::{background, scheduler};
 use crate::routes::{self, headers::security_headers};
 use crate::service::accounts;
-use crate::state::{AppState, Settings};
+use crate::state::AppState;
+use crate::store::Store;
 use actix_web::dev::Server;
 use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpServer};
@@ -43,7 +45,7 @@ fn load_root_key(config: &Config, db: &Db) -> Result<(Key32, KeySource), Startup
         return Ok((key, KeySource::File));
     }
     let sealed_before = db
-        .run_blocking(|conn| meta::get(conn, meta::ROOT_KEY_CHECK))
+        .read_blocking(|conn| meta::get(conn, meta::ROOT_KEY_CHECK))
         .map_err(|e| StartupError::new(e.to_string()))?
         .is_some();
     if sealed_before {
@@ -98,16 +100,11 @@ impl Application {
             secure_cookies: config.is_https(),
             trusted_proxies: config.trusted_proxies.clone(),
         };
-        let state = web::Data::new(AppState::new(
-            db,
-            root_key,
-            settings,
-            config.auth_failure_limit,
-        ));
-        state
-            .keys
-            .verify_root_key(&state.db)
+        let store = Store::new(db, root_key);
+        store
+            .verify_root_key_blocking()
             .map_err(StartupError::new)?;
+        let state = web::Data::new(AppState::new(store, settings, config.auth_failure_limit));
         Self::bootstrap_admin(&config, &state)?;
 
         let listener = TcpListener::bind(config.bind).map_err(|e| {
@@ -146,9 +143,12 @@ impl Application {
         .run();
 
         let mut jobs = vec![
-            tokio::spawn(background::run_health_probe(state.clone())),
+            tokio::spawn(background::run_health_probe(
+                state.store.clone(),
+                state.health.clone(),
+            )),
             tokio::spawn(background::run_last_used_flusher(
-                state.clone(),
+                state.store.clone(),
                 config.last_used_flush_interval,
             )),
         ];
@@ -156,7 +156,7 @@ impl Application {
             Some(schedule) => {
                 tracing::info!(schedule = %schedule, "expiry sweep scheduled");
                 jobs.push(tokio::spawn(scheduler::run_sweep_loop(
-                    state.clone(),
+                    state.store.clone(),
                     schedule,
                 )));
             }
@@ -174,12 +174,12 @@ impl Application {
     }
 
     fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
-        let users = accounts::user_count_blocking(&state.db).map_err(StartupError::new)?;
+        let users = accounts::user_count_blocking(&state.store).map_err(StartupError::new)?;
         if users > 0 {
             return Ok(());
         }
         if let Some(admin) = &config.admin {
-            accounts::bootstrap_admin_blocking(&state.db, &admin.email, &admin.password)
+            accounts::bootstrap_admin_blocking(&state.store, &admin.email, &admin.password)
                 .map_err(StartupError::new)?;
             tracing::info!(
                 email = admin.email.as_str(),
@@ -187,7 +187,7 @@ impl Application {
             );
             return Ok(());
         }
-        let code = state.issue_setup_code();
+        let code = state.setup.issue();
         let url = config.public_url.clone().unwrap_or_else(|| {
             format!("http://{}", crate::healthcheck::probe_address(config.bind))
         });
@@ -218,8 +218,12 @@ impl Application {
         for job in &self.jobs {
             job.abort();
         }
-        background::flush_last_used(&self.state).await;
-        match self.state.db.checkpoint().await {
+        background::flush_last_used(&self.state.store).await;
+        let store = self.state.store.clone();
+        let checkpoint = tokio::task::spawn_blocking(move || store.checkpoint_blocking())
+            .await
+            .unwrap_or_else(|e| Err(crate::db::DbError::Other(e.to_string())));
+        match checkpoint {
             Ok(()) => tracing::info!("stopped; database checkpointed"),
             Err(e) => {
                 tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)")

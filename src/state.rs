@@ -1,110 +1,51 @@
-//! Everything handlers share, built once by `startup` and passed as `web::Data<AppState>`.
+//! Everything handlers share, built once by `startup` and passed as `web::Data<AppState>`:
+//! the Store (stored data and its caches), the auth pieces services take beside it, settings,
+//! and the health flag the probe job keeps.
 
-use crate::auth::last_used::LastUsed;
 use crate::auth::password::PasswordHasher;
+use crate::auth::setup::SetupCode;
 use crate::auth::throttle::{AccountDelays, FailureThrottle};
-use crate::auth::token_cache::TokenCache;
-use crate::crypto::{random, Key32};
-use crate::db::Db;
-use crate::service::denials::DenialAudit;
-use crate::service::folder_cache::FolderCache;
-use crate::service::keys::Keyring;
+use crate::config::Settings;
+use crate::jobs::Health;
+use crate::service::accounts::Guards;
 use crate::service::reveal::Reveals;
-use ipnet::IpNet;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
-use std::time::Duration;
-use subtle::ConstantTimeEq;
-
-/// Settings handlers read at request time.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub session_ttl: Duration,
-    pub public_url: Option<String>,
-    pub secure_cookies: bool,
-    pub trusted_proxies: Vec<IpNet>,
-}
+use crate::store::Store;
+use std::sync::Arc;
 
 pub struct AppState {
-    pub db: Db,
-    pub keys: Keyring,
+    pub store: Store,
     pub settings: Settings,
     pub throttle: FailureThrottle,
     pub account_delays: AccountDelays,
     pub hasher: PasswordHasher,
-    pub tokens: TokenCache,
-    pub last_used: LastUsed,
-    pub denials: DenialAudit,
-    pub folders: FolderCache,
+    pub setup: SetupCode,
     /// Freshly minted tokens waiting for their one view in the admin UI.
     pub reveals: Reveals,
-    healthy: AtomicBool,
-    setup_code: Mutex<Option<String>>,
+    pub health: Arc<Health>,
 }
 
 impl AppState {
-    pub fn new(db: Db, root_key: Key32, settings: Settings, auth_failure_limit: u32) -> Self {
+    pub fn new(store: Store, settings: Settings, auth_failure_limit: u32) -> Self {
         Self {
-            db,
-            keys: Keyring::new(root_key),
+            store,
             settings,
             throttle: FailureThrottle::new(auth_failure_limit),
             account_delays: AccountDelays::default(),
             hasher: PasswordHasher::default(),
-            tokens: TokenCache::default(),
-            last_used: LastUsed::default(),
-            denials: DenialAudit::default(),
-            folders: FolderCache::default(),
+            setup: SetupCode::default(),
             reveals: Reveals::default(),
-            healthy: AtomicBool::new(true),
-            setup_code: Mutex::new(None),
+            health: Arc::new(Health::default()),
         }
     }
 
-    pub fn is_healthy(&self) -> bool {
-        self.healthy.load(Ordering::Relaxed)
-    }
-
-    pub fn set_healthy(&self, healthy: bool) {
-        self.healthy.store(healthy, Ordering::Relaxed);
-    }
-
-    /// Creates the one-time setup code (first run with no users) and returns it for the log.
-    pub fn issue_setup_code(&self) -> String {
-        let code = random::hex16()[..12].to_owned();
-        *self.setup_code.lock().unwrap_or_else(|p| p.into_inner()) = Some(code.clone());
-        code
-    }
-
-    /// The pending setup code, if setup is still open (for the start-up log line and tests).
-    pub fn setup_code(&self) -> Option<String> {
-        self.setup_code
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    pub fn setup_open(&self) -> bool {
-        self.setup_code
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some()
-    }
-
-    pub fn setup_code_matches(&self, presented: &str) -> bool {
-        match self
-            .setup_code
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .as_deref()
-        {
-            Some(code) => code.as_bytes().ct_eq(presented.trim().as_bytes()).into(),
-            None => false,
+    /// What the account use cases (setup, login) need beside the Store.
+    pub fn guards(&self) -> Guards<'_> {
+        Guards {
+            throttle: &self.throttle,
+            account_delays: &self.account_delays,
+            hasher: &self.hasher,
+            setup: &self.setup,
+            session_ttl: self.settings.session_ttl,
         }
-    }
-
-    /// Closes setup for good once a user exists.
-    pub fn close_setup(&self) {
-        *self.setup_code.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
 }

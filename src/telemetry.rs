@@ -1,6 +1,6 @@
 //! Structured logging. Never log keys, tokens, passwords or secret values.
 
-use crate::cli::LogFormat;
+use crate::config::LogFormat;
 use std::io::IsTerminal;
 use tracing_subscriber::EnvFilter;
 

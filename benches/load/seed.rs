@@ -4,12 +4,11 @@
 //! store and crypto code (the same formats the server writes), while the server is stopped.
 
 use crate::server::{ADMIN_EMAIL, ADMIN_PASSWORD};
-use envkeep::cli::Durability;
 use envkeep::crypto::{random, root_key, wire};
 use envkeep::db::secrets::SecretRow;
 use envkeep::db::tokens::TokenRow;
-use envkeep::db::{folders, projects, secrets, tokens, Db, DbError};
-use envkeep::service::keys::{secret_aad, Keyring, ProjectKeys};
+use envkeep::db::{folders, projects, secrets, tokens, Db, DbError, Durability};
+use envkeep::store::{self, secret_aad, ProjectKeys, Touched};
 use envkeep::time::now_millis;
 use reqwest::Client;
 use serde_json::{json, Value};
@@ -161,7 +160,7 @@ pub async fn probe(base: &str, token: &str, url_path: &str) -> Result<(u16, Stri
 
 /// Direct access to a stopped server's store and the project's keys.
 pub struct Store {
-    db: Db,
+    db: store::Store,
     keys: std::sync::Arc<ProjectKeys>,
     project: String,
 }
@@ -173,10 +172,8 @@ impl Store {
         let root = root_key::read_file(&data_dir.join("root.key"))
             .map_err(|e| e.to_string())?
             .ok_or("the server wrote no root key")?;
-        let keys = Keyring::new(root)
-            .project(&db, project)
-            .await
-            .map_err(|e| e.to_string())?;
+        let db = store::Store::new(db, root);
+        let keys = db.project_keys(project).await.map_err(|e| e.to_string())?;
         Ok(Self {
             db,
             keys,
@@ -193,7 +190,10 @@ impl Store {
                 .map(|i| self.token_row(i, now, expires_at))
                 .collect::<Result<_, _>>()?;
             self.db
-                .write_blocking(|tx| rows.iter().try_for_each(|row| tokens::insert(tx, row)))
+                .write_blocking(|tx| {
+                    rows.iter().try_for_each(|row| tokens::insert(tx, row))?;
+                    Ok(((), Touched::nothing()))
+                })
                 .map_err(|e: DbError| e.to_string())?;
         }
         Ok(())
@@ -226,13 +226,13 @@ impl Store {
         let now = now_millis();
         let env = self
             .db
-            .run_blocking(|conn| projects::find_environment(conn, &self.project, "dev"))
+            .read_blocking(|conn| projects::find_environment(conn, &self.project, "dev"))
             .map_err(|e| e.to_string())?
             .ok_or("no dev environment")?;
         for start in (0..count).step_by(BATCH) {
             let end = count.min(start + BATCH);
             self.db
-                .write_blocking(|tx| -> Result<(), DbError> {
+                .write_blocking(|tx| -> Result<((), Touched), DbError> {
                     folders::insert_if_missing(
                         tx,
                         &random::hex16(),
@@ -268,7 +268,7 @@ impl Store {
                         };
                         secrets::insert(tx, &self.project, &row)?;
                     }
-                    Ok(())
+                    Ok(((), Touched::nothing()))
                 })
                 .map_err(|e| e.to_string())?;
         }

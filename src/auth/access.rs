@@ -3,9 +3,9 @@
 //! the operation needs.
 
 use super::session::AdminSession;
-use super::token_cache::TokenRecord;
 use crate::domain::SecretPath;
 use crate::error::{AppError, AppResult};
+use crate::store::TokenRecord;
 use std::net::IpAddr;
 use std::sync::Arc;
 

@@ -1,15 +1,17 @@
-//! Who is calling: an admin session (cookie or bearer) or a service token, and what they may do.
+//! Who is calling and what they may do: plain functions and types, no HTTP and no `AppState`.
+//! A service token or an admin session is authenticated against the Store; `access` decides
+//! what the caller may touch; `setup` holds the first-run setup code. The request extractors
+//! that build these from HTTP requests live in `routes::callers`.
 
 pub mod access;
-pub mod caller;
-pub mod client_ip;
-pub mod last_used;
 pub mod password;
 pub mod service_token;
 pub mod session;
+pub mod setup;
 pub mod throttle;
-pub mod token_cache;
 
 pub use access::Access;
-pub use caller::Caller;
 pub use session::AdminSession;
+
+/// What handlers that both admins and service tokens may call take (`caller: Caller`).
+pub type Caller = Access;

@@ -1,21 +1,24 @@
-//! The health probe (refreshes the flag `/healthz` answers from) and the last-used flusher.
+//! The health probe (refreshes the flag `/healthz` answers from, and lets the Store notice
+//! outside changes) and the last-used flusher.
 
-use crate::state::AppState;
-use actix_web::web;
+use super::Health;
+use crate::store::Store;
+use std::sync::Arc;
 use std::time::Duration;
 
+/// At least once a second, so a change made behind the server's back clears the caches within
+/// a second or two.
 pub const PROBE_INTERVAL: Duration = Duration::from_millis(1_000);
 
-pub async fn run_health_probe(state: web::Data<AppState>) {
+pub async fn run_health_probe(store: Store, health: Arc<Health>) {
     let mut ticker = tokio::time::interval(PROBE_INTERVAL);
     loop {
         ticker.tick().await;
-        let db = state.db.clone();
+        let probed = store.clone();
         // One trip to a blocking thread for both checks.
         let probe = tokio::task::spawn_blocking(move || {
-            let ok = db.ping_blocking().is_ok();
-            // Caches of stored data must not outlive a change made behind the server's back.
-            (ok, db.notice_outside_commits())
+            let ok = probed.ping_blocking().is_ok();
+            (ok, probed.notice_outside_changes_blocking())
         })
         .await;
         let ok = match probe {
@@ -27,27 +30,25 @@ pub async fn run_health_probe(state: web::Data<AppState>) {
             }
             Err(_) => false,
         };
-        if ok != state.is_healthy() {
+        if ok != health.is_healthy() {
             tracing::warn!(healthy = ok, "database health changed");
         }
-        state.set_healthy(ok);
+        health.set(ok);
     }
 }
 
-pub async fn run_last_used_flusher(state: web::Data<AppState>, every: Duration) {
+pub async fn run_last_used_flusher(store: Store, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     ticker.tick().await;
     loop {
         ticker.tick().await;
-        flush_last_used(&state).await;
+        flush_last_used(&store).await;
     }
 }
 
-pub async fn flush_last_used(state: &web::Data<AppState>) {
-    let job_state = state.clone();
-    match tokio::task::spawn_blocking(move || job_state.last_used.flush_blocking(&job_state.db))
-        .await
-    {
+pub async fn flush_last_used(store: &Store) {
+    let job_store = store.clone();
+    match tokio::task::spawn_blocking(move || job_store.flush_token_uses_blocking()).await {
         Ok(Ok(0)) => {}
         Ok(Ok(n)) => tracing::debug!(tokens = n, "recorded token last-use times"),
         Ok(Err(e)) => tracing::warn!(error = %e, "could not record token last-use times"),

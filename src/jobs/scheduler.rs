@@ -2,12 +2,11 @@
 //! on, so the scheduler never dies.
 
 use super::sweep;
-use crate::state::AppState;
+use crate::store::Store;
 use crate::time::now_millis;
-use actix_web::web;
 use chrono::Utc;
 
-pub async fn run_sweep_loop(state: web::Data<AppState>, schedule: cron::Schedule) {
+pub async fn run_sweep_loop(store: Store, schedule: cron::Schedule) {
     loop {
         let Some(next) = schedule.upcoming(Utc).next() else {
             tracing::warn!("sweep schedule has no future run; the sweep is stopped");
@@ -15,23 +14,19 @@ pub async fn run_sweep_loop(state: web::Data<AppState>, schedule: cron::Schedule
         };
         let wait = (next - Utc::now()).to_std().unwrap_or_default();
         tokio::time::sleep(wait).await;
-        sweep_now(&state).await;
+        sweep_now(&store).await;
     }
 }
 
-/// One sweep, off the executor, evicting swept tokens from memory.
-pub async fn sweep_now(state: &web::Data<AppState>) {
-    let job_state = state.clone();
+/// One sweep, off the executor (the Store evicts the swept tokens as part of the write).
+pub async fn sweep_now(store: &Store) {
+    let job_store = store.clone();
     let started = std::time::Instant::now();
     let result =
-        tokio::task::spawn_blocking(move || sweep::run_once(&job_state.db, now_millis())).await;
+        tokio::task::spawn_blocking(move || sweep::run_once(&job_store, now_millis())).await;
     match result {
         Ok(Ok(report)) => {
-            for id in &report.token_ids {
-                state.tokens.remove(id);
-                state.last_used.forget(id);
-            }
-            // The duration covers the transaction and the evictions (the load benchmark reads it).
+            // The duration covers the transactions and their evictions (the load benchmark reads it).
             let duration_ms = started.elapsed().as_millis() as u64;
             tracing::info!(
                 tokens = report.tokens_deleted,

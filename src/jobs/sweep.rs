@@ -1,8 +1,9 @@
 //! The expiry sweep: deletes expired service tokens and expired sessions, and writes an audit
 //! event with the counts for each transaction that deleted anything.
 
-use crate::db::{sessions, tokens, Db, DbError};
+use crate::db::{sessions, tokens, DbError};
 use crate::service::Actor;
+use crate::store::{Store, Touched};
 use crate::time::Millis;
 
 /// Tokens deleted per transaction. A sweep of many tokens commits in chunks so it holds the
@@ -15,23 +16,23 @@ pub const CHUNK: usize = 5_000;
 pub struct SweepReport {
     pub tokens_deleted: usize,
     pub sessions_deleted: usize,
-    /// Ids of the deleted tokens, so callers can evict them from memory.
+    /// Ids of the deleted tokens.
     pub token_ids: Vec<String>,
 }
 
 /// Runs one sweep at `now` (blocking; call from a blocking thread).
-pub fn run_once(db: &Db, now: Millis) -> Result<SweepReport, DbError> {
-    run_in_chunks(db, now, CHUNK)
+pub fn run_once(store: &Store, now: Millis) -> Result<SweepReport, DbError> {
+    run_in_chunks(store, now, CHUNK)
 }
 
 /// [`run_once`] with the chunk size chosen by the caller (tests use small ones; at least 1).
-pub fn run_in_chunks(db: &Db, now: Millis, chunk: usize) -> Result<SweepReport, DbError> {
+pub fn run_in_chunks(store: &Store, now: Millis, chunk: usize) -> Result<SweepReport, DbError> {
     let chunk = chunk.max(1);
     let mut report = SweepReport::default();
     loop {
         // Expired sessions go with the first chunk: later chunks only run after a full one.
         let first = report.token_ids.is_empty();
-        let (token_ids, sessions_deleted) = db.write_blocking(|tx| {
+        let (token_ids, sessions_deleted) = store.write_blocking(|tx| {
             let token_ids = tokens::delete_expired_chunk(tx, now, chunk)?;
             let sessions_deleted = if first {
                 sessions::delete_expired(tx, now)?
@@ -47,7 +48,8 @@ pub fn run_in_chunks(db: &Db, now: Millis, chunk: usize) -> Result<SweepReport, 
                     serde_json::json!({ "tokensDeleted": token_ids.len(), "sessionsDeleted": sessions_deleted }),
                 )?;
             }
-            Ok::<_, DbError>((token_ids, sessions_deleted))
+            let touched = Touched::tokens(token_ids.iter().cloned());
+            Ok::<_, DbError>(((token_ids, sessions_deleted), touched))
         })?;
         report.sessions_deleted += sessions_deleted;
         report.tokens_deleted += token_ids.len();

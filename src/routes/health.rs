@@ -9,7 +9,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    if state.is_healthy() {
+    if state.health.is_healthy() {
         HttpResponse::Ok()
             .content_type("application/json")
             .body(r#"{"status":"ok"}"#)

@@ -3,11 +3,15 @@
 
 pub mod api;
 pub mod assets;
+pub mod callers;
+pub mod client_ip;
+pub mod cookies;
 pub mod extract;
 pub mod headers;
 pub mod health;
 pub mod infisical;
 pub mod json_guard;
+pub mod location;
 pub mod openapi;
 pub mod ui;
 

@@ -7,7 +7,7 @@ use crate::auth::AdminSession;
 use crate::db::{projects, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::store::{Store, Touched};
 use crate::time::now_millis;
 
 pub(crate) fn view(env: &projects::Environment) -> EnvironmentView {
@@ -22,11 +22,10 @@ fn project_missing(project_id: &str) -> String {
     format!("Project '{project_id}' was not found")
 }
 
-pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<EnvironmentView>> {
+pub async fn list(store: &Store, project_id: &str) -> AppResult<Vec<EnvironmentView>> {
     let id = project_id.to_owned();
-    state
-        .db
-        .run(move |conn| {
+    store
+        .read(move |conn| {
             projects::find(conn, &id)?.ok_or(DbError::NotFound)?;
             Ok(projects::environments(conn, &id)?
                 .iter()
@@ -38,7 +37,7 @@ pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<Environme
 }
 
 pub async fn create(
-    state: &AppState,
+    store: &Store,
     session: &AdminSession,
     project_id: &str,
     name: Name,
@@ -46,8 +45,7 @@ pub async fn create(
 ) -> AppResult<EnvironmentView> {
     let id = project_id.to_owned();
     let actor = Actor::user(&session.user_id, session.ip);
-    state
-        .db
+    store
         .write(move |tx| {
             projects::find(tx, &id)?.ok_or(DbError::NotFound)?;
             if projects::find_environment(tx, &id, slug.as_str())?.is_some() {
@@ -71,7 +69,7 @@ pub async fn create(
                 Some(&id),
                 serde_json::json!({ "slug": env.slug }),
             )?;
-            Ok(view(&env))
+            Ok((view(&env), Touched::environment(&id, &env.slug)))
         })
         .await
         // The slug was checked in the same write transaction, so the insert cannot collide.
@@ -80,7 +78,7 @@ pub async fn create(
 
 /// Renames and/or moves an environment (display name and position only).
 pub async fn update(
-    state: &AppState,
+    store: &Store,
     session: &AdminSession,
     project_id: &str,
     slug: &str,
@@ -89,8 +87,7 @@ pub async fn update(
 ) -> AppResult<EnvironmentView> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
-    state
-        .db
+    store
         .write(move |tx| {
             let mut env = environment(tx, &id, &slug_owned)?;
             if let Some(name) = name {
@@ -108,7 +105,8 @@ pub async fn update(
                 Some(&id),
                 serde_json::json!({ "slug": env.slug, "name": env.name }),
             )?;
-            Ok(view(&env))
+            // Name and position are not part of any cached folder.
+            Ok((view(&env), Touched::nothing()))
         })
         .await
         .map_err(not_found(format!(
@@ -117,15 +115,14 @@ pub async fn update(
 }
 
 pub async fn delete(
-    state: &AppState,
+    store: &Store,
     session: &AdminSession,
     project_id: &str,
     slug: &str,
 ) -> AppResult<()> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
-    state
-        .db
+    store
         .write(move |tx| {
             let env = environment(tx, &id, &slug_owned)?;
             if tokens::environment_in_live_scope(tx, &id, &env.slug, now_millis())? {
@@ -141,7 +138,8 @@ pub async fn delete(
                 "environment.delete",
                 Some(&id),
                 serde_json::json!({ "slug": env.slug }),
-            )
+            )?;
+            Ok(((), Touched::environment(&id, &env.slug)))
         })
         .await
         .map_err(not_found(format!(
@@ -153,7 +151,7 @@ pub async fn delete(
 /// Positions are renumbered 0..n on the way, so earlier deletes or equal positions never leave
 /// two environments fighting over one place. Moving the first up or the last down does nothing.
 pub async fn move_one(
-    state: &AppState,
+    store: &Store,
     session: &AdminSession,
     project_id: &str,
     slug: &str,
@@ -161,8 +159,7 @@ pub async fn move_one(
 ) -> AppResult<()> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
-    state
-        .db
+    store
         .write(move |tx| {
             let mut envs = projects::environments(tx, &id)?;
             let at = envs
@@ -174,7 +171,9 @@ pub async fn move_one(
             } else {
                 Some(at + 1).filter(|&i| i < envs.len())
             };
-            let Some(to) = to else { return Ok(()) };
+            let Some(to) = to else {
+                return Ok(((), Touched::nothing()));
+            };
             envs.swap(at, to);
             for (position, env) in envs.iter().enumerate() {
                 if env.position != position as i64 {
@@ -187,7 +186,8 @@ pub async fn move_one(
                 "environment.update",
                 Some(&id),
                 serde_json::json!({ "slug": slug_owned, "position": to }),
-            )
+            )?;
+            Ok(((), Touched::nothing()))
         })
         .await
         .map_err(not_found(format!(

@@ -10,7 +10,7 @@ use crate::crypto::random;
 use crate::db::{folders, secrets};
 use crate::domain::{EnvSlug, SecretPath};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
 
 fn view(folder: &folders::Folder, environment: &str) -> FolderView {
@@ -25,23 +25,22 @@ fn view(folder: &folders::Folder, environment: &str) -> FolderView {
 }
 
 pub async fn list(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     project_id: &str,
     env: &EnvSlug,
     path: &SecretPath,
     recursive: bool,
 ) -> AppResult<Vec<FolderView>> {
-    let visibility = authorize_listing(state, access, project_id, env.as_str(), path)?;
+    let visibility = authorize_listing(store, access, project_id, env.as_str(), path)?;
     let (project, env, path, access) = (
         project_id.to_owned(),
         env.clone(),
         path.clone(),
         access.clone(),
     );
-    state
-        .db
-        .run(move |conn| {
+    store
+        .read(move |conn| {
             let environment = locate(conn, &project, env.as_str(), &path)?;
             let depth = path.segments().count() + 1;
             Ok(folders::descendants(conn, &environment.id, path.as_str())?
@@ -60,7 +59,7 @@ pub async fn list(
 }
 
 pub async fn create(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     project_id: &str,
     env: &EnvSlug,
@@ -70,15 +69,14 @@ pub async fn create(
     let path = parent
         .join(name)
         .map_err(|e| AppError::validation("name", e.0))?;
-    authorize(state, access, project_id, Op::Write, env.as_str(), &path)?;
+    authorize(store, access, project_id, Op::Write, env.as_str(), &path)?;
     let (project, env, parent, actor) = (
         project_id.to_owned(),
         env.clone(),
         parent.clone(),
         Actor::of(access),
     );
-    state
-        .db
+    store
         .write(move |tx| {
             let environment = locate(tx, &project, env.as_str(), &parent)?;
             let now = now_millis();
@@ -107,13 +105,14 @@ pub async fn create(
                 Some(&project),
                 serde_json::json!({ "environment": env.as_str(), "path": folder.path }),
             )?;
-            Ok(view(&folder, env.as_str()))
+            let touched = Touched::folder(&project, env.as_str(), &folder.path);
+            Ok((view(&folder, env.as_str()), touched))
         })
         .await
 }
 
 pub async fn delete(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     project_id: &str,
     env: &EnvSlug,
@@ -126,15 +125,14 @@ pub async fn delete(
             "the root folder '/' cannot be deleted",
         ));
     }
-    authorize(state, access, project_id, Op::Write, env.as_str(), path)?;
+    authorize(store, access, project_id, Op::Write, env.as_str(), path)?;
     let (project, env, path, access) = (
         project_id.to_owned(),
         env.clone(),
         path.clone(),
         access.clone(),
     );
-    state
-        .db
+    store
         .write(move |tx| {
             let environment = locate(tx, &project, env.as_str(), &path)?;
             let below = folders::descendants(tx, &environment.id, path.as_str())?;
@@ -156,7 +154,7 @@ pub async fn delete(
                 Some(&project),
                 serde_json::json!({ "environment": env.as_str(), "path": path.as_str(), "folders": below.len() + 1, "secrets": contained }),
             )?;
-            Ok(())
+            Ok(((), Touched::subtree(&project, env.as_str(), path.as_str())))
         })
         .await
 }

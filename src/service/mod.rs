@@ -2,11 +2,8 @@
 //! validates nothing HTTP-specific, checks access, runs one transaction, and audits.
 
 pub mod accounts;
-pub mod denials;
 pub mod environments;
-pub mod folder_cache;
 pub mod folders;
-pub mod keys;
 pub mod projects;
 pub mod reveal;
 pub mod sealed_fields;
@@ -20,6 +17,7 @@ use crate::db::audit::{self, AuditEvent};
 use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
 use crate::domain::SecretPath;
 use crate::error::{AppError, AppResult};
+use crate::store::Store;
 use crate::time::Millis;
 use rusqlite::Connection;
 use std::net::IpAddr;
@@ -127,7 +125,7 @@ pub(crate) fn not_found(what: impl Into<String>) -> impl FnOnce(DbError) -> AppE
 /// Checks a caller against a project, an operation and a place, auditing a token's refusal
 /// (rate-limited) so denied uses show up in the trail.
 pub(crate) fn authorize(
-    state: &crate::state::AppState,
+    store: &Store,
     access: &Access,
     project_id: &str,
     op: Op,
@@ -137,13 +135,13 @@ pub(crate) fn authorize(
     let result = access
         .check_project(project_id)
         .and_then(|()| access.require(op, environment, path));
-    audit_refusal(state, access, &result);
+    audit_refusal(store, access, &result);
     result
 }
 
 /// As [`authorize`], for listings that may show only the in-scope part of a subtree.
 pub(crate) fn authorize_listing(
-    state: &crate::state::AppState,
+    store: &Store,
     access: &Access,
     project_id: &str,
     environment: &str,
@@ -152,16 +150,16 @@ pub(crate) fn authorize_listing(
     let result = access
         .check_project(project_id)
         .and_then(|()| access.visibility(Op::Read, environment, path));
-    audit_refusal(state, access, &result);
+    audit_refusal(store, access, &result);
     result
 }
 
-fn audit_refusal<T>(state: &crate::state::AppState, access: &Access, result: &AppResult<T>) {
+fn audit_refusal<T>(store: &Store, access: &Access, result: &AppResult<T>) {
     if let (
         Err(AppError::PermissionDenied(_) | AppError::Forbidden(_)),
         Access::Token { record, ip },
     ) = (result, access)
     {
-        crate::auth::service_token::audit_denial(state, record, "out_of_scope", *ip);
+        crate::auth::service_token::audit_denial(store, record, "out_of_scope", *ip);
     }
 }

@@ -6,10 +6,10 @@ use super::{not_found, Actor};
 use crate::auth::AdminSession;
 use crate::crypto::random;
 use crate::db::projects::{self, Environment, Project};
-use crate::db::{folders, DbResult};
+use crate::db::{folders, DbError, DbResult};
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppResult;
-use crate::state::AppState;
+use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
 use rusqlite::Connection;
 
@@ -60,16 +60,11 @@ pub(crate) fn insert_environment(
     Ok(env)
 }
 
-pub async fn create(
-    state: &AppState,
-    session: &AdminSession,
-    name: Name,
-) -> AppResult<ProjectView> {
+pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppResult<ProjectView> {
     let id = random::hex16();
-    let sealed = state.keys.new_project_keys(&id);
+    let sealed = store.new_project_keys(&id);
     let actor = Actor::user(&session.user_id, session.ip);
-    let view = state
-        .db
+    let view = store
         .write(move |tx| {
             let base = EnvSlug::slugify(name.as_str());
             let mut slug = base.clone();
@@ -93,16 +88,17 @@ pub async fn create(
                 Some(&project.id),
                 serde_json::json!({ "name": project.name }),
             )?;
-            load_view(tx, &project)
+            // A new id; the project touch also drops keys a failed earlier try may have left.
+            let touched = Touched::project(&project.id);
+            Ok::<_, DbError>((load_view(tx, &project)?, touched))
         })
         .await?;
     Ok(view)
 }
 
-pub async fn list(state: &AppState) -> AppResult<Vec<ProjectView>> {
-    Ok(state
-        .db
-        .run(|conn| {
+pub async fn list(store: &Store) -> AppResult<Vec<ProjectView>> {
+    Ok(store
+        .read(|conn| {
             projects::list(conn)?
                 .iter()
                 .map(|p| load_view(conn, p))
@@ -111,26 +107,24 @@ pub async fn list(state: &AppState) -> AppResult<Vec<ProjectView>> {
         .await?)
 }
 
-pub async fn get(state: &AppState, project_id: &str) -> AppResult<ProjectView> {
+pub async fn get(store: &Store, project_id: &str) -> AppResult<ProjectView> {
     let id = project_id.to_owned();
-    state
-        .db
-        .run(move |conn| match projects::find(conn, &id)? {
+    store
+        .read(move |conn| match projects::find(conn, &id)? {
             Some(project) => load_view(conn, &project),
-            None => Err(crate::db::DbError::NotFound),
+            None => Err(DbError::NotFound),
         })
         .await
         .map_err(not_found(format!("Project '{project_id}' was not found")))
 }
 
-pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str) -> AppResult<()> {
+pub async fn delete(store: &Store, session: &AdminSession, project_id: &str) -> AppResult<()> {
     let id = project_id.to_owned();
     let actor = Actor::user(&session.user_id, session.ip);
-    state
-        .db
+    store
         .write(move |tx| {
             if !projects::delete(tx, &id)? {
-                return Err(crate::db::DbError::NotFound);
+                return Err(DbError::NotFound);
             }
             actor.record(
                 tx,
@@ -138,11 +132,10 @@ pub async fn delete(state: &AppState, session: &AdminSession, project_id: &str) 
                 "project.delete",
                 Some(&id),
                 serde_json::json!({}),
-            )
+            )?;
+            Ok(((), Touched::project(&id)))
         })
         .await
         .map_err(not_found(format!("Project '{project_id}' was not found")))?;
-    state.keys.forget(project_id);
-    state.tokens.remove_project(project_id);
     Ok(())
 }

@@ -3,10 +3,10 @@
 //! the row (project, environment, folder, key, field), so a ciphertext moved to another row or
 //! field fails to open; that is an integrity error, never garbage.
 
-use super::keys::{secret_aad, ProjectKeys};
 use super::views::SecretView;
 use crate::db::secrets::SecretRow;
 use crate::error::{AppError, AppResult};
+use crate::store::{secret_aad, ProjectKeys};
 use crate::time::rfc3339;
 
 pub const MAX_VALUE_BYTES: usize = 65_536;

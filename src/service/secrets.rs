@@ -2,8 +2,6 @@
 //! sealed under the project's data key with associated data naming the row; a ciphertext that
 //! fails to open is an integrity error, never garbage.
 
-use super::folder_cache::{self, CachedFolder};
-use super::keys::ProjectKeys;
 use super::sealed_fields::{check_sizes, open_row, seal_row};
 use super::views::SecretView;
 use super::{authorize, authorize_listing, locate, Actor};
@@ -15,7 +13,9 @@ use crate::db::projects::Environment;
 use crate::db::secrets::{self, SecretRow};
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
-use crate::state::AppState;
+use crate::store::ProjectKeys;
+use crate::store::{folder_key, CachedFolder};
+use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
 use rusqlite::Connection;
 use std::sync::Arc;
@@ -31,17 +31,28 @@ pub struct Location {
     pub path: SecretPath,
 }
 
+impl Location {
+    /// What a write of a secret here changes: this folder's listing.
+    pub fn touched(&self) -> Touched {
+        Touched::folder(
+            &self.project_id,
+            self.environment.as_str(),
+            self.path.as_str(),
+        )
+    }
+}
+
 /// The project's keys for a write at `at`, after checking the caller may write there: a body
 /// sealed with the wire key is opened only for a caller allowed to write it, so a token of
 /// another project gets its 403 (audited) and never has this project's keys unsealed.
 pub async fn keys_for_write(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     at: &Location,
 ) -> AppResult<Arc<ProjectKeys>> {
     let env = at.environment.as_str();
-    authorize(state, access, &at.project_id, Op::Write, env, &at.path)?;
-    state.keys.project(&state.db, &at.project_id).await
+    authorize(store, access, &at.project_id, Op::Write, env, &at.path)?;
+    store.project_keys(&at.project_id).await
 }
 
 /// The environment, with a 404 naming the project or environment when missing (the root
@@ -72,12 +83,12 @@ impl Listing {
 }
 
 pub async fn list(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     at: &Location,
     recursive: bool,
 ) -> AppResult<Vec<SecretView>> {
-    Ok(list_shared(state, access, at, recursive)
+    Ok(list_shared(store, access, at, recursive)
         .await?
         .secrets()
         .to_vec())
@@ -85,22 +96,21 @@ pub async fn list(
 
 /// [`list`] without copying a cached folder: what the hot read paths serialise from.
 pub async fn list_shared(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     at: &Location,
     recursive: bool,
 ) -> AppResult<Listing> {
     let env = at.environment.as_str();
     if !recursive {
-        authorize(state, access, &at.project_id, Op::Read, env, &at.path)?;
-        return Ok(Listing::Folder(folder(state, at).await?));
+        authorize(store, access, &at.project_id, Op::Read, env, &at.path)?;
+        return Ok(Listing::Folder(folder(store, at).await?));
     }
-    authorize_listing(state, access, &at.project_id, env, &at.path)?;
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    authorize_listing(store, access, &at.project_id, env, &at.path)?;
+    let keys = store.project_keys(&at.project_id).await?;
     let (at, access) = (at.clone(), access.clone());
-    state
-        .db
-        .run(move |conn| {
+    store
+        .read(move |conn| {
             let env = environment_of(conn, &at)?;
             let rows = secrets::list_in_subtree(conn, &env.id, at.path.as_str())?;
             require_folder(conn, &at, &env, rows.is_empty())?;
@@ -146,48 +156,44 @@ fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location) -> AppResul
         .collect()
 }
 
-/// The folder's secrets: from the folder cache, or read, decrypted and cached. The generation
-/// is read before the rows, so a write that commits meanwhile keeps this load out of the cache.
-async fn folder(state: &AppState, at: &Location) -> AppResult<Arc<CachedFolder>> {
-    let cache_key = folder_cache::key(&at.project_id, at.environment.as_str(), at.path.as_str());
-    let generation = state.db.generation();
-    if let Some(hit) = state.folders.get(&cache_key, generation) {
+/// The folder's secrets: from the Store's cache, or read, decrypted and kept. The stamp is
+/// taken before the rows are read, so a write that commits meanwhile keeps this load out.
+async fn folder(store: &Store, at: &Location) -> AppResult<Arc<CachedFolder>> {
+    let cache_key = folder_key(&at.project_id, at.environment.as_str(), at.path.as_str());
+    if let Some(hit) = store.cached_folder(&cache_key) {
         return Ok(hit);
     }
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let stamp = store.stamp();
+    let keys = store.project_keys(&at.project_id).await?;
     let owned = at.clone();
-    let secrets = state
-        .db
-        .run(move |conn| open_folder(conn, &keys, &owned))
+    let secrets = store
+        .read(move |conn| open_folder(conn, &keys, &owned))
         .await?;
     let folder = Arc::new(CachedFolder::new(secrets));
-    state
-        .folders
-        .insert(cache_key, folder.clone(), generation, state.db.generation());
+    store.keep_folder(cache_key, folder.clone(), stamp);
     Ok(folder)
 }
 
 pub async fn get(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<SecretView> {
     let env = at.environment.as_str();
-    authorize(state, access, &at.project_id, Op::Read, env, &at.path)?;
-    let cache_key = folder_cache::key(&at.project_id, env, at.path.as_str());
-    let generation = state.db.generation();
-    if let Some(folder) = state.folders.get(&cache_key, generation) {
+    authorize(store, access, &at.project_id, Op::Read, env, &at.path)?;
+    let cache_key = folder_key(&at.project_id, env, at.path.as_str());
+    if let Some(folder) = store.cached_folder(&cache_key) {
         return folder
             .find(key.as_str())
             .cloned()
             .ok_or_else(|| missing_secret(key, at));
     }
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let stamp = store.stamp();
+    let keys = store.project_keys(&at.project_id).await?;
     let (owned, owned_key) = (at.clone(), key.clone());
-    let (found, whole) = state
-        .db
-        .run(
+    let (found, whole) = store
+        .read(
             move |conn| -> AppResult<(Option<SecretView>, Option<Vec<SecretView>>)> {
                 let (at, key) = (owned, owned_key);
                 let env = environment_of(conn, &at)?;
@@ -213,10 +219,7 @@ pub async fn get(
         )
         .await?;
     if let Some(secrets) = whole {
-        let folder = Arc::new(CachedFolder::new(secrets));
-        state
-            .folders
-            .insert(cache_key, folder, generation, state.db.generation());
+        store.keep_folder(cache_key, Arc::new(CachedFolder::new(secrets)), stamp);
     }
     found.ok_or_else(|| missing_secret(key, at))
 }
@@ -231,7 +234,7 @@ fn missing_secret(key: &SecretKey, at: &Location) -> AppError {
 }
 
 pub async fn create(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     at: &Location,
     key: &SecretKey,
@@ -239,7 +242,7 @@ pub async fn create(
     comment: &str,
 ) -> AppResult<SecretView> {
     authorize(
-        state,
+        store,
         access,
         &at.project_id,
         Op::Write,
@@ -247,11 +250,10 @@ pub async fn create(
         &at.path,
     )?;
     check_sizes(Some(value), Some(comment))?;
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     let (value, comment) = (value.to_owned(), comment.to_owned());
-    state
-        .db
+    store
         .write(move |tx| {
             let env = environment_of(tx, &at)?;
             let now = now_millis();
@@ -280,7 +282,8 @@ pub async fn create(
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
             secrets::insert(tx, &at.project_id, &row)?;
             audit(&actor, tx, "secret.create", &at, &row)?;
-            Ok(SecretView {
+            let touched = at.touched();
+            Ok((SecretView {
                 id: row.id,
                 key: row.key,
                 value,
@@ -290,13 +293,13 @@ pub async fn create(
                 path: row.path,
                 created_at: rfc3339(now),
                 updated_at: rfc3339(now),
-            })
+            }, touched))
         })
         .await
 }
 
 pub async fn update(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     at: &Location,
     key: &SecretKey,
@@ -304,7 +307,7 @@ pub async fn update(
     comment: Option<&str>,
 ) -> AppResult<SecretView> {
     authorize(
-        state,
+        store,
         access,
         &at.project_id,
         Op::Write,
@@ -312,11 +315,10 @@ pub async fn update(
         &at.path,
     )?;
     check_sizes(value, comment)?;
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
-    state
-        .db
+    store
         .write(move |tx| {
             let env = environment_of(tx, &at)?;
             let Some(mut row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
@@ -331,35 +333,35 @@ pub async fn update(
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
             secrets::update(tx, &row)?;
             audit(&actor, tx, "secret.update", &at, &row)?;
-            Ok(SecretView {
+            let view = SecretView {
                 value,
                 comment,
                 updated_at: rfc3339(row.updated_at),
                 version: row.version,
                 ..current
-            })
+            };
+            Ok((view, at.touched()))
         })
         .await
 }
 
 pub async fn delete(
-    state: &AppState,
+    store: &Store,
     access: &Access,
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<SecretView> {
     authorize(
-        state,
+        store,
         access,
         &at.project_id,
         Op::Write,
         at.environment.as_str(),
         &at.path,
     )?;
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
-    state
-        .db
+    store
         .write(move |tx| {
             let env = environment_of(tx, &at)?;
             let Some(row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
@@ -370,7 +372,7 @@ pub async fn delete(
             let deleted = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
             secrets::delete(tx, &row.id)?;
             audit(&actor, tx, "secret.delete", &at, &row)?;
-            Ok(deleted)
+            Ok((deleted, at.touched()))
         })
         .await
 }

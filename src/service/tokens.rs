@@ -13,7 +13,7 @@ use crate::db::{projects, DbError};
 use crate::domain::expiry::is_expired;
 use crate::domain::{AllowedIps, EnvSlug, ExpiresIn, Name, Permissions, ScopeGlob};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::state::AppState;
+use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339, Millis};
 
 pub const MAX_SCOPES: usize = 50;
@@ -70,12 +70,12 @@ pub fn view(
 }
 
 pub async fn mint(
-    state: &AppState,
+    store: &Store,
     session: &AdminSession,
     project_id: &str,
     new: NewToken,
 ) -> AppResult<Minted> {
-    let keys = state.keys.project(&state.db, project_id).await?;
+    let keys = store.project_keys(project_id).await?;
     let (id, secret) = (random::hex16(), random::hex16());
     let now = now_millis();
     let (key_part, wrapped) = match new.client_wrapped_key.clone() {
@@ -114,8 +114,7 @@ pub async fn mint(
         Actor::user(&session.user_id, session.ip),
         project_id.to_owned(),
     );
-    state
-        .db
+    store
         .write(move |tx| {
             let mut unknown = Vec::new();
             for (i, (env, _)) in stored.scopes.iter().enumerate() {
@@ -137,7 +136,8 @@ pub async fn mint(
                 Some(&project),
                 serde_json::json!({ "tokenId": stored.id, "name": stored.name, "scopes": stored.scopes, "permissions": stored.permissions, "expiresAt": stored.expires_at }),
             )?;
-            Ok(())
+            // A new id: nothing cached can name it.
+            Ok(((), Touched::nothing()))
         })
         .await?;
     let token = match key_part {
@@ -150,11 +150,10 @@ pub async fn mint(
     })
 }
 
-pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<ServiceTokenView>> {
+pub async fn list(store: &Store, project_id: &str) -> AppResult<Vec<ServiceTokenView>> {
     let id = project_id.to_owned();
-    let rows = state
-        .db
-        .run(move |conn| {
+    let rows = store
+        .read(move |conn| {
             projects::find(conn, &id)?.ok_or(DbError::NotFound)?;
             tokens::list_for_project(conn, &id)
         })
@@ -163,19 +162,19 @@ pub async fn list(state: &AppState, project_id: &str) -> AppResult<Vec<ServiceTo
     let now = now_millis();
     Ok(rows
         .iter()
-        .map(|row| view(row, now, state.last_used.pending(&row.id)))
+        .map(|row| view(row, now, store.pending_token_use(&row.id)))
         .collect())
 }
 
 /// One token's metadata, with its buffered last use.
 pub async fn find(
-    state: &AppState,
+    store: &Store,
     token_id: &str,
 ) -> AppResult<Option<(TokenRow, ServiceTokenView)>> {
     let id = token_id.to_owned();
-    let row = state.db.run(move |conn| tokens::find(conn, &id)).await?;
+    let row = store.read(move |conn| tokens::find(conn, &id)).await?;
     Ok(row.map(|row| {
-        let view = view(&row, now_millis(), state.last_used.pending(&row.id));
+        let view = view(&row, now_millis(), store.pending_token_use(&row.id));
         (row, view)
     }))
 }
@@ -183,13 +182,12 @@ pub async fn find(
 /// [`find`], with the account that minted the token, in one trip to the store (Infisical's
 /// token-details answer names its creator).
 pub async fn find_with_creator(
-    state: &AppState,
+    store: &Store,
     token_id: &str,
 ) -> AppResult<Option<(TokenRow, ServiceTokenView, Option<User>)>> {
     let id = token_id.to_owned();
-    let found = state
-        .db
-        .run(move |conn| -> Result<_, DbError> {
+    let found = store
+        .read(move |conn| -> Result<_, DbError> {
             let Some(row) = tokens::find(conn, &id)? else {
                 return Ok(None);
             };
@@ -198,13 +196,13 @@ pub async fn find_with_creator(
         })
         .await?;
     Ok(found.map(|(row, creator)| {
-        let view = view(&row, now_millis(), state.last_used.pending(&row.id));
+        let view = view(&row, now_millis(), store.pending_token_use(&row.id));
         (row, view, creator)
     }))
 }
 
 pub async fn revoke(
-    state: &AppState,
+    store: &Store,
     session: &AdminSession,
     project_id: &str,
     token_id: &str,
@@ -214,8 +212,7 @@ pub async fn revoke(
         token_id.to_owned(),
         Actor::user(&session.user_id, session.ip),
     );
-    state
-        .db
+    store
         .write(move |tx| {
             if !tokens::delete(tx, &project, &id)? {
                 return Err(DbError::NotFound);
@@ -226,14 +223,12 @@ pub async fn revoke(
                 "service_token.revoke",
                 Some(&project),
                 serde_json::json!({ "tokenId": id }),
-            )
+            )?;
+            Ok(((), Touched::tokens([id])))
         })
         .await
         .map_err(not_found(format!(
             "Service token '{token_id}' was not found in project '{project_id}'"
         )))?;
-    // Evict before answering, so the revoked token is refused from the very next request.
-    state.tokens.remove(token_id);
-    state.last_used.forget(token_id);
     Ok(())
 }

@@ -30,26 +30,8 @@ pub struct FolderView {
     pub created_at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SecretView {
-    pub id: String,
-    pub key: String,
-    pub value: String,
-    pub comment: String,
-    pub version: i64,
-    pub environment: String,
-    pub path: String,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-/// `{"secrets": [...]}`, serialised straight from borrowed views (`json!` would first copy every
-/// string into a `Value` tree).
-#[derive(Debug, Serialize)]
-pub struct SecretList<'a> {
-    pub secrets: &'a [SecretView],
-}
+/// A decrypted secret; defined with the folder cache that keeps them.
+pub use crate::store::{SecretList, SecretView};
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -7,7 +7,8 @@ async fn setup_code_creates_the_first_admin_and_then_setup_is_closed_for_good() 
     let app = spawn_fresh().await;
     let code = app
         .state
-        .setup_code()
+        .setup
+        .pending()
         .expect("a setup code is issued when no user exists");
     let setup = |code: String| {
         app.client
@@ -36,7 +37,7 @@ async fn setup_code_creates_the_first_admin_and_then_setup_is_closed_for_good() 
 #[tokio::test]
 async fn setup_refuses_a_short_password_and_writes_nothing() {
     let app = spawn_fresh().await;
-    let code = app.state.setup_code().unwrap();
+    let code = app.state.setup.pending().unwrap();
     let response = app
         .client
         .post(app.url("/api/v1/setup"))
@@ -57,13 +58,13 @@ async fn setup_refuses_a_short_password_and_writes_nothing() {
         .query_row("SELECT count(*) FROM users", [], |r| r.get(0))
         .unwrap();
     assert_eq!(users, 0);
-    assert!(app.state.setup_open());
+    assert!(app.state.setup.is_open());
 }
 
 #[tokio::test]
 async fn environment_bootstrap_creates_the_admin_and_issues_no_setup_code() {
     let app = spawn_app().await;
-    assert!(app.state.setup_code().is_none());
+    assert!(app.state.setup.pending().is_none());
     let response = app
         .admin(Method::GET, "/api/v1/projects")
         .send()

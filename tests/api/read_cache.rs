@@ -195,7 +195,7 @@ async fn a_large_folder_answers_a_get_without_being_cached() {
         (StatusCode::OK, Some("v42"))
     );
     assert!(
-        app.state.folders.is_empty(),
+        app.state.store.stats().folders_cached == 0,
         "a get decrypts a large folder's one secret, not all of it"
     );
     assert_eq!(
@@ -207,7 +207,7 @@ async fn a_large_folder_answers_a_get_without_being_cached() {
         105
     );
     assert_eq!(
-        app.state.folders.len(),
+        app.state.store.stats().folders_cached,
         1,
         "a listing caches the folder it decrypted"
     );
@@ -229,7 +229,7 @@ async fn a_change_made_behind_the_servers_back_is_noticed_by_the_next_check() {
         .execute("UPDATE secrets SET value_ct = x'00' WHERE key = 'A'", [])
         .unwrap();
     // The health probe runs this every second; call it directly instead of waiting.
-    assert!(app.state.db.notice_outside_commits().unwrap());
+    assert!(app.state.store.notice_outside_changes_blocking().unwrap());
     let (status, json) = get(&app, &token, &project, "A").await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{json}");
     assert!(!json.to_string().contains("original"));

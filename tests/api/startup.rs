@@ -21,7 +21,10 @@ async fn restart_on_the_same_data_dir_keeps_everything() {
     app.stop().await;
 
     let mut again = try_spawn(temp.path(), &[]).await.unwrap();
-    assert!(again.state.setup_code().is_none(), "the admin still exists");
+    assert!(
+        again.state.setup.pending().is_none(),
+        "the admin still exists"
+    );
     again.admin = again.login_token().await;
     let (_, json) = again
         .admin(

@@ -71,7 +71,7 @@ async fn an_expired_token_is_refused_before_the_sweep_and_gone_after_run_once() 
 
     app.create_secret(&project, "dev", "/", "K", "v").await;
     app.sqlite().execute("INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at, last_seen_at) SELECT randomblob(32), id, 'x', 0, 1, 0 FROM users", []).unwrap();
-    let report = sweep::run_once(&app.state.db, now_millis()).unwrap();
+    let report = sweep::run_once(&app.state.store, now_millis()).unwrap();
     assert_eq!(report.tokens_deleted, 1);
     assert_eq!(report.sessions_deleted, 1);
     assert_eq!(token_count(&app), 1, "only the unexpired token is left");
@@ -96,7 +96,7 @@ async fn an_expired_token_is_refused_before_the_sweep_and_gone_after_run_once() 
         .unwrap();
     let detail: serde_json::Value = serde_json::from_str(&detail).unwrap();
     assert_eq!(detail, json!({ "tokensDeleted": 1, "sessionsDeleted": 1 }));
-    let again = sweep::run_once(&app.state.db, now_millis()).unwrap();
+    let again = sweep::run_once(&app.state.store, now_millis()).unwrap();
     assert_eq!((again.tokens_deleted, again.sessions_deleted), (0, 0));
 }
 
@@ -140,7 +140,7 @@ async fn a_large_sweep_commits_in_chunks_each_with_its_own_audit_count() {
         .mint_scoped(&project, "forever", "dev", "/", &["read"])
         .await;
 
-    let report = sweep::run_in_chunks(&app.state.db, now_millis(), 3).unwrap();
+    let report = sweep::run_in_chunks(&app.state.store, now_millis(), 3).unwrap();
     assert_eq!(report.tokens_deleted, 7);
     let mut swept = report.token_ids.clone();
     swept.sort();

@@ -2,16 +2,15 @@
 
 use super::resource;
 use super::responses::{BadCredentials, BodyRejected, Conflict, Denied, Throttled};
-use crate::auth::client_ip::client_ip;
-use crate::auth::session::COOKIE_NAME;
 use crate::auth::{Access, AdminSession};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, AppResult};
+use crate::routes::client_ip::client_ip;
+use crate::routes::cookies::{expired_cookie, session_cookie};
 use crate::routes::extract::Fields;
 use crate::service::{accounts, tokens};
 use crate::state::AppState;
 use crate::time::rfc3339;
-use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
@@ -45,7 +44,7 @@ async fn setup(
     req: HttpRequest,
     body: web::Json<SetupBody>,
 ) -> AppResult<HttpResponse> {
-    if !state.setup_open() {
+    if !state.setup.is_open() {
         return Err(AppError::Conflict(String::from(
             "Setup is already complete; log in instead",
         )));
@@ -63,7 +62,7 @@ async fn setup(
         return Err(AppError::internal("validated fields missing"));
     };
     let ip = client_ip(&req, &state.settings.trusted_proxies);
-    let user = accounts::setup(&state, code, email, password, ip).await?;
+    let user = accounts::setup(&state.store, &state.guards(), code, email, password, ip).await?;
     Ok(HttpResponse::Created().json(json!({ "user": { "id": user.id, "email": user.email, "role": user.role, "createdAt": rfc3339(user.created_at) } })))
 }
 
@@ -71,28 +70,6 @@ async fn setup(
 struct LoginBody {
     email: Option<String>,
     password: Option<String>,
-}
-
-pub fn session_cookie(state: &AppState, token: &str) -> Cookie<'static> {
-    Cookie::build(COOKIE_NAME, token.to_owned())
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.settings.secure_cookies)
-        .max_age(CookieDuration::seconds(
-            state.settings.session_ttl.as_secs() as i64,
-        ))
-        .finish()
-}
-
-pub fn expired_cookie() -> Cookie<'static> {
-    let mut cookie = Cookie::build(COOKIE_NAME, "")
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .finish();
-    cookie.make_removal();
-    cookie
 }
 
 #[utoipa::path(
@@ -117,9 +94,9 @@ async fn login(
         return Err(AppError::internal("validated fields missing"));
     };
     let ip = client_ip(&req, &state.settings.trusted_proxies);
-    let session = accounts::login(&state, email, password, ip).await?;
+    let session = accounts::login(&state.store, &state.guards(), email, password, ip).await?;
     Ok(HttpResponse::Ok()
-        .cookie(session_cookie(&state, &session.token))
+        .cookie(session_cookie(&state.settings, &session.token))
         .json(json!({ "token": session.token, "expiresAt": rfc3339(session.expires_at), "csrfToken": session.csrf_token })))
 }
 
@@ -133,7 +110,7 @@ async fn login(
     security(("bearer" = []), ("cookie" = []))
 )]
 async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<HttpResponse> {
-    accounts::logout(&state, session.id_hash, &session.user_id, session.ip).await?;
+    accounts::logout(&state.store, session.id_hash, &session.user_id, session.ip).await?;
     Ok(HttpResponse::NoContent().cookie(expired_cookie()).finish())
 }
 
@@ -151,9 +128,13 @@ async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<
 async fn whoami(state: web::Data<AppState>, caller: Access) -> AppResult<HttpResponse> {
     match &caller {
         Access::Token { record, .. } => {
-            let (_, view) = tokens::find(&state, &record.id).await?.ok_or_else(|| {
-                AppError::Unauthorized(crate::auth::service_token::INVALID_CREDENTIALS.to_owned())
-            })?;
+            let (_, view) = tokens::find(&state.store, &record.id)
+                .await?
+                .ok_or_else(|| {
+                    AppError::Unauthorized(
+                        crate::auth::service_token::INVALID_CREDENTIALS.to_owned(),
+                    )
+                })?;
             Ok(HttpResponse::Ok().json(json!({ "kind": "serviceToken", "serviceToken": view })))
         }
         Access::Admin(session) => Ok(HttpResponse::Ok().json(

@@ -41,7 +41,7 @@ async fn list(
     project: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok()
-        .json(json!({ "environments": environments::list(&state, &project).await? })))
+        .json(json!({ "environments": environments::list(&state.store, &project).await? })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -81,7 +81,7 @@ async fn create(
     let (Some(name), Some(slug)) = (name, slug) else {
         return Err(AppError::internal("validated fields missing"));
     };
-    let env = environments::create(&state, &session, &project, name, slug).await?;
+    let env = environments::create(&state.store, &session, &project, name, slug).await?;
     Ok(HttpResponse::Created().json(json!({ "environment": env })))
 }
 
@@ -124,7 +124,8 @@ async fn update(
         fields.push("position", "must be between 0 and 10000");
     }
     fields.finish()?;
-    let env = environments::update(&state, &session, &project, &slug, name, body.position).await?;
+    let env =
+        environments::update(&state.store, &session, &project, &slug, name, body.position).await?;
     Ok(HttpResponse::Ok().json(json!({ "environment": env })))
 }
 
@@ -147,6 +148,6 @@ async fn delete(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (project, slug) = path.into_inner();
-    environments::delete(&state, &session, &project, &slug).await?;
+    environments::delete(&state.store, &session, &project, &slug).await?;
     Ok(HttpResponse::NoContent().finish())
 }

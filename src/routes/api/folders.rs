@@ -1,12 +1,12 @@
 //! `/api/v1/projects/{projectId}/folders` (admin session or service token).
 
-use super::location::{path_field, LocationQuery};
 use super::resource;
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Missing};
 use crate::auth::Caller;
 use crate::domain::EnvSlug;
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::Fields;
+use crate::routes::location::{path_field, LocationQuery};
 use crate::service::folders;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -40,7 +40,7 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
     let found = folders::list(
-        &state,
+        &state.store,
         &caller,
         &project,
         &at.environment,
@@ -102,7 +102,7 @@ async fn create(
     let (Some(env), Some(name)) = (env, name) else {
         return Err(AppError::internal("validated fields missing"));
     };
-    let folder = folders::create(&state, &caller, &project, &env, &parent, name).await?;
+    let folder = folders::create(&state.store, &caller, &project, &env, &parent, name).await?;
     Ok(HttpResponse::Created().json(json!({ "folder": folder })))
 }
 
@@ -124,7 +124,7 @@ async fn delete(
 ) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
     folders::delete(
-        &state,
+        &state.store,
         &caller,
         &project,
         &at.environment,

@@ -3,7 +3,6 @@
 pub mod accounts;
 pub mod environments;
 pub mod folders;
-pub mod location;
 pub mod projects;
 pub mod responses;
 pub mod secrets;

@@ -35,7 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     security(("bearer" = []), ("cookie" = []))
 )]
 async fn list(state: web::Data<AppState>, _session: AdminSession) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(json!({ "projects": projects::list(&state).await? })))
+    Ok(HttpResponse::Ok().json(json!({ "projects": projects::list(&state.store).await? })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -66,7 +66,7 @@ async fn create(
         .and_then(|n| fields.check("name", Name::parse(n)));
     fields.finish()?;
     let name = name.ok_or_else(|| AppError::internal("validated name missing"))?;
-    let project = projects::create(&state, &session, name).await?;
+    let project = projects::create(&state.store, &session, name).await?;
     Ok(HttpResponse::Created().json(json!({ "project": project })))
 }
 
@@ -85,7 +85,7 @@ async fn get(
     _session: AdminSession,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(json!({ "project": projects::get(&state, &id).await? })))
+    Ok(HttpResponse::Ok().json(json!({ "project": projects::get(&state.store, &id).await? })))
 }
 
 #[utoipa::path(
@@ -103,6 +103,6 @@ async fn delete(
     session: AdminSession,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    projects::delete(&state, &session, &id).await?;
+    projects::delete(&state.store, &session, &id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

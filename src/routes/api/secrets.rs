@@ -1,12 +1,12 @@
 //! `/api/v1/projects/{projectId}/secrets` (admin session or service token).
 
-use super::location::LocationQuery;
 use super::resource;
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Invalid, Missing};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey};
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::Fields;
+use crate::routes::location::LocationQuery;
 use crate::service::secrets::{self, Listing, Location};
 use crate::service::views::{SecretList, SecretView};
 use crate::state::AppState;
@@ -55,7 +55,7 @@ async fn list(
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    match secrets::list_shared(&state, &caller, &at, query.is_recursive()).await? {
+    match secrets::list_shared(&state.store, &caller, &at, query.is_recursive()).await? {
         Listing::Folder(folder) => {
             let json = folder.json().map_err(AppError::internal)?;
             Ok(HttpResponse::Ok()
@@ -88,7 +88,7 @@ async fn get(
 ) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
-    let secret = secrets::get(&state, &caller, &at, &key_from_url(&key)?).await?;
+    let secret = secrets::get(&state.store, &caller, &at, &key_from_url(&key)?).await?;
     Ok(HttpResponse::Ok().json(SecretBody { secret: &secret }))
 }
 
@@ -145,7 +145,7 @@ async fn create(
         path,
     };
     let secret = secrets::create(
-        &state,
+        &state.store,
         &caller,
         &at,
         &key,
@@ -190,7 +190,7 @@ async fn update(
     let at = query.location(&project)?;
     let key = key_from_url(&key)?;
     let secret = secrets::update(
-        &state,
+        &state.store,
         &caller,
         &at,
         &key,
@@ -223,6 +223,6 @@ async fn delete(
 ) -> AppResult<HttpResponse> {
     let (project, key) = path.into_inner();
     let at = query.location(&project)?;
-    secrets::delete(&state, &caller, &at, &key_from_url(&key)?).await?;
+    secrets::delete(&state.store, &caller, &at, &key_from_url(&key)?).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -139,7 +139,8 @@ async fn list(
     _session: AdminSession,
     project: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(json!({ "serviceTokens": tokens::list(&state, &project).await? })))
+    Ok(HttpResponse::Ok()
+        .json(json!({ "serviceTokens": tokens::list(&state.store, &project).await? })))
 }
 
 #[utoipa::path(
@@ -160,7 +161,7 @@ async fn create(
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
     let new = validate(&body, false)?;
-    let minted = tokens::mint(&state, &session, &project, new).await?;
+    let minted = tokens::mint(&state.store, &session, &project, new).await?;
     Ok(HttpResponse::Created().json(json!({ "token": minted.token, "serviceToken": minted.view })))
 }
 
@@ -183,6 +184,6 @@ async fn revoke(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let (project, token) = path.into_inner();
-    tokens::revoke(&state, &session, &project, &token).await?;
+    tokens::revoke(&state.store, &session, &project, &token).await?;
     Ok(HttpResponse::NoContent().finish())
 }

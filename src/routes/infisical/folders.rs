@@ -23,7 +23,7 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let at = query.location(&caller, false, MISSING_V3)?;
     let found = folders::list(
-        &state,
+        &state.store,
         &caller,
         &at.project_id,
         &at.environment,

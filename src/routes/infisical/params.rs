@@ -3,8 +3,8 @@
 use crate::auth::Access;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
-use crate::routes::api::location::environment_from_query;
 use crate::routes::extract::truthy;
+use crate::routes::location::environment_from_query;
 use crate::service::secrets::Location;
 use serde::Deserialize;
 

@@ -29,8 +29,8 @@ async fn list(
     query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&caller, false, MISSING_V3)?;
-    let found = secrets::list_shared(&state, &caller, &at, query.recursive()).await?;
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let found = secrets::list_shared(&state.store, &caller, &at, query.recursive()).await?;
+    let keys = state.store.project_keys(&at.project_id).await?;
     let mut selection = Selection::new(&req, caller.actor_id());
     let mut body = Vec::with_capacity(found.secrets().len());
     for secret in found.secrets() {
@@ -49,8 +49,8 @@ async fn get(
     query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&caller, false, MISSING_V3)?;
-    let secret = secrets::get(&state, &caller, &at, &params::secret_name(&name)?).await?;
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let secret = secrets::get(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
+    let keys = state.store.project_keys(&at.project_id).await?;
     let selection = Selection::new(&req, caller.actor_id()).item(&secret.id, secret.version);
     Ok(selection.respond(
         &req,
@@ -137,7 +137,7 @@ async fn create(
     let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
     let secret_name = params::secret_name(&name)?;
-    let keys = secrets::keys_for_write(&state, &caller, &at).await?;
+    let keys = secrets::keys_for_write(&state.store, &caller, &at).await?;
     let opened = open_body(&keys.wire_hex, &p)?;
     if opened
         .name
@@ -152,7 +152,7 @@ async fn create(
         .value
         .ok_or_else(|| AppError::validation("secretValueCiphertext", "is required"))?;
     let secret = secrets::create(
-        &state,
+        &state.store,
         &caller,
         &at,
         &secret_name,
@@ -172,11 +172,11 @@ async fn update(
 ) -> AppResult<HttpResponse> {
     let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
-    let keys = secrets::keys_for_write(&state, &caller, &at).await?;
+    let keys = secrets::keys_for_write(&state.store, &caller, &at).await?;
     let opened = open_body(&keys.wire_hex, &p)?;
     let secret_name = params::secret_name(&name)?;
     let secret = secrets::update(
-        &state,
+        &state.store,
         &caller,
         &at,
         &secret_name,
@@ -196,7 +196,7 @@ async fn delete(
 ) -> AppResult<HttpResponse> {
     let p = params::for_write(query.into_inner(), &body)?;
     let at = p.location(&caller, false, MISSING_V3)?;
-    let secret = secrets::delete(&state, &caller, &at, &params::secret_name(&name)?).await?;
-    let keys = state.keys.project(&state.db, &at.project_id).await?;
+    let secret = secrets::delete(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
+    let keys = state.store.project_keys(&at.project_id).await?;
     answer(&secret, &at.project_id, &keys.wire_hex)
 }

@@ -5,10 +5,10 @@ use super::params::{self, Params, MISSING_V3, MISSING_V4};
 use super::shapes::{raw_secret, RawSecret};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
-use crate::service::folder_cache::Rendering;
 use crate::service::secrets::{self, Listing};
 use crate::service::views::SecretView;
 use crate::state::AppState;
+use crate::store::Rendering;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
@@ -36,7 +36,7 @@ async fn list(
     missing: &str,
 ) -> AppResult<HttpResponse> {
     let at = query.location(caller, true, missing)?;
-    let found = secrets::list_shared(state, caller, &at, query.recursive()).await?;
+    let found = secrets::list_shared(&state.store, caller, &at, query.recursive()).await?;
     let show = query.view_values();
     let mut selection = Selection::new(req, caller.actor_id());
     for secret in found.secrets() {
@@ -95,7 +95,7 @@ async fn get(
     missing: &str,
 ) -> AppResult<HttpResponse> {
     let at = query.location(caller, true, missing)?;
-    let secret = secrets::get(state, caller, &at, &params::secret_name(name)?).await?;
+    let secret = secrets::get(&state.store, caller, &at, &params::secret_name(name)?).await?;
     let selection = Selection::new(req, caller.actor_id()).item(&secret.id, secret.version);
     Ok(selection.respond(
         req,
@@ -143,7 +143,7 @@ async fn create(
         .ok_or_else(|| AppError::validation("secretValue", "is required"))?;
     let comment = params.secret_comment.as_deref().unwrap_or("");
     let secret = secrets::create(
-        &state,
+        &state.store,
         &caller,
         &at,
         &params::secret_name(&name)?,
@@ -165,7 +165,7 @@ async fn update(
     let at = params.location(&caller, false, MISSING_V3)?;
     let key = params::secret_name(&name)?;
     let secret = secrets::update(
-        &state,
+        &state.store,
         &caller,
         &at,
         &key,
@@ -185,6 +185,6 @@ async fn delete(
 ) -> AppResult<HttpResponse> {
     let params = params::for_write(query.into_inner(), &body)?;
     let at = params.location(&caller, false, MISSING_V3)?;
-    let secret = secrets::delete(&state, &caller, &at, &params::secret_name(&name)?).await?;
+    let secret = secrets::delete(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
     Ok(answer(&secret, &at.project_id))
 }

@@ -45,7 +45,7 @@ async fn details(
             "Only a service token can read its own details",
         )));
     };
-    let (row, view, user) = tokens::find_with_creator(&state, &record.id)
+    let (row, view, user) = tokens::find_with_creator(&state.store, &record.id)
         .await?
         .ok_or_else(|| {
             AppError::NotFound(format!("Service token with ID '{}' not found", record.id))
@@ -86,7 +86,7 @@ async fn create(
         iv: body.iv.clone().unwrap_or_default(),
         tag: body.tag.clone().unwrap_or_default(),
     });
-    let minted = tokens::mint(&state, &session, project, new).await?;
+    let minted = tokens::mint(&state.store, &session, project, new).await?;
     Ok(HttpResponse::Ok().json(
         json!({ "serviceToken": minted.token, "serviceTokenData": token_data(&minted.view) }),
     ))
@@ -97,10 +97,10 @@ async fn delete(
     session: AdminSession,
     id: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let (row, view) = tokens::find(&state, &id)
+    let (row, view) = tokens::find(&state.store, &id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("Service token with ID '{id}' not found")))?;
-    tokens::revoke(&state, &session, &row.project_id, &id).await?;
+    tokens::revoke(&state.store, &session, &row.project_id, &id).await?;
     Ok(HttpResponse::Ok().json(json!({ "serviceTokenData": token_data(&view) })))
 }
 
@@ -109,7 +109,7 @@ async fn list(
     _session: AdminSession,
     project: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let found = tokens::list(&state, &project).await?;
+    let found = tokens::list(&state.store, &project).await?;
     Ok(HttpResponse::Ok()
         .json(json!({ "serviceTokenData": found.iter().map(token_data).collect::<Vec<_>>() })))
 }

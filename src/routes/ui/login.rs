@@ -6,10 +6,9 @@ use super::form::FormData;
 use super::pages::{redirect, render, Layout, UiError, UiResult};
 use super::preauth;
 use super::session::Posted;
-use crate::auth::client_ip::client_ip;
-use crate::auth::AdminSession;
 use crate::error::AppError;
-use crate::routes::api::accounts::{expired_cookie, session_cookie};
+use crate::routes::client_ip::client_ip;
+use crate::routes::cookies::{expired_cookie, session_cookie};
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
@@ -55,13 +54,17 @@ async fn show(
     req: HttpRequest,
     query: web::Query<LoginQuery>,
 ) -> UiResult<HttpResponse> {
-    if state.setup_open() {
+    if state.setup.is_open() {
         return Ok(redirect("/setup"));
     }
     let next = same_site_next(query.next.as_deref());
     // Already logged in: no second session, go straight on. A stale cookie is dropped below.
     let has_cookie = req.cookie(crate::auth::session::COOKIE_NAME).is_some();
-    if has_cookie && AdminSession::resolve(&req, false).await.is_ok() {
+    if has_cookie
+        && crate::routes::callers::admin_session(&req, false)
+            .await
+            .is_ok()
+    {
         return Ok(redirect(&next));
     }
     let (token, cookie) = preauth::token(&req, &state);
@@ -98,12 +101,20 @@ async fn submit(
     let next = same_site_next(form.get("next"));
     let ip = client_ip(&req, &state.settings.trusted_proxies);
     let email = form.text("email").trim();
-    match accounts::login(&state, email, form.text("password"), ip).await {
+    match accounts::login(
+        &state.store,
+        &state.guards(),
+        email,
+        form.text("password"),
+        ip,
+    )
+    .await
+    {
         Ok(session) => {
             let mut response = HttpResponse::SeeOther();
             response
                 .insert_header((header::LOCATION, next))
-                .cookie(session_cookie(&state, &session.token))
+                .cookie(session_cookie(&state.settings, &session.token))
                 .cookie(preauth::removal());
             Ok(response.finish())
         }
@@ -123,7 +134,7 @@ async fn submit(
 
 async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
     let session = &posted.session;
-    accounts::logout(&state, session.id_hash, &session.user_id, session.ip).await?;
+    accounts::logout(&state.store, session.id_hash, &session.user_id, session.ip).await?;
     let mut response = HttpResponse::SeeOther();
     response
         .insert_header((header::LOCATION, "/login?notice=logout"))

@@ -8,7 +8,7 @@ use crate::state::AppState;
 use serde::Deserialize;
 
 pub async fn load(state: &AppState, project_id: &str) -> UiResult<ProjectView> {
-    Ok(projects::get(state, project_id).await?)
+    Ok(projects::get(&state.store, project_id).await?)
 }
 
 pub fn nav(project: &ProjectView, section: &'static str) -> ProjectNav {

@@ -52,7 +52,7 @@ async fn page(
     error: Option<String>,
 ) -> UiResult<ProjectsPage> {
     let now = now_millis();
-    let projects = projects::list(state)
+    let projects = projects::list(&state.store)
         .await?
         .into_iter()
         .map(|p| ProjectCard {
@@ -88,7 +88,7 @@ async fn create(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResp
     let raw = posted.form.text("name");
     match Name::parse(raw) {
         Ok(name) => {
-            let created = projects::create(&state, &posted.session, name).await?;
+            let created = projects::create(&state.store, &posted.session, name).await?;
             let target = match created.environments.first() {
                 Some(env) => format!(
                     "/projects/{}/secrets/{}?notice=project-created",
@@ -167,6 +167,6 @@ async fn delete(
         let page = delete_page(&project, posted.layout(), typed.to_owned(), error);
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page)?);
     }
-    projects::delete(&state, &posted.session, &project.id).await?;
+    projects::delete(&state.store, &posted.session, &project.id).await?;
     Ok(redirect("/projects?notice=project-deleted"))
 }

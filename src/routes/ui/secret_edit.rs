@@ -104,7 +104,7 @@ async fn edit(
     .await?;
     let env_name = environment(&project, &env)?.name.clone();
     let layout = ui.layout();
-    let secret = secrets::get(&state, &Access::Admin(ui.0), &at, &key).await?;
+    let secret = secrets::get(&state.store, &Access::Admin(ui.0), &at, &key).await?;
     let page = EditPage {
         layout,
         project: project::nav(&project, "secrets"),
@@ -151,11 +151,11 @@ async fn save(
         comment: comment.to_owned(),
         ..SecretDraft::default()
     };
-    let status = match secrets::update(&state, &access, &at, &key, Some(value), Some(comment)).await
-    {
-        Ok(_) => return Ok(redirect(&with_notice(&back, "secret-saved"))),
-        Err(e) => field_errors(e, &mut draft)?,
-    };
+    let status =
+        match secrets::update(&state.store, &access, &at, &key, Some(value), Some(comment)).await {
+            Ok(_) => return Ok(redirect(&with_notice(&back, "secret-saved"))),
+            Err(e) => field_errors(e, &mut draft)?,
+        };
     let page = EditPage {
         layout: posted.layout(),
         project: project::nav(&project, "secrets"),
@@ -191,7 +191,7 @@ async fn confirm_delete(
     let env_name = environment(&project, &env)?.name.clone();
     let layout = ui.layout();
     // Confirming the deletion of something that does not exist would mislead: 404 instead.
-    secrets::get(&state, &Access::Admin(ui.0), &at, &key).await?;
+    secrets::get(&state.store, &Access::Admin(ui.0), &at, &key).await?;
     let page = ConfirmPage {
         layout,
         project: project::nav(&project, "secrets"),
@@ -229,7 +229,13 @@ async fn delete(
         posted.form.get("key"),
     )
     .await?;
-    secrets::delete(&state, &Access::Admin(posted.session.clone()), &at, &key).await?;
+    secrets::delete(
+        &state.store,
+        &Access::Admin(posted.session.clone()),
+        &at,
+        &key,
+    )
+    .await?;
     let back = folder_href(&project.id, &env, folder.as_str());
     Ok(redirect(&with_notice(&back, "secret-deleted")))
 }

@@ -129,9 +129,16 @@ async fn build(
 ) -> UiResult<SecretsPage> {
     let env_view = environment(project, env)?;
     let at = location(project, env, path)?;
-    let subfolders =
-        folders::list(state, access, &project.id, &at.environment, path, false).await?;
-    let found = secrets::list(state, access, &at, false).await?;
+    let subfolders = folders::list(
+        &state.store,
+        access,
+        &project.id,
+        &at.environment,
+        path,
+        false,
+    )
+    .await?;
+    let found = secrets::list(&state.store, access, &at, false).await?;
     let now = now_millis();
     let mut crumbs = vec![Crumb {
         name: env_view.name.clone(),
@@ -240,7 +247,16 @@ async fn add(
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Ok(key) => {
-            match secrets::create(&state, &access, &at, &key, &draft.value, &draft.comment).await {
+            match secrets::create(
+                &state.store,
+                &access,
+                &at,
+                &key,
+                &draft.value,
+                &draft.comment,
+            )
+            .await
+            {
                 Ok(_) => {
                     let href = folder_href(&project.id, &env, folder.as_str());
                     return Ok(redirect(&with_notice(&href, "secret-added")));
@@ -277,7 +293,7 @@ async fn add_folder(
     let name = posted.form.text("name").trim().to_owned();
     let access = Access::Admin(posted.session.clone());
     let (status, error) = match folders::create(
-        &state,
+        &state.store,
         &access,
         &project.id,
         &at.environment,

@@ -5,9 +5,10 @@
 
 use super::form::FormData;
 use super::pages::{Layout, UiError, UserBar};
-use crate::auth::session::{csrf_tokens_match, origin_is_same_site};
+use crate::auth::session::csrf_tokens_match;
 use crate::auth::AdminSession;
 use crate::error::AppError;
+use crate::routes::callers::origin_is_same_site;
 use crate::state::AppState;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
@@ -46,7 +47,7 @@ impl FromRequest for UiSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            match AdminSession::resolve(&req, false).await {
+            match crate::routes::callers::admin_session(&req, false).await {
                 Ok(session) => Ok(UiSession(session)),
                 Err(AppError::Unauthorized(_)) => Err(UiError::LogIn {
                     next: page_target(&req),
@@ -84,7 +85,7 @@ impl FromRequest for Posted {
         let req = req.clone();
         let form = FormData::extract(&req, payload);
         Box::pin(async move {
-            let session = match AdminSession::resolve(&req, true).await {
+            let session = match crate::routes::callers::admin_session(&req, true).await {
                 Ok(session) => session,
                 Err(AppError::Unauthorized(_)) => return Err(UiError::SessionEnded),
                 Err(other) => return Err(other.into()),

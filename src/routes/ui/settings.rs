@@ -138,7 +138,8 @@ async fn add(
         .ok();
     let status = match (name, slug) {
         (Some(name), Some(slug)) => {
-            match environments::create(&state, &posted.session, &project.id, name, slug).await {
+            match environments::create(&state.store, &posted.session, &project.id, name, slug).await
+            {
                 Ok(_) => {
                     return Ok(redirect(&format!(
                         "{}?notice=env-added",
@@ -170,7 +171,7 @@ async fn rename(
     match Name::parse(posted.form.text("name")) {
         Ok(name) => {
             environments::update(
-                &state,
+                &state.store,
                 &posted.session,
                 &project.id,
                 &slug,
@@ -200,7 +201,7 @@ async fn move_one(
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
     let up = posted.form.get("direction") == Some("up");
-    environments::move_one(&state, &posted.session, &project_id, &slug, up).await?;
+    environments::move_one(&state.store, &posted.session, &project_id, &slug, up).await?;
     Ok(redirect(&format!(
         "{}?notice=env-moved",
         settings_href(&project_id)
@@ -239,7 +240,7 @@ async fn delete(
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
-    match environments::delete(&state, &posted.session, &project.id, &slug).await {
+    match environments::delete(&state.store, &posted.session, &project.id, &slug).await {
         Ok(()) => Ok(redirect(&format!(
             "{}?notice=env-deleted",
             settings_href(&project.id)

@@ -3,9 +3,9 @@
 use super::form::FormData;
 use super::pages::{redirect, render, Layout, UiError, UiResult};
 use super::preauth;
-use crate::auth::client_ip::client_ip;
 use crate::domain::{Email, Password};
 use crate::error::AppError;
+use crate::routes::client_ip::client_ip;
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -23,7 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The front door: setup while it is open, else the projects (which ask for a login if needed).
 async fn home(state: web::Data<AppState>) -> HttpResponse {
-    redirect(if state.setup_open() {
+    redirect(if state.setup.is_open() {
         "/setup"
     } else {
         "/projects"
@@ -40,7 +40,7 @@ struct SetupPage {
 }
 
 async fn show(state: web::Data<AppState>, req: HttpRequest) -> UiResult<HttpResponse> {
-    if !state.setup_open() {
+    if !state.setup.is_open() {
         return Ok(redirect("/login"));
     }
     let (token, cookie) = preauth::token(&req, &state);
@@ -62,7 +62,7 @@ async fn submit(
     req: HttpRequest,
     form: FormData,
 ) -> UiResult<HttpResponse> {
-    if !state.setup_open() {
+    if !state.setup.is_open() {
         return Ok(redirect("/login"));
     }
     if !preauth::verify(&req, form.get("preauth")) {
@@ -89,7 +89,16 @@ async fn submit(
         Err(e) => return again(format!("Password {e}.")),
     };
     let ip = client_ip(&req, &state.settings.trusted_proxies);
-    match accounts::setup(&state, form.text("setup_code"), email, password, ip).await {
+    match accounts::setup(
+        &state.store,
+        &state.guards(),
+        form.text("setup_code"),
+        email,
+        password,
+        ip,
+    )
+    .await
+    {
         Ok(_) => Ok(redirect("/login?notice=setup")),
         Err(AppError::Unauthorized(message)) => again(format!("{message}.")),
         Err(other) => Err(other.into()),

@@ -333,7 +333,7 @@ async fn submit(
         Some(new) if !page.has_errors() => new,
         _ => return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page)?),
     };
-    match tokens::mint(&state, &posted.session, &project.id, new).await {
+    match tokens::mint(&state.store, &posted.session, &project.id, new).await {
         Ok(minted) => {
             let revealed = Revealed {
                 token: Zeroizing::new(minted.token),

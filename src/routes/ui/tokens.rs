@@ -104,7 +104,7 @@ async fn list(
 ) -> UiResult<HttpResponse> {
     let project = project::load(&state, &path).await?;
     let now = now_millis();
-    let lines = tokens::list(&state, &project.id)
+    let lines = tokens::list(&state.store, &project.id)
         .await?
         .into_iter()
         .map(|t| line(&project.id, t, now))
@@ -184,7 +184,7 @@ async fn find_token(
     project: &ProjectView,
     token_id: &str,
 ) -> UiResult<ServiceTokenView> {
-    match tokens::find(state, token_id).await? {
+    match tokens::find(&state.store, token_id).await? {
         Some((_, view)) if view.project_id == project.id => Ok(view),
         _ => Err(AppError::NotFound(String::from(
             "This service token does not exist in this project (it may already be revoked).",
@@ -229,7 +229,7 @@ async fn revoke(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, token_id) = path.into_inner();
-    tokens::revoke(&state, &posted.session, &project_id, &token_id).await?;
+    tokens::revoke(&state.store, &posted.session, &project_id, &token_id).await?;
     Ok(redirect(&format!(
         "{}?notice=token-revoked",
         tokens_href(&project_id)

@@ -114,9 +114,9 @@ async fn an_exhausted_connection_pool_answers_a_generic_503_and_recovers() {
     let release = Arc::new(Barrier::new(size + 1));
     let mut holders = Vec::new();
     for _ in 0..size {
-        let (db, held, release) = (app.state.db.clone(), held.clone(), release.clone());
+        let (db, held, release) = (app.state.store.clone(), held.clone(), release.clone());
         holders.push(std::thread::spawn(move || {
-            db.run_blocking(|_conn| -> Result<(), envkeep::db::DbError> {
+            db.read_blocking(|_conn| -> Result<(), envkeep::db::DbError> {
                 held.wait();
                 release.wait();
                 Ok(())

@@ -97,7 +97,7 @@ async fn a_flipped_byte_fails_that_read_only_and_generically() {
         path: SecretPath::root(),
     };
     let outcome = secrets::get(
-        &app.state,
+        &app.state.store,
         &Access::Admin(session),
         &at,
         &SecretKey::parse("A").unwrap(),

@@ -143,7 +143,7 @@ async fn setup_page_creates_the_first_admin_and_then_closes() {
         .await
         .unwrap();
     let preauth = hidden_field(&page, "preauth");
-    let code = app.state.setup_code().unwrap();
+    let code = app.state.setup.pending().unwrap();
     let form = [
         ("preauth", preauth.as_str()),
         ("setup_code", code.as_str()),

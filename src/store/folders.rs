@@ -1,22 +1,17 @@
-//! Decrypted folder contents in memory (DESIGN §4), so that reading a folder again costs no SQL
+//! Decrypted folder contents in memory (DESIGN §8), so that reading a folder again costs no SQL
 //! and no decryption.
 //!
-//! Staleness is ruled out by construction rather than by remembering to evict: every entry is
-//! stamped with the store's write generation ([`Db::generation`]) read *before* its rows were
-//! loaded, and is served only while the generation is unchanged. The store bumps the generation
-//! after any statement that changed a row commits, before the writer's caller gets its answer,
-//! so once a write (secret, folder, environment or project change, revoke, sweep) has been
-//! answered, no entry loaded before it is served again. A write anywhere drops everything,
-//! which keeps this correct for use cases written later, at the price of a refill after writes.
+//! Entries are dropped only by the Store's eviction (after a write that touched the folder, its
+//! environment or its project, or when another program changed the file); a fill that raced such
+//! a write keeps nothing (see `evictions`). A write in one folder leaves every other folder cached.
 //!
 //! Bounded: at most [`MAX_FOLDERS`] entries and [`MAX_BYTES`] of contents; a folder with more
 //! than [`MAX_FOLDER_ROWS`] secrets is never cached. Values are wiped from memory when an entry
-//! is dropped. Writes by another program (a `sqlite3` shell) bypass all this; the health probe
-//! notices them through SQLite's `data_version` and bumps the generation within a second.
-//!
-//! [`Db::generation`]: crate::db::Db::generation
+//! is dropped.
 
-use super::views::{SecretList, SecretView};
+use super::evictions::{Evictions, Stamp};
+use super::touched::Scope;
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 use zeroize::Zeroize;
@@ -24,6 +19,28 @@ use zeroize::Zeroize;
 pub const MAX_FOLDERS: usize = 1_024;
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_FOLDER_ROWS: usize = 1_000;
+
+/// One decrypted secret as the native API shows it (camelCase, RFC 3339 times).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretView {
+    pub id: String,
+    pub key: String,
+    pub value: String,
+    pub comment: String,
+    pub version: i64,
+    pub environment: String,
+    pub path: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `{"secrets": [...]}`, serialised straight from borrowed views (`json!` would first copy every
+/// string into a `Value` tree).
+#[derive(Debug, Serialize)]
+pub struct SecretList<'a> {
+    pub secrets: &'a [SecretView],
+}
 
 /// The response bodies a folder listing is served as; each is rendered on first use and kept
 /// with the folder (escaping the same strings into JSON on every request was a tenth of a
@@ -120,7 +137,7 @@ fn approximate_size(s: &SecretView) -> usize {
 }
 
 /// Cache key: project, environment slug and folder path (ids, slugs and paths hold no NUL).
-pub fn key(project_id: &str, environment: &str, path: &str) -> String {
+pub fn folder_key(project_id: &str, environment: &str, path: &str) -> String {
     let mut key = String::with_capacity(project_id.len() + environment.len() + path.len() + 2);
     key.push_str(project_id);
     key.push('\0');
@@ -132,51 +149,51 @@ pub fn key(project_id: &str, environment: &str, path: &str) -> String {
 
 #[derive(Default)]
 struct Entries {
-    /// The write generation every entry in `map` was loaded at.
-    generation: u64,
     map: HashMap<String, Arc<CachedFolder>>,
     bytes: usize,
 }
 
 #[derive(Default)]
-pub struct FolderCache {
+pub(super) struct FolderCache {
     entries: RwLock<Entries>,
 }
 
+/// The three parts of a cache key.
+fn parts(key: &str) -> (&str, &str, &str) {
+    let mut parts = key.splitn(3, '\0');
+    let mut next = || parts.next().unwrap_or("");
+    (next(), next(), next())
+}
+
 impl FolderCache {
-    /// The folder, if it was loaded at the store's current write generation.
-    pub fn get(&self, key: &str, current_generation: u64) -> Option<Arc<CachedFolder>> {
-        let entries = self.entries.read().unwrap_or_else(|p| p.into_inner());
-        if entries.generation != current_generation {
-            return None;
-        }
-        entries.map.get(key).cloned()
+    pub(super) fn get(&self, key: &str) -> Option<Arc<CachedFolder>> {
+        self.entries
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .get(key)
+            .cloned()
     }
 
-    /// Keeps `folder`, loaded from the store after `generation_before_load` was read, unless a
-    /// write happened meanwhile (`current_generation` differs) or it is too large.
-    pub fn insert(
+    /// Keeps `folder`, loaded after `stamp` was taken, unless an eviction since then covers it
+    /// or it is too large. When full, the cache starts again empty.
+    pub(super) fn insert(
         &self,
         key: String,
         folder: Arc<CachedFolder>,
-        generation_before_load: u64,
-        current_generation: u64,
+        stamp: Stamp,
+        evictions: &Evictions,
     ) {
-        if generation_before_load != current_generation
-            || folder.secrets.len() > MAX_FOLDER_ROWS
-            || folder.bytes > MAX_BYTES / 4
-        {
+        if folder.secrets.len() > MAX_FOLDER_ROWS || folder.bytes > MAX_BYTES / 4 {
             return;
         }
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
-        if entries.generation != current_generation
-            || entries.map.len() >= MAX_FOLDERS
-            || entries.bytes + folder.bytes > MAX_BYTES
-        {
-            *entries = Entries {
-                generation: current_generation,
-                ..Entries::default()
-            };
+        let (project, environment, path) = parts(&key);
+        if !evictions.none_since(stamp, |s| s.covers_folder(project, environment, path)) {
+            return;
+        }
+        if entries.map.len() >= MAX_FOLDERS || entries.bytes + folder.bytes > MAX_BYTES {
+            *entries = Entries::default();
         }
         entries.bytes += folder.bytes;
         if let Some(replaced) = entries.map.insert(key, folder) {
@@ -184,16 +201,32 @@ impl FolderCache {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub(super) fn evict(&self, scopes: &[Scope]) {
+        let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
+        if scopes.contains(&Scope::Everything) {
+            *entries = Entries::default();
+            return;
+        }
+        let mut freed = 0;
+        entries.map.retain(|key, folder| {
+            let (project, environment, path) = parts(key);
+            let stale = scopes
+                .iter()
+                .any(|s| s.covers_folder(project, environment, path));
+            if stale {
+                freed += folder.bytes;
+            }
+            !stale
+        });
+        entries.bytes -= freed;
+    }
+
+    pub(super) fn len(&self) -> usize {
         self.entries
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .map
             .len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -221,54 +254,92 @@ mod tests {
         ))
     }
 
-    #[test]
-    fn an_entry_is_served_only_at_the_generation_it_was_loaded_at() {
-        let cache = FolderCache::default();
-        cache.insert(key("p", "dev", "/app"), folder(&["A"]), 7, 7);
-        assert!(cache.get(&key("p", "dev", "/app"), 7).is_some());
-        assert!(cache.get(&key("p", "dev", "/app"), 8).is_none());
-        assert!(cache.get(&key("p", "prod", "/app"), 7).is_none());
+    fn keep(cache: &FolderCache, log: &Evictions, key: String, entry: Arc<CachedFolder>) {
+        cache.insert(key, entry, log.stamp(), log);
     }
 
     #[test]
-    fn a_load_that_raced_a_write_is_not_kept() {
-        let cache = FolderCache::default();
-        cache.insert(key("p", "dev", "/app"), folder(&["A"]), 7, 8);
-        assert!(cache.get(&key("p", "dev", "/app"), 8).is_none());
-        assert!(cache.is_empty());
+    fn a_folder_write_evicts_that_folder_only() {
+        let (cache, log) = (FolderCache::default(), Evictions::default());
+        keep(&cache, &log, folder_key("p", "dev", "/app"), folder(&["A"]));
+        keep(
+            &cache,
+            &log,
+            folder_key("p", "dev", "/app/db"),
+            folder(&["B"]),
+        );
+        keep(&cache, &log, folder_key("q", "dev", "/app"), folder(&["C"]));
+        let scopes = crate::store::Touched::folder("p", "dev", "/app").scopes();
+        log.announce(&scopes);
+        cache.evict(&scopes);
+        assert!(cache.get(&folder_key("p", "dev", "/app")).is_none());
+        assert!(
+            cache.get(&folder_key("p", "dev", "/app/db")).is_some(),
+            "a child"
+        );
+        assert!(
+            cache.get(&folder_key("q", "dev", "/app")).is_some(),
+            "another project"
+        );
     }
 
     #[test]
-    fn a_newer_generation_drops_every_older_entry() {
-        let cache = FolderCache::default();
-        cache.insert(key("p", "dev", "/a"), folder(&["A"]), 1, 1);
-        cache.insert(key("p", "dev", "/b"), folder(&["B"]), 2, 2);
-        assert_eq!(cache.len(), 1);
-        assert!(cache.get(&key("p", "dev", "/b"), 2).is_some());
+    fn a_load_that_raced_a_covering_write_is_not_kept() {
+        let (cache, log) = (FolderCache::default(), Evictions::default());
+        let stamp = log.stamp();
+        let scopes = crate::store::Touched::project("p").scopes();
+        log.announce(&scopes);
+        cache.evict(&scopes);
+        cache.insert(folder_key("p", "dev", "/app"), folder(&["A"]), stamp, &log);
+        assert!(cache.get(&folder_key("p", "dev", "/app")).is_none());
+        cache.insert(folder_key("q", "dev", "/app"), folder(&["A"]), stamp, &log);
+        assert!(
+            cache.get(&folder_key("q", "dev", "/app")).is_some(),
+            "not covered"
+        );
+    }
+
+    #[test]
+    fn an_outside_change_evicts_everything() {
+        let (cache, log) = (FolderCache::default(), Evictions::default());
+        keep(&cache, &log, folder_key("p", "dev", "/a"), folder(&["A"]));
+        keep(&cache, &log, folder_key("q", "prod", "/b"), folder(&["B"]));
+        cache.evict(&[Scope::Everything]);
+        assert_eq!(cache.len(), 0);
     }
 
     #[test]
     fn the_cache_is_bounded_in_entries_and_rows() {
-        let cache = FolderCache::default();
+        let (cache, log) = (FolderCache::default(), Evictions::default());
         for i in 0..(MAX_FOLDERS + 10) {
-            cache.insert(key("p", "dev", &format!("/f{i}")), folder(&["A"]), 1, 1);
+            keep(
+                &cache,
+                &log,
+                folder_key("p", "dev", &format!("/f{i}")),
+                folder(&["A"]),
+            );
         }
         assert!(cache.len() <= MAX_FOLDERS);
         let huge: Vec<String> = (0..=MAX_FOLDER_ROWS).map(|i| format!("K{i:05}")).collect();
         let huge: Vec<&str> = huge.iter().map(String::as_str).collect();
-        cache.insert(key("p", "dev", "/huge"), folder(&huge), 1, 1);
-        assert!(cache.get(&key("p", "dev", "/huge"), 1).is_none());
+        keep(&cache, &log, folder_key("p", "dev", "/huge"), folder(&huge));
+        assert!(cache.get(&folder_key("p", "dev", "/huge")).is_none());
     }
 
     #[test]
     fn the_cache_is_bounded_in_bytes() {
-        let cache = FolderCache::default();
+        let (cache, log) = (FolderCache::default(), Evictions::default());
         let big = "x".repeat(60_000);
         for i in 0..400 {
             let entry = Arc::new(CachedFolder::new(
                 (0..10).map(|k| view(&format!("K{k}"), &big)).collect(),
             ));
-            cache.insert(key("p", "dev", &format!("/f{i}")), entry, 1, 1);
+            keep(
+                &cache,
+                &log,
+                folder_key("p", "dev", &format!("/f{i}")),
+                entry,
+            );
             assert!(cache.entries.read().unwrap().bytes <= MAX_BYTES);
         }
     }

@@ -11,12 +11,12 @@ use std::sync::Mutex;
 /// Addresses are kept as `IpAddr` and printed only when read or written: recording a use is on
 /// every token request.
 #[derive(Default)]
-pub struct LastUsed {
+pub(super) struct LastUsed {
     pending: Mutex<HashMap<String, (Millis, IpAddr)>>,
 }
 
 impl LastUsed {
-    pub fn record(&self, token_id: &str, at: Millis, ip: IpAddr) {
+    pub(super) fn record(&self, token_id: &str, at: Millis, ip: IpAddr) {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         match pending.get_mut(token_id) {
             Some(entry) => *entry = (at, ip),
@@ -27,7 +27,7 @@ impl LastUsed {
     }
 
     /// The buffered use of a token not yet written, if any.
-    pub fn pending(&self, token_id: &str) -> Option<(Millis, String)> {
+    pub(super) fn pending(&self, token_id: &str) -> Option<(Millis, String)> {
         self.pending
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -35,15 +35,20 @@ impl LastUsed {
             .map(|(at, ip)| (*at, ip.to_string()))
     }
 
-    pub fn forget(&self, token_id: &str) {
+    /// Drops the buffered uses of tokens an eviction covers (revoked, swept, project deleted).
+    pub(super) fn forget(&self, scopes: &[super::touched::Scope]) {
         self.pending
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .remove(token_id);
+            .retain(|id, _| {
+                !scopes
+                    .iter()
+                    .any(|s| matches!(s, super::touched::Scope::Token(t) if t == id))
+            });
     }
 
     /// Writes every buffered use in one transaction (blocking; call from a blocking thread).
-    pub fn flush_blocking(&self, db: &Db) -> DbResult<usize> {
+    pub(super) fn flush_blocking(&self, db: &Db) -> DbResult<usize> {
         let batch: Vec<(String, Millis, IpAddr)> = {
             let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
             pending.drain().map(|(id, (at, ip))| (id, at, ip)).collect()
@@ -68,15 +73,14 @@ impl LastUsed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Durability;
-    use crate::db::DbError;
+    use crate::db::{DbError, Durability};
 
     #[test]
     fn a_failed_flush_keeps_the_uses_for_the_next_one() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("envkeep.db"), Durability::Normal).unwrap();
         // Without the table every write fails, as on a read-only or broken disk.
-        db.run_blocking(|c| {
+        db.write_blocking(|c| {
             c.execute_batch("PRAGMA foreign_keys = OFF; DROP TABLE service_tokens;")
                 .map_err(DbError::from)
         })

@@ -1,21 +1,23 @@
 //! Service-token records in memory, so the hot path does no SQL for a known token.
 //!
-//! Tokens are immutable once minted; the only changes are revocation, project deletion and
-//! expiry. Revocation and project deletion evict synchronously (before the API answers), and
-//! expiry is checked on every request, so a cached record can never grant what the store would
-//! refuse. The map is bounded: when full it is cleared and refills from the store.
+//! Tokens are immutable once minted; the only changes are revocation, sweeping, project deletion
+//! and expiry. The first three are writes that name the token or project in their `Touched`, so
+//! the Store evicts the record before the write is answered; expiry is checked on every request.
+//! A cached record therefore never grants what the database would refuse. The map is bounded:
+//! when full it is cleared and refills from the database.
 
+use super::evictions::{Evictions, Stamp};
+use super::touched::Scope;
 use crate::db::tokens::TokenRow;
 use crate::domain::{AllowedIps, Permissions, ScopeGlob};
 use crate::time::Millis;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 pub const MAX_CACHED_TOKENS: usize = 10_000;
 
 #[derive(Debug, Clone)]
-pub struct Scope {
+pub struct TokenScope {
     pub environment: String,
     pub glob: ScopeGlob,
 }
@@ -29,7 +31,7 @@ pub struct TokenRecord {
     pub permissions: Permissions,
     pub expires_at: Option<Millis>,
     pub allowed_ips: AllowedIps,
-    pub scopes: Vec<Scope>,
+    pub scopes: Vec<TokenScope>,
 }
 
 impl TokenRecord {
@@ -44,7 +46,7 @@ impl TokenRecord {
                 .filter_map(|(environment, glob)| {
                     ScopeGlob::parse(&glob)
                         .ok()
-                        .map(|glob| Scope { environment, glob })
+                        .map(|glob| TokenScope { environment, glob })
                 })
                 .collect(),
             allowed_ips: AllowedIps::parse(&allowed).unwrap_or_default(),
@@ -57,16 +59,13 @@ impl TokenRecord {
     }
 }
 
-/// `epoch` counts evictions: a record read from the store before an eviction is not cached after
-/// it, so a request racing a revocation cannot put the revoked token back.
 #[derive(Default)]
-pub struct TokenCache {
+pub(super) struct TokenCache {
     map: RwLock<HashMap<String, Arc<TokenRecord>>>,
-    epoch: AtomicU64,
 }
 
 impl TokenCache {
-    pub fn get(&self, id: &str) -> Option<Arc<TokenRecord>> {
+    pub(super) fn get(&self, id: &str) -> Option<Arc<TokenRecord>> {
         self.map
             .read()
             .unwrap_or_else(|p| p.into_inner())
@@ -74,14 +73,10 @@ impl TokenCache {
             .cloned()
     }
 
-    /// Read this before loading a record from the store, and pass it to `insert`.
-    pub fn epoch(&self) -> u64 {
-        self.epoch.load(Ordering::SeqCst)
-    }
-
-    pub fn insert(&self, record: Arc<TokenRecord>, epoch_before_load: u64) {
+    /// Keeps `record`, loaded after `stamp` was taken, unless an eviction since covers it.
+    pub(super) fn insert(&self, record: Arc<TokenRecord>, stamp: Stamp, evictions: &Evictions) {
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        if self.epoch.load(Ordering::SeqCst) != epoch_before_load {
+        if !evictions.none_since(stamp, |s| s.covers_token(&record.id, &record.project_id)) {
             return;
         }
         if map.len() >= MAX_CACHED_TOKENS {
@@ -90,24 +85,17 @@ impl TokenCache {
         map.insert(record.id.clone(), record);
     }
 
-    pub fn remove(&self, id: &str) {
+    pub(super) fn evict(&self, scopes: &[Scope]) {
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        self.epoch.fetch_add(1, Ordering::SeqCst);
-        map.remove(id);
+        map.retain(|id, record| {
+            !scopes
+                .iter()
+                .any(|s| s.covers_token(id, &record.project_id))
+        });
     }
 
-    pub fn remove_project(&self, project_id: &str) {
-        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        self.epoch.fetch_add(1, Ordering::SeqCst);
-        map.retain(|_, r| r.project_id != project_id);
-    }
-
-    pub fn len(&self) -> usize {
+    pub(super) fn len(&self) -> usize {
         self.map.read().unwrap_or_else(|p| p.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
@@ -137,21 +125,23 @@ mod tests {
 
     #[test]
     fn a_load_that_raced_a_revocation_is_not_cached() {
-        let cache = TokenCache::default();
-        let seen = cache.epoch();
-        cache.remove("t1");
-        cache.insert(record("t1"), seen);
+        let (cache, log) = (TokenCache::default(), Evictions::default());
+        let seen = log.stamp();
+        let scopes = crate::store::Touched::tokens([String::from("t1")]).scopes();
+        log.announce(&scopes);
+        cache.evict(&scopes);
+        cache.insert(record("t1"), seen, &log);
         assert!(cache.get("t1").is_none());
-        cache.insert(record("t1"), cache.epoch());
+        cache.insert(record("t1"), log.stamp(), &log);
         assert!(cache.get("t1").is_some());
         assert_eq!(cache.get("t1").unwrap().scopes[0].glob.as_str(), "/app/**");
     }
 
     #[test]
     fn the_cache_is_bounded() {
-        let cache = TokenCache::default();
+        let (cache, log) = (TokenCache::default(), Evictions::default());
         for i in 0..(MAX_CACHED_TOKENS + 10) {
-            cache.insert(record(&i.to_string()), cache.epoch());
+            cache.insert(record(&i.to_string()), log.stamp(), &log);
         }
         assert!(cache.len() <= MAX_CACHED_TOKENS);
     }

@@ -1,4 +1,5 @@
-//! Parsing `environment`, `path` and `recursive` from a query string or a body.
+//! Parsing `environment`, `path` and `recursive` from a query string or a body (native and
+//! Infisical routes alike).
 
 use crate::domain::{EnvSlug, SecretPath};
 use crate::error::{AppError, AppResult};

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 const PER_MINUTE: u32 = 60;
 
-pub struct DenialAudit {
+pub(super) struct DenialAudit {
     window: Mutex<(Instant, u32)>,
 }
 
@@ -37,7 +37,7 @@ impl DenialAudit {
     }
 
     /// Records the event in the background unless this minute's quota is used up.
-    pub fn record(&self, db: &Db, event: AuditEvent) {
+    pub(super) fn record(&self, db: &Db, event: AuditEvent) {
         if !self.admit() {
             return;
         }

@@ -1,14 +1,16 @@
-//! Project keys: sealed by the root key in the store, unsealed on first use and kept in memory.
+//! Project keys: sealed by the root key in the database, unsealed on first use and kept in memory
+//! until the project is deleted (or another program changes the file).
 //!
 //! Each project has a wire key (32 lowercase hex characters, Infisical's project key, which a
 //! token's key part unwraps) and a separate data key for values at rest, so a token's key part
 //! plus a copy of the database cannot decrypt stored secrets.
 
+use super::evictions::{Evictions, Stamp};
+use super::touched::Scope;
 use crate::crypto::envelope::Sealer;
 use crate::crypto::{random, CryptoError, Key32};
 use crate::db::projects::SealedKeys;
-use crate::db::{meta, projects, Db};
-use crate::error::{AppError, AppResult};
+use crate::db::{meta, Db};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use zeroize::Zeroizing;
@@ -22,7 +24,7 @@ pub struct ProjectKeys {
     pub data: Sealer,
 }
 
-pub struct Keyring {
+pub(super) struct Keyring {
     root: Sealer,
     cache: RwLock<HashMap<String, Arc<ProjectKeys>>>,
 }
@@ -36,7 +38,7 @@ fn data_aad(project_id: &str) -> Vec<u8> {
 }
 
 impl Keyring {
-    pub fn new(root: Key32) -> Self {
+    pub(super) fn new(root: Key32) -> Self {
         Self {
             root: root.cipher(),
             cache: RwLock::new(HashMap::new()),
@@ -53,7 +55,11 @@ impl Keyring {
         }
     }
 
-    fn unseal(&self, project_id: &str, sealed: &SealedKeys) -> Result<ProjectKeys, CryptoError> {
+    pub(super) fn unseal(
+        &self,
+        project_id: &str,
+        sealed: &SealedKeys,
+    ) -> Result<ProjectKeys, CryptoError> {
         let wire = Zeroizing::new(self.root.open(&sealed.wire, &wire_aad(project_id))?);
         let data = Zeroizing::new(self.root.open(&sealed.data, &data_aad(project_id))?);
         let wire_hex =
@@ -64,39 +70,39 @@ impl Keyring {
         })
     }
 
-    /// The project's keys; `NotFound` if the project does not exist.
-    pub async fn project(&self, db: &Db, project_id: &str) -> AppResult<Arc<ProjectKeys>> {
-        if let Some(keys) = self
-            .cache
+    pub(super) fn get(&self, project_id: &str) -> Option<Arc<ProjectKeys>> {
+        self.cache
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .get(project_id)
-        {
-            return Ok(keys.clone());
-        }
-        let id = project_id.to_owned();
-        let sealed = db
-            .run(move |conn| projects::sealed_keys(conn, &id))
-            .await?
-            .ok_or_else(|| AppError::NotFound(format!("Project '{project_id}' was not found")))?;
-        let keys = Arc::new(self.unseal(project_id, &sealed)?);
+            .cloned()
+    }
+
+    /// Keeps `keys`, unsealed after `stamp` was taken, unless the project changed since.
+    pub(super) fn insert(
+        &self,
+        project_id: &str,
+        keys: Arc<ProjectKeys>,
+        stamp: Stamp,
+        evictions: &Evictions,
+    ) {
         let mut cache = self.cache.write().unwrap_or_else(|p| p.into_inner());
+        if !evictions.none_since(stamp, |s| s.covers_keys(project_id)) {
+            return;
+        }
         if cache.len() >= MAX_CACHED_PROJECTS {
             cache.clear();
         }
-        cache.insert(project_id.to_owned(), keys.clone());
-        Ok(keys)
+        cache.insert(project_id.to_owned(), keys);
     }
 
-    pub fn forget(&self, project_id: &str) {
-        self.cache
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(project_id);
+    pub(super) fn evict(&self, scopes: &[Scope]) {
+        let mut cache = self.cache.write().unwrap_or_else(|p| p.into_inner());
+        cache.retain(|project, _| !scopes.iter().any(|s| s.covers_keys(project)));
     }
 
     /// Checks the root key against the sealed check value, writing one on first start.
-    pub fn verify_root_key(&self, db: &Db) -> Result<(), String> {
+    pub(super) fn verify_root_key(&self, db: &Db) -> Result<(), String> {
         db.write_blocking(|tx| -> Result<bool, crate::db::DbError> {
             match meta::get(tx, meta::ROOT_KEY_CHECK)? {
                 Some(sealed) => Ok(self.root.open(&sealed, ROOT_CHECK_AAD).is_ok()),

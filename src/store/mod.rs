@@ -1,0 +1,268 @@
+//! The Store (DESIGN §8): the one owner of the database and of every cache of stored data.
+//!
+//! - Reads go through it: [`Store::read`] for plain queries, and [`Store::token`],
+//!   [`Store::project_keys`] and [`Store::cached_folder`]/[`Store::keep_folder`] for what is kept
+//!   in memory.
+//! - Its one write path, [`Store::write`], runs a closure in a `BEGIN IMMEDIATE` transaction on
+//!   the dedicated writer connection. The closure returns its answer and what it [`Touched`];
+//!   after the commit and before the caller gets the answer, the Store evicts exactly that. No
+//!   other code evicts, so a write cannot leave a revoked token or an old value cached.
+//! - A fill that races a write keeps nothing the write made stale (see `evictions`).
+//! - Changes made by another program (a `sqlite3` shell, a restore) are noticed through
+//!   `PRAGMA data_version` on the writer connection, which the health probe reads every second:
+//!   any change clears every cache, token records included.
+//! - Small writes that must not happen on every read (token last use, denial audits) are
+//!   buffered here and written by the Store.
+
+pub mod denials;
+pub mod evictions;
+pub mod folders;
+pub mod keys;
+pub mod last_used;
+pub mod tokens;
+pub mod touched;
+
+pub use evictions::Stamp;
+pub use folders::{folder_key, CachedFolder, Rendering, SecretList, SecretView};
+pub use keys::{secret_aad, ProjectKeys};
+pub use tokens::{TokenRecord, TokenScope};
+pub use touched::{FolderTouch, Touched};
+
+use crate::crypto::Key32;
+use crate::db::audit::AuditEvent;
+use crate::db::projects::SealedKeys;
+use crate::db::{projects, tokens as token_rows, Db, DbError, DbResult};
+use crate::error::{AppError, AppResult};
+use crate::time::Millis;
+use rusqlite::{Connection, Transaction};
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use touched::Scope;
+
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    db: Db,
+    evictions: evictions::Evictions,
+    keys: keys::Keyring,
+    tokens: tokens::TokenCache,
+    folders: folders::FolderCache,
+    last_used: last_used::LastUsed,
+    denials: denials::DenialAudit,
+    folder_hits: AtomicU64,
+    folder_misses: AtomicU64,
+}
+
+/// How the caches are doing (for tests and the benchmark's reading of them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub folder_hits: u64,
+    pub folder_misses: u64,
+    pub folders_cached: usize,
+    pub tokens_cached: usize,
+}
+
+fn blocking_failed(e: tokio::task::JoinError) -> DbError {
+    DbError::Other(format!("blocking task failed: {e}"))
+}
+
+impl Store {
+    pub fn new(db: Db, root_key: Key32) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                db,
+                evictions: evictions::Evictions::default(),
+                keys: keys::Keyring::new(root_key),
+                tokens: tokens::TokenCache::default(),
+                folders: folders::FolderCache::default(),
+                last_used: last_used::LastUsed::default(),
+                denials: denials::DenialAudit::default(),
+                folder_hits: AtomicU64::new(0),
+                folder_misses: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// Checks the root key against the sealed check value, writing one on first start.
+    pub fn verify_root_key_blocking(&self) -> Result<(), String> {
+        self.inner.keys.verify_root_key(&self.inner.db)
+    }
+
+    /// Runs `f` with a read-only pooled connection on the blocking thread pool. The closure may
+    /// return any error a `DbError` converts into, so use cases can answer with their own errors.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.read_blocking(f))
+            .await
+            .map_err(|e| E::from(blocking_failed(e)))?
+    }
+
+    /// The blocking form of [`Store::read`].
+    pub fn read_blocking<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, E>,
+    ) -> Result<T, E> {
+        self.inner.db.read_blocking(f)
+    }
+
+    /// The one write path: `f` runs in one `BEGIN IMMEDIATE` transaction on the writer
+    /// connection and returns its answer with what it touched; all of it commits or none of it.
+    /// The touched entries are evicted after the commit and before this returns.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+        F: FnOnce(&Transaction) -> Result<(T, Touched), E> + Send + 'static,
+    {
+        let store = self.clone();
+        tokio::task::spawn_blocking(move || store.write_blocking(f))
+            .await
+            .map_err(|e| E::from(blocking_failed(e)))?
+    }
+
+    /// The blocking form of [`Store::write`], for jobs already on a blocking thread.
+    pub fn write_blocking<T, E: From<DbError>>(
+        &self,
+        f: impl FnOnce(&Transaction) -> Result<(T, Touched), E>,
+    ) -> Result<T, E> {
+        let (answer, touched) = self.inner.db.write_blocking(f)?;
+        self.evict(&touched.scopes());
+        Ok(answer)
+    }
+
+    /// Announces the eviction (so racing fills keep nothing), then drops the entries.
+    fn evict(&self, scopes: &[Scope]) {
+        if scopes.is_empty() {
+            return;
+        }
+        let inner = &self.inner;
+        inner.evictions.announce(scopes);
+        inner.keys.evict(scopes);
+        inner.tokens.evict(scopes);
+        inner.folders.evict(scopes);
+        inner.last_used.forget(scopes);
+    }
+
+    /// Clears every cache if another program committed to the file since the last call
+    /// (blocking; the health probe calls it every second). Returns whether it did.
+    pub fn notice_outside_changes_blocking(&self) -> DbResult<bool> {
+        let changed = self.inner.db.changed_outside_blocking()?;
+        if changed {
+            self.evict(&[Scope::Everything]);
+        }
+        Ok(changed)
+    }
+
+    /// A service token's record, from memory or the database; `None` if no such token.
+    pub async fn token(&self, id: &str) -> AppResult<Option<Arc<TokenRecord>>> {
+        if let Some(record) = self.inner.tokens.get(id) {
+            return Ok(Some(record));
+        }
+        let stamp = self.inner.evictions.stamp();
+        let owned = id.to_owned();
+        let row = self
+            .read(move |conn| token_rows::find(conn, &owned))
+            .await?;
+        Ok(row.map(|row| {
+            let record = Arc::new(TokenRecord::from_row(row));
+            self.inner
+                .tokens
+                .insert(record.clone(), stamp, &self.inner.evictions);
+            record
+        }))
+    }
+
+    /// The project's unsealed keys; `NotFound` if the project does not exist.
+    pub async fn project_keys(&self, project_id: &str) -> AppResult<Arc<ProjectKeys>> {
+        if let Some(keys) = self.inner.keys.get(project_id) {
+            return Ok(keys);
+        }
+        let stamp = self.inner.evictions.stamp();
+        let id = project_id.to_owned();
+        let sealed = self
+            .read(move |conn| projects::sealed_keys(conn, &id))
+            .await?
+            .ok_or_else(|| AppError::NotFound(format!("Project '{project_id}' was not found")))?;
+        let keys = Arc::new(self.inner.keys.unseal(project_id, &sealed)?);
+        self.inner
+            .keys
+            .insert(project_id, keys.clone(), stamp, &self.inner.evictions);
+        Ok(keys)
+    }
+
+    /// Fresh keys for a new project, sealed for the database.
+    pub fn new_project_keys(&self, project_id: &str) -> SealedKeys {
+        self.inner.keys.new_project_keys(project_id)
+    }
+
+    /// A decrypted folder kept in memory (key from [`folder_key`]), counting hits and misses.
+    pub fn cached_folder(&self, key: &str) -> Option<Arc<CachedFolder>> {
+        let found = self.inner.folders.get(key);
+        let counter = match found {
+            Some(_) => &self.inner.folder_hits,
+            None => &self.inner.folder_misses,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        found
+    }
+
+    /// Take this before loading what [`Store::keep_folder`] will keep.
+    pub fn stamp(&self) -> Stamp {
+        self.inner.evictions.stamp()
+    }
+
+    /// Keeps a folder decrypted from rows read after `stamp`, unless a write since made it stale.
+    pub fn keep_folder(&self, key: String, folder: Arc<CachedFolder>, stamp: Stamp) {
+        self.inner
+            .folders
+            .insert(key, folder, stamp, &self.inner.evictions);
+    }
+
+    /// Buffers a token's use; written by [`Store::flush_token_uses_blocking`], never on the read.
+    pub fn record_token_use(&self, token_id: &str, at: Millis, ip: IpAddr) {
+        self.inner.last_used.record(token_id, at, ip);
+    }
+
+    /// A token's buffered use not yet written, if any (readers overlay it on the stored one).
+    pub fn pending_token_use(&self, token_id: &str) -> Option<(Millis, String)> {
+        self.inner.last_used.pending(token_id)
+    }
+
+    /// Writes every buffered token use in one transaction (blocking).
+    pub fn flush_token_uses_blocking(&self) -> DbResult<usize> {
+        self.inner.last_used.flush_blocking(&self.inner.db)
+    }
+
+    /// Audits a refused use in the background, at most a fixed number per minute.
+    pub fn audit_denial(&self, event: AuditEvent) {
+        self.inner.denials.record(&self.inner.db, event);
+    }
+
+    /// Can the database be read right now? (blocking)
+    pub fn ping_blocking(&self) -> DbResult<()> {
+        self.inner.db.ping_blocking()
+    }
+
+    /// Folds the WAL into the database file (blocking; at shutdown).
+    pub fn checkpoint_blocking(&self) -> DbResult<()> {
+        self.inner.db.checkpoint_blocking()
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        CacheStats {
+            folder_hits: self.inner.folder_hits.load(Ordering::Relaxed),
+            folder_misses: self.inner.folder_misses.load(Ordering::Relaxed),
+            folders_cached: self.inner.folders.len(),
+            tokens_cached: self.inner.tokens.len(),
+        }
+    }
+}
