@@ -1,9 +1,21 @@
 //! Envkeep: a self-hosted secrets server for small teams.
 //!
-//! The dependency direction is `cli → startup → routes → service → auth → domain`; `routes`,
-//! `service`, `auth` and `jobs` call `db` and `crypto`; `domain` and `crypto` know nothing of
-//! HTTP or SQL. `service` holds the use cases (list secrets, mint a token, …) that both the native
-//! API and the Infisical-compatible API call, so there is one authorisation path and one store.
+//! Layers, lowest first; a module imports only its own layer and lower ones (DESIGN §1, checked
+//! by `../shared/tools/layers`):
+//! - `domain`, `crypto`, `time`, `percent`: pure validated types and ciphers, no HTTP, no SQL.
+//! - `db`: SQL, the read pool and the writer connection, migrations, typed rows.
+//! - `config`: the validated configuration and the `Settings` handlers read.
+//! - `error`: one `AppError`, mapped to HTTP in one place.
+//! - `store`: the one owner of the database and every cache of stored data; its one write path
+//!   evicts exactly what each write touched.
+//! - `auth`: who is calling (service token, admin session) and what they may do.
+//! - `service`: the use cases every face shares (native API, Infisical API, UI).
+//! - `jobs`: the sweep, the health probe, the last-use flusher; they take the Store.
+//! - `state`: `AppState`, what handlers get: the Store, the auth pieces, settings.
+//! - `routes`: HTTP only: extractors, cookies, request parsing, answer shapes.
+//!
+//! `main`, `cli`, `startup`, `telemetry` and `healthcheck` wire these together; `client` is the
+//! `envkeep run`/`secrets` command and uses only the pure layer.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 

@@ -11,6 +11,7 @@ mod read_cache;
 mod secrets;
 mod service_tokens;
 mod startup;
+mod store;
 mod sweep;
 mod token_scopes;
 mod ui;
