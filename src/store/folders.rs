@@ -136,7 +136,8 @@ fn approximate_size(s: &SecretView) -> usize {
         + s.updated_at.len()
 }
 
-/// Cache key: project, environment slug and folder path (ids, slugs and paths hold no NUL).
+/// Cache key of one folder's secrets: project, environment slug and folder path (ids, slugs and
+/// paths hold no NUL).
 pub fn folder_key(project_id: &str, environment: &str, path: &str) -> String {
     let mut key = String::with_capacity(project_id.len() + environment.len() + path.len() + 2);
     key.push_str(project_id);
@@ -145,6 +146,31 @@ pub fn folder_key(project_id: &str, environment: &str, path: &str) -> String {
     key.push('\0');
     key.push_str(path);
     key
+}
+
+/// Cache key of a recursive listing: the folder's secrets and those of every folder below it.
+pub fn subtree_key(project_id: &str, environment: &str, path: &str) -> String {
+    let mut key = folder_key(project_id, environment, path);
+    key.push_str(SUBTREE_MARK);
+    key
+}
+
+const SUBTREE_MARK: &str = "\0**";
+
+/// Whether the entry under `key` is made stale by the eviction `scope`.
+fn stale(key: &str, scope: &Scope) -> bool {
+    let (key, recursive) = match key.strip_suffix(SUBTREE_MARK) {
+        Some(folder) => (folder, true),
+        None => (key, false),
+    };
+    let mut parts = key.splitn(3, '\0');
+    let mut next = || parts.next().unwrap_or("");
+    let (project, environment, path) = (next(), next(), next());
+    if recursive {
+        scope.covers_subtree_listing(project, environment, path)
+    } else {
+        scope.covers_folder(project, environment, path)
+    }
 }
 
 #[derive(Default)]
@@ -156,13 +182,6 @@ struct Entries {
 #[derive(Default)]
 pub(super) struct FolderCache {
     entries: RwLock<Entries>,
-}
-
-/// The three parts of a cache key.
-fn parts(key: &str) -> (&str, &str, &str) {
-    let mut parts = key.splitn(3, '\0');
-    let mut next = || parts.next().unwrap_or("");
-    (next(), next(), next())
 }
 
 impl FolderCache {
@@ -188,8 +207,7 @@ impl FolderCache {
             return;
         }
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
-        let (project, environment, path) = parts(&key);
-        if !evictions.none_since(stamp, |s| s.covers_folder(project, environment, path)) {
+        if !evictions.none_since(stamp, |scope| stale(&key, scope)) {
             return;
         }
         if entries.map.len() >= MAX_FOLDERS || entries.bytes + folder.bytes > MAX_BYTES {
@@ -209,14 +227,11 @@ impl FolderCache {
         }
         let mut freed = 0;
         entries.map.retain(|key, folder| {
-            let (project, environment, path) = parts(key);
-            let stale = scopes
-                .iter()
-                .any(|s| s.covers_folder(project, environment, path));
-            if stale {
+            let dropped = scopes.iter().any(|scope| stale(key, scope));
+            if dropped {
                 freed += folder.bytes;
             }
-            !stale
+            !dropped
         });
         entries.bytes -= freed;
     }
@@ -280,6 +295,34 @@ mod tests {
         assert!(
             cache.get(&folder_key("q", "dev", "/app")).is_some(),
             "another project"
+        );
+    }
+
+    #[test]
+    fn a_folder_write_evicts_the_recursive_listings_that_contain_it() {
+        let (cache, log) = (FolderCache::default(), Evictions::default());
+        keep(&cache, &log, subtree_key("p", "dev", "/"), folder(&["A"]));
+        keep(
+            &cache,
+            &log,
+            subtree_key("p", "dev", "/app"),
+            folder(&["B"]),
+        );
+        keep(
+            &cache,
+            &log,
+            subtree_key("p", "dev", "/web"),
+            folder(&["C"]),
+        );
+        keep(&cache, &log, folder_key("p", "dev", "/app"), folder(&["D"]));
+        let scopes = crate::store::Touched::folder("p", "dev", "/app/db").scopes();
+        cache.evict(&scopes);
+        assert!(cache.get(&subtree_key("p", "dev", "/")).is_none());
+        assert!(cache.get(&subtree_key("p", "dev", "/app")).is_none());
+        assert!(cache.get(&subtree_key("p", "dev", "/web")).is_some());
+        assert!(
+            cache.get(&folder_key("p", "dev", "/app")).is_some(),
+            "the parent's own secrets"
         );
     }
 

@@ -23,7 +23,7 @@ pub mod tokens;
 pub mod touched;
 
 pub use evictions::Stamp;
-pub use folders::{folder_key, CachedFolder, Rendering, SecretList, SecretView};
+pub use folders::{folder_key, subtree_key, CachedFolder, Rendering, SecretList, SecretView};
 pub use keys::{secret_aad, ProjectKeys};
 pub use tokens::{TokenRecord, TokenScope};
 pub use touched::{FolderTouch, Touched};
@@ -204,7 +204,8 @@ impl Store {
         self.inner.keys.new_project_keys(project_id)
     }
 
-    /// A decrypted folder kept in memory (key from [`folder_key`]), counting hits and misses.
+    /// A decrypted folder, or recursive listing, kept in memory (key from [`folder_key`] or
+    /// [`subtree_key`]), counting hits and misses.
     pub fn cached_folder(&self, key: &str) -> Option<Arc<CachedFolder>> {
         let found = self.inner.folders.get(key);
         let counter = match found {

@@ -150,6 +150,26 @@ impl Scope {
         }
     }
 
+    /// Does this eviction make the recursive listing of `path` (the folder and everything below
+    /// it) stale? A write anywhere in that subtree does, and so does deleting an ancestor.
+    pub(super) fn covers_subtree_listing(
+        &self,
+        project: &str,
+        environment: &str,
+        path: &str,
+    ) -> bool {
+        match self {
+            Scope::Folder(f) => {
+                f.project_id == project
+                    && f.environment == environment
+                    && (f.path == path
+                        || is_below(&f.path, path)
+                        || (f.with_descendants && is_below(path, &f.path)))
+            }
+            other => other.covers_folder(project, environment, path),
+        }
+    }
+
     /// Does this eviction make the record of token `id` in `project` stale?
     pub(super) fn covers_token(&self, id: &str, project: &str) -> bool {
         match self {
@@ -193,6 +213,20 @@ mod tests {
         assert!(!scope.covers_folder("p", "dev", "/app/db/x"));
         assert!(!scope.covers_folder("p", "prod", "/app/db"));
         assert!(!scope.covers_folder("q", "dev", "/app/db"));
+    }
+
+    #[test]
+    fn a_folder_touch_covers_the_recursive_listings_of_its_ancestors_only() {
+        let scope = &Touched::folder("p", "dev", "/app/db").scopes()[0];
+        assert!(scope.covers_subtree_listing("p", "dev", "/"));
+        assert!(scope.covers_subtree_listing("p", "dev", "/app"));
+        assert!(scope.covers_subtree_listing("p", "dev", "/app/db"));
+        assert!(!scope.covers_subtree_listing("p", "dev", "/app/db/x"));
+        assert!(!scope.covers_subtree_listing("p", "dev", "/app/web"));
+        assert!(!scope.covers_subtree_listing("p", "prod", "/app"));
+        let deleted = &Touched::subtree("p", "dev", "/app").scopes()[0];
+        assert!(deleted.covers_subtree_listing("p", "dev", "/app/db/x"));
+        assert!(!deleted.covers_subtree_listing("p", "dev", "/web"));
     }
 
     #[test]

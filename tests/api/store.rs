@@ -154,3 +154,77 @@ async fn a_write_in_a_folder_evicts_that_folder_and_not_its_siblings_or_parent()
     assert_eq!(json["secrets"][0]["value"], "new");
     assert_eq!(stats(&app).folder_misses, before.folder_misses + 1);
 }
+
+#[tokio::test]
+async fn a_recursive_listing_is_cached_and_dropped_by_a_write_anywhere_below_it() {
+    let app = spawn_app().await;
+    let project = app.create_project("subtree").await;
+    for folder in ["/app", "/app/db", "/web"] {
+        app.create_secret(&project, "dev", folder, "KEY", "old")
+            .await;
+    }
+    let (token, _) = app
+        .mint_scoped(&project, "reader", "dev", "/**", &["read"])
+        .await;
+    let token = access_part(&token);
+    let recursive = |path: &str| {
+        format!("/api/v1/projects/{project}/secrets?environment=dev&path={path}&recursive=true")
+    };
+    let listed = |json: &serde_json::Value| -> Vec<(String, String)> {
+        json["secrets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["path"].as_str().unwrap().to_owned(),
+                    s["value"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    };
+    for path in ["/app", "/web", "/app", "/web"] {
+        let (status, _) = app
+            .bearer(Method::GET, &recursive(path), &token)
+            .answer()
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let warm = stats(&app);
+
+    let url = format!("/api/v1/projects/{project}/secrets/KEY?environment=dev&path=/app/db");
+    let (status, json) = app
+        .admin(Method::PATCH, &url)
+        .json(&serde_json::json!({ "value": "new" }))
+        .answer()
+        .await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+
+    let (_, json) = app
+        .bearer(Method::GET, &recursive("/app"), &token)
+        .answer()
+        .await;
+    assert_eq!(
+        listed(&json),
+        [
+            ("/app".into(), "old".into()),
+            ("/app/db".into(), "new".into())
+        ]
+    );
+    let (_, json) = app
+        .bearer(Method::GET, &recursive("/web"), &token)
+        .answer()
+        .await;
+    assert_eq!(listed(&json), [("/web".into(), "old".into())]);
+    let after = stats(&app);
+    assert_eq!(
+        after.folder_misses - warm.folder_misses,
+        1,
+        "only /app refilled: {after:?}"
+    );
+    assert_eq!(
+        after.folder_hits - warm.folder_hits,
+        1,
+        "/web stayed: {after:?}"
+    );
+}

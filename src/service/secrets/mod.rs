@@ -1,0 +1,90 @@
+//! Secrets: list (one folder or a subtree), get, create, update, delete. Values and comments are
+//! sealed under the project's data key with associated data naming the row; a ciphertext that
+//! fails to open is an integrity error, never garbage. Reads (`read`) come from the Store's
+//! caches where they can; writes (`write`) each name the folder they touched.
+
+mod read;
+mod write;
+
+pub use read::{get, list, list_shared, Listing};
+pub use write::{create, delete, update};
+
+use super::{authorize, locate};
+use crate::auth::access::Op;
+use crate::auth::Access;
+use crate::db::folders;
+use crate::db::projects::Environment;
+use crate::domain::{EnvSlug, SecretKey, SecretPath};
+use crate::error::{AppError, AppResult};
+use crate::store::{ProjectKeys, Store, Touched};
+use rusqlite::Connection;
+use std::sync::Arc;
+
+/// Where a secret lives: project, environment slug, folder.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub project_id: String,
+    pub environment: EnvSlug,
+    pub path: SecretPath,
+}
+
+impl Location {
+    /// What a write of a secret here changes: this folder's listing.
+    pub fn touched(&self) -> Touched {
+        Touched::folder(
+            &self.project_id,
+            self.environment.as_str(),
+            self.path.as_str(),
+        )
+    }
+}
+
+/// The project's keys for a write at `at`, after checking the caller may write there: a body
+/// sealed with the wire key is opened only for a caller allowed to write it, so a token of
+/// another project gets its 403 (audited) and never has this project's keys unsealed.
+pub async fn keys_for_write(
+    store: &Store,
+    access: &Access,
+    at: &Location,
+) -> AppResult<Arc<ProjectKeys>> {
+    let env = at.environment.as_str();
+    authorize(store, access, &at.project_id, Op::Write, env, &at.path)?;
+    store.project_keys(&at.project_id).await
+}
+
+/// The environment, with a 404 naming the project or environment when missing (the root
+/// folder always exists, so `locate` checks no folder here).
+pub(super) fn environment_of(conn: &Connection, at: &Location) -> AppResult<Environment> {
+    locate(
+        conn,
+        &at.project_id,
+        at.environment.as_str(),
+        &SecretPath::root(),
+    )
+}
+
+/// A folder with no secrets may still not exist (the root always does): 404 then.
+pub(super) fn require_folder(
+    conn: &Connection,
+    at: &Location,
+    env: &Environment,
+    no_rows: bool,
+) -> AppResult<()> {
+    if no_rows && !at.path.is_root() && !folders::exists(conn, &env.id, at.path.as_str())? {
+        return Err(AppError::NotFound(format!(
+            "Folder '{}' was not found in environment '{}'",
+            at.path,
+            at.environment.as_str()
+        )));
+    }
+    Ok(())
+}
+
+pub(super) fn missing_secret(key: &SecretKey, at: &Location) -> AppError {
+    AppError::NotFound(format!(
+        "Secret '{}' was not found in environment '{}' at path '{}'",
+        key.as_str(),
+        at.environment.as_str(),
+        at.path
+    ))
+}

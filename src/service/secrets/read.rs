@@ -1,0 +1,205 @@
+//! Reading secrets: one folder, one secret, or a subtree, from the Store's cache when it holds them.
+
+use super::{environment_of, missing_secret, require_folder, Location};
+use crate::auth::access::Op;
+use crate::auth::Access;
+use crate::db::secrets::{self, SecretRow};
+use crate::domain::{SecretKey, SecretPath};
+use crate::error::AppResult;
+use crate::service::sealed_fields::open_row;
+use crate::service::views::SecretView;
+use crate::service::{authorize, authorize_listing};
+use crate::store::{folder_key, subtree_key, CachedFolder, ProjectKeys, Store};
+use rusqlite::Connection;
+use std::sync::Arc;
+
+/// A `get` that misses the folder cache decrypts the whole folder (to cache it) up to this size.
+const GET_CACHES_FOLDERS_UP_TO: usize = 100;
+
+/// A listing: one shared with other requests (a folder, or a whole subtree, from the Store's
+/// cache), or the part of a subtree this caller's scopes allow.
+pub enum Listing {
+    Folder(Arc<CachedFolder>),
+    Subtree(Vec<SecretView>),
+}
+
+impl Listing {
+    pub fn secrets(&self) -> &[SecretView] {
+        match self {
+            Listing::Folder(folder) => folder.secrets(),
+            Listing::Subtree(secrets) => secrets,
+        }
+    }
+}
+
+pub async fn list(
+    store: &Store,
+    access: &Access,
+    at: &Location,
+    recursive: bool,
+) -> AppResult<Vec<SecretView>> {
+    Ok(list_shared(store, access, at, recursive)
+        .await?
+        .secrets()
+        .to_vec())
+}
+
+/// [`list`] without copying a cached folder: what the hot read paths serialise from.
+pub async fn list_shared(
+    store: &Store,
+    access: &Access,
+    at: &Location,
+    recursive: bool,
+) -> AppResult<Listing> {
+    let env = at.environment.as_str();
+    if !recursive {
+        authorize(store, access, &at.project_id, Op::Read, env, &at.path)?;
+        return Ok(Listing::Folder(folder(store, at).await?));
+    }
+    authorize_listing(store, access, &at.project_id, env, &at.path)?;
+    let key = subtree_key(&at.project_id, env, at.path.as_str());
+    if let Some(whole) = store.cached_folder(&key) {
+        return Ok(visible_part(access, at, whole));
+    }
+    let stamp = store.stamp();
+    let keys = store.project_keys(&at.project_id).await?;
+    let (owned, caller) = (at.clone(), access.clone());
+    let loaded = store
+        .read(move |conn| -> AppResult<SubtreeLoad> {
+            let at = owned;
+            let env = environment_of(conn, &at)?;
+            let rows = secrets::list_in_subtree(conn, &env.id, at.path.as_str())?;
+            require_folder(conn, &at, &env, rows.is_empty())?;
+            let open =
+                |row: &SecretRow| open_row(&keys, &at.project_id, at.environment.as_str(), row);
+            if let Ok(whole) = rows.iter().map(open).collect::<AppResult<Vec<_>>>() {
+                return Ok(SubtreeLoad::Whole(whole));
+            }
+            // A row that does not open must fail only callers who may see it: decrypt just the
+            // caller's part, and keep nothing.
+            rows.iter()
+                .filter(|row| visible_to(&caller, &at, &row.path))
+                .map(open)
+                .collect::<AppResult<_>>()
+                .map(SubtreeLoad::CallersPart)
+        })
+        .await?;
+    match loaded {
+        SubtreeLoad::Whole(secrets) => {
+            let whole = Arc::new(CachedFolder::new(secrets));
+            store.keep_folder(key, whole.clone(), stamp);
+            Ok(visible_part(access, at, whole))
+        }
+        SubtreeLoad::CallersPart(secrets) => Ok(Listing::Subtree(secrets)),
+    }
+}
+
+/// A subtree as read: all of it decrypted, or (when some row does not open) only the caller's part.
+enum SubtreeLoad {
+    Whole(Vec<SecretView>),
+    CallersPart(Vec<SecretView>),
+}
+
+/// Whether a secret in folder `path` of the listed subtree is visible to the caller: an admin sees
+/// all of it, a token only what lies in its scopes.
+fn visible_to(access: &Access, at: &Location, path: &str) -> bool {
+    access.token().is_none()
+        || SecretPath::parse(path).is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
+}
+
+/// The caller's part of a whole subtree: shared as it is when the caller sees all of it.
+fn visible_part(access: &Access, at: &Location, whole: Arc<CachedFolder>) -> Listing {
+    if whole
+        .secrets()
+        .iter()
+        .all(|s| visible_to(access, at, &s.path))
+    {
+        return Listing::Folder(whole);
+    }
+    Listing::Subtree(
+        whole
+            .secrets()
+            .iter()
+            .filter(|s| visible_to(access, at, &s.path))
+            .cloned()
+            .collect(),
+    )
+}
+
+/// Decrypts every row of the folder.
+fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location) -> AppResult<Vec<SecretView>> {
+    let env = environment_of(conn, at)?;
+    let rows = secrets::list_in_folder(conn, &env.id, at.path.as_str())?;
+    require_folder(conn, at, &env, rows.is_empty())?;
+    rows.iter()
+        .map(|row| open_row(keys, &at.project_id, at.environment.as_str(), row))
+        .collect()
+}
+
+/// The folder's secrets: from the Store's cache, or read, decrypted and kept. The stamp is
+/// taken before the rows are read, so a write that commits meanwhile keeps this load out.
+async fn folder(store: &Store, at: &Location) -> AppResult<Arc<CachedFolder>> {
+    let cache_key = folder_key(&at.project_id, at.environment.as_str(), at.path.as_str());
+    if let Some(hit) = store.cached_folder(&cache_key) {
+        return Ok(hit);
+    }
+    let stamp = store.stamp();
+    let keys = store.project_keys(&at.project_id).await?;
+    let owned = at.clone();
+    let secrets = store
+        .read(move |conn| open_folder(conn, &keys, &owned))
+        .await?;
+    let folder = Arc::new(CachedFolder::new(secrets));
+    store.keep_folder(cache_key, folder.clone(), stamp);
+    Ok(folder)
+}
+
+pub async fn get(
+    store: &Store,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<SecretView> {
+    let env = at.environment.as_str();
+    authorize(store, access, &at.project_id, Op::Read, env, &at.path)?;
+    let cache_key = folder_key(&at.project_id, env, at.path.as_str());
+    if let Some(folder) = store.cached_folder(&cache_key) {
+        return folder
+            .find(key.as_str())
+            .cloned()
+            .ok_or_else(|| missing_secret(key, at));
+    }
+    let stamp = store.stamp();
+    let keys = store.project_keys(&at.project_id).await?;
+    let (owned, owned_key) = (at.clone(), key.clone());
+    let (found, whole) = store
+        .read(
+            move |conn| -> AppResult<(Option<SecretView>, Option<Vec<SecretView>>)> {
+                let (at, key) = (owned, owned_key);
+                let env = environment_of(conn, &at)?;
+                let limit = GET_CACHES_FOLDERS_UP_TO + 1;
+                let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
+                require_folder(conn, &at, &env, rows.is_empty())?;
+                let open =
+                    |row: &SecretRow| open_row(&keys, &at.project_id, at.environment.as_str(), row);
+                // A small folder is decrypted whole, so the next reads of it cost no SQL. In a
+                // large one, or one where another row fails to open, only the secret asked for
+                // is decrypted: a damaged neighbour must not fail this read.
+                if rows.len() <= GET_CACHES_FOLDERS_UP_TO {
+                    if let Ok(secrets) = rows.iter().map(open).collect::<AppResult<Vec<_>>>() {
+                        let found = secrets.iter().find(|s| s.key == key.as_str()).cloned();
+                        return Ok((found, Some(secrets)));
+                    }
+                    let row = rows.iter().find(|r| r.key == key.as_str());
+                    return Ok((row.map(open).transpose()?, None));
+                }
+                let row = secrets::find(conn, &env.id, at.path.as_str(), key.as_str())?;
+                Ok((row.as_ref().map(open).transpose()?, None))
+            },
+        )
+        .await?;
+    if let Some(secrets) = whole {
+        store.keep_folder(cache_key, Arc::new(CachedFolder::new(secrets)), stamp);
+    }
+    found.ok_or_else(|| missing_secret(key, at))
+}

@@ -1,0 +1,178 @@
+//! Writing secrets: create (making missing parent folders), update, delete; each in one
+//! transaction that names the folder it touched.
+
+use super::{environment_of, missing_secret, Location};
+use crate::auth::access::Op;
+use crate::auth::Access;
+use crate::crypto::random;
+use crate::db::folders;
+use crate::db::secrets::{self, SecretRow};
+use crate::domain::SecretKey;
+use crate::error::{AppError, AppResult};
+use crate::service::sealed_fields::{check_sizes, open_row, seal_row};
+use crate::service::views::SecretView;
+use crate::service::{authorize, locate, Actor};
+use crate::store::Store;
+use crate::time::{now_millis, rfc3339};
+use rusqlite::Connection;
+
+pub async fn create(
+    store: &Store,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+    value: &str,
+    comment: &str,
+) -> AppResult<SecretView> {
+    authorize(
+        store,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
+    check_sizes(Some(value), Some(comment))?;
+    let keys = store.project_keys(&at.project_id).await?;
+    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    let (value, comment) = (value.to_owned(), comment.to_owned());
+    store
+        .write(move |tx| {
+            let env = environment_of(tx, &at)?;
+            let now = now_millis();
+            for folder in at.path.lineage() {
+                folders::insert_if_missing(tx, &random::hex16(), &at.project_id, &env.id, folder.as_str(), now)?;
+            }
+            if secrets::find(tx, &env.id, at.path.as_str(), key.as_str())?.is_some() {
+                return Err(AppError::Conflict(format!(
+                    "Secret '{}' already exists in environment '{}' at path '{}'; update it with PATCH",
+                    key.as_str(),
+                    at.environment.as_str(),
+                    at.path
+                )));
+            }
+            let mut row = SecretRow {
+                id: random::hex16(),
+                environment_id: env.id.clone(),
+                path: at.path.as_str().to_owned(),
+                key: key.as_str().to_owned(),
+                value_ct: Vec::new(),
+                comment_ct: Vec::new(),
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            seal_row(&keys, &at.project_id, &mut row, &value, &comment);
+            secrets::insert(tx, &at.project_id, &row)?;
+            audit(&actor, tx, "secret.create", &at, &row)?;
+            let touched = at.touched();
+            Ok((SecretView {
+                id: row.id,
+                key: row.key,
+                value,
+                comment,
+                version: 1,
+                environment: at.environment.as_str().to_owned(),
+                path: row.path,
+                created_at: rfc3339(now),
+                updated_at: rfc3339(now),
+            }, touched))
+        })
+        .await
+}
+
+pub async fn update(
+    store: &Store,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+    value: Option<&str>,
+    comment: Option<&str>,
+) -> AppResult<SecretView> {
+    authorize(
+        store,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
+    check_sizes(value, comment)?;
+    let keys = store.project_keys(&at.project_id).await?;
+    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
+    store
+        .write(move |tx| {
+            let env = environment_of(tx, &at)?;
+            let Some(mut row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
+                locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
+                return Err(missing_secret(&key, &at));
+            };
+            let current = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
+            let value = value.unwrap_or(current.value);
+            let comment = comment.unwrap_or(current.comment);
+            row.version += 1;
+            row.updated_at = now_millis();
+            seal_row(&keys, &at.project_id, &mut row, &value, &comment);
+            secrets::update(tx, &row)?;
+            audit(&actor, tx, "secret.update", &at, &row)?;
+            let view = SecretView {
+                value,
+                comment,
+                updated_at: rfc3339(row.updated_at),
+                version: row.version,
+                ..current
+            };
+            Ok((view, at.touched()))
+        })
+        .await
+}
+
+pub async fn delete(
+    store: &Store,
+    access: &Access,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<SecretView> {
+    authorize(
+        store,
+        access,
+        &at.project_id,
+        Op::Write,
+        at.environment.as_str(),
+        &at.path,
+    )?;
+    let keys = store.project_keys(&at.project_id).await?;
+    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    store
+        .write(move |tx| {
+            let env = environment_of(tx, &at)?;
+            let Some(row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
+                locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
+                return Err(missing_secret(&key, &at));
+            };
+            // The deleted secret is returned: Infisical's clients read it back from the answer.
+            let deleted = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
+            secrets::delete(tx, &row.id)?;
+            audit(&actor, tx, "secret.delete", &at, &row)?;
+            Ok((deleted, at.touched()))
+        })
+        .await
+}
+
+fn audit(
+    actor: &Actor,
+    conn: &Connection,
+    action: &'static str,
+    at: &Location,
+    row: &SecretRow,
+) -> AppResult<()> {
+    actor.record(
+        conn,
+        now_millis(),
+        action,
+        Some(&at.project_id),
+        serde_json::json!({ "environment": at.environment.as_str(), "path": row.path, "key": row.key, "version": row.version }),
+    )?;
+    Ok(())
+}
