@@ -178,6 +178,7 @@ impl From<crate::db::DbError> for AppError {
             DbError::NotFound => Self::NotFound(String::from("The requested entity was not found")),
             DbError::Conflict(what) => Self::Conflict(what),
             DbError::Busy(cause) => Self::Unavailable(cause),
+            DbError::Corrupt(what) => Self::Internal(format!("corrupt row: {what}")),
             DbError::Other(cause) => Self::Internal(cause),
         }
     }
