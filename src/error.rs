@@ -171,6 +171,13 @@ impl ResponseError for AppError {
     }
 }
 
+/// The invalid fields of a request, as one 422.
+impl From<Vec<FieldError>> for AppError {
+    fn from(fields: Vec<FieldError>) -> Self {
+        Self::Validation(fields)
+    }
+}
+
 impl From<crate::db::DbError> for AppError {
     fn from(err: crate::db::DbError) -> Self {
         use crate::db::DbError;

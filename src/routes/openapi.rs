@@ -84,4 +84,26 @@ mod tests {
             "{body}"
         );
     }
+
+    #[test]
+    fn the_documented_patterns_are_the_parsers() {
+        use crate::domain::{EnvSlug, FolderName, SecretKey, SecretPath};
+        let doc = serde_json::to_value(NativeApi::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let pattern = |body: &str, field: &str| {
+            schemas[body]["properties"][field]["pattern"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{body}.{field} has no pattern"))
+                .to_owned()
+        };
+        assert_eq!(pattern("FolderCreateBody", "name"), FolderName::PATTERN);
+        assert_eq!(pattern("FolderCreateBody", "path"), SecretPath::PATTERN);
+        assert_eq!(pattern("SecretCreateBody", "key"), SecretKey::PATTERN);
+        assert_eq!(pattern("EnvironmentCreateBody", "slug"), EnvSlug::PATTERN);
+        let scope = &schemas["ServiceTokenCreateBody"]["properties"]["scopes"]["items"];
+        assert_eq!(
+            scope["properties"]["environment"]["pattern"],
+            EnvSlug::PATTERN
+        );
+    }
 }

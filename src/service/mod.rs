@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod denials;
 pub mod environments;
+pub mod fields;
 pub mod folder_cache;
 pub mod folders;
 pub mod keys;
@@ -11,6 +12,7 @@ pub mod projects;
 pub mod reveal;
 pub mod sealed_fields;
 pub mod secrets;
+pub mod token_request;
 pub mod tokens;
 pub mod views;
 

@@ -7,7 +7,7 @@ use crate::auth::session::COOKIE_NAME;
 use crate::auth::{Access, AdminSession};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, AppResult};
-use crate::routes::extract::Fields;
+use crate::service::fields::{all, field, required};
 use crate::service::{accounts, tokens};
 use crate::state::AppState;
 use crate::time::rfc3339;
@@ -50,18 +50,17 @@ async fn setup(
             "Setup is already complete; log in instead",
         )));
     }
-    let mut fields = Fields::default();
-    let code = fields.required("setupCode", body.setup_code.as_deref());
-    let email = fields
-        .required("email", body.email.as_deref())
-        .and_then(|e| fields.check("email", Email::parse(e)));
-    let password = fields
-        .required("password", body.password.as_deref())
-        .and_then(|p| fields.check("password", Password::parse(p)));
-    fields.finish()?;
-    let (Some(code), Some(email), Some(password)) = (code, email, password) else {
-        return Err(AppError::internal("validated fields missing"));
-    };
+    let (code, email, password) = all((
+        field("setupCode", required(body.setup_code.as_deref())),
+        field(
+            "email",
+            required(body.email.as_deref()).and_then(Email::parse),
+        ),
+        field(
+            "password",
+            required(body.password.as_deref()).and_then(Password::parse),
+        ),
+    ))?;
     let ip = client_ip(&req, &state.settings.trusted_proxies);
     let user = accounts::setup(&state, code, email, password, ip).await?;
     Ok(HttpResponse::Created().json(json!({ "user": { "id": user.id, "email": user.email, "role": user.role, "createdAt": rfc3339(user.created_at) } })))
@@ -109,13 +108,10 @@ async fn login(
     req: HttpRequest,
     body: web::Json<LoginBody>,
 ) -> AppResult<HttpResponse> {
-    let mut fields = Fields::default();
-    let email = fields.required("email", body.email.as_deref());
-    let password = fields.required("password", body.password.as_deref());
-    fields.finish()?;
-    let (Some(email), Some(password)) = (email, password) else {
-        return Err(AppError::internal("validated fields missing"));
-    };
+    let (email, password) = all((
+        field("email", required(body.email.as_deref())),
+        field("password", required(body.password.as_deref())),
+    ))?;
     let ip = client_ip(&req, &state.settings.trusted_proxies);
     let session = accounts::login(&state, email, password, ip).await?;
     Ok(HttpResponse::Ok()

@@ -6,6 +6,7 @@ pub mod folders;
 pub mod location;
 pub mod projects;
 pub mod responses;
+pub mod schema;
 pub mod secrets;
 pub mod service_tokens;
 

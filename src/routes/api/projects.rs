@@ -2,10 +2,11 @@
 
 use super::resource;
 use super::responses::{BodyRejected, Denied, Missing};
+use super::schema;
 use crate::auth::AdminSession;
 use crate::domain::Name;
-use crate::error::{AppError, AppResult};
-use crate::routes::extract::Fields;
+use crate::error::AppResult;
+use crate::service::fields::{field, required};
 use crate::service::projects;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -41,7 +42,7 @@ async fn list(state: web::Data<AppState>, _session: AdminSession) -> AppResult<H
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = ProjectCreateBody)]
 struct CreateBody {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = schema::name)]
     name: Option<String>,
 }
 
@@ -60,12 +61,7 @@ async fn create(
     session: AdminSession,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
-    let mut fields = Fields::default();
-    let name = fields
-        .required("name", body.name.as_deref())
-        .and_then(|n| fields.check("name", Name::parse(n)));
-    fields.finish()?;
-    let name = name.ok_or_else(|| AppError::internal("validated name missing"))?;
+    let name = field("name", required(body.name.as_deref()).and_then(Name::parse))?;
     let project = projects::create(&state, &session, name).await?;
     Ok(HttpResponse::Created().json(json!({ "project": project })))
 }
