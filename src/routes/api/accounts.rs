@@ -1,7 +1,7 @@
 //! Setup, login, logout, and "who am I" for a service token.
 
-use super::resource;
 use super::responses::{BadCredentials, BodyRejected, Conflict, Denied, Throttled};
+use super::Endpoint;
 use crate::auth::client_ip::client_ip;
 use crate::auth::session::COOKIE_NAME;
 use crate::auth::{Access, AdminSession};
@@ -12,16 +12,33 @@ use crate::service::{accounts, tokens};
 use crate::state::AppState;
 use crate::time::rfc3339;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/setup").route(web::post().to(setup)))
-        .service(resource("/api/v1/auth/login").route(web::post().to(login)))
-        .service(resource("/api/v1/auth/logout").route(web::post().to(logout)))
-        .service(resource("/api/v1/auth/token").route(web::get().to(whoami)));
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::POST,
+        path: "/api/v1/setup",
+        handler: |route| route.to(setup),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/api/v1/auth/login",
+        handler: |route| route.to(login),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/api/v1/auth/logout",
+        handler: |route| route.to(logout),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/api/v1/auth/token",
+        handler: |route| route.to(whoami),
+    },
+];
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

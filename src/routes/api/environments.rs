@@ -1,30 +1,40 @@
 //! `/api/v1/projects/{projectId}/environments` (admin session only).
 
-use super::resource;
 use super::responses::{BodyRejected, Conflict, Denied, Missing};
-use super::schema;
+use super::{schema, Endpoint};
 use crate::auth::AdminSession;
 use crate::domain::{EnvSlug, Invalid, Name};
 use crate::error::AppResult;
 use crate::service::environments;
 use crate::service::fields::{all, field, required};
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/{projectId}/environments")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        resource("/{projectId}/environments/{slug}")
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    );
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/environments",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/{projectId}/environments",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::PATCH,
+        path: "/{projectId}/environments/{slug}",
+        handler: |route| route.to(update),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}/environments/{slug}",
+        handler: |route| route.to(delete),
+    },
+];
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/environments", operation_id = "listEnvironments", tag = "environments",

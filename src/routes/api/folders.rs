@@ -1,27 +1,36 @@
 //! `/api/v1/projects/{projectId}/folders` (admin session or service token).
 
 use super::location::LocationQuery;
-use super::resource;
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Missing};
-use super::schema;
+use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, FolderName, SecretPath};
 use crate::error::AppResult;
 use crate::service::fields::{all, field, required};
 use crate::service::folders;
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/{projectId}/folders")
-            .route(web::get().to(list))
-            .route(web::post().to(create))
-            .route(web::delete().to(delete)),
-    );
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/folders",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/{projectId}/folders",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}/folders",
+        handler: |route| route.to(delete),
+    },
+];
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/folders", operation_id = "listFolders", tag = "folders",

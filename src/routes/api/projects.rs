@@ -1,30 +1,40 @@
 //! `/api/v1/projects` (admin session only).
 
-use super::resource;
 use super::responses::{BodyRejected, Denied, Missing};
-use super::schema;
+use super::{schema, Endpoint};
 use crate::auth::AdminSession;
 use crate::domain::Name;
 use crate::error::AppResult;
 use crate::service::fields::{field, required};
 use crate::service::projects;
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        resource("/{projectId}")
-            .route(web::get().to(get))
-            .route(web::delete().to(delete)),
-    );
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}",
+        handler: |route| route.to(get),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}",
+        handler: |route| route.to(delete),
+    },
+];
 
 #[utoipa::path(
     get, path = "/api/v1/projects", operation_id = "listProjects", tag = "projects",

@@ -1,9 +1,8 @@
 //! `/api/v1/projects/{projectId}/secrets` (admin session or service token).
 
 use super::location::LocationQuery;
-use super::resource;
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Invalid, Missing};
-use super::schema;
+use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
@@ -12,23 +11,38 @@ use crate::service::secrets::{self, Listing, Location};
 use crate::service::views::{SecretList, SecretView};
 use crate::state::AppState;
 use actix_web::http::header::ContentType;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/{projectId}/secrets")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        resource("/{projectId}/secrets/{key}")
-            .route(web::get().to(get))
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    );
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/secrets",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/{projectId}/secrets",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/secrets/{key}",
+        handler: |route| route.to(get),
+    },
+    Endpoint {
+        method: Method::PATCH,
+        path: "/{projectId}/secrets/{key}",
+        handler: |route| route.to(update),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}/secrets/{key}",
+        handler: |route| route.to(delete),
+    },
+];
 
 fn key_from_url(raw: &str) -> AppResult<SecretKey> {
     SecretKey::parse(raw).map_err(|e| AppError::validation("key", e.0))

@@ -1,27 +1,36 @@
 //! `/api/v1/projects/{projectId}/service-tokens` (admin session only). No update route: tokens
 //! are immutable, so PUT and PATCH answer 405.
 
-use super::resource;
 use super::responses::{BodyRejected, Denied, Missing};
-use super::schema;
+use super::{schema, Endpoint};
 use crate::auth::AdminSession;
 use crate::error::AppResult;
 use crate::service::token_request::{TokenRequest, ZeroExpiry};
 use crate::service::tokens::{self, NewToken, MAX_SCOPES};
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 use std::borrow::Cow;
 use utoipa::openapi::{ArrayBuilder, ObjectBuilder, RefOr, Schema, Type};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/{projectId}/service-tokens")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(resource("/{projectId}/service-tokens/{tokenId}").route(web::delete().to(revoke)));
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/service-tokens",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/{projectId}/service-tokens",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}/service-tokens/{tokenId}",
+        handler: |route| route.to(revoke),
+    },
+];
 
 /// The mint request is the service's [`TokenRequest`], shared with the UI and the Infisical
 /// route; its document is written here, from the parsers' constants.
