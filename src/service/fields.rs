@@ -4,7 +4,7 @@
 //! the errors of every field that failed. A caller never holds "validated but missing" values, so
 //! it needs no unreachable branch:
 //!
-//! ```ignore
+//! ```text
 //! let (name, slug) = all((
 //!     field("name", required(body.name.as_deref()).and_then(Name::parse)),
 //!     field("slug", required(body.slug.as_deref()).and_then(EnvSlug::parse)),

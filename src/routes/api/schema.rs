@@ -5,6 +5,8 @@ use crate::domain::expiry::{MAX_SECONDS, MIN_SECONDS};
 use crate::domain::names::{MAX_NAME_CHARS, MAX_SECRET_KEY_CHARS};
 use crate::domain::path::MAX_PATH_BYTES;
 use crate::domain::{EnvSlug, FolderName, SecretKey, SecretPath};
+use crate::service::sealed_fields::MAX_VALUE_BYTES;
+use utoipa::openapi::schema::SchemaType;
 use utoipa::openapi::{Object, ObjectBuilder, Type};
 
 fn text() -> ObjectBuilder {
@@ -53,11 +55,17 @@ pub fn name() -> Object {
 /// Seconds until a token expires, or `null` for never.
 pub fn expires_in() -> Object {
     ObjectBuilder::new()
-        .schema_type(utoipa::openapi::schema::SchemaType::from_iter([
-            Type::Integer,
-            Type::Null,
-        ]))
+        .schema_type(SchemaType::from_iter([Type::Integer, Type::Null]))
         .minimum(Some(MIN_SECONDS as f64))
         .maximum(Some(MAX_SECONDS as f64))
+        .build()
+}
+
+/// A secret value: at most 65,536 bytes of UTF-8 (`maxLength` counts characters, so the
+/// document's bound is the looser one).
+pub fn secret_value() -> Object {
+    ObjectBuilder::new()
+        .schema_type(SchemaType::from_iter([Type::String, Type::Null]))
+        .max_length(Some(MAX_VALUE_BYTES))
         .build()
 }

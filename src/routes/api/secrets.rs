@@ -117,7 +117,7 @@ struct CreateBody {
     path: Option<String>,
     #[schema(schema_with = schema::secret_key)]
     key: Option<String>,
-    #[schema(max_length = 65536)]
+    #[schema(schema_with = schema::secret_value)]
     value: Option<String>,
     comment: Option<String>,
 }
@@ -176,7 +176,7 @@ async fn create(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = SecretUpdateBody)]
 struct UpdateBody {
-    #[schema(max_length = 65536)]
+    #[schema(schema_with = schema::secret_value)]
     value: Option<String>,
     comment: Option<String>,
 }
