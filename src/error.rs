@@ -171,6 +171,13 @@ impl ResponseError for AppError {
     }
 }
 
+/// The invalid fields of a request, as one 422.
+impl From<Vec<FieldError>> for AppError {
+    fn from(fields: Vec<FieldError>) -> Self {
+        Self::Validation(fields)
+    }
+}
+
 impl From<crate::db::DbError> for AppError {
     fn from(err: crate::db::DbError) -> Self {
         use crate::db::DbError;
@@ -178,6 +185,7 @@ impl From<crate::db::DbError> for AppError {
             DbError::NotFound => Self::NotFound(String::from("The requested entity was not found")),
             DbError::Conflict(what) => Self::Conflict(what),
             DbError::Busy(cause) => Self::Unavailable(cause),
+            DbError::Corrupt(what) => Self::Internal(format!("corrupt row: {what}")),
             DbError::Other(cause) => Self::Internal(cause),
         }
     }

@@ -8,6 +8,7 @@ use envkeep::crypto::{random, root_key, wire};
 use envkeep::db::secrets::SecretRow;
 use envkeep::db::tokens::TokenRow;
 use envkeep::db::{folders, projects, secrets, tokens, Db, DbError, Durability};
+use envkeep::domain::{AllowedIps, EnvSlug, Name, Permissions, ScopeGlob};
 use envkeep::store::{self, secret_aad, ProjectKeys, Touched};
 use envkeep::time::now_millis;
 use reqwest::Client;
@@ -205,19 +206,22 @@ impl Store {
         Ok(TokenRow {
             id: random::hex16(),
             project_id: self.project.clone(),
-            name: format!("bulk-{i}"),
+            name: Name::parse(&format!("bulk-{i}")).map_err(|e| e.0)?,
             secret_hash: random::sha256(random::hex16().as_bytes()).to_vec(),
             encrypted_key: wrapped.ciphertext,
             iv: wrapped.iv,
             tag: wrapped.tag,
-            permissions: String::from("read"),
+            permissions: Permissions::parse(&["read"]).map_err(|e| e.0)?,
             expires_at,
-            allowed_ips: String::from("[]"),
+            allowed_ips: AllowedIps::default(),
             created_by: ADMIN_EMAIL.to_owned(),
             created_at: now,
             last_used_at: None,
             last_used_ip: None,
-            scopes: vec![(String::from("dev"), String::from("/bulk/**"))],
+            scopes: vec![(
+                EnvSlug::parse("dev").map_err(|e| e.0)?,
+                ScopeGlob::parse("/bulk/**").map_err(|e| e.0)?,
+            )],
         })
     }
 

@@ -8,6 +8,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0002_token_scopes_in_row.sql"
     )),
+    M::up(include_str!(
+        "../../migrations/0003_token_columns_as_json.sql"
+    )),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -119,5 +122,56 @@ mod tests {
             )
             .unwrap();
         assert_eq!(old_table, 0);
+    }
+
+    #[test]
+    fn version_3_stores_permissions_as_json_and_keeps_undecodable_values_undecodable() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        Migrations::from_slice(&MIGRATIONS[..2])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0);
+             INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
+                 permissions, allowed_ips, created_by, created_at, scopes)
+             VALUES ('r', 'p', 'n', x'00', '', '', '', 'read', '[]', 'u', 0, '[[\"dev\",\"/\"]]'),
+                    ('w', 'p', 'n', x'00', '', '', '', 'write', '[\"10.0.0.0/8\"]', 'u', 0, '[]'),
+                    ('rw', 'p', 'n', x'00', '', '', '', 'read,write', '[]', 'u', 0, '[]'),
+                    ('json', 'p', 'n', x'00', '', '', '', '[\"read\"]', '[]', 'u', 0, '[]'),
+                    ('odd', 'p', 'n', x'00', '', '', '', 'read\"', 'not json', 'u', 0, '[]');",
+        )
+        .unwrap();
+        run(&mut conn).unwrap();
+        let column = |id: &str, column: &str| -> String {
+            conn.query_row(
+                &format!("SELECT {column} FROM service_tokens WHERE id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(column("r", "permissions"), r#"["read"]"#);
+        assert_eq!(column("w", "permissions"), r#"["write"]"#);
+        assert_eq!(column("rw", "permissions"), r#"["read","write"]"#);
+        assert_eq!(column("json", "permissions"), r#"["read"]"#);
+        assert_eq!(column("w", "allowed_ips"), r#"["10.0.0.0/8"]"#);
+        assert_eq!(column("r", "scopes"), r#"[["dev","/"]]"#);
+        // Never written by Envkeep: kept as JSON strings, which do not decode as lists.
+        assert_eq!(column("odd", "permissions"), r#""read\"""#);
+        assert_eq!(column("odd", "allowed_ips"), r#""not json""#);
+        let refused = conn.execute(
+            "UPDATE service_tokens SET permissions = 'read' WHERE id = 'r'",
+            [],
+        );
+        assert!(refused.is_err(), "permissions must be JSON from now on");
+        let indexes: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'service_tokens'
+                   AND name IN ('service_tokens_project', 'service_tokens_expires_at')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(indexes, 2);
     }
 }

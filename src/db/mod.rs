@@ -46,6 +46,10 @@ pub enum DbError {
     Conflict(String),
     #[error("database busy: {0}")]
     Busy(String),
+    /// A stored value that does not decode into its type (edited outside Envkeep, or damaged):
+    /// whatever the row would have granted is refused.
+    #[error("corrupt row: {0}")]
+    Corrupt(String),
     #[error("database error: {0}")]
     Other(String),
 }

@@ -2,10 +2,15 @@
 //! part. A token's scopes live in its own row as JSON (`[["dev","/app/**"]]`): they are immutable
 //! and only ever read with the token, so one row keeps the hot lookup and the sweep's deletes to
 //! a single B-tree entry (migration 0002 says why).
+//!
+//! Every column decodes here into its type, once: permissions, allowed IPs and scopes are JSON
+//! arrays (migration 0003). A row whose value does not decode (edited by hand, damaged) is
+//! [`DbError::Corrupt`], logged with the token id, and its token is refused: an unreadable
+//! `allowed_ips` must never read as "any address".
 
 use super::{DbError, DbResult};
+use crate::domain::{AllowedIps, EnvSlug, Name, Permissions, ScopeGlob};
 use crate::time::Millis;
-use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use std::net::IpAddr;
 
@@ -13,28 +18,47 @@ use std::net::IpAddr;
 pub struct TokenRow {
     pub id: String,
     pub project_id: String,
-    pub name: String,
+    pub name: Name,
     pub secret_hash: Vec<u8>,
     pub encrypted_key: String,
     pub iv: String,
     pub tag: String,
-    pub permissions: String,
+    pub permissions: Permissions,
     pub expires_at: Option<Millis>,
-    pub allowed_ips: String,
+    pub allowed_ips: AllowedIps,
     pub created_by: String,
     pub created_at: Millis,
     pub last_used_at: Option<Millis>,
-    pub last_used_ip: Option<String>,
-    /// (environment slug, path glob), in the order given at creation.
-    pub scopes: Vec<(String, String)>,
+    pub last_used_ip: Option<IpAddr>,
+    /// (environment, path glob), in the order given at creation.
+    pub scopes: Vec<(EnvSlug, ScopeGlob)>,
 }
 
 const COLUMNS: &str =
     "id, project_id, name, secret_hash, encrypted_key, iv, tag, permissions, expires_at, \
                        allowed_ips, created_by, created_at, last_used_at, last_used_ip, scopes";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
-    Ok(TokenRow {
+/// A row as SQLite returns it, before its values are decoded.
+struct StoredRow {
+    id: String,
+    project_id: String,
+    name: String,
+    secret_hash: Vec<u8>,
+    encrypted_key: String,
+    iv: String,
+    tag: String,
+    permissions: String,
+    expires_at: Option<Millis>,
+    allowed_ips: String,
+    created_by: String,
+    created_at: Millis,
+    last_used_at: Option<Millis>,
+    last_used_ip: Option<String>,
+    scopes: String,
+}
+
+fn stored(r: &Row<'_>) -> rusqlite::Result<StoredRow> {
+    Ok(StoredRow {
         id: r.get(0)?,
         project_id: r.get(1)?,
         name: r.get(2)?,
@@ -49,57 +73,132 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<TokenRow> {
         created_at: r.get(11)?,
         last_used_at: r.get(12)?,
         last_used_ip: r.get(13)?,
-        scopes: scopes_from_json(r, 14)?,
+        scopes: r.get(14)?,
     })
 }
 
-fn scopes_from_json(r: &Row<'_>, index: usize) -> rusqlite::Result<Vec<(String, String)>> {
-    let text: String = r.get(index)?;
-    serde_json::from_str(&text)
-        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(e)))
+impl StoredRow {
+    fn decode(self) -> DbResult<TokenRow> {
+        let id = self.id;
+        let corrupt = |column: &str, why: String| {
+            tracing::error!(token_id = %id, column, reason = %why, "a stored service token does not decode; it is refused");
+            DbError::Corrupt(format!("service token {id}: {column} does not decode"))
+        };
+        let name = Name::parse(&self.name).map_err(|e| corrupt("name", e.0))?;
+        let permissions = json_list(&self.permissions)
+            .and_then(|list| Permissions::parse(&list).map_err(|e| e.0))
+            .map_err(|why| corrupt("permissions", why))?;
+        let allowed_ips = json_list(&self.allowed_ips)
+            .and_then(|list| AllowedIps::parse(&list).map_err(|e| e.0))
+            .map_err(|why| corrupt("allowed_ips", why))?;
+        let scopes = decode_scopes(&self.scopes).map_err(|why| corrupt("scopes", why))?;
+        let last_used_ip = self
+            .last_used_ip
+            .map(|ip| ip.parse::<IpAddr>())
+            .transpose()
+            .map_err(|e| corrupt("last_used_ip", e.to_string()))?;
+        Ok(TokenRow {
+            id,
+            project_id: self.project_id,
+            name,
+            secret_hash: self.secret_hash,
+            encrypted_key: self.encrypted_key,
+            iv: self.iv,
+            tag: self.tag,
+            permissions,
+            expires_at: self.expires_at,
+            allowed_ips,
+            created_by: self.created_by,
+            created_at: self.created_at,
+            last_used_at: self.last_used_at,
+            last_used_ip,
+            scopes,
+        })
+    }
+}
+
+fn json_list(text: &str) -> Result<Vec<String>, String> {
+    serde_json::from_str(text).map_err(|e| e.to_string())
+}
+
+fn decode_scopes(text: &str) -> Result<Vec<(EnvSlug, ScopeGlob)>, String> {
+    let pairs: Vec<(String, String)> = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    pairs
+        .iter()
+        .map(|(env, glob)| {
+            Ok((
+                EnvSlug::parse(env).map_err(|e| e.0)?,
+                ScopeGlob::parse(glob).map_err(|e| e.0)?,
+            ))
+        })
+        .collect()
+}
+
+fn encode_scopes(scopes: &[(EnvSlug, ScopeGlob)]) -> String {
+    let pairs: Vec<Vec<&str>> = scopes
+        .iter()
+        .map(|(env, glob)| vec![env.as_str(), glob.as_str()])
+        .collect();
+    serde_json::Value::from(pairs).to_string()
+}
+
+fn encode_list(values: Vec<impl Into<serde_json::Value>>) -> String {
+    serde_json::Value::from(values).to_string()
 }
 
 pub fn insert(conn: &Connection, token: &TokenRow) -> DbResult<()> {
-    let scopes = serde_json::to_string(&token.scopes).map_err(|e| DbError::Other(e.to_string()))?;
     conn.execute(
         &format!("INSERT INTO service_tokens ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
         params![
             token.id,
             token.project_id,
-            token.name,
+            token.name.as_str(),
             token.secret_hash,
             token.encrypted_key,
             token.iv,
             token.tag,
-            token.permissions,
+            encode_list(token.permissions.to_list()),
             token.expires_at,
-            token.allowed_ips,
+            encode_list(token.allowed_ips.to_strings()),
             token.created_by,
             token.created_at,
             token.last_used_at,
-            token.last_used_ip,
-            scopes
+            token.last_used_ip.map(|ip| ip.to_string()),
+            encode_scopes(&token.scopes)
         ],
     )?;
     Ok(())
 }
 
-/// The token with its scopes, by primary key (the hot path's one lookup).
+/// The token with its scopes, by primary key (the hot path's one lookup). A row that does not
+/// decode is [`DbError::Corrupt`] (logged here with the token id), so the token is refused.
 pub fn find(conn: &Connection, id: &str) -> DbResult<Option<TokenRow>> {
-    Ok(conn
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM service_tokens WHERE id = ?1"
-        ))?
-        .query_row([id], from_row)
-        .optional()?)
+    conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM service_tokens WHERE id = ?1"
+    ))?
+    .query_row([id], stored)
+    .optional()?
+    .map(StoredRow::decode)
+    .transpose()
 }
 
+/// The project's tokens, newest first. A row that does not decode is left out of the list
+/// (logged with its id, like [`find`]) rather than failing the whole listing: the admin still
+/// sees and can revoke every other token, and the corrupt one is refused wherever it is used.
+/// It can still be revoked by id.
 pub fn list_for_project(conn: &Connection, project_id: &str) -> DbResult<Vec<TokenRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM service_tokens WHERE project_id = ?1 ORDER BY created_at DESC, id"
     ))?;
-    let tokens = stmt.query_map([project_id], from_row)?;
-    Ok(tokens.collect::<Result<_, _>>()?)
+    let mut tokens = Vec::new();
+    for row in stmt.query_map([project_id], stored)? {
+        match row?.decode() {
+            Ok(token) => tokens.push(token),
+            Err(DbError::Corrupt(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(tokens)
 }
 
 pub fn delete(conn: &Connection, project_id: &str, id: &str) -> DbResult<bool> {
@@ -151,4 +250,130 @@ pub fn record_last_used(conn: &Connection, uses: &[(String, Millis, IpAddr)]) ->
         stmt.execute(params![id, at, ip.to_string()])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        super::super::migrations::run(&mut conn).unwrap();
+        conn.execute(
+            "INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0)",
+            [],
+        )
+        .unwrap();
+        conn
+    }
+
+    fn token(id: &str) -> TokenRow {
+        TokenRow {
+            id: id.into(),
+            project_id: "p".into(),
+            name: Name::parse("deploy").unwrap(),
+            secret_hash: vec![0; 32],
+            encrypted_key: String::new(),
+            iv: String::new(),
+            tag: String::new(),
+            permissions: Permissions::parse(&["read", "write"]).unwrap(),
+            expires_at: Some(5),
+            allowed_ips: AllowedIps::parse(&["10.0.0.0/8", "2001:db8::1"]).unwrap(),
+            created_by: "a@b.c".into(),
+            created_at: 1,
+            last_used_at: None,
+            last_used_ip: Some("127.0.0.1".parse().unwrap()),
+            scopes: vec![
+                (
+                    EnvSlug::parse("dev").unwrap(),
+                    ScopeGlob::parse("/app/**").unwrap(),
+                ),
+                (
+                    EnvSlug::parse("prod").unwrap(),
+                    ScopeGlob::parse("/").unwrap(),
+                ),
+            ],
+        }
+    }
+
+    #[test]
+    fn every_column_round_trips_and_the_lists_are_stored_as_json() {
+        let conn = store();
+        insert(&conn, &token("t")).unwrap();
+        let found = find(&conn, "t").unwrap().unwrap();
+        let expected = token("t");
+        assert_eq!(found.name, expected.name);
+        assert_eq!(found.permissions, expected.permissions);
+        assert_eq!(found.allowed_ips, expected.allowed_ips);
+        assert_eq!(found.scopes, expected.scopes);
+        assert_eq!(found.last_used_ip, expected.last_used_ip);
+        let (permissions, ips, scopes): (String, String, String) = conn
+            .query_row(
+                "SELECT permissions, allowed_ips, scopes FROM service_tokens WHERE id = 't'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(permissions, r#"["read","write"]"#);
+        assert_eq!(ips, r#"["10.0.0.0/8","2001:db8::1/128"]"#);
+        assert_eq!(scopes, r#"[["dev","/app/**"],["prod","/"]]"#);
+    }
+
+    #[test]
+    fn an_allowed_ips_value_that_is_json_but_not_a_cidr_is_a_corrupt_row() {
+        let conn = store();
+        insert(&conn, &token("tok1")).unwrap();
+        conn.execute(
+            r#"UPDATE service_tokens SET allowed_ips = '["not-a-cidr"]' WHERE id = 'tok1'"#,
+            [],
+        )
+        .unwrap();
+        let err = find(&conn, "tok1").unwrap_err();
+        assert!(
+            matches!(&err, DbError::Corrupt(what) if what.contains("tok1") && what.contains("allowed_ips")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_permissions_bad_globs_and_non_lists_are_corrupt_rows_too() {
+        let conn = store();
+        for (column, value) in [
+            ("permissions", r#"["read","admin"]"#),
+            ("permissions", "[]"),
+            ("allowed_ips", r#""10.0.0.0/8""#),
+            ("scopes", r#"[["dev","/a//b"]]"#),
+            ("scopes", r#"[["Not A Slug","/"]]"#),
+        ] {
+            insert(&conn, &token("t")).unwrap();
+            conn.execute(
+                &format!("UPDATE service_tokens SET {column} = ?1 WHERE id = 't'"),
+                [value],
+            )
+            .unwrap();
+            assert!(
+                matches!(find(&conn, "t"), Err(DbError::Corrupt(_))),
+                "{column} = {value} decoded"
+            );
+            conn.execute("DELETE FROM service_tokens", []).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_listing_leaves_out_a_corrupt_row_and_keeps_the_others() {
+        let conn = store();
+        insert(&conn, &token("good")).unwrap();
+        insert(&conn, &token("bad")).unwrap();
+        conn.execute(
+            r#"UPDATE service_tokens SET allowed_ips = '["not-a-cidr"]' WHERE id = 'bad'"#,
+            [],
+        )
+        .unwrap();
+        let ids: Vec<String> = list_for_project(&conn, "p")
+            .unwrap()
+            .into_iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(ids, ["good"]);
+    }
 }

@@ -4,6 +4,8 @@ use super::Invalid;
 use ipnet::IpNet;
 use std::net::IpAddr;
 
+pub const MAX_ENTRIES: usize = 100;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AllowedIps(Vec<IpNet>);
 
@@ -13,8 +15,8 @@ impl AllowedIps {
         for value in values {
             nets.push(parse_cidr(value.as_ref())?);
         }
-        if nets.len() > 100 {
-            return Err(Invalid::new("at most 100 entries"));
+        if nets.len() > MAX_ENTRIES {
+            return Err(Invalid::new(format!("at most {MAX_ENTRIES} entries")));
         }
         Ok(Self(nets))
     }

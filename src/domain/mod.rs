@@ -12,7 +12,7 @@ pub mod token_string;
 pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;
 pub use ip::AllowedIps;
-pub use names::{Email, EnvName, EnvSlug, Name, Password, SecretKey};
+pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
 pub use path::SecretPath;
 pub use permission::Permissions;
 pub use token_string::ServiceTokenString;

@@ -4,6 +4,7 @@ use super::{has_control_chars, Invalid};
 use zeroize::Zeroizing;
 
 pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_FOLDER_NAME_CHARS: usize = 100;
 pub const MAX_SECRET_KEY_CHARS: usize = 256;
 pub const MAX_SLUG_CHARS: usize = 64;
 pub const MIN_PASSWORD_CHARS: usize = 12;
@@ -44,6 +45,9 @@ pub type EnvName = Name;
 pub struct EnvSlug(String);
 
 impl EnvSlug {
+    /// The same rule as [`EnvSlug::parse`], for the OpenAPI document.
+    pub const PATTERN: &'static str = "^[a-z0-9][a-z0-9-]{0,63}$";
+
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         let valid_chars = raw
             .chars()
@@ -81,11 +85,46 @@ impl EnvSlug {
     }
 }
 
+/// A folder's name, one segment of a [`super::SecretPath`]: 1-100 of letters, digits, `_` and
+/// `-`. Every way a folder comes into existence checks it (the folder routes, and a secret
+/// created in a folder that does not exist yet); paths that only look folders up do not, so a
+/// folder stored before the rule stays reachable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FolderName(String);
+
+impl FolderName {
+    /// The same rule as [`FolderName::parse`], for the OpenAPI document.
+    pub const PATTERN: &'static str = "^[A-Za-z0-9_-]{1,100}$";
+
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        let chars = raw.chars().count();
+        if chars == 0 || chars > MAX_FOLDER_NAME_CHARS || !raw.chars().all(is_folder_name_char) {
+            return Err(Invalid::new(format!(
+                "'{}' is not a folder name (1-{MAX_FOLDER_NAME_CHARS} of letters, digits, '_' and '-')",
+                truncate_for_message(raw)
+            )));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The characters of a folder name, and so of every segment of a path.
+pub fn is_folder_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '-'
+}
+
 /// A secret's key: `[A-Za-z0-9_.-]`, 1-256 characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SecretKey(String);
 
 impl SecretKey {
+    /// The same rule as [`SecretKey::parse`], for the OpenAPI document.
+    pub const PATTERN: &'static str = "^[A-Za-z0-9_.-]{1,256}$";
+
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         if raw.is_empty() {
             return Err(Invalid::new("must not be empty"));
@@ -201,6 +240,58 @@ mod tests {
         assert_eq!(EnvSlug::slugify("My App!"), "my-app");
         assert_eq!(EnvSlug::slugify("  --  "), "project");
         assert_eq!(EnvSlug::slugify("Ünïcode Only"), "n-code-only");
+    }
+
+    #[test]
+    fn folder_names_are_one_segment_of_at_most_100_characters() {
+        assert!(FolderName::parse("app_2-x").is_ok());
+        assert!(FolderName::parse(&"f".repeat(100)).is_ok());
+        let long = FolderName::parse(&"f".repeat(101)).unwrap_err();
+        assert!(long.0.contains("1-100"), "{long}");
+        for bad in ["", "a/b", "a b", ".", "..", "a.b", "é"] {
+            assert!(FolderName::parse(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    /// The OpenAPI patterns accept exactly what the parsers accept, at the length limits too.
+    #[test]
+    fn the_documented_patterns_agree_with_the_parsers() {
+        let agree = |pattern: &str, parse: &dyn Fn(&str) -> bool, inputs: &[String]| {
+            let regex = regex::Regex::new(pattern).unwrap();
+            for input in inputs {
+                assert_eq!(
+                    regex.is_match(input),
+                    parse(input),
+                    "{pattern} vs {input:?}"
+                );
+            }
+        };
+        let common = |extra: &[&str]| -> Vec<String> {
+            let mut inputs: Vec<String> = [
+                "", "a", "A", "0", "-a", "a-", "a_b", "a.b", "a b", "é", "a/b",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            inputs.extend(extra.iter().map(|s| s.to_string()));
+            inputs
+        };
+        let slugs = common(&[&"s".repeat(MAX_SLUG_CHARS), &"s".repeat(MAX_SLUG_CHARS + 1)]);
+        agree(EnvSlug::PATTERN, &|s| EnvSlug::parse(s).is_ok(), &slugs);
+        let folders = common(&[
+            &"f".repeat(MAX_FOLDER_NAME_CHARS),
+            &"f".repeat(MAX_FOLDER_NAME_CHARS + 1),
+        ]);
+        agree(
+            FolderName::PATTERN,
+            &|s| FolderName::parse(s).is_ok(),
+            &folders,
+        );
+        let keys = common(&[
+            &"K".repeat(MAX_SECRET_KEY_CHARS),
+            &"K".repeat(MAX_SECRET_KEY_CHARS + 1),
+        ]);
+        agree(SecretKey::PATTERN, &|s| SecretKey::parse(s).is_ok(), &keys);
     }
 
     #[test]

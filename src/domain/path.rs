@@ -1,7 +1,7 @@
 //! Folder paths: `/` or `/seg/seg`, segments `[A-Za-z0-9_-]+`. A missing leading `/` is added and
 //! a trailing `/` dropped; empty, `.` and `..` segments and any other character are refused.
 
-use super::names::truncate_for_message;
+use super::names::{is_folder_name_char, truncate_for_message, FolderName};
 use super::Invalid;
 
 pub const MAX_PATH_BYTES: usize = 1024;
@@ -11,6 +11,11 @@ pub const MAX_DEPTH: usize = 32;
 pub struct SecretPath(String);
 
 impl SecretPath {
+    /// A path in canonical form whose every folder may be created (each segment a
+    /// [`FolderName`]), for the OpenAPI document; `parse` also normalises a missing leading or
+    /// an extra trailing `/`, and looks up longer segments stored before the folder-name rule.
+    pub const PATTERN: &'static str = "^/$|^(/[A-Za-z0-9_-]{1,100}){1,32}$";
+
     pub fn root() -> Self {
         Self(String::from("/"))
     }
@@ -45,10 +50,7 @@ impl SecretPath {
                     "'{shown}' must not contain '.' or '..' segments"
                 )));
             }
-            if !segment
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
+            if !segment.chars().all(is_folder_name_char) {
                 return Err(Invalid::new(format!(
                     "'{shown}': folder names may contain only letters, digits, '_' and '-'"
                 )));
@@ -75,13 +77,13 @@ impl SecretPath {
         self.0.split('/').filter(|s| !s.is_empty())
     }
 
-    pub fn join(&self, name: &str) -> Result<Self, Invalid> {
-        if name.is_empty() || name.contains('/') {
-            return Err(Invalid::new(
-                "a folder name must be one non-empty segment without '/'",
-            ));
-        }
-        Self::parse(&format!("{}/{}", self.0.trim_end_matches('/'), name))
+    /// The path of the folder `name` in this one.
+    pub fn join(&self, name: &FolderName) -> Result<Self, Invalid> {
+        Self::parse(&format!(
+            "{}/{}",
+            self.0.trim_end_matches('/'),
+            name.as_str()
+        ))
     }
 
     /// This path and every ancestor, from the root down (`/a/b` → `/`, `/a`, `/a/b`).
@@ -137,6 +139,33 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_pattern_matches_canonical_paths_of_valid_folder_names() {
+        let regex = regex::Regex::new(SecretPath::PATTERN).unwrap();
+        let long = "f".repeat(super::super::names::MAX_FOLDER_NAME_CHARS);
+        let deep = "/a".repeat(MAX_DEPTH);
+        for good in ["/", "/a", "/a_b/c-d/E9", &format!("/{long}"), &deep] {
+            assert!(regex.is_match(good), "{good}");
+            assert_eq!(SecretPath::parse(good).unwrap().as_str(), good);
+            assert!(SecretPath::parse(good)
+                .unwrap()
+                .segments()
+                .all(|s| FolderName::parse(s).is_ok()));
+        }
+        for bad in [
+            "",
+            "//",
+            "/a/",
+            "a",
+            "/a//b",
+            "/a.b",
+            &format!("/{long}f"),
+            &format!("{deep}/a"),
+        ] {
+            assert!(!regex.is_match(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn lineage_join_and_name() {
         let path = SecretPath::parse("/a/b").unwrap();
         let lineage: Vec<_> = path
@@ -145,8 +174,9 @@ mod tests {
             .map(|p| p.as_str().to_owned())
             .collect();
         assert_eq!(lineage, ["/", "/a", "/a/b"]);
-        assert_eq!(SecretPath::root().join("x").unwrap().as_str(), "/x");
-        assert!(SecretPath::root().join("x/y").is_err());
+        let x = FolderName::parse("x").unwrap();
+        assert_eq!(SecretPath::root().join(&x).unwrap().as_str(), "/x");
+        assert_eq!(path.join(&x).unwrap().as_str(), "/a/b/x");
         assert_eq!(path.name(), "b");
     }
 }

@@ -44,18 +44,6 @@ impl Permissions {
         }
         out
     }
-
-    /// Stored form: `read`, `write` or `read,write`.
-    pub fn to_column(self) -> String {
-        self.to_list().join(",")
-    }
-
-    pub fn from_column(column: &str) -> Self {
-        Self {
-            read: column.split(',').any(|p| p == "read"),
-            write: column.split(',').any(|p| p == "write"),
-        }
-    }
 }
 
 #[cfg(test)]
@@ -72,6 +60,6 @@ mod tests {
         assert!(Permissions::parse::<&str>(&[]).is_err());
         assert!(Permissions::parse(&["admin"]).is_err());
         let both = Permissions::parse(&["read", "write"]).unwrap();
-        assert_eq!(Permissions::from_column(&both.to_column()), both);
+        assert_eq!(Permissions::parse(&both.to_list()).unwrap(), both);
     }
 }

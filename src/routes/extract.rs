@@ -1,11 +1,9 @@
 //! Extractor configuration: malformed JSON or query → 400, wrong JSON types → 422 naming the
-//! field, bodies over 256 KiB → 413, and a validation helper that gathers every invalid field.
+//! field, bodies over 256 KiB → 413.
 
-use crate::domain::Invalid;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::AppError;
 use actix_web::error::{JsonPayloadError, UrlencodedError};
 use actix_web::web;
-use serde::{Deserialize, Deserializer};
 
 pub const JSON_LIMIT: usize = 256 * 1024;
 /// Forms carry a 64 KiB value plus percent-encoding overhead (up to three bytes per byte).
@@ -54,48 +52,6 @@ pub fn form_config() -> web::FormConfig {
             }
             .into()
         })
-}
-
-/// Deserialises a field so that `null` and "absent" differ: absent → `None`, null → `Some(Null)`.
-pub fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<serde_json::Value>, D::Error> {
-    serde_json::Value::deserialize(d).map(Some)
-}
-
-/// Collects every invalid field of a request before answering one 422.
-#[derive(Default)]
-pub struct Fields {
-    errors: Vec<FieldError>,
-}
-
-impl Fields {
-    pub fn check<T>(&mut self, field: &str, result: Result<T, Invalid>) -> Option<T> {
-        match result {
-            Ok(value) => Some(value),
-            Err(invalid) => {
-                self.errors.push(FieldError::new(field, invalid.0));
-                None
-            }
-        }
-    }
-
-    pub fn required<'a>(&mut self, field: &str, value: Option<&'a str>) -> Option<&'a str> {
-        if value.is_none() {
-            self.errors.push(FieldError::new(field, "is required"));
-        }
-        value
-    }
-
-    pub fn push(&mut self, field: impl Into<String>, message: impl Into<String>) {
-        self.errors.push(FieldError::new(field, message));
-    }
-
-    pub fn finish(self) -> AppResult<()> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation(self.errors))
-        }
-    }
 }
 
 /// `true`, `1`, `yes` (any case) are true; everything else false.

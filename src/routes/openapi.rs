@@ -84,4 +84,76 @@ mod tests {
             "{body}"
         );
     }
+
+    #[test]
+    fn every_route_registered_by_the_native_api_is_in_the_document_and_nothing_else() {
+        let doc = serde_json::to_value(NativeApi::openapi()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        let registered = crate::routes::api::endpoints();
+        for (method, path) in &registered {
+            let method = method.as_str().to_lowercase();
+            assert!(
+                paths.get(path).and_then(|p| p.get(&method)).is_some(),
+                "{method} {path} is registered but not documented"
+            );
+        }
+        let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+        assert_eq!(
+            documented,
+            registered.len(),
+            "the document lists a route that is not registered"
+        );
+    }
+
+    /// The other half of the check above: the list `endpoints()` gives is what `configure`
+    /// routes (each request reaches a handler, not the fallback or a 405).
+    #[actix_web::test]
+    async fn every_listed_endpoint_is_routed_by_configure() {
+        use actix_web::{test, App};
+        let app = test::init_service(
+            App::new()
+                .configure(crate::routes::api::configure)
+                .default_service(web::to(HttpResponse::ImATeapot)),
+        )
+        .await;
+        for (method, path) in crate::routes::api::endpoints() {
+            let concrete: String = path
+                .split('/')
+                .map(|part| if part.starts_with('{') { "x" } else { part })
+                .collect::<Vec<_>>()
+                .join("/");
+            let request = test::TestRequest::default()
+                .method(method.clone())
+                .uri(&concrete)
+                .to_request();
+            let status = test::call_service(&app, request).await.status();
+            assert!(
+                status != actix_web::http::StatusCode::IM_A_TEAPOT
+                    && status != actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+                "{method} {path} is listed but not routed ({status})"
+            );
+        }
+    }
+
+    #[test]
+    fn the_documented_patterns_are_the_parsers() {
+        use crate::domain::{EnvSlug, FolderName, SecretKey, SecretPath};
+        let doc = serde_json::to_value(NativeApi::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let pattern = |body: &str, field: &str| {
+            schemas[body]["properties"][field]["pattern"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{body}.{field} has no pattern"))
+                .to_owned()
+        };
+        assert_eq!(pattern("FolderCreateBody", "name"), FolderName::PATTERN);
+        assert_eq!(pattern("FolderCreateBody", "path"), SecretPath::PATTERN);
+        assert_eq!(pattern("SecretCreateBody", "key"), SecretKey::PATTERN);
+        assert_eq!(pattern("EnvironmentCreateBody", "slug"), EnvSlug::PATTERN);
+        let scope = &schemas["ServiceTokenCreateBody"]["properties"]["scopes"]["items"];
+        assert_eq!(
+            scope["properties"]["environment"]["pattern"],
+            EnvSlug::PATTERN
+        );
+    }
 }

@@ -8,7 +8,7 @@ use crate::auth::access::{Op, Visibility};
 use crate::auth::Access;
 use crate::crypto::random;
 use crate::db::{folders, secrets};
-use crate::domain::{EnvSlug, SecretPath};
+use crate::domain::{EnvSlug, FolderName, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
@@ -64,7 +64,7 @@ pub async fn create(
     project_id: &str,
     env: &EnvSlug,
     parent: &SecretPath,
-    name: &str,
+    name: &FolderName,
 ) -> AppResult<FolderView> {
     let path = parent
         .join(name)

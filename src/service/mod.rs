@@ -3,11 +3,13 @@
 
 pub mod accounts;
 pub mod environments;
+pub mod fields;
 pub mod folders;
 pub mod projects;
 pub mod reveal;
 pub mod sealed_fields;
 pub mod secrets;
+pub mod token_request;
 pub mod tokens;
 pub mod views;
 

@@ -41,27 +41,26 @@ pub fn view(
     now: Millis,
     pending_use: Option<(Millis, String)>,
 ) -> ServiceTokenView {
-    let allowed: Vec<String> = serde_json::from_str(&row.allowed_ips).unwrap_or_default();
     let (last_used_at, last_used_ip) = match pending_use {
         Some((at, ip)) if Some(at) > row.last_used_at => (Some(at), Some(ip)),
-        _ => (row.last_used_at, row.last_used_ip.clone()),
+        _ => (row.last_used_at, row.last_used_ip.map(|ip| ip.to_string())),
     };
     ServiceTokenView {
         id: row.id.clone(),
         project_id: row.project_id.clone(),
-        name: row.name.clone(),
+        name: row.name.as_str().to_owned(),
         scopes: row
             .scopes
             .iter()
-            .map(|(environment, path)| ScopeView {
-                environment: environment.clone(),
-                secret_path: path.clone(),
+            .map(|(environment, glob)| ScopeView {
+                environment: environment.as_str().to_owned(),
+                secret_path: glob.as_str().to_owned(),
             })
             .collect(),
-        permissions: Permissions::from_column(&row.permissions).to_list(),
+        permissions: row.permissions.to_list(),
         expires_at: row.expires_at.map(rfc3339),
         expired: is_expired(row.expires_at, now),
-        allowed_ips: allowed,
+        allowed_ips: row.allowed_ips.to_strings(),
         created_at: rfc3339(row.created_at),
         created_by: row.created_by.clone(),
         last_used_at: last_used_at.map(rfc3339),
@@ -89,26 +88,27 @@ pub async fn mint(
     let row = TokenRow {
         id: id.clone(),
         project_id: project_id.to_owned(),
-        name: new.name.as_str().to_owned(),
+        name: new.name,
         secret_hash: random::sha256(secret.as_bytes()).to_vec(),
         encrypted_key: wrapped.ciphertext,
         iv: wrapped.iv,
         tag: wrapped.tag,
-        permissions: new.permissions.to_column(),
+        permissions: new.permissions,
         expires_at: new.expires_in.expires_at(now),
-        allowed_ips: serde_json::to_string(&new.allowed_ips.to_strings())
-            .unwrap_or_else(|_| String::from("[]")),
+        allowed_ips: new.allowed_ips,
         created_by: session.email.clone(),
         created_at: now,
         last_used_at: None,
         last_used_ip: None,
-        scopes: new
-            .scopes
-            .iter()
-            .map(|(env, glob)| (env.as_str().to_owned(), glob.as_str().to_owned()))
-            .collect(),
+        scopes: new.scopes,
     };
     let minted_view = view(&row, now, None);
+    let scopes: Vec<[&str; 2]> = minted_view
+        .scopes
+        .iter()
+        .map(|s| [s.environment.as_str(), s.secret_path.as_str()])
+        .collect();
+    let detail = serde_json::json!({ "tokenId": row.id, "name": minted_view.name, "scopes": scopes, "permissions": minted_view.permissions, "expiresAt": row.expires_at });
     let (stored, actor, project) = (
         row,
         Actor::user(&session.user_id, session.ip),
@@ -118,10 +118,13 @@ pub async fn mint(
         .write(move |tx| {
             let mut unknown = Vec::new();
             for (i, (env, _)) in stored.scopes.iter().enumerate() {
-                if projects::find_environment(tx, &project, env)?.is_none() {
+                if projects::find_environment(tx, &project, env.as_str())?.is_none() {
                     unknown.push(FieldError::new(
                         format!("scopes[{i}].environment"),
-                        format!("environment '{env}' does not exist in this project"),
+                        format!(
+                            "environment '{}' does not exist in this project",
+                            env.as_str()
+                        ),
                     ));
                 }
             }
@@ -129,13 +132,7 @@ pub async fn mint(
                 return Err(AppError::Validation(unknown));
             }
             tokens::insert(tx, &stored)?;
-            actor.record(
-                tx,
-                now,
-                "service_token.create",
-                Some(&project),
-                serde_json::json!({ "tokenId": stored.id, "name": stored.name, "scopes": stored.scopes, "permissions": stored.permissions, "expiresAt": stored.expires_at }),
-            )?;
+            actor.record(tx, now, "service_token.create", Some(&project), detail)?;
             // A new id: nothing cached can name it.
             Ok(((), Touched::nothing()))
         })

@@ -35,22 +35,20 @@ pub struct TokenRecord {
 }
 
 impl TokenRecord {
-    /// Builds the record from its stored row. Stored scopes and IPs were validated at minting;
-    /// one that no longer parses is dropped (denying more, never less).
+    /// Builds the record from its stored row, which `db::tokens` has decoded in full: a row
+    /// that does not decode never gets here (the token is refused instead).
     pub fn from_row(row: TokenRow) -> Self {
-        let allowed: Vec<String> = serde_json::from_str(&row.allowed_ips).unwrap_or_default();
         Self {
             scopes: row
                 .scopes
                 .into_iter()
-                .filter_map(|(environment, glob)| {
-                    ScopeGlob::parse(&glob)
-                        .ok()
-                        .map(|glob| TokenScope { environment, glob })
+                .map(|(environment, glob)| TokenScope {
+                    environment: environment.as_str().to_owned(),
+                    glob,
                 })
                 .collect(),
-            allowed_ips: AllowedIps::parse(&allowed).unwrap_or_default(),
-            permissions: Permissions::from_column(&row.permissions),
+            allowed_ips: row.allowed_ips,
+            permissions: row.permissions,
             id: row.id,
             project_id: row.project_id,
             secret_hash: row.secret_hash,
@@ -102,24 +100,28 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::{EnvSlug, Name};
 
     fn record(id: &str) -> Arc<TokenRecord> {
         Arc::new(TokenRecord::from_row(TokenRow {
             id: id.into(),
             project_id: "p".into(),
-            name: "n".into(),
+            name: Name::parse("n").unwrap(),
             secret_hash: vec![0; 32],
             encrypted_key: String::new(),
             iv: String::new(),
             tag: String::new(),
-            permissions: "read".into(),
+            permissions: Permissions::parse(&["read"]).unwrap(),
             expires_at: None,
-            allowed_ips: "[]".into(),
+            allowed_ips: AllowedIps::default(),
             created_by: "a@b.c".into(),
             created_at: 0,
             last_used_at: None,
             last_used_ip: None,
-            scopes: vec![("dev".into(), "/app/**".into())],
+            scopes: vec![(
+                EnvSlug::parse("dev").unwrap(),
+                ScopeGlob::parse("/app/**").unwrap(),
+            )],
         }))
     }
 

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod client;
+mod folder_names;
 mod hardening;
 mod helpers;
 mod infisical;

@@ -514,3 +514,76 @@ async fn last_use_shows_at_once_but_reads_do_not_write_to_the_database() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_token_whose_stored_allowed_ips_no_longer_decode_is_refused_not_unrestricted() {
+    let app = spawn_app().await;
+    let project = app.create_project("Corrupt").await;
+    let body = json!({ "name": "ci", "scopes": [{ "environment": "dev", "secretPath": "/" }], "permissions": ["read"], "expiresIn": null, "allowedIps": ["127.0.0.1/32"] });
+    let (good, _) = app.mint(&project, body.clone()).await;
+    let (corrupt, corrupt_id) = app.mint(&project, body).await;
+    // Valid JSON, but not a CIDR: written behind the server's back by another connection. The
+    // token has never been used, so no cached record of it exists.
+    let changed = app
+        .sqlite()
+        .execute(
+            r#"UPDATE service_tokens SET allowed_ips = '["not-a-cidr"]' WHERE id = ?1"#,
+            [&corrupt_id],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+
+    let (status, json) = app
+        .bearer(Method::GET, "/api/v1/auth/token", &good)
+        .answer()
+        .await;
+    assert_eq!(status, StatusCode::OK, "the intact token works: {json}");
+    let (status, json) = app
+        .bearer(Method::GET, "/api/v1/auth/token", &corrupt)
+        .answer()
+        .await;
+    assert_error(
+        status,
+        &json,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "InternalError",
+    );
+    assert!(
+        !json.to_string().contains("not-a-cidr"),
+        "the body is generic: {json}"
+    );
+    let (status, json) = app
+        .bearer(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/secrets?environment=dev"),
+            &corrupt,
+        )
+        .answer()
+        .await;
+    assert_ne!(status, StatusCode::OK, "refused on reads too: {json}");
+
+    let (status, list) = app
+        .admin(
+            Method::GET,
+            &format!("/api/v1/projects/{project}/service-tokens"),
+        )
+        .answer()
+        .await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    let listed: Vec<&str> = list["serviceTokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed.len(), 1, "the corrupt row is left out: {list}");
+    assert!(!listed.contains(&corrupt_id.as_str()));
+    let (status, _) = app
+        .admin(
+            Method::DELETE,
+            &format!("/api/v1/projects/{project}/service-tokens/{corrupt_id}"),
+        )
+        .answer()
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT, "it can still be revoked");
+}

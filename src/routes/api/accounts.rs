@@ -1,26 +1,43 @@
 //! Setup, login, logout, and "who am I" for a service token.
 
-use super::resource;
 use super::responses::{BadCredentials, BodyRejected, Conflict, Denied, Throttled};
+use super::Endpoint;
 use crate::auth::{Access, AdminSession};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, AppResult};
 use crate::routes::client_ip::client_ip;
 use crate::routes::cookies::{expired_cookie, session_cookie};
-use crate::routes::extract::Fields;
+use crate::service::fields::{all, field, required};
 use crate::service::{accounts, tokens};
 use crate::state::AppState;
 use crate::time::rfc3339;
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/api/v1/setup").route(web::post().to(setup)))
-        .service(resource("/api/v1/auth/login").route(web::post().to(login)))
-        .service(resource("/api/v1/auth/logout").route(web::post().to(logout)))
-        .service(resource("/api/v1/auth/token").route(web::get().to(whoami)));
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::POST,
+        path: "/api/v1/setup",
+        handler: |route| route.to(setup),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/api/v1/auth/login",
+        handler: |route| route.to(login),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/api/v1/auth/logout",
+        handler: |route| route.to(logout),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/api/v1/auth/token",
+        handler: |route| route.to(whoami),
+    },
+];
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -49,18 +66,17 @@ async fn setup(
             "Setup is already complete; log in instead",
         )));
     }
-    let mut fields = Fields::default();
-    let code = fields.required("setupCode", body.setup_code.as_deref());
-    let email = fields
-        .required("email", body.email.as_deref())
-        .and_then(|e| fields.check("email", Email::parse(e)));
-    let password = fields
-        .required("password", body.password.as_deref())
-        .and_then(|p| fields.check("password", Password::parse(p)));
-    fields.finish()?;
-    let (Some(code), Some(email), Some(password)) = (code, email, password) else {
-        return Err(AppError::internal("validated fields missing"));
-    };
+    let (code, email, password) = all((
+        field("setupCode", required(body.setup_code.as_deref())),
+        field(
+            "email",
+            required(body.email.as_deref()).and_then(Email::parse),
+        ),
+        field(
+            "password",
+            required(body.password.as_deref()).and_then(Password::parse),
+        ),
+    ))?;
     let ip = client_ip(&req, &state.settings.trusted_proxies);
     let user = accounts::setup(&state.store, &state.guards(), code, email, password, ip).await?;
     Ok(HttpResponse::Created().json(json!({ "user": { "id": user.id, "email": user.email, "role": user.role, "createdAt": rfc3339(user.created_at) } })))
@@ -86,13 +102,10 @@ async fn login(
     req: HttpRequest,
     body: web::Json<LoginBody>,
 ) -> AppResult<HttpResponse> {
-    let mut fields = Fields::default();
-    let email = fields.required("email", body.email.as_deref());
-    let password = fields.required("password", body.password.as_deref());
-    fields.finish()?;
-    let (Some(email), Some(password)) = (email, password) else {
-        return Err(AppError::internal("validated fields missing"));
-    };
+    let (email, password) = all((
+        field("email", required(body.email.as_deref())),
+        field("password", required(body.password.as_deref())),
+    ))?;
     let ip = client_ip(&req, &state.settings.trusted_proxies);
     let session = accounts::login(&state.store, &state.guards(), email, password, ip).await?;
     Ok(HttpResponse::Ok()

@@ -1,29 +1,40 @@
 //! `/api/v1/projects/{projectId}/environments` (admin session only).
 
-use super::resource;
 use super::responses::{BodyRejected, Conflict, Denied, Missing};
+use super::{schema, Endpoint};
 use crate::auth::AdminSession;
-use crate::domain::{EnvSlug, Name};
-use crate::error::{AppError, AppResult};
-use crate::routes::extract::Fields;
+use crate::domain::{EnvSlug, Invalid, Name};
+use crate::error::AppResult;
 use crate::service::environments;
+use crate::service::fields::{all, field, required};
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/{projectId}/environments")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        resource("/{projectId}/environments/{slug}")
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    );
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/environments",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/{projectId}/environments",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::PATCH,
+        path: "/{projectId}/environments/{slug}",
+        handler: |route| route.to(update),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}/environments/{slug}",
+        handler: |route| route.to(delete),
+    },
+];
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/environments", operation_id = "listEnvironments", tag = "environments",
@@ -47,9 +58,9 @@ async fn list(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = EnvironmentCreateBody)]
 struct CreateBody {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = schema::name)]
     name: Option<String>,
-    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
+    #[schema(schema_with = schema::env_slug)]
     slug: Option<String>,
 }
 
@@ -70,17 +81,13 @@ async fn create(
     project: web::Path<String>,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
-    let mut fields = Fields::default();
-    let name = fields
-        .required("name", body.name.as_deref())
-        .and_then(|n| fields.check("name", Name::parse(n)));
-    let slug = fields
-        .required("slug", body.slug.as_deref())
-        .and_then(|s| fields.check("slug", EnvSlug::parse(s)));
-    fields.finish()?;
-    let (Some(name), Some(slug)) = (name, slug) else {
-        return Err(AppError::internal("validated fields missing"));
-    };
+    let (name, slug) = all((
+        field("name", required(body.name.as_deref()).and_then(Name::parse)),
+        field(
+            "slug",
+            required(body.slug.as_deref()).and_then(EnvSlug::parse),
+        ),
+    ))?;
     let env = environments::create(&state.store, &session, &project, name, slug).await?;
     Ok(HttpResponse::Created().json(json!({ "environment": env })))
 }
@@ -88,10 +95,18 @@ async fn create(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = EnvironmentUpdateBody)]
 struct UpdateBody {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = schema::name)]
     name: Option<String>,
     #[schema(minimum = 0, maximum = 10000)]
     position: Option<i64>,
+}
+
+/// An environment's place in the project's order, when given.
+fn position(raw: Option<i64>) -> Result<Option<i64>, Invalid> {
+    match raw {
+        Some(p) if !(0..=10_000).contains(&p) => Err(Invalid::new("must be between 0 and 10000")),
+        other => Ok(other),
+    }
 }
 
 #[utoipa::path(
@@ -115,17 +130,11 @@ async fn update(
     body: web::Json<UpdateBody>,
 ) -> AppResult<HttpResponse> {
     let (project, slug) = path.into_inner();
-    let mut fields = Fields::default();
-    let name = body
-        .name
-        .as_deref()
-        .and_then(|n| fields.check("name", Name::parse(n)));
-    if body.position.is_some_and(|p| !(0..=10_000).contains(&p)) {
-        fields.push("position", "must be between 0 and 10000");
-    }
-    fields.finish()?;
-    let env =
-        environments::update(&state.store, &session, &project, &slug, name, body.position).await?;
+    let (name, position) = all((
+        field("name", body.name.as_deref().map(Name::parse).transpose()),
+        field("position", position(body.position)),
+    ))?;
+    let env = environments::update(&state.store, &session, &project, &slug, name, position).await?;
     Ok(HttpResponse::Ok().json(json!({ "environment": env })))
 }
 

@@ -1,26 +1,36 @@
 //! `/api/v1/projects/{projectId}/folders` (admin session or service token).
 
-use super::resource;
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Missing};
+use super::{schema, Endpoint};
 use crate::auth::Caller;
-use crate::domain::EnvSlug;
-use crate::error::{AppError, AppResult};
-use crate::routes::extract::Fields;
-use crate::routes::location::{path_field, LocationQuery};
+use crate::domain::{EnvSlug, FolderName, SecretPath};
+use crate::error::AppResult;
+use crate::routes::location::LocationQuery;
+use crate::service::fields::{all, field, required};
 use crate::service::folders;
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/{projectId}/folders")
-            .route(web::get().to(list))
-            .route(web::post().to(create))
-            .route(web::delete().to(delete)),
-    );
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/folders",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/{projectId}/folders",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}/folders",
+        handler: |route| route.to(delete),
+    },
+];
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/folders", operation_id = "listFolders", tag = "folders",
@@ -54,11 +64,12 @@ async fn list(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = FolderCreateBody)]
 struct CreateBody {
-    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
+    #[schema(schema_with = schema::env_slug)]
     environment: Option<String>,
-    #[schema(pattern = "^/$|^(/[A-Za-z0-9_-]{1,20}){1,4}$", example = "/app")]
+    /// The parent folder; defaults to `/`.
+    #[schema(schema_with = schema::secret_path)]
     path: Option<String>,
-    #[schema(pattern = "^[A-Za-z0-9_-]{1,100}$")]
+    #[schema(schema_with = schema::folder_name)]
     name: Option<String>,
 }
 
@@ -79,30 +90,23 @@ async fn create(
     project: web::Path<String>,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
-    let mut fields = Fields::default();
-    let env = fields
-        .required("environment", body.environment.as_deref())
-        .and_then(|e| fields.check("environment", EnvSlug::parse(e)));
-    let name = fields.required("name", body.name.as_deref());
-    if let Some(name) = name {
-        if name.is_empty()
-            || name.len() > 100
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            fields.push(
-                "name",
-                "a folder name is 1-100 of letters, digits, '_' and '-'",
-            );
-        }
-    }
-    fields.finish()?;
-    let parent = path_field("path", body.path.as_deref())?;
-    let (Some(env), Some(name)) = (env, name) else {
-        return Err(AppError::internal("validated fields missing"));
-    };
-    let folder = folders::create(&state.store, &caller, &project, &env, &parent, name).await?;
+    let (env, parent, name) = all((
+        field(
+            "environment",
+            required(body.environment.as_deref()).and_then(EnvSlug::parse),
+        ),
+        field(
+            "path",
+            body.path
+                .as_deref()
+                .map_or(Ok(SecretPath::root()), SecretPath::parse),
+        ),
+        field(
+            "name",
+            required(body.name.as_deref()).and_then(FolderName::parse),
+        ),
+    ))?;
+    let folder = folders::create(&state.store, &caller, &project, &env, &parent, &name).await?;
     Ok(HttpResponse::Created().json(json!({ "folder": folder })))
 }
 

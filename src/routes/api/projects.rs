@@ -1,29 +1,40 @@
 //! `/api/v1/projects` (admin session only).
 
-use super::resource;
 use super::responses::{BodyRejected, Denied, Missing};
+use super::{schema, Endpoint};
 use crate::auth::AdminSession;
 use crate::domain::Name;
-use crate::error::{AppError, AppResult};
-use crate::routes::extract::Fields;
+use crate::error::AppResult;
+use crate::service::fields::{field, required};
 use crate::service::projects;
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        resource("/{projectId}")
-            .route(web::get().to(get))
-            .route(web::delete().to(delete)),
-    );
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}",
+        handler: |route| route.to(get),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}",
+        handler: |route| route.to(delete),
+    },
+];
 
 #[utoipa::path(
     get, path = "/api/v1/projects", operation_id = "listProjects", tag = "projects",
@@ -41,7 +52,7 @@ async fn list(state: web::Data<AppState>, _session: AdminSession) -> AppResult<H
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = ProjectCreateBody)]
 struct CreateBody {
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(schema_with = schema::name)]
     name: Option<String>,
 }
 
@@ -60,12 +71,7 @@ async fn create(
     session: AdminSession,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
-    let mut fields = Fields::default();
-    let name = fields
-        .required("name", body.name.as_deref())
-        .and_then(|n| fields.check("name", Name::parse(n)));
-    fields.finish()?;
-    let name = name.ok_or_else(|| AppError::internal("validated name missing"))?;
+    let name = field("name", required(body.name.as_deref()).and_then(Name::parse))?;
     let project = projects::create(&state.store, &session, name).await?;
     Ok(HttpResponse::Created().json(json!({ "project": project })))
 }

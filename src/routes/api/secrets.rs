@@ -1,33 +1,48 @@
 //! `/api/v1/projects/{projectId}/secrets` (admin session or service token).
 
-use super::resource;
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Invalid, Missing};
+use super::{schema, Endpoint};
 use crate::auth::Caller;
-use crate::domain::{EnvSlug, SecretKey};
+use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
-use crate::routes::extract::Fields;
 use crate::routes::location::LocationQuery;
+use crate::service::fields::{all, field, required};
 use crate::service::secrets::{self, Listing, Location};
 use crate::service::views::{SecretList, SecretView};
 use crate::state::AppState;
 use actix_web::http::header::ContentType;
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/{projectId}/secrets")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(
-        resource("/{projectId}/secrets/{key}")
-            .route(web::get().to(get))
-            .route(web::patch().to(update))
-            .route(web::delete().to(delete)),
-    );
-}
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/secrets",
+        handler: |route| route.to(list),
+    },
+    Endpoint {
+        method: Method::POST,
+        path: "/{projectId}/secrets",
+        handler: |route| route.to(create),
+    },
+    Endpoint {
+        method: Method::GET,
+        path: "/{projectId}/secrets/{key}",
+        handler: |route| route.to(get),
+    },
+    Endpoint {
+        method: Method::PATCH,
+        path: "/{projectId}/secrets/{key}",
+        handler: |route| route.to(update),
+    },
+    Endpoint {
+        method: Method::DELETE,
+        path: "/{projectId}/secrets/{key}",
+        handler: |route| route.to(delete),
+    },
+];
 
 fn key_from_url(raw: &str) -> AppResult<SecretKey> {
     SecretKey::parse(raw).map_err(|e| AppError::validation("key", e.0))
@@ -95,13 +110,14 @@ async fn get(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = SecretCreateBody)]
 struct CreateBody {
-    #[schema(pattern = "^[a-z0-9][a-z0-9-]{0,63}$", example = "dev")]
+    #[schema(schema_with = schema::env_slug)]
     environment: Option<String>,
-    #[schema(pattern = "^/$|^(/[A-Za-z0-9_-]{1,20}){1,4}$", example = "/app")]
+    /// The folder; defaults to `/`. Missing folders are created.
+    #[schema(schema_with = schema::secret_path)]
     path: Option<String>,
-    #[schema(pattern = "^[A-Za-z0-9_.-]{1,256}$", example = "DB_PASSWORD")]
+    #[schema(schema_with = schema::secret_key)]
     key: Option<String>,
-    #[schema(max_length = 65536)]
+    #[schema(schema_with = schema::secret_value)]
     value: Option<String>,
     comment: Option<String>,
 }
@@ -123,22 +139,23 @@ async fn create(
     project: web::Path<String>,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
-    let mut fields = Fields::default();
-    let env = fields
-        .required("environment", body.environment.as_deref())
-        .and_then(|e| fields.check("environment", EnvSlug::parse(e)));
-    let key = fields
-        .required("key", body.key.as_deref())
-        .and_then(|k| fields.check("key", SecretKey::parse(k)));
-    let value = fields.required("value", body.value.as_deref());
-    let path = match body.path.as_deref() {
-        Some(raw) => fields.check("path", crate::domain::SecretPath::parse(raw)),
-        None => Some(crate::domain::SecretPath::root()),
-    };
-    fields.finish()?;
-    let (Some(environment), Some(key), Some(value), Some(path)) = (env, key, value, path) else {
-        return Err(AppError::internal("validated fields missing"));
-    };
+    let (environment, key, value, path) = all((
+        field(
+            "environment",
+            required(body.environment.as_deref()).and_then(EnvSlug::parse),
+        ),
+        field(
+            "key",
+            required(body.key.as_deref()).and_then(SecretKey::parse),
+        ),
+        field("value", required(body.value.as_deref())),
+        field(
+            "path",
+            body.path
+                .as_deref()
+                .map_or(Ok(SecretPath::root()), SecretPath::parse),
+        ),
+    ))?;
     let at = Location {
         project_id: project.into_inner(),
         environment,
@@ -159,7 +176,7 @@ async fn create(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[schema(as = SecretUpdateBody)]
 struct UpdateBody {
-    #[schema(max_length = 65536)]
+    #[schema(schema_with = schema::secret_value)]
     value: Option<String>,
     comment: Option<String>,
 }

@@ -6,8 +6,8 @@ use crate::auth::{AdminSession, Caller};
 use crate::crypto::wire::WireCiphertext;
 use crate::db::users;
 use crate::error::{AppError, AppResult};
-use crate::routes::api::service_tokens::{validate, CreateBody};
-use crate::service::tokens;
+use crate::service::token_request::{TokenRequest, ZeroExpiry};
+use crate::service::tokens::{self, NewToken};
 use crate::state::AppState;
 use crate::time::rfc3339;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -64,7 +64,7 @@ struct CreateV2Body {
     iv: Option<String>,
     tag: Option<String>,
     #[serde(flatten)]
-    token: CreateBody,
+    token: TokenRequest,
 }
 
 /// Infisical's create route: the client wraps the project key under its own key part and gets
@@ -80,7 +80,7 @@ async fn create(
         .as_deref()
         .filter(|p| !p.is_empty())
         .ok_or_else(|| AppError::validation("workspaceId", "is required"))?;
-    let mut new = validate(&body.token, true)?;
+    let mut new = NewToken::parse(&body.token, ZeroExpiry::Never)?;
     new.client_wrapped_key = Some(WireCiphertext {
         ciphertext: body.encrypted_key.clone().unwrap_or_default(),
         iv: body.iv.clone().unwrap_or_default(),

@@ -10,7 +10,7 @@ use super::secret_draft::{field_errors, SecretDraft};
 use super::secret_place::{environment, folder_href, folder_path, location, with_notice};
 use super::session::{Posted, UiSession};
 use crate::auth::Access;
-use crate::domain::{SecretKey, SecretPath};
+use crate::domain::{FolderName, SecretKey, SecretPath};
 use crate::error::AppError;
 use crate::service::folders;
 use crate::service::secrets;
@@ -292,16 +292,21 @@ async fn add_folder(
     let at = location(&project, &env, &parent)?;
     let name = posted.form.text("name").trim().to_owned();
     let access = Access::Admin(posted.session.clone());
-    let (status, error) = match folders::create(
-        &state.store,
-        &access,
-        &project.id,
-        &at.environment,
-        &parent,
-        &name,
-    )
-    .await
-    {
+    let created = match FolderName::parse(&name) {
+        Ok(valid) => {
+            folders::create(
+                &state.store,
+                &access,
+                &project.id,
+                &at.environment,
+                &parent,
+                &valid,
+            )
+            .await
+        }
+        Err(invalid) => Err(AppError::validation("name", invalid.0)),
+    };
+    let (status, error) = match created {
         Ok(created) => {
             return Ok(redirect(&with_notice(
                 &folder_href(&project.id, &env, &created.path),

@@ -1,8 +1,9 @@
 //! Access Control > Service Tokens > Create token. Scope rows are added and removed through a
 //! server round trip (the form posts `add_scope` or `remove_scope=<row>` and comes back with the
 //! values kept), so the form works without JavaScript; `static/app.js` only does the same in
-//! place. Validation is the API's own (`routes::api::service_tokens::validate`), so the two
-//! cannot disagree; its field names are mapped to messages next to each input.
+//! place. The form fills the same [`TokenRequest`] as the native and Infisical APIs and goes
+//! through the same parser (`NewToken::parse`), so they cannot disagree; its field names are
+//! mapped to messages next to each input.
 
 use super::form::FormData;
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
@@ -11,9 +12,9 @@ use super::session::{Posted, UiSession};
 use super::tokens::tokens_href;
 use crate::domain::expiry::MAX_SECONDS;
 use crate::error::{AppError, FieldError};
-use crate::routes::api::service_tokens::{validate, CreateBody, ScopeBody};
 use crate::service::reveal::Revealed;
-use crate::service::tokens::{self, MAX_SCOPES};
+use crate::service::token_request::{ScopeRequest, TokenRequest, ZeroExpiry};
+use crate::service::tokens::{self, NewToken, MAX_SCOPES};
 use crate::service::views::ProjectView;
 use crate::state::AppState;
 use crate::time::{now_millis, Millis};
@@ -219,7 +220,7 @@ fn custom_seconds(date: &str, now: Millis) -> Result<i64, String> {
     Ok(seconds)
 }
 
-/// The select's value as the API's `expiresIn`, or the message to show beside it.
+/// The select's value as a request's `expiresIn`, or the message to show beside it.
 fn expires_in(page: &TokenFormPage, now: Millis) -> Result<serde_json::Value, String> {
     match page.expiration.as_str() {
         "never" => Ok(serde_json::Value::Null),
@@ -232,7 +233,7 @@ fn expires_in(page: &TokenFormPage, now: Millis) -> Result<serde_json::Value, St
     }
 }
 
-fn request_body(page: &TokenFormPage, expires: serde_json::Value) -> CreateBody {
+fn request(page: &TokenFormPage, expires: serde_json::Value) -> TokenRequest {
     let mut permissions = Vec::new();
     if page.read {
         permissions.push(String::from("read"));
@@ -240,12 +241,12 @@ fn request_body(page: &TokenFormPage, expires: serde_json::Value) -> CreateBody 
     if page.write {
         permissions.push(String::from("write"));
     }
-    CreateBody {
+    TokenRequest {
         name: Some(page.name.clone()),
         scopes: Some(
             page.scopes
                 .iter()
-                .map(|r| ScopeBody {
+                .map(|r| ScopeRequest {
                     environment: Some(r.env.clone()),
                     secret_path: Some(r.path.clone()),
                 })
@@ -320,14 +321,12 @@ async fn submit(
         page.expiration_error = Some(message);
         serde_json::Value::from(86_400)
     });
-    let body = request_body(&page, expires);
-    let validated = match validate(&body, false) {
+    let validated = match NewToken::parse(&request(&page, expires), ZeroExpiry::Refused) {
         Ok(new) => Some(new),
-        Err(AppError::Validation(fields)) => {
+        Err(fields) => {
             fields.into_iter().for_each(|f| page.place(f));
             None
         }
-        Err(other) => return Err(other.into()),
     };
     let new = match validated {
         Some(new) if !page.has_errors() => new,

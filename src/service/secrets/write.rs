@@ -7,7 +7,7 @@ use crate::auth::Access;
 use crate::crypto::random;
 use crate::db::folders;
 use crate::db::secrets::{self, SecretRow};
-use crate::domain::SecretKey;
+use crate::domain::{FolderName, SecretKey};
 use crate::error::{AppError, AppResult};
 use crate::service::sealed_fields::{check_sizes, open_row, seal_row};
 use crate::service::views::SecretView;
@@ -41,7 +41,12 @@ pub async fn create(
             let env = environment_of(tx, &at)?;
             let now = now_millis();
             for folder in at.path.lineage() {
-                folders::insert_if_missing(tx, &random::hex16(), &at.project_id, &env.id, folder.as_str(), now)?;
+                let created = folders::insert_if_missing(tx, &random::hex16(), &at.project_id, &env.id, folder.as_str(), now)?;
+                // Checked only for a folder this creates, so one stored before the rule keeps
+                // taking secrets; the error rolls back everything written so far.
+                if created && !folder.is_root() {
+                    FolderName::parse(folder.name()).map_err(|e| AppError::validation("path", e.0))?;
+                }
             }
             if secrets::find(tx, &env.id, at.path.as_str(), key.as_str())?.is_some() {
                 return Err(AppError::Conflict(format!(
