@@ -3,11 +3,13 @@
 //! table. The release binary under test is `$ENVKEEP_BIN` or the one cargo builds for this bench.
 //!
 //! Three server lifetimes on one temp data dir: (1) fresh, seeded through the API: healthz,
-//! read-20, read-one, read-20-infisical, bad-token, write; (2) restarted after 100,000 tokens and
-//! 50,000 secrets were written into the file: read-20-big; (3) restarted after 100,000 expired
-//! tokens were written, with the sweep scheduled a few seconds after start: read-20 during it.
+//! read-20, read-one, read-20-infisical, bad-token, write, read-many, read-many-mixed; (2)
+//! restarted after 100,000 tokens and 50,000 secrets were written into the file: read-20-big;
+//! (3) restarted after 100,000 expired tokens were written, with the sweep scheduled a few
+//! seconds after start: read-20 during it.
 
 mod measures;
+mod mixed;
 mod report;
 mod seed;
 mod server;
@@ -73,6 +75,7 @@ impl Bench<'_> {
             connections: CONNECTIONS,
             count_status: false,
             write: None,
+            read_rotation: None,
         }
     }
 
@@ -250,8 +253,8 @@ async fn run(mode: &Mode) -> Result<Report, String> {
         "/api/v3/secrets/raw?workspaceId={p}&environment=dev&secretPath={}",
         seed::READ_PATH
     );
-    seed::check_read(&base, &fx, &list, seed::SECRETS_PER_FOLDER).await?;
-    seed::check_read(&base, &fx, &one, 1).await?;
+    seed::check_read(&base, &fx.read_token, &list, seed::SECRETS_PER_FOLDER).await?;
+    seed::check_read(&base, &fx.read_token, &one, 1).await?;
     let d = mode.measure;
 
     let healthz = bench.measure(&server, bench.get(format!("{base}/healthz"), None, d))?;
@@ -269,7 +272,7 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     )?;
     let mut problems = errors(&read20, false);
     if t {
-        at_least(&mut problems, "ratio", read20.rps() / healthz.rps(), 0.25);
+        at_least(&mut problems, "ratio", read20.rps() / healthz.rps(), 0.4);
         if read20.p99_us >= 10_000 {
             problems.push(format!("p99 {} >= 10 ms", ms(read20.p99_us)));
         }
@@ -278,7 +281,7 @@ async fn run(mode: &Mode) -> Result<Report, String> {
         "read-20",
         read20,
         &healthz,
-        "≥ 0.25 × healthz, p99 < 10 ms",
+        "≥ 0.4 × healthz, p99 < 10 ms",
         problems,
     ));
 
@@ -334,7 +337,12 @@ async fn run(mode: &Mode) -> Result<Report, String> {
         "no errors, ≥ 2,000 updates/s",
         problems,
     ));
+    // The memory target is taken before read-many's 4,000 secrets, on the workload it was set
+    // for; read-many reports its own figure as context.
     memory.push(server.memory());
+    let (many_lines, many_measures) = mixed::run(&bench, &server, &healthz).await?;
+    lines.extend(many_lines);
+    measures.extend(many_measures);
     server.stop()?;
 
     // (2) 100,000 more tokens and 50,000 more secrets, written while the server is stopped.
@@ -345,7 +353,13 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     }
     let server = Server::start(&bin, dir.path(), bench.pins.server, "off")?;
     startups.push(("restart, bulk-seeded database", server.started_in));
-    seed::check_read(&server.base, &fx, &list, seed::SECRETS_PER_FOLDER).await?;
+    seed::check_read(
+        &server.base,
+        &fx.read_token,
+        &list,
+        seed::SECRETS_PER_FOLDER,
+    )
+    .await?;
     let big = bench.measure(
         &server,
         bench.get(format!("{}{list}", server.base), Some(&fx.read_token), d),
@@ -420,7 +434,7 @@ async fn infisical(
             skipped: Some(String::from("n/a (route missing)")),
         });
     }
-    seed::check_read(base, fx, raw, seed::SECRETS_PER_FOLDER).await?;
+    seed::check_read(base, &fx.read_token, raw, seed::SECRETS_PER_FOLDER).await?;
     let o = bench.measure(
         server,
         bench.get(

@@ -24,7 +24,7 @@ pub fn process(
         }
     };
     measures.push(Measure {
-        name: String::from("resident memory at end (max of servers)"),
+        name: String::from("resident memory (max of servers, before read-many)"),
         value: mib(rss),
         target: String::from("< 64 MiB"),
         problems: over(rss as f64, 64.0 * 1024.0, "over 64 MiB"),

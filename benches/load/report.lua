@@ -1,13 +1,18 @@
 -- wrk script for benches/load: prints one machine-readable summary line (BENCH_JSON ...), counts
 -- response statuses when BENCH_COUNT_STATUS=1 (the Lua response hook costs the load generator
--- time, so only the bad-token scenario turns it on), and sends PATCH requests rotating over
--- BENCH_WRITE_KEYS secrets when that is set (the write scenario).
+-- time, so only the bad-token scenario turns it on), sends PATCH requests rotating over
+-- BENCH_WRITE_KEYS secrets when that is set (the write scenario), and GET requests rotating over
+-- BENCH_READ_PREFIX followed by 000 .. BENCH_READ_COUNT - 1 when that is set (the read-many
+-- scenarios; the requests are formatted once, so the rotation costs the generator little).
 
 local threads = {}
 local count_status = os.getenv("BENCH_COUNT_STATUS") == "1"
 local write_keys = tonumber(os.getenv("BENCH_WRITE_KEYS") or "0")
 local write_prefix = os.getenv("BENCH_WRITE_PREFIX") or ""
 local write_query = os.getenv("BENCH_WRITE_QUERY") or ""
+local read_count = tonumber(os.getenv("BENCH_READ_COUNT") or "0")
+local read_prefix = os.getenv("BENCH_READ_PREFIX") or ""
+local reads = {}
 
 function setup(thread)
   table.insert(threads, thread)
@@ -17,6 +22,9 @@ function init(args)
   s2xx, s401, s5xx, sother, sent = 0, 0, 0, 0, 0
   if write_keys > 0 then
     wrk.headers["Content-Type"] = "application/json"
+  end
+  for i = 0, read_count - 1 do
+    reads[i + 1] = wrk.format("GET", string.format("%s%03d", read_prefix, i))
   end
 end
 
@@ -39,6 +47,13 @@ if write_keys > 0 then
     sent = sent + 1
     local path = string.format("%s%02d%s", write_prefix, (sent % write_keys) + 1, write_query)
     return wrk.format("PATCH", path, nil, string.format('{"value":"%064d"}', sent))
+  end
+end
+
+if read_count > 0 then
+  function request()
+    sent = sent + 1
+    return reads[(sent % read_count) + 1]
   end
 end
 

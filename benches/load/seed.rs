@@ -19,6 +19,12 @@ pub const READ_PATH: &str = "/app";
 pub const WRITE_PATH: &str = "/w";
 pub const SECRETS_PER_FOLDER: usize = 20;
 pub const ONE_KEY: &str = "KEY_07";
+/// Folders the read-many scenarios cycle through, each with `SECRETS_PER_FOLDER` secrets.
+pub const MANY_FOLDERS: usize = 200;
+/// The read-many folders are this followed by three digits (`/many/f000`..); report.lua's read
+/// rotation appends the same `%03d`.
+pub const MANY_FOLDER_PREFIX: &str = "/many/f";
+const MANY_SCOPE: &str = "/many/**";
 const BULK_FOLDER_SIZE: usize = 100;
 const BATCH: usize = 10_000;
 
@@ -50,66 +56,100 @@ fn access_part(token: &str) -> String {
     token.splitn(4, '.').take(3).collect::<Vec<_>>().join(".")
 }
 
+/// The bootstrapped admin's API session, for seeding as a user would.
+struct Admin {
+    client: Client,
+    base: String,
+    session: String,
+}
+
+impl Admin {
+    async fn login(base: &str) -> Result<Self, String> {
+        let client = Client::new();
+        let login = call(
+            client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD })),
+            200,
+            "admin login",
+        )
+        .await?;
+        let session = login["token"]
+            .as_str()
+            .ok_or("login answered no token")?
+            .to_owned();
+        Ok(Self {
+            client,
+            base: base.to_owned(),
+            session,
+        })
+    }
+
+    fn post(&self, path: &str, body: Value) -> reqwest::RequestBuilder {
+        self.client
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.session)
+            .json(&body)
+    }
+
+    /// A new project's id.
+    async fn project(&self, name: &str) -> Result<String, String> {
+        let created = call(
+            self.post("/api/v1/projects", json!({ "name": name })),
+            201,
+            "create project",
+        )
+        .await?;
+        Ok(created["project"]["id"]
+            .as_str()
+            .ok_or("no project id")?
+            .to_owned())
+    }
+
+    /// `SECRETS_PER_FOLDER` secrets `<prefix>_01`.. with 64-byte values in `dev` `path`.
+    async fn fill(&self, project: &str, path: &str, prefix: &str) -> Result<(), String> {
+        let secrets_path = format!("/api/v1/projects/{project}/secrets");
+        for i in 1..=SECRETS_PER_FOLDER {
+            let body = json!({ "environment": "dev", "path": path, "key": format!("{prefix}_{i:02}"), "value": value_64(i) });
+            call(self.post(&secrets_path, body), 201, "create secret").await?;
+        }
+        Ok(())
+    }
+
+    /// A never-expiring token with one scope in `dev`; its access part.
+    async fn mint(
+        &self,
+        project: &str,
+        name: &str,
+        glob: &str,
+        permission: &str,
+    ) -> Result<String, String> {
+        let minted = call(
+            self.post(
+                &format!("/api/v1/projects/{project}/service-tokens"),
+                json!({ "name": name, "scopes": [{ "environment": "dev", "secretPath": glob }], "permissions": [permission], "expiresIn": null }),
+            ),
+            201,
+            &format!("mint {name} token"),
+        )
+        .await?;
+        Ok(access_part(minted["token"].as_str().ok_or("no token")?))
+    }
+}
+
 /// Logs in as the bootstrapped admin, creates a project with 20 secrets in `dev` `/app` and 20
 /// in `dev` `/w`, a read token for `/app` and a write token for `/w`.
 pub async fn through_api(base: &str) -> Result<Fixture, String> {
-    let client = Client::new();
-    let login = call(
-        client
-            .post(format!("{base}/api/v1/auth/login"))
-            .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD })),
-        200,
-        "admin login",
-    )
-    .await?;
-    let admin = login["token"]
-        .as_str()
-        .ok_or("login answered no token")?
-        .to_owned();
-    let post = |path: &str, body: Value| {
-        client
-            .post(format!("{base}{path}"))
-            .bearer_auth(&admin)
-            .json(&body)
-    };
-    let project = call(
-        post("/api/v1/projects", json!({ "name": "bench" })),
-        201,
-        "create project",
-    )
-    .await?;
-    let project = project["project"]["id"]
-        .as_str()
-        .ok_or("no project id")?
-        .to_owned();
-    let secrets_path = format!("/api/v1/projects/{project}/secrets");
-    for (path, prefix) in [(READ_PATH, "KEY"), (WRITE_PATH, "W")] {
-        for i in 1..=SECRETS_PER_FOLDER {
-            let body = json!({ "environment": "dev", "path": path, "key": format!("{prefix}_{i:02}"), "value": value_64(i) });
-            call(post(&secrets_path, body), 201, "create secret").await?;
-        }
-    }
-    let tokens_path = format!("/api/v1/projects/{project}/service-tokens");
-    let mint = |name: &str, path: &str, permission: &str| {
-        post(
-            &tokens_path,
-            json!({ "name": name, "scopes": [{ "environment": "dev", "secretPath": path }], "permissions": [permission], "expiresIn": null }),
-        )
-    };
-    let read = call(
-        mint("bench-read", READ_PATH, "read"),
-        201,
-        "mint read token",
-    )
-    .await?;
-    let write = call(
-        mint("bench-write", WRITE_PATH, "write"),
-        201,
-        "mint write token",
-    )
-    .await?;
-    let read_token = access_part(read["token"].as_str().ok_or("no read token")?);
-    let write_token = access_part(write["token"].as_str().ok_or("no write token")?);
+    let admin = Admin::login(base).await?;
+    let project = admin.project("bench").await?;
+    admin.fill(&project, READ_PATH, "KEY").await?;
+    admin.fill(&project, WRITE_PATH, "W").await?;
+    let read_token = admin
+        .mint(&project, "bench-read", READ_PATH, "read")
+        .await?;
+    let write_token = admin
+        .mint(&project, "bench-write", WRITE_PATH, "write")
+        .await?;
     let id = read_token.split('.').nth(1).ok_or("malformed token")?;
     let bad_token = format!("st.{id}.{}", "0".repeat(32));
     Ok(Fixture {
@@ -120,18 +160,55 @@ pub async fn through_api(base: &str) -> Result<Fixture, String> {
     })
 }
 
+/// What `read-many` and `read-many-mixed` need: a project of `MANY_FOLDERS` folders with a token
+/// that reads them all, and a second project with a token that writes its `dev` `/w`.
+pub struct ManyFolders {
+    pub project: String,
+    pub read_token: String,
+    pub other_project: String,
+    pub write_token: String,
+}
+
+/// Folder `i` of the read-many project.
+pub fn many_folder(i: usize) -> String {
+    format!("{MANY_FOLDER_PREFIX}{i:03}")
+}
+
+/// Creates a project with `SECRETS_PER_FOLDER` secrets in each of `MANY_FOLDERS` folders of
+/// `dev` and a read token for `/many/**`, and an independent project with 20 secrets in `dev`
+/// `/w` and a write token for them.
+pub async fn many_folders(base: &str) -> Result<ManyFolders, String> {
+    let admin = Admin::login(base).await?;
+    let project = admin.project("bench-many").await?;
+    for i in 0..MANY_FOLDERS {
+        admin.fill(&project, &many_folder(i), "KEY").await?;
+    }
+    let read_token = admin
+        .mint(&project, "bench-read-many", MANY_SCOPE, "read")
+        .await?;
+    let other_project = admin.project("bench-other").await?;
+    admin.fill(&other_project, WRITE_PATH, "W").await?;
+    let write_token = admin
+        .mint(&other_project, "bench-write-other", WRITE_PATH, "write")
+        .await?;
+    Ok(ManyFolders {
+        project,
+        read_token,
+        other_project,
+        write_token,
+    })
+}
+
 /// Checks that a route answers the expected shape before load is put on it.
 pub async fn check_read(
     base: &str,
-    fixture: &Fixture,
+    token: &str,
     url_path: &str,
     expect_secrets: usize,
 ) -> Result<(), String> {
     let client = Client::new();
     let body = call(
-        client
-            .get(format!("{base}{url_path}"))
-            .bearer_auth(&fixture.read_token),
+        client.get(format!("{base}{url_path}")).bearer_auth(token),
         200,
         url_path,
     )

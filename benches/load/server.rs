@@ -142,22 +142,28 @@ impl Server {
         }
     }
 
-    /// CPU time the server's threads have used so far (from each thread's `schedstat`), so a
-    /// scenario's CPU per request can be told apart from time lost to other processes.
+    /// CPU time the server has used so far (user + system, from `/proc/<pid>/stat`), so a
+    /// scenario's CPU per request can be told apart from time lost to other processes. The
+    /// process total, not a sum over `/proc/<pid>/task/*`: that sum drops the time of threads
+    /// that exit (idle blocking-pool threads do, 10 s after a burst of writes) and can shrink
+    /// across a run. The kernel scales these ticks to the scheduler's exact runtime; one tick
+    /// (10 ms, `USER_HZ` = 100) is the resolution.
     pub fn cpu_time(&self) -> Duration {
-        let tasks = std::fs::read_dir(format!("/proc/{}/task", self.pid()))
-            .into_iter()
-            .flatten()
-            .flatten();
-        let nanos: u64 = tasks
-            .filter_map(|task| std::fs::read_to_string(task.path().join("schedstat")).ok())
-            .filter_map(|stat| {
-                stat.split_whitespace()
-                    .next()
-                    .and_then(|ns| ns.parse::<u64>().ok())
+        let stat =
+            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
+        // Fields after the parenthesised command name start at field 3; utime and stime are 14
+        // and 15.
+        let ticks: u64 = stat
+            .rsplit_once(')')
+            .map(|(_, rest)| {
+                rest.split_whitespace()
+                    .skip(11)
+                    .take(2)
+                    .filter_map(|t| t.parse::<u64>().ok())
+                    .sum()
             })
-            .sum();
-        Duration::from_nanos(nanos)
+            .unwrap_or(0);
+        Duration::from_millis(ticks * 10)
     }
 
     /// The server's log as JSON lines (lines that are not JSON are skipped).

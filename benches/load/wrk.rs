@@ -17,6 +17,8 @@ pub struct Load {
     pub count_status: bool,
     /// PATCH `<prefix>NN<query>` for NN in 01..=keys instead of GET `url`.
     pub write: Option<(String, String, u32)>,
+    /// GET `<prefix>NNN` for NNN in 000..count, round-robin, instead of GET `url`.
+    pub read_rotation: Option<(String, u32)>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize)]
@@ -79,6 +81,10 @@ pub fn run(load: &Load, pin: Option<&str>) -> Result<Outcome, String> {
         cmd.env("BENCH_WRITE_PREFIX", prefix)
             .env("BENCH_WRITE_QUERY", query)
             .env("BENCH_WRITE_KEYS", keys.to_string());
+    }
+    if let Some((prefix, count)) = &load.read_rotation {
+        cmd.env("BENCH_READ_PREFIX", prefix)
+            .env("BENCH_READ_COUNT", count.to_string());
     }
     cmd.arg(&load.url);
     let output = cmd
