@@ -1,6 +1,7 @@
 //! SQLite access: a pool of read-only connections, one dedicated writer connection, migrations,
-//! and one module per table group. SQL lives only in this module's children; only the Store
-//! (`crate::store`) holds a `Db`, so every write goes through its one write path.
+//! and one module per table group. SQL lives only in this module's children. Once the
+//! server runs, only the Store (`crate::store`) holds a `Db` (start-up reads the root-key check
+//! before building it), so every write goes through the Store's one write path.
 //!
 //! Blocking work never runs on the async executor: callers hand closures to the blocking thread
 //! pool. Write transactions start with `BEGIN IMMEDIATE`, because a deferred transaction that
@@ -20,7 +21,8 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 use std::cell::Cell;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
@@ -100,6 +102,9 @@ pub struct Db {
     /// handler, which sleeps in steps of up to 100 ms (32 concurrent updates gave a 36 ms p99);
     /// a mutex wakes the next writer as soon as one commits.
     writer: Arc<Mutex<Writer>>,
+    /// Set when the writer connection sees another program's commit; taken by
+    /// [`Db::take_outside_change`].
+    outside_change: Arc<AtomicBool>,
 }
 
 struct Writer {
@@ -133,6 +138,18 @@ impl Drop for HeldWriter {
     fn drop(&mut self) {
         HOLDS_WRITER.set(false);
     }
+}
+
+fn transaction<T, E: From<DbError>>(
+    conn: &mut Connection,
+    f: impl FnOnce(&Transaction) -> Result<T, E>,
+) -> Result<T, E> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(DbError::from)?;
+    let out = f(&tx)?;
+    tx.commit().map_err(DbError::from)?;
+    Ok(out)
 }
 
 fn pragmas(durability: Durability) -> String {
@@ -178,6 +195,7 @@ impl Db {
         Ok(Self {
             pool,
             writer: Arc::new(Mutex::new(Writer { conn, data_version })),
+            outside_change: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -191,41 +209,57 @@ impl Db {
     }
 
     /// Runs `f` inside one `BEGIN IMMEDIATE` transaction on the writer connection: all of it
-    /// commits, or none of it (blocking).
+    /// commits, or none of it (blocking). Afterwards, still holding the writer, it checks for
+    /// other programs' commits (see [`Db::take_outside_change`]).
     pub fn write_blocking<T, E: From<DbError>>(
         &self,
         f: impl FnOnce(&Transaction) -> Result<T, E>,
     ) -> Result<T, E> {
         let _held = HeldWriter::take()?;
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = writer
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(DbError::from)?;
-        let out = f(&tx)?;
-        tx.commit().map_err(DbError::from)?;
-        Ok(out)
+        let out = transaction(&mut writer.conn, f);
+        self.note_outside_change(&mut writer);
+        out
     }
 
-    /// Whether another connection (another program: a `sqlite3` shell, a restore) committed to
-    /// the file since the last call. Read on the writer connection, so this process's own writes
-    /// do not count. A busy file cannot say whether it changed: that answers "changed", so caches
-    /// refill from the file rather than serve stale data (blocking; microseconds).
-    pub fn changed_outside_blocking(&self) -> DbResult<bool> {
-        let _held = HeldWriter::take()?;
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let version: i64 = match writer
+    /// Reads `PRAGMA data_version` on the writer connection: it moves only when another
+    /// connection commits, so this process's own writes never look like outside changes. A
+    /// failed read (a busy file) cannot say whether the file changed: that counts as a change,
+    /// so caches refill from the file rather than serve stale data.
+    fn note_outside_change(&self, writer: &mut MutexGuard<'_, Writer>) {
+        let changed = match writer
             .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(DbError::from)
+            .query_row("PRAGMA data_version", [], |r| r.get::<_, i64>(0))
         {
-            Ok(version) => version,
-            Err(DbError::Busy(_)) => return Ok(true),
-            Err(other) => return Err(other),
+            Ok(version) => {
+                let changed = version != writer.data_version;
+                writer.data_version = version;
+                changed
+            }
+            Err(_) => true,
         };
-        let changed = version != writer.data_version;
-        writer.data_version = version;
-        Ok(changed)
+        if changed {
+            self.outside_change.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// Whether another program (a `sqlite3` shell, a restore) committed to the file since the
+    /// last call. Checks now unless a write holds the writer (that write checks as it ends), so
+    /// the probe never waits behind a slow write (blocking; microseconds).
+    pub fn take_outside_change(&self) -> bool {
+        match self.writer.try_lock() {
+            Ok(mut writer) => self.note_outside_change(&mut writer),
+            Err(TryLockError::Poisoned(poisoned)) => {
+                self.note_outside_change(&mut poisoned.into_inner())
+            }
+            Err(TryLockError::WouldBlock) => {}
+        }
+        self.take_outside_change_seen()
+    }
+
+    /// What the writes so far have seen, without a new check (the Store, after each write).
+    pub fn take_outside_change_seen(&self) -> bool {
+        self.outside_change.swap(false, Ordering::SeqCst)
     }
 
     /// A trivial query through the pool: can the database be read right now? (blocking)
@@ -289,18 +323,27 @@ mod tests {
     #[test]
     fn own_writes_are_not_outside_changes_but_another_programs_are() {
         let (dir, db) = open();
-        assert!(!db.changed_outside_blocking().unwrap());
+        assert!(!db.take_outside_change());
         set(&db, "k").unwrap();
-        assert!(
-            !db.changed_outside_blocking().unwrap(),
-            "the writer's own commit"
-        );
+        assert!(!db.take_outside_change(), "the writer's own commit");
         let outsider = Connection::open(dir.path().join("t.db")).unwrap();
         outsider
             .execute("INSERT INTO meta (key, value) VALUES ('x', x'00')", [])
             .unwrap();
-        assert!(db.changed_outside_blocking().unwrap());
-        assert!(!db.changed_outside_blocking().unwrap(), "noticed once");
+        assert!(db.take_outside_change());
+        assert!(!db.take_outside_change(), "noticed once");
+    }
+
+    #[test]
+    fn a_write_notices_an_outside_commit_as_it_ends() {
+        let (dir, db) = open();
+        let outsider = Connection::open(dir.path().join("t.db")).unwrap();
+        outsider
+            .execute("INSERT INTO meta (key, value) VALUES ('x', x'00')", [])
+            .unwrap();
+        set(&db, "k").unwrap();
+        assert!(db.take_outside_change_seen());
+        assert!(!db.take_outside_change_seen(), "taken once");
     }
 
     #[test]

@@ -15,21 +15,14 @@ pub async fn run_health_probe(store: Store, health: Arc<Health>) {
     loop {
         ticker.tick().await;
         let probed = store.clone();
-        // One trip to a blocking thread for both checks.
+        // One trip to a blocking thread for both checks; the outside-change check first, since
+        // the ping may wait for a free pooled connection.
         let probe = tokio::task::spawn_blocking(move || {
-            let ok = probed.ping_blocking().is_ok();
-            (ok, probed.notice_outside_changes_blocking())
+            probed.notice_outside_changes_blocking();
+            probed.ping_blocking().is_ok()
         })
         .await;
-        let ok = match probe {
-            Ok((ok, watched)) => {
-                if let Err(e) = watched {
-                    tracing::warn!(error = %e, "could not check the database for outside changes");
-                }
-                ok
-            }
-            Err(_) => false,
-        };
+        let ok = probe.unwrap_or(false);
         if ok != health.is_healthy() {
             tracing::warn!(healthy = ok, "database health changed");
         }

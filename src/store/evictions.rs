@@ -6,14 +6,14 @@
 //! ends with the stale entry gone: either the fill sees the announcement and keeps nothing, or
 //! it inserts first and the eviction, which waits for the same lock, removes it.
 
-use super::touched::Scope;
+use super::eviction::Eviction;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-/// Announcements remembered; a fill older than the oldest one keeps nothing (it would have to
-/// have run across this many writes).
-const REMEMBERED: usize = 4_096;
+/// Evictions remembered (one per write); a fill older than the oldest keeps nothing (it would
+/// have to have run across this many writes).
+const REMEMBERED: usize = 1_024;
 
 /// The eviction count when a fill started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,9 +21,9 @@ pub struct Stamp(u64);
 
 #[derive(Default)]
 pub(super) struct Evictions {
-    /// How many scopes have been announced; `recent` holds the last of them, numbered from 1.
+    /// How many evictions have been announced; `recent` holds the last of them, numbered from 1.
     announced: AtomicU64,
-    recent: Mutex<VecDeque<(u64, Scope)>>,
+    recent: Mutex<VecDeque<(u64, Arc<Eviction>)>>,
 }
 
 impl Evictions {
@@ -31,19 +31,17 @@ impl Evictions {
         Stamp(self.announced.load(Ordering::SeqCst))
     }
 
-    pub(super) fn announce(&self, scopes: &[Scope]) {
+    pub(super) fn announce(&self, eviction: Arc<Eviction>) {
         let mut recent = self.recent.lock().unwrap_or_else(|p| p.into_inner());
-        for scope in scopes {
-            let number = self.announced.fetch_add(1, Ordering::SeqCst) + 1;
-            recent.push_back((number, scope.clone()));
-            if recent.len() > REMEMBERED {
-                recent.pop_front();
-            }
+        let number = self.announced.fetch_add(1, Ordering::SeqCst) + 1;
+        recent.push_back((number, eviction));
+        if recent.len() > REMEMBERED {
+            recent.pop_front();
         }
     }
 
     /// Whether nothing announced after `stamp` covers the entry (`covers` says which do).
-    pub(super) fn none_since(&self, stamp: Stamp, covers: impl Fn(&Scope) -> bool) -> bool {
+    pub(super) fn none_since(&self, stamp: Stamp, covers: impl Fn(&Eviction) -> bool) -> bool {
         if self.announced.load(Ordering::SeqCst) == stamp.0 {
             return true;
         }
@@ -52,7 +50,7 @@ impl Evictions {
             Some((oldest, _)) if *oldest <= stamp.0 + 1 => recent
                 .iter()
                 .filter(|(number, _)| *number > stamp.0)
-                .all(|(_, scope)| !covers(scope)),
+                .all(|(_, eviction)| !covers(eviction)),
             _ => false,
         }
     }
@@ -61,14 +59,19 @@ impl Evictions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Touched;
+
+    fn revoke(id: &str) -> Arc<Eviction> {
+        Arc::new(Touched::tokens([id.to_owned()]).eviction())
+    }
 
     #[test]
     fn only_an_announcement_that_covers_the_entry_refuses_it() {
         let log = Evictions::default();
         let stamp = log.stamp();
-        log.announce(&[Scope::Token(String::from("a"))]);
-        assert!(log.none_since(stamp, |s| *s == Scope::Token(String::from("b"))));
-        assert!(!log.none_since(stamp, |s| *s == Scope::Token(String::from("a"))));
+        log.announce(revoke("a"));
+        assert!(log.none_since(stamp, |e| e.covers_token("b", "p")));
+        assert!(!log.none_since(stamp, |e| e.covers_token("a", "p")));
         assert!(
             log.none_since(log.stamp(), |_| true),
             "nothing announced since"
@@ -79,8 +82,9 @@ mod tests {
     fn a_fill_older_than_the_memory_keeps_nothing() {
         let log = Evictions::default();
         let stamp = log.stamp();
-        let unrelated = vec![Scope::Token(String::from("x")); REMEMBERED + 1];
-        log.announce(&unrelated);
+        for _ in 0..=REMEMBERED {
+            log.announce(revoke("x"));
+        }
         assert!(!log.none_since(stamp, |_| false));
     }
 }

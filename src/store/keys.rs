@@ -5,8 +5,8 @@
 //! token's key part unwraps) and a separate data key for values at rest, so a token's key part
 //! plus a copy of the database cannot decrypt stored secrets.
 
+use super::eviction::Eviction;
 use super::evictions::{Evictions, Stamp};
-use super::touched::Scope;
 use crate::crypto::envelope::Sealer;
 use crate::crypto::{random, CryptoError, Key32};
 use crate::db::projects::SealedKeys;
@@ -87,7 +87,7 @@ impl Keyring {
         evictions: &Evictions,
     ) {
         let mut cache = self.cache.write().unwrap_or_else(|p| p.into_inner());
-        if !evictions.none_since(stamp, |s| s.covers_keys(project_id)) {
+        if !evictions.none_since(stamp, |e| e.covers_keys(project_id)) {
             return;
         }
         if cache.len() >= MAX_CACHED_PROJECTS {
@@ -96,9 +96,17 @@ impl Keyring {
         cache.insert(project_id.to_owned(), keys);
     }
 
-    pub(super) fn evict(&self, scopes: &[Scope]) {
+    pub(super) fn evict(&self, eviction: &Eviction) {
+        if !eviction.everything && eviction.projects.is_empty() {
+            return;
+        }
         let mut cache = self.cache.write().unwrap_or_else(|p| p.into_inner());
-        cache.retain(|project, _| !scopes.iter().any(|s| s.covers_keys(project)));
+        if eviction.everything {
+            cache.clear();
+        }
+        for project in &eviction.projects {
+            cache.remove(project);
+        }
     }
 
     /// Checks the root key against the sealed check value, writing one on first start.

@@ -35,16 +35,16 @@ impl LastUsed {
             .map(|(at, ip)| (*at, ip.to_string()))
     }
 
-    /// Drops the buffered uses of tokens an eviction covers (revoked, swept, project deleted).
-    pub(super) fn forget(&self, scopes: &[super::touched::Scope]) {
-        self.pending
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .retain(|id, _| {
-                !scopes
-                    .iter()
-                    .any(|s| matches!(s, super::touched::Scope::Token(t) if t == id))
-            });
+    /// Drops the buffered uses of tokens revoked or swept (a deleted project's tokens are gone
+    /// with it; their buffered uses then update no row).
+    pub(super) fn forget(&self, eviction: &super::eviction::Eviction) {
+        if eviction.tokens.is_empty() {
+            return;
+        }
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        for id in &eviction.tokens {
+            pending.remove(id);
+        }
     }
 
     /// Writes every buffered use in one transaction (blocking; call from a blocking thread).

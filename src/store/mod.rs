@@ -14,7 +14,9 @@
 //! - Small writes that must not happen on every read (token last use, denial audits) are
 //!   buffered here and written by the Store.
 
+pub mod decrypted;
 pub mod denials;
+mod eviction;
 pub mod evictions;
 pub mod folders;
 pub mod keys;
@@ -22,8 +24,9 @@ pub mod last_used;
 pub mod tokens;
 pub mod touched;
 
+pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView};
 pub use evictions::Stamp;
-pub use folders::{folder_key, subtree_key, CachedFolder, Rendering, SecretList, SecretView};
+pub use folders::{folder_key, subtree_key};
 pub use keys::{secret_aad, ProjectKeys};
 pub use tokens::{TokenRecord, TokenScope};
 pub use touched::{FolderTouch, Touched};
@@ -34,11 +37,11 @@ use crate::db::projects::SealedKeys;
 use crate::db::{projects, tokens as token_rows, Db, DbError, DbResult};
 use crate::error::{AppError, AppResult};
 use crate::time::Millis;
+use eviction::Eviction;
 use rusqlite::{Connection, Transaction};
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use touched::Scope;
 
 #[derive(Clone)]
 pub struct Store {
@@ -134,43 +137,55 @@ impl Store {
         &self,
         f: impl FnOnce(&Transaction) -> Result<(T, Touched), E>,
     ) -> Result<T, E> {
-        let (answer, touched) = self.inner.db.write_blocking(f)?;
-        self.evict(&touched.scopes());
+        let written = self.inner.db.write_blocking(f);
+        if self.inner.db.take_outside_change_seen() {
+            self.evict(Eviction::everything());
+        }
+        let (answer, touched) = written?;
+        self.evict(touched.eviction());
         Ok(answer)
     }
 
     /// Announces the eviction (so racing fills keep nothing), then drops the entries.
-    fn evict(&self, scopes: &[Scope]) {
-        if scopes.is_empty() {
+    fn evict(&self, eviction: Eviction) {
+        if eviction.is_empty() {
             return;
         }
+        let eviction = Arc::new(eviction);
         let inner = &self.inner;
-        inner.evictions.announce(scopes);
-        inner.keys.evict(scopes);
-        inner.tokens.evict(scopes);
-        inner.folders.evict(scopes);
-        inner.last_used.forget(scopes);
+        inner.evictions.announce(eviction.clone());
+        inner.keys.evict(&eviction);
+        inner.tokens.evict(&eviction);
+        inner.folders.evict(&eviction);
+        inner.last_used.forget(&eviction);
     }
 
     /// Clears every cache if another program committed to the file since the last call
-    /// (blocking; the health probe calls it every second). Returns whether it did.
-    pub fn notice_outside_changes_blocking(&self) -> DbResult<bool> {
-        let changed = self.inner.db.changed_outside_blocking()?;
+    /// (blocking; the health probe calls it every second, and every write checks as it ends).
+    /// Returns whether it did.
+    pub fn notice_outside_changes_blocking(&self) -> bool {
+        let changed = self.inner.db.take_outside_change();
         if changed {
-            self.evict(&[Scope::Everything]);
+            self.evict(Eviction::everything());
         }
-        Ok(changed)
+        changed
     }
 
-    /// A service token's record, from memory or the database; `None` if no such token.
+    /// A service token's record, from memory or the database; `None` if no such token or if its
+    /// stored row does not decode (fail closed).
     pub async fn token(&self, id: &str) -> AppResult<Option<Arc<TokenRecord>>> {
         if let Some(record) = self.inner.tokens.get(id) {
             return Ok(Some(record));
         }
         let stamp = self.inner.evictions.stamp();
         let owned = id.to_owned();
+        // A row that does not decode was logged with its id by the db layer; its token is
+        // refused like an unknown one (401, counted by the throttle), never half-read.
         let row = self
-            .read(move |conn| token_rows::find(conn, &owned))
+            .read(move |conn| match token_rows::find(conn, &owned) {
+                Err(DbError::Corrupt(_)) => Ok(None),
+                found => found,
+            })
             .await?;
         Ok(row.map(|row| {
             let record = Arc::new(TokenRecord::from_row(row));

@@ -6,8 +6,8 @@
 //! A cached record therefore never grants what the database would refuse. The map is bounded:
 //! when full it is cleared and refills from the database.
 
+use super::eviction::Eviction;
 use super::evictions::{Evictions, Stamp};
-use super::touched::Scope;
 use crate::db::tokens::TokenRow;
 use crate::domain::{AllowedIps, Permissions, ScopeGlob};
 use crate::time::Millis;
@@ -74,7 +74,7 @@ impl TokenCache {
     /// Keeps `record`, loaded after `stamp` was taken, unless an eviction since covers it.
     pub(super) fn insert(&self, record: Arc<TokenRecord>, stamp: Stamp, evictions: &Evictions) {
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        if !evictions.none_since(stamp, |s| s.covers_token(&record.id, &record.project_id)) {
+        if !evictions.none_since(stamp, |e| e.covers_token(&record.id, &record.project_id)) {
             return;
         }
         if map.len() >= MAX_CACHED_TOKENS {
@@ -83,13 +83,21 @@ impl TokenCache {
         map.insert(record.id.clone(), record);
     }
 
-    pub(super) fn evict(&self, scopes: &[Scope]) {
+    pub(super) fn evict(&self, eviction: &Eviction) {
+        if !eviction.reaches_tokens() {
+            return;
+        }
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        map.retain(|id, record| {
-            !scopes
-                .iter()
-                .any(|s| s.covers_token(id, &record.project_id))
-        });
+        if eviction.everything {
+            map.clear();
+        } else if eviction.projects.is_empty() {
+            // Revocations and sweeps: by id, however many tokens are cached.
+            for id in &eviction.tokens {
+                map.remove(id);
+            }
+        } else {
+            map.retain(|id, record| !eviction.covers_token(id, &record.project_id));
+        }
     }
 
     pub(super) fn len(&self) -> usize {
@@ -129,9 +137,9 @@ mod tests {
     fn a_load_that_raced_a_revocation_is_not_cached() {
         let (cache, log) = (TokenCache::default(), Evictions::default());
         let seen = log.stamp();
-        let scopes = crate::store::Touched::tokens([String::from("t1")]).scopes();
-        log.announce(&scopes);
-        cache.evict(&scopes);
+        let eviction = Arc::new(crate::store::Touched::tokens([String::from("t1")]).eviction());
+        log.announce(eviction.clone());
+        cache.evict(&eviction);
         cache.insert(record("t1"), seen, &log);
         assert!(cache.get("t1").is_none());
         cache.insert(record("t1"), log.stamp(), &log);

@@ -229,7 +229,7 @@ async fn a_change_made_behind_the_servers_back_is_noticed_by_the_next_check() {
         .execute("UPDATE secrets SET value_ct = x'00' WHERE key = 'A'", [])
         .unwrap();
     // The health probe runs this every second; call it directly instead of waiting.
-    assert!(app.state.store.notice_outside_changes_blocking().unwrap());
+    assert!(app.state.store.notice_outside_changes_blocking());
     let (status, json) = get(&app, &token, &project, "A").await;
     assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{json}");
     assert!(!json.to_string().contains("original"));

@@ -1,0 +1,172 @@
+//! One decrypted folder (or recursive listing) as the Store keeps it: the secrets, in the order
+//! the database returns them, and the response bodies rendered from them on first use.
+
+use serde::Serialize;
+use std::sync::OnceLock;
+use zeroize::Zeroize;
+
+/// One decrypted secret as the native API shows it (camelCase, RFC 3339 times).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretView {
+    pub id: String,
+    pub key: String,
+    pub value: String,
+    pub comment: String,
+    pub version: i64,
+    pub environment: String,
+    pub path: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// `{"secrets": [...]}`, serialised straight from borrowed views (`json!` would first copy every
+/// string into a `Value` tree).
+#[derive(Debug, Serialize)]
+pub struct SecretList<'a> {
+    pub secrets: &'a [SecretView],
+}
+
+/// The response bodies a folder listing is served as; each is rendered on first use and kept
+/// with the folder (escaping the same strings into JSON on every request was a tenth of a
+/// read's CPU). The routes render the bodies; this names the slots
+/// and drops them with the entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rendering {
+    /// The native API's `{"secrets": [...]}`.
+    Native,
+    /// Infisical's `/api/v3/secrets/raw` listing, values shown.
+    InfisicalRaw,
+    /// The same with values hidden (`viewSecretValue=false`).
+    InfisicalRawHidden,
+}
+
+const RENDERINGS: usize = 3;
+
+/// One folder's secrets, ordered by key as the store returns them, and their renderings.
+pub struct CachedFolder {
+    pub(super) secrets: Vec<SecretView>,
+    renderings: [OnceLock<String>; RENDERINGS],
+    /// Views plus room for their renderings (each about one to two times their size).
+    pub(super) bytes: usize,
+}
+
+impl CachedFolder {
+    pub fn new(secrets: Vec<SecretView>) -> Self {
+        let bytes = 5 * secrets.iter().map(approximate_size).sum::<usize>();
+        Self {
+            secrets,
+            renderings: Default::default(),
+            bytes,
+        }
+    }
+
+    pub fn secrets(&self) -> &[SecretView] {
+        &self.secrets
+    }
+
+    /// The body `which`, made by `render` the first time it is asked for.
+    pub fn rendered(
+        &self,
+        which: Rendering,
+        render: impl FnOnce(&[SecretView]) -> Result<String, serde_json::Error>,
+    ) -> Result<&str, serde_json::Error> {
+        let slot = &self.renderings[which as usize];
+        if let Some(done) = slot.get() {
+            return Ok(done);
+        }
+        let text = render(&self.secrets)?;
+        Ok(slot.get_or_init(|| text))
+    }
+
+    /// The native API's `{"secrets": [...]}` body.
+    pub fn json(&self) -> Result<&str, serde_json::Error> {
+        self.rendered(Rendering::Native, |secrets| {
+            serde_json::to_string(&SecretList { secrets })
+        })
+    }
+
+    /// The secret named `key` (binary search: keys are unique and sorted bytewise).
+    pub fn find(&self, key: &str) -> Option<&SecretView> {
+        self.secrets
+            .binary_search_by(|s| s.key.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.secrets[i])
+    }
+}
+
+impl Drop for CachedFolder {
+    fn drop(&mut self) {
+        for rendering in &mut self.renderings {
+            if let Some(text) = rendering.get_mut() {
+                text.zeroize();
+            }
+        }
+        for secret in &mut self.secrets {
+            secret.value.zeroize();
+            secret.comment.zeroize();
+        }
+    }
+}
+
+fn approximate_size(s: &SecretView) -> usize {
+    const STRING_HEADERS: usize = 8 * std::mem::size_of::<String>();
+    STRING_HEADERS
+        + s.id.len()
+        + s.key.len()
+        + s.value.len()
+        + s.comment.len()
+        + s.environment.len()
+        + s.path.len()
+        + s.created_at.len()
+        + s.updated_at.len()
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    pub(in crate::store) fn view(key: &str, value: &str) -> SecretView {
+        SecretView {
+            id: format!("id-{key}"),
+            key: key.into(),
+            value: value.into(),
+            comment: String::new(),
+            version: 1,
+            environment: "dev".into(),
+            path: "/app".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    pub(in crate::store) fn folder(keys: &[&str]) -> Arc<CachedFolder> {
+        Arc::new(CachedFolder::new(
+            keys.iter().map(|k| view(k, "v")).collect(),
+        ))
+    }
+
+    #[test]
+    fn the_rendering_is_the_list_body() {
+        let entry = folder(&["A", "B"]);
+        let json: serde_json::Value = serde_json::from_str(entry.json().unwrap()).unwrap();
+        assert_eq!(json["secrets"][1]["key"], "B");
+        assert_eq!(json["secrets"][0]["value"], "v");
+        assert!(std::ptr::eq(entry.json().unwrap(), entry.json().unwrap()));
+        let other = entry
+            .rendered(Rendering::InfisicalRaw, |s| {
+                Ok(format!("{} secrets", s.len()))
+            })
+            .unwrap();
+        assert_eq!(other, "2 secrets", "each rendering has its own slot");
+    }
+
+    #[test]
+    fn find_uses_the_key_order() {
+        let entry = folder(&["A", "B_1", "C", "a"]);
+        assert_eq!(entry.find("C").unwrap().key, "C");
+        assert_eq!(entry.find("a").unwrap().key, "a");
+        assert!(entry.find("B").is_none());
+    }
+}
