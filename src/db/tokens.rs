@@ -170,6 +170,16 @@ pub fn insert(conn: &Connection, token: &TokenRow) -> DbResult<()> {
     Ok(())
 }
 
+/// [`find`], with a row that does not decode counted as no token (it was logged with its id):
+/// what authentication and token lookups use, so such a token is refused like an unknown one
+/// (401) wherever it is presented, never half-read and never a 500.
+pub fn find_usable(conn: &Connection, id: &str) -> DbResult<Option<TokenRow>> {
+    match find(conn, id) {
+        Err(DbError::Corrupt(_)) => Ok(None),
+        found => found,
+    }
+}
+
 /// The token with its scopes, by primary key (the hot path's one lookup). A row that does not
 /// decode is [`DbError::Corrupt`] (logged here with the token id), so the token is refused.
 pub fn find(conn: &Connection, id: &str) -> DbResult<Option<TokenRow>> {

@@ -169,7 +169,9 @@ pub async fn find(
     token_id: &str,
 ) -> AppResult<Option<(TokenRow, ServiceTokenView)>> {
     let id = token_id.to_owned();
-    let row = store.read(move |conn| tokens::find(conn, &id)).await?;
+    let row = store
+        .read(move |conn| tokens::find_usable(conn, &id))
+        .await?;
     Ok(row.map(|row| {
         let view = view(&row, now_millis(), store.pending_token_use(&row.id));
         (row, view)
@@ -185,7 +187,7 @@ pub async fn find_with_creator(
     let id = token_id.to_owned();
     let found = store
         .read(move |conn| -> Result<_, DbError> {
-            let Some(row) = tokens::find(conn, &id)? else {
+            let Some(row) = tokens::find_usable(conn, &id)? else {
                 return Ok(None);
             };
             let creator = users::find_by_email(conn, &row.created_by)?;

@@ -179,13 +179,8 @@ impl Store {
         }
         let stamp = self.inner.evictions.stamp();
         let owned = id.to_owned();
-        // A row that does not decode was logged with its id by the db layer; its token is
-        // refused like an unknown one (401, counted by the throttle), never half-read.
         let row = self
-            .read(move |conn| match token_rows::find(conn, &owned) {
-                Err(DbError::Corrupt(_)) => Ok(None),
-                found => found,
-            })
+            .read(move |conn| token_rows::find_usable(conn, &owned))
             .await?;
         Ok(row.map(|row| {
             let record = Arc::new(TokenRecord::from_row(row));

@@ -594,3 +594,25 @@ async fn an_encrypted_write_into_another_project_is_refused_before_its_body_is_o
         );
     }
 }
+
+#[tokio::test]
+async fn a_single_scope_that_cannot_name_a_folder_is_a_refusal_not_a_500() {
+    let f = fixture().await;
+    // Globs allow a dot; folder names do not, so this scope points at no folder.
+    let (dotted, _) = f
+        .app
+        .mint_scoped(&f.project, "dotted", "dev", "/app/.hidden", &["read"])
+        .await;
+    let raw = format!(
+        "/api/v3/secrets/raw?workspaceId={}&environment=dev&secretPath=/app",
+        f.project
+    );
+    let (status, json) = f.app.bearer(Method::GET, &raw, &dotted).answer().await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{json}");
+    let (status, json) = f
+        .app
+        .bearer(Method::GET, "/api/v3/secrets/raw", &dotted)
+        .answer()
+        .await;
+    assert!(status.is_client_error(), "{status} {json}");
+}

@@ -587,3 +587,26 @@ async fn a_token_whose_stored_allowed_ips_no_longer_decode_is_refused_not_unrest
         .await;
     assert_eq!(status, StatusCode::NO_CONTENT, "it can still be revoked");
 }
+
+#[tokio::test]
+async fn a_cached_token_whose_row_is_corrupted_is_refused_by_every_route_never_a_500() {
+    let app = spawn_app().await;
+    let project = app.create_project("Corrupt later").await;
+    let (token, id) = app.mint_scoped(&project, "ci", "dev", "/", &["read"]).await;
+    let reads = format!("/api/v1/projects/{project}/secrets?environment=dev");
+    let (status, json) = app.bearer(Method::GET, &reads, &token).answer().await;
+    assert_eq!(status, StatusCode::OK, "the record is now cached: {json}");
+    app.sqlite()
+        .execute(
+            r#"UPDATE service_tokens SET allowed_ips = '["not-a-cidr"]' WHERE id = ?1"#,
+            [&id],
+        )
+        .unwrap();
+    // Before or after the Store notices the outside change, the token-details route reads the
+    // row itself: it must refuse the token, not fail.
+    let (status, json) = app
+        .bearer(Method::GET, "/api/v1/auth/token", &token)
+        .answer()
+        .await;
+    assert_error(status, &json, StatusCode::UNAUTHORIZED, "UnauthorizedError");
+}

@@ -137,13 +137,18 @@ impl Params {
         if single_scope_override {
             if let Some(record) = access.token() {
                 if let [only] = record.scopes.as_slice() {
-                    if !only.glob.is_glob() {
+                    // A scope path that cannot name a folder (`/app/.hidden`: globs allow more
+                    // than folder names do) points nowhere; the request's own place is checked
+                    // against the scope instead.
+                    let place = (
+                        EnvSlug::parse(&only.environment),
+                        SecretPath::parse(only.glob.as_str()),
+                    );
+                    if let (false, (Ok(environment), Ok(path))) = (only.glob.is_glob(), place) {
                         return Ok(Location {
                             project_id: record.project_id.clone(),
-                            environment: EnvSlug::parse(&only.environment)
-                                .map_err(|e| AppError::internal(e.0))?,
-                            path: SecretPath::parse(only.glob.as_str())
-                                .map_err(|e| AppError::internal(e.0))?,
+                            environment,
+                            path,
                         });
                     }
                 }
