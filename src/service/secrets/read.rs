@@ -9,6 +9,7 @@ use crate::error::AppResult;
 use crate::service::sealed_fields::open_row;
 use crate::service::views::SecretView;
 use crate::service::{authorize, authorize_listing};
+use crate::store::folders::MAX_FOLDER_ROWS;
 use crate::store::{folder_key, subtree_key, CachedFolder, ProjectKeys, Store};
 use rusqlite::Connection;
 use std::sync::Arc;
@@ -72,11 +73,15 @@ pub async fn list_shared(
             require_folder(conn, &at, &env, rows.is_empty())?;
             let open =
                 |row: &SecretRow| open_row(&keys, &at.project_id, at.environment.as_str(), row);
-            if let Ok(whole) = rows.iter().map(open).collect::<AppResult<Vec<_>>>() {
-                return Ok(SubtreeLoad::Whole(whole));
+            // A subtree too large to keep is decrypted only as far as this caller may see: a
+            // narrow token listing from `/` must not make the server open every row.
+            if rows.len() <= MAX_FOLDER_ROWS {
+                if let Ok(whole) = rows.iter().map(open).collect::<AppResult<Vec<_>>>() {
+                    return Ok(SubtreeLoad::Whole(whole));
+                }
             }
-            // A row that does not open must fail only callers who may see it: decrypt just the
-            // caller's part, and keep nothing.
+            // Otherwise (too large, or a row that does not open, which must fail only callers who
+            // may see it): decrypt just the caller's part, and keep nothing.
             rows.iter()
                 .filter(|row| visible_to(&caller, &at, &row.path))
                 .map(open)
