@@ -3,6 +3,7 @@
 //! (the JSON body of `AppError` is for the API).
 
 use crate::error::AppError;
+use crate::routes::cookies::expired_cookie;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use askama::Template;
@@ -152,7 +153,7 @@ impl ResponseError for UiError {
                 let mut response = redirect(&format!("/login?next={}", super::encode::component(next)));
                 // Drop a stale session cookie, so it is not presented (and counted as a failed
                 // credential by the throttle) again on every page until the user logs in.
-                let _ = response.add_cookie(&crate::routes::cookies::expired_cookie());
+                let _ = response.add_cookie(&expired_cookie());
                 response
             }
             Self::SessionEnded => error_page_with(

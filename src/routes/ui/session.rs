@@ -8,6 +8,7 @@ use super::pages::{Layout, UiError, UserBar};
 use crate::auth::session::csrf_tokens_match;
 use crate::auth::AdminSession;
 use crate::error::AppError;
+use crate::routes::callers::admin_session;
 use crate::routes::callers::origin_is_same_site;
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -47,7 +48,7 @@ impl FromRequest for UiSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            match crate::routes::callers::admin_session(&req, false).await {
+            match admin_session(&req, false).await {
                 Ok(session) => Ok(UiSession(session)),
                 Err(AppError::Unauthorized(_)) => Err(UiError::LogIn {
                     next: page_target(&req),
@@ -85,7 +86,7 @@ impl FromRequest for Posted {
         let req = req.clone();
         let form = FormData::extract(&req, payload);
         Box::pin(async move {
-            let session = match crate::routes::callers::admin_session(&req, true).await {
+            let session = match admin_session(&req, true).await {
                 Ok(session) => session,
                 Err(AppError::Unauthorized(_)) => return Err(UiError::SessionEnded),
                 Err(other) => return Err(other.into()),

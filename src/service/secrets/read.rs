@@ -114,21 +114,15 @@ fn visible_to(access: &Access, at: &Location, path: &str) -> bool {
 
 /// The caller's part of a whole subtree: shared as it is when the caller sees all of it.
 fn visible_part(access: &Access, at: &Location, whole: Arc<CachedFolder>) -> Listing {
-    if whole
+    let visible: Vec<&SecretView> = whole
         .secrets()
         .iter()
-        .all(|s| visible_to(access, at, &s.path))
-    {
+        .filter(|s| visible_to(access, at, &s.path))
+        .collect();
+    if visible.len() == whole.secrets().len() {
         return Listing::Folder(whole);
     }
-    Listing::Subtree(
-        whole
-            .secrets()
-            .iter()
-            .filter(|s| visible_to(access, at, &s.path))
-            .cloned()
-            .collect(),
-    )
+    Listing::Subtree(visible.into_iter().cloned().collect())
 }
 
 /// Decrypts every row of the folder.

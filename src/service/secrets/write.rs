@@ -1,7 +1,7 @@
 //! Writing secrets: create (making missing parent folders), update, delete; each in one
 //! transaction that names the folder it touched.
 
-use super::{environment_of, missing_secret, Location};
+use super::{environment_of, keys_for_write, missing_secret, Location};
 use crate::auth::access::Op;
 use crate::auth::Access;
 use crate::crypto::random;
@@ -139,15 +139,7 @@ pub async fn delete(
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<SecretView> {
-    authorize(
-        store,
-        access,
-        &at.project_id,
-        Op::Write,
-        at.environment.as_str(),
-        &at.path,
-    )?;
-    let keys = store.project_keys(&at.project_id).await?;
+    let keys = keys_for_write(store, access, at).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     store
         .write(move |tx| {
