@@ -10,7 +10,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
-pub enum Access {
+pub enum Caller {
     Admin(AdminSession),
     Token {
         record: Arc<TokenRecord>,
@@ -42,39 +42,39 @@ pub enum Visibility {
     Partial,
 }
 
-impl Access {
+impl Caller {
     pub fn ip(&self) -> IpAddr {
         match self {
-            Access::Admin(session) => session.ip,
-            Access::Token { ip, .. } => *ip,
+            Caller::Admin(session) => session.ip,
+            Caller::Token { ip, .. } => *ip,
         }
     }
 
     pub fn actor_kind(&self) -> &'static str {
         match self {
-            Access::Admin(_) => "user",
-            Access::Token { .. } => "service_token",
+            Caller::Admin(_) => "user",
+            Caller::Token { .. } => "service_token",
         }
     }
 
     pub fn actor_id(&self) -> &str {
         match self {
-            Access::Admin(session) => &session.user_id,
-            Access::Token { record, .. } => &record.id,
+            Caller::Admin(session) => &session.user_id,
+            Caller::Token { record, .. } => &record.id,
         }
     }
 
     pub fn token(&self) -> Option<&Arc<TokenRecord>> {
         match self {
-            Access::Token { record, .. } => Some(record),
-            Access::Admin(_) => None,
+            Caller::Token { record, .. } => Some(record),
+            Caller::Admin(_) => None,
         }
     }
 
     /// A token never reaches another project.
     pub fn check_project(&self, project_id: &str) -> AppResult<()> {
         match self {
-            Access::Token { record, .. } if record.project_id != project_id => {
+            Caller::Token { record, .. } if record.project_id != project_id => {
                 Err(AppError::Forbidden(format!(
                     "Service token not a part of the specified project with ID {project_id}"
                 )))
@@ -86,8 +86,8 @@ impl Access {
     /// Is `path` in `environment` inside one of the token's scopes (always true for admins)?
     pub fn in_scope(&self, environment: &str, path: &SecretPath) -> bool {
         match self {
-            Access::Admin(_) => true,
-            Access::Token { record, .. } => record
+            Caller::Admin(_) => true,
+            Caller::Token { record, .. } => record
                 .scopes
                 .iter()
                 .any(|s| s.environment == environment && s.glob.matches(path)),
@@ -96,8 +96,8 @@ impl Access {
 
     fn has_permission(&self, op: Op) -> bool {
         match self {
-            Access::Admin(_) => true,
-            Access::Token { record, .. } => match op {
+            Caller::Admin(_) => true,
+            Caller::Token { record, .. } => match op {
                 Op::Read => record.permissions.read,
                 Op::Write => record.permissions.write,
             },
@@ -144,7 +144,7 @@ impl Access {
         match self.require(op, environment, path) {
             Ok(()) => Ok(Visibility::Full),
             Err(denied) => match self {
-                Access::Token { .. }
+                Caller::Token { .. }
                     if self.has_permission(op) && self.may_reach(environment, path) =>
                 {
                     Ok(Visibility::Partial)

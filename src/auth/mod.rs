@@ -10,8 +10,5 @@ pub mod session;
 pub mod setup;
 pub mod throttle;
 
-pub use access::Access;
+pub use access::Caller;
 pub use session::AdminSession;
-
-/// What handlers that both admins and service tokens may call take (`caller: Caller`).
-pub type Caller = Access;

@@ -3,6 +3,7 @@
 
 use super::config::Settings;
 use super::exit::{ClientError, UNAVAILABLE};
+use crate::percent::{self, Slash};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -151,7 +152,7 @@ pub fn segment(raw: &str) -> String {
     if raw.bytes().all(|b| b == b'.') {
         return raw.replace('.', "%2E");
     }
-    crate::percent::encode(raw, false)
+    percent::encode(raw, Slash::Encoded)
 }
 
 #[cfg(test)]

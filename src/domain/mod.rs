@@ -13,7 +13,7 @@ pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;
 pub use ip::AllowedIps;
 pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
-pub use path::SecretPath;
+pub use path::{Depth, SecretPath};
 pub use permission::Permissions;
 pub use token_string::ServiceTokenString;
 

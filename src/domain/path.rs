@@ -110,6 +110,26 @@ impl std::fmt::Display for SecretPath {
     }
 }
 
+/// How far below a folder a listing or a delete reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// The folder's own entries (a delete: only an empty folder).
+    OneLevel,
+    /// The folder and every folder below it.
+    Recursive,
+}
+
+impl Depth {
+    /// From a `recursive=true|false` flag as requests and the client's arguments carry it.
+    pub fn recursive_if(flag: bool) -> Self {
+        if flag {
+            Depth::Recursive
+        } else {
+            Depth::OneLevel
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,11 @@
 //! Who is calling, from the HTTP request: the credential's carrier (bearer header or cookie),
 //! the CSRF and same-site checks of cookie-authenticated requests, and the extractors that give
-//! handlers an `AdminSession` or an `Access` (admin or service token).
+//! handlers an `AdminSession` or a `Caller` (admin or service token).
 
 use super::client_ip::client_ip;
 use crate::auth::service_token::{self, INVALID_CREDENTIALS};
 use crate::auth::session::{self, csrf_tokens_match, Carrier, COOKIE_NAME};
-use crate::auth::{Access, AdminSession};
+use crate::auth::{AdminSession, Caller};
 use crate::error::AppError;
 use crate::state::AppState;
 use actix_web::dev::Payload;
@@ -48,16 +48,28 @@ fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-/// Same-site check for a cookie-authenticated request's `Origin`, when the browser sent one.
-/// `null_is_absent` is for the UI's HTML forms: under `Referrer-Policy: no-referrer` (sent on
-/// every response) browsers post them with `Origin: null`, which names no site; their
+/// What an `Origin: null` header means for a same-site check. The UI's HTML forms are posted
+/// with `Origin: null` under `Referrer-Policy: no-referrer` (sent on every response); their
 /// `csrf_token` field, which a foreign page cannot read, proves where they came from. API calls
 /// from scripts always carry a real origin, so there `null` is refused.
-pub fn origin_is_same_site(
-    req: &HttpRequest,
-    public_url: Option<&str>,
-    null_is_absent: bool,
-) -> bool {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NullOrigin {
+    Allowed,
+    Refused,
+}
+
+/// Who checks the CSRF token of a cookie-authenticated unsafe request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Csrf {
+    /// The `X-CSRF-Token` header, checked here (JSON API calls from a browser).
+    CheckedByHeader,
+    /// The form's `csrf_token` field, checked by the form extractor (the UI's POSTs).
+    CheckedByForm,
+}
+
+/// Is the request's `Origin`, when the browser sent one, this site (its `Host` or the
+/// configured public URL)? The one same-site check for API calls and UI forms alike.
+pub fn same_site(req: &HttpRequest, null_origin: NullOrigin) -> bool {
     let Some(origin) = req
         .headers()
         .get(header::ORIGIN)
@@ -66,7 +78,7 @@ pub fn origin_is_same_site(
         return true;
     };
     if origin == "null" {
-        return null_is_absent;
+        return null_origin == NullOrigin::Allowed;
     }
     let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
     let host = req
@@ -74,7 +86,13 @@ pub fn origin_is_same_site(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    let public_host = public_url.and_then(|u| u.split_once("://")).map(|(_, h)| h);
+    let public_url = req
+        .app_data::<web::Data<AppState>>()
+        .and_then(|state| state.settings.public_url.clone());
+    let public_host = public_url
+        .as_deref()
+        .and_then(|u| u.split_once("://"))
+        .map(|(_, h)| h);
     origin_host == host || Some(origin_host) == public_host
 }
 
@@ -84,12 +102,9 @@ fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
         .ok_or_else(|| AppError::internal("application state missing"))
 }
 
-/// Resolves the admin session, checking CSRF for cookie-authenticated unsafe requests unless the
-/// caller verifies a form field itself (`csrf_checked_by_caller`).
-pub async fn admin_session(
-    req: &HttpRequest,
-    csrf_checked_by_caller: bool,
-) -> Result<AdminSession, AppError> {
+/// Resolves the admin session; for a cookie-authenticated unsafe request, also its CSRF token
+/// and same-site `Origin` when `csrf` says the header is checked here.
+pub async fn admin_session(req: &HttpRequest, csrf: Csrf) -> Result<AdminSession, AppError> {
     let state = app_state(req)?;
     let ip = client_ip(req, &state.settings.trusted_proxies);
     let (raw, carrier) = match presented_credential(req) {
@@ -106,13 +121,13 @@ pub async fn admin_session(
         Presented::Nothing => return Err(AppError::Unauthorized(INVALID_CREDENTIALS.to_owned())),
     };
     let session = session::authenticate(&state.store, &state.throttle, &raw, carrier, ip).await?;
-    if session.via_cookie && is_unsafe(req.method()) && !csrf_checked_by_caller {
+    if session.via_cookie && is_unsafe(req.method()) && csrf == Csrf::CheckedByHeader {
         let presented = req
             .headers()
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok());
         let token_ok = csrf_tokens_match(presented, &session.csrf_token);
-        if !token_ok || !origin_is_same_site(req, state.settings.public_url.as_deref(), false) {
+        if !token_ok || !same_site(req, NullOrigin::Refused) {
             return Err(AppError::Forbidden(String::from(
                 "Missing or invalid CSRF token (send the X-CSRF-Token header from login) or a cross-site Origin",
             )));
@@ -127,12 +142,12 @@ impl FromRequest for AdminSession {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
-        Box::pin(async move { admin_session(&req, false).await })
+        Box::pin(async move { admin_session(&req, Csrf::CheckedByHeader).await })
     }
 }
 
 /// For routes that both admins and service tokens may call (secrets, folders).
-impl FromRequest for Access {
+impl FromRequest for Caller {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
@@ -144,9 +159,11 @@ impl FromRequest for Access {
                 let ip = client_ip(&req, &state.settings.trusted_proxies);
                 let record =
                     service_token::authenticate(&state.store, &state.throttle, &bearer, ip).await?;
-                return Ok(Access::Token { record, ip });
+                return Ok(Caller::Token { record, ip });
             }
-            Ok(Access::Admin(admin_session(&req, false).await?))
+            Ok(Caller::Admin(
+                admin_session(&req, Csrf::CheckedByHeader).await?,
+            ))
         })
     }
 }

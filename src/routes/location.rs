@@ -1,7 +1,7 @@
 //! Parsing `environment`, `path` and `recursive` from a query string or a body (native and
 //! Infisical routes alike).
 
-use crate::domain::{EnvSlug, SecretPath};
+use crate::domain::{Depth, EnvSlug, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::truthy;
 use crate::service::secrets::Location;
@@ -50,7 +50,7 @@ impl LocationQuery {
         })
     }
 
-    pub fn is_recursive(&self) -> bool {
-        truthy(self.recursive.as_deref())
+    pub fn depth(&self) -> Depth {
+        Depth::recursive_if(truthy(self.recursive.as_deref()))
     }
 }

@@ -6,7 +6,7 @@ use super::{environment, not_found, Actor};
 use crate::auth::AdminSession;
 use crate::db::{projects, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::now_millis;
 
@@ -109,9 +109,6 @@ pub async fn update(
             Ok((view(&env), Touched::nothing()))
         })
         .await
-        .map_err(not_found(format!(
-            "Environment '{slug}' was not found in project '{project_id}'"
-        )))
 }
 
 pub async fn delete(
@@ -126,7 +123,7 @@ pub async fn delete(
         .write(move |tx| {
             let env = environment(tx, &id, &slug_owned)?;
             if tokens::environment_in_live_scope(tx, &id, &env.slug, now_millis())? {
-                return Err(DbError::Conflict(format!(
+                return Err(AppError::Conflict(format!(
                     "Environment '{}' is named by the scope of a live service token; revoke those tokens first",
                     env.slug
                 )));
@@ -142,9 +139,14 @@ pub async fn delete(
             Ok(((), Touched::environment(&id, &env.slug)))
         })
         .await
-        .map_err(not_found(format!(
-            "Environment '{slug}' was not found in project '{project_id}'"
-        )))
+}
+
+/// Which way an environment moves among the project's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Towards the first tab.
+    Up,
+    Down,
 }
 
 /// Moves an environment one place up (towards the first tab) or down, in one transaction.
@@ -155,21 +157,20 @@ pub async fn move_one(
     session: &AdminSession,
     project_id: &str,
     slug: &str,
-    up: bool,
+    direction: Direction,
 ) -> AppResult<()> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::user(&session.user_id, session.ip);
     store
         .write(move |tx| {
+            let moved = environment(tx, &id, &slug_owned)?;
             let mut envs = projects::environments(tx, &id)?;
-            let at = envs
-                .iter()
-                .position(|e| e.slug == slug_owned)
-                .ok_or(DbError::NotFound)?;
-            let to = if up {
-                at.checked_sub(1)
-            } else {
-                Some(at + 1).filter(|&i| i < envs.len())
+            let Some(at) = envs.iter().position(|e| e.id == moved.id) else {
+                return Ok(((), Touched::nothing()));
+            };
+            let to = match direction {
+                Direction::Up => at.checked_sub(1),
+                Direction::Down => Some(at + 1).filter(|&i| i < envs.len()),
             };
             let Some(to) = to else {
                 return Ok(((), Touched::nothing()));
@@ -190,7 +191,4 @@ pub async fn move_one(
             Ok(((), Touched::nothing()))
         })
         .await
-        .map_err(not_found(format!(
-            "Environment '{slug}' was not found in project '{project_id}'"
-        )))
 }

@@ -2,13 +2,14 @@
 //! A service token sees and changes only folders inside its scopes; a new folder is checked by its
 //! own full path, and a recursive delete needs every descendant in scope.
 
+use super::secrets::Location;
 use super::views::FolderView;
 use super::{authorize, authorize_listing, locate, Actor};
 use crate::auth::access::{Op, Visibility};
-use crate::auth::Access;
+use crate::auth::Caller;
 use crate::crypto::random;
 use crate::db::{folders, secrets};
-use crate::domain::{EnvSlug, FolderName, SecretPath};
+use crate::domain::{Depth, EnvSlug, FolderName, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
@@ -26,29 +27,28 @@ fn view(folder: &folders::Folder, environment: &str) -> FolderView {
 
 pub async fn list(
     store: &Store,
-    access: &Access,
-    project_id: &str,
-    env: &EnvSlug,
-    path: &SecretPath,
-    recursive: bool,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
 ) -> AppResult<Vec<FolderView>> {
-    let visibility = authorize_listing(store, access, project_id, env.as_str(), path)?;
-    let (project, env, path, access) = (
-        project_id.to_owned(),
-        env.clone(),
-        path.clone(),
-        access.clone(),
-    );
+    let env = at.environment.as_str();
+    let visibility = authorize_listing(store, access, &at.project_id, env, &at.path)?;
+    let (at, access) = (at.clone(), access.clone());
     store
         .read(move |conn| {
-            let environment = locate(conn, &project, env.as_str(), &path)?;
-            let depth = path.segments().count() + 1;
+            let Location {
+                project_id,
+                environment: env,
+                path,
+            } = &at;
+            let environment = locate(conn, project_id, env.as_str(), path)?;
+            let child_depth = path.segments().count() + 1;
             Ok(folders::descendants(conn, &environment.id, path.as_str())?
                 .iter()
                 .filter(|f| {
                     let folder_path =
                         SecretPath::parse(&f.path).unwrap_or_else(|_| SecretPath::root());
-                    (recursive || folder_path.segments().count() == depth)
+                    (depth == Depth::Recursive || folder_path.segments().count() == child_depth)
                         && (visibility == Visibility::Full
                             || access.may_reach(env.as_str(), &folder_path))
                 })
@@ -60,7 +60,7 @@ pub async fn list(
 
 pub async fn create(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     project_id: &str,
     env: &EnvSlug,
     parent: &SecretPath,
@@ -111,14 +111,12 @@ pub async fn create(
         .await
 }
 
-pub async fn delete(
-    store: &Store,
-    access: &Access,
-    project_id: &str,
-    env: &EnvSlug,
-    path: &SecretPath,
-    recursive: bool,
-) -> AppResult<()> {
+pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth) -> AppResult<()> {
+    let Location {
+        project_id,
+        environment: env,
+        path,
+    } = at;
     if path.is_root() {
         return Err(AppError::validation(
             "path",
@@ -137,7 +135,7 @@ pub async fn delete(
             let environment = locate(tx, &project, env.as_str(), &path)?;
             let below = folders::descendants(tx, &environment.id, path.as_str())?;
             let contained = secrets::count_in_subtree(tx, &environment.id, path.as_str())?;
-            if !recursive && (!below.is_empty() || contained > 0) {
+            if depth == Depth::OneLevel && (!below.is_empty() || contained > 0) {
                 return Err(AppError::Conflict(format!(
                     "Folder '{path}' is not empty; delete its contents first or pass recursive=true"
                 )));

@@ -14,9 +14,10 @@ pub mod tokens;
 pub mod views;
 
 use crate::auth::access::{Op, Visibility};
-use crate::auth::Access;
+use crate::auth::Caller;
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
+use crate::domain::names::truncate_for_message;
 use crate::domain::SecretPath;
 use crate::error::{AppError, AppResult};
 use crate::store::Store;
@@ -33,7 +34,7 @@ pub struct Actor {
 }
 
 impl Actor {
-    pub fn of(access: &Access) -> Self {
+    pub fn of(access: &Caller) -> Self {
         Self {
             kind: access.actor_kind(),
             id: Some(access.actor_id().to_owned()),
@@ -80,33 +81,36 @@ impl Actor {
     }
 }
 
-/// Looks up an environment of a project by slug, as a 404 with a readable message.
+/// The environment `slug` of a project: the one environment lookup of the use cases. Each miss
+/// is a 404 naming what is missing, the project or the environment.
 pub(crate) fn environment(
     conn: &Connection,
     project_id: &str,
     slug: &str,
-) -> DbResult<project_rows::Environment> {
-    project_rows::find_environment(conn, project_id, slug)?.ok_or(DbError::NotFound)
+) -> AppResult<project_rows::Environment> {
+    if let Some(env) = project_rows::find_environment(conn, project_id, slug)? {
+        return Ok(env);
+    }
+    if project_rows::find(conn, project_id)?.is_none() {
+        return Err(AppError::NotFound(format!(
+            "Project '{}' was not found",
+            truncate_for_message(project_id)
+        )));
+    }
+    Err(AppError::NotFound(format!(
+        "Environment '{}' was not found in this project",
+        truncate_for_message(slug)
+    )))
 }
 
-/// Finds the environment and checks that the folder exists; each miss is a 404 naming what is
-/// missing (project, environment or folder).
+/// The environment, after checking that the folder `path` exists in it (404 naming the folder).
 pub(crate) fn locate(
     conn: &Connection,
     project_id: &str,
     env_slug: &str,
     path: &SecretPath,
 ) -> AppResult<project_rows::Environment> {
-    let Some(env) = project_rows::find_environment(conn, project_id, env_slug)? else {
-        if project_rows::find(conn, project_id)?.is_none() {
-            return Err(AppError::NotFound(format!(
-                "Project '{project_id}' was not found"
-            )));
-        }
-        return Err(AppError::NotFound(format!(
-            "Environment '{env_slug}' was not found in this project"
-        )));
-    };
+    let env = environment(conn, project_id, env_slug)?;
     if !path.is_root() && !folder_rows::exists(conn, &env.id, path.as_str())? {
         return Err(AppError::NotFound(format!(
             "Folder '{path}' was not found in environment '{env_slug}'"
@@ -128,7 +132,7 @@ pub(crate) fn not_found(what: impl Into<String>) -> impl FnOnce(DbError) -> AppE
 /// (rate-limited) so denied uses show up in the trail.
 pub(crate) fn authorize(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     project_id: &str,
     op: Op,
     environment: &str,
@@ -144,7 +148,7 @@ pub(crate) fn authorize(
 /// As [`authorize`], for listings that may show only the in-scope part of a subtree.
 pub(crate) fn authorize_listing(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     project_id: &str,
     environment: &str,
     path: &SecretPath,
@@ -156,10 +160,10 @@ pub(crate) fn authorize_listing(
     result
 }
 
-fn audit_refusal<T>(store: &Store, access: &Access, result: &AppResult<T>) {
+fn audit_refusal<T>(store: &Store, access: &Caller, result: &AppResult<T>) {
     if let (
         Err(AppError::PermissionDenied(_) | AppError::Forbidden(_)),
-        Access::Token { record, ip },
+        Caller::Token { record, ip },
     ) = (result, access)
     {
         crate::auth::service_token::audit_denial(store, record, "out_of_scope", *ip);

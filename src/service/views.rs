@@ -1,5 +1,7 @@
 //! The JSON shapes the native API returns (camelCase, RFC 3339 times).
 
+use crate::domain::names::truncate_for_message;
+use crate::error::{AppError, AppResult};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +20,21 @@ pub struct ProjectView {
     pub slug: String,
     pub created_at: String,
     pub environments: Vec<EnvironmentView>,
+}
+
+impl ProjectView {
+    /// The environment `slug` of this project, or a 404 naming it.
+    pub fn environment(&self, slug: &str) -> AppResult<&EnvironmentView> {
+        self.environments
+            .iter()
+            .find(|e| e.slug == slug)
+            .ok_or_else(|| {
+                AppError::NotFound(format!(
+                    "Environment '{}' was not found in this project",
+                    truncate_for_message(slug)
+                ))
+            })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

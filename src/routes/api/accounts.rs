@@ -2,7 +2,7 @@
 
 use super::responses::{BadCredentials, BodyRejected, Conflict, Denied, Throttled};
 use super::Endpoint;
-use crate::auth::{Access, AdminSession};
+use crate::auth::{AdminSession, Caller};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, AppResult};
 use crate::routes::client_ip::client_ip;
@@ -138,9 +138,9 @@ async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn whoami(state: web::Data<AppState>, caller: Access) -> AppResult<HttpResponse> {
+async fn whoami(state: web::Data<AppState>, caller: Caller) -> AppResult<HttpResponse> {
     match &caller {
-        Access::Token { record, .. } => {
+        Caller::Token { record, .. } => {
             let (_, view) = tokens::find(&state.store, &record.id)
                 .await?
                 .ok_or_else(|| {
@@ -150,7 +150,7 @@ async fn whoami(state: web::Data<AppState>, caller: Access) -> AppResult<HttpRes
                 })?;
             Ok(HttpResponse::Ok().json(json!({ "kind": "serviceToken", "serviceToken": view })))
         }
-        Access::Admin(session) => Ok(HttpResponse::Ok().json(
+        Caller::Admin(session) => Ok(HttpResponse::Ok().json(
             json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email } }),
         )),
     }

@@ -49,15 +49,7 @@ async fn list(
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    let found = folders::list(
-        &state.store,
-        &caller,
-        &project,
-        &at.environment,
-        &at.path,
-        query.is_recursive(),
-    )
-    .await?;
+    let found = folders::list(&state.store, &caller, &at, query.depth()).await?;
     Ok(HttpResponse::Ok().json(json!({ "folders": found })))
 }
 
@@ -127,14 +119,6 @@ async fn delete(
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    folders::delete(
-        &state.store,
-        &caller,
-        &project,
-        &at.environment,
-        &at.path,
-        query.is_recursive(),
-    )
-    .await?;
+    folders::delete(&state.store, &caller, &at, query.depth()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -70,7 +70,7 @@ async fn list(
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&project)?;
-    match secrets::list_shared(&state.store, &caller, &at, query.is_recursive()).await? {
+    match secrets::list_cached(&state.store, &caller, &at, query.depth()).await? {
         Listing::Folder(folder) => {
             let json = folder.json().map_err(AppError::internal)?;
             Ok(HttpResponse::Ok()

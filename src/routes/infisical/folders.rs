@@ -5,6 +5,7 @@ use super::etag::Selection;
 use super::params::{Params, MISSING_V3};
 use super::shapes::folder;
 use crate::auth::Caller;
+use crate::domain::Depth;
 use crate::error::AppResult;
 use crate::service::folders;
 use crate::state::AppState;
@@ -22,15 +23,7 @@ async fn list(
     query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&caller, false, MISSING_V3)?;
-    let found = folders::list(
-        &state.store,
-        &caller,
-        &at.project_id,
-        &at.environment,
-        &at.path,
-        false,
-    )
-    .await?;
+    let found = folders::list(&state.store, &caller, &at, Depth::OneLevel).await?;
     let mut selection = Selection::new(&req, caller.actor_id());
     let body: Vec<_> = found
         .iter()

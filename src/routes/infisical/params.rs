@@ -1,7 +1,7 @@
 //! Infisical's query and body parameters, and how they name a project, environment and folder.
 
-use crate::auth::Access;
-use crate::domain::{EnvSlug, SecretKey, SecretPath};
+use crate::auth::Caller;
+use crate::domain::{Depth, EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::truthy;
 use crate::routes::location::environment_from_query;
@@ -103,8 +103,8 @@ pub fn for_write(query: Params, bytes: &[u8]) -> AppResult<Params> {
 }
 
 impl Params {
-    pub fn recursive(&self) -> bool {
-        truthy(self.recursive.as_deref())
+    pub fn depth(&self) -> Depth {
+        Depth::recursive_if(truthy(self.recursive.as_deref()))
     }
 
     /// `viewSecretValue` defaults to true.
@@ -130,7 +130,7 @@ impl Params {
     /// reads, reference §4.5).
     pub fn location(
         &self,
-        access: &Access,
+        access: &Caller,
         single_scope_override: bool,
         missing: &str,
     ) -> AppResult<Location> {

@@ -29,7 +29,7 @@ async fn list(
     query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&caller, false, MISSING_V3)?;
-    let found = secrets::list_shared(&state.store, &caller, &at, query.recursive()).await?;
+    let found = secrets::list_cached(&state.store, &caller, &at, query.depth()).await?;
     let keys = state.store.project_keys(&at.project_id).await?;
     let mut selection = Selection::new(&req, caller.actor_id());
     let mut body = Vec::with_capacity(found.secrets().len());

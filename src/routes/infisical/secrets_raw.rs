@@ -36,7 +36,7 @@ async fn list(
     missing: &str,
 ) -> AppResult<HttpResponse> {
     let at = query.location(caller, true, missing)?;
-    let found = secrets::list_shared(&state.store, caller, &at, query.recursive()).await?;
+    let found = secrets::list_cached(&state.store, caller, &at, query.depth()).await?;
     let show = query.view_values();
     let mut selection = Selection::new(req, caller.actor_id());
     for secret in found.secrets() {

@@ -1,9 +1,11 @@
 //! Percent-encoding for query values the UI builds (`next=`, `path=`), and the same-site check
 //! for `next`.
 
+use crate::percent::{self, Slash};
+
 /// Encodes everything but RFC 3986 unreserved characters and `/`.
 pub fn component(raw: &str) -> String {
-    crate::percent::encode(raw, true)
+    percent::encode(raw, Slash::Kept)
 }
 
 /// A `next` target is followed only if it is a path on this site: it starts with one `/`, is not

@@ -7,7 +7,7 @@ use super::pages::{redirect, render, Layout, UiError, UiResult};
 use super::preauth;
 use super::session::Posted;
 use crate::error::AppError;
-use crate::routes::callers::admin_session;
+use crate::routes::callers::{admin_session, Csrf};
 use crate::routes::client_ip::client_ip;
 use crate::routes::cookies::{expired_cookie, session_cookie};
 use crate::service::accounts;
@@ -61,7 +61,7 @@ async fn show(
     let next = same_site_next(query.next.as_deref());
     // Already logged in: no second session, go straight on. A stale cookie is dropped below.
     let has_cookie = req.cookie(crate::auth::session::COOKIE_NAME).is_some();
-    if has_cookie && admin_session(&req, false).await.is_ok() {
+    if has_cookie && admin_session(&req, Csrf::CheckedByHeader).await.is_ok() {
         return Ok(redirect(&next));
     }
     let (token, cookie) = preauth::token(&req, &state);

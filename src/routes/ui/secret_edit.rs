@@ -5,9 +5,9 @@ use super::confirm::ConfirmPage;
 use super::pages::{redirect, render, Layout, ProjectNav, UiResult};
 use super::project;
 use super::secret_draft::{field_errors, SecretDraft};
-use super::secret_place::{environment, folder_href, folder_path, location, with_notice};
+use super::secret_place::{folder_href, folder_path, location, with_notice};
 use super::session::{Posted, UiSession};
-use crate::auth::Access;
+use crate::auth::Caller;
 use crate::domain::{SecretKey, SecretPath};
 use crate::error::AppError;
 use crate::service::secrets::{self, Location};
@@ -102,9 +102,9 @@ async fn edit(
         query.key.as_deref(),
     )
     .await?;
-    let env_name = environment(&project, &env)?.name.clone();
+    let env_name = project.environment(&env)?.name.clone();
     let layout = ui.layout();
-    let secret = secrets::get(&state.store, &Access::Admin(ui.0), &at, &key).await?;
+    let secret = secrets::get(&state.store, &Caller::Admin(ui.0), &at, &key).await?;
     let page = EditPage {
         layout,
         project: project::nav(&project, "secrets"),
@@ -141,10 +141,10 @@ async fn save(
         posted.form.get("key"),
     )
     .await?;
-    let env_name = environment(&project, &env)?.name.clone();
+    let env_name = project.environment(&env)?.name.clone();
     let (value, comment) = (posted.form.text("value"), posted.form.text("comment"));
     let back = folder_href(&project.id, &env, folder.as_str());
-    let access = Access::Admin(posted.session.clone());
+    let access = Caller::Admin(posted.session.clone());
     let mut draft = SecretDraft {
         key: key.as_str().to_owned(),
         value: value.to_owned(),
@@ -188,10 +188,10 @@ async fn confirm_delete(
         query.key.as_deref(),
     )
     .await?;
-    let env_name = environment(&project, &env)?.name.clone();
+    let env_name = project.environment(&env)?.name.clone();
     let layout = ui.layout();
     // Confirming the deletion of something that does not exist would mislead: 404 instead.
-    secrets::get(&state.store, &Access::Admin(ui.0), &at, &key).await?;
+    secrets::get(&state.store, &Caller::Admin(ui.0), &at, &key).await?;
     let page = ConfirmPage {
         layout,
         project: project::nav(&project, "secrets"),
@@ -231,7 +231,7 @@ async fn delete(
     .await?;
     secrets::delete(
         &state.store,
-        &Access::Admin(posted.session.clone()),
+        &Caller::Admin(posted.session.clone()),
         &at,
         &key,
     )

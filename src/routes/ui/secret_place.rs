@@ -6,7 +6,7 @@ use super::pages::UiResult;
 use crate::domain::{EnvSlug, SecretPath};
 use crate::error::AppError;
 use crate::service::secrets::Location;
-use crate::service::views::{EnvironmentView, ProjectView};
+use crate::service::views::ProjectView;
 
 /// The address of a folder in the browser.
 pub fn folder_href(project_id: &str, env: &str, path: &str) -> String {
@@ -18,21 +18,6 @@ pub fn folder_href(project_id: &str, env: &str, path: &str) -> String {
             component(path)
         )
     }
-}
-
-/// The project's environment named in the URL, or a 404 page.
-pub fn environment<'a>(project: &'a ProjectView, slug: &str) -> UiResult<&'a EnvironmentView> {
-    project
-        .environments
-        .iter()
-        .find(|e| e.slug == slug)
-        .ok_or_else(|| {
-            AppError::NotFound(format!(
-                "Environment '{}' was not found in this project",
-                crate::domain::names::truncate_for_message(slug)
-            ))
-            .into()
-        })
 }
 
 /// The folder in `?path=` (or the form's `path`); an invalid path is a 404 like a missing one.

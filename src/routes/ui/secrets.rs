@@ -7,10 +7,10 @@ use super::format::{when_rfc3339, When};
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
 use super::project::{self, NoticeQuery};
 use super::secret_draft::{field_errors, SecretDraft};
-use super::secret_place::{environment, folder_href, folder_path, location, with_notice};
+use super::secret_place::{folder_href, folder_path, location, with_notice};
 use super::session::{Posted, UiSession};
-use crate::auth::Access;
-use crate::domain::{FolderName, SecretKey, SecretPath};
+use crate::auth::Caller;
+use crate::domain::{Depth, FolderName, SecretKey, SecretPath};
 use crate::error::AppError;
 use crate::service::folders;
 use crate::service::secrets;
@@ -121,24 +121,16 @@ struct BrowseQuery {
 async fn build(
     state: &AppState,
     layout: Layout,
-    access: &Access,
+    access: &Caller,
     project: &ProjectView,
     env: &str,
     path: &SecretPath,
     drafts: Drafts,
 ) -> UiResult<SecretsPage> {
-    let env_view = environment(project, env)?;
+    let env_view = project.environment(env)?;
     let at = location(project, env, path)?;
-    let subfolders = folders::list(
-        &state.store,
-        access,
-        &project.id,
-        &at.environment,
-        path,
-        false,
-    )
-    .await?;
-    let found = secrets::list(&state.store, access, &at, false).await?;
+    let subfolders = folders::list(&state.store, access, &at, Depth::OneLevel).await?;
+    let found = secrets::list_cached(&state.store, access, &at, Depth::OneLevel).await?;
     let now = now_millis();
     let mut crumbs = vec![Crumb {
         name: env_view.name.clone(),
@@ -179,14 +171,15 @@ async fn build(
             })
             .collect(),
         secrets: found
-            .into_iter()
+            .secrets()
+            .iter()
             .map(|s| SecretLine {
                 updated: when_rfc3339(&s.updated_at, now),
                 edit_href: item_href("edit", &s.key),
                 delete_href: item_href("delete", &s.key),
-                key: s.key,
-                value: s.value,
-                comment: s.comment,
+                key: s.key.clone(),
+                value: s.value.clone(),
+                comment: s.comment.clone(),
             })
             .collect(),
         add: drafts.add,
@@ -209,7 +202,7 @@ async fn browse(
         notice: query.notice.clone(),
     }
     .text();
-    let access = Access::Admin(ui.0);
+    let access = Caller::Admin(ui.0);
     let page = build(
         &state,
         layout,
@@ -240,7 +233,7 @@ async fn add(
         open: true,
         ..SecretDraft::default()
     };
-    let access = Access::Admin(posted.session.clone());
+    let access = Caller::Admin(posted.session.clone());
     let status = match SecretKey::parse(&draft.key) {
         Err(e) => {
             draft.key_error = Some(sentence(&e.0));
@@ -291,7 +284,7 @@ async fn add_folder(
     let parent = folder_path(posted.form.get("path"))?;
     let at = location(&project, &env, &parent)?;
     let name = posted.form.text("name").trim().to_owned();
-    let access = Access::Admin(posted.session.clone());
+    let access = Caller::Admin(posted.session.clone());
     let created = match FolderName::parse(&name) {
         Ok(valid) => {
             folders::create(

@@ -8,11 +8,9 @@ use super::pages::{Layout, UiError, UserBar};
 use crate::auth::session::csrf_tokens_match;
 use crate::auth::AdminSession;
 use crate::error::AppError;
-use crate::routes::callers::admin_session;
-use crate::routes::callers::origin_is_same_site;
-use crate::state::AppState;
+use crate::routes::callers::{admin_session, same_site, Csrf, NullOrigin};
 use actix_web::dev::Payload;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{FromRequest, HttpRequest};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -48,7 +46,7 @@ impl FromRequest for UiSession {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            match admin_session(&req, false).await {
+            match admin_session(&req, Csrf::CheckedByHeader).await {
                 Ok(session) => Ok(UiSession(session)),
                 Err(AppError::Unauthorized(_)) => Err(UiError::LogIn {
                     next: page_target(&req),
@@ -71,13 +69,6 @@ impl Posted {
     }
 }
 
-pub fn same_site(req: &HttpRequest) -> bool {
-    let public_url = req
-        .app_data::<web::Data<AppState>>()
-        .and_then(|s| s.settings.public_url.clone());
-    origin_is_same_site(req, public_url.as_deref(), true)
-}
-
 impl FromRequest for Posted {
     type Error = UiError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
@@ -86,7 +77,7 @@ impl FromRequest for Posted {
         let req = req.clone();
         let form = FormData::extract(&req, payload);
         Box::pin(async move {
-            let session = match admin_session(&req, true).await {
+            let session = match admin_session(&req, Csrf::CheckedByForm).await {
                 Ok(session) => session,
                 Err(AppError::Unauthorized(_)) => return Err(UiError::SessionEnded),
                 Err(other) => return Err(other.into()),
@@ -94,7 +85,7 @@ impl FromRequest for Posted {
             let form = form.await?;
             if !session.via_cookie
                 || !csrf_tokens_match(form.get("csrf_token"), &session.csrf_token)
-                || !same_site(&req)
+                || !same_site(&req, NullOrigin::Allowed)
             {
                 return Err(UiError::Csrf);
             }

@@ -8,7 +8,7 @@ use super::project::{self, NoticeQuery};
 use super::session::{Posted, UiSession};
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppError;
-use crate::service::environments;
+use crate::service::environments::{self, Direction};
 use crate::service::views::ProjectView;
 use crate::state::AppState;
 use crate::time::now_millis;
@@ -200,8 +200,11 @@ async fn move_one(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
-    let up = posted.form.get("direction") == Some("up");
-    environments::move_one(&state.store, &posted.session, &project_id, &slug, up).await?;
+    let direction = match posted.form.get("direction") {
+        Some("up") => Direction::Up,
+        _ => Direction::Down,
+    };
+    environments::move_one(&state.store, &posted.session, &project_id, &slug, direction).await?;
     Ok(redirect(&format!(
         "{}?notice=env-moved",
         settings_href(&project_id)
@@ -215,7 +218,7 @@ async fn confirm_delete(
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
     let project = project::load(&state, &project_id).await?;
-    let env = super::secret_place::environment(&project, &slug)?;
+    let env = project.environment(&slug)?;
     let page = ConfirmPage {
         layout: ui.layout(),
         project: project::nav(&project, "settings"),

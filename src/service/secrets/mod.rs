@@ -6,12 +6,12 @@
 mod read;
 mod write;
 
-pub use read::{get, list, list_shared, Listing};
+pub use read::{get, list_cached, Listing};
 pub use write::{create, delete, update};
 
-use super::{authorize, locate};
+use super::authorize;
 use crate::auth::access::Op;
-use crate::auth::Access;
+use crate::auth::Caller;
 use crate::db::folders;
 use crate::db::projects::Environment;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
@@ -44,23 +44,12 @@ impl Location {
 /// another project gets its 403 (audited) and never has this project's keys unsealed.
 pub async fn keys_for_write(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     at: &Location,
 ) -> AppResult<Arc<ProjectKeys>> {
     let env = at.environment.as_str();
     authorize(store, access, &at.project_id, Op::Write, env, &at.path)?;
     store.project_keys(&at.project_id).await
-}
-
-/// The environment, with a 404 naming the project or environment when missing (the root
-/// folder always exists, so `locate` checks no folder here).
-pub(super) fn environment_of(conn: &Connection, at: &Location) -> AppResult<Environment> {
-    locate(
-        conn,
-        &at.project_id,
-        at.environment.as_str(),
-        &SecretPath::root(),
-    )
 }
 
 /// A folder with no secrets may still not exist (the root always does): 404 then.

@@ -1,14 +1,14 @@
 //! Reading secrets: one folder, one secret, or a subtree, from the Store's cache when it holds them.
 
-use super::{environment_of, missing_secret, require_folder, Location};
+use super::{missing_secret, require_folder, Location};
 use crate::auth::access::Op;
-use crate::auth::Access;
+use crate::auth::Caller;
 use crate::db::secrets::{self, SecretRow};
-use crate::domain::{SecretKey, SecretPath};
+use crate::domain::{Depth, SecretKey, SecretPath};
 use crate::error::AppResult;
 use crate::service::sealed_fields::open_row;
 use crate::service::views::SecretView;
-use crate::service::{authorize, authorize_listing};
+use crate::service::{authorize, authorize_listing, environment};
 use crate::store::folders::MAX_FOLDER_ROWS;
 use crate::store::{folder_key, subtree_key, CachedFolder, ProjectKeys, Store};
 use rusqlite::Connection;
@@ -33,27 +33,16 @@ impl Listing {
     }
 }
 
-pub async fn list(
+/// The secrets of a folder (or its subtree), shared with the Store's cache rather than copied:
+/// what every read path serialises from.
+pub async fn list_cached(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     at: &Location,
-    recursive: bool,
-) -> AppResult<Vec<SecretView>> {
-    Ok(list_shared(store, access, at, recursive)
-        .await?
-        .secrets()
-        .to_vec())
-}
-
-/// [`list`] without copying a cached folder: what the hot read paths serialise from.
-pub async fn list_shared(
-    store: &Store,
-    access: &Access,
-    at: &Location,
-    recursive: bool,
+    depth: Depth,
 ) -> AppResult<Listing> {
     let env = at.environment.as_str();
-    if !recursive {
+    if depth == Depth::OneLevel {
         authorize(store, access, &at.project_id, Op::Read, env, &at.path)?;
         return Ok(Listing::Folder(folder(store, at).await?));
     }
@@ -68,7 +57,7 @@ pub async fn list_shared(
     let loaded = store
         .read(move |conn| -> AppResult<SubtreeLoad> {
             let at = owned;
-            let env = environment_of(conn, &at)?;
+            let env = environment(conn, &at.project_id, at.environment.as_str())?;
             let rows = secrets::list_in_subtree(conn, &env.id, at.path.as_str())?;
             require_folder(conn, &at, &env, rows.is_empty())?;
             let open =
@@ -107,13 +96,13 @@ enum SubtreeLoad {
 
 /// Whether a secret in folder `path` of the listed subtree is visible to the caller: an admin sees
 /// all of it, a token only what lies in its scopes.
-fn visible_to(access: &Access, at: &Location, path: &str) -> bool {
+fn visible_to(access: &Caller, at: &Location, path: &str) -> bool {
     access.token().is_none()
         || SecretPath::parse(path).is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
 }
 
 /// The caller's part of a whole subtree: shared as it is when the caller sees all of it.
-fn visible_part(access: &Access, at: &Location, whole: Arc<CachedFolder>) -> Listing {
+fn visible_part(access: &Caller, at: &Location, whole: Arc<CachedFolder>) -> Listing {
     let visible: Vec<&SecretView> = whole
         .secrets()
         .iter()
@@ -127,7 +116,7 @@ fn visible_part(access: &Access, at: &Location, whole: Arc<CachedFolder>) -> Lis
 
 /// Decrypts every row of the folder.
 fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location) -> AppResult<Vec<SecretView>> {
-    let env = environment_of(conn, at)?;
+    let env = environment(conn, &at.project_id, at.environment.as_str())?;
     let rows = secrets::list_in_folder(conn, &env.id, at.path.as_str())?;
     require_folder(conn, at, &env, rows.is_empty())?;
     rows.iter()
@@ -155,7 +144,7 @@ async fn folder(store: &Store, at: &Location) -> AppResult<Arc<CachedFolder>> {
 
 pub async fn get(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<SecretView> {
@@ -175,7 +164,7 @@ pub async fn get(
         .read(
             move |conn| -> AppResult<(Option<SecretView>, Option<Vec<SecretView>>)> {
                 let (at, key) = (owned, owned_key);
-                let env = environment_of(conn, &at)?;
+                let env = environment(conn, &at.project_id, at.environment.as_str())?;
                 let limit = GET_CACHES_FOLDERS_UP_TO + 1;
                 let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
                 require_folder(conn, &at, &env, rows.is_empty())?;

@@ -1,9 +1,9 @@
 //! Writing secrets: create (making missing parent folders), update, delete; each in one
 //! transaction that names the folder it touched.
 
-use super::{environment_of, keys_for_write, missing_secret, Location};
+use super::{keys_for_write, missing_secret, Location};
 use crate::auth::access::Op;
-use crate::auth::Access;
+use crate::auth::Caller;
 use crate::crypto::random;
 use crate::db::folders;
 use crate::db::secrets::{self, SecretRow};
@@ -11,14 +11,14 @@ use crate::domain::{FolderName, SecretKey};
 use crate::error::{AppError, AppResult};
 use crate::service::sealed_fields::{check_sizes, open_row, seal_row};
 use crate::service::views::SecretView;
-use crate::service::{authorize, locate, Actor};
+use crate::service::{authorize, environment, locate, Actor};
 use crate::store::Store;
 use crate::time::{now_millis, rfc3339};
 use rusqlite::Connection;
 
 pub async fn create(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     at: &Location,
     key: &SecretKey,
     value: &str,
@@ -38,7 +38,7 @@ pub async fn create(
     let (value, comment) = (value.to_owned(), comment.to_owned());
     store
         .write(move |tx| {
-            let env = environment_of(tx, &at)?;
+            let env = environment(tx, &at.project_id, at.environment.as_str())?;
             let now = now_millis();
             for folder in at.path.lineage() {
                 let created = folders::insert_if_missing(tx, &random::hex16(), &at.project_id, &env.id, folder.as_str(), now)?;
@@ -88,7 +88,7 @@ pub async fn create(
 
 pub async fn update(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     at: &Location,
     key: &SecretKey,
     value: Option<&str>,
@@ -108,7 +108,7 @@ pub async fn update(
     let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
     store
         .write(move |tx| {
-            let env = environment_of(tx, &at)?;
+            let env = environment(tx, &at.project_id, at.environment.as_str())?;
             let Some(mut row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
                 locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
                 return Err(missing_secret(&key, &at));
@@ -135,7 +135,7 @@ pub async fn update(
 
 pub async fn delete(
     store: &Store,
-    access: &Access,
+    access: &Caller,
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<SecretView> {
@@ -143,7 +143,7 @@ pub async fn delete(
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     store
         .write(move |tx| {
-            let env = environment_of(tx, &at)?;
+            let env = environment(tx, &at.project_id, at.environment.as_str())?;
             let Some(row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
                 locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
                 return Err(missing_secret(&key, &at));

@@ -4,7 +4,7 @@
 
 use super::support::assert_generic_5xx;
 use crate::helpers::{spawn_app, TestApp};
-use envkeep::auth::{Access, AdminSession};
+use envkeep::auth::{AdminSession, Caller};
 use envkeep::domain::{EnvSlug, SecretKey, SecretPath};
 use envkeep::error::AppError;
 use envkeep::service::secrets::{self, Location};
@@ -98,7 +98,7 @@ async fn a_flipped_byte_fails_that_read_only_and_generically() {
     };
     let outcome = secrets::get(
         &app.state.store,
-        &Access::Admin(session),
+        &Caller::Admin(session),
         &at,
         &SecretKey::parse("A").unwrap(),
     )
