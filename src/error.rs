@@ -1,12 +1,25 @@
 //! One error type for the whole server, mapped to HTTP in exactly one place.
 //!
-//! Bodies follow DESIGN §6: `{"statusCode", "message", "error", "details"?}`. 5xx bodies are
-//! generic; their cause is logged once, here, never sent to the client.
+//! Bodies follow DESIGN §6: `{"statusCode", "message", "error", "details"?, "requestId"?}`. 5xx
+//! bodies are generic and carry the request id, so a report from a user leads to the log line of
+//! the cause, which is logged once, here, never sent to the client.
 
+use crate::domain::RequestId;
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use std::fmt;
+
+tokio::task_local! {
+    /// The id of the request being answered. The request-log middleware sets it around each
+    /// request, so a 5xx body can name it without every handler passing the id down.
+    pub static REQUEST_ID: RequestId;
+}
+
+/// The id of the request being answered, when there is one (not in unit tests or jobs).
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(|id| id.as_str().to_owned()).ok()
+}
 
 /// One invalid field of a well-formed request, reported with a 422.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -131,6 +144,8 @@ struct ErrorBody<'a> {
     error: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     details: Option<&'a [FieldError]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<String>,
 }
 
 impl ResponseError for AppError {
@@ -162,6 +177,7 @@ impl ResponseError for AppError {
             message: self.public_message(),
             error: self.error_name(),
             details,
+            request_id: status.is_server_error().then(current_request_id).flatten(),
         };
         let mut response = HttpResponse::build(status);
         if let Some(seconds) = self.retry_after() {

@@ -132,6 +132,11 @@ impl Application {
                     routes::json_guard::limit_depth,
                 ))
                 .wrap(security_headers(https))
+                // Outside every other middleware but path normalisation, so each answer is
+                // logged once, with its final status, and names its request.
+                .wrap(actix_web::middleware::from_fn(
+                    routes::request_log::log_request,
+                ))
                 // Infisical's server ignores trailing slashes; so do we, on every route.
                 .wrap(NormalizePath::new(TrailingSlash::Trim))
                 .configure(routes::configure)

@@ -7,6 +7,7 @@ pub mod ip;
 pub mod names;
 pub mod path;
 pub mod permission;
+pub mod request_id;
 pub mod token_string;
 
 pub use expiry::ExpiresIn;
@@ -15,6 +16,7 @@ pub use ip::AllowedIps;
 pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
 pub use path::{Depth, SecretPath};
 pub use permission::Permissions;
+pub use request_id::RequestId;
 pub use token_string::ServiceTokenString;
 
 /// Why a value was refused: a message a person understands, without the field name (the caller

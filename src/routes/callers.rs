@@ -1,8 +1,10 @@
 //! Who is calling, from the HTTP request: the credential's carrier (bearer header or cookie),
 //! the CSRF and same-site checks of cookie-authenticated requests, and the extractors that give
-//! handlers an `AdminSession` or a `Caller` (admin or service token).
+//! handlers an `AdminSession` or a `Caller` (admin or service token). Each names the caller it
+//! found on the request's log line.
 
 use super::client_ip::client_ip;
+use super::request_log::note_caller;
 use crate::auth::service_token::{self, INVALID_CREDENTIALS};
 use crate::auth::session::{self, csrf_tokens_match, Carrier, COOKIE_NAME};
 use crate::auth::{AdminSession, Caller};
@@ -113,7 +115,9 @@ pub async fn admin_session(req: &HttpRequest, csrf: Csrf) -> Result<AdminSession
         Presented::ServiceToken(bearer) => {
             // A bad token is a 401 like every bad credential (and counts towards throttling);
             // only a holder of a valid token learns that this route wants an admin.
-            service_token::authenticate(&state.store, &state.throttle, &bearer, ip).await?;
+            let record =
+                service_token::authenticate(&state.store, &state.throttle, &bearer, ip).await?;
+            note_caller(req, "service_token", &record.id);
             return Err(AppError::Forbidden(String::from(
                 "Service tokens cannot access this route; it needs an admin session",
             )));
@@ -121,6 +125,7 @@ pub async fn admin_session(req: &HttpRequest, csrf: Csrf) -> Result<AdminSession
         Presented::Nothing => return Err(AppError::Unauthorized(INVALID_CREDENTIALS.to_owned())),
     };
     let session = session::authenticate(&state.store, &state.throttle, &raw, carrier, ip).await?;
+    note_caller(req, "user", &session.user_id);
     if session.via_cookie && is_unsafe(req.method()) && csrf == Csrf::CheckedByHeader {
         let presented = req
             .headers()
@@ -159,7 +164,9 @@ impl FromRequest for Caller {
                 let ip = client_ip(&req, &state.settings.trusted_proxies);
                 let record =
                     service_token::authenticate(&state.store, &state.throttle, &bearer, ip).await?;
-                return Ok(Caller::Token { record, ip });
+                let caller = Caller::Token { record, ip };
+                note_caller(&req, caller.actor_kind(), caller.actor_id());
+                return Ok(caller);
             }
             Ok(Caller::Admin(
                 admin_session(&req, Csrf::CheckedByHeader).await?,

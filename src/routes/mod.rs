@@ -13,6 +13,7 @@ pub mod infisical;
 pub mod json_guard;
 pub mod location;
 pub mod openapi;
+pub mod request_log;
 pub mod ui;
 
 use crate::error::AppError;

@@ -9,6 +9,7 @@ mod helpers;
 mod infisical;
 mod projects;
 mod read_cache;
+mod request_log;
 mod secrets;
 mod service_tokens;
 mod startup;
