@@ -8,6 +8,7 @@ pub mod names;
 pub mod path;
 pub mod permission;
 pub mod token_string;
+pub mod url;
 
 pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;
