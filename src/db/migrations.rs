@@ -56,26 +56,21 @@ mod tests {
 
     #[test]
     fn fresh_database_reaches_the_latest_version_and_rerun_is_a_no_op() {
+        let tables = |conn: &Connection| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
         let mut conn = Connection::open_in_memory().unwrap();
         run(&mut conn).unwrap();
         assert_eq!(user_version(&conn).unwrap(), latest_version());
-        let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let first = tables(&conn);
         run(&mut conn).unwrap();
         assert_eq!(user_version(&conn).unwrap(), latest_version());
-        let again: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(tables, again);
+        assert_eq!(first, tables(&conn));
     }
 
     #[test]
