@@ -79,9 +79,9 @@ enum Existing {
 impl Existing {
     fn overridden_if(flag: bool) -> Self {
         if flag {
-            Existing::Overridden
+            Self::Overridden
         } else {
-            Existing::Kept
+            Self::Kept
         }
     }
 }

@@ -24,9 +24,9 @@ pub enum Wire {
 impl Wire {
     pub fn end_to_end_if(flag: bool) -> Self {
         if flag {
-            Wire::EndToEnd
+            Self::EndToEnd
         } else {
-            Wire::Native
+            Self::Native
         }
     }
 }
