@@ -73,8 +73,8 @@ async fn get(
     url: web::Path<SecretUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&url.project_id)?;
-    let secret = secrets::get(&state.store, &caller, &at, &url.key()?).await?;
+    let (at, key) = url.locate(&query)?;
+    let secret = secrets::get(&state.store, &caller, &at, &key).await?;
     Ok(HttpResponse::Ok().json(SecretBody { secret: &secret }))
 }
 
@@ -165,8 +165,7 @@ async fn update(
     query: web::Query<LocationQuery>,
     body: web::Json<UpdateBody>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&url.project_id)?;
-    let key = url.key()?;
+    let (at, key) = url.locate(&query)?;
     let secret = secrets::update(
         &state.store,
         &caller,
@@ -195,7 +194,7 @@ async fn delete(
     url: web::Path<SecretUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&url.project_id)?;
-    secrets::delete(&state.store, &caller, &at, &url.key()?).await?;
+    let (at, key) = url.locate(&query)?;
+    secrets::delete(&state.store, &caller, &at, &key).await?;
     Ok(HttpResponse::NoContent().finish())
 }

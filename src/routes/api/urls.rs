@@ -4,6 +4,8 @@
 
 use crate::domain::SecretKey;
 use crate::error::{AppError, AppResult};
+use crate::routes::location::LocationQuery;
+use crate::service::secrets::Location;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -28,9 +30,12 @@ pub struct SecretUrl {
 }
 
 impl SecretUrl {
-    /// The key, parsed: one that cannot exist is a 422 naming the `key` field.
-    pub fn key(&self) -> AppResult<SecretKey> {
-        SecretKey::parse(&self.key).map_err(|e| AppError::validation("key", e.0))
+    /// Where the secret is (the query names the environment and folder) and its key; a bad
+    /// place is reported before a bad key. A key that cannot exist is a 422 naming `key`.
+    pub fn locate(&self, query: &LocationQuery) -> AppResult<(Location, SecretKey)> {
+        let at = query.location(&self.project_id)?;
+        let key = SecretKey::parse(&self.key).map_err(|e| AppError::validation("key", e.0))?;
+        Ok((at, key))
     }
 }
 
