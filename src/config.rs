@@ -4,6 +4,7 @@
 use crate::cli::{DurabilityFlag, ServeArgs};
 use crate::crypto::{root_key, Key32};
 use crate::db::Durability;
+use crate::domain::url::http_base;
 use crate::domain::{ip::parse_cidr, Email, Password};
 use ipnet::IpNet;
 use std::net::SocketAddr;
@@ -165,18 +166,14 @@ impl Config {
     }
 }
 
-fn parse_public_url(url: &str) -> Result<String, ConfigError> {
-    let url = url.trim().trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(url.to_owned()),
-        _ => Err(bad(
+fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
+    let url = raw.trim().trim_end_matches('/');
+    http_base(url).map(str::to_owned).ok_or_else(|| {
+        bad(
             "ENVKEEP_PUBLIC_URL",
             format!("'{url}' must be an http:// or https:// URL"),
-        )),
-    }
+        )
+    })
 }
 
 fn parse_admin(

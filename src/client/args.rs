@@ -2,6 +2,8 @@
 //! reads an `ENVKEEP_*` variable, so a CI job or container only sets the environment.
 
 use super::exit::EXIT_CODES_HELP;
+use super::source::Wire;
+use crate::domain::Depth;
 use clap::{Args, Subcommand, ValueEnum};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -62,6 +64,16 @@ pub struct FetchArgs {
     /// token's key part.
     #[arg(long)]
     pub e2ee: bool,
+}
+
+impl FetchArgs {
+    pub fn depth(&self) -> Depth {
+        Depth::recursive_if(self.recursive)
+    }
+
+    pub fn wire(&self) -> Wire {
+        Wire::end_to_end_if(self.e2ee)
+    }
 }
 
 #[derive(Debug, Clone, Args)]

@@ -3,6 +3,7 @@
 
 use super::args::ConnectionArgs;
 use super::exit::ClientError;
+use crate::domain::url::http_base;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -142,16 +143,11 @@ impl Settings {
 
 /// `https://host/` → `https://host`; anything that is not http(s) is a usage error.
 fn base_url(raw: &str) -> Result<String, ClientError> {
-    let url = raw.trim().trim_end_matches('/');
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"));
-    match rest {
-        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => Ok(url.to_owned()),
-        _ => Err(ClientError::usage(format!(
+    http_base(raw).map(str::to_owned).ok_or_else(|| {
+        ClientError::usage(format!(
             "'{raw}' is not a server URL: expected http(s)://host[:port], e.g. https://secrets.example.com"
-        ))),
-    }
+        ))
+    })
 }
 
 fn is_loopback_url(url: &str) -> bool {

@@ -75,6 +75,7 @@ fn yaml<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::secret::tests::at_root;
 
     /// Values that break naive quoting.
     const NASTY: &[(&str, &str)] = &[
@@ -93,20 +94,7 @@ mod tests {
     ];
 
     fn nasty() -> BTreeMap<String, Secret> {
-        NASTY
-            .iter()
-            .map(|(k, v)| {
-                let secret = Secret {
-                    key: (*k).into(),
-                    value: (*v).into(),
-                    comment: String::new(),
-                    environment: "dev".into(),
-                    path: "/".into(),
-                    version: None,
-                };
-                ((*k).to_owned(), secret)
-            })
-            .collect()
+        at_root(NASTY)
     }
 
     fn expected() -> BTreeMap<String, String> {

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use ureq::http::Response;
-use ureq::Body;
+use ureq::{Body, RequestBuilder};
 
 /// Largest response the client reads (a listing of many 64 KiB secrets stays well below).
 const MAX_BODY_BYTES: u64 = 64 * 1024 * 1024;
@@ -37,8 +37,16 @@ impl<'a> Api<'a> {
         format!("{}{}", self.settings.base_url, path)
     }
 
-    fn bearer(&self) -> String {
-        format!("Bearer {}", self.settings.token.access())
+    /// The request with its query and the token's bearer header.
+    fn authorised<B>(
+        &self,
+        request: RequestBuilder<B>,
+        query: &[(&str, &str)],
+    ) -> RequestBuilder<B> {
+        let bearer = format!("Bearer {}", self.settings.token.access());
+        request
+            .header("Authorization", bearer)
+            .query_pairs(query.iter().copied())
     }
 
     /// `GET path?query` → the JSON body.
@@ -47,11 +55,7 @@ impl<'a> Api<'a> {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, ClientError> {
-        let request = self
-            .agent
-            .get(self.url(path))
-            .header("Authorization", self.bearer())
-            .query_pairs(query.iter().copied());
+        let request = self.authorised(self.agent.get(self.url(path)), query);
         let response = request.call().map_err(|e| self.transport(e))?;
         self.json(path, response)
     }
@@ -68,20 +72,16 @@ impl<'a> Api<'a> {
             Method::Post => self.agent.post(self.url(path)),
             Method::Patch => self.agent.patch(self.url(path)),
         };
-        let request = request
-            .header("Authorization", self.bearer())
-            .query_pairs(query.iter().copied());
-        let response = request.send_json(body).map_err(|e| self.transport(e))?;
+        let response = self
+            .authorised(request, query)
+            .send_json(body)
+            .map_err(|e| self.transport(e))?;
         self.json(path, response)
     }
 
     /// `DELETE path?query`, expecting no body.
     pub fn delete(&self, path: &str, query: &[(&str, &str)]) -> Result<(), ClientError> {
-        let request = self
-            .agent
-            .delete(self.url(path))
-            .header("Authorization", self.bearer())
-            .query_pairs(query.iter().copied());
+        let request = self.authorised(self.agent.delete(self.url(path)), query);
         let response = request.call().map_err(|e| self.transport(e))?;
         self.check(response).map(drop)
     }

@@ -32,12 +32,12 @@ pub fn main(args: &RunArgs) -> ExitCode {
 
 fn execute(args: &RunArgs) -> Result<u8, ClientError> {
     let settings = Settings::from_args(&args.connection)?;
-    let (_, secrets) = Remote::new(&settings).list(args.fetch.recursive, args.fetch.e2ee)?;
+    let (_, secrets) = Remote::new(&settings).list(args.fetch.depth(), args.fetch.wire())?;
     drop(settings);
     let plan = plan(
         env_safe(one_per_name(secrets)),
         |name| std::env::var_os(name).is_some(),
-        args.override_existing,
+        Existing::overridden_if(args.override_existing),
     );
     if !plan.kept.is_empty() {
         eprintln!(
@@ -67,16 +67,35 @@ struct Plan {
     unusable: Vec<String>,
 }
 
+/// Who wins for a variable the environment already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Existing {
+    /// The environment's value (the default).
+    Kept,
+    /// The secret's value (`--override`).
+    Overridden,
+}
+
+impl Existing {
+    fn overridden_if(flag: bool) -> Self {
+        if flag {
+            Self::Overridden
+        } else {
+            Self::Kept
+        }
+    }
+}
+
 fn plan(
     secrets: BTreeMap<String, Secret>,
     is_set: impl Fn(&str) -> bool,
-    override_existing: bool,
+    existing: Existing,
 ) -> Plan {
     let mut plan = Plan::default();
     for (name, secret) in secrets {
         if secret.value.contains('\0') {
             plan.unusable.push(name);
-        } else if !override_existing && is_set(&name) {
+        } else if existing == Existing::Kept && is_set(&name) {
             plan.kept.push(name);
         } else {
             plan.set.push((name, secret.value));
@@ -138,39 +157,23 @@ fn exit_code(status: ExitStatus) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn secrets(pairs: &[(&str, &str)]) -> BTreeMap<String, Secret> {
-        pairs
-            .iter()
-            .map(|(k, v)| {
-                let secret = Secret {
-                    key: (*k).into(),
-                    value: (*v).into(),
-                    comment: String::new(),
-                    environment: "dev".into(),
-                    path: "/".into(),
-                    version: None,
-                };
-                ((*k).to_owned(), secret)
-            })
-            .collect()
-    }
+    use crate::client::secret::tests::at_root;
 
     #[test]
     fn existing_variables_win_unless_overridden() {
-        let input = secrets(&[("HOME", "/secret-home"), ("NEW", "n")]);
+        let input = at_root(&[("HOME", "/secret-home"), ("NEW", "n")]);
         let is_set = |name: &str| name == "HOME";
-        let kept = plan(input.clone(), is_set, false);
+        let kept = plan(input.clone(), is_set, Existing::Kept);
         assert_eq!(kept.set, vec![("NEW".to_owned(), "n".to_owned())]);
         assert_eq!(kept.kept, vec!["HOME".to_owned()]);
-        let replaced = plan(input, is_set, true);
+        let replaced = plan(input, is_set, Existing::Overridden);
         assert_eq!(replaced.set.len(), 2);
         assert!(replaced.kept.is_empty());
     }
 
     #[test]
     fn nul_bytes_cannot_be_injected() {
-        let result = plan(secrets(&[("BAD", "a\0b")]), |_| false, false);
+        let result = plan(at_root(&[("BAD", "a\0b")]), |_| false, Existing::Kept);
         assert_eq!(result.unusable, vec!["BAD".to_owned()]);
         assert!(result.set.is_empty());
     }

@@ -80,10 +80,10 @@ pub fn env_safe(secrets: BTreeMap<String, Secret>) -> BTreeMap<String, Secret> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn secret(key: &str, value: &str, path: &str) -> Secret {
+    pub(crate) fn secret(key: &str, value: &str, path: &str) -> Secret {
         Secret {
             key: key.into(),
             value: value.into(),
@@ -92,6 +92,14 @@ mod tests {
             path: path.into(),
             version: None,
         }
+    }
+
+    /// Secrets in `/` of `dev`, by name.
+    pub(crate) fn at_root(pairs: &[(&str, &str)]) -> BTreeMap<String, Secret> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), secret(k, v, "/")))
+            .collect()
     }
 
     #[test]

@@ -5,7 +5,7 @@ use super::config::Settings;
 use super::exit::{ClientError, IO};
 use super::export::{needs_env_names, render};
 use super::secret::{by_name, env_safe, Secret, Shadowed};
-use super::source::Remote;
+use super::source::{Remote, Wire};
 use super::table;
 use super::target::Target;
 use serde_json::json;
@@ -26,7 +26,7 @@ fn execute(args: &SecretsArgs) -> Result<(), ClientError> {
     match &args.action {
         SecretsAction::List { fetch, json } => list(&remote, fetch, *json),
         SecretsAction::Get { name, json, e2ee } => {
-            let secret = remote.get(name, *e2ee)?;
+            let secret = remote.get(name, Wire::end_to_end_if(*e2ee))?;
             if *json {
                 emit(&pretty(&secret)?)
             } else {
@@ -67,7 +67,7 @@ fn execute(args: &SecretsArgs) -> Result<(), ClientError> {
             format,
             output,
         } => {
-            let (_, secrets) = remote.list(fetch.recursive, fetch.e2ee)?;
+            let (_, secrets) = remote.list(fetch.depth(), fetch.wire())?;
             let mut named = one_per_name(secrets);
             if needs_env_names(*format) {
                 named = env_safe(named);
@@ -82,7 +82,7 @@ fn execute(args: &SecretsArgs) -> Result<(), ClientError> {
 }
 
 fn list(remote: &Remote<'_>, fetch: &FetchArgs, json: bool) -> Result<(), ClientError> {
-    let (target, mut secrets) = remote.list(fetch.recursive, fetch.e2ee)?;
+    let (target, mut secrets) = remote.list(fetch.depth(), fetch.wire())?;
     secrets.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.key.cmp(&b.key)));
     if json {
         return emit(&pretty(&secrets)?);

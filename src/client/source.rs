@@ -7,8 +7,29 @@ use super::exit::ClientError;
 use super::http::{segment, Api, Method};
 use super::secret::Secret;
 use super::target::{resolve, Requested, Scope, Target, TokenInfo};
+use crate::domain::Depth;
 use serde::Deserialize;
 use serde_json::json;
+
+/// Which API the secrets travel over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wire {
+    /// The native API: the server decrypts them.
+    Native,
+    /// Infisical's end-to-end-encrypted shapes (`--e2ee`): decrypted here with the token's key
+    /// part.
+    EndToEnd,
+}
+
+impl Wire {
+    pub fn end_to_end_if(flag: bool) -> Self {
+        if flag {
+            Self::EndToEnd
+        } else {
+            Self::Native
+        }
+    }
+}
 
 pub struct Remote<'a> {
     api: Api<'a>,
@@ -94,29 +115,31 @@ impl<'a> Remote<'a> {
         ]
     }
 
-    /// Every secret at the target (and below it when `recursive`).
-    pub fn list(&self, recursive: bool, e2ee: bool) -> Result<(Target, Vec<Secret>), ClientError> {
-        if e2ee {
-            if recursive {
-                return Err(ClientError::usage(
-                    "--recursive is not available with --e2ee (the encrypted API lists one folder)",
-                ));
-            }
-            return self.list_e2ee();
+    /// Every secret at the target (and below it, `Depth::Recursive`).
+    pub fn list(&self, depth: Depth, wire: Wire) -> Result<(Target, Vec<Secret>), ClientError> {
+        match (wire, depth) {
+            (Wire::Native, _) => self.list_native(depth),
+            (Wire::EndToEnd, Depth::OneLevel) => self.list_e2ee(),
+            (Wire::EndToEnd, Depth::Recursive) => Err(ClientError::usage(
+                "--recursive is not available with --e2ee (the encrypted API lists one folder)",
+            )),
         }
+    }
+
+    fn list_native(&self, depth: Depth) -> Result<(Target, Vec<Secret>), ClientError> {
         let target = self.target()?;
         let [env, path] = Self::location(&target);
-        let query = [
-            env,
-            path,
-            ("recursive", if recursive { "true" } else { "false" }),
-        ];
+        let recursive = match depth {
+            Depth::Recursive => "true",
+            Depth::OneLevel => "false",
+        };
+        let query = [env, path, ("recursive", recursive)];
         let list: List = self.api.get(&Self::secrets_path(&target), &query)?;
         Ok((target, list.secrets))
     }
 
-    pub fn get(&self, name: &str, e2ee: bool) -> Result<Secret, ClientError> {
-        if e2ee {
+    pub fn get(&self, name: &str, wire: Wire) -> Result<Secret, ClientError> {
+        if wire == Wire::EndToEnd {
             return self.get_e2ee(name);
         }
         let target = self.target()?;

@@ -56,26 +56,21 @@ mod tests {
 
     #[test]
     fn fresh_database_reaches_the_latest_version_and_rerun_is_a_no_op() {
+        let tables = |conn: &Connection| -> i64 {
+            conn.query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
         let mut conn = Connection::open_in_memory().unwrap();
         run(&mut conn).unwrap();
         assert_eq!(user_version(&conn).unwrap(), latest_version());
-        let tables: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let first = tables(&conn);
         run(&mut conn).unwrap();
         assert_eq!(user_version(&conn).unwrap(), latest_version());
-        let again: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        assert_eq!(tables, again);
+        assert_eq!(first, tables(&conn));
     }
 
     #[test]
@@ -88,12 +83,18 @@ mod tests {
         assert!(err.to_string().contains("newer than this envkeep"));
     }
 
-    #[test]
-    fn version_2_moves_each_tokens_scopes_into_its_row_in_order() {
+    /// A database migrated only as far as `version`, to fill with rows in that version's shape.
+    fn at_version(version: usize) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
-        Migrations::from_slice(&MIGRATIONS[..1])
+        Migrations::from_slice(&MIGRATIONS[..version])
             .to_latest(&mut conn)
             .unwrap();
+        conn
+    }
+
+    #[test]
+    fn version_2_moves_each_tokens_scopes_into_its_row_in_order() {
+        let mut conn = at_version(1);
         conn.execute_batch(
             "INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0);
              INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
@@ -126,10 +127,7 @@ mod tests {
 
     #[test]
     fn version_3_stores_permissions_as_json_and_keeps_undecodable_values_undecodable() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        Migrations::from_slice(&MIGRATIONS[..2])
-            .to_latest(&mut conn)
-            .unwrap();
+        let mut conn = at_version(2);
         conn.execute_batch(
             "INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0);
              INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,

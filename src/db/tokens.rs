@@ -263,7 +263,7 @@ pub fn record_last_used(conn: &Connection, uses: &[(String, Millis, IpAddr)]) ->
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn store() -> Connection {
@@ -277,7 +277,8 @@ mod tests {
         conn
     }
 
-    fn token(id: &str) -> TokenRow {
+    /// A token of project `p` with every column set, for tests here and in the Store.
+    pub(crate) fn token(id: &str) -> TokenRow {
         TokenRow {
             id: id.into(),
             project_id: "p".into(),

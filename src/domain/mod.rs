@@ -9,6 +9,7 @@ pub mod path;
 pub mod permission;
 pub mod request_id;
 pub mod token_string;
+pub mod url;
 
 pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;

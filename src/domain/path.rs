@@ -20,6 +20,11 @@ impl SecretPath {
         Self(String::from("/"))
     }
 
+    /// A `path` field that may be absent: every one defaults to the root.
+    pub fn parse_or_root(raw: Option<&str>) -> Result<Self, Invalid> {
+        raw.map_or(Ok(Self::root()), Self::parse)
+    }
+
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         if raw.len() > MAX_PATH_BYTES {
             return Err(Invalid::new(format!(

@@ -35,10 +35,7 @@ pub fn environment_from_query(raw: Option<&str>) -> AppResult<EnvSlug> {
 
 /// A folder path from a query or body field; defaults to `/`.
 pub fn path_field(field: &str, raw: Option<&str>) -> AppResult<SecretPath> {
-    match raw {
-        None => Ok(SecretPath::root()),
-        Some(raw) => SecretPath::parse(raw).map_err(|e| AppError::validation(field, e.0)),
-    }
+    SecretPath::parse_or_root(raw).map_err(|e| AppError::validation(field, e.0))
 }
 
 impl LocationQuery {

@@ -2,7 +2,7 @@
 //! Deleting an environment that a live token's scope names is refused (409).
 
 use super::views::EnvironmentView;
-use super::{environment, not_found, Actor};
+use super::{environment, project_not_found, require_project, Actor};
 use crate::auth::AdminSession;
 use crate::db::{projects, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
@@ -18,22 +18,18 @@ pub(crate) fn view(env: &projects::Environment) -> EnvironmentView {
     }
 }
 
-fn project_missing(project_id: &str) -> String {
-    format!("Project '{project_id}' was not found")
-}
-
 pub async fn list(store: &Store, project_id: &str) -> AppResult<Vec<EnvironmentView>> {
     let id = project_id.to_owned();
     store
         .read(move |conn| {
-            projects::find(conn, &id)?.ok_or(DbError::NotFound)?;
+            require_project(conn, &id)?;
             Ok(projects::environments(conn, &id)?
                 .iter()
                 .map(view)
                 .collect())
         })
         .await
-        .map_err(not_found(project_missing(project_id)))
+        .map_err(project_not_found(project_id))
 }
 
 pub async fn create(
@@ -44,10 +40,10 @@ pub async fn create(
     slug: EnvSlug,
 ) -> AppResult<EnvironmentView> {
     let id = project_id.to_owned();
-    let actor = Actor::user(&session.user_id, session.ip);
+    let actor = Actor::admin(session);
     store
         .write(move |tx| {
-            projects::find(tx, &id)?.ok_or(DbError::NotFound)?;
+            require_project(tx, &id)?;
             if projects::find_environment(tx, &id, slug.as_str())?.is_some() {
                 return Err(DbError::Conflict(format!(
                     "An environment with slug '{}' already exists",
@@ -73,7 +69,7 @@ pub async fn create(
         })
         .await
         // The slug was checked in the same write transaction, so the insert cannot collide.
-        .map_err(not_found(project_missing(project_id)))
+        .map_err(project_not_found(project_id))
 }
 
 /// Renames and/or moves an environment (display name and position only).
@@ -86,7 +82,7 @@ pub async fn update(
     position: Option<i64>,
 ) -> AppResult<EnvironmentView> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
-    let actor = Actor::user(&session.user_id, session.ip);
+    let actor = Actor::admin(session);
     store
         .write(move |tx| {
             let mut env = environment(tx, &id, &slug_owned)?;
@@ -118,7 +114,7 @@ pub async fn delete(
     slug: &str,
 ) -> AppResult<()> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
-    let actor = Actor::user(&session.user_id, session.ip);
+    let actor = Actor::admin(session);
     store
         .write(move |tx| {
             let env = environment(tx, &id, &slug_owned)?;
@@ -160,7 +156,7 @@ pub async fn move_one(
     direction: Direction,
 ) -> AppResult<()> {
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
-    let actor = Actor::user(&session.user_id, session.ip);
+    let actor = Actor::admin(session);
     store
         .write(move |tx| {
             let moved = environment(tx, &id, &slug_owned)?;

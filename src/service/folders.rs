@@ -14,8 +14,14 @@ use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
 
+/// A stored folder's path; one that no longer parses (stored before a rule it breaks) reads as
+/// the root rather than failing the whole listing.
+fn stored_path(raw: &str) -> SecretPath {
+    SecretPath::parse(raw).unwrap_or_else(|_| SecretPath::root())
+}
+
 fn view(folder: &folders::Folder, environment: &str) -> FolderView {
-    let path = SecretPath::parse(&folder.path).unwrap_or_else(|_| SecretPath::root());
+    let path = stored_path(&folder.path);
     FolderView {
         id: folder.id.clone(),
         name: path.name().to_owned(),
@@ -31,8 +37,7 @@ pub async fn list(
     at: &Location,
     depth: Depth,
 ) -> AppResult<Vec<FolderView>> {
-    let env = at.environment.as_str();
-    let visibility = authorize_listing(store, access, &at.project_id, env, &at.path)?;
+    let visibility = authorize_listing(store, access, at)?;
     let (at, access) = (at.clone(), access.clone());
     store
         .read(move |conn| {
@@ -46,8 +51,7 @@ pub async fn list(
             Ok(folders::descendants(conn, &environment.id, path.as_str())?
                 .iter()
                 .filter(|f| {
-                    let folder_path =
-                        SecretPath::parse(&f.path).unwrap_or_else(|_| SecretPath::root());
+                    let folder_path = stored_path(&f.path);
                     (depth == Depth::Recursive || folder_path.segments().count() == child_depth)
                         && (visibility == Visibility::Full
                             || access.may_reach(env.as_str(), &folder_path))
@@ -69,16 +73,21 @@ pub async fn create(
     let path = parent
         .join(name)
         .map_err(|e| AppError::validation("name", e.0))?;
-    authorize(store, access, project_id, Op::Write, env.as_str(), &path)?;
-    let (project, env, parent, actor) = (
-        project_id.to_owned(),
-        env.clone(),
-        parent.clone(),
-        Actor::of(access),
-    );
+    let at = Location {
+        project_id: project_id.to_owned(),
+        environment: env.clone(),
+        path,
+    };
+    authorize(store, access, Op::Write, &at)?;
+    let (parent, actor) = (parent.clone(), Actor::of(access));
     store
         .write(move |tx| {
-            let environment = locate(tx, &project, env.as_str(), &parent)?;
+            let Location {
+                project_id: project,
+                environment: env,
+                path,
+            } = &at;
+            let environment = locate(tx, project, env.as_str(), &parent)?;
             let now = now_millis();
             let folder = folders::Folder {
                 id: random::hex16(),
@@ -88,7 +97,7 @@ pub async fn create(
             if !folders::insert_if_missing(
                 tx,
                 &folder.id,
-                &project,
+                project,
                 &environment.id,
                 &folder.path,
                 now,
@@ -102,11 +111,10 @@ pub async fn create(
                 tx,
                 now,
                 "folder.create",
-                Some(&project),
+                Some(project),
                 serde_json::json!({ "environment": env.as_str(), "path": folder.path }),
             )?;
-            let touched = Touched::folder(&project, env.as_str(), &folder.path);
-            Ok((view(&folder, env.as_str()), touched))
+            Ok((view(&folder, env.as_str()), at.touched()))
         })
         .await
 }
@@ -123,7 +131,7 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
             "the root folder '/' cannot be deleted",
         ));
     }
-    authorize(store, access, project_id, Op::Write, env.as_str(), path)?;
+    authorize(store, access, Op::Write, at)?;
     let (project, env, path, access) = (
         project_id.to_owned(),
         env.clone(),
@@ -141,8 +149,7 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
                 )));
             }
             for folder in &below {
-                let folder_path = SecretPath::parse(&folder.path).unwrap_or_else(|_| SecretPath::root());
-                access.require(Op::Write, env.as_str(), &folder_path)?;
+                access.require(Op::Write, env.as_str(), &stored_path(&folder.path))?;
             }
             folders::delete_subtree(tx, &environment.id, path.as_str())?;
             Actor::of(&access).record(

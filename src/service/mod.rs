@@ -14,7 +14,7 @@ pub mod tokens;
 pub mod views;
 
 use crate::auth::access::{Op, Visibility};
-use crate::auth::Caller;
+use crate::auth::{AdminSession, Caller};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
 use crate::domain::names::truncate_for_message;
@@ -23,6 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::Store;
 use crate::time::Millis;
 use rusqlite::Connection;
+use secrets::Location;
 use std::net::IpAddr;
 
 /// Who did something, for the audit trail.
@@ -48,6 +49,11 @@ impl Actor {
             id: Some(user_id.to_owned()),
             ip: Some(ip.to_string()),
         }
+    }
+
+    /// An admin acting through a session.
+    pub fn admin(session: &AdminSession) -> Self {
+        Self::user(&session.user_id, session.ip)
     }
 
     pub fn system() -> Self {
@@ -128,19 +134,24 @@ pub(crate) fn not_found(what: impl Into<String>) -> impl FnOnce(DbError) -> AppE
     }
 }
 
+/// Maps `DbError::NotFound` to the 404 of a project named in the URL.
+pub(crate) fn project_not_found(project_id: &str) -> impl FnOnce(DbError) -> AppError {
+    not_found(format!("Project '{project_id}' was not found"))
+}
+
+/// `DbError::NotFound` unless the project exists, for [`project_not_found`] to name it.
+pub(crate) fn require_project(conn: &Connection, project_id: &str) -> DbResult<()> {
+    project_rows::find(conn, project_id)?
+        .map(drop)
+        .ok_or(DbError::NotFound)
+}
+
 /// Checks a caller against a project, an operation and a place, auditing a token's refusal
 /// (rate-limited) so denied uses show up in the trail.
-pub(crate) fn authorize(
-    store: &Store,
-    access: &Caller,
-    project_id: &str,
-    op: Op,
-    environment: &str,
-    path: &SecretPath,
-) -> AppResult<()> {
+pub(crate) fn authorize(store: &Store, access: &Caller, op: Op, at: &Location) -> AppResult<()> {
     let result = access
-        .check_project(project_id)
-        .and_then(|()| access.require(op, environment, path));
+        .check_project(&at.project_id)
+        .and_then(|()| access.require(op, at.environment.as_str(), &at.path));
     audit_refusal(store, access, &result);
     result
 }
@@ -149,13 +160,11 @@ pub(crate) fn authorize(
 pub(crate) fn authorize_listing(
     store: &Store,
     access: &Caller,
-    project_id: &str,
-    environment: &str,
-    path: &SecretPath,
+    at: &Location,
 ) -> AppResult<Visibility> {
     let result = access
-        .check_project(project_id)
-        .and_then(|()| access.visibility(Op::Read, environment, path));
+        .check_project(&at.project_id)
+        .and_then(|()| access.visibility(Op::Read, at.environment.as_str(), &at.path));
     audit_refusal(store, access, &result);
     result
 }

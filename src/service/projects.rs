@@ -2,7 +2,7 @@
 //! list, get, delete.
 
 use super::views::ProjectView;
-use super::{not_found, Actor};
+use super::{project_not_found, Actor};
 use crate::auth::AdminSession;
 use crate::crypto::random;
 use crate::db::projects::{self, Environment, Project};
@@ -63,7 +63,7 @@ pub(crate) fn insert_environment(
 pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppResult<ProjectView> {
     let id = random::hex16();
     let sealed = store.new_project_keys(&id);
-    let actor = Actor::user(&session.user_id, session.ip);
+    let actor = Actor::admin(session);
     let view = store
         .write(move |tx| {
             let base = EnvSlug::slugify(name.as_str());
@@ -115,12 +115,12 @@ pub async fn get(store: &Store, project_id: &str) -> AppResult<ProjectView> {
             None => Err(DbError::NotFound),
         })
         .await
-        .map_err(not_found(format!("Project '{project_id}' was not found")))
+        .map_err(project_not_found(project_id))
 }
 
 pub async fn delete(store: &Store, session: &AdminSession, project_id: &str) -> AppResult<()> {
     let id = project_id.to_owned();
-    let actor = Actor::user(&session.user_id, session.ip);
+    let actor = Actor::admin(session);
     store
         .write(move |tx| {
             if !projects::delete(tx, &id)? {
@@ -136,6 +136,6 @@ pub async fn delete(store: &Store, session: &AdminSession, project_id: &str) -> 
             Ok(((), Touched::project(&id)))
         })
         .await
-        .map_err(not_found(format!("Project '{project_id}' was not found")))?;
+        .map_err(project_not_found(project_id))?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! only the SHA-256 of the secret part and the project wire key sealed under the key part.
 
 use super::views::{ScopeView, ServiceTokenView};
-use super::{not_found, Actor};
+use super::{not_found, project_not_found, require_project, Actor};
 use crate::auth::AdminSession;
 use crate::crypto::random;
 use crate::crypto::wire::{self, WireCiphertext};
@@ -109,11 +109,7 @@ pub async fn mint(
         .map(|s| [s.environment.as_str(), s.secret_path.as_str()])
         .collect();
     let detail = serde_json::json!({ "tokenId": row.id, "name": minted_view.name, "scopes": scopes, "permissions": minted_view.permissions, "expiresAt": row.expires_at });
-    let (stored, actor, project) = (
-        row,
-        Actor::user(&session.user_id, session.ip),
-        project_id.to_owned(),
-    );
+    let (stored, actor, project) = (row, Actor::admin(session), project_id.to_owned());
     store
         .write(move |tx| {
             let mut unknown = Vec::new();
@@ -151,11 +147,11 @@ pub async fn list(store: &Store, project_id: &str) -> AppResult<Vec<ServiceToken
     let id = project_id.to_owned();
     let rows = store
         .read(move |conn| {
-            projects::find(conn, &id)?.ok_or(DbError::NotFound)?;
+            require_project(conn, &id)?;
             tokens::list_for_project(conn, &id)
         })
         .await
-        .map_err(not_found(format!("Project '{project_id}' was not found")))?;
+        .map_err(project_not_found(project_id))?;
     let now = now_millis();
     Ok(rows
         .iter()
@@ -209,7 +205,7 @@ pub async fn revoke(
     let (project, id, actor) = (
         project_id.to_owned(),
         token_id.to_owned(),
-        Actor::user(&session.user_id, session.ip),
+        Actor::admin(session),
     );
     store
         .write(move |tx| {

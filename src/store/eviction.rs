@@ -3,6 +3,7 @@
 //! and a cache that no part of the eviction can reach is not scanned at all.
 
 use super::touched::FolderTouch;
+use crate::domain::Depth;
 use std::collections::HashSet;
 
 #[derive(Debug, Default)]
@@ -61,7 +62,7 @@ impl Eviction {
             || self.folders.iter().any(|f| {
                 f.project_id == project
                     && f.environment == environment
-                    && (f.path == path || (f.with_descendants && is_below(path, &f.path)))
+                    && (f.path == path || (f.depth == Depth::Recursive && is_below(path, &f.path)))
             })
     }
 
@@ -79,7 +80,7 @@ impl Eviction {
                     && f.environment == environment
                     && (f.path == path
                         || is_below(&f.path, path)
-                        || (f.with_descendants && is_below(path, &f.path)))
+                        || (f.depth == Depth::Recursive && is_below(path, &f.path)))
             })
     }
 

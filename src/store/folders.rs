@@ -136,21 +136,17 @@ mod tests {
     use super::*;
     use crate::store::decrypted::tests::{folder, view};
 
-    fn keep(cache: &FolderCache, log: &Evictions, key: String, entry: Arc<CachedFolder>) {
-        cache.insert(key, entry, log.stamp(), log);
+    /// Fills `key` with a folder of these keys, with no write racing the fill.
+    fn keep(cache: &FolderCache, log: &Evictions, key: String, keys: &[&str]) {
+        cache.insert(key, folder(keys), log.stamp(), log);
     }
 
     #[test]
     fn a_folder_write_evicts_that_folder_only() {
         let (cache, log) = (FolderCache::default(), Evictions::default());
-        keep(&cache, &log, folder_key("p", "dev", "/app"), folder(&["A"]));
-        keep(
-            &cache,
-            &log,
-            folder_key("p", "dev", "/app/db"),
-            folder(&["B"]),
-        );
-        keep(&cache, &log, folder_key("q", "dev", "/app"), folder(&["C"]));
+        keep(&cache, &log, folder_key("p", "dev", "/app"), &["A"]);
+        keep(&cache, &log, folder_key("p", "dev", "/app/db"), &["B"]);
+        keep(&cache, &log, folder_key("q", "dev", "/app"), &["C"]);
         let eviction = Arc::new(crate::store::Touched::folder("p", "dev", "/app").eviction());
         log.announce(eviction.clone());
         cache.evict(&eviction);
@@ -168,20 +164,10 @@ mod tests {
     #[test]
     fn a_folder_write_evicts_the_recursive_listings_that_contain_it() {
         let (cache, log) = (FolderCache::default(), Evictions::default());
-        keep(&cache, &log, subtree_key("p", "dev", "/"), folder(&["A"]));
-        keep(
-            &cache,
-            &log,
-            subtree_key("p", "dev", "/app"),
-            folder(&["B"]),
-        );
-        keep(
-            &cache,
-            &log,
-            subtree_key("p", "dev", "/web"),
-            folder(&["C"]),
-        );
-        keep(&cache, &log, folder_key("p", "dev", "/app"), folder(&["D"]));
+        keep(&cache, &log, subtree_key("p", "dev", "/"), &["A"]);
+        keep(&cache, &log, subtree_key("p", "dev", "/app"), &["B"]);
+        keep(&cache, &log, subtree_key("p", "dev", "/web"), &["C"]);
+        keep(&cache, &log, folder_key("p", "dev", "/app"), &["D"]);
         cache.evict(&crate::store::Touched::folder("p", "dev", "/app/db").eviction());
         assert!(cache.get(&subtree_key("p", "dev", "/")).is_none());
         assert!(cache.get(&subtree_key("p", "dev", "/app")).is_none());
@@ -211,8 +197,8 @@ mod tests {
     #[test]
     fn an_outside_change_evicts_everything() {
         let (cache, log) = (FolderCache::default(), Evictions::default());
-        keep(&cache, &log, folder_key("p", "dev", "/a"), folder(&["A"]));
-        keep(&cache, &log, folder_key("q", "prod", "/b"), folder(&["B"]));
+        keep(&cache, &log, folder_key("p", "dev", "/a"), &["A"]);
+        keep(&cache, &log, folder_key("q", "prod", "/b"), &["B"]);
         cache.evict(&Eviction::everything());
         assert_eq!(cache.len(), 0);
     }
@@ -225,13 +211,13 @@ mod tests {
                 &cache,
                 &log,
                 folder_key("p", "dev", &format!("/f{i}")),
-                folder(&["A"]),
+                &["A"],
             );
         }
         assert!(cache.len() <= MAX_FOLDERS);
         let huge: Vec<String> = (0..=MAX_FOLDER_ROWS).map(|i| format!("K{i:05}")).collect();
         let huge: Vec<&str> = huge.iter().map(String::as_str).collect();
-        keep(&cache, &log, folder_key("p", "dev", "/huge"), folder(&huge));
+        keep(&cache, &log, folder_key("p", "dev", "/huge"), &huge);
         assert!(cache.get(&folder_key("p", "dev", "/huge")).is_none());
     }
 
@@ -243,12 +229,8 @@ mod tests {
             let entry = Arc::new(CachedFolder::new(
                 (0..10).map(|k| view(&format!("K{k}"), &big)).collect(),
             ));
-            keep(
-                &cache,
-                &log,
-                folder_key("p", "dev", &format!("/f{i}")),
-                entry,
-            );
+            let key = folder_key("p", "dev", &format!("/f{i}"));
+            cache.insert(key, entry, log.stamp(), &log);
             assert!(cache.entries.read().unwrap().bytes <= MAX_BYTES);
         }
     }

@@ -69,8 +69,16 @@ pub struct CacheStats {
     pub tokens_cached: usize,
 }
 
-fn blocking_failed(e: tokio::task::JoinError) -> DbError {
-    DbError::Other(format!("blocking task failed: {e}"))
+/// Runs `f` on the blocking thread pool, off the async executor; a task that panicked is a
+/// `DbError` like any other failure of the work it did.
+async fn off_executor<T, E>(f: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, E>
+where
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| E::from(DbError::Other(format!("blocking task failed: {e}"))))?
 }
 
 impl Store {
@@ -104,9 +112,7 @@ impl Store {
         F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.read_blocking(f))
-            .await
-            .map_err(|e| E::from(blocking_failed(e)))?
+        off_executor(move || store.read_blocking(f)).await
     }
 
     /// The blocking form of [`Store::read`].
@@ -127,9 +133,7 @@ impl Store {
         F: FnOnce(&Transaction) -> Result<(T, Touched), E> + Send + 'static,
     {
         let store = self.clone();
-        tokio::task::spawn_blocking(move || store.write_blocking(f))
-            .await
-            .map_err(|e| E::from(blocking_failed(e)))?
+        off_executor(move || store.write_blocking(f)).await
     }
 
     /// The blocking form of [`Store::write`], for jobs already on a blocking thread.

@@ -108,29 +108,9 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{EnvSlug, Name};
 
     fn record(id: &str) -> Arc<TokenRecord> {
-        Arc::new(TokenRecord::from_row(TokenRow {
-            id: id.into(),
-            project_id: "p".into(),
-            name: Name::parse("n").unwrap(),
-            secret_hash: vec![0; 32],
-            encrypted_key: String::new(),
-            iv: String::new(),
-            tag: String::new(),
-            permissions: Permissions::parse(&["read"]).unwrap(),
-            expires_at: None,
-            allowed_ips: AllowedIps::default(),
-            created_by: "a@b.c".into(),
-            created_at: 0,
-            last_used_at: None,
-            last_used_ip: None,
-            scopes: vec![(
-                EnvSlug::parse("dev").unwrap(),
-                ScopeGlob::parse("/app/**").unwrap(),
-            )],
-        }))
+        Arc::new(TokenRecord::from_row(crate::db::tokens::tests::token(id)))
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! transaction commits and before the writer's caller gets its answer.
 
 use super::eviction::Eviction;
+use crate::domain::Depth;
 
 /// Everything a committed write may have made stale. Each write names what it changed in the
 /// same closure that changed it: the write path takes `(answer, Touched)`, so a new write has to
@@ -23,14 +24,14 @@ pub struct Touched {
     pub sessions: Vec<[u8; 32]>,
 }
 
-/// A folder a write changed: its own secrets, or (`with_descendants`) the whole subtree, as when
+/// A folder a write changed: its own secrets, or (`Depth::Recursive`) the whole subtree, as when
 /// a folder is deleted recursively.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FolderTouch {
     pub project_id: String,
     pub environment: String,
     pub path: String,
-    pub with_descendants: bool,
+    pub depth: Depth,
 }
 
 impl Touched {
@@ -55,21 +56,21 @@ impl Touched {
 
     /// The secrets of one folder changed.
     pub fn folder(project_id: &str, environment: &str, path: &str) -> Self {
-        Self::folders_at(project_id, environment, path, false)
+        Self::folders_at(project_id, environment, path, Depth::OneLevel)
     }
 
     /// A folder and everything below it changed.
     pub fn subtree(project_id: &str, environment: &str, path: &str) -> Self {
-        Self::folders_at(project_id, environment, path, true)
+        Self::folders_at(project_id, environment, path, Depth::Recursive)
     }
 
-    fn folders_at(project_id: &str, environment: &str, path: &str, with_descendants: bool) -> Self {
+    fn folders_at(project_id: &str, environment: &str, path: &str, depth: Depth) -> Self {
         Self {
             folders: vec![FolderTouch {
                 project_id: project_id.to_owned(),
                 environment: environment.to_owned(),
                 path: path.to_owned(),
-                with_descendants,
+                depth,
             }],
             ..Self::default()
         }

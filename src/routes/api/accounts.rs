@@ -11,32 +11,15 @@ use crate::service::fields::{all, field, required};
 use crate::service::{accounts, tokens};
 use crate::state::AppState;
 use crate::time::rfc3339;
-use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        method: Method::POST,
-        path: "/api/v1/setup",
-        handler: |route| route.to(setup),
-    },
-    Endpoint {
-        method: Method::POST,
-        path: "/api/v1/auth/login",
-        handler: |route| route.to(login),
-    },
-    Endpoint {
-        method: Method::POST,
-        path: "/api/v1/auth/logout",
-        handler: |route| route.to(logout),
-    },
-    Endpoint {
-        method: Method::GET,
-        path: "/api/v1/auth/token",
-        handler: |route| route.to(whoami),
-    },
+pub const ENDPOINTS: &[Endpoint] = endpoints![
+    POST "/api/v1/setup" => setup,
+    POST "/api/v1/auth/login" => login,
+    POST "/api/v1/auth/logout" => logout,
+    GET "/api/v1/auth/token" => whoami,
 ];
 
 #[derive(Deserialize, utoipa::ToSchema)]

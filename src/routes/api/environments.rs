@@ -1,6 +1,7 @@
 //! `/api/v1/projects/{projectId}/environments` (admin session only).
 
 use super::responses::{BodyRejected, Conflict, Denied, Missing};
+use super::urls::{EnvironmentUrl, ProjectUrl};
 use super::{schema, Endpoint};
 use crate::auth::AdminSession;
 use crate::domain::{EnvSlug, Invalid, Name};
@@ -8,38 +9,21 @@ use crate::error::AppResult;
 use crate::service::environments;
 use crate::service::fields::{all, field, required};
 use crate::state::AppState;
-use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        method: Method::GET,
-        path: "/{projectId}/environments",
-        handler: |route| route.to(list),
-    },
-    Endpoint {
-        method: Method::POST,
-        path: "/{projectId}/environments",
-        handler: |route| route.to(create),
-    },
-    Endpoint {
-        method: Method::PATCH,
-        path: "/{projectId}/environments/{slug}",
-        handler: |route| route.to(update),
-    },
-    Endpoint {
-        method: Method::DELETE,
-        path: "/{projectId}/environments/{slug}",
-        handler: |route| route.to(delete),
-    },
+pub const ENDPOINTS: &[Endpoint] = endpoints![
+    GET "/{projectId}/environments" => list,
+    POST "/{projectId}/environments" => create,
+    PATCH "/{projectId}/environments/{slug}" => update,
+    DELETE "/{projectId}/environments/{slug}" => delete,
 ];
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/environments", operation_id = "listEnvironments", tag = "environments",
     description = "Environments of a project",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    params(ProjectUrl),
     responses(
         (status = 200, description = "Environments"),
         Denied, Missing,
@@ -49,10 +33,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
 async fn list(
     state: web::Data<AppState>,
     _session: AdminSession,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(json!({ "environments": environments::list(&state.store, &project).await? })))
+    let found = environments::list(&state.store, &url.project_id).await?;
+    Ok(HttpResponse::Ok().json(json!({ "environments": found })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -67,7 +51,7 @@ struct CreateBody {
 #[utoipa::path(
     post, path = "/api/v1/projects/{projectId}/environments", operation_id = "createEnvironment", tag = "environments",
     description = "Add an environment",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    params(ProjectUrl),
     request_body = CreateBody,
     responses(
         (status = 201, description = "The environment"),
@@ -78,7 +62,7 @@ struct CreateBody {
 async fn create(
     state: web::Data<AppState>,
     session: AdminSession,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
     let (name, slug) = all((
@@ -88,7 +72,7 @@ async fn create(
             required(body.slug.as_deref()).and_then(EnvSlug::parse),
         ),
     ))?;
-    let env = environments::create(&state.store, &session, &project, name, slug).await?;
+    let env = environments::create(&state.store, &session, &url.project_id, name, slug).await?;
     Ok(HttpResponse::Created().json(json!({ "environment": env })))
 }
 
@@ -112,10 +96,7 @@ fn position(raw: Option<i64>) -> Result<Option<i64>, Invalid> {
 #[utoipa::path(
     patch, path = "/api/v1/projects/{projectId}/environments/{slug}", operation_id = "updateEnvironment", tag = "environments",
     description = "Rename or move an environment (the slug is immutable)",
-    params(
-        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
-        ("slug" = String, Path, description = "Environment slug"),
-    ),
+    params(EnvironmentUrl),
     request_body = UpdateBody,
     responses(
         (status = 200, description = "The environment"),
@@ -126,25 +107,29 @@ fn position(raw: Option<i64>) -> Result<Option<i64>, Invalid> {
 async fn update(
     state: web::Data<AppState>,
     session: AdminSession,
-    path: web::Path<(String, String)>,
+    url: web::Path<EnvironmentUrl>,
     body: web::Json<UpdateBody>,
 ) -> AppResult<HttpResponse> {
-    let (project, slug) = path.into_inner();
     let (name, position) = all((
         field("name", body.name.as_deref().map(Name::parse).transpose()),
         field("position", position(body.position)),
     ))?;
-    let env = environments::update(&state.store, &session, &project, &slug, name, position).await?;
+    let env = environments::update(
+        &state.store,
+        &session,
+        &url.project_id,
+        &url.slug,
+        name,
+        position,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(json!({ "environment": env })))
 }
 
 #[utoipa::path(
     delete, path = "/api/v1/projects/{projectId}/environments/{slug}", operation_id = "deleteEnvironment", tag = "environments",
     description = "Delete an environment no live token names",
-    params(
-        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
-        ("slug" = String, Path, description = "Environment slug"),
-    ),
+    params(EnvironmentUrl),
     responses(
         (status = 204, description = "Deleted"),
         Denied, Missing, Conflict,
@@ -154,9 +139,8 @@ async fn update(
 async fn delete(
     state: web::Data<AppState>,
     session: AdminSession,
-    path: web::Path<(String, String)>,
+    url: web::Path<EnvironmentUrl>,
 ) -> AppResult<HttpResponse> {
-    let (project, slug) = path.into_inner();
-    environments::delete(&state.store, &session, &project, &slug).await?;
+    environments::delete(&state.store, &session, &url.project_id, &url.slug).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -1,6 +1,7 @@
 //! `/api/v1/projects/{projectId}/folders` (admin session or service token).
 
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Missing};
+use super::urls::ProjectUrl;
 use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, FolderName, SecretPath};
@@ -9,33 +10,20 @@ use crate::routes::location::LocationQuery;
 use crate::service::fields::{all, field, required};
 use crate::service::folders;
 use crate::state::AppState;
-use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        method: Method::GET,
-        path: "/{projectId}/folders",
-        handler: |route| route.to(list),
-    },
-    Endpoint {
-        method: Method::POST,
-        path: "/{projectId}/folders",
-        handler: |route| route.to(create),
-    },
-    Endpoint {
-        method: Method::DELETE,
-        path: "/{projectId}/folders",
-        handler: |route| route.to(delete),
-    },
+pub const ENDPOINTS: &[Endpoint] = endpoints![
+    GET "/{projectId}/folders" => list,
+    POST "/{projectId}/folders" => create,
+    DELETE "/{projectId}/folders" => delete,
 ];
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/folders", operation_id = "listFolders", tag = "folders",
     description = "Folders at a path",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
+    params(ProjectUrl, LocationQuery),
     responses(
         (status = 200, description = "Folders"),
         Denied, BadQuery, Missing,
@@ -45,10 +33,10 @@ pub const ENDPOINTS: &[Endpoint] = &[
 async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&project)?;
+    let at = query.location(&url.project_id)?;
     let found = folders::list(&state.store, &caller, &at, query.depth()).await?;
     Ok(HttpResponse::Ok().json(json!({ "folders": found })))
 }
@@ -68,7 +56,7 @@ struct CreateBody {
 #[utoipa::path(
     post, path = "/api/v1/projects/{projectId}/folders", operation_id = "createFolder", tag = "folders",
     description = "Create a folder",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    params(ProjectUrl),
     request_body = CreateBody,
     responses(
         (status = 201, description = "The folder"),
@@ -79,7 +67,7 @@ struct CreateBody {
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
     let (env, parent, name) = all((
@@ -87,25 +75,21 @@ async fn create(
             "environment",
             required(body.environment.as_deref()).and_then(EnvSlug::parse),
         ),
-        field(
-            "path",
-            body.path
-                .as_deref()
-                .map_or(Ok(SecretPath::root()), SecretPath::parse),
-        ),
+        field("path", SecretPath::parse_or_root(body.path.as_deref())),
         field(
             "name",
             required(body.name.as_deref()).and_then(FolderName::parse),
         ),
     ))?;
-    let folder = folders::create(&state.store, &caller, &project, &env, &parent, &name).await?;
+    let folder =
+        folders::create(&state.store, &caller, &url.project_id, &env, &parent, &name).await?;
     Ok(HttpResponse::Created().json(json!({ "folder": folder })))
 }
 
 #[utoipa::path(
     delete, path = "/api/v1/projects/{projectId}/folders", operation_id = "deleteFolder", tag = "folders",
     description = "Delete a folder (recursive=true for a non-empty one)",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
+    params(ProjectUrl, LocationQuery),
     responses(
         (status = 204, description = "Deleted"),
         Denied, BadQuery, Missing, Conflict,
@@ -115,10 +99,10 @@ async fn create(
 async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&project)?;
+    let at = query.location(&url.project_id)?;
     folders::delete(&state.store, &caller, &at, query.depth()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,6 +4,17 @@
 //! [`endpoints`] gives the same list to the test that checks the OpenAPI document describes every
 //! one. A route is added by adding a row, never by registering it by hand.
 
+/// An area's `ENDPOINTS` table, one route a row: `GET "/{projectId}/secrets" => list,`.
+macro_rules! endpoints {
+    ($($method:ident $path:literal => $handler:ident),+ $(,)?) => {
+        &[$(crate::routes::api::Endpoint {
+            method: actix_web::http::Method::$method,
+            path: $path,
+            handler: |route| route.to($handler),
+        }),+]
+    };
+}
+
 pub mod accounts;
 pub mod environments;
 pub mod folders;
@@ -12,6 +23,7 @@ pub mod responses;
 pub mod schema;
 pub mod secrets;
 pub mod service_tokens;
+pub mod urls;
 
 use super::method_not_allowed;
 use actix_web::http::Method;

@@ -1,6 +1,7 @@
 //! `/api/v1/projects` (admin session only).
 
 use super::responses::{BodyRejected, Denied, Missing};
+use super::urls::ProjectUrl;
 use super::{schema, Endpoint};
 use crate::auth::AdminSession;
 use crate::domain::Name;
@@ -8,32 +9,15 @@ use crate::error::AppResult;
 use crate::service::fields::{field, required};
 use crate::service::projects;
 use crate::state::AppState;
-use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        method: Method::GET,
-        path: "",
-        handler: |route| route.to(list),
-    },
-    Endpoint {
-        method: Method::POST,
-        path: "",
-        handler: |route| route.to(create),
-    },
-    Endpoint {
-        method: Method::GET,
-        path: "/{projectId}",
-        handler: |route| route.to(get),
-    },
-    Endpoint {
-        method: Method::DELETE,
-        path: "/{projectId}",
-        handler: |route| route.to(delete),
-    },
+pub const ENDPOINTS: &[Endpoint] = endpoints![
+    GET "" => list,
+    POST "" => create,
+    GET "/{projectId}" => get,
+    DELETE "/{projectId}" => delete,
 ];
 
 #[utoipa::path(
@@ -79,7 +63,7 @@ async fn create(
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}", operation_id = "getProject", tag = "projects",
     description = "One project",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    params(ProjectUrl),
     responses(
         (status = 200, description = "The project"),
         Denied, Missing,
@@ -89,15 +73,16 @@ async fn create(
 async fn get(
     state: web::Data<AppState>,
     _session: AdminSession,
-    id: web::Path<String>,
+    url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(json!({ "project": projects::get(&state.store, &id).await? })))
+    let project = projects::get(&state.store, &url.project_id).await?;
+    Ok(HttpResponse::Ok().json(json!({ "project": project })))
 }
 
 #[utoipa::path(
     delete, path = "/api/v1/projects/{projectId}", operation_id = "deleteProject", tag = "projects",
     description = "Delete a project and everything in it",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    params(ProjectUrl),
     responses(
         (status = 204, description = "Deleted"),
         Denied, Missing,
@@ -107,8 +92,8 @@ async fn get(
 async fn delete(
     state: web::Data<AppState>,
     session: AdminSession,
-    id: web::Path<String>,
+    url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    projects::delete(&state.store, &session, &id).await?;
+    projects::delete(&state.store, &session, &url.project_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

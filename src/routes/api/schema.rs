@@ -13,34 +13,29 @@ fn text() -> ObjectBuilder {
     ObjectBuilder::new().schema_type(Type::String)
 }
 
+/// A string a domain parser accepts: its `PATTERN`, and an example of it.
+fn matching(pattern: &str, example: &str) -> ObjectBuilder {
+    text().pattern(Some(pattern)).examples([example])
+}
+
 pub fn env_slug() -> Object {
-    text()
-        .pattern(Some(EnvSlug::PATTERN))
-        .examples(["dev"])
-        .build()
+    matching(EnvSlug::PATTERN, "dev").build()
 }
 
 /// A folder path in its canonical form (`/` or `/a/b`, no trailing `/`).
 pub fn secret_path() -> Object {
-    text()
-        .pattern(Some(SecretPath::PATTERN))
+    matching(SecretPath::PATTERN, "/app")
         .max_length(Some(MAX_PATH_BYTES))
-        .examples(["/app"])
         .build()
 }
 
 pub fn folder_name() -> Object {
-    text()
-        .pattern(Some(FolderName::PATTERN))
-        .examples(["app"])
-        .build()
+    matching(FolderName::PATTERN, "app").build()
 }
 
 pub fn secret_key() -> Object {
-    text()
-        .pattern(Some(SecretKey::PATTERN))
+    matching(SecretKey::PATTERN, "DB_PASSWORD")
         .max_length(Some(MAX_SECRET_KEY_CHARS))
-        .examples(["DB_PASSWORD"])
         .build()
 }
 

@@ -1,6 +1,7 @@
 //! `/api/v1/projects/{projectId}/secrets` (admin session or service token).
 
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Invalid, Missing};
+use super::urls::{ProjectUrl, SecretUrl};
 use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
@@ -11,42 +12,17 @@ use crate::service::secrets::{self, Listing, Location};
 use crate::service::views::{SecretList, SecretView};
 use crate::state::AppState;
 use actix_web::http::header::ContentType;
-use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        method: Method::GET,
-        path: "/{projectId}/secrets",
-        handler: |route| route.to(list),
-    },
-    Endpoint {
-        method: Method::POST,
-        path: "/{projectId}/secrets",
-        handler: |route| route.to(create),
-    },
-    Endpoint {
-        method: Method::GET,
-        path: "/{projectId}/secrets/{key}",
-        handler: |route| route.to(get),
-    },
-    Endpoint {
-        method: Method::PATCH,
-        path: "/{projectId}/secrets/{key}",
-        handler: |route| route.to(update),
-    },
-    Endpoint {
-        method: Method::DELETE,
-        path: "/{projectId}/secrets/{key}",
-        handler: |route| route.to(delete),
-    },
+pub const ENDPOINTS: &[Endpoint] = endpoints![
+    GET "/{projectId}/secrets" => list,
+    POST "/{projectId}/secrets" => create,
+    GET "/{projectId}/secrets/{key}" => get,
+    PATCH "/{projectId}/secrets/{key}" => update,
+    DELETE "/{projectId}/secrets/{key}" => delete,
 ];
-
-fn key_from_url(raw: &str) -> AppResult<SecretKey> {
-    SecretKey::parse(raw).map_err(|e| AppError::validation("key", e.0))
-}
 
 #[derive(Serialize)]
 struct SecretBody<'a> {
@@ -56,7 +32,7 @@ struct SecretBody<'a> {
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/secrets", operation_id = "listSecrets", tag = "secrets",
     description = "Secrets in a folder (or subtree with recursive=true)",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)"), LocationQuery),
+    params(ProjectUrl, LocationQuery),
     responses(
         (status = 200, description = "Secrets with values"),
         Denied, BadQuery, Missing,
@@ -66,10 +42,10 @@ struct SecretBody<'a> {
 async fn list(
     state: web::Data<AppState>,
     caller: Caller,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&project)?;
+    let at = query.location(&url.project_id)?;
     match secrets::list_cached(&state.store, &caller, &at, query.depth()).await? {
         Listing::Folder(folder) => {
             let json = folder.json().map_err(AppError::internal)?;
@@ -84,11 +60,7 @@ async fn list(
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/secrets/{key}", operation_id = "getSecret", tag = "secrets",
     description = "One secret",
-    params(
-        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
-        ("key" = String, Path, description = "Secret key"),
-        LocationQuery,
-    ),
+    params(SecretUrl, LocationQuery),
     responses(
         (status = 200, description = "The secret"),
         Denied, BadQuery, Missing, Invalid,
@@ -98,12 +70,11 @@ async fn list(
 async fn get(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    url: web::Path<SecretUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
-    let (project, key) = path.into_inner();
-    let at = query.location(&project)?;
-    let secret = secrets::get(&state.store, &caller, &at, &key_from_url(&key)?).await?;
+    let (at, key) = url.locate(&query)?;
+    let secret = secrets::get(&state.store, &caller, &at, &key).await?;
     Ok(HttpResponse::Ok().json(SecretBody { secret: &secret }))
 }
 
@@ -125,7 +96,7 @@ struct CreateBody {
 #[utoipa::path(
     post, path = "/api/v1/projects/{projectId}/secrets", operation_id = "createSecret", tag = "secrets",
     description = "Create a secret",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    params(ProjectUrl),
     request_body = CreateBody,
     responses(
         (status = 201, description = "The secret"),
@@ -136,7 +107,7 @@ struct CreateBody {
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
     let (environment, key, value, path) = all((
@@ -149,15 +120,10 @@ async fn create(
             required(body.key.as_deref()).and_then(SecretKey::parse),
         ),
         field("value", required(body.value.as_deref())),
-        field(
-            "path",
-            body.path
-                .as_deref()
-                .map_or(Ok(SecretPath::root()), SecretPath::parse),
-        ),
+        field("path", SecretPath::parse_or_root(body.path.as_deref())),
     ))?;
     let at = Location {
-        project_id: project.into_inner(),
+        project_id: url.into_inner().project_id,
         environment,
         path,
     };
@@ -184,11 +150,7 @@ struct UpdateBody {
 #[utoipa::path(
     patch, path = "/api/v1/projects/{projectId}/secrets/{key}", operation_id = "updateSecret", tag = "secrets",
     description = "Change a secret value or comment",
-    params(
-        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
-        ("key" = String, Path, description = "Secret key"),
-        LocationQuery,
-    ),
+    params(SecretUrl, LocationQuery),
     request_body = UpdateBody,
     responses(
         (status = 200, description = "The secret"),
@@ -199,13 +161,11 @@ struct UpdateBody {
 async fn update(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    url: web::Path<SecretUrl>,
     query: web::Query<LocationQuery>,
     body: web::Json<UpdateBody>,
 ) -> AppResult<HttpResponse> {
-    let (project, key) = path.into_inner();
-    let at = query.location(&project)?;
-    let key = key_from_url(&key)?;
+    let (at, key) = url.locate(&query)?;
     let secret = secrets::update(
         &state.store,
         &caller,
@@ -221,11 +181,7 @@ async fn update(
 #[utoipa::path(
     delete, path = "/api/v1/projects/{projectId}/secrets/{key}", operation_id = "deleteSecret", tag = "secrets",
     description = "Delete a secret",
-    params(
-        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
-        ("key" = String, Path, description = "Secret key"),
-        LocationQuery,
-    ),
+    params(SecretUrl, LocationQuery),
     responses(
         (status = 204, description = "Deleted"),
         Denied, BadQuery, Missing, Invalid,
@@ -235,11 +191,10 @@ async fn update(
 async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    url: web::Path<SecretUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
-    let (project, key) = path.into_inner();
-    let at = query.location(&project)?;
-    secrets::delete(&state.store, &caller, &at, &key_from_url(&key)?).await?;
+    let (at, key) = url.locate(&query)?;
+    secrets::delete(&state.store, &caller, &at, &key).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -2,34 +2,22 @@
 //! are immutable, so PUT and PATCH answer 405.
 
 use super::responses::{BodyRejected, Denied, Missing};
+use super::urls::{ProjectUrl, TokenUrl};
 use super::{schema, Endpoint};
 use crate::auth::AdminSession;
 use crate::error::AppResult;
 use crate::service::token_request::{TokenRequest, ZeroExpiry};
 use crate::service::tokens::{self, NewToken, MAX_SCOPES};
 use crate::state::AppState;
-use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 use std::borrow::Cow;
 use utoipa::openapi::{ArrayBuilder, ObjectBuilder, RefOr, Schema, Type};
 
-pub const ENDPOINTS: &[Endpoint] = &[
-    Endpoint {
-        method: Method::GET,
-        path: "/{projectId}/service-tokens",
-        handler: |route| route.to(list),
-    },
-    Endpoint {
-        method: Method::POST,
-        path: "/{projectId}/service-tokens",
-        handler: |route| route.to(create),
-    },
-    Endpoint {
-        method: Method::DELETE,
-        path: "/{projectId}/service-tokens/{tokenId}",
-        handler: |route| route.to(revoke),
-    },
+pub const ENDPOINTS: &[Endpoint] = endpoints![
+    GET "/{projectId}/service-tokens" => list,
+    POST "/{projectId}/service-tokens" => create,
+    DELETE "/{projectId}/service-tokens/{tokenId}" => revoke,
 ];
 
 /// The mint request is the service's [`TokenRequest`], shared with the UI and the Infisical
@@ -93,7 +81,7 @@ impl utoipa::ToSchema for TokenRequest {
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/service-tokens", operation_id = "listServiceTokens", tag = "service-tokens",
     description = "Service tokens of a project (metadata only)",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    params(ProjectUrl),
     responses(
         (status = 200, description = "Tokens"),
         Denied, Missing,
@@ -103,16 +91,16 @@ impl utoipa::ToSchema for TokenRequest {
 async fn list(
     state: web::Data<AppState>,
     _session: AdminSession,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok()
-        .json(json!({ "serviceTokens": tokens::list(&state.store, &project).await? })))
+    let found = tokens::list(&state.store, &url.project_id).await?;
+    Ok(HttpResponse::Ok().json(json!({ "serviceTokens": found })))
 }
 
 #[utoipa::path(
     post, path = "/api/v1/projects/{projectId}/service-tokens", operation_id = "createServiceToken", tag = "service-tokens",
     description = "Mint a service token; the full token is shown once",
-    params(("projectId" = String, Path, description = "Project id (32 hex characters)")),
+    params(ProjectUrl),
     request_body = TokenRequest,
     responses(
         (status = 201, description = "The token and its metadata"),
@@ -123,21 +111,18 @@ async fn list(
 async fn create(
     state: web::Data<AppState>,
     session: AdminSession,
-    project: web::Path<String>,
+    url: web::Path<ProjectUrl>,
     body: web::Json<TokenRequest>,
 ) -> AppResult<HttpResponse> {
     let new = NewToken::parse(&body, ZeroExpiry::Refused)?;
-    let minted = tokens::mint(&state.store, &session, &project, new).await?;
+    let minted = tokens::mint(&state.store, &session, &url.project_id, new).await?;
     Ok(HttpResponse::Created().json(json!({ "token": minted.token, "serviceToken": minted.view })))
 }
 
 #[utoipa::path(
     delete, path = "/api/v1/projects/{projectId}/service-tokens/{tokenId}", operation_id = "revokeServiceToken", tag = "service-tokens",
     description = "Revoke a service token",
-    params(
-        ("projectId" = String, Path, description = "Project id (32 hex characters)"),
-        ("tokenId" = String, Path, description = "Token id"),
-    ),
+    params(TokenUrl),
     responses(
         (status = 204, description = "Revoked"),
         Denied, Missing,
@@ -147,9 +132,8 @@ async fn create(
 async fn revoke(
     state: web::Data<AppState>,
     session: AdminSession,
-    path: web::Path<(String, String)>,
+    url: web::Path<TokenUrl>,
 ) -> AppResult<HttpResponse> {
-    let (project, token) = path.into_inner();
-    tokens::revoke(&state.store, &session, &project, &token).await?;
+    tokens::revoke(&state.store, &session, &url.project_id, &url.token_id).await?;
     Ok(HttpResponse::NoContent().finish())
 }

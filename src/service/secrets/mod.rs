@@ -47,8 +47,7 @@ pub async fn keys_for_write(
     access: &Caller,
     at: &Location,
 ) -> AppResult<Arc<ProjectKeys>> {
-    let env = at.environment.as_str();
-    authorize(store, access, &at.project_id, Op::Write, env, &at.path)?;
+    authorize(store, access, Op::Write, at)?;
     store.project_keys(&at.project_id).await
 }
 

@@ -41,13 +41,12 @@ pub async fn list_cached(
     at: &Location,
     depth: Depth,
 ) -> AppResult<Listing> {
-    let env = at.environment.as_str();
     if depth == Depth::OneLevel {
-        authorize(store, access, &at.project_id, Op::Read, env, &at.path)?;
+        authorize(store, access, Op::Read, at)?;
         return Ok(Listing::Folder(folder(store, at).await?));
     }
-    authorize_listing(store, access, &at.project_id, env, &at.path)?;
-    let key = subtree_key(&at.project_id, env, at.path.as_str());
+    authorize_listing(store, access, at)?;
+    let key = subtree_key(&at.project_id, at.environment.as_str(), at.path.as_str());
     if let Some(whole) = store.cached_folder(&key) {
         return Ok(visible_part(access, at, whole));
     }
@@ -148,9 +147,8 @@ pub async fn get(
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<SecretView> {
-    let env = at.environment.as_str();
-    authorize(store, access, &at.project_id, Op::Read, env, &at.path)?;
-    let cache_key = folder_key(&at.project_id, env, at.path.as_str());
+    authorize(store, access, Op::Read, at)?;
+    let cache_key = folder_key(&at.project_id, at.environment.as_str(), at.path.as_str());
     if let Some(folder) = store.cached_folder(&cache_key) {
         return folder
             .find(key.as_str())

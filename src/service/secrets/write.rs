@@ -24,14 +24,7 @@ pub async fn create(
     value: &str,
     comment: &str,
 ) -> AppResult<SecretView> {
-    authorize(
-        store,
-        access,
-        &at.project_id,
-        Op::Write,
-        at.environment.as_str(),
-        &at.path,
-    )?;
+    authorize(store, access, Op::Write, at)?;
     check_sizes(Some(value), Some(comment))?;
     let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
@@ -94,25 +87,14 @@ pub async fn update(
     value: Option<&str>,
     comment: Option<&str>,
 ) -> AppResult<SecretView> {
-    authorize(
-        store,
-        access,
-        &at.project_id,
-        Op::Write,
-        at.environment.as_str(),
-        &at.path,
-    )?;
+    authorize(store, access, Op::Write, at)?;
     check_sizes(value, comment)?;
     let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
     store
         .write(move |tx| {
-            let env = environment(tx, &at.project_id, at.environment.as_str())?;
-            let Some(mut row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
-                locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
-                return Err(missing_secret(&key, &at));
-            };
+            let mut row = existing(tx, &at, &key)?;
             let current = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
             let value = value.unwrap_or(current.value);
             let comment = comment.unwrap_or(current.comment);
@@ -143,11 +125,7 @@ pub async fn delete(
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     store
         .write(move |tx| {
-            let env = environment(tx, &at.project_id, at.environment.as_str())?;
-            let Some(row) = secrets::find(tx, &env.id, at.path.as_str(), key.as_str())? else {
-                locate(tx, &at.project_id, at.environment.as_str(), &at.path)?;
-                return Err(missing_secret(&key, &at));
-            };
+            let row = existing(tx, &at, &key)?;
             // The deleted secret is returned: Infisical's clients read it back from the answer.
             let deleted = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
             secrets::delete(tx, &row.id)?;
@@ -155,6 +133,19 @@ pub async fn delete(
             Ok((deleted, at.touched()))
         })
         .await
+}
+
+/// The stored row of the secret `key` at `at`; a miss is a 404 naming the project, the
+/// environment, the folder or else the secret, whichever is missing.
+fn existing(conn: &Connection, at: &Location, key: &SecretKey) -> AppResult<SecretRow> {
+    let env = environment(conn, &at.project_id, at.environment.as_str())?;
+    match secrets::find(conn, &env.id, at.path.as_str(), key.as_str())? {
+        Some(row) => Ok(row),
+        None => {
+            locate(conn, &at.project_id, at.environment.as_str(), &at.path)?;
+            Err(missing_secret(key, at))
+        }
+    }
 }
 
 fn audit(
