@@ -2,36 +2,27 @@
 //! every form follows POST-redirect-GET and carries the session's CSRF token; every failure is
 //! an HTML page in the layout (`pages::UiError`).
 
+pub mod auth;
 pub mod confirm;
 pub mod encode;
 pub mod form;
 pub mod format;
-pub mod login;
 pub mod pages;
-pub mod preauth;
 pub mod project;
 pub mod projects;
-pub mod secret_draft;
-pub mod secret_edit;
-pub mod secret_place;
 pub mod secrets;
 pub mod session;
 pub mod settings;
-pub mod setup;
-pub mod token_form;
 pub mod tokens;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(setup::configure)
-        .configure(login::configure)
+    cfg.configure(auth::configure)
         .configure(projects::configure)
         .configure(secrets::configure)
-        .configure(secret_edit::configure)
         .configure(tokens::configure)
-        .configure(token_form::configure)
         .configure(settings::configure);
 }
 

@@ -1,11 +1,11 @@
 //! The projects list: create a project (name), open one, delete one after typing its name.
 
-use super::confirm::{ConfirmPage, Typed};
-use super::format::{when_rfc3339, When};
-use super::pages::{redirect, render, sentence, Layout, UiResult};
-use super::project::{self, NoticeQuery};
-use super::session::{Posted, UiSession};
 use crate::domain::Name;
+use crate::routes::ui::confirm::{ConfirmPage, Typed};
+use crate::routes::ui::format::{when_rfc3339, When};
+use crate::routes::ui::pages::{redirect, render, sentence, Layout, UiResult};
+use crate::routes::ui::project::{self, NoticeQuery};
+use crate::routes::ui::session::{Posted, UiSession};
 use crate::service::projects;
 use crate::service::views::ProjectView;
 use crate::state::AppState;
@@ -16,13 +16,13 @@ use askama::Template;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        super::page("/projects")
+        crate::routes::ui::page("/projects")
             .route(web::get().to(list))
             .route(web::post().to(create)),
     )
-    .service(super::page("/projects/{projectId}").route(web::get().to(open)))
+    .service(crate::routes::ui::page("/projects/{projectId}").route(web::get().to(open)))
     .service(
-        super::page("/projects/{projectId}/delete")
+        crate::routes::ui::page("/projects/{projectId}/delete")
             .route(web::get().to(confirm_delete))
             .route(web::post().to(delete)),
     );
@@ -37,7 +37,7 @@ struct ProjectCard {
 }
 
 #[derive(Template)]
-#[template(path = "projects.html")]
+#[template(path = "projects/list.html")]
 struct ProjectsPage {
     layout: Layout,
     projects: Vec<ProjectCard>,

@@ -5,13 +5,13 @@
 //! through the same parser (`NewToken::parse`), so they cannot disagree; its field names are
 //! mapped to messages next to each input.
 
-use super::form::FormData;
-use super::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
-use super::project;
-use super::session::{Posted, UiSession};
-use super::tokens::tokens_href;
+use super::table::tokens_href;
 use crate::domain::expiry::MAX_SECONDS;
 use crate::error::{AppError, FieldError};
+use crate::routes::ui::form::FormData;
+use crate::routes::ui::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
+use crate::routes::ui::project;
+use crate::routes::ui::session::{Posted, UiSession};
 use crate::service::reveal::Revealed;
 use crate::service::token_request::{ScopeRequest, TokenRequest, ZeroExpiry};
 use crate::service::tokens::{self, NewToken, MAX_SCOPES};
@@ -26,7 +26,7 @@ use zeroize::Zeroizing;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        super::page("/projects/{projectId}/access-control/service-tokens/new")
+        crate::routes::ui::page("/projects/{projectId}/access-control/service-tokens/new")
             .route(web::get().to(show))
             .route(web::post().to(submit)),
     );
@@ -58,7 +58,7 @@ struct ScopeRow {
 }
 
 #[derive(Template)]
-#[template(path = "token_form.html")]
+#[template(path = "tokens/form.html")]
 struct TokenFormPage {
     layout: Layout,
     project: ProjectNav,

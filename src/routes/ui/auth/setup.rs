@@ -1,11 +1,11 @@
 //! First-run setup page: setup code, e-mail, password, confirmation. Closed once a user exists.
 
-use super::form::FormData;
-use super::pages::{redirect, render, Layout, UiError, UiResult};
 use super::preauth;
 use crate::domain::{Email, Password};
 use crate::error::AppError;
 use crate::routes::client_ip::client_ip;
+use crate::routes::ui::form::FormData;
+use crate::routes::ui::pages::{redirect, render, Layout, UiError, UiResult};
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -13,9 +13,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::page("/").route(web::get().to(home)))
+    cfg.service(crate::routes::ui::page("/").route(web::get().to(home)))
         .service(
-            super::page("/setup")
+            crate::routes::ui::page("/setup")
                 .route(web::get().to(show))
                 .route(web::post().to(submit)),
         );
@@ -31,7 +31,7 @@ async fn home(state: web::Data<AppState>) -> HttpResponse {
 }
 
 #[derive(Template, Default)]
-#[template(path = "setup.html")]
+#[template(path = "auth/setup.html")]
 struct SetupPage {
     layout: Layout,
     email: String,

@@ -1,10 +1,10 @@
 //! Where a secret page points: a folder's address in the browser, and the environment, folder
 //! and location named by a URL or a posted form (an unknown one is a 404 page, not an error).
 
-use super::encode::component;
-use super::pages::UiResult;
 use crate::domain::{EnvSlug, SecretPath};
 use crate::error::AppError;
+use crate::routes::ui::encode::component;
+use crate::routes::ui::pages::UiResult;
 use crate::service::secrets::Location;
 use crate::service::views::ProjectView;
 

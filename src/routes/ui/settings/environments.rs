@@ -1,13 +1,13 @@
 //! Project settings: environments (add, rename, reorder, delete with confirmation) and the
 //! danger zone (delete the project).
 
-use super::confirm::ConfirmPage;
-use super::format::{when_rfc3339, When};
-use super::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
-use super::project::{self, NoticeQuery};
-use super::session::{Posted, UiSession};
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppError;
+use crate::routes::ui::confirm::ConfirmPage;
+use crate::routes::ui::format::{when_rfc3339, When};
+use crate::routes::ui::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
+use crate::routes::ui::project::{self, NoticeQuery};
+use crate::routes::ui::session::{Posted, UiSession};
 use crate::service::environments::{self, Direction};
 use crate::service::views::ProjectView;
 use crate::state::AppState;
@@ -18,18 +18,20 @@ use askama::Template;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     let base = "/projects/{projectId}/settings";
-    cfg.service(super::page(base).route(web::get().to(show)))
-        .service(super::page(&format!("{base}/environments")).route(web::post().to(add)))
+    cfg.service(crate::routes::ui::page(base).route(web::get().to(show)))
         .service(
-            super::page(&format!("{base}/environments/{{slug}}/rename"))
+            crate::routes::ui::page(&format!("{base}/environments")).route(web::post().to(add)),
+        )
+        .service(
+            crate::routes::ui::page(&format!("{base}/environments/{{slug}}/rename"))
                 .route(web::post().to(rename)),
         )
         .service(
-            super::page(&format!("{base}/environments/{{slug}}/move"))
+            crate::routes::ui::page(&format!("{base}/environments/{{slug}}/move"))
                 .route(web::post().to(move_one)),
         )
         .service(
-            super::page(&format!("{base}/environments/{{slug}}/delete"))
+            crate::routes::ui::page(&format!("{base}/environments/{{slug}}/delete"))
                 .route(web::get().to(confirm_delete))
                 .route(web::post().to(delete)),
         );
@@ -55,7 +57,7 @@ struct EnvDraft {
 }
 
 #[derive(Template)]
-#[template(path = "settings.html")]
+#[template(path = "settings/page.html")]
 struct SettingsPage {
     layout: Layout,
     project: ProjectNav,

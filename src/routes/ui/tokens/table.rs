@@ -1,12 +1,12 @@
 //! Access Control > Service Tokens: the table, the one-time page that shows a new token, and
-//! revoking with a confirmation step. The create form is in `token_form`.
+//! revoking with a confirmation step. The create form is in `create`.
 
-use super::confirm::ConfirmPage;
-use super::format::{when_rfc3339, When};
-use super::pages::{redirect, render, Layout, ProjectNav, UiResult};
-use super::project::{self, NoticeQuery};
-use super::session::{Posted, UiSession};
 use crate::error::AppError;
+use crate::routes::ui::confirm::ConfirmPage;
+use crate::routes::ui::format::{when_rfc3339, When};
+use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, UiResult};
+use crate::routes::ui::project::{self, NoticeQuery};
+use crate::routes::ui::session::{Posted, UiSession};
 use crate::service::tokens;
 use crate::service::views::{ProjectView, ServiceTokenView};
 use crate::state::AppState;
@@ -17,20 +17,25 @@ use askama::Template;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        super::page("/projects/{projectId}/access-control").route(web::get().to(access_control)),
+        crate::routes::ui::page("/projects/{projectId}/access-control")
+            .route(web::get().to(access_control)),
     )
     .service(
-        super::page("/projects/{projectId}/access-control/service-tokens")
+        crate::routes::ui::page("/projects/{projectId}/access-control/service-tokens")
             .route(web::get().to(list)),
     )
     .service(
-        super::page("/projects/{projectId}/access-control/service-tokens/created/{reveal}")
-            .route(web::get().to(created)),
+        crate::routes::ui::page(
+            "/projects/{projectId}/access-control/service-tokens/created/{reveal}",
+        )
+        .route(web::get().to(created)),
     )
     .service(
-        super::page("/projects/{projectId}/access-control/service-tokens/{tokenId}/revoke")
-            .route(web::get().to(confirm_revoke))
-            .route(web::post().to(revoke)),
+        crate::routes::ui::page(
+            "/projects/{projectId}/access-control/service-tokens/{tokenId}/revoke",
+        )
+        .route(web::get().to(confirm_revoke))
+        .route(web::post().to(revoke)),
     );
 }
 
@@ -53,7 +58,7 @@ struct TokenLine {
 }
 
 #[derive(Template)]
-#[template(path = "tokens.html")]
+#[template(path = "tokens/table.html")]
 struct TokensPage {
     layout: Layout,
     project: ProjectNav,
@@ -121,7 +126,7 @@ async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "token_created.html")]
+#[template(path = "tokens/created.html")]
 struct CreatedPage {
     layout: Layout,
     project: ProjectNav,
@@ -133,7 +138,7 @@ struct CreatedPage {
 }
 
 #[derive(Template)]
-#[template(path = "token_gone.html")]
+#[template(path = "tokens/gone.html")]
 struct GonePage {
     layout: Layout,
     project: ProjectNav,

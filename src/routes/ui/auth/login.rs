@@ -1,15 +1,15 @@
 //! Login and logout pages. Login lands on `next` when it is a path on this site, else on the
 //! projects list.
 
-use super::encode::same_site_next;
-use super::form::FormData;
-use super::pages::{redirect, render, Layout, UiError, UiResult};
 use super::preauth;
-use super::session::Posted;
 use crate::error::AppError;
 use crate::routes::callers::{admin_session, Csrf};
 use crate::routes::client_ip::client_ip;
 use crate::routes::cookies::{expired_cookie, session_cookie};
+use crate::routes::ui::encode::same_site_next;
+use crate::routes::ui::form::FormData;
+use crate::routes::ui::pages::{redirect, render, Layout, UiError, UiResult};
+use crate::routes::ui::session::Posted;
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
@@ -19,15 +19,15 @@ use serde::Deserialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        super::page("/login")
+        crate::routes::ui::page("/login")
             .route(web::get().to(show))
             .route(web::post().to(submit)),
     )
-    .service(super::page("/logout").route(web::post().to(logout)));
+    .service(crate::routes::ui::page("/logout").route(web::post().to(logout)));
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "auth/login.html")]
 struct LoginPage {
     layout: Layout,
     email: String,

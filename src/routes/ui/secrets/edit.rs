@@ -1,15 +1,15 @@
 //! Editing and deleting one secret (with a confirmation step). The key identifies the secret and
 //! is not editable: to rename, add a new secret and delete the old one.
 
-use super::confirm::ConfirmPage;
-use super::pages::{redirect, render, Layout, ProjectNav, UiResult};
-use super::project;
-use super::secret_draft::{field_errors, SecretDraft};
-use super::secret_place::{folder_href, folder_path, location, with_notice};
-use super::session::{Posted, UiSession};
+use super::draft::{field_errors, SecretDraft};
+use super::place::{folder_href, folder_path, location, with_notice};
 use crate::auth::Caller;
 use crate::domain::{SecretKey, SecretPath};
 use crate::error::AppError;
+use crate::routes::ui::confirm::ConfirmPage;
+use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, UiResult};
+use crate::routes::ui::project;
+use crate::routes::ui::session::{Posted, UiSession};
 use crate::service::secrets::{self, Location};
 use crate::service::views::ProjectView;
 use crate::state::AppState;
@@ -20,12 +20,12 @@ use serde::Deserialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        super::page("/projects/{projectId}/secrets/{env}/edit")
+        crate::routes::ui::page("/projects/{projectId}/secrets/{env}/edit")
             .route(web::get().to(edit))
             .route(web::post().to(save)),
     )
     .service(
-        super::page("/projects/{projectId}/secrets/{env}/delete")
+        crate::routes::ui::page("/projects/{projectId}/secrets/{env}/delete")
             .route(web::get().to(confirm_delete))
             .route(web::post().to(delete)),
     );
@@ -38,7 +38,7 @@ struct ItemQuery {
 }
 
 #[derive(Template)]
-#[template(path = "secret_edit.html")]
+#[template(path = "secrets/edit.html")]
 struct EditPage {
     layout: Layout,
     project: ProjectNav,

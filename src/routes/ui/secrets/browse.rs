@@ -1,17 +1,17 @@
 //! The secrets browser: environment tabs, folder breadcrumb, sub-folders, and a table of key /
 //! masked value (reveal and copy) / comment / updated; add a secret and create a folder here.
-//! Editing and deleting a secret live in `secret_edit`.
+//! Editing and deleting a secret live in `edit`.
 
-use super::encode::component;
-use super::format::{when_rfc3339, When};
-use super::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
-use super::project::{self, NoticeQuery};
-use super::secret_draft::{field_errors, SecretDraft};
-use super::secret_place::{folder_href, folder_path, location, with_notice};
-use super::session::{Posted, UiSession};
+use super::draft::{field_errors, SecretDraft};
+use super::place::{folder_href, folder_path, location, with_notice};
 use crate::auth::Caller;
 use crate::domain::{Depth, FolderName, SecretKey, SecretPath};
 use crate::error::AppError;
+use crate::routes::ui::encode::component;
+use crate::routes::ui::format::{when_rfc3339, When};
+use crate::routes::ui::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
+use crate::routes::ui::project::{self, NoticeQuery};
+use crate::routes::ui::session::{Posted, UiSession};
 use crate::service::folders;
 use crate::service::secrets;
 use crate::service::views::ProjectView;
@@ -24,12 +24,18 @@ use serde::Deserialize;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        super::page("/projects/{projectId}/secrets").route(web::get().to(first_environment)),
+        crate::routes::ui::page("/projects/{projectId}/secrets")
+            .route(web::get().to(first_environment)),
     )
-    .service(super::page("/projects/{projectId}/secrets/{env}").route(web::get().to(browse)))
-    .service(super::page("/projects/{projectId}/secrets/{env}/add").route(web::post().to(add)))
     .service(
-        super::page("/projects/{projectId}/secrets/{env}/folders")
+        crate::routes::ui::page("/projects/{projectId}/secrets/{env}").route(web::get().to(browse)),
+    )
+    .service(
+        crate::routes::ui::page("/projects/{projectId}/secrets/{env}/add")
+            .route(web::post().to(add)),
+    )
+    .service(
+        crate::routes::ui::page("/projects/{projectId}/secrets/{env}/folders")
             .route(web::post().to(add_folder)),
     );
 }
@@ -62,7 +68,7 @@ struct FolderDraft {
 }
 
 #[derive(Template)]
-#[template(path = "secrets.html")]
+#[template(path = "secrets/browse.html")]
 struct SecretsPage {
     layout: Layout,
     project: ProjectNav,
@@ -99,7 +105,7 @@ async fn first_environment(
 }
 
 #[derive(Template)]
-#[template(path = "secrets_none.html")]
+#[template(path = "secrets/no_environments.html")]
 struct EmptyProjectPage {
     layout: Layout,
     project: ProjectNav,

@@ -1,7 +1,7 @@
 //! The add/edit secret form as typed, and how a refused write maps to messages by its fields.
 
-use super::pages::sentence;
 use crate::error::AppError;
+use crate::routes::ui::pages::sentence;
 use actix_web::http::StatusCode;
 
 /// The add-secret form as typed, with a message per invalid field.
