@@ -21,7 +21,7 @@ pub struct ConfirmPage {
     pub message: String,
     pub action: String,
     pub hidden: Vec<(String, String)>,
-    pub button: String,
+    pub button: &'static str,
     pub cancel: String,
     pub typed: Option<Typed>,
 }

@@ -1,19 +1,20 @@
 //! The server-rendered admin UI (askama). One template struct per view, next to its handler;
 //! every form follows POST-redirect-GET and carries the session's CSRF token; every failure is
-//! an HTML page in the layout (`pages::UiError`).
+//! an HTML page in the layout (`error::UiError`).
 
 pub mod auth;
 pub mod confirm;
-pub mod encode;
+pub mod error;
 pub mod form;
 pub mod format;
+pub mod notice;
 pub mod pages;
-pub mod project;
 pub mod projects;
 pub mod secrets;
 pub mod session;
 pub mod settings;
 pub mod tokens;
+pub mod urls;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
@@ -36,5 +37,6 @@ async fn method_not_allowed() -> HttpResponse {
         StatusCode::METHOD_NOT_ALLOWED,
         "Method not allowed",
         "This page does not accept that kind of request.",
+        pages::Offer::Nothing,
     )
 }

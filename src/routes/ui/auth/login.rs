@@ -6,10 +6,12 @@ use crate::error::AppError;
 use crate::routes::callers::{admin_session, Csrf};
 use crate::routes::client_ip::client_ip;
 use crate::routes::cookies::{expired_cookie, session_cookie};
-use crate::routes::ui::encode::same_site_next;
+use crate::routes::ui::error::{UiError, UiResult};
 use crate::routes::ui::form::FormData;
-use crate::routes::ui::pages::{redirect, render, Layout, UiError, UiResult};
+use crate::routes::ui::notice::{Notice, NoticeQuery};
+use crate::routes::ui::pages::{redirect, render, Layout};
 use crate::routes::ui::session::Posted;
+use crate::routes::ui::urls::{self, same_site_next};
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
@@ -39,24 +41,16 @@ struct LoginPage {
 #[derive(Deserialize)]
 struct LoginQuery {
     next: Option<String>,
-    notice: Option<String>,
-}
-
-fn notice(code: Option<&str>) -> Option<&'static str> {
-    match code {
-        Some("setup") => Some("The admin account is ready. Log in with it."),
-        Some("logout") => Some("You are logged out."),
-        _ => None,
-    }
 }
 
 async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<LoginQuery>,
+    notice: web::Query<NoticeQuery>,
 ) -> UiResult<HttpResponse> {
     if state.setup.is_open() {
-        return Ok(redirect("/setup"));
+        return Ok(redirect(&urls::setup()));
     }
     let next = same_site_next(query.next.as_deref());
     // Already logged in: no second session, go straight on. A stale cookie is dropped below.
@@ -68,7 +62,7 @@ async fn show(
     let page = LoginPage {
         layout: Layout {
             user: None,
-            notice: notice(query.notice.as_deref()),
+            notice: notice.notice(),
         },
         email: String::new(),
         next,
@@ -123,7 +117,7 @@ async fn submit(
                 preauth: form.text("preauth").to_owned(),
                 error: Some(format!("{message}.")),
             };
-            Ok(render(StatusCode::UNAUTHORIZED, &page)?)
+            render(StatusCode::UNAUTHORIZED, &page)
         }
         Err(other) => Err(other.into()),
     }
@@ -134,7 +128,10 @@ async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResp
     accounts::logout(&state.store, session.id_hash, &session.user_id, session.ip).await?;
     let mut response = HttpResponse::SeeOther();
     response
-        .insert_header((header::LOCATION, "/login?notice=logout"))
+        .insert_header((
+            header::LOCATION,
+            urls::with_notice(&urls::login(), Notice::LoggedOut),
+        ))
         .cookie(expired_cookie());
     Ok(response.finish())
 }

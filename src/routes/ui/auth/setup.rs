@@ -4,8 +4,11 @@ use super::preauth;
 use crate::domain::{Email, Password};
 use crate::error::AppError;
 use crate::routes::client_ip::client_ip;
+use crate::routes::ui::error::{UiError, UiResult};
 use crate::routes::ui::form::FormData;
-use crate::routes::ui::pages::{redirect, render, Layout, UiError, UiResult};
+use crate::routes::ui::notice::Notice;
+use crate::routes::ui::pages::{redirect, render, Layout};
+use crate::routes::ui::urls;
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
@@ -23,10 +26,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// The front door: setup while it is open, else the projects (which ask for a login if needed).
 async fn home(state: web::Data<AppState>) -> HttpResponse {
-    redirect(if state.setup.is_open() {
-        "/setup"
+    redirect(&if state.setup.is_open() {
+        urls::setup()
     } else {
-        "/projects"
+        urls::projects()
     })
 }
 
@@ -41,7 +44,7 @@ struct SetupPage {
 
 async fn show(state: web::Data<AppState>, req: HttpRequest) -> UiResult<HttpResponse> {
     if !state.setup.is_open() {
-        return Ok(redirect("/login"));
+        return Ok(redirect(&urls::login()));
     }
     let (token, cookie) = preauth::token(&req, &state);
     let mut response = render(
@@ -63,7 +66,7 @@ async fn submit(
     form: FormData,
 ) -> UiResult<HttpResponse> {
     if !state.setup.is_open() {
-        return Ok(redirect("/login"));
+        return Ok(redirect(&urls::login()));
     }
     if !preauth::verify(&req, form.get("preauth")) {
         return Err(UiError::Csrf);
@@ -75,7 +78,7 @@ async fn submit(
             preauth: form.text("preauth").to_owned(),
             error: Some(error),
         };
-        Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page)?)
+        render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
     if form.text("password") != form.text("confirm") {
         return again(String::from("The passwords do not match."));
@@ -99,7 +102,10 @@ async fn submit(
     )
     .await
     {
-        Ok(_) => Ok(redirect("/login?notice=setup")),
+        Ok(_) => Ok(redirect(&urls::with_notice(
+            &urls::login(),
+            Notice::SetupDone,
+        ))),
         Err(AppError::Unauthorized(message)) => again(format!("{message}.")),
         Err(other) => Err(other.into()),
     }

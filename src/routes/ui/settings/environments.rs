@@ -1,126 +1,32 @@
-//! Project settings: environments (add, rename, reorder, delete with confirmation) and the
-//! danger zone (delete the project).
+//! The environment forms of the settings page: add, rename, move up or down, and delete after a
+//! confirmation. A refused form shows the settings page again with the message.
 
+use super::show::{page, EnvDraft};
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppError;
 use crate::routes::ui::confirm::ConfirmPage;
-use crate::routes::ui::format::{when_rfc3339, When};
-use crate::routes::ui::pages::{redirect, render, sentence, Layout, ProjectNav, UiResult};
-use crate::routes::ui::project::{self, NoticeQuery};
+use crate::routes::ui::error::UiResult;
+use crate::routes::ui::notice::Notice;
+use crate::routes::ui::pages::{redirect, render, sentence, ProjectNav, Section};
 use crate::routes::ui::session::{Posted, UiSession};
+use crate::routes::ui::urls;
 use crate::service::environments::{self, Direction};
-use crate::service::views::ProjectView;
+use crate::service::projects;
 use crate::state::AppState;
-use crate::time::now_millis;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-use askama::Template;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    let base = "/projects/{projectId}/settings";
-    cfg.service(crate::routes::ui::page(base).route(web::get().to(show)))
-        .service(
-            crate::routes::ui::page(&format!("{base}/environments")).route(web::post().to(add)),
-        )
-        .service(
-            crate::routes::ui::page(&format!("{base}/environments/{{slug}}/rename"))
-                .route(web::post().to(rename)),
-        )
-        .service(
-            crate::routes::ui::page(&format!("{base}/environments/{{slug}}/move"))
-                .route(web::post().to(move_one)),
-        )
-        .service(
-            crate::routes::ui::page(&format!("{base}/environments/{{slug}}/delete"))
-                .route(web::get().to(confirm_delete))
-                .route(web::post().to(delete)),
-        );
+/// Back to the settings page with `notice`: the answer to every accepted form here.
+fn done(project_id: &str, notice: Notice) -> HttpResponse {
+    redirect(&urls::with_notice(&urls::settings(project_id), notice))
 }
 
-fn settings_href(project_id: &str) -> String {
-    format!("/projects/{project_id}/settings")
-}
-
-struct EnvLine {
-    name: String,
-    slug: String,
-    first: bool,
-    last: bool,
-}
-
-#[derive(Default)]
-struct EnvDraft {
-    name: String,
-    slug: String,
-    name_error: Option<String>,
-    slug_error: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "settings/page.html")]
-struct SettingsPage {
-    layout: Layout,
-    project: ProjectNav,
-    project_id: String,
-    project_slug: String,
-    created: Option<When>,
-    envs: Vec<EnvLine>,
-    draft: EnvDraft,
-    error: Option<String>,
-    base: String,
-}
-
-fn page(
-    layout: Layout,
-    project: &ProjectView,
-    draft: EnvDraft,
-    error: Option<String>,
-) -> SettingsPage {
-    let count = project.environments.len();
-    SettingsPage {
-        layout,
-        project: project::nav(project, "settings"),
-        project_id: project.id.clone(),
-        project_slug: project.slug.clone(),
-        created: when_rfc3339(&project.created_at, now_millis()),
-        envs: project
-            .environments
-            .iter()
-            .enumerate()
-            .map(|(i, e)| EnvLine {
-                name: e.name.clone(),
-                slug: e.slug.clone(),
-                first: i == 0,
-                last: i + 1 == count,
-            })
-            .collect(),
-        draft,
-        error,
-        base: settings_href(&project.id),
-    }
-}
-
-async fn show(
-    state: web::Data<AppState>,
-    ui: UiSession,
-    path: web::Path<String>,
-    query: web::Query<NoticeQuery>,
-) -> UiResult<HttpResponse> {
-    let project = project::load(&state, &path).await?;
-    let mut layout = ui.layout();
-    layout.notice = query.text();
-    Ok(render(
-        StatusCode::OK,
-        &page(layout, &project, EnvDraft::default(), None),
-    )?)
-}
-
-async fn add(
+pub(super) async fn add(
     state: web::Data<AppState>,
     posted: Posted,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = project::load(&state, &path).await?;
+    let project = projects::get(&state.store, &path).await?;
     let form = &posted.form;
     let mut draft = EnvDraft {
         name: form.text("name").to_owned(),
@@ -142,12 +48,7 @@ async fn add(
         (Some(name), Some(slug)) => {
             match environments::create(&state.store, &posted.session, &project.id, name, slug).await
             {
-                Ok(_) => {
-                    return Ok(redirect(&format!(
-                        "{}?notice=env-added",
-                        settings_href(&project.id)
-                    )))
-                }
+                Ok(_) => return Ok(done(&project.id, Notice::EnvAdded)),
                 Err(AppError::Conflict(message)) => {
                     draft.slug_error = Some(sentence(&message));
                     StatusCode::CONFLICT
@@ -157,46 +58,32 @@ async fn add(
         }
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
-    Ok(render(
-        status,
-        &page(posted.layout(), &project, draft, None),
-    )?)
+    render(status, &page(posted.layout(), &project, draft, None))
 }
 
-async fn rename(
+pub(super) async fn rename(
     state: web::Data<AppState>,
     posted: Posted,
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
-    let project = project::load(&state, &project_id).await?;
+    let project = projects::get(&state.store, &project_id).await?;
     match Name::parse(posted.form.text("name")) {
         Ok(name) => {
-            environments::update(
-                &state.store,
-                &posted.session,
-                &project.id,
-                &slug,
-                Some(name),
-                None,
-            )
-            .await?;
-            Ok(redirect(&format!(
-                "{}?notice=env-renamed",
-                settings_href(&project.id)
-            )))
+            let session = &posted.session;
+            let renamed = Some(name);
+            environments::update(&state.store, session, &project.id, &slug, renamed, None).await?;
+            Ok(done(&project.id, Notice::EnvRenamed))
         }
         Err(e) => {
             let error = Some(format!("Environment {slug}: the name {}", e.0));
-            Ok(render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &page(posted.layout(), &project, EnvDraft::default(), error),
-            )?)
+            let page = page(posted.layout(), &project, EnvDraft::default(), error);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
 }
 
-async fn move_one(
+pub(super) async fn move_one(
     state: web::Data<AppState>,
     posted: Posted,
     path: web::Path<(String, String)>,
@@ -207,57 +94,47 @@ async fn move_one(
         _ => Direction::Down,
     };
     environments::move_one(&state.store, &posted.session, &project_id, &slug, direction).await?;
-    Ok(redirect(&format!(
-        "{}?notice=env-moved",
-        settings_href(&project_id)
-    )))
+    Ok(done(&project_id, Notice::EnvMoved))
 }
 
-async fn confirm_delete(
+pub(super) async fn confirm_delete(
     state: web::Data<AppState>,
     ui: UiSession,
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
-    let project = project::load(&state, &project_id).await?;
+    let project = projects::get(&state.store, &project_id).await?;
     let env = project.environment(&slug)?;
     let page = ConfirmPage {
         layout: ui.layout(),
-        project: project::nav(&project, "settings"),
+        project: ProjectNav::new(&project, Section::Settings),
         title: format!("Delete environment {}?", env.name),
         message: format!(
             "This deletes the environment {} ({}) with all its folders and secrets. It cannot be undone. An environment that a live service token's scope names cannot be deleted: revoke those tokens first.",
             env.name, env.slug
         ),
-        action: format!("{}/environments/{}/delete", settings_href(&project.id), env.slug),
+        action: urls::environment_delete(&project.id, &env.slug),
         hidden: Vec::new(),
-        button: String::from("Delete environment"),
-        cancel: settings_href(&project.id),
+        button: "Delete environment",
+        cancel: urls::settings(&project.id),
         typed: None,
     };
-    Ok(render(StatusCode::OK, &page)?)
+    render(StatusCode::OK, &page)
 }
 
-async fn delete(
+pub(super) async fn delete(
     state: web::Data<AppState>,
     posted: Posted,
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
-    let project = project::load(&state, &project_id).await?;
+    let project = projects::get(&state.store, &project_id).await?;
     match environments::delete(&state.store, &posted.session, &project.id, &slug).await {
-        Ok(()) => Ok(redirect(&format!(
-            "{}?notice=env-deleted",
-            settings_href(&project.id)
-        ))),
+        Ok(()) => Ok(done(&project.id, Notice::EnvDeleted)),
         Err(AppError::Conflict(message)) => {
-            let page = page(
-                posted.layout(),
-                &project,
-                EnvDraft::default(),
-                Some(sentence(&message)),
-            );
-            Ok(render(StatusCode::CONFLICT, &page)?)
+            let error = Some(sentence(&message));
+            let page = page(posted.layout(), &project, EnvDraft::default(), error);
+            render(StatusCode::CONFLICT, &page)
         }
         Err(other) => Err(other.into()),
     }
