@@ -1,6 +1,10 @@
-//! The server-rendered admin UI (askama). One template struct per view, next to its handler;
-//! every form follows POST-redirect-GET and carries the session's CSRF token; every failure is
-//! an HTML page in the layout (`error::UiError`).
+//! The server-rendered admin UI (askama). One folder per screen (`auth`, `projects`, `secrets`,
+//! `tokens`, `settings`), each with a `configure` listing its routes and one file per page or
+//! form, its templates under `templates/<screen>/`. What the screens share sits here: `urls`
+//! (every address the UI links or redirects to), `notice` (the one-line notices after a
+//! redirect), `pages` (rendering, layout, project header), `error` (`UiError`: every failure is
+//! an HTML page in the layout), `session` (who is looking, CSRF), `form`, `confirm` and `format`.
+//! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
 pub mod auth;
 pub mod confirm;

@@ -6,6 +6,7 @@ use super::notice::Notice;
 use super::urls;
 use crate::error::AppError;
 use crate::service::views::ProjectView;
+use actix_web::cookie::Cookie;
 use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use askama::Template;
@@ -83,6 +84,11 @@ pub fn render<T: Template>(status: StatusCode, page: &T) -> UiResult<HttpRespons
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .body(body))
+}
+
+/// Sets `cookie` on a response; a cookie that cannot be serialised is a 500.
+pub fn add_cookie(response: &mut HttpResponse, cookie: &Cookie<'_>) -> UiResult<()> {
+    Ok(response.add_cookie(cookie).map_err(AppError::internal)?)
 }
 
 /// 303 See Other: the answer to every successful form POST (POST-redirect-GET).

@@ -9,7 +9,7 @@ use crate::routes::cookies::{expired_cookie, session_cookie};
 use crate::routes::ui::error::{UiError, UiResult};
 use crate::routes::ui::form::FormData;
 use crate::routes::ui::notice::{Notice, NoticeQuery};
-use crate::routes::ui::pages::{redirect, render, Layout};
+use crate::routes::ui::pages::{add_cookie, redirect, render, Layout};
 use crate::routes::ui::session::Posted;
 use crate::routes::ui::urls::{self, same_site_next};
 use crate::service::accounts;
@@ -18,15 +18,6 @@ use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
-
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        crate::routes::ui::page("/login")
-            .route(web::get().to(show))
-            .route(web::post().to(submit)),
-    )
-    .service(crate::routes::ui::page("/logout").route(web::post().to(logout)));
-}
 
 #[derive(Template)]
 #[template(path = "auth/login.html")]
@@ -39,11 +30,11 @@ struct LoginPage {
 }
 
 #[derive(Deserialize)]
-struct LoginQuery {
+pub(super) struct LoginQuery {
     next: Option<String>,
 }
 
-async fn show(
+pub(super) async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<LoginQuery>,
@@ -58,30 +49,23 @@ async fn show(
     if has_cookie && admin_session(&req, Csrf::CheckedByHeader).await.is_ok() {
         return Ok(redirect(&next));
     }
-    let (token, cookie) = preauth::token(&req, &state);
-    let page = LoginPage {
+    let mut response = preauth::form_page(&req, &state, |preauth| LoginPage {
         layout: Layout {
             user: None,
             notice: notice.notice(),
         },
         email: String::new(),
         next,
-        preauth: token,
+        preauth,
         error: None,
-    };
-    let mut response = render(StatusCode::OK, &page)?;
-    if let Some(cookie) = cookie {
-        response.add_cookie(&cookie).map_err(AppError::internal)?;
-    }
+    })?;
     if has_cookie {
-        response
-            .add_cookie(&expired_cookie())
-            .map_err(AppError::internal)?;
+        add_cookie(&mut response, &expired_cookie())?;
     }
     Ok(response)
 }
 
-async fn submit(
+pub(super) async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: FormData,
@@ -123,7 +107,7 @@ async fn submit(
     }
 }
 
-async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
+pub(super) async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
     let session = &posted.session;
     accounts::logout(&state.store, session.id_hash, &session.user_id, session.ip).await?;
     let mut response = HttpResponse::SeeOther();

@@ -15,17 +15,8 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(crate::routes::ui::page("/").route(web::get().to(home)))
-        .service(
-            crate::routes::ui::page("/setup")
-                .route(web::get().to(show))
-                .route(web::post().to(submit)),
-        );
-}
-
 /// The front door: setup while it is open, else the projects (which ask for a login if needed).
-async fn home(state: web::Data<AppState>) -> HttpResponse {
+pub(super) async fn home(state: web::Data<AppState>) -> HttpResponse {
     redirect(&if state.setup.is_open() {
         urls::setup()
     } else {
@@ -42,25 +33,17 @@ struct SetupPage {
     error: Option<String>,
 }
 
-async fn show(state: web::Data<AppState>, req: HttpRequest) -> UiResult<HttpResponse> {
+pub(super) async fn show(state: web::Data<AppState>, req: HttpRequest) -> UiResult<HttpResponse> {
     if !state.setup.is_open() {
         return Ok(redirect(&urls::login()));
     }
-    let (token, cookie) = preauth::token(&req, &state);
-    let mut response = render(
-        StatusCode::OK,
-        &SetupPage {
-            preauth: token,
-            ..SetupPage::default()
-        },
-    )?;
-    if let Some(cookie) = cookie {
-        response.add_cookie(&cookie).map_err(AppError::internal)?;
-    }
-    Ok(response)
+    preauth::form_page(&req, &state, |preauth| SetupPage {
+        preauth,
+        ..SetupPage::default()
+    })
 }
 
-async fn submit(
+pub(super) async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: FormData,

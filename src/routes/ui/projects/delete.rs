@@ -1,6 +1,6 @@
 //! Deleting a project: a confirmation page on which the user types the project's name.
 
-use crate::routes::ui::confirm::{ConfirmPage, Typed};
+use crate::routes::ui::confirm::{ConfirmPage, Question, Typed};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::notice::Notice;
 use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
@@ -19,23 +19,24 @@ fn confirm_page(
     typed: String,
     error: Option<String>,
 ) -> ConfirmPage {
-    ConfirmPage {
-        layout,
-        project: ProjectNav::new(project, Section::Settings),
+    let question = Question {
         title: format!("Delete project {}?", project.name),
         message: String::from(
             "This permanently deletes the project, its environments, folders and secrets, and revokes all its service tokens. It cannot be undone.",
         ),
-        action: urls::project_delete(&project.id),
-        hidden: Vec::new(),
         button: "Delete project",
+        action: urls::project_delete(&project.id),
         cancel: urls::settings(&project.id),
+    };
+    let nav = ProjectNav::new(project, Section::Settings);
+    ConfirmPage {
         typed: Some(Typed {
             label: format!("Type {} to confirm", project.name),
             expected: project.name.clone(),
             value: typed,
             error,
         }),
+        ..ConfirmPage::new(layout, nav, question)
     }
 }
 

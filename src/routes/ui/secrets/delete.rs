@@ -1,7 +1,7 @@
 //! Deleting one secret, after a confirmation page.
 
 use super::place::{Item, ItemQuery};
-use crate::routes::ui::confirm::ConfirmPage;
+use crate::routes::ui::confirm::{ConfirmPage, Question};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::notice::Notice;
 use crate::routes::ui::pages::{redirect, render, ProjectNav, Section};
@@ -22,23 +22,24 @@ pub(super) async fn confirm(
     let (place, key) = (&item.place, item.key.as_str());
     // Confirming the deletion of something that does not exist would mislead: 404 instead.
     secrets::get(&state.store, &ui.caller(), &place.at, &item.key).await?;
-    let page = ConfirmPage {
-        layout: ui.layout(),
-        project: ProjectNav::new(&place.project, Section::Secrets),
+    let question = Question {
         title: format!("Delete secret {key}?"),
         message: format!(
             "This deletes {key} from {} at {}. Applications and service tokens reading it will no longer find it. It cannot be undone.",
             place.env_name,
             place.path()
         ),
+        button: "Delete secret",
         action: urls::secret_delete_action(&place.project.id, place.env()),
+        cancel: place.href(),
+    };
+    let nav = ProjectNav::new(&place.project, Section::Secrets);
+    let page = ConfirmPage {
         hidden: vec![
             (String::from("path"), place.path().to_owned()),
             (String::from("key"), key.to_owned()),
         ],
-        button: "Delete secret",
-        cancel: place.href(),
-        typed: None,
+        ..ConfirmPage::new(ui.layout(), nav, question)
     };
     render(StatusCode::OK, &page)
 }

@@ -1,10 +1,10 @@
 //! The environment forms of the settings page: add, rename, move up or down, and delete after a
 //! confirmation. A refused form shows the settings page again with the message.
 
-use super::show::{page, EnvDraft};
+use super::show::{page, with_error, EnvDraft};
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppError;
-use crate::routes::ui::confirm::ConfirmPage;
+use crate::routes::ui::confirm::{ConfirmPage, Question};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::notice::Notice;
 use crate::routes::ui::pages::{redirect, render, sentence, ProjectNav, Section};
@@ -76,9 +76,13 @@ pub(super) async fn rename(
             Ok(done(&project.id, Notice::EnvRenamed))
         }
         Err(e) => {
-            let error = Some(format!("Environment {slug}: the name {}", e.0));
-            let page = page(posted.layout(), &project, EnvDraft::default(), error);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            let message = format!("Environment {slug}: the name {}", e.0);
+            with_error(
+                posted.layout(),
+                &project,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                message,
+            )
         }
     }
 }
@@ -105,21 +109,21 @@ pub(super) async fn confirm_delete(
     let (project_id, slug) = path.into_inner();
     let project = projects::get(&state.store, &project_id).await?;
     let env = project.environment(&slug)?;
-    let page = ConfirmPage {
-        layout: ui.layout(),
-        project: ProjectNav::new(&project, Section::Settings),
+    let question = Question {
         title: format!("Delete environment {}?", env.name),
         message: format!(
             "This deletes the environment {} ({}) with all its folders and secrets. It cannot be undone. An environment that a live service token's scope names cannot be deleted: revoke those tokens first.",
             env.name, env.slug
         ),
-        action: urls::environment_delete(&project.id, &env.slug),
-        hidden: Vec::new(),
         button: "Delete environment",
+        action: urls::environment_delete(&project.id, &env.slug),
         cancel: urls::settings(&project.id),
-        typed: None,
     };
-    render(StatusCode::OK, &page)
+    let nav = ProjectNav::new(&project, Section::Settings);
+    render(
+        StatusCode::OK,
+        &ConfirmPage::new(ui.layout(), nav, question),
+    )
 }
 
 pub(super) async fn delete(
@@ -131,11 +135,12 @@ pub(super) async fn delete(
     let project = projects::get(&state.store, &project_id).await?;
     match environments::delete(&state.store, &posted.session, &project.id, &slug).await {
         Ok(()) => Ok(done(&project.id, Notice::EnvDeleted)),
-        Err(AppError::Conflict(message)) => {
-            let error = Some(sentence(&message));
-            let page = page(posted.layout(), &project, EnvDraft::default(), error);
-            render(StatusCode::CONFLICT, &page)
-        }
+        Err(AppError::Conflict(message)) => with_error(
+            posted.layout(),
+            &project,
+            StatusCode::CONFLICT,
+            sentence(&message),
+        ),
         Err(other) => Err(other.into()),
     }
 }

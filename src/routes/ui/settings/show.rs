@@ -86,6 +86,19 @@ pub(super) fn page(
     }
 }
 
+/// The page again after a refused rename or delete, with `message` above it.
+pub(super) fn with_error(
+    layout: Layout,
+    project: &ProjectView,
+    status: StatusCode,
+    message: String,
+) -> UiResult<HttpResponse> {
+    render(
+        status,
+        &page(layout, project, EnvDraft::default(), Some(message)),
+    )
+}
+
 pub(super) async fn show(
     state: web::Data<AppState>,
     ui: UiSession,

@@ -1,7 +1,7 @@
 //! Revoking a service token, after a confirmation page that names its scopes.
 
 use crate::error::AppError;
-use crate::routes::ui::confirm::ConfirmPage;
+use crate::routes::ui::confirm::{ConfirmPage, Question};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::notice::Notice;
 use crate::routes::ui::pages::{redirect, render, ProjectNav, Section};
@@ -41,21 +41,21 @@ pub(super) async fn confirm(
         .iter()
         .map(|s| format!("{} {}", s.environment, s.secret_path))
         .collect();
-    let page = ConfirmPage {
-        layout: ui.layout(),
-        project: ProjectNav::new(&project, Section::Access),
+    let question = Question {
         title: format!("Revoke service token {}?", token.name),
         message: format!(
             "Anything using this token (scopes: {}) is refused from the next request on. Revoking cannot be undone; to restore access, create a new token.",
             scopes.join(", ")
         ),
-        action: urls::token_revoke(&project.id, &token.id),
-        hidden: Vec::new(),
         button: "Revoke token",
+        action: urls::token_revoke(&project.id, &token.id),
         cancel: urls::tokens(&project.id),
-        typed: None,
     };
-    render(StatusCode::OK, &page)
+    let nav = ProjectNav::new(&project, Section::Access);
+    render(
+        StatusCode::OK,
+        &ConfirmPage::new(ui.layout(), nav, question),
+    )
 }
 
 pub(super) async fn revoke(
