@@ -29,6 +29,8 @@ impl Place {
     ) -> UiResult<Self> {
         let project = projects::get(&state.store, &project_id).await?;
         let path = folder_path(path)?;
+        // Looked up in the project first, so any slug it lacks (even a malformed one) is a 404
+        // that names the environment.
         let env_name = project.environment(&env)?.name.clone();
         let environment = EnvSlug::parse(&env).map_err(|e| AppError::NotFound(e.0))?;
         Ok(Place {
