@@ -41,6 +41,7 @@ async fn not_found(req: HttpRequest) -> Result<HttpResponse, AppError> {
         actix_web::http::StatusCode::NOT_FOUND,
         "Page not found",
         "There is nothing at this address.",
+        ui::pages::Offer::Nothing,
     ))
 }
 

@@ -2,7 +2,7 @@
 //! token form) keep their order, which serde structs over `application/x-www-form-urlencoded`
 //! cannot express. The body limit is the app's `FormConfig` (a 64 KiB secret value fits).
 
-use super::pages::UiError;
+use super::error::UiError;
 use actix_web::dev::Payload;
 use actix_web::{web, FromRequest, HttpRequest};
 use std::future::Future;

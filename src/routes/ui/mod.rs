@@ -1,37 +1,33 @@
-//! The server-rendered admin UI (askama). One template struct per view, next to its handler;
-//! every form follows POST-redirect-GET and carries the session's CSRF token; every failure is
-//! an HTML page in the layout (`pages::UiError`).
+//! The server-rendered admin UI (askama). One folder per screen (`auth`, `projects`, `secrets`,
+//! `tokens`, `settings`), each with a `configure` listing its routes and one file per page or
+//! form, its templates under `templates/<screen>/`. What the screens share sits here: `urls`
+//! (every address the UI links or redirects to), `notice` (the one-line notices after a
+//! redirect), `pages` (rendering, layout, project header), `error` (`UiError`: every failure is
+//! an HTML page in the layout), `session` (who is looking, CSRF), `form`, `confirm` and `format`.
+//! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
+pub mod auth;
 pub mod confirm;
-pub mod encode;
+pub mod error;
 pub mod form;
 pub mod format;
-pub mod login;
+pub mod notice;
 pub mod pages;
-pub mod preauth;
-pub mod project;
 pub mod projects;
-pub mod secret_draft;
-pub mod secret_edit;
-pub mod secret_place;
 pub mod secrets;
 pub mod session;
 pub mod settings;
-pub mod setup;
-pub mod token_form;
 pub mod tokens;
+pub mod urls;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.configure(setup::configure)
-        .configure(login::configure)
+    cfg.configure(auth::configure)
         .configure(projects::configure)
         .configure(secrets::configure)
-        .configure(secret_edit::configure)
         .configure(tokens::configure)
-        .configure(token_form::configure)
         .configure(settings::configure);
 }
 
@@ -45,5 +41,6 @@ async fn method_not_allowed() -> HttpResponse {
         StatusCode::METHOD_NOT_ALLOWED,
         "Method not allowed",
         "This page does not accept that kind of request.",
+        pages::Offer::Nothing,
     )
 }

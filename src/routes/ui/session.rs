@@ -3,10 +3,12 @@
 //! against the session's token in constant time, plus a same-site `Origin`, answering 403 when
 //! either is wrong.
 
+use super::error::UiError;
 use super::form::FormData;
-use super::pages::{Layout, UiError, UserBar};
+use super::notice::Notice;
+use super::pages::{Layout, UserBar};
 use crate::auth::session::csrf_tokens_match;
-use crate::auth::AdminSession;
+use crate::auth::{AdminSession, Caller};
 use crate::error::AppError;
 use crate::routes::callers::{admin_session, same_site, Csrf, NullOrigin};
 use actix_web::dev::Payload;
@@ -19,6 +21,18 @@ pub struct UiSession(pub AdminSession);
 impl UiSession {
     pub fn layout(&self) -> Layout {
         layout_for(&self.0)
+    }
+
+    pub fn caller(&self) -> Caller {
+        Caller::Admin(self.0.clone())
+    }
+
+    /// The layout with the notice a redirect asked for (`?notice=`), if any.
+    pub fn layout_with(&self, notice: Option<Notice>) -> Layout {
+        Layout {
+            notice,
+            ..self.layout()
+        }
     }
 }
 
@@ -66,6 +80,10 @@ pub struct Posted {
 impl Posted {
     pub fn layout(&self) -> Layout {
         layout_for(&self.session)
+    }
+
+    pub fn caller(&self) -> Caller {
+        Caller::Admin(self.session.clone())
     }
 }
 

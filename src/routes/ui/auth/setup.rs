@@ -1,37 +1,31 @@
 //! First-run setup page: setup code, e-mail, password, confirmation. Closed once a user exists.
 
-use super::form::FormData;
-use super::pages::{redirect, render, Layout, UiError, UiResult};
 use super::preauth;
 use crate::domain::{Email, Password};
 use crate::error::AppError;
 use crate::routes::client_ip::client_ip;
+use crate::routes::ui::error::{UiError, UiResult};
+use crate::routes::ui::form::FormData;
+use crate::routes::ui::notice::Notice;
+use crate::routes::ui::pages::{redirect, render, Layout};
+use crate::routes::ui::urls;
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::page("/").route(web::get().to(home)))
-        .service(
-            super::page("/setup")
-                .route(web::get().to(show))
-                .route(web::post().to(submit)),
-        );
-}
-
 /// The front door: setup while it is open, else the projects (which ask for a login if needed).
-async fn home(state: web::Data<AppState>) -> HttpResponse {
-    redirect(if state.setup.is_open() {
-        "/setup"
+pub(super) async fn home(state: web::Data<AppState>) -> HttpResponse {
+    redirect(&if state.setup.is_open() {
+        urls::setup()
     } else {
-        "/projects"
+        urls::projects()
     })
 }
 
 #[derive(Template, Default)]
-#[template(path = "setup.html")]
+#[template(path = "auth/setup.html")]
 struct SetupPage {
     layout: Layout,
     email: String,
@@ -39,31 +33,23 @@ struct SetupPage {
     error: Option<String>,
 }
 
-async fn show(state: web::Data<AppState>, req: HttpRequest) -> UiResult<HttpResponse> {
+pub(super) async fn show(state: web::Data<AppState>, req: HttpRequest) -> UiResult<HttpResponse> {
     if !state.setup.is_open() {
-        return Ok(redirect("/login"));
+        return Ok(redirect(&urls::login()));
     }
-    let (token, cookie) = preauth::token(&req, &state);
-    let mut response = render(
-        StatusCode::OK,
-        &SetupPage {
-            preauth: token,
-            ..SetupPage::default()
-        },
-    )?;
-    if let Some(cookie) = cookie {
-        response.add_cookie(&cookie).map_err(AppError::internal)?;
-    }
-    Ok(response)
+    preauth::form_page(&req, &state, |preauth| SetupPage {
+        preauth,
+        ..SetupPage::default()
+    })
 }
 
-async fn submit(
+pub(super) async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: FormData,
 ) -> UiResult<HttpResponse> {
     if !state.setup.is_open() {
-        return Ok(redirect("/login"));
+        return Ok(redirect(&urls::login()));
     }
     if !preauth::verify(&req, form.get("preauth")) {
         return Err(UiError::Csrf);
@@ -75,7 +61,7 @@ async fn submit(
             preauth: form.text("preauth").to_owned(),
             error: Some(error),
         };
-        Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page)?)
+        render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
     if form.text("password") != form.text("confirm") {
         return again(String::from("The passwords do not match."));
@@ -99,7 +85,10 @@ async fn submit(
     )
     .await
     {
-        Ok(_) => Ok(redirect("/login?notice=setup")),
+        Ok(_) => Ok(redirect(&urls::with_notice(
+            &urls::login(),
+            Notice::SetupDone,
+        ))),
         Err(AppError::Unauthorized(message)) => again(format!("{message}.")),
         Err(other) => Err(other.into()),
     }

@@ -1,15 +1,17 @@
 //! Login and logout pages. Login lands on `next` when it is a path on this site, else on the
 //! projects list.
 
-use super::encode::same_site_next;
-use super::form::FormData;
-use super::pages::{redirect, render, Layout, UiError, UiResult};
 use super::preauth;
-use super::session::Posted;
 use crate::error::AppError;
 use crate::routes::callers::{admin_session, Csrf};
 use crate::routes::client_ip::client_ip;
 use crate::routes::cookies::{expired_cookie, session_cookie};
+use crate::routes::ui::error::{UiError, UiResult};
+use crate::routes::ui::form::FormData;
+use crate::routes::ui::notice::{Notice, NoticeQuery};
+use crate::routes::ui::pages::{add_cookie, redirect, render, Layout};
+use crate::routes::ui::session::Posted;
+use crate::routes::ui::urls::{self, same_site_next};
 use crate::service::accounts;
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
@@ -17,17 +19,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use askama::Template;
 use serde::Deserialize;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        super::page("/login")
-            .route(web::get().to(show))
-            .route(web::post().to(submit)),
-    )
-    .service(super::page("/logout").route(web::post().to(logout)));
-}
-
 #[derive(Template)]
-#[template(path = "login.html")]
+#[template(path = "auth/login.html")]
 struct LoginPage {
     layout: Layout,
     email: String,
@@ -37,26 +30,18 @@ struct LoginPage {
 }
 
 #[derive(Deserialize)]
-struct LoginQuery {
+pub(super) struct LoginQuery {
     next: Option<String>,
-    notice: Option<String>,
 }
 
-fn notice(code: Option<&str>) -> Option<&'static str> {
-    match code {
-        Some("setup") => Some("The admin account is ready. Log in with it."),
-        Some("logout") => Some("You are logged out."),
-        _ => None,
-    }
-}
-
-async fn show(
+pub(super) async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     query: web::Query<LoginQuery>,
+    notice: web::Query<NoticeQuery>,
 ) -> UiResult<HttpResponse> {
     if state.setup.is_open() {
-        return Ok(redirect("/setup"));
+        return Ok(redirect(&urls::setup()));
     }
     let next = same_site_next(query.next.as_deref());
     // Already logged in: no second session, go straight on. A stale cookie is dropped below.
@@ -64,30 +49,23 @@ async fn show(
     if has_cookie && admin_session(&req, Csrf::CheckedByHeader).await.is_ok() {
         return Ok(redirect(&next));
     }
-    let (token, cookie) = preauth::token(&req, &state);
-    let page = LoginPage {
+    let mut response = preauth::form_page(&req, &state, |preauth| LoginPage {
         layout: Layout {
             user: None,
-            notice: notice(query.notice.as_deref()),
+            notice: notice.notice(),
         },
         email: String::new(),
         next,
-        preauth: token,
+        preauth,
         error: None,
-    };
-    let mut response = render(StatusCode::OK, &page)?;
-    if let Some(cookie) = cookie {
-        response.add_cookie(&cookie).map_err(AppError::internal)?;
-    }
+    })?;
     if has_cookie {
-        response
-            .add_cookie(&expired_cookie())
-            .map_err(AppError::internal)?;
+        add_cookie(&mut response, &expired_cookie())?;
     }
     Ok(response)
 }
 
-async fn submit(
+pub(super) async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: FormData,
@@ -123,18 +101,21 @@ async fn submit(
                 preauth: form.text("preauth").to_owned(),
                 error: Some(format!("{message}.")),
             };
-            Ok(render(StatusCode::UNAUTHORIZED, &page)?)
+            render(StatusCode::UNAUTHORIZED, &page)
         }
         Err(other) => Err(other.into()),
     }
 }
 
-async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
+pub(super) async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
     let session = &posted.session;
     accounts::logout(&state.store, session.id_hash, &session.user_id, session.ip).await?;
     let mut response = HttpResponse::SeeOther();
     response
-        .insert_header((header::LOCATION, "/login?notice=logout"))
+        .insert_header((
+            header::LOCATION,
+            urls::with_notice(&urls::login(), Notice::LoggedOut),
+        ))
         .cookie(expired_cookie());
     Ok(response.finish())
 }

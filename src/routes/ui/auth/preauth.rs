@@ -6,14 +6,18 @@
 use crate::auth::session::csrf_tokens_match;
 use crate::crypto::random;
 use crate::routes::callers::{same_site, NullOrigin};
+use crate::routes::ui::error::UiResult;
+use crate::routes::ui::pages::{add_cookie, render};
 use crate::state::AppState;
 use actix_web::cookie::{Cookie, SameSite};
-use actix_web::HttpRequest;
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
 
 pub const COOKIE_NAME: &str = "envkeep_preauth";
 
 /// The token for the form, and the cookie to set when the browser has none yet.
-pub fn token(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'static>>) {
+fn token(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'static>>) {
     if let Some(existing) = req.cookie(COOKIE_NAME) {
         let value = existing.value();
         if value.len() == 32 && value.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -28,6 +32,20 @@ pub fn token(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'sta
         .secure(state.settings.secure_cookies)
         .finish();
     (value, Some(cookie))
+}
+
+/// Renders a page whose form carries the token: `page` builds it around the token's value.
+pub fn form_page<T: Template>(
+    req: &HttpRequest,
+    state: &AppState,
+    page: impl FnOnce(String) -> T,
+) -> UiResult<HttpResponse> {
+    let (value, cookie) = token(req, state);
+    let mut response = render(StatusCode::OK, &page(value))?;
+    if let Some(cookie) = cookie {
+        add_cookie(&mut response, &cookie)?;
+    }
+    Ok(response)
 }
 
 /// Does the form's `preauth` field match the cookie (and the Origin, when sent, this site)?

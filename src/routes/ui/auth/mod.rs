@@ -1,0 +1,25 @@
+//! Getting in and out: the front door (`/`), first-run setup, login and logout. The forms shown
+//! before a session exists carry a double-submit token (`preauth`) instead of a session's CSRF
+//! token.
+
+mod login;
+mod preauth;
+mod setup;
+
+use super::page;
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(page("/").route(web::get().to(setup::home)))
+        .service(
+            page("/setup")
+                .route(web::get().to(setup::show))
+                .route(web::post().to(setup::submit)),
+        )
+        .service(
+            page("/login")
+                .route(web::get().to(login::show))
+                .route(web::post().to(login::submit)),
+        )
+        .service(page("/logout").route(web::post().to(login::logout)));
+}

@@ -1,0 +1,89 @@
+//! The one-line notices a page shows after a redirect: the redirect carries a code
+//! (`?notice=env-deleted`, see `urls::with_notice`), never text, so a crafted link cannot put words
+//! on the page, and an unknown code shows nothing.
+
+use serde::Deserialize;
+
+/// Declares `Notice` from one list of variant, code and text, so a variant cannot lack its code,
+/// its text or its place in `Notice::ALL` (which parsing walks).
+macro_rules! notices {
+    ($($variant:ident = $code:literal => $text:literal,)+) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Notice {
+            $($variant,)+
+        }
+
+        impl Notice {
+            pub const ALL: &'static [Notice] = &[$(Notice::$variant,)+];
+
+            /// The value in `?notice=`.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Notice::$variant => $code,)+
+                }
+            }
+
+            /// The sentence the page shows.
+            pub fn text(self) -> &'static str {
+                match self {
+                    $(Notice::$variant => $text,)+
+                }
+            }
+        }
+    };
+}
+
+notices! {
+    SetupDone = "setup" => "The admin account is ready. Log in with it.",
+    LoggedOut = "logout" => "You are logged out.",
+    ProjectCreated = "project-created"
+        => "Project created with the environments Development, Staging and Production.",
+    ProjectDeleted = "project-deleted" => "Project deleted.",
+    SecretAdded = "secret-added" => "Secret added.",
+    SecretSaved = "secret-saved" => "Secret saved.",
+    SecretDeleted = "secret-deleted" => "Secret deleted.",
+    FolderCreated = "folder-created" => "Folder created.",
+    TokenRevoked = "token-revoked" => "Service token revoked. It no longer works.",
+    EnvAdded = "env-added" => "Environment added.",
+    EnvRenamed = "env-renamed" => "Environment renamed.",
+    EnvMoved = "env-moved" => "Environment order saved.",
+    EnvDeleted = "env-deleted" => "Environment deleted.",
+}
+
+impl Notice {
+    /// The notice a `?notice=` value names; an unknown one is none.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|n| n.code() == code)
+    }
+}
+
+/// The `?notice=` of a page's query (its other parameters are read by their own extractor).
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+impl NoticeQuery {
+    pub fn notice(&self) -> Option<Notice> {
+        self.notice.as_deref().and_then(Notice::parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_notice_round_trips_through_its_code_and_has_a_text() {
+        for &notice in Notice::ALL {
+            assert_eq!(Notice::parse(notice.code()), Some(notice));
+            assert!(!notice.text().is_empty(), "{notice:?}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_code_is_no_notice() {
+        assert_eq!(Notice::parse("env-delted"), None);
+        assert_eq!(Notice::parse(""), None);
+    }
+}

@@ -1,0 +1,99 @@
+//! The projects list with the new-project form; opening a project goes to its secrets.
+
+use crate::domain::Name;
+use crate::routes::ui::error::UiResult;
+use crate::routes::ui::format::{when_rfc3339, When};
+use crate::routes::ui::notice::{Notice, NoticeQuery};
+use crate::routes::ui::pages::{redirect, render, sentence, Layout};
+use crate::routes::ui::session::{Posted, UiSession};
+use crate::routes::ui::urls;
+use crate::service::projects;
+use crate::state::AppState;
+use crate::time::now_millis;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+
+struct ProjectCard {
+    name: String,
+    slug: String,
+    environments: Vec<String>,
+    created: Option<When>,
+    href: String,
+    delete_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "projects/list.html")]
+struct ProjectsPage {
+    layout: Layout,
+    projects: Vec<ProjectCard>,
+    name: String,
+    error: Option<String>,
+}
+
+/// The list, with the new-project form as typed (`name`) and its error, if any.
+async fn page(
+    state: &AppState,
+    layout: Layout,
+    name: String,
+    error: Option<String>,
+) -> UiResult<ProjectsPage> {
+    let now = now_millis();
+    let projects = projects::list(&state.store)
+        .await?
+        .into_iter()
+        .map(|p| ProjectCard {
+            created: when_rfc3339(&p.created_at, now),
+            environments: p.environments.iter().map(|e| e.name.clone()).collect(),
+            href: urls::secrets_first_env(&p.id),
+            delete_href: urls::project_delete(&p.id),
+            name: p.name,
+            slug: p.slug,
+        })
+        .collect();
+    Ok(ProjectsPage {
+        layout,
+        projects,
+        name,
+        error,
+    })
+}
+
+pub(super) async fn show(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    query: web::Query<NoticeQuery>,
+) -> UiResult<HttpResponse> {
+    let layout = ui.layout_with(query.notice());
+    render(
+        StatusCode::OK,
+        &page(&state, layout, String::new(), None).await?,
+    )
+}
+
+pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
+    let raw = posted.form.text("name");
+    match Name::parse(raw) {
+        Ok(name) => {
+            let created = projects::create(&state.store, &posted.session, name).await?;
+            let target = match created.environments.first() {
+                Some(env) => urls::with_notice(
+                    &urls::secrets(&created.id, &env.slug, "/"),
+                    Notice::ProjectCreated,
+                ),
+                None => urls::settings(&created.id),
+            };
+            Ok(redirect(&target))
+        }
+        Err(e) => {
+            let error = Some(sentence(&e.0));
+            let page = page(&state, posted.layout(), raw.to_owned(), error).await?;
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
+}
+
+pub(super) async fn open(_ui: UiSession, path: web::Path<String>) -> HttpResponse {
+    redirect(&urls::secrets_first_env(&path))
+}

@@ -1,0 +1,180 @@
+//! The secrets browser: environment tabs, folder breadcrumb, sub-folders, and a table of key /
+//! masked value (reveal and copy) / comment / updated, with the add-secret and new-folder forms.
+
+use super::draft::{FolderDraft, SecretDraft};
+use super::place::Place;
+use crate::auth::Caller;
+use crate::domain::Depth;
+use crate::routes::ui::error::UiResult;
+use crate::routes::ui::format::{when_rfc3339, When};
+use crate::routes::ui::notice::NoticeQuery;
+use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
+use crate::routes::ui::session::UiSession;
+use crate::routes::ui::urls;
+use crate::service::views::ProjectView;
+use crate::service::{folders, projects, secrets};
+use crate::state::AppState;
+use crate::time::now_millis;
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use askama::Template;
+use serde::Deserialize;
+
+struct EnvTab {
+    name: String,
+    href: String,
+    active: bool,
+}
+
+struct Crumb {
+    name: String,
+    href: String,
+}
+
+struct SecretLine {
+    key: String,
+    value: String,
+    comment: String,
+    updated: Option<When>,
+    edit_href: String,
+    delete_href: String,
+}
+
+#[derive(Template)]
+#[template(path = "secrets/browse.html")]
+pub(super) struct SecretsPage {
+    layout: Layout,
+    project: ProjectNav,
+    envs: Vec<EnvTab>,
+    env_name: String,
+    path: String,
+    crumbs: Vec<Crumb>,
+    folders: Vec<Crumb>,
+    secrets: Vec<SecretLine>,
+    add: SecretDraft,
+    folder: FolderDraft,
+    add_action: String,
+    folder_action: String,
+}
+
+/// The two forms on the page, as typed when one is shown again with errors.
+#[derive(Default)]
+pub(super) struct Drafts {
+    pub add: SecretDraft,
+    pub folder: FolderDraft,
+}
+
+#[derive(Template)]
+#[template(path = "secrets/no_environments.html")]
+struct NoEnvironmentsPage {
+    layout: Layout,
+    project: ProjectNav,
+}
+
+/// The Secrets tab: the first environment, or a page that says there is none.
+pub(super) async fn first_environment(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    path: web::Path<String>,
+) -> UiResult<HttpResponse> {
+    let project = projects::get(&state.store, &path).await?;
+    match project.environments.first() {
+        Some(env) => Ok(redirect(&urls::secrets(&project.id, &env.slug, "/"))),
+        None => {
+            let page = NoEnvironmentsPage {
+                layout: ui.layout(),
+                project: ProjectNav::new(&project, Section::Secrets),
+            };
+            render(StatusCode::OK, &page)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct FolderQuery {
+    path: Option<String>,
+}
+
+pub(super) async fn show(
+    state: web::Data<AppState>,
+    ui: UiSession,
+    ids: web::Path<(String, String)>,
+    query: web::Query<FolderQuery>,
+    notice: web::Query<NoticeQuery>,
+) -> UiResult<HttpResponse> {
+    let place = Place::load(&state, ids.into_inner(), query.path.as_deref()).await?;
+    let layout = ui.layout_with(notice.notice());
+    let page = build(&state, layout, &ui.caller(), &place, Drafts::default()).await?;
+    render(StatusCode::OK, &page)
+}
+
+/// The page for `place` as `caller` sees it, with the forms as in `drafts`.
+pub(super) async fn build(
+    state: &AppState,
+    layout: Layout,
+    caller: &Caller,
+    place: &Place,
+    drafts: Drafts,
+) -> UiResult<SecretsPage> {
+    let (project, env, path) = (&place.project, place.env(), &place.at.path);
+    let subfolders = folders::list(&state.store, caller, &place.at, Depth::OneLevel).await?;
+    let found = secrets::list_cached(&state.store, caller, &place.at, Depth::OneLevel).await?;
+    let now = now_millis();
+    let crumbs = path
+        .lineage()
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| Crumb {
+            // The root's crumb is the environment itself.
+            name: if i == 0 {
+                place.env_name.clone()
+            } else {
+                p.name().to_owned()
+            },
+            href: urls::secrets(&project.id, env, p.as_str()),
+        })
+        .collect();
+    Ok(SecretsPage {
+        layout,
+        project: ProjectNav::new(project, Section::Secrets),
+        envs: env_tabs(project, env),
+        env_name: place.env_name.clone(),
+        path: path.as_str().to_owned(),
+        crumbs,
+        folders: subfolders
+            .into_iter()
+            .map(|f| Crumb {
+                href: urls::secrets(&project.id, env, &f.path),
+                name: f.name,
+            })
+            .collect(),
+        secrets: found
+            .secrets()
+            .iter()
+            .map(|s| SecretLine {
+                updated: when_rfc3339(&s.updated_at, now),
+                edit_href: urls::secret_edit(&project.id, env, path.as_str(), &s.key),
+                delete_href: urls::secret_delete(&project.id, env, path.as_str(), &s.key),
+                key: s.key.clone(),
+                value: s.value.clone(),
+                comment: s.comment.clone(),
+            })
+            .collect(),
+        add: drafts.add,
+        folder: drafts.folder,
+        add_action: urls::secret_add(&project.id, env),
+        folder_action: urls::folder_add(&project.id, env),
+    })
+}
+
+fn env_tabs(project: &ProjectView, active: &str) -> Vec<EnvTab> {
+    project
+        .environments
+        .iter()
+        .map(|e| EnvTab {
+            name: e.name.clone(),
+            href: urls::secrets(&project.id, &e.slug, "/"),
+            active: e.slug == active,
+        })
+        .collect()
+}

@@ -1,0 +1,33 @@
+//! The secrets screen of a project: browse an environment's folders (environment tabs, folder
+//! breadcrumb, sub-folders, a table of secrets), add a secret or a folder there, edit a secret and
+//! delete it after a confirmation.
+
+mod add;
+mod browse;
+mod delete;
+mod draft;
+mod edit;
+mod place;
+
+use super::page;
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let env = "/projects/{projectId}/secrets/{env}";
+    cfg.service(
+        page("/projects/{projectId}/secrets").route(web::get().to(browse::first_environment)),
+    )
+    .service(page(env).route(web::get().to(browse::show)))
+    .service(page(&format!("{env}/add")).route(web::post().to(add::secret)))
+    .service(page(&format!("{env}/folders")).route(web::post().to(add::folder)))
+    .service(
+        page(&format!("{env}/edit"))
+            .route(web::get().to(edit::show))
+            .route(web::post().to(edit::save)),
+    )
+    .service(
+        page(&format!("{env}/delete"))
+            .route(web::get().to(delete::confirm))
+            .route(web::post().to(delete::delete)),
+    );
+}

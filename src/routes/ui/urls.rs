@@ -1,0 +1,231 @@
+//! Every address the admin UI links or redirects to, one function per page, so the shape of a
+//! page's URL is written once and percent-encoding happens here only: path segments (ids, slugs)
+//! are encoded whole, query values keep `/` so a folder reads `?path=/app/db`. The route patterns
+//! the screens register (`/projects/{projectId}/…`) must match these.
+
+use super::notice::Notice;
+use crate::percent::{self, Slash};
+
+fn segment(raw: &str) -> String {
+    percent::encode(raw, Slash::Encoded)
+}
+
+fn query_value(raw: &str) -> String {
+    percent::encode(raw, Slash::Kept)
+}
+
+/// `href` with a notice for the page the redirect lands on (`?` or `&` as needed).
+pub fn with_notice(href: &str, notice: Notice) -> String {
+    let separator = if href.contains('?') { '&' } else { '?' };
+    format!("{href}{separator}notice={}", notice.code())
+}
+
+pub fn setup() -> String {
+    String::from("/setup")
+}
+
+pub fn login() -> String {
+    String::from("/login")
+}
+
+/// The login page, coming back to `next` (a path on this site) afterwards.
+pub fn login_then(next: &str) -> String {
+    format!("/login?next={}", query_value(next))
+}
+
+/// A `next` target is followed only if it is a path on this site: it starts with one `/`, is not
+/// protocol-relative (`//host`, `/\host`) and has no control characters. Anything else → projects.
+pub fn same_site_next(raw: Option<&str>) -> String {
+    match raw {
+        Some(next)
+            if next.starts_with('/')
+                && !next.starts_with("//")
+                && !next.starts_with("/\\")
+                && next.len() <= 2048
+                && !next.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            next.to_owned()
+        }
+        _ => projects(),
+    }
+}
+
+pub fn projects() -> String {
+    String::from("/projects")
+}
+
+fn project(project_id: &str) -> String {
+    format!("/projects/{}", segment(project_id))
+}
+
+pub fn project_delete(project_id: &str) -> String {
+    format!("{}/delete", project(project_id))
+}
+
+/// The secrets of the project's first environment (the Secrets tab).
+pub fn secrets_first_env(project_id: &str) -> String {
+    format!("{}/secrets", project(project_id))
+}
+
+fn environment(project_id: &str, env: &str) -> String {
+    format!("{}/{}", secrets_first_env(project_id), segment(env))
+}
+
+/// A folder of an environment in the secrets browser (`/` is the environment's page itself).
+pub fn secrets(project_id: &str, env: &str, path: &str) -> String {
+    let page = environment(project_id, env);
+    if path == "/" {
+        page
+    } else {
+        format!("{page}?path={}", query_value(path))
+    }
+}
+
+/// Where the add-secret form posts (the folder travels in the form).
+pub fn secret_add(project_id: &str, env: &str) -> String {
+    format!("{}/add", environment(project_id, env))
+}
+
+/// Where the new-folder form posts (the parent travels in the form).
+pub fn folder_add(project_id: &str, env: &str) -> String {
+    format!("{}/folders", environment(project_id, env))
+}
+
+fn secret_item(action: &str, project_id: &str, env: &str, path: &str, key: &str) -> String {
+    format!(
+        "{}/{action}?path={}&key={}",
+        environment(project_id, env),
+        query_value(path),
+        query_value(key)
+    )
+}
+
+/// The edit page of secret `key` in folder `path`.
+pub fn secret_edit(project_id: &str, env: &str, path: &str, key: &str) -> String {
+    secret_item("edit", project_id, env, path, key)
+}
+
+/// Where the edit form posts (folder and key travel in the form).
+pub fn secret_edit_action(project_id: &str, env: &str) -> String {
+    format!("{}/edit", environment(project_id, env))
+}
+
+/// The confirmation page before deleting secret `key` in folder `path`.
+pub fn secret_delete(project_id: &str, env: &str, path: &str, key: &str) -> String {
+    secret_item("delete", project_id, env, path, key)
+}
+
+/// Where the delete confirmation posts (folder and key travel in the form).
+pub fn secret_delete_action(project_id: &str, env: &str) -> String {
+    format!("{}/delete", environment(project_id, env))
+}
+
+pub fn settings(project_id: &str) -> String {
+    format!("{}/settings", project(project_id))
+}
+
+/// Where the add-environment form posts.
+pub fn environment_add(project_id: &str) -> String {
+    format!("{}/environments", settings(project_id))
+}
+
+fn environment_item(action: &str, project_id: &str, slug: &str) -> String {
+    format!("{}/{}/{action}", environment_add(project_id), segment(slug))
+}
+
+pub fn environment_rename(project_id: &str, slug: &str) -> String {
+    environment_item("rename", project_id, slug)
+}
+
+pub fn environment_move(project_id: &str, slug: &str) -> String {
+    environment_item("move", project_id, slug)
+}
+
+pub fn environment_delete(project_id: &str, slug: &str) -> String {
+    environment_item("delete", project_id, slug)
+}
+
+/// Access Control > Service Tokens.
+pub fn tokens(project_id: &str) -> String {
+    format!("{}/access-control/service-tokens", project(project_id))
+}
+
+pub fn token_new(project_id: &str) -> String {
+    format!("{}/new", tokens(project_id))
+}
+
+/// The page that shows a new token once; `reveal` names it in the reveal store.
+pub fn token_created(project_id: &str, reveal: &str) -> String {
+    format!("{}/created/{}", tokens(project_id), segment(reveal))
+}
+
+pub fn token_revoke(project_id: &str, token_id: &str) -> String {
+    format!("{}/{}/revoke", tokens(project_id), segment(token_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_and_items_encode_their_query_values() {
+        assert_eq!(secrets("p1", "dev", "/"), "/projects/p1/secrets/dev");
+        assert_eq!(
+            secrets("p1", "dev", "/app/db"),
+            "/projects/p1/secrets/dev?path=/app/db"
+        );
+        assert_eq!(
+            secret_edit("p1", "dev", "/a b", "K&Y"),
+            "/projects/p1/secrets/dev/edit?path=/a%20b&key=K%26Y"
+        );
+        assert_eq!(
+            login_then("/projects/a?x=1&y=/b c"),
+            "/login?next=/projects/a%3Fx%3D1%26y%3D/b%20c"
+        );
+        assert_eq!(login_then("é"), "/login?next=%C3%A9");
+    }
+
+    #[test]
+    fn path_segments_are_encoded_whole() {
+        assert_eq!(
+            token_revoke("p1", "a/b"),
+            "/projects/p1/access-control/service-tokens/a%2Fb/revoke"
+        );
+        assert_eq!(
+            environment_rename("p1", "qa-team"),
+            "/projects/p1/settings/environments/qa-team/rename"
+        );
+    }
+
+    #[test]
+    fn a_notice_joins_the_query() {
+        assert_eq!(
+            with_notice(&settings("p1"), Notice::EnvDeleted),
+            "/projects/p1/settings?notice=env-deleted"
+        );
+        assert_eq!(
+            with_notice(&secrets("p1", "dev", "/app"), Notice::FolderCreated),
+            "/projects/p1/secrets/dev?path=/app&notice=folder-created"
+        );
+    }
+
+    #[test]
+    fn next_must_stay_on_this_site() {
+        assert_eq!(
+            same_site_next(Some("/projects/x/secrets/dev?path=/a")),
+            "/projects/x/secrets/dev?path=/a"
+        );
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/a\\b",
+            "/a\r\nX: y",
+            "",
+        ] {
+            assert_eq!(same_site_next(Some(bad)), "/projects", "{bad:?}");
+        }
+        assert_eq!(same_site_next(None), "/projects");
+    }
+}
