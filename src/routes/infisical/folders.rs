@@ -2,27 +2,30 @@
 //! scopes (Envkeep, unlike Infisical, does not let a token list folders outside them).
 
 use super::etag::Selection;
-use super::params::{Params, MISSING_V3};
+use super::params::{Params, Target};
 use super::shapes::folder;
+use super::version::{route, ApiVersion};
 use crate::auth::Caller;
 use crate::domain::Depth;
 use crate::error::AppResult;
 use crate::service::folders;
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/folders", web::get().to(list));
+    cfg.service(route("/api/v1/folders", Method::GET, ApiVersion::V1, list));
 }
 
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
     caller: Caller,
+    version: ApiVersion,
     query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, false, MISSING_V3)?;
+    let at = query.location(&caller, Target::AsSent, version)?;
     let found = folders::list(&state.store, &caller, &at, Depth::OneLevel).await?;
     let mut selection = Selection::new(&req, caller.actor_id());
     let body: Vec<_> = found

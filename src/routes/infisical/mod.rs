@@ -9,6 +9,7 @@ mod secrets_e2ee;
 mod secrets_raw;
 mod service_token;
 mod shapes;
+mod version;
 
 use actix_web::web;
 

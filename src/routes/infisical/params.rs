@@ -1,5 +1,6 @@
 //! Infisical's query and body parameters, and how they name a project, environment and folder.
 
+use super::version::ApiVersion;
 use crate::auth::Caller;
 use crate::domain::{Depth, EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
@@ -79,6 +80,16 @@ fn fields(params: Params) -> AppResult<Map<String, Value>> {
     }
 }
 
+/// Where a request points when the caller is a token with exactly one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Where the request says (`workspaceId`/`projectId`, `environment`, `secretPath`).
+    AsSent,
+    /// At that scope whatever the request says, when the scope's path is no glob and names a
+    /// folder (Infisical's raw and v4 reads, reference §4.5); otherwise as sent.
+    SingleScope,
+}
+
 impl Params {
     /// These parameters with every field `over` sets (to anything but null) taken from it. Each
     /// side was parsed into `Params` on its own, so bad input keeps its own message (the query's
@@ -112,33 +123,17 @@ impl Params {
             .or(self.directory.as_deref())
     }
 
-    /// Where the request points. With `single_scope_override`, a token with exactly one scope
-    /// whose path is not a glob is pointed at that scope whatever it sent (Infisical's raw and v4
-    /// reads, reference §4.5).
+    /// Where the request points, as `target` says; naming no project or environment is the
+    /// 400 that `version` words.
     pub fn location(
         &self,
-        access: &Caller,
-        single_scope_override: bool,
-        missing: &str,
+        caller: &Caller,
+        target: Target,
+        version: ApiVersion,
     ) -> AppResult<Location> {
-        if single_scope_override {
-            if let Some(record) = access.token() {
-                if let [only] = record.scopes.as_slice() {
-                    // A scope path that cannot name a folder (`/app/.hidden`: globs allow more
-                    // than folder names do) points nowhere; the request's own place is checked
-                    // against the scope instead.
-                    let place = (
-                        EnvSlug::parse(&only.environment),
-                        SecretPath::parse(only.glob.as_str()),
-                    );
-                    if let (false, (Ok(environment), Ok(path))) = (only.glob.is_glob(), place) {
-                        return Ok(Location {
-                            project_id: record.project_id.clone(),
-                            environment,
-                            path,
-                        });
-                    }
-                }
+        if target == Target::SingleScope {
+            if let Some(at) = single_scope(caller) {
+                return Ok(at);
             }
         }
         let project = self
@@ -150,7 +145,7 @@ impl Params {
             project,
             self.environment.as_deref().filter(|e| !e.is_empty()),
         ) else {
-            return Err(AppError::BadRequest(missing.to_owned()));
+            return Err(AppError::BadRequest(version.missing_location().to_owned()));
         };
         Ok(Location {
             project_id: project.to_owned(),
@@ -165,12 +160,27 @@ impl Params {
     }
 }
 
+/// The one scope of a token that has exactly one, when it names a single folder.
+fn single_scope(caller: &Caller) -> Option<Location> {
+    let record = caller.token()?;
+    let [only] = record.scopes.as_slice() else {
+        return None;
+    };
+    if only.glob.is_glob() {
+        return None;
+    }
+    // A scope path that cannot name a folder (`/app/.hidden`: globs allow more than folder names
+    // do) points nowhere; the request's own place is checked against the scope instead.
+    Some(Location {
+        project_id: record.project_id.clone(),
+        environment: EnvSlug::parse(&only.environment).ok()?,
+        path: SecretPath::parse(only.glob.as_str()).ok()?,
+    })
+}
+
 pub fn secret_name(raw: &str) -> AppResult<SecretKey> {
     SecretKey::parse(raw).map_err(|e| AppError::validation("secretName", e.0))
 }
-
-pub const MISSING_V3: &str = "Missing workspace id or environment";
-pub const MISSING_V4: &str = "Missing project id or environment";
 
 #[cfg(test)]
 mod tests {

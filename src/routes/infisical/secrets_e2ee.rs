@@ -3,32 +3,37 @@
 //! at-rest format, so both APIs serve the same secrets.
 
 use super::etag::Selection;
-use super::params::{self, Params, MISSING_V3};
+use super::params::{self, Params, Target};
 use super::shapes::e2ee_secret;
+use super::version::{route, ApiVersion};
 use crate::auth::Caller;
 use crate::crypto::wire::{self, WireCiphertext};
 use crate::error::{AppError, AppResult};
 use crate::service::secrets;
 use crate::service::views::SecretView;
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v3/secrets", web::get().to(list))
-        .route("/api/v3/secrets/{name}", web::get().to(get))
-        .route("/api/v3/secrets/{name}", web::post().to(create))
-        .route("/api/v3/secrets/{name}", web::patch().to(update))
-        .route("/api/v3/secrets/{name}", web::delete().to(delete));
+    use ApiVersion::V3;
+    const ONE_SECRET: &str = "/api/v3/secrets/{name}";
+    cfg.service(route("/api/v3/secrets", Method::GET, V3, list))
+        .service(route(ONE_SECRET, Method::GET, V3, get))
+        .service(route(ONE_SECRET, Method::POST, V3, create))
+        .service(route(ONE_SECRET, Method::PATCH, V3, update))
+        .service(route(ONE_SECRET, Method::DELETE, V3, delete));
 }
 
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
     caller: Caller,
+    version: ApiVersion,
     query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, false, MISSING_V3)?;
+    let at = query.location(&caller, Target::AsSent, version)?;
     let found = secrets::list_cached(&state.store, &caller, &at, query.depth()).await?;
     let keys = state.store.project_keys(&at.project_id).await?;
     let mut selection = Selection::new(&req, caller.actor_id());
@@ -45,10 +50,11 @@ async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
     caller: Caller,
+    version: ApiVersion,
     name: web::Path<String>,
     query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, false, MISSING_V3)?;
+    let at = query.location(&caller, Target::AsSent, version)?;
     let secret = secrets::get(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
     let keys = state.store.project_keys(&at.project_id).await?;
     let selection = Selection::new(&req, caller.actor_id()).item(&secret.id, secret.version);
@@ -130,12 +136,13 @@ fn answer(secret: &SecretView, project_id: &str, key: &str) -> AppResult<HttpRes
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
+    version: ApiVersion,
     name: web::Path<String>,
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let p = params::for_write(query.into_inner(), &body)?;
-    let at = p.location(&caller, false, MISSING_V3)?;
+    let at = p.location(&caller, Target::AsSent, version)?;
     let secret_name = params::secret_name(&name)?;
     let keys = secrets::keys_for_write(&state.store, &caller, &at).await?;
     let opened = open_body(&keys.wire_hex, &p)?;
@@ -166,12 +173,13 @@ async fn create(
 async fn update(
     state: web::Data<AppState>,
     caller: Caller,
+    version: ApiVersion,
     name: web::Path<String>,
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let p = params::for_write(query.into_inner(), &body)?;
-    let at = p.location(&caller, false, MISSING_V3)?;
+    let at = p.location(&caller, Target::AsSent, version)?;
     let keys = secrets::keys_for_write(&state.store, &caller, &at).await?;
     let opened = open_body(&keys.wire_hex, &p)?;
     let secret_name = params::secret_name(&name)?;
@@ -190,12 +198,13 @@ async fn update(
 async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
+    version: ApiVersion,
     name: web::Path<String>,
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let p = params::for_write(query.into_inner(), &body)?;
-    let at = p.location(&caller, false, MISSING_V3)?;
+    let at = p.location(&caller, Target::AsSent, version)?;
     let secret = secrets::delete(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
     let keys = state.store.project_keys(&at.project_id).await?;
     answer(&secret, &at.project_id, &keys.wire_hex)

@@ -1,25 +1,29 @@
 //! Plaintext shape: `/api/v3/secrets/raw[/{name}]` and `/api/v4/secrets[/{name}]`.
 
 use super::etag::Selection;
-use super::params::{self, Params, MISSING_V3, MISSING_V4};
+use super::params::{self, Params, Target};
 use super::shapes::{raw_secret, RawSecret};
+use super::version::{route, ApiVersion};
 use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 use crate::service::secrets::{self, Listing};
 use crate::service::views::SecretView;
 use crate::state::AppState;
 use crate::store::Rendering;
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v3/secrets/raw", web::get().to(list_v3))
-        .route("/api/v3/secrets/raw/{name}", web::get().to(get_v3))
-        .route("/api/v3/secrets/raw/{name}", web::post().to(create))
-        .route("/api/v3/secrets/raw/{name}", web::patch().to(update))
-        .route("/api/v3/secrets/raw/{name}", web::delete().to(delete))
-        .route("/api/v4/secrets", web::get().to(list_v4))
-        .route("/api/v4/secrets/{name}", web::get().to(get_v4));
+    use ApiVersion::{V3, V4};
+    const ONE_SECRET: &str = "/api/v3/secrets/raw/{name}";
+    cfg.service(route("/api/v3/secrets/raw", Method::GET, V3, list))
+        .service(route(ONE_SECRET, Method::GET, V3, get))
+        .service(route(ONE_SECRET, Method::POST, V3, create))
+        .service(route(ONE_SECRET, Method::PATCH, V3, update))
+        .service(route(ONE_SECRET, Method::DELETE, V3, delete))
+        .service(route("/api/v4/secrets", Method::GET, V4, list))
+        .service(route("/api/v4/secrets/{name}", Method::GET, V4, get));
 }
 
 #[derive(serde::Serialize)]
@@ -29,16 +33,16 @@ struct RawList<'a> {
 }
 
 async fn list(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    query: &Params,
-    missing: &str,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    version: ApiVersion,
+    query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(caller, true, missing)?;
-    let found = secrets::list_cached(&state.store, caller, &at, query.depth()).await?;
+    let at = query.location(&caller, Target::SingleScope, version)?;
+    let found = secrets::list_cached(&state.store, &caller, &at, query.depth()).await?;
     let show = query.view_values();
-    let mut selection = Selection::new(req, caller.actor_id());
+    let mut selection = Selection::new(&req, caller.actor_id());
     for secret in found.secrets() {
         selection.add(&secret.id, secret.version);
     }
@@ -65,62 +69,24 @@ async fn list(
         }
         Listing::Subtree(secrets) => render(secrets),
     };
-    Ok(selection.respond_json(req, body.map_err(AppError::internal)?))
-}
-
-async fn list_v3(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    query: web::Query<Params>,
-) -> AppResult<HttpResponse> {
-    list(&state, &req, &caller, &query, MISSING_V3).await
-}
-
-async fn list_v4(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    query: web::Query<Params>,
-) -> AppResult<HttpResponse> {
-    list(&state, &req, &caller, &query, MISSING_V4).await
+    Ok(selection.respond_json(&req, body.map_err(AppError::internal)?))
 }
 
 async fn get(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    name: &str,
-    query: &Params,
-    missing: &str,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    caller: Caller,
+    version: ApiVersion,
+    name: web::Path<String>,
+    query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(caller, true, missing)?;
-    let secret = secrets::get(&state.store, caller, &at, &params::secret_name(name)?).await?;
-    let selection = Selection::new(req, caller.actor_id()).item(&secret.id, secret.version);
+    let at = query.location(&caller, Target::SingleScope, version)?;
+    let secret = secrets::get(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
+    let selection = Selection::new(&req, caller.actor_id()).item(&secret.id, secret.version);
     Ok(selection.respond(
-        req,
+        &req,
         json!({ "secret": raw_secret(&secret, &at.project_id, query.view_values()) }),
     ))
-}
-
-async fn get_v3(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-) -> AppResult<HttpResponse> {
-    get(&state, &req, &caller, &name, &query, MISSING_V3).await
-}
-
-async fn get_v4(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-) -> AppResult<HttpResponse> {
-    get(&state, &req, &caller, &name, &query, MISSING_V4).await
 }
 
 fn answer(secret: &crate::service::views::SecretView, project_id: &str) -> HttpResponse {
@@ -131,12 +97,13 @@ fn answer(secret: &crate::service::views::SecretView, project_id: &str) -> HttpR
 async fn create(
     state: web::Data<AppState>,
     caller: Caller,
+    version: ApiVersion,
     name: web::Path<String>,
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, false, MISSING_V3)?;
+    let at = params.location(&caller, Target::AsSent, version)?;
     let value = params
         .secret_value
         .as_deref()
@@ -157,12 +124,13 @@ async fn create(
 async fn update(
     state: web::Data<AppState>,
     caller: Caller,
+    version: ApiVersion,
     name: web::Path<String>,
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, false, MISSING_V3)?;
+    let at = params.location(&caller, Target::AsSent, version)?;
     let key = params::secret_name(&name)?;
     let secret = secrets::update(
         &state.store,
@@ -179,12 +147,13 @@ async fn update(
 async fn delete(
     state: web::Data<AppState>,
     caller: Caller,
+    version: ApiVersion,
     name: web::Path<String>,
     query: web::Query<Params>,
     body: web::Bytes,
 ) -> AppResult<HttpResponse> {
     let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, false, MISSING_V3)?;
+    let at = params.location(&caller, Target::AsSent, version)?;
     let secret = secrets::delete(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
     Ok(answer(&secret, &at.project_id))
 }
