@@ -3,7 +3,7 @@
 
 use crate::helpers::*;
 use reqwest::{header, Method, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 struct Fixture {
     app: TestApp,
@@ -237,6 +237,36 @@ async fn a_method_a_route_lacks_falls_through_to_the_next_route_or_the_api_404()
         ),
         "POST .../raw is an encrypted create of a secret named raw"
     );
+}
+
+#[tokio::test]
+async fn every_write_checks_the_name_in_its_url_before_the_callers_rights() {
+    let f = fixture().await;
+    let other = f.app.create_project("Other").await;
+    let (stranger, _) = f
+        .app
+        .mint_scoped(&other, "o", "dev", "/**", &["read", "write"])
+        .await;
+    for (method, path) in [
+        (Method::POST, "/api/v3/secrets/bad%20name"),
+        (Method::PATCH, "/api/v3/secrets/bad%20name"),
+        (Method::DELETE, "/api/v3/secrets/raw/bad%20name"),
+    ] {
+        let url = format!("{path}?{}", f.query);
+        let (status, json) = f
+            .app
+            .bearer(method.clone(), &url, &access_part(&stranger))
+            .json(&json!({ "secretValue": "x" }))
+            .answer()
+            .await;
+        assert_error(
+            status,
+            &json,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "ValidationFailure",
+        );
+        assert_eq!(json["details"][0]["field"], "secretName", "{method} {path}");
+    }
 }
 
 #[tokio::test]

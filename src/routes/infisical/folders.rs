@@ -2,10 +2,10 @@
 //! scopes (Envkeep, unlike Infisical, does not let a token list folders outside them).
 
 use super::etag::Selection;
-use super::params::{Params, Target};
+use super::params::Target;
+use super::request::ReadRequest;
 use super::shapes::folder;
 use super::version::{route, ApiVersion};
-use crate::auth::Caller;
 use crate::domain::Depth;
 use crate::error::AppResult;
 use crate::service::folders;
@@ -21,13 +21,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
-    version: ApiVersion,
-    query: web::Query<Params>,
+    read: ReadRequest,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, Target::AsSent, version)?;
-    let found = folders::list(&state.store, &caller, &at, Depth::OneLevel).await?;
-    let mut selection = Selection::new(&req, caller.actor_id());
+    let at = read.location(Target::AsSent)?;
+    let found = folders::list(&state.store, &read.caller, &at, Depth::OneLevel).await?;
+    let mut selection = Selection::new(&req, read.caller.actor_id());
     let body: Vec<_> = found
         .iter()
         .map(|f| {

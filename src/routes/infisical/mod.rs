@@ -5,6 +5,7 @@
 mod etag;
 mod folders;
 mod params;
+mod request;
 mod secrets_e2ee;
 mod secrets_raw;
 mod service_token;

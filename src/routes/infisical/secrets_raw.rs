@@ -1,10 +1,10 @@
 //! Plaintext shape: `/api/v3/secrets/raw[/{name}]` and `/api/v4/secrets[/{name}]`.
 
 use super::etag::Selection;
-use super::params::{self, Params, Target};
+use super::params::{self, Target};
+use super::request::{ReadRequest, WriteRequest};
 use super::shapes::{raw_secret, RawSecret};
 use super::version::{route, ApiVersion};
-use crate::auth::Caller;
 use crate::error::{AppError, AppResult};
 use crate::service::secrets::{self, Listing};
 use crate::service::views::SecretView;
@@ -35,14 +35,12 @@ struct RawList<'a> {
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
-    version: ApiVersion,
-    query: web::Query<Params>,
+    read: ReadRequest,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, Target::SingleScope, version)?;
-    let found = secrets::list_cached(&state.store, &caller, &at, query.depth()).await?;
-    let show = query.view_values();
-    let mut selection = Selection::new(&req, caller.actor_id());
+    let at = read.location(Target::SingleScope)?;
+    let found = secrets::list_cached(&state.store, &read.caller, &at, read.params.depth()).await?;
+    let show = read.params.view_values();
+    let mut selection = Selection::new(&req, read.caller.actor_id());
     for secret in found.secrets() {
         selection.add(&secret.id, secret.version);
     }
@@ -75,85 +73,46 @@ async fn list(
 async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
-    version: ApiVersion,
+    read: ReadRequest,
     name: web::Path<String>,
-    query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, Target::SingleScope, version)?;
-    let secret = secrets::get(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
-    let selection = Selection::new(&req, caller.actor_id()).item(&secret.id, secret.version);
+    let at = read.location(Target::SingleScope)?;
+    let name = params::secret_name(&name)?;
+    let secret = secrets::get(&state.store, &read.caller, &at, &name).await?;
+    let selection = Selection::new(&req, read.caller.actor_id()).item(&secret.id, secret.version);
+    let show = read.params.view_values();
     Ok(selection.respond(
         &req,
-        json!({ "secret": raw_secret(&secret, &at.project_id, query.view_values()) }),
+        json!({ "secret": raw_secret(&secret, &at.project_id, show) }),
     ))
 }
 
-fn answer(secret: &crate::service::views::SecretView, project_id: &str) -> HttpResponse {
+fn answer(secret: &SecretView, project_id: &str) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "secret": raw_secret(secret, project_id, true) }))
 }
 
 /// Values are stored verbatim (Infisical trims them; Envkeep keeps exactly what was sent).
-async fn create(
-    state: web::Data<AppState>,
-    caller: Caller,
-    version: ApiVersion,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, Target::AsSent, version)?;
-    let value = params
+async fn create(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let value = write
+        .params
         .secret_value
         .as_deref()
         .ok_or_else(|| AppError::validation("secretValue", "is required"))?;
-    let comment = params.secret_comment.as_deref().unwrap_or("");
-    let secret = secrets::create(
-        &state.store,
-        &caller,
-        &at,
-        &params::secret_name(&name)?,
-        value,
-        comment,
-    )
-    .await?;
+    let comment = write.params.secret_comment.as_deref().unwrap_or("");
+    let (caller, at) = (&write.caller, &write.at);
+    let secret = secrets::create(&state.store, caller, at, &write.name, value, comment).await?;
     Ok(answer(&secret, &at.project_id))
 }
 
-async fn update(
-    state: web::Data<AppState>,
-    caller: Caller,
-    version: ApiVersion,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, Target::AsSent, version)?;
-    let key = params::secret_name(&name)?;
-    let secret = secrets::update(
-        &state.store,
-        &caller,
-        &at,
-        &key,
-        params.secret_value.as_deref(),
-        params.secret_comment.as_deref(),
-    )
-    .await?;
+async fn update(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let value = write.params.secret_value.as_deref();
+    let comment = write.params.secret_comment.as_deref();
+    let (caller, at) = (&write.caller, &write.at);
+    let secret = secrets::update(&state.store, caller, at, &write.name, value, comment).await?;
     Ok(answer(&secret, &at.project_id))
 }
 
-async fn delete(
-    state: web::Data<AppState>,
-    caller: Caller,
-    version: ApiVersion,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, Target::AsSent, version)?;
-    let secret = secrets::delete(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
-    Ok(answer(&secret, &at.project_id))
+async fn delete(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let secret = secrets::delete(&state.store, &write.caller, &write.at, &write.name).await?;
+    Ok(answer(&secret, &write.at.project_id))
 }
