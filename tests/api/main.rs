@@ -7,6 +7,7 @@ mod folder_names;
 mod hardening;
 mod helpers;
 mod infisical;
+mod infisical_params;
 mod projects;
 mod read_cache;
 mod request_log;

@@ -2,29 +2,30 @@
 //! scopes (Envkeep, unlike Infisical, does not let a token list folders outside them).
 
 use super::etag::Selection;
-use super::params::{Params, MISSING_V3};
+use super::params::Target;
+use super::request::ReadRequest;
 use super::shapes::folder;
-use crate::auth::Caller;
+use super::version::{route, ApiVersion};
 use crate::domain::Depth;
 use crate::error::AppResult;
 use crate::service::folders;
 use crate::state::AppState;
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v1/folders", web::get().to(list));
+    cfg.service(route("/api/v1/folders", Method::GET, ApiVersion::V1, list));
 }
 
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
-    query: web::Query<Params>,
+    read: ReadRequest,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, false, MISSING_V3)?;
-    let found = folders::list(&state.store, &caller, &at, Depth::OneLevel).await?;
-    let mut selection = Selection::new(&req, caller.actor_id());
+    let at = read.location(Target::AsSent)?;
+    let found = folders::list(&state.store, &read.caller, &at, Depth::OneLevel).await?;
+    let mut selection = Selection::new(&req, read.caller.actor_id());
     let body: Vec<_> = found
         .iter()
         .map(|f| {

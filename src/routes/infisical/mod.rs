@@ -5,10 +5,12 @@
 mod etag;
 mod folders;
 mod params;
+mod request;
 mod secrets_e2ee;
 mod secrets_raw;
 mod service_token;
 mod shapes;
+mod version;
 
 use actix_web::web;
 

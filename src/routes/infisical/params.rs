@@ -1,15 +1,17 @@
 //! Infisical's query and body parameters, and how they name a project, environment and folder.
 
+use super::version::ApiVersion;
 use crate::auth::Caller;
 use crate::domain::{Depth, EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::truthy;
 use crate::routes::location::environment_from_query;
 use crate::service::secrets::Location;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
 
 /// Every parameter the clients send, in the query or in a JSON body; unknown ones are ignored.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Params {
     pub workspace_id: Option<String>,
@@ -43,38 +45,6 @@ pub struct Params {
     pub secret_comment_tag: Option<String>,
 }
 
-/// Query string parameters may also arrive as strings in a body; the body's win.
-pub fn merge(query: Params, body: Params) -> Params {
-    macro_rules! pick {
-        ($($field:ident),*) => { Params { $($field: body.$field.or(query.$field)),* } };
-    }
-    pick!(
-        workspace_id,
-        project_id,
-        environment,
-        secret_path,
-        path,
-        directory,
-        include_imports_snake,
-        include_imports,
-        recursive,
-        view_secret_value,
-        expand_secret_references,
-        kind,
-        secret_value,
-        secret_comment,
-        secret_key_ciphertext,
-        secret_key_iv,
-        secret_key_tag,
-        secret_value_ciphertext,
-        secret_value_iv,
-        secret_value_tag,
-        secret_comment_ciphertext,
-        secret_comment_iv,
-        secret_comment_tag
-    )
-}
-
 /// A JSON body, or none: Infisical's clients send DELETE parameters in a body, some GET-like
 /// calls send none at all.
 pub fn body(bytes: &[u8]) -> AppResult<Params> {
@@ -93,7 +63,7 @@ pub fn body(bytes: &[u8]) -> AppResult<Params> {
 /// A write's parameters: the JSON body's, falling back on the query's. Personal secrets belong
 /// to users; a token (or this server, which has none) cannot write one.
 pub fn for_write(query: Params, bytes: &[u8]) -> AppResult<Params> {
-    let merged = merge(query, body(bytes)?);
+    let merged = query.overlaid_with(body(bytes)?)?;
     if merged.is_personal() {
         return Err(AppError::BadRequest(String::from(
             "Must be user to create personal secret",
@@ -102,7 +72,35 @@ pub fn for_write(query: Params, bytes: &[u8]) -> AppResult<Params> {
     Ok(merged)
 }
 
+/// The parameters as a JSON map under their wire names, `None` as null.
+fn fields(params: Params) -> AppResult<Map<String, Value>> {
+    match serde_json::to_value(params).map_err(AppError::internal)? {
+        Value::Object(map) => Ok(map),
+        other => Err(AppError::internal(format!("parameters became {other}"))),
+    }
+}
+
+/// Where a request points when the caller is a token with exactly one scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// Where the request says (`workspaceId`/`projectId`, `environment`, `secretPath`).
+    AsSent,
+    /// At that scope whatever the request says, when the scope's path is no glob and names a
+    /// folder (Infisical's raw and v4 reads, reference §4.5); otherwise as sent.
+    SingleScope,
+}
+
 impl Params {
+    /// These parameters with every field `over` sets (to anything but null) taken from it. Each
+    /// side was parsed into `Params` on its own, so bad input keeps its own message (the query's
+    /// 400, the body's 422 with line and column); the overlay itself goes through the fields'
+    /// JSON maps, so that a new parameter is named once, in the struct.
+    pub fn overlaid_with(self, over: Params) -> AppResult<Params> {
+        let mut merged = fields(self)?;
+        merged.extend(fields(over)?.into_iter().filter(|(_, v)| !v.is_null()));
+        serde_json::from_value(Value::Object(merged)).map_err(AppError::internal)
+    }
+
     pub fn depth(&self) -> Depth {
         Depth::recursive_if(truthy(self.recursive.as_deref()))
     }
@@ -125,33 +123,17 @@ impl Params {
             .or(self.directory.as_deref())
     }
 
-    /// Where the request points. With `single_scope_override`, a token with exactly one scope
-    /// whose path is not a glob is pointed at that scope whatever it sent (Infisical's raw and v4
-    /// reads, reference §4.5).
+    /// Where the request points, as `target` says; naming no project or environment is the
+    /// 400 that `version` words.
     pub fn location(
         &self,
-        access: &Caller,
-        single_scope_override: bool,
-        missing: &str,
+        caller: &Caller,
+        target: Target,
+        version: ApiVersion,
     ) -> AppResult<Location> {
-        if single_scope_override {
-            if let Some(record) = access.token() {
-                if let [only] = record.scopes.as_slice() {
-                    // A scope path that cannot name a folder (`/app/.hidden`: globs allow more
-                    // than folder names do) points nowhere; the request's own place is checked
-                    // against the scope instead.
-                    let place = (
-                        EnvSlug::parse(&only.environment),
-                        SecretPath::parse(only.glob.as_str()),
-                    );
-                    if let (false, (Ok(environment), Ok(path))) = (only.glob.is_glob(), place) {
-                        return Ok(Location {
-                            project_id: record.project_id.clone(),
-                            environment,
-                            path,
-                        });
-                    }
-                }
+        if target == Target::SingleScope {
+            if let Some(at) = single_scope(caller) {
+                return Ok(at);
             }
         }
         let project = self
@@ -163,7 +145,7 @@ impl Params {
             project,
             self.environment.as_deref().filter(|e| !e.is_empty()),
         ) else {
-            return Err(AppError::BadRequest(missing.to_owned()));
+            return Err(AppError::BadRequest(version.missing_location().to_owned()));
         };
         Ok(Location {
             project_id: project.to_owned(),
@@ -178,9 +160,58 @@ impl Params {
     }
 }
 
+/// The one scope of a token that has exactly one, when it names a single folder.
+fn single_scope(caller: &Caller) -> Option<Location> {
+    let record = caller.token()?;
+    let [only] = record.scopes.as_slice() else {
+        return None;
+    };
+    if only.glob.is_glob() {
+        return None;
+    }
+    // A scope path that cannot name a folder (`/app/.hidden`: globs allow more than folder names
+    // do) points nowhere; the request's own place is checked against the scope instead.
+    Some(Location {
+        project_id: record.project_id.clone(),
+        environment: EnvSlug::parse(&only.environment).ok()?,
+        path: SecretPath::parse(only.glob.as_str()).ok()?,
+    })
+}
+
 pub fn secret_name(raw: &str) -> AppResult<SecretKey> {
     SecretKey::parse(raw).map_err(|e| AppError::validation("secretName", e.0))
 }
 
-pub const MISSING_V3: &str = "Missing workspace id or environment";
-pub const MISSING_V4: &str = "Missing project id or environment";
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(json: &str) -> Params {
+        body(json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_body_wins_where_it_sets_a_field_and_the_query_fills_the_rest() {
+        let query = parsed(r#"{"workspaceId":"q","environment":"dev","secretPath":"/q"}"#);
+        let over = parsed(r#"{"secretPath":"/b","workspaceId":null,"secretValueIV":"iv"}"#);
+        let merged = query.overlaid_with(over).unwrap();
+        assert_eq!(merged.secret_path.as_deref(), Some("/b"));
+        assert_eq!(
+            merged.workspace_id.as_deref(),
+            Some("q"),
+            "null is no value"
+        );
+        assert_eq!(merged.environment.as_deref(), Some("dev"));
+        assert_eq!(merged.secret_value_iv.as_deref(), Some("iv"));
+    }
+
+    #[test]
+    fn every_renamed_field_survives_the_overlay() {
+        let all = parsed(
+            r#"{"include_imports":"a","includeImports":"b","type":"shared","secretKeyIV":"c",
+                "secretValueIV":"d","secretCommentIV":"e","secretCommentTag":"f"}"#,
+        );
+        let merged = Params::default().overlaid_with(all.clone()).unwrap();
+        assert_eq!(format!("{merged:?}"), format!("{all:?}"));
+    }
+}

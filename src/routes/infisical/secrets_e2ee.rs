@@ -3,35 +3,40 @@
 //! at-rest format, so both APIs serve the same secrets.
 
 use super::etag::Selection;
-use super::params::{self, Params, MISSING_V3};
+use super::params::{self, Params, Target};
+use super::request::{ReadRequest, WriteRequest};
 use super::shapes::e2ee_secret;
-use crate::auth::Caller;
+use super::version::{route, ApiVersion};
 use crate::crypto::wire::{self, WireCiphertext};
 use crate::error::{AppError, AppResult};
 use crate::service::secrets;
 use crate::service::views::SecretView;
 use crate::state::AppState;
+use crate::store::ProjectKeys;
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
+use std::sync::Arc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v3/secrets", web::get().to(list))
-        .route("/api/v3/secrets/{name}", web::get().to(get))
-        .route("/api/v3/secrets/{name}", web::post().to(create))
-        .route("/api/v3/secrets/{name}", web::patch().to(update))
-        .route("/api/v3/secrets/{name}", web::delete().to(delete));
+    use ApiVersion::V3;
+    const ONE_SECRET: &str = "/api/v3/secrets/{name}";
+    cfg.service(route("/api/v3/secrets", Method::GET, V3, list))
+        .service(route(ONE_SECRET, Method::GET, V3, get))
+        .service(route(ONE_SECRET, Method::POST, V3, create))
+        .service(route(ONE_SECRET, Method::PATCH, V3, update))
+        .service(route(ONE_SECRET, Method::DELETE, V3, delete));
 }
 
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
-    query: web::Query<Params>,
+    read: ReadRequest,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, false, MISSING_V3)?;
-    let found = secrets::list_cached(&state.store, &caller, &at, query.depth()).await?;
+    let at = read.location(Target::AsSent)?;
+    let found = secrets::list_cached(&state.store, &read.caller, &at, read.params.depth()).await?;
     let keys = state.store.project_keys(&at.project_id).await?;
-    let mut selection = Selection::new(&req, caller.actor_id());
+    let mut selection = Selection::new(&req, read.caller.actor_id());
     let mut body = Vec::with_capacity(found.secrets().len());
     for secret in found.secrets() {
         selection.add(&secret.id, secret.version);
@@ -44,18 +49,16 @@ async fn list(
 async fn get(
     state: web::Data<AppState>,
     req: HttpRequest,
-    caller: Caller,
+    read: ReadRequest,
     name: web::Path<String>,
-    query: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(&caller, false, MISSING_V3)?;
-    let secret = secrets::get(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
+    let at = read.location(Target::AsSent)?;
+    let name = params::secret_name(&name)?;
+    let secret = secrets::get(&state.store, &read.caller, &at, &name).await?;
     let keys = state.store.project_keys(&at.project_id).await?;
-    let selection = Selection::new(&req, caller.actor_id()).item(&secret.id, secret.version);
-    Ok(selection.respond(
-        &req,
-        json!({ "secret": e2ee_secret(&secret, &at.project_id, &keys.wire_hex)? }),
-    ))
+    let selection = Selection::new(&req, read.caller.actor_id()).item(&secret.id, secret.version);
+    let sealed = e2ee_secret(&secret, &at.project_id, &keys.wire_hex)?;
+    Ok(selection.respond(&req, json!({ "secret": sealed })))
 }
 
 /// Opens one client-sealed field; `None` when the client sent none of its three parts.
@@ -123,26 +126,27 @@ fn open_body(key: &str, p: &Params) -> AppResult<Opened> {
     })
 }
 
+/// The project's keys and the body opened with them, once the caller may write there: a
+/// token of another project gets its 403 before anything is decrypted.
+async fn open_write(
+    state: &AppState,
+    write: &WriteRequest,
+) -> AppResult<(Arc<ProjectKeys>, Opened)> {
+    let keys = secrets::keys_for_write(&state.store, &write.caller, &write.at).await?;
+    let opened = open_body(&keys.wire_hex, &write.params)?;
+    Ok((keys, opened))
+}
+
 fn answer(secret: &SecretView, project_id: &str, key: &str) -> AppResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(json!({ "secret": e2ee_secret(secret, project_id, key)? })))
 }
 
-async fn create(
-    state: web::Data<AppState>,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let p = params::for_write(query.into_inner(), &body)?;
-    let at = p.location(&caller, false, MISSING_V3)?;
-    let secret_name = params::secret_name(&name)?;
-    let keys = secrets::keys_for_write(&state.store, &caller, &at).await?;
-    let opened = open_body(&keys.wire_hex, &p)?;
+async fn create(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let (keys, opened) = open_write(&state, &write).await?;
     if opened
         .name
         .as_deref()
-        .is_some_and(|n| n != secret_name.as_str())
+        .is_some_and(|n| n != write.name.as_str())
     {
         return Err(AppError::BadRequest(String::from(
             "secretKeyCiphertext does not decrypt to the secret name in the URL",
@@ -151,52 +155,22 @@ async fn create(
     let value = opened
         .value
         .ok_or_else(|| AppError::validation("secretValueCiphertext", "is required"))?;
-    let secret = secrets::create(
-        &state.store,
-        &caller,
-        &at,
-        &secret_name,
-        &value,
-        opened.comment.as_deref().unwrap_or(""),
-    )
-    .await?;
+    let comment = opened.comment.as_deref().unwrap_or("");
+    let (caller, at) = (&write.caller, &write.at);
+    let secret = secrets::create(&state.store, caller, at, &write.name, &value, comment).await?;
     answer(&secret, &at.project_id, &keys.wire_hex)
 }
 
-async fn update(
-    state: web::Data<AppState>,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let p = params::for_write(query.into_inner(), &body)?;
-    let at = p.location(&caller, false, MISSING_V3)?;
-    let keys = secrets::keys_for_write(&state.store, &caller, &at).await?;
-    let opened = open_body(&keys.wire_hex, &p)?;
-    let secret_name = params::secret_name(&name)?;
-    let secret = secrets::update(
-        &state.store,
-        &caller,
-        &at,
-        &secret_name,
-        opened.value.as_deref(),
-        opened.comment.as_deref(),
-    )
-    .await?;
+async fn update(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let (keys, opened) = open_write(&state, &write).await?;
+    let (value, comment) = (opened.value.as_deref(), opened.comment.as_deref());
+    let (caller, at) = (&write.caller, &write.at);
+    let secret = secrets::update(&state.store, caller, at, &write.name, value, comment).await?;
     answer(&secret, &at.project_id, &keys.wire_hex)
 }
 
-async fn delete(
-    state: web::Data<AppState>,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let p = params::for_write(query.into_inner(), &body)?;
-    let at = p.location(&caller, false, MISSING_V3)?;
-    let secret = secrets::delete(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
-    let keys = state.store.project_keys(&at.project_id).await?;
-    answer(&secret, &at.project_id, &keys.wire_hex)
+async fn delete(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let secret = secrets::delete(&state.store, &write.caller, &write.at, &write.name).await?;
+    let keys = state.store.project_keys(&write.at.project_id).await?;
+    answer(&secret, &write.at.project_id, &keys.wire_hex)
 }

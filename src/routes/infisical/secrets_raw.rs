@@ -1,25 +1,29 @@
 //! Plaintext shape: `/api/v3/secrets/raw[/{name}]` and `/api/v4/secrets[/{name}]`.
 
 use super::etag::Selection;
-use super::params::{self, Params, MISSING_V3, MISSING_V4};
+use super::params::{self, Target};
+use super::request::{ReadRequest, WriteRequest};
 use super::shapes::{raw_secret, RawSecret};
-use crate::auth::Caller;
+use super::version::{route, ApiVersion};
 use crate::error::{AppError, AppResult};
 use crate::service::secrets::{self, Listing};
 use crate::service::views::SecretView;
 use crate::state::AppState;
 use crate::store::Rendering;
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/v3/secrets/raw", web::get().to(list_v3))
-        .route("/api/v3/secrets/raw/{name}", web::get().to(get_v3))
-        .route("/api/v3/secrets/raw/{name}", web::post().to(create))
-        .route("/api/v3/secrets/raw/{name}", web::patch().to(update))
-        .route("/api/v3/secrets/raw/{name}", web::delete().to(delete))
-        .route("/api/v4/secrets", web::get().to(list_v4))
-        .route("/api/v4/secrets/{name}", web::get().to(get_v4));
+    use ApiVersion::{V3, V4};
+    const ONE_SECRET: &str = "/api/v3/secrets/raw/{name}";
+    cfg.service(route("/api/v3/secrets/raw", Method::GET, V3, list))
+        .service(route(ONE_SECRET, Method::GET, V3, get))
+        .service(route(ONE_SECRET, Method::POST, V3, create))
+        .service(route(ONE_SECRET, Method::PATCH, V3, update))
+        .service(route(ONE_SECRET, Method::DELETE, V3, delete))
+        .service(route("/api/v4/secrets", Method::GET, V4, list))
+        .service(route("/api/v4/secrets/{name}", Method::GET, V4, get));
 }
 
 #[derive(serde::Serialize)]
@@ -29,16 +33,14 @@ struct RawList<'a> {
 }
 
 async fn list(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    query: &Params,
-    missing: &str,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    read: ReadRequest,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(caller, true, missing)?;
-    let found = secrets::list_cached(&state.store, caller, &at, query.depth()).await?;
-    let show = query.view_values();
-    let mut selection = Selection::new(req, caller.actor_id());
+    let at = read.location(Target::SingleScope)?;
+    let found = secrets::list_cached(&state.store, &read.caller, &at, read.params.depth()).await?;
+    let show = read.params.view_values();
+    let mut selection = Selection::new(&req, read.caller.actor_id());
     for secret in found.secrets() {
         selection.add(&secret.id, secret.version);
     }
@@ -65,126 +67,52 @@ async fn list(
         }
         Listing::Subtree(secrets) => render(secrets),
     };
-    Ok(selection.respond_json(req, body.map_err(AppError::internal)?))
-}
-
-async fn list_v3(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    query: web::Query<Params>,
-) -> AppResult<HttpResponse> {
-    list(&state, &req, &caller, &query, MISSING_V3).await
-}
-
-async fn list_v4(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    query: web::Query<Params>,
-) -> AppResult<HttpResponse> {
-    list(&state, &req, &caller, &query, MISSING_V4).await
+    Ok(selection.respond_json(&req, body.map_err(AppError::internal)?))
 }
 
 async fn get(
-    state: &AppState,
-    req: &HttpRequest,
-    caller: &Caller,
-    name: &str,
-    query: &Params,
-    missing: &str,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    read: ReadRequest,
+    name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let at = query.location(caller, true, missing)?;
-    let secret = secrets::get(&state.store, caller, &at, &params::secret_name(name)?).await?;
-    let selection = Selection::new(req, caller.actor_id()).item(&secret.id, secret.version);
+    let at = read.location(Target::SingleScope)?;
+    let name = params::secret_name(&name)?;
+    let secret = secrets::get(&state.store, &read.caller, &at, &name).await?;
+    let selection = Selection::new(&req, read.caller.actor_id()).item(&secret.id, secret.version);
+    let show = read.params.view_values();
     Ok(selection.respond(
-        req,
-        json!({ "secret": raw_secret(&secret, &at.project_id, query.view_values()) }),
+        &req,
+        json!({ "secret": raw_secret(&secret, &at.project_id, show) }),
     ))
 }
 
-async fn get_v3(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-) -> AppResult<HttpResponse> {
-    get(&state, &req, &caller, &name, &query, MISSING_V3).await
-}
-
-async fn get_v4(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-) -> AppResult<HttpResponse> {
-    get(&state, &req, &caller, &name, &query, MISSING_V4).await
-}
-
-fn answer(secret: &crate::service::views::SecretView, project_id: &str) -> HttpResponse {
+fn answer(secret: &SecretView, project_id: &str) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "secret": raw_secret(secret, project_id, true) }))
 }
 
 /// Values are stored verbatim (Infisical trims them; Envkeep keeps exactly what was sent).
-async fn create(
-    state: web::Data<AppState>,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, false, MISSING_V3)?;
-    let value = params
+async fn create(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let value = write
+        .params
         .secret_value
         .as_deref()
         .ok_or_else(|| AppError::validation("secretValue", "is required"))?;
-    let comment = params.secret_comment.as_deref().unwrap_or("");
-    let secret = secrets::create(
-        &state.store,
-        &caller,
-        &at,
-        &params::secret_name(&name)?,
-        value,
-        comment,
-    )
-    .await?;
+    let comment = write.params.secret_comment.as_deref().unwrap_or("");
+    let (caller, at) = (&write.caller, &write.at);
+    let secret = secrets::create(&state.store, caller, at, &write.name, value, comment).await?;
     Ok(answer(&secret, &at.project_id))
 }
 
-async fn update(
-    state: web::Data<AppState>,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, false, MISSING_V3)?;
-    let key = params::secret_name(&name)?;
-    let secret = secrets::update(
-        &state.store,
-        &caller,
-        &at,
-        &key,
-        params.secret_value.as_deref(),
-        params.secret_comment.as_deref(),
-    )
-    .await?;
+async fn update(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let value = write.params.secret_value.as_deref();
+    let comment = write.params.secret_comment.as_deref();
+    let (caller, at) = (&write.caller, &write.at);
+    let secret = secrets::update(&state.store, caller, at, &write.name, value, comment).await?;
     Ok(answer(&secret, &at.project_id))
 }
 
-async fn delete(
-    state: web::Data<AppState>,
-    caller: Caller,
-    name: web::Path<String>,
-    query: web::Query<Params>,
-    body: web::Bytes,
-) -> AppResult<HttpResponse> {
-    let params = params::for_write(query.into_inner(), &body)?;
-    let at = params.location(&caller, false, MISSING_V3)?;
-    let secret = secrets::delete(&state.store, &caller, &at, &params::secret_name(&name)?).await?;
-    Ok(answer(&secret, &at.project_id))
+async fn delete(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let secret = secrets::delete(&state.store, &write.caller, &write.at, &write.name).await?;
+    Ok(answer(&secret, &write.at.project_id))
 }
