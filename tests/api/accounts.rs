@@ -1,4 +1,4 @@
-use crate::helpers::*;
+use crate::legacy_helpers::*;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 

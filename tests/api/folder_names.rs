@@ -1,7 +1,7 @@
 //! The folder-name rule (1-100 of letters, digits, `_` and `-`) holds on every route that can
 //! bring a folder into existence, and a refused request writes nothing.
 
-use crate::helpers::*;
+use crate::legacy_helpers::*;
 use crate::ui::{logged_in, post_form};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};

@@ -6,6 +6,7 @@ mod client;
 mod folder_names;
 mod hardening;
 mod helpers;
+mod legacy_helpers;
 mod infisical;
 mod projects;
 mod read_cache;

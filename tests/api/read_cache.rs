@@ -1,7 +1,7 @@
 //! Reads are served from the in-memory folder cache; every write must be visible to the very
 //! next read (DESIGN §4: no stale answer, ever).
 
-use crate::helpers::{access_part, body, spawn_app, Answer, TestApp};
+use crate::legacy_helpers::{access_part, body, spawn_app, Answer, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

@@ -1,4 +1,4 @@
-use crate::helpers::*;
+use crate::legacy_helpers::*;
 use envkeep::crypto::{root_key, Key32};
 use reqwest::{Method, StatusCode};
 use std::io::{BufRead, BufReader};

@@ -1,7 +1,7 @@
 //! The Store's caches (DESIGN §8): a write evicts exactly what it touched, and a change made by
 //! another program clears every cache, token records included, within the probe's second.
 
-use crate::helpers::{access_part, spawn_app, Answer, TestApp};
+use crate::legacy_helpers::{access_part, spawn_app, Answer, TestApp};
 use envkeep::store::CacheStats;
 use reqwest::{Method, StatusCode};
 use std::time::{Duration, Instant};

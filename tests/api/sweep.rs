@@ -1,4 +1,4 @@
-use crate::helpers::*;
+use crate::legacy_helpers::*;
 use envkeep::jobs::sweep;
 use envkeep::time::now_millis;
 use reqwest::{Method, StatusCode};

@@ -2,7 +2,7 @@
 //! talking to a real server on port 0. Subprocesses are awaited with tokio so the server, which
 //! runs on the test's own runtime, keeps answering meanwhile.
 
-use crate::helpers::{access_part, spawn_app, TestApp};
+use crate::legacy_helpers::{access_part, spawn_app, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

@@ -1,7 +1,7 @@
 //! Cookie-authenticated state changes need the session's CSRF token and, when the browser sends
 //! one, a same-site `Origin`; bearer requests are exempt (a browser cannot add them cross-site).
 
-use crate::helpers::{spawn_app, Answer, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::legacy_helpers::{spawn_app, Answer, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

@@ -1,7 +1,7 @@
 //! Forced faults answer generic errors: no SQL, file paths, keys or tokens in any body.
 
 use super::support::{assert_generic_5xx, project_with_token};
-use crate::helpers::spawn_app;
+use crate::legacy_helpers::spawn_app;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::os::unix::fs::PermissionsExt;

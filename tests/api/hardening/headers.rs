@@ -2,7 +2,7 @@
 //! response that carries a secret or a token, and HSTS only behind an https public URL.
 
 use super::support::{project_with_token, spawn_adjusted};
-use crate::helpers::{spawn_app, spawn_fresh, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::legacy_helpers::{spawn_app, spawn_fresh, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, Response};
 use serde_json::json;

@@ -2,7 +2,7 @@
 //! every kind of route, never a 5xx, so a prober cannot tell an unknown id from a wrong secret.
 
 use super::support::{project_with_token, spawn_adjusted};
-use crate::helpers::TestApp;
+use crate::legacy_helpers::TestApp;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::header::{HeaderValue, AUTHORIZATION};

@@ -2,7 +2,7 @@
 //! limits: a request head over 128 KiB or more than 96 headers), deeply nested JSON → 400, and
 //! none of them a 5xx.
 
-use crate::helpers::{assert_error, body, spawn_app};
+use crate::legacy_helpers::{assert_error, body, spawn_app};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::io::{Read, Write};

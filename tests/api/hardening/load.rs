@@ -252,7 +252,7 @@ pub async fn prepare(base: &str, admin: &str) -> Target {
         .json()
         .await
         .unwrap();
-    let token = crate::helpers::access_part(minted["token"].as_str().unwrap());
+    let token = crate::legacy_helpers::access_part(minted["token"].as_str().unwrap());
     Target {
         base: base.to_owned(),
         project,
@@ -342,7 +342,7 @@ pub fn assert_clean(report: &LoadReport) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eight_writers_and_eight_readers_get_no_5xx_and_no_lock_errors() {
-    let app = crate::helpers::spawn_app().await;
+    let app = crate::legacy_helpers::spawn_app().await;
     let target = prepare(&app.base, &app.admin).await;
     let target_project = target.project.clone();
     let report = run(target, duration_from_env(3)).await;

@@ -1,7 +1,7 @@
 //! Helpers shared by the hardening tests: servers with adjusted settings, clients that connect
 //! from another loopback address, and the checks every 5xx body must pass.
 
-use crate::helpers::{config_for, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::legacy_helpers::{config_for, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 use envkeep::config::Config;
 use envkeep::startup::Application;
 use reqwest::{Client, StatusCode};
@@ -63,7 +63,7 @@ pub async fn project_with_token(app: &TestApp) -> (String, String, String) {
                     "permissions": ["read", "write"], "expiresIn": null }),
         )
         .await;
-    (project, crate::helpers::access_part(&token), id)
+    (project, crate::legacy_helpers::access_part(&token), id)
 }
 
 /// Words that must never appear in an error body: SQL, file paths, key or token material.

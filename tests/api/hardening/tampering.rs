@@ -3,7 +3,7 @@
 //! row's value; untouched rows still read.
 
 use super::support::assert_generic_5xx;
-use crate::helpers::{spawn_app, TestApp};
+use crate::legacy_helpers::{spawn_app, TestApp};
 use envkeep::auth::{Access, AdminSession};
 use envkeep::domain::{EnvSlug, SecretKey, SecretPath};
 use envkeep::error::AppError;

@@ -2,7 +2,7 @@
 //! `Retry-After`; another address (127.0.0.2) is unaffected, and a valid token is never refused.
 
 use super::support::{client_from, project_with_token, spawn_adjusted};
-use crate::helpers::{body, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::legacy_helpers::{body, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::{Client, Response, StatusCode};
 use serde_json::json;
 
@@ -52,7 +52,7 @@ async fn bad_tokens_from_one_address_are_throttled_and_others_are_not() {
     let secs = retry_after(&throttled);
     assert!((1..=60).contains(&secs), "Retry-After {secs}");
     let (status, json) = body(throttled).await;
-    crate::helpers::assert_error(
+    crate::legacy_helpers::assert_error(
         status,
         &json,
         StatusCode::TOO_MANY_REQUESTS,

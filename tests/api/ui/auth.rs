@@ -1,7 +1,7 @@
 //! Login, setup, logout, redirects to the login page, and CSRF refusals.
 
 use super::{browser, hidden_field, location, logged_in, post_form};
-use crate::helpers::{spawn_app, spawn_fresh, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::legacy_helpers::{spawn_app, spawn_fresh, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::{Method, StatusCode};
 
 #[tokio::test]

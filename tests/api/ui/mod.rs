@@ -6,7 +6,7 @@ mod auth;
 mod pages;
 mod tokens;
 
-use crate::helpers::TestApp;
+use crate::legacy_helpers::TestApp;
 use reqwest::header::LOCATION;
 use reqwest::{Client, Response};
 

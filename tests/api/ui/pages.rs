@@ -1,7 +1,7 @@
 //! Secrets browser, settings, project deletion, error pages and security headers.
 
 use super::{browser, location, logged_in, post_form};
-use crate::helpers::spawn_app;
+use crate::legacy_helpers::spawn_app;
 use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY};
 use reqwest::{Method, StatusCode};
 use serde_json::json;

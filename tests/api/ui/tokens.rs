@@ -1,7 +1,7 @@
 //! Access Control > Service Tokens: create form, one-time page, validation, revoke.
 
 use super::{browser, hidden_field, location, logged_in, post_form, token_form};
-use crate::helpers::{access_part, spawn_app, Answer, ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::legacy_helpers::{access_part, spawn_app, Answer, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::header::CACHE_CONTROL;
 use reqwest::{Method, StatusCode};
 use serde_json::json;

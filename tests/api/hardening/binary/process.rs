@@ -1,7 +1,7 @@
 //! The release binary as a child process on a temp data dir, port 0, loopback only. The port is
 //! read from the start-up log line, so nothing waits on a guess.
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use crate::legacy_helpers::{ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
