@@ -30,9 +30,7 @@ impl Api {
 
     /// A request to finish by hand (headers, raw bodies), then `.answer()`.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        let request = self
-            .client
-            .request(method, format!("{}{path}", self.base));
+        let request = self.client.request(method, format!("{}{path}", self.base));
         match &self.bearer {
             Some(token) => request.bearer_auth(token),
             None => request,
@@ -62,6 +60,10 @@ impl Api {
     pub async fn login(&self, email: &str, password: &str) -> Answer {
         let body = json!({ "email": email, "password": password });
         self.post_json(paths::LOGIN, body).await
+    }
+
+    pub async fn logout(&self) -> Answer {
+        self.request(Method::POST, paths::LOGOUT).answer().await
     }
 
     pub async fn whoami(&self) -> Answer {

@@ -2,9 +2,9 @@
 //! the page.
 
 use super::answer::{Answer, Answered};
-use super::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use super::{paths, ADMIN_EMAIL, ADMIN_PASSWORD};
 use reqwest::{Client, Method, RequestBuilder};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 pub struct Browser {
     base: String,
@@ -20,8 +20,7 @@ impl Browser {
     }
 
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}{path}", self.base))
+        self.client.request(method, format!("{}{path}", self.base))
     }
 
     pub async fn get(&self, path: &str) -> Answer {
@@ -35,6 +34,12 @@ impl Browser {
     /// An API call authenticated by the session cookie alone.
     pub async fn post_json(&self, path: &str, body: Value) -> Answer {
         self.request(Method::POST, path).json(&body).answer().await
+    }
+
+    /// Logs in as the admin through the API; the answer carries the session's `csrfToken`.
+    pub async fn api_login(&self) -> Answer {
+        let body = json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD });
+        self.post_json(paths::LOGIN, body).await
     }
 
     /// The CSRF token a logged-in page carries.

@@ -198,13 +198,7 @@ impl TestApp {
     /// Logs the admin in through the API with the harness browser (which keeps the session
     /// cookie) and returns the session token.
     pub async fn log_in_admin(&self) -> String {
-        let login = self
-            .browser()
-            .post_json(
-                "/api/v1/auth/login",
-                json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }),
-            )
-            .await;
+        let login = self.browser().api_login().await;
         assert_eq!(login.status, StatusCode::OK, "admin login: {login}");
         login["token"].as_str().unwrap().to_owned()
     }
@@ -216,7 +210,14 @@ impl TestApp {
         created["project"]["id"].as_str().unwrap().to_owned()
     }
 
-    pub async fn create_secret(&self, project: &str, env: &str, path: &str, key: &str, value: &str) {
+    pub async fn create_secret(
+        &self,
+        project: &str,
+        env: &str,
+        path: &str,
+        key: &str,
+        value: &str,
+    ) {
         let body = json!({ "environment": env, "path": path, "key": key, "value": value });
         let created = self.as_admin().post_secret(project, body).await;
         assert_eq!(
