@@ -2,6 +2,7 @@
 //! talks HTTP to it. One test binary, modules by area.
 
 mod accounts;
+mod cache;
 mod client;
 mod folder_names;
 mod hardening;
@@ -9,11 +10,9 @@ mod helpers;
 mod infisical;
 mod legacy_helpers;
 mod projects;
-mod read_cache;
 mod secrets;
 mod service_tokens;
 mod startup;
-mod store;
 mod sweep;
 mod token_scopes;
 mod ui;
