@@ -1,7 +1,7 @@
 //! One caller of the native API: each method makes one request and returns its `Answer`.
 
 use super::answer::{Answer, Answered};
-use super::paths;
+use super::{client, paths, Cookies, LOOPBACK};
 use reqwest::{Client, Method, RequestBuilder};
 use serde_json::{json, Value};
 
@@ -23,9 +23,20 @@ impl Api {
         }
     }
 
+    /// A caller of any server at `base` (e.g. a release binary), with its own client.
+    pub fn at(base: &str) -> Api {
+        Api::new(base, client(Cookies::Dropped, LOOPBACK))
+    }
+
+    /// The same server and client with `token` as the bearer.
     pub fn with_bearer(mut self, token: &str) -> Api {
         self.bearer = Some(token.to_owned());
         self
+    }
+
+    /// The bearer sent, or "" when anonymous.
+    pub fn bearer(&self) -> &str {
+        self.bearer.as_deref().unwrap_or("")
     }
 
     /// A request to finish by hand (headers, raw bodies), then `.answer()`.
@@ -55,6 +66,16 @@ impl Api {
 
     pub async fn send_json(&self, method: Method, path: &str, body: Value) -> Answer {
         self.request(method, path).json(&body).answer().await
+    }
+
+    /// For tests where the server may fail or be gone: the transport error instead of a panic.
+    pub async fn try_send_json(
+        &self,
+        method: Method,
+        path: &str,
+        body: Value,
+    ) -> reqwest::Result<Answer> {
+        self.request(method, path).json(&body).try_answer().await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Answer {
