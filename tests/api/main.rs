@@ -8,7 +8,6 @@ mod folder_names;
 mod hardening;
 mod helpers;
 mod infisical;
-mod legacy_helpers;
 mod projects;
 mod secrets;
 mod service_tokens;

@@ -64,7 +64,7 @@ impl Browser {
 }
 
 /// The value of the first `<input … name="{name}" value="…">` in a page.
-pub fn hidden_field(html: &str, name: &str) -> String {
+fn hidden_field(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html
         .find(&marker)

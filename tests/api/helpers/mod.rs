@@ -6,9 +6,6 @@
 //! (`app.as_admin()`, `app.as_token(..)`, `app.anonymous()`) and on a `Browser` make one request
 //! and return its `Answer`, whatever the status: that is what tests assert on.
 
-// Until every module has moved over from `legacy_helpers`.
-#![allow(dead_code, unused_imports)]
-
 mod answer;
 mod api;
 mod browser;
@@ -16,7 +13,7 @@ pub mod paths;
 
 pub use answer::{access_part, eventually, eventually_within, Answer, Answered};
 pub use api::Api;
-pub use browser::{hidden_field, Browser};
+pub use browser::Browser;
 
 use clap::Parser;
 use envkeep::cli::Cli;
@@ -159,10 +156,6 @@ impl TestApp {
             app.admin_token = app.log_in_admin().await;
         }
         Ok(app)
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.base, path)
     }
 
     /// The API as the admin, with the session token as a bearer.
