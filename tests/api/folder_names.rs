@@ -74,7 +74,7 @@ async fn the_ui_folder_form_refuses_a_101_character_name() {
     let csrf = browser.csrf_token().await;
     let refused = browser
         .post_form(
-            &format!("{}/folders", crate::ui::secrets_page(&project, "dev")),
+            &crate::ui::secrets_form(&project, "folders"),
             &[("csrf_token", &csrf), ("path", "/"), ("name", &long())],
         )
         .await;

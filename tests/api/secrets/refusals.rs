@@ -92,9 +92,7 @@ async fn unknown_environments_paths_and_projects_are_404_and_write_nothing() {
         ),
         (
             "unknown environment in query",
-            admin
-                .get(&format!("{}?environment=nope", paths::secrets(&project)))
-                .await,
+            admin.list_secrets(&project, "nope", "/").await,
         ),
         (
             "unknown path",

@@ -14,8 +14,22 @@ pub fn secrets_page(project: &str, env: &str) -> String {
     format!("/projects/{project}/secrets/{env}")
 }
 
+/// A form action of the dev secrets browser: `add`, `edit`, `delete`, `folders`.
+pub fn secrets_form(project: &str, action: &str) -> String {
+    format!("{}/{action}", secrets_page(project, "dev"))
+}
+
 fn environment_settings(project: &str) -> String {
     format!("/projects/{project}/settings/environments")
+}
+
+/// A form action on one environment in the settings: `rename`, `move`, `delete`.
+fn environment_form(project: &str, slug: &str, action: &str) -> String {
+    format!("{}/{slug}/{action}", environment_settings(project))
+}
+
+fn project_delete_page(project: &str) -> String {
+    format!("/projects/{project}/delete")
 }
 
 fn tokens_page(project: &str) -> String {
@@ -24,6 +38,10 @@ fn tokens_page(project: &str) -> String {
 
 fn new_token_page(project: &str) -> String {
     format!("{}/new", tokens_page(project))
+}
+
+fn revoke_page(project: &str, token_id: &str) -> String {
+    format!("{}/{token_id}/revoke", tokens_page(project))
 }
 
 /// The token form's fields: read permission, one row per scope, then `extra`.

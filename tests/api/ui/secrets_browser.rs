@@ -1,6 +1,6 @@
 //! The secrets browser: folders, and adding, editing and deleting values up to 64 KiB.
 
-use super::secrets_page;
+use super::{secrets_form, secrets_page};
 use crate::helpers::{Answer, Browser, TestApp};
 use reqwest::StatusCode;
 
@@ -29,23 +29,26 @@ async fn add(browser: &Browser, project: &str, csrf: &str, key: &str, value: &st
         ("value", value),
         ("comment", "c"),
     ];
-    let add = format!("{}/add", secrets_page(project, "dev"));
-    browser.post_form(&add, &fields).await
+    browser
+        .post_form(&secrets_form(project, "add"), &fields)
+        .await
 }
 
 #[tokio::test]
 async fn a_folder_created_in_the_browser_is_opened() {
     let (_app, project, browser, csrf) = browsing().await;
-    let page = secrets_page(&project, "dev");
     let folder = browser
         .post_form(
-            &format!("{page}/folders"),
+            &secrets_form(&project, "folders"),
             &[("csrf_token", &csrf), ("path", "/"), ("name", "web")],
         )
         .await;
     assert_eq!(
         folder.location(),
-        format!("{page}?path=/web&notice=folder-created")
+        format!(
+            "{}?path=/web&notice=folder-created",
+            secrets_page(&project, "dev")
+        )
     );
 }
 
@@ -90,9 +93,11 @@ async fn an_edited_value_is_saved() {
         ("value", "small"),
         ("comment", ""),
     ];
-    let edit = format!("{}/edit", secrets_page(&project, "dev"));
     assert_eq!(
-        browser.post_form(&edit, &fields).await.status,
+        browser
+            .post_form(&secrets_form(&project, "edit"), &fields)
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     let read = app
@@ -111,9 +116,11 @@ async fn a_secret_deleted_in_the_browser_is_gone() {
         ("path", "/app"),
         ("key", "BIG"),
     ];
-    let delete = format!("{}/delete", secrets_page(&project, "dev"));
     assert_eq!(
-        browser.post_form(&delete, &fields).await.status,
+        browser
+            .post_form(&secrets_form(&project, "delete"), &fields)
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
     let gone = app

@@ -1,6 +1,6 @@
 //! Project settings: environments added, renamed, moved and deleted, and deleting the project.
 
-use super::environment_settings;
+use super::{environment_form, environment_settings, project_delete_page};
 use crate::helpers::{Browser, TestApp};
 use reqwest::StatusCode;
 
@@ -41,17 +41,16 @@ async fn an_environment_slug_taken_in_the_project_is_a_conflict() {
 async fn an_environment_is_renamed_and_moved_up_in_the_settings() {
     let (app, project, browser, csrf) = in_settings().await;
     add_qa_team(&browser, &project, &csrf).await;
-    let qa = format!("{}/qa-team", environment_settings(&project));
     let renamed = browser
         .post_form(
-            &format!("{qa}/rename"),
+            &environment_form(&project, "qa-team", "rename"),
             &[("csrf_token", &csrf), ("name", "Quality")],
         )
         .await;
     assert_eq!(renamed.status, StatusCode::SEE_OTHER);
     let moved = browser
         .post_form(
-            &format!("{qa}/move"),
+            &environment_form(&project, "qa-team", "move"),
             &[("csrf_token", &csrf), ("direction", "up")],
         )
         .await;
@@ -73,7 +72,7 @@ async fn an_environment_a_token_names_cannot_be_deleted_in_the_settings() {
     add_qa_team(&browser, &project, &csrf).await;
     app.mint_scoped(&project, "t", "qa-team", "/", &["read"])
         .await;
-    let delete = format!("{}/qa-team/delete", environment_settings(&project));
+    let delete = environment_form(&project, "qa-team", "delete");
     let blocked = browser.post_form(&delete, &[("csrf_token", &csrf)]).await;
     assert_eq!(blocked.status, StatusCode::CONFLICT);
     assert!(blocked.text.contains("revoke those tokens first"));
@@ -82,7 +81,7 @@ async fn an_environment_a_token_names_cannot_be_deleted_in_the_settings() {
 #[tokio::test]
 async fn an_unused_environment_is_deleted_in_the_settings() {
     let (_app, project, browser, csrf) = in_settings().await;
-    let delete = format!("{}/prod/delete", environment_settings(&project));
+    let delete = environment_form(&project, "prod", "delete");
     let deleted = browser.post_form(&delete, &[("csrf_token", &csrf)]).await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER);
 }
@@ -92,7 +91,7 @@ async fn a_project_is_not_deleted_unless_its_name_is_typed_exactly() {
     let (app, project, browser, csrf) = in_settings().await;
     let fields = [("csrf_token", csrf.as_str()), ("confirm_name", "shop")];
     let wrong = browser
-        .post_form(&format!("/projects/{project}/delete"), &fields)
+        .post_form(&project_delete_page(&project), &fields)
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.text.contains("does not match"));
@@ -107,7 +106,7 @@ async fn typing_the_project_name_deletes_the_project() {
     let (app, project, browser, csrf) = in_settings().await;
     let fields = [("csrf_token", csrf.as_str()), ("confirm_name", "Shop")];
     let right = browser
-        .post_form(&format!("/projects/{project}/delete"), &fields)
+        .post_form(&project_delete_page(&project), &fields)
         .await;
     assert_eq!(right.location(), "/projects?notice=project-deleted");
     assert_eq!(

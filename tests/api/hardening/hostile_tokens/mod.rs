@@ -4,7 +4,7 @@
 mod values;
 
 use super::support::project_with_token;
-use crate::helpers::{Answer, Answered, Api, TestApp, LOOPBACK};
+use crate::helpers::{paths, Answer, Answered, Api, TestApp, LOOPBACK};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::header::{HeaderValue, AUTHORIZATION, COOKIE};
@@ -35,9 +35,9 @@ async fn a_thousand_bad_authorization_values_get_the_same_401() {
     let values = Arc::new(hostile_values(&token_id, &secret));
     assert_eq!(values.len(), COUNT);
     let routes = Arc::new(vec![
-        String::from("/api/v1/auth/token"),
-        String::from("/api/v1/projects"),
-        format!("/api/v1/projects/{project}/secrets?environment=dev"),
+        String::from(paths::WHOAMI),
+        String::from(paths::PROJECTS),
+        paths::secrets_in(&project, "dev", "/"),
     ]);
     let reference = send(
         &app.anonymous(),
@@ -102,7 +102,7 @@ async fn unknown_id_and_wrong_secret_are_indistinguishable() {
         names.sort();
         names
     };
-    for path in ["/api/v1/auth/token", "/api/v1/projects"] {
+    for path in [paths::WHOAMI, paths::PROJECTS] {
         let a = send(&app.anonymous(), path, wrong_secret.as_bytes()).await;
         let b = send(&app.anonymous(), path, unknown_id.as_bytes()).await;
         assert_eq!(a.status, b.status, "{path}");
@@ -137,7 +137,7 @@ async fn hostile_session_cookies_get_the_same_401() {
     for cookie in &cookies {
         let refused = app
             .anonymous()
-            .request(Method::GET, "/api/v1/projects")
+            .request(Method::GET, paths::PROJECTS)
             .header(COOKIE, HeaderValue::from_bytes(cookie).unwrap())
             .answer()
             .await;

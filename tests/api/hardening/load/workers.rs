@@ -70,12 +70,9 @@ async fn reader(target: Arc<Target>, id: usize, until: Instant) -> LoadReport {
         let (what, path) = match (n + id) % 4 {
             0 => (
                 "list",
-                paths::recursive(&format!("{}?environment=dev", paths::secrets(project))),
+                paths::recursive(&paths::secrets_in(project, "dev", "/")),
             ),
-            1 => (
-                "get",
-                format!("{}/SEED?environment=dev", paths::secrets(project)),
-            ),
+            1 => ("get", paths::secret(project, "dev", "/", "SEED")),
             2 => ("whoami", paths::WHOAMI.to_owned()),
             _ => (
                 "folder list",

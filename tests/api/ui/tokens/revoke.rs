@@ -1,7 +1,7 @@
 //! Revoking in the UI: a confirmation page, then the API refuses the token.
 
 use crate::helpers::{access_part, TestApp};
-use crate::ui::tokens_page;
+use crate::ui::revoke_page;
 use reqwest::StatusCode;
 
 /// A token named "old"; returns (project, token's access part, revoke page).
@@ -10,7 +10,7 @@ async fn token_to_revoke(app: &TestApp) -> (String, String, String) {
     let (token, id) = app
         .mint_scoped(&project, "old", "dev", "/", &["read"])
         .await;
-    let revoke = format!("{}/{id}/revoke", tokens_page(&project));
+    let revoke = revoke_page(&project, &id);
     (project, access_part(&token), revoke)
 }
 
