@@ -33,6 +33,7 @@ async fn every_kind_of_response_carries_the_security_headers() {
     let cases = vec![
         ("health", anonymous.get("/healthz").await),
         ("home redirect", anonymous.get("/").await),
+        ("login page", anonymous.get("/login").await),
         ("UI 404", anonymous.get("/no/such/page").await),
         ("API 404", anonymous.get("/api/no/such/route").await),
         (
@@ -116,7 +117,13 @@ async fn responses_with_secrets_or_tokens_are_never_cached() {
 #[tokio::test]
 async fn responses_without_their_own_cache_policy_default_to_no_store() {
     let app = TestApp::spawn().await;
-    for path in ["/healthz", "/api/openapi.json", "/nope", "/api/v1/projects"] {
+    for path in [
+        "/healthz",
+        "/api/openapi.json",
+        "/nope",
+        "/login",
+        "/api/v1/projects",
+    ] {
         assert_no_store(path, &app.anonymous().get(path).await);
     }
 }

@@ -9,29 +9,25 @@
 mod answer;
 mod api;
 mod browser;
+mod client;
+mod config;
 pub mod paths;
 
 pub use answer::{access_part, eventually, eventually_within, Answer, Answered};
 pub use api::Api;
 pub use browser::Browser;
+pub use client::{client, Cookies, LOOPBACK};
+pub use config::TestConfig;
 
-use clap::Parser;
-use envkeep::cli::Cli;
-use envkeep::config::Config;
 use envkeep::startup::{Application, StartupError};
 use envkeep::state::AppState;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-use std::net::IpAddr;
-use std::ops::{Deref, DerefMut};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use tempfile::TempDir;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "correct-horse-battery";
-
-/// The address every test client connects from unless a test plays another client.
-pub const LOOPBACK: &str = "127.0.0.1";
 
 pub struct TestApp {
     pub base: String,
@@ -46,75 +42,6 @@ pub struct TestApp {
     /// A client that keeps no cookies, for bearer and anonymous calls.
     plain: Client,
     _temp: TempDir,
-}
-
-/// A test server's settings before it starts: the real `Config`, parsed from the flags every test
-/// server gets (a fresh temp data dir, port 0, two workers, sweep off, no throttling, and an admin
-/// from `ADMIN_EMAIL`/`ADMIN_PASSWORD`). `spawn_with` hands it to the test to change.
-pub struct TestConfig {
-    config: Config,
-}
-
-impl TestConfig {
-    fn new(data_dir: &Path) -> Self {
-        let data_dir = data_dir.display().to_string();
-        let cli = Cli::parse_from([
-            "envkeep",
-            "--bind",
-            "127.0.0.1:0",
-            "--data-dir",
-            &data_dir,
-            "--workers",
-            "2",
-            "--sweep-schedule",
-            "off",
-            "--auth-failure-limit",
-            "0",
-            "--admin-email",
-            ADMIN_EMAIL,
-            "--admin-password",
-            ADMIN_PASSWORD,
-        ]);
-        let config = Config::from_args(&cli.serve).expect("test config is valid");
-        Self { config }
-    }
-
-    /// Serves the data in `dir` instead of a fresh temp dir: a restart, a restored backup.
-    pub fn use_data_dir(&mut self, dir: &Path) {
-        self.config.data_dir = dir.to_path_buf();
-        self.config.database = envkeep::cli::database_path(dir, None);
-    }
-}
-
-impl Deref for TestConfig {
-    type Target = Config;
-    fn deref(&self) -> &Config {
-        &self.config
-    }
-}
-
-impl DerefMut for TestConfig {
-    fn deref_mut(&mut self) -> &mut Config {
-        &mut self.config
-    }
-}
-
-/// Every client a test uses is built here: redirects are never followed (tests look at them),
-/// a browser keeps cookies and an API caller does not, and `source` is the address it connects
-/// from (any 127.0.0.0/8 address reaches a server on 127.0.0.1, so a test can play several
-/// clients without leaving loopback).
-pub fn client(cookies: Cookies, source: &str) -> Client {
-    Client::builder()
-        .cookie_store(matches!(cookies, Cookies::Kept))
-        .local_address(source.parse::<IpAddr>().expect("an IP address"))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("a reqwest client")
-}
-
-pub enum Cookies {
-    Kept,
-    Dropped,
 }
 
 impl TestApp {
