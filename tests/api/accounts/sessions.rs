@@ -1,6 +1,6 @@
 //! Sessions: stored hashed, refused once expired, and cookie writes held to CSRF rules.
 
-use crate::helpers::{paths, Answered, TestApp};
+use crate::helpers::{paths, Answered, Browser, TestApp};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::json;
 
@@ -31,35 +31,36 @@ async fn an_expired_session_is_refused_with_401() {
         .assert_error(StatusCode::UNAUTHORIZED, "UnauthorizedError");
 }
 
-/// A project-creating request authenticated by the harness browser's session cookie alone;
-/// returns it with the session's CSRF token.
-async fn cookie_create(app: &TestApp) -> (impl Fn() -> RequestBuilder + '_, String) {
+/// The harness browser logged in again through the API, and that session's CSRF token.
+async fn cookie_session(app: &TestApp) -> (Browser, String) {
     let browser = app.browser();
     let csrf = browser.api_login().await["csrfToken"]
         .as_str()
         .unwrap()
         .to_owned();
-    let create = move || {
-        browser
-            .request(Method::POST, paths::PROJECTS)
-            .json(&json!({ "name": "Cookie" }))
-    };
-    (create, csrf)
+    (browser, csrf)
+}
+
+/// A project-creating request authenticated by the session cookie alone.
+fn create(browser: &Browser) -> RequestBuilder {
+    browser
+        .request(Method::POST, paths::PROJECTS)
+        .json(&json!({ "name": "Cookie" }))
 }
 
 #[tokio::test]
 async fn a_cookie_write_without_the_csrf_token_or_from_another_site_is_refused() {
     let app = TestApp::spawn().await;
-    let (create, csrf) = cookie_create(&app).await;
+    let (browser, csrf) = cookie_session(&app).await;
     for (what, request) in [
-        ("no token", create()),
+        ("no token", create(&browser)),
         (
             "a wrong token",
-            create().header("X-CSRF-Token", "0".repeat(64)),
+            create(&browser).header("X-CSRF-Token", "0".repeat(64)),
         ),
         (
             "a foreign origin",
-            create()
+            create(&browser)
                 .header("X-CSRF-Token", &csrf)
                 .header("Origin", "https://evil.example"),
         ),
@@ -78,8 +79,8 @@ async fn a_cookie_write_without_the_csrf_token_or_from_another_site_is_refused()
 #[tokio::test]
 async fn a_cookie_write_with_the_csrf_token_from_the_same_site_is_accepted() {
     let app = TestApp::spawn().await;
-    let (create, csrf) = cookie_create(&app).await;
-    let created = create()
+    let (browser, csrf) = cookie_session(&app).await;
+    let created = create(&browser)
         .header("X-CSRF-Token", &csrf)
         .header("Origin", &app.base)
         .answer()

@@ -64,23 +64,12 @@ impl Fixture {
 
     /// The project key, unwrapped with the glob token's key part, as a legacy client does.
     async fn project_key(&self) -> String {
-        project_key(&self.app, &self.glob).await
+        let details = self.glob_access_part().get("/api/v2/service-token").await;
+        assert_eq!(details.status, StatusCode::OK, "{details}");
+        let key_part = self.glob.rsplit('.').next().unwrap();
+        let wrapped = ciphertext(&details.json, "encryptedKey", "iv", "tag");
+        String::from_utf8(wire::decrypt(key_part, &wrapped).unwrap()).unwrap()
     }
-}
-
-/// The project key, unwrapped with `token`'s key part.
-async fn project_key(app: &TestApp, token: &str) -> String {
-    let details = app
-        .as_token(&access_part(token))
-        .get("/api/v2/service-token")
-        .await;
-    assert_eq!(details.status, StatusCode::OK, "{details}");
-    let key_part = token.rsplit('.').next().unwrap();
-    let wrapped = &details.json;
-    String::from_utf8(
-        wire::decrypt(key_part, &ciphertext(wrapped, "encryptedKey", "iv", "tag")).unwrap(),
-    )
-    .unwrap()
 }
 
 fn ciphertext(json: &Value, ciphertext: &str, iv: &str, tag: &str) -> WireCiphertext {

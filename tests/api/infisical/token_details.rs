@@ -1,6 +1,7 @@
 //! `GET /api/v2/service-token`: a token's details, with the wrapped project key.
 
 use super::fixture;
+use crate::helpers::ADMIN_EMAIL;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -21,7 +22,7 @@ async fn token_details_carry_both_id_spellings_and_never_the_hash() {
         details["scopes"],
         json!([{ "environment": "dev", "secretPath": "/**" }])
     );
-    assert_eq!(details["user"]["email"], crate::helpers::ADMIN_EMAIL);
+    assert_eq!(details["user"]["email"], ADMIN_EMAIL);
     for field in [
         "id",
         "name",

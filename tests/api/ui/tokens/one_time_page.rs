@@ -1,7 +1,7 @@
 //! A token created in the UI is shown once, to the session that created it, on a page that is
 //! never cached.
 
-use crate::helpers::TestApp;
+use crate::helpers::{access_part, TestApp};
 use crate::ui::{new_token_page, token_form, tokens_page};
 use reqwest::StatusCode;
 
@@ -64,7 +64,7 @@ async fn the_one_time_page_shows_a_working_token_and_is_never_cached() {
     assert_eq!(token.split('.').count(), 4, "{token}");
     assert!(page.text.contains("will not be shown again"));
     let read = app
-        .as_token(&crate::helpers::access_part(&token))
+        .as_token(&access_part(&token))
         .get_secret(&project, "dev", "/app/db", "DB_URL")
         .await;
     assert_eq!(read.status, StatusCode::OK);
