@@ -1,10 +1,9 @@
 //! The folder-name rule (1-100 of letters, digits, `_` and `-`) holds on every route that can
 //! bring a folder into existence, and a refused request writes nothing.
 
-use crate::helpers::*;
-use crate::ui::{logged_in, post_form};
-use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use crate::helpers::{Answer, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
 
 fn long() -> String {
     "f".repeat(101)
@@ -24,53 +23,41 @@ fn stored_under(app: &TestApp, name: &str) -> (i64, i64) {
     (count("folders"), count("secrets"))
 }
 
-fn assert_refused_field(status: StatusCode, json: &Value, field: &str) {
-    assert_error(
-        status,
-        json,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "ValidationFailure",
-    );
+fn assert_refused_field(refused: &Answer, field: &str) {
+    refused.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "ValidationFailure");
     assert!(
-        json["details"]
+        refused["details"]
             .as_array()
             .is_some_and(|d| d.iter().any(|e| e["field"] == field
                 && e["message"].as_str().is_some_and(|m| m.contains("1-100")))),
-        "{json}"
+        "{refused}"
     );
 }
 
 #[tokio::test]
 async fn the_native_folder_route_refuses_101_characters_and_takes_100() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let project = app.create_project("Names").await;
-    let folders = format!("/api/v1/projects/{project}/folders");
-    let (status, json) = app
-        .admin(Method::POST, &folders)
-        .json(&json!({ "environment": "dev", "path": "/", "name": long() }))
-        .answer()
-        .await;
-    assert_refused_field(status, &json, "name");
+    let admin = app.as_admin();
+    let refused = admin.create_folder(&project, "dev", "/", &long()).await;
+    assert_refused_field(&refused, "name");
     assert_eq!(stored_under(&app, &long()), (0, 0));
-    let (status, json) = app
-        .admin(Method::POST, &folders)
-        .json(&json!({ "environment": "dev", "path": "/", "name": "f".repeat(100) }))
-        .answer()
+    let created = admin
+        .create_folder(&project, "dev", "/", &"f".repeat(100))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{json}");
+    assert_eq!(created.status, StatusCode::CREATED, "{created}");
 }
 
 #[tokio::test]
 async fn a_native_secret_in_a_path_with_a_101_character_segment_creates_nothing() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let project = app.create_project("Names").await;
     let path = format!("/parent/{}/child", long());
-    let (status, json) = app
-        .admin(Method::POST, &format!("/api/v1/projects/{project}/secrets"))
-        .json(&json!({ "environment": "dev", "path": path, "key": "K", "value": "v" }))
-        .answer()
+    let refused = app
+        .as_admin()
+        .create_secret(&project, "dev", &path, "K", "v")
         .await;
-    assert_refused_field(status, &json, "path");
+    assert_refused_field(&refused, "path");
     assert_eq!(stored_under(&app, &long()), (0, 0));
     assert_eq!(
         stored_under(&app, "/parent"),
@@ -81,33 +68,34 @@ async fn a_native_secret_in_a_path_with_a_101_character_segment_creates_nothing(
 
 #[tokio::test]
 async fn the_ui_folder_form_refuses_a_101_character_name() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let project = app.create_project("Names").await;
-    let csrf = logged_in(&app).await;
-    let response = post_form(
-        &app,
-        &format!("/projects/{project}/secrets/dev/folders"),
-        &[("csrf_token", &csrf), ("path", "/"), ("name", &long())],
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(response.text().await.unwrap().contains("1-100"));
+    let browser = app.browser();
+    let csrf = browser.csrf_token().await;
+    let refused = browser
+        .post_form(
+            &crate::ui::secrets_form(&project, "folders"),
+            &[("csrf_token", &csrf), ("path", "/"), ("name", &long())],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.text.contains("1-100"));
     assert_eq!(stored_under(&app, &long()), (0, 0));
 }
 
 #[tokio::test]
 async fn an_infisical_secret_in_a_path_with_a_101_character_segment_creates_nothing() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let project = app.create_project("Names").await;
     let (token, _) = app
         .mint_scoped(&project, "rw", "dev", "/**", &["read", "write"])
         .await;
-    let (status, json) = app
-        .bearer(Method::POST, "/api/v3/secrets/raw/K", &token)
-        .json(&json!({ "workspaceId": project, "environment": "dev", "secretPath": format!("/{}", long()), "secretValue": "v", "type": "shared" }))
-        .answer()
+    let body = json!({ "workspaceId": project, "environment": "dev", "secretPath": format!("/{}", long()), "secretValue": "v", "type": "shared" });
+    let refused = app
+        .as_token(&token)
+        .post_json("/api/v3/secrets/raw/K", body)
         .await;
-    assert_refused_field(status, &json, "path");
+    assert_refused_field(&refused, "path");
     assert_eq!(stored_under(&app, &long()), (0, 0));
 }
 
@@ -115,16 +103,16 @@ async fn an_infisical_secret_in_a_path_with_a_101_character_segment_creates_noth
 /// without anything being created.
 #[tokio::test]
 async fn the_infisical_folder_route_creates_nothing() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let project = app.create_project("Names").await;
     let (token, _) = app
         .mint_scoped(&project, "rw", "dev", "/**", &["read", "write"])
         .await;
-    let (status, json) = app
-        .bearer(Method::POST, "/api/v1/folders", &token)
-        .json(&json!({ "workspaceId": project, "environment": "dev", "path": "/", "name": long() }))
-        .answer()
+    let body = json!({ "workspaceId": project, "environment": "dev", "path": "/", "name": long() });
+    let refused = app
+        .as_token(&token)
+        .post_json("/api/v1/folders", body)
         .await;
-    assert!(status.is_client_error(), "{status}: {json}");
+    assert!(refused.status.is_client_error(), "{refused}");
     assert_eq!(stored_under(&app, &long()), (0, 0));
 }

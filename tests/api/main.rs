@@ -2,19 +2,17 @@
 //! talks HTTP to it. One test binary, modules by area.
 
 mod accounts;
+mod cache;
 mod client;
 mod folder_names;
 mod hardening;
 mod helpers;
 mod infisical;
-mod infisical_params;
 mod projects;
-mod read_cache;
 mod request_log;
 mod secrets;
 mod service_tokens;
 mod startup;
-mod store;
 mod sweep;
 mod token_scopes;
 mod ui;

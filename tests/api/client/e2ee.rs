@@ -164,7 +164,7 @@ async fn e2ee_with_a_wrong_key_part_fails_before_the_command_starts() {
 
 #[tokio::test]
 async fn e2ee_output_equals_plaintext_output() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let project = app.create_project("e2ee").await;
     for (key, value) in TRICKY {
         app.create_secret(&project, "dev", "/app", key, value).await;

@@ -2,11 +2,9 @@
 //! talking to a real server on port 0. Subprocesses are awaited with tokio so the server, which
 //! runs on the test's own runtime, keeps answering meanwhile.
 
-use crate::helpers::{access_part, spawn_app, TestApp};
-use reqwest::{Method, StatusCode};
+use crate::helpers::{access_part, TestApp};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::process::{Output, Stdio};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::process::Command;

@@ -14,8 +14,8 @@ use super::load;
 async fn concurrency_against_the_release_binary() {
     let dir = tempfile::tempdir().unwrap();
     let server = process::Server::start(dir.path());
-    let admin = server.login().await;
-    let target = load::prepare(&server.base(), &admin).await;
+    let admin = server.admin().await;
+    let target = load::prepare(&admin).await;
     let project = target.project.clone();
     let duration = load::duration_from_env(10);
     let report = load::run(target, duration).await;
@@ -29,7 +29,7 @@ async fn concurrency_against_the_release_binary() {
         report.statuses
     );
     load::assert_clean(&report);
-    let found = load::all_secrets(&server.base(), &admin, &project).await;
+    let found = load::all_secrets(&admin, &project).await;
     load::assert_all_acknowledged_present(&report, &found);
     let log = server.log();
     for word in [
@@ -48,8 +48,7 @@ async fn concurrency_against_the_release_binary() {
 async fn tampered_ciphertext_is_logged_as_an_integrity_failure() {
     let dir = tempfile::tempdir().unwrap();
     let server = process::Server::start(dir.path());
-    let admin = server.login().await;
-    let target = load::prepare(&server.base(), &admin).await;
+    let target = load::prepare(&server.admin().await).await;
     let conn = rusqlite::Connection::open(dir.path().join("envkeep.db")).unwrap();
     let mut blob: Vec<u8> = conn
         .query_row("SELECT value_ct FROM secrets WHERE key = 'SEED'", [], |r| {
@@ -63,29 +62,19 @@ async fn tampered_ciphertext_is_logged_as_an_integrity_failure() {
         [blob],
     )
     .unwrap();
-    let url = format!(
-        "{}/api/v1/projects/{}/secrets/SEED?environment=dev",
-        server.base(),
-        target.project
-    );
-    let response = reqwest::Client::new()
-        .get(url)
-        .bearer_auth(&target.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(
-        response.status(),
-        reqwest::StatusCode::INTERNAL_SERVER_ERROR
-    );
-    let text = response.text().await.unwrap();
+    let read = target
+        .reader
+        .get_secret(&target.project, "dev", "/", "SEED")
+        .await;
+    assert_eq!(read.status, reqwest::StatusCode::INTERNAL_SERVER_ERROR);
     assert!(
-        !text.contains("seed") && !text.contains("integrity"),
-        "{text}"
+        !read.text.contains("seed") && !read.text.contains("integrity"),
+        "{read}"
     );
+    let token = target.reader.bearer().to_owned();
     let line = server.wait_for_line("integrity failure", std::time::Duration::from_secs(10));
     assert!(
-        !line.contains("\"seed\"") && !line.contains(&target.token),
+        !line.contains("\"seed\"") && !line.contains(&token),
         "the log line leaks: {line}"
     );
     server.terminate_and_wait();

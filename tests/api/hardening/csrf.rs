@@ -1,111 +1,117 @@
 //! Cookie-authenticated state changes need the session's CSRF token and, when the browser sends
 //! one, a same-site `Origin`; bearer requests are exempt (a browser cannot add them cross-site).
 
-use crate::helpers::{spawn_app, Answer, ADMIN_EMAIL, ADMIN_PASSWORD};
-use reqwest::StatusCode;
-use serde_json::{json, Value};
+use crate::helpers::{paths, Answered, Browser, TestApp};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::json;
+
+/// The harness browser logged in again through the API, and that session's CSRF token.
+async fn cookie_session(app: &TestApp) -> (Browser, String) {
+    let browser = app.browser();
+    let csrf = browser.api_login().await["csrfToken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    (browser, csrf)
+}
+
+fn create(browser: &Browser, name: &str) -> RequestBuilder {
+    browser
+        .request(Method::POST, paths::PROJECTS)
+        .json(&json!({ "name": name }))
+}
+
+#[tokio::test]
+async fn safe_methods_need_no_csrf_token() {
+    let app = TestApp::spawn().await;
+    let (browser, _) = cookie_session(&app).await;
+    let listed = browser.get(paths::PROJECTS).await;
+    assert_eq!(listed.status, StatusCode::OK);
+}
 
 #[tokio::test]
 async fn cookie_state_changes_need_the_csrf_token_and_a_same_site_origin() {
-    let app = spawn_app().await;
-    let login: Value = app
-        .client
-        .post(app.url("/api/v1/auth/login"))
-        .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let csrf = login["csrfToken"].as_str().unwrap().to_owned();
-    let projects = app.url("/api/v1/projects");
-    let create = |name: &str| app.client.post(&projects).json(&json!({ "name": name }));
-
-    // Safe methods need no token.
-    assert_eq!(
-        app.client.get(&projects).send().await.unwrap().status(),
-        StatusCode::OK
-    );
-
+    let app = TestApp::spawn().await;
+    let (browser, csrf) = cookie_session(&app).await;
+    let lookalike = format!("http://127.0.0.1:{}.evil.example", app.port);
     let refused = [
-        ("no token", create("a")),
+        ("no token", create(&browser, "a")),
         (
             "wrong token",
-            create("b").header("X-CSRF-Token", "0".repeat(32)),
+            create(&browser, "b").header("X-CSRF-Token", "0".repeat(32)),
         ),
-        ("empty token", create("c").header("X-CSRF-Token", "")),
+        (
+            "empty token",
+            create(&browser, "c").header("X-CSRF-Token", ""),
+        ),
         (
             "foreign origin",
-            create("d")
+            create(&browser, "d")
                 .header("X-CSRF-Token", &csrf)
                 .header("Origin", "http://evil.example"),
         ),
         (
             "null origin",
-            create("e")
+            create(&browser, "e")
                 .header("X-CSRF-Token", &csrf)
                 .header("Origin", "null"),
         ),
         (
             "lookalike origin",
-            create("f").header("X-CSRF-Token", &csrf).header(
-                "Origin",
-                format!("http://127.0.0.1:{}.evil.example", app.port),
+            create(&browser, "f")
+                .header("X-CSRF-Token", &csrf)
+                .header("Origin", lookalike),
+        ),
+        (
+            "DELETE without token",
+            browser.request(
+                Method::DELETE,
+                &paths::project("0123456789abcdef0123456789abcdef"),
             ),
         ),
     ];
     for (what, request) in refused {
-        let (status, json) = request.answer().await;
-        assert_eq!(status, StatusCode::FORBIDDEN, "{what}: {json}");
-        assert_eq!(json["error"], "ForbiddenError", "{what}");
+        let answer = request.answer().await;
+        assert_eq!(answer.status, StatusCode::FORBIDDEN, "{what}: {answer}");
+        assert_eq!(answer["error"], "ForbiddenError", "{what}");
     }
-    let listed: Value = app
-        .client
-        .get(&projects)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        listed["projects"].as_array().unwrap().is_empty(),
-        "a refused request created a project: {listed}"
-    );
-
-    let delete_cookie = app
-        .client
-        .delete(app.url("/api/v1/projects/0123456789abcdef0123456789abcdef"));
     assert_eq!(
-        delete_cookie.send().await.unwrap().status(),
-        StatusCode::FORBIDDEN,
-        "DELETE without token"
+        app.count_rows("projects"),
+        0,
+        "a refused request created a project"
     );
+}
 
-    let ok = create("g")
+#[tokio::test]
+async fn a_cookie_state_change_with_the_token_and_a_same_site_or_no_origin_is_accepted() {
+    let app = TestApp::spawn().await;
+    let (browser, csrf) = cookie_session(&app).await;
+    let same_site = create(&browser, "g")
         .header("X-CSRF-Token", &csrf)
-        .header("Origin", format!("http://127.0.0.1:{}", app.port));
+        .header("Origin", format!("http://127.0.0.1:{}", app.port))
+        .answer()
+        .await;
     assert_eq!(
-        ok.send().await.unwrap().status(),
+        same_site.status,
         StatusCode::CREATED,
         "same-site origin with token"
     );
-    assert_eq!(
-        create("h")
-            .header("X-CSRF-Token", &csrf)
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::CREATED
-    );
+    let no_origin = create(&browser, "h")
+        .header("X-CSRF-Token", &csrf)
+        .answer()
+        .await;
+    assert_eq!(no_origin.status, StatusCode::CREATED);
+}
 
-    // A bearer request is exempt even with a foreign Origin.
-    let bearer = reqwest::Client::new()
-        .post(&projects)
-        .bearer_auth(&app.admin)
+#[tokio::test]
+async fn a_bearer_request_is_exempt_even_with_a_foreign_origin() {
+    let app = TestApp::spawn().await;
+    let created = app
+        .as_admin()
+        .request(Method::POST, paths::PROJECTS)
         .header("Origin", "http://evil.example")
-        .json(&json!({ "name": "i" }));
-    assert_eq!(bearer.send().await.unwrap().status(), StatusCode::CREATED);
+        .json(&json!({ "name": "i" }))
+        .answer()
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
 }

@@ -1,9 +1,8 @@
 //! Forced faults answer generic errors: no SQL, file paths, keys or tokens in any body.
 
 use super::support::{assert_generic_5xx, project_with_token};
-use crate::helpers::spawn_app;
-use reqwest::{Method, StatusCode};
-use serde_json::json;
+use crate::helpers::TestApp;
+use reqwest::StatusCode;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -49,7 +48,7 @@ impl Drop for ReadOnly {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_that_became_read_only_answers_generic_errors() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let (project, token, _) = project_with_token(&app).await;
     let db = app.db_path();
     let files: Vec<PathBuf> = ["", "-wal"]
@@ -60,53 +59,41 @@ async fn a_database_that_became_read_only_answers_generic_errors() {
     // Not the -shm index: SQLite maps it into memory, and a write fault there is a SIGBUS.
     let _read_only = ReadOnly::new(files);
 
-    let secrets = format!("/api/v1/projects/{project}/secrets");
-    let mut failures = 0;
+    let holder = app.as_token(&token);
     for n in 0..20 {
-        let response = app
-            .bearer(Method::POST, &secrets, &token)
-            .json(&json!({ "environment": "dev", "key": format!("K{n}"), "value": "v" }))
-            .send()
-            .await
-            .unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
+        let refused = holder
+            .create_secret(&project, "dev", "/", &format!("K{n}"), "v")
+            .await;
         assert_ne!(
-            status,
+            refused.status,
             StatusCode::CREATED,
-            "a write succeeded on a moved database: {text}"
+            "a write succeeded on a read-only database: {refused}"
         );
         assert_generic_5xx(
-            status,
-            &text,
+            &refused,
             &[
                 &token,
-                &app.admin,
+                &app.admin_token,
                 "readonly",
                 "read-only",
                 "i/o",
                 "permission",
             ],
         );
-        failures += 1;
     }
-    assert_eq!(failures, 20);
-    for path in [
-        format!("{secrets}?environment=dev"),
-        String::from("/api/v1/projects"),
+    for read in [
+        app.as_admin().list_secrets(&project, "dev", "/").await,
+        app.as_admin().list_projects().await,
     ] {
-        let response = app.admin(Method::GET, &path).send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        if status.is_server_error() {
-            assert_generic_5xx(status, &text, &[&token, &app.admin, "no such table"]);
+        if read.status.is_server_error() {
+            assert_generic_5xx(&read, &[&token, &app.admin_token, "no such table"]);
         }
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_exhausted_connection_pool_answers_a_generic_503_and_recovers() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let (project, token, _) = project_with_token(&app).await;
     // Hold every pooled connection on plain threads until the request has been answered.
     let size = envkeep::db::POOL_SIZE as usize;
@@ -128,12 +115,10 @@ async fn an_exhausted_connection_pool_answers_a_generic_503_and_recovers() {
         .await
         .unwrap();
 
-    let path = format!("/api/v1/projects/{project}/secrets?environment=dev");
-    let response = app.bearer(Method::GET, &path, &token).send().await.unwrap();
-    let status = response.status();
-    let text = response.text().await.unwrap();
-    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{text}");
-    assert_generic_5xx(status, &text, &[&token, "timed out", "pool"]);
+    let holder = app.as_token(&token);
+    let busy = holder.list_secrets(&project, "dev", "/").await;
+    assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE, "{busy}");
+    assert_generic_5xx(&busy, &[&token, "timed out", "pool"]);
 
     let releaser = release.clone();
     tokio::task::spawn_blocking(move || releaser.wait())
@@ -142,6 +127,6 @@ async fn an_exhausted_connection_pool_answers_a_generic_503_and_recovers() {
     for holder in holders {
         holder.join().unwrap().unwrap();
     }
-    let response = app.bearer(Method::GET, &path, &token).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    let recovered = holder.list_secrets(&project, "dev", "/").await;
+    assert_eq!(recovered.status, StatusCode::OK);
 }

@@ -1,54 +1,8 @@
-//! Helpers shared by the hardening tests: servers with adjusted settings, clients that connect
-//! from another loopback address, and the checks every 5xx body must pass.
+//! Helpers shared by the hardening tests: a project with a token, and the checks every 5xx body
+//! must pass.
 
-use crate::helpers::{config_for, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
-use envkeep::config::Config;
-use envkeep::startup::Application;
-use reqwest::{Client, StatusCode};
+use crate::helpers::{access_part, Answer, TestApp};
 use serde_json::{json, Value};
-use std::net::IpAddr;
-
-/// Starts a server like `spawn_app`, after `adjust` has changed its configuration.
-pub async fn spawn_adjusted(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let temp = tempfile::tempdir().unwrap();
-    let mut config = config_for(
-        temp.path(),
-        &[
-            "--admin-email",
-            ADMIN_EMAIL,
-            "--admin-password",
-            ADMIN_PASSWORD,
-        ],
-    );
-    adjust(&mut config);
-    let app = Application::build(config).await.expect("server starts");
-    let (port, state, handle) = (app.port(), app.state(), app.handle());
-    tokio::spawn(app.run());
-    let mut app = TestApp {
-        base: format!("http://127.0.0.1:{port}"),
-        port,
-        client: client_from("127.0.0.1"),
-        data_dir: temp.path().to_path_buf(),
-        state,
-        handle,
-        admin: String::new(),
-        _temp: None,
-    };
-    app._temp = Some(temp);
-    app.admin = app.login_token().await;
-    app
-}
-
-/// A client whose connections come from `source` (any 127.0.0.0/8 address reaches a server bound
-/// to 127.0.0.1, so tests can play several clients without leaving loopback).
-pub fn client_from(source: &str) -> Client {
-    Client::builder()
-        .local_address(source.parse::<IpAddr>().unwrap())
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 /// Creates a project with a secret in `dev` at `/` and mints a read/write token for `dev:/**`.
 /// Returns (project id, access part of the token, token id).
@@ -63,14 +17,15 @@ pub async fn project_with_token(app: &TestApp) -> (String, String, String) {
                     "permissions": ["read", "write"], "expiresIn": null }),
         )
         .await;
-    (project, crate::helpers::access_part(&token), id)
+    (project, access_part(&token), id)
 }
 
 /// Words that must never appear in an error body: SQL, file paths, key or token material.
-pub fn assert_generic_5xx(status: StatusCode, text: &str, forbidden: &[&str]) {
+pub fn assert_generic_5xx(answer: &Answer, forbidden: &[&str]) {
+    let text = &answer.text;
     assert!(
-        status.is_server_error(),
-        "expected a 5xx, got {status}: {text}"
+        answer.status.is_server_error(),
+        "expected a 5xx, got {answer}"
     );
     let body: Value =
         serde_json::from_str(text).unwrap_or_else(|_| panic!("5xx body is not JSON: {text}"));

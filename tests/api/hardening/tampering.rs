@@ -3,13 +3,12 @@
 //! row's value; untouched rows still read.
 
 use super::support::assert_generic_5xx;
-use crate::helpers::{spawn_app, TestApp};
+use crate::helpers::{Answer, TestApp};
 use envkeep::auth::{AdminSession, Caller};
 use envkeep::domain::{EnvSlug, SecretKey, SecretPath};
 use envkeep::error::AppError;
 use envkeep::service::secrets::{self, Location};
-use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use reqwest::StatusCode;
 
 const VALUE_A: &str = "alpha-secret-value-1";
 const VALUE_B: &str = "bravo-secret-value-2";
@@ -32,57 +31,47 @@ fn flip_one_byte(app: &TestApp, key: &str, column: &str) {
     .unwrap();
 }
 
-async fn read(app: &TestApp, project: &str, key: &str) -> (StatusCode, String) {
-    let response = app
-        .admin(
-            Method::GET,
-            &format!("/api/v1/projects/{project}/secrets/{key}?environment=dev"),
-        )
-        .send()
-        .await
-        .unwrap();
-    (response.status(), response.text().await.unwrap())
+async fn read(app: &TestApp, project: &str, key: &str) -> Answer {
+    app.as_admin().get_secret(project, "dev", "/", key).await
 }
 
-#[tokio::test]
-async fn a_flipped_byte_fails_that_read_only_and_generically() {
-    let app = spawn_app().await;
+/// A project with A, B and C in dev:/, A's value and C's comment each with one byte flipped.
+async fn tampered() -> (TestApp, String) {
+    let app = TestApp::spawn().await;
     let project = app.create_project("tamper").await;
     app.create_secret(&project, "dev", "/", "A", VALUE_A).await;
     app.create_secret(&project, "dev", "/", "B", VALUE_B).await;
     app.create_secret(&project, "dev", "/", "C", "charlie")
         .await;
-
     flip_one_byte(&app, "A", "value_ct");
     flip_one_byte(&app, "C", "comment_ct");
+    (app, project)
+}
+
+#[tokio::test]
+async fn a_flipped_byte_fails_that_read_only_and_generically() {
+    let (app, project) = tampered().await;
     for key in ["A", "C"] {
-        let (status, text) = read(&app, &project, key).await;
         assert_generic_5xx(
-            status,
-            &text,
+            &read(&app, &project, key).await,
             &[VALUE_A, "charlie", "xchacha", "tamper", "integrity"],
         );
     }
-    let (status, text) = read(&app, &project, "B").await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(
-        serde_json::from_str::<Value>(&text).unwrap()["secret"]["value"],
-        VALUE_B
-    );
+    let untouched = read(&app, &project, "B").await;
+    assert_eq!(untouched.status, StatusCode::OK);
+    assert_eq!(untouched["secret"]["value"], VALUE_B);
+}
 
-    // A listing that includes the tampered row fails as a whole rather than skip or garble it.
-    let list = app
-        .admin(
-            Method::GET,
-            &format!("/api/v1/projects/{project}/secrets?environment=dev"),
-        )
-        .send()
-        .await
-        .unwrap();
-    let status = list.status();
-    assert_generic_5xx(status, &list.text().await.unwrap(), &[VALUE_A, VALUE_B]);
+#[tokio::test]
+async fn a_listing_that_includes_a_tampered_row_fails_as_a_whole() {
+    let (app, project) = tampered().await;
+    let listing = app.as_admin().list_secrets(&project, "dev", "/").await;
+    assert_generic_5xx(&listing, &[VALUE_A, VALUE_B]);
+}
 
-    // Server-side it is an integrity failure (logged as such by AppError::Integrity).
+#[tokio::test]
+async fn a_flipped_byte_is_an_integrity_failure_server_side() {
+    let (app, project) = tampered().await;
     let session = AdminSession {
         user_id: String::from("test"),
         email: String::from("test@example.com"),
@@ -111,15 +100,14 @@ async fn a_flipped_byte_fails_that_read_only_and_generically() {
 
 #[tokio::test]
 async fn a_ciphertext_copied_from_another_row_does_not_reveal_that_row() {
-    let app = spawn_app().await;
+    let app = TestApp::spawn().await;
     let project = app.create_project("swap").await;
     app.create_secret(&project, "dev", "/", "A", VALUE_A).await;
     app.create_secret(&project, "dev", "/", "B", VALUE_B).await;
     let conn = app.sqlite();
     conn.execute("UPDATE secrets SET value_ct = (SELECT value_ct FROM secrets WHERE key = 'B') WHERE key = 'A'", [])
         .unwrap();
-    let (status, text) = read(&app, &project, "A").await;
-    assert_generic_5xx(status, &text, &[VALUE_A, VALUE_B]);
-    let (status, text) = read(&app, &project, "B").await;
-    assert_eq!(status, StatusCode::OK, "{text}");
+    assert_generic_5xx(&read(&app, &project, "A").await, &[VALUE_A, VALUE_B]);
+    let other = read(&app, &project, "B").await;
+    assert_eq!(other.status, StatusCode::OK, "{other}");
 }

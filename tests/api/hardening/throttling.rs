@@ -1,41 +1,40 @@
 //! Brute force: repeated failures from one address (bad tokens or bad logins) get 429 with
 //! `Retry-After`; another address (127.0.0.2) is unaffected, and a valid token is never refused.
 
-use super::support::{client_from, project_with_token, spawn_adjusted};
-use crate::helpers::{body, ADMIN_EMAIL, ADMIN_PASSWORD};
-use reqwest::{Client, Response, StatusCode};
-use serde_json::json;
+use super::support::project_with_token;
+use crate::helpers::{Answer, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use reqwest::StatusCode;
 
 const LIMIT: u32 = 5;
 
-fn retry_after(response: &Response) -> u64 {
-    let value = response
-        .headers()
-        .get("retry-after")
-        .expect("429 carries Retry-After");
-    value
-        .to_str()
-        .unwrap()
-        .parse()
-        .expect("Retry-After is whole seconds")
+async fn throttled_after(limit: u32) -> TestApp {
+    TestApp::spawn_with(|c| c.auth_failure_limit = limit).await
 }
 
-async fn whoami(client: &Client, url: &str, token: &str) -> Response {
-    client.get(url).bearer_auth(token).send().await.unwrap()
+fn retry_after(answer: &Answer) -> u64 {
+    answer
+        .header("retry-after")
+        .parse()
+        .expect("429 carries Retry-After in whole seconds")
+}
+
+/// A server whose address 127.0.0.1 has sent LIMIT + 2 bad tokens; returns it with the access
+/// part of a valid token and the statuses of those bad attempts.
+async fn after_bad_tokens() -> (TestApp, String, String, Vec<StatusCode>) {
+    let app = throttled_after(LIMIT).await;
+    let (_, token, token_id) = project_with_token(&app).await;
+    let wrong = format!("st.{token_id}.{}", "0".repeat(32));
+    let attacker = app.anonymous_from("127.0.0.1").with_bearer(&wrong);
+    let mut statuses = Vec::new();
+    for _ in 0..LIMIT + 2 {
+        statuses.push(attacker.whoami().await.status);
+    }
+    (app, token, wrong, statuses)
 }
 
 #[tokio::test]
 async fn bad_tokens_from_one_address_are_throttled_and_others_are_not() {
-    let app = spawn_adjusted(|c| c.auth_failure_limit = LIMIT).await;
-    let (_, token, token_id) = project_with_token(&app).await;
-    let url = app.url("/api/v1/auth/token");
-    let wrong = format!("st.{token_id}.{}", "0".repeat(32));
-    let attacker = client_from("127.0.0.1");
-
-    let mut statuses = Vec::new();
-    for _ in 0..LIMIT + 2 {
-        statuses.push(whoami(&attacker, &url, &wrong).await.status());
-    }
+    let (app, token, wrong, statuses) = after_bad_tokens().await;
     assert!(
         statuses[..LIMIT as usize - 1]
             .iter()
@@ -48,71 +47,64 @@ async fn bad_tokens_from_one_address_are_throttled_and_others_are_not() {
             .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
-    let throttled = whoami(&attacker, &url, &wrong).await;
+    let throttled = app
+        .anonymous_from("127.0.0.1")
+        .with_bearer(&wrong)
+        .whoami()
+        .await;
     let secs = retry_after(&throttled);
     assert!((1..=60).contains(&secs), "Retry-After {secs}");
-    let (status, json) = body(throttled).await;
-    crate::helpers::assert_error(
-        status,
-        &json,
-        StatusCode::TOO_MANY_REQUESTS,
-        "RateLimitExceeded",
-    );
-
-    // A valid token is never refused, even from the throttled address.
-    assert_eq!(
-        whoami(&attacker, &url, &token).await.status(),
-        StatusCode::OK
-    );
+    throttled.assert_error(StatusCode::TOO_MANY_REQUESTS, "RateLimitExceeded");
 
     // Another address is unaffected: its bad token is a plain 401, its good token works.
-    let neighbour = client_from("127.0.0.2");
+    let neighbour = app.anonymous_from("127.0.0.2");
     assert_eq!(
-        whoami(&neighbour, &url, &wrong).await.status(),
+        neighbour.clone().with_bearer(&wrong).whoami().await.status,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        whoami(&neighbour, &url, &token).await.status(),
+        neighbour.with_bearer(&token).whoami().await.status,
         StatusCode::OK
     );
+}
 
-    // Logins from the throttled address wait too, even with the right password.
-    let login = json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD });
-    let from_attacker = attacker
-        .post(app.url("/api/v1/auth/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(from_attacker.status(), StatusCode::TOO_MANY_REQUESTS);
+#[tokio::test]
+async fn a_valid_token_is_never_refused_from_a_throttled_address() {
+    let (app, token, _, _) = after_bad_tokens().await;
+    let valid = app
+        .anonymous_from("127.0.0.1")
+        .with_bearer(&token)
+        .whoami()
+        .await;
+    assert_eq!(valid.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn logins_from_an_address_throttled_for_bad_tokens_wait_and_others_do_not() {
+    let (app, _, _, _) = after_bad_tokens().await;
+    let from_attacker = app
+        .anonymous_from("127.0.0.1")
+        .login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await;
+    assert_eq!(from_attacker.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(retry_after(&from_attacker) >= 1);
-    let from_neighbour = neighbour
-        .post(app.url("/api/v1/auth/login"))
-        .json(&login)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(from_neighbour.status(), StatusCode::OK);
+    let from_neighbour = app
+        .anonymous_from("127.0.0.2")
+        .login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await;
+    assert_eq!(from_neighbour.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn wrong_passwords_from_one_address_are_throttled() {
-    let app = spawn_adjusted(|c| c.auth_failure_limit = LIMIT).await;
-    let guesser = client_from("127.0.0.3");
-    let login = app.url("/api/v1/auth/login");
+    let app = throttled_after(LIMIT).await;
+    let guesser = app.anonymous_from("127.0.0.3");
     let mut statuses = Vec::new();
     for n in 0..LIMIT + 1 {
-        let wrong =
-            json!({ "email": format!("nobody{n}@example.com"), "password": "not-the-password" });
-        statuses.push(
-            guesser
-                .post(&login)
-                .json(&wrong)
-                .send()
-                .await
-                .unwrap()
-                .status(),
-        );
+        let wrong = guesser
+            .login(&format!("nobody{n}@example.com"), "not-the-password")
+            .await;
+        statuses.push(wrong.status);
     }
     assert_eq!(
         statuses.last(),
@@ -125,23 +117,20 @@ async fn wrong_passwords_from_one_address_are_throttled() {
             .all(|s| *s == StatusCode::UNAUTHORIZED),
         "{statuses:?}"
     );
-    let right = json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD });
-    let response = guesser.post(&login).json(&right).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(retry_after(&response) >= 1);
+    let right = guesser.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(right.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(retry_after(&right) >= 1);
     // The same account from elsewhere logs in at once (a growing delay, never a lockout).
-    let elsewhere = client_from("127.0.0.4")
-        .post(&login)
-        .json(&right)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(elsewhere.status(), StatusCode::OK);
+    let elsewhere = app
+        .anonymous_from("127.0.0.4")
+        .login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn the_limiter_tracks_a_bounded_number_of_addresses() {
-    let app = spawn_adjusted(|c| c.auth_failure_limit = LIMIT).await;
+    let app = throttled_after(LIMIT).await;
     for i in 0..(envkeep::auth::throttle::MAX_TRACKED as u32 + 500) {
         app.state
             .throttle

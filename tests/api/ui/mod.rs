@@ -1,68 +1,51 @@
 //! The admin UI over real HTTP: redirects, CSRF refusals, the one-time token page, form
-//! validation re-rendering, and the pages' status codes and headers. Helpers here act like a
-//! browser: a cookie jar, no redirects followed, hidden fields scraped from the page.
+//! validation re-rendering, and the pages' status codes and headers, driven by a `Browser`.
 
-mod auth;
-mod pages;
+mod csrf;
+mod error_pages;
+mod login;
+mod secrets_browser;
+mod settings;
+mod setup;
 mod tokens;
 
-use crate::helpers::TestApp;
-use reqwest::header::LOCATION;
-use reqwest::{Client, Response};
-
-/// A browser-like client: cookie jar, no redirects followed.
-pub fn browser() -> Client {
-    Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
+/// A project's secrets browser for one environment.
+pub fn secrets_page(project: &str, env: &str) -> String {
+    format!("/projects/{project}/secrets/{env}")
 }
 
-/// The value of the first `<input … name="{name}" value="…">` in a page.
-pub fn hidden_field(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no field {name} in page"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_owned()
+/// A form action of the dev secrets browser: `add`, `edit`, `delete`, `folders`.
+pub fn secrets_form(project: &str, action: &str) -> String {
+    format!("{}/{action}", secrets_page(project, "dev"))
 }
 
-pub fn location(response: &Response) -> String {
-    response
-        .headers()
-        .get(LOCATION)
-        .expect("a Location header")
-        .to_str()
-        .unwrap()
-        .to_owned()
+fn environment_settings(project: &str) -> String {
+    format!("/projects/{project}/settings/environments")
 }
 
-/// A cookie-logged-in browser (the harness client) and the CSRF token its pages carry.
-pub async fn logged_in(app: &TestApp) -> String {
-    let html = app
-        .client
-        .get(app.url("/projects"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    hidden_field(&html, "csrf_token")
+/// A form action on one environment in the settings: `rename`, `move`, `delete`.
+fn environment_form(project: &str, slug: &str, action: &str) -> String {
+    format!("{}/{slug}/{action}", environment_settings(project))
 }
 
-pub async fn post_form(app: &TestApp, path: &str, form: &[(&str, &str)]) -> Response {
-    app.client
-        .post(app.url(path))
-        .form(form)
-        .send()
-        .await
-        .unwrap()
+fn project_delete_page(project: &str) -> String {
+    format!("/projects/{project}/delete")
 }
 
-pub fn token_form<'a>(
+fn tokens_page(project: &str) -> String {
+    format!("/projects/{project}/access-control/service-tokens")
+}
+
+fn new_token_page(project: &str) -> String {
+    format!("{}/new", tokens_page(project))
+}
+
+fn revoke_page(project: &str, token_id: &str) -> String {
+    format!("{}/{token_id}/revoke", tokens_page(project))
+}
+
+/// The token form's fields: read permission, one row per scope, then `extra`.
+fn token_form<'a>(
     csrf: &'a str,
     name: &'a str,
     scopes: &[(&'a str, &'a str)],

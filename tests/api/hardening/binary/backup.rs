@@ -2,35 +2,30 @@
 //! it (with the same root key) serves every write acknowledged before the backup started.
 
 use super::process::{binary, integrity, Server};
-use crate::hardening::load::all_secrets;
-use reqwest::{Client, StatusCode};
-use serde_json::json;
+use crate::hardening::load::{all_secrets, prepare};
+use crate::helpers::Api;
+use reqwest::StatusCode;
 use std::collections::HashMap;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Creates secrets in `/b{id}` until `stop`, recording each acknowledged one.
 async fn write_while(
-    base: String,
-    admin: String,
+    admin: Api,
     project: String,
     id: usize,
     acked: Arc<Mutex<HashMap<String, String>>>,
     stop: Arc<AtomicBool>,
 ) {
-    let client = Client::new();
     let mut n = 0;
     while !stop.load(Ordering::SeqCst) {
         n += 1;
         let (key, value) = (format!("B{id}_{n}"), format!("backup-{id}-{n}"));
-        let response = client
-            .post(format!("{base}/api/v1/projects/{project}/secrets"))
-            .bearer_auth(&admin)
-            .json(&json!({ "environment": "dev", "path": format!("/b{id}"), "key": key, "value": value }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED);
+        let created = admin
+            .create_secret(&project, "dev", &format!("/b{id}"), &key, &value)
+            .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{created}");
         acked.lock().unwrap().insert(format!("/b{id}/{key}"), value);
     }
 }
@@ -40,15 +35,13 @@ async fn write_while(
 async fn a_backup_under_load_is_consistent_and_has_every_earlier_write() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
-    let admin = server.login().await;
-    let target = crate::hardening::load::prepare(&server.base(), &admin).await;
+    let target = prepare(&server.admin().await).await;
     let acked = Arc::new(Mutex::new(HashMap::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let mut writers = tokio::task::JoinSet::new();
     for id in 0..6 {
         writers.spawn(write_while(
-            server.base(),
-            admin.clone(),
+            target.admin.clone(),
             target.project.clone(),
             id,
             acked.clone(),
@@ -106,8 +99,7 @@ async fn a_backup_under_load_is_consistent_and_has_every_earlier_write() {
     )
     .unwrap();
     let from_backup = Server::start(restored.path());
-    let admin = from_backup.login().await;
-    let found = all_secrets(&from_backup.base(), &admin, &target.project).await;
+    let found = all_secrets(&from_backup.admin().await, &target.project).await;
     let missing: Vec<&String> = before
         .iter()
         .filter(|(k, v)| found.get(*k) != Some(v))

@@ -2,9 +2,10 @@
 //! moments; after each restart every acknowledged write is there and the file is intact.
 
 use super::process::{integrity, Server};
-use crate::hardening::load::all_secrets;
+use crate::hardening::load::{all_secrets, prepare};
+use crate::helpers::{paths, Api};
 use rand::Rng;
-use reqwest::{Client, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -21,32 +22,27 @@ struct Ledger {
 }
 
 async fn write_until_killed(
-    base: String,
-    admin: String,
+    admin: Api,
     project: String,
     cycle: usize,
     id: usize,
     ledger: Arc<Mutex<Ledger>>,
 ) {
-    let client = Client::new();
-    let secrets = format!("{base}/api/v1/projects/{project}/secrets");
     for n in 0.. {
         let (key, value) = (format!("C{cycle}_W{id}_{n}"), format!("v{cycle}-{id}-{n}"));
-        let created = client
-            .post(&secrets)
-            .bearer_auth(&admin)
-            .json(&json!({ "environment": "dev", "path": format!("/crash/c{cycle}"), "key": key, "value": value }))
-            .send()
+        let body = json!({ "environment": "dev", "path": format!("/crash/c{cycle}"), "key": key, "value": value });
+        let created = admin
+            .try_send_json(Method::POST, &paths::secrets(&project), body)
             .await;
         match created {
-            Ok(r) if r.status() == StatusCode::CREATED => {
+            Ok(r) if r.status == StatusCode::CREATED => {
                 ledger
                     .lock()
                     .unwrap()
                     .acknowledged
                     .insert(format!("/crash/c{cycle}/{key}"), value);
             }
-            Ok(r) => panic!("create answered {} before the kill", r.status()),
+            Ok(r) => panic!("create answered {r} before the kill"),
             Err(_) => return,
         }
         let counter = ledger
@@ -58,17 +54,18 @@ async fn write_until_killed(
             .unwrap_or(0)
             + 1;
         ledger.lock().unwrap().counters.entry(id).or_default().1 = counter;
-        let patched = client
-            .patch(format!("{secrets}/COUNTER_{id}?environment=dev"))
-            .bearer_auth(&admin)
-            .json(&json!({ "value": counter.to_string() }))
-            .send()
+        let patched = admin
+            .try_send_json(
+                Method::PATCH,
+                &paths::secret(&project, "dev", "/", &format!("COUNTER_{id}")),
+                json!({ "value": counter.to_string() }),
+            )
             .await;
         match patched {
-            Ok(r) if r.status() == StatusCode::OK => {
+            Ok(r) if r.status == StatusCode::OK => {
                 ledger.lock().unwrap().counters.entry(id).or_default().0 = counter
             }
-            Ok(r) => panic!("update answered {} before the kill", r.status()),
+            Ok(r) => panic!("update answered {r} before the kill"),
             Err(_) => return,
         }
     }
@@ -114,22 +111,14 @@ async fn every_acknowledged_write_survives_sigkill_cycles() {
     let ledger = Arc::new(Mutex::new(Ledger::default()));
 
     let server = Server::start(dir.path());
-    let admin = server.login().await;
-    let target = crate::hardening::load::prepare(&server.base(), &admin).await;
+    let target = prepare(&server.admin().await).await;
     let project = target.project.clone();
-    let client = Client::new();
     for id in 0..WRITERS {
-        let seeded = client
-            .post(format!(
-                "{}/api/v1/projects/{project}/secrets",
-                server.base()
-            ))
-            .bearer_auth(&admin)
-            .json(&json!({ "environment": "dev", "key": format!("COUNTER_{id}"), "value": "0" }))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(seeded.status(), StatusCode::CREATED);
+        let seeded = target
+            .admin
+            .create_secret(&project, "dev", "/", &format!("COUNTER_{id}"), "0")
+            .await;
+        assert_eq!(seeded.status, StatusCode::CREATED);
     }
     let mut server = Some(server);
     let mut total_kills = 0;
@@ -138,11 +127,10 @@ async fn every_acknowledged_write_survives_sigkill_cycles() {
             Some(s) => s,
             None => Server::start(dir.path()),
         };
-        let admin = running.login().await;
+        let admin = running.admin().await;
         let mut writers = tokio::task::JoinSet::new();
         for id in 0..WRITERS {
             writers.spawn(write_until_killed(
-                running.base(),
                 admin.clone(),
                 project.clone(),
                 cycle,
@@ -170,8 +158,7 @@ async fn every_acknowledged_write_survives_sigkill_cycles() {
     }
 
     let restarted = Server::start(dir.path());
-    let admin = restarted.login().await;
-    let found = all_secrets(&restarted.base(), &admin, &project).await;
+    let found = all_secrets(&restarted.admin().await, &project).await;
     check(&found, &ledger.lock().unwrap());
     let (status, _) = restarted.terminate_and_wait();
     assert!(status.success());

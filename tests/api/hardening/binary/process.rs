@@ -1,8 +1,7 @@
 //! The release binary as a child process on a temp data dir, port 0, loopback only. The port is
 //! read from the start-up log line, so nothing waits on a guess.
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD};
-use serde_json::{json, Value};
+use crate::helpers::{Api, ADMIN_EMAIL, ADMIN_PASSWORD};
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -116,22 +115,21 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    /// The API of this server, anonymously.
+    pub fn api(&self) -> Api {
+        Api::at(&self.base())
+    }
+
+    /// Logs the admin in; returns the session token.
     pub async fn login(&self) -> String {
-        let response = reqwest::Client::new()
-            .post(format!("{}/api/v1/auth/login", self.base()))
-            .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }))
-            .send()
-            .await
-            .unwrap();
-        assert!(
-            response.status().is_success(),
-            "login: {}",
-            response.status()
-        );
-        response.json::<Value>().await.unwrap()["token"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        let login = self.api().login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        assert!(login.status.is_success(), "login: {login}");
+        login["token"].as_str().unwrap().to_owned()
+    }
+
+    /// The API as the admin, freshly logged in.
+    pub async fn admin(&self) -> Api {
+        self.api().with_bearer(&self.login().await)
     }
 
     /// SIGKILL: no shutdown code runs at all.

@@ -2,9 +2,10 @@
 //! flushes buffered last-use times, checkpoints the WAL, and a restart serves the same data.
 
 use super::process::Server;
-use crate::hardening::load::all_secrets;
-use reqwest::{Client, StatusCode};
-use serde_json::{json, Value};
+use crate::hardening::load::{all_secrets, prepare};
+use crate::helpers::{paths, Api};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -13,30 +14,24 @@ use std::time::Duration;
 
 /// Writes until the server stops answering; records acknowledged writes and any 5xx.
 async fn write_until_gone(
-    base: String,
-    admin: String,
+    admin: Api,
     project: String,
     id: usize,
     acked: Arc<Mutex<HashMap<String, String>>>,
     server_errors: Arc<Mutex<Vec<String>>>,
 ) {
-    let client = Client::new();
     for n in 0.. {
         let (key, value) = (format!("S{id}_{n}"), format!("shutdown-{id}-{n}"));
-        let outcome = client
-            .post(format!("{base}/api/v1/projects/{project}/secrets"))
-            .bearer_auth(&admin)
-            .json(&json!({ "environment": "dev", "path": format!("/s{id}"), "key": key, "value": value }))
-            .send()
+        let body =
+            json!({ "environment": "dev", "path": format!("/s{id}"), "key": key, "value": value });
+        let outcome = admin
+            .try_send_json(Method::POST, &paths::secrets(&project), body)
             .await;
         match outcome {
-            Ok(r) if r.status() == StatusCode::CREATED => {
+            Ok(r) if r.status == StatusCode::CREATED => {
                 acked.lock().unwrap().insert(format!("/s{id}/{key}"), value);
             }
-            Ok(r) => {
-                let answer = format!("{} {}", r.status(), r.text().await.unwrap_or_default());
-                server_errors.lock().unwrap().push(answer);
-            }
+            Ok(r) => server_errors.lock().unwrap().push(r.to_string()),
             Err(_) => return,
         }
     }
@@ -48,21 +43,13 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = Server::start(dir.path());
     let admin = server.login().await;
-    let target = crate::hardening::load::prepare(&server.base(), &admin).await;
+    let target = prepare(&server.api().with_bearer(&admin)).await;
     let project = target.project.clone();
 
     // A token use that only the shutdown flush can persist (the periodic flush is a minute away).
-    let used = Client::new()
-        .get(format!("{}/api/v1/auth/token", server.base()))
-        .bearer_auth(&target.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(used.status(), StatusCode::OK);
-    let token_id = used.json::<Value>().await.unwrap()["serviceToken"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let used = target.reader.whoami().await;
+    assert_eq!(used.status, StatusCode::OK);
+    let token_id = used["serviceToken"]["id"].as_str().unwrap().to_owned();
 
     // An in-flight request: headers and half the body sent before SIGTERM.
     let body =
@@ -85,8 +72,7 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
     let mut writers = tokio::task::JoinSet::new();
     for id in 0..4 {
         writers.spawn(write_until_gone(
-            server.base(),
-            admin.clone(),
+            target.admin.clone(),
             project.clone(),
             id,
             acked.clone(),
@@ -131,8 +117,8 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
     assert_eq!(wal_size, 0, "the WAL was not checkpointed");
 
     let restarted = Server::start(dir.path());
-    let admin = restarted.login().await;
-    let found = all_secrets(&restarted.base(), &admin, &project).await;
+    let admin = restarted.admin().await;
+    let found = all_secrets(&admin, &project).await;
     let acked = acked.lock().unwrap().clone();
     let missing: Vec<&String> = acked
         .iter()
@@ -144,18 +130,7 @@ async fn sigterm_under_load_finishes_in_flight_work_and_loses_nothing() {
         found.get("/IN_FLIGHT").map(String::as_str),
         Some("finished after SIGTERM")
     );
-    let tokens: Value = Client::new()
-        .get(format!(
-            "{}/api/v1/projects/{project}/service-tokens",
-            restarted.base()
-        ))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let tokens = admin.list_tokens(&project).await;
     let token = tokens["serviceTokens"]
         .as_array()
         .unwrap()

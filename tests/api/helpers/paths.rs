@@ -1,0 +1,56 @@
+//! The native API's routes, spelled once. A place is an environment slug and a folder path,
+//! sent as they are (tests use plain paths such as `/app/db`).
+
+pub const PROJECTS: &str = "/api/v1/projects";
+pub const LOGIN: &str = "/api/v1/auth/login";
+pub const LOGOUT: &str = "/api/v1/auth/logout";
+pub const SETUP: &str = "/api/v1/setup";
+/// A service token's own details.
+pub const WHOAMI: &str = "/api/v1/auth/token";
+
+pub fn project(id: &str) -> String {
+    format!("{PROJECTS}/{id}")
+}
+
+pub fn environments(project: &str) -> String {
+    format!("{PROJECTS}/{project}/environments")
+}
+
+pub fn environment(project: &str, slug: &str) -> String {
+    format!("{}/{slug}", environments(project))
+}
+
+pub fn secrets(project: &str) -> String {
+    format!("{PROJECTS}/{project}/secrets")
+}
+
+/// The secrets of one folder.
+pub fn secrets_in(project: &str, env: &str, path: &str) -> String {
+    format!("{}?environment={env}&path={path}", secrets(project))
+}
+
+pub fn secret(project: &str, env: &str, path: &str, key: &str) -> String {
+    format!("{}/{key}?environment={env}&path={path}", secrets(project))
+}
+
+pub fn folders(project: &str) -> String {
+    format!("{PROJECTS}/{project}/folders")
+}
+
+/// The folders below one folder, or that folder itself for a delete.
+pub fn folders_in(project: &str, env: &str, path: &str) -> String {
+    format!("{}?environment={env}&path={path}", folders(project))
+}
+
+pub fn tokens(project: &str) -> String {
+    format!("{PROJECTS}/{project}/service-tokens")
+}
+
+pub fn token(project: &str, id: &str) -> String {
+    format!("{}/{id}", tokens(project))
+}
+
+/// `path` with `recursive=true` added to its query.
+pub fn recursive(path: &str) -> String {
+    format!("{path}&recursive=true")
+}

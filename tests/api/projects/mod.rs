@@ -1,0 +1,6 @@
+//! Projects, their environments and folders through the native API, and the audit trail.
+
+mod audit;
+mod environments;
+mod folders;
+mod lifecycle;
