@@ -37,13 +37,16 @@ fn start_binary(dir: &Path) -> (Server, String, Vec<String>) {
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
     let mut lines = Vec::new();
-    for line in BufReader::new(stdout).lines() {
+    for line in stdout.by_ref() {
         let line = line.unwrap();
         let listening = line.contains("envkeep listening");
         lines.push(line);
         if listening {
+            // Keep reading (and dropping) what it logs next, so its request lines never meet a
+            // closed pipe.
+            std::thread::spawn(move || stdout.for_each(drop));
             return (Server(child), bind, lines);
         }
     }
