@@ -94,7 +94,8 @@ impl Caller {
         }
     }
 
-    fn has_permission(&self, op: Op) -> bool {
+    /// Does the caller hold the permission for `op` (anywhere in its scopes)?
+    pub fn has_permission(&self, op: Op) -> bool {
         match self {
             Caller::Admin(_) => true,
             Caller::Token { record, .. } => match op {

@@ -16,3 +16,4 @@ mod startup;
 mod sweep;
 mod token_scopes;
 mod ui;
+mod write_only;

@@ -3,11 +3,11 @@
 use super::etag::Selection;
 use super::params::{self, Target};
 use super::request::{ReadRequest, WriteRequest};
-use super::shapes::{raw_secret, RawSecret};
+use super::shapes::{raw_secret, raw_written, RawSecret};
 use super::version::{route, ApiVersion};
 use crate::error::{AppError, AppResult};
 use crate::service::secrets::{self, Listing};
-use crate::service::views::SecretView;
+use crate::service::views::{SecretView, WrittenSecret};
 use crate::state::AppState;
 use crate::store::Rendering;
 use actix_web::http::Method;
@@ -87,8 +87,8 @@ async fn get(
     ))
 }
 
-fn answer(secret: &SecretView, project_id: &str) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "secret": raw_secret(secret, project_id, true) }))
+fn answer(secret: &WrittenSecret, project_id: &str) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "secret": raw_written(secret, project_id) }))
 }
 
 /// Values are stored verbatim (Infisical trims them; Envkeep keeps exactly what was sent).

@@ -1,7 +1,8 @@
 //! Writing secrets: create (making missing parent folders), update, delete; each in one
-//! transaction that names the folder it touched.
+//! transaction that names the folder it touched, and each answering the secret as the caller may
+//! see it (without `read`, no value or comment).
 
-use super::{keys_for_write, missing_secret, Location};
+use super::{missing_secret, Location};
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::crypto::random;
@@ -10,7 +11,7 @@ use crate::db::secrets::{self, SecretRow};
 use crate::domain::{FolderName, SecretKey};
 use crate::error::{AppError, AppResult};
 use crate::service::sealed_fields::{check_sizes, open_row, seal_row};
-use crate::service::views::SecretView;
+use crate::service::views::{SecretView, WrittenSecret};
 use crate::service::{authorize, environment, locate, Actor};
 use crate::store::Store;
 use crate::time::{now_millis, rfc3339};
@@ -23,13 +24,13 @@ pub async fn create(
     key: &SecretKey,
     value: &str,
     comment: &str,
-) -> AppResult<SecretView> {
+) -> AppResult<WrittenSecret> {
     authorize(store, access, Op::Write, at)?;
     check_sizes(Some(value), Some(comment))?;
     let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     let (value, comment) = (value.to_owned(), comment.to_owned());
-    store
+    let created = store
         .write(move |tx| {
             let env = environment(tx, &at.project_id, at.environment.as_str())?;
             let now = now_millis();
@@ -76,7 +77,8 @@ pub async fn create(
                 updated_at: rfc3339(now),
             }, touched))
         })
-        .await
+        .await?;
+    Ok(WrittenSecret::for_caller(access, created))
 }
 
 pub async fn update(
@@ -86,13 +88,19 @@ pub async fn update(
     key: &SecretKey,
     value: Option<&str>,
     comment: Option<&str>,
-) -> AppResult<SecretView> {
+) -> AppResult<WrittenSecret> {
+    if value.is_none() && comment.is_none() {
+        return Err(AppError::validation(
+            "value",
+            "nothing to change: send a new value, a new comment or both",
+        ));
+    }
     authorize(store, access, Op::Write, at)?;
     check_sizes(value, comment)?;
     let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
     let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
-    store
+    let updated = store
         .write(move |tx| {
             let mut row = existing(tx, &at, &key)?;
             let current = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
@@ -110,9 +118,10 @@ pub async fn update(
                 version: row.version,
                 ..current
             };
-            Ok((view, at.touched()))
+            Ok::<_, AppError>((view, at.touched()))
         })
-        .await
+        .await?;
+    Ok(WrittenSecret::for_caller(access, updated))
 }
 
 pub async fn delete(
@@ -120,19 +129,21 @@ pub async fn delete(
     access: &Caller,
     at: &Location,
     key: &SecretKey,
-) -> AppResult<SecretView> {
-    let keys = keys_for_write(store, access, at).await?;
+) -> AppResult<WrittenSecret> {
+    authorize(store, access, Op::Write, at)?;
+    let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
-    store
+    let deleted = store
         .write(move |tx| {
             let row = existing(tx, &at, &key)?;
             // The deleted secret is returned: Infisical's clients read it back from the answer.
             let deleted = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
             secrets::delete(tx, &row.id)?;
             audit(&actor, tx, "secret.delete", &at, &row)?;
-            Ok((deleted, at.touched()))
+            Ok::<_, AppError>((deleted, at.touched()))
         })
-        .await
+        .await?;
+    Ok(WrittenSecret::for_caller(access, deleted))
 }
 
 /// The stored row of the secret `key` at `at`; a miss is a 404 naming the project, the
