@@ -11,6 +11,7 @@ use crate::jobs::{background, scheduler};
 use crate::routes::{self, headers::security_headers};
 use crate::service::accounts;
 use crate::state::AppState;
+use crate::store::denials::Close;
 use crate::store::Store;
 use actix_web::dev::Server;
 use actix_web::middleware::{NormalizePath, TrailingSlash};
@@ -152,7 +153,7 @@ impl Application {
                 state.store.clone(),
                 state.health.clone(),
             )),
-            tokio::spawn(background::run_last_used_flusher(
+            tokio::spawn(background::run_buffer_flusher(
                 state.store.clone(),
                 config.last_used_flush_interval,
             )),
@@ -217,13 +218,15 @@ impl Application {
 
     /// Serves until stopped (SIGTERM stops gracefully: in-flight requests complete; SIGINT at
     /// once), then
-    /// writes buffered last-use times and checkpoints the WAL.
+    /// writes buffered last-use times and the aggregates of spent denial-audit budgets, and
+    /// checkpoints the WAL.
     pub async fn run(self) -> std::io::Result<()> {
         let result = self.server.await;
         for job in &self.jobs {
             job.abort();
         }
         background::flush_last_used(&self.state.store).await;
+        background::close_denial_windows(&self.state.store, Close::All).await;
         let store = self.state.store.clone();
         let checkpoint = tokio::task::spawn_blocking(move || store.checkpoint_blocking())
             .await

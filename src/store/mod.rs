@@ -257,9 +257,14 @@ impl Store {
         self.inner.last_used.flush_blocking(&self.inner.db)
     }
 
-    /// Audits a refused use in the background, at most a fixed number per minute.
+    /// Audits a refused use in the background, within the budget of its kind and actor.
     pub fn audit_denial(&self, event: AuditEvent) {
         self.inner.denials.record(&self.inner.db, event);
+    }
+
+    /// Writes one aggregate row per spent denial budget whose window `close` ends (blocking).
+    pub fn close_denial_windows_blocking(&self, close: denials::Close) -> DbResult<usize> {
+        self.inner.denials.close_blocking(&self.inner.db, close)
     }
 
     /// Can the database be read right now? (blocking)
