@@ -44,9 +44,11 @@ impl Selection {
         format!("\"{}\"", hex::encode(&self.0.finalize()[..16]))
     }
 
-    /// Whether the request's `If-None-Match` names this selection's tag.
+    /// Whether the request's `If-None-Match` names this selection's tag (not `*`: that one
+    /// holds whatever exists, which only the answer itself can tell).
     pub fn held_by(&self, req: &HttpRequest) -> bool {
-        held(req, &self.clone().tag())
+        let tag = self.clone().tag();
+        if_none_match(req).any(|t| t == tag)
     }
 
     /// The 304 for a client that holds this selection.
@@ -88,8 +90,14 @@ impl Selection {
 
 /// Whether `If-None-Match` lists `tag` (or `*`).
 fn held(req: &HttpRequest, tag: &str) -> bool {
+    if_none_match(req).any(|t| t == tag || t == "*")
+}
+
+/// The tags listed in `If-None-Match`.
+fn if_none_match(req: &HttpRequest) -> impl Iterator<Item = &str> {
     req.headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"))
+        .into_iter()
+        .flat_map(|v| v.split(',').map(str::trim))
 }

@@ -59,15 +59,12 @@ pub async fn list_unless_held(
     depth: Depth,
     holds: impl Fn(Stamp) -> bool,
 ) -> AppResult<Polled> {
-    match depth {
-        Depth::OneLevel => authorize(store, access, Op::Read, at)?,
-        Depth::Recursive => drop(authorize_listing(store, access, at)?),
-    }
+    authorize_list(store, access, at, depth)?;
     let now = store.stamp();
     if holds(now) {
         return Ok(Polled::Held(now));
     }
-    let listing = list_cached(store, access, at, depth).await?;
+    let listing = list_authorized(store, access, at, depth).await?;
     let generation = listing.generation();
     Ok(if holds(generation) {
         Polled::Held(generation)
@@ -84,11 +81,28 @@ pub async fn list_cached(
     at: &Location,
     depth: Depth,
 ) -> AppResult<Listing> {
+    authorize_list(store, access, at, depth)?;
+    list_authorized(store, access, at, depth).await
+}
+
+/// A folder needs read access to it; a subtree, read access to some part of it.
+fn authorize_list(store: &Store, access: &Caller, at: &Location, depth: Depth) -> AppResult<()> {
+    match depth {
+        Depth::OneLevel => authorize(store, access, Op::Read, at),
+        Depth::Recursive => authorize_listing(store, access, at).map(drop),
+    }
+}
+
+/// [`list_cached`] after [`authorize_list`].
+async fn list_authorized(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+) -> AppResult<Listing> {
     if depth == Depth::OneLevel {
-        authorize(store, access, Op::Read, at)?;
         return Ok(Listing::Folder(folder(store, at).await?));
     }
-    authorize_listing(store, access, at)?;
     let key = subtree_key(&at.project_id, at.environment.as_str(), at.path.as_str());
     if let Some(whole) = store.cached_folder(&key) {
         return Ok(visible_part(access, at, whole));
