@@ -16,14 +16,18 @@ use std::sync::Arc;
 
 /// The one message for every credential failure, so ids cannot be probed.
 pub const INVALID_CREDENTIALS: &str = "Invalid or missing credentials";
-pub const EXPIRED: &str = "Service token has expired";
 
 /// Answers a credential failure: 429 once the address is over its limit, else 401.
 pub fn credential_failure(throttle: &FailureThrottle, ip: IpAddr, message: &str) -> AppError {
+    throttled_or(throttle, ip, AppError::Unauthorized(message.to_owned()))
+}
+
+/// Counts a failure from `ip`: 429 once the address is over its limit, else `refusal`.
+fn throttled_or(throttle: &FailureThrottle, ip: IpAddr, refusal: AppError) -> AppError {
     throttle.record_failure(ip);
     match throttle.blocked_for(ip) {
         Some(retry_after_secs) => AppError::RateLimited { retry_after_secs },
-        None => AppError::Unauthorized(message.to_owned()),
+        None => refusal,
     }
 }
 
@@ -44,9 +48,10 @@ pub async fn authenticate(
         audit_denial(store, &record, "wrong_secret", ip);
         return Err(credential_failure(throttle, ip, INVALID_CREDENTIALS));
     }
-    if is_expired(record.expires_at, now) {
+    if let Some(expired_at) = record.expires_at.filter(|&at| is_expired(Some(at), now)) {
         audit_denial(store, &record, "expired", ip);
-        return Err(credential_failure(throttle, ip, EXPIRED));
+        let expired = AppError::TokenExpired { expired_at };
+        return Err(throttled_or(throttle, ip, expired));
     }
     if !record.allowed_ips.allows(ip) {
         audit_denial(store, &record, "ip_not_allowed", ip);

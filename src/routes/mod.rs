@@ -6,6 +6,7 @@ pub mod assets;
 pub mod callers;
 pub mod client_ip;
 pub mod cookies;
+pub mod etag;
 pub mod extract;
 pub mod headers;
 pub mod health;

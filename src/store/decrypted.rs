@@ -1,6 +1,7 @@
 //! One decrypted folder (or recursive listing) as the Store keeps it: the secrets, in the order
 //! the database returns them, and the response bodies rendered from them on first use.
 
+use super::evictions::Stamp;
 use serde::Serialize;
 use std::sync::OnceLock;
 use zeroize::Zeroize;
@@ -46,16 +47,20 @@ const RENDERINGS: usize = 3;
 /// One folder's secrets, ordered by key as the store returns them, and their renderings.
 pub struct CachedFolder {
     pub(super) secrets: Vec<SecretView>,
+    /// The stamp taken before the rows were read: the folder's generation (see [`Stamp`]).
+    generation: Stamp,
     renderings: [OnceLock<String>; RENDERINGS],
     /// Views plus room for their renderings (each about one to two times their size).
     pub(super) bytes: usize,
 }
 
 impl CachedFolder {
-    pub fn new(secrets: Vec<SecretView>) -> Self {
+    /// The secrets read after `generation` was stamped.
+    pub fn new(secrets: Vec<SecretView>, generation: Stamp) -> Self {
         let bytes = 5 * secrets.iter().map(approximate_size).sum::<usize>();
         Self {
             secrets,
+            generation,
             renderings: Default::default(),
             bytes,
         }
@@ -63,6 +68,11 @@ impl CachedFolder {
 
     pub fn secrets(&self) -> &[SecretView] {
         &self.secrets
+    }
+
+    /// Changes whenever a write may have changed these secrets (an ETag's input).
+    pub fn generation(&self) -> Stamp {
+        self.generation
     }
 
     /// The body `which`, made by `render` the first time it is asked for.
@@ -144,6 +154,7 @@ pub(super) mod tests {
     pub(in crate::store) fn folder(keys: &[&str]) -> Arc<CachedFolder> {
         Arc::new(CachedFolder::new(
             keys.iter().map(|k| view(k, "v")).collect(),
+            crate::store::evictions::Evictions::default().stamp(),
         ))
     }
 

@@ -6,13 +6,13 @@ use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
+use crate::routes::etag::Selection;
 use crate::routes::location::LocationQuery;
 use crate::service::fields::{all, field, required};
-use crate::service::secrets::{self, Listing, Location};
+use crate::service::secrets::{self, Listing, Location, Polled};
 use crate::service::views::{SecretList, SecretView};
 use crate::state::AppState;
-use actix_web::http::header::ContentType;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -31,30 +31,38 @@ struct SecretBody<'a> {
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/secrets", operation_id = "listSecrets", tag = "secrets",
-    description = "Secrets in a folder (or subtree with recursive=true)",
+    description = "Secrets in a folder (or subtree with recursive=true). The answer carries an \
+        `ETag`; sent back in `If-None-Match`, it gets a 304 while nothing in the listing changed \
+        (clients poll this way: `envkeep run --watch`).",
     params(ProjectUrl, LocationQuery),
     responses(
         (status = 200, description = "Secrets with values"),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         Denied, BadQuery, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
 async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     url: web::Path<ProjectUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&url.project_id)?;
-    match secrets::list_cached(&state.store, &caller, &at, query.depth()).await? {
-        Listing::Folder(folder) => {
-            let json = folder.json().map_err(AppError::internal)?;
-            Ok(HttpResponse::Ok()
-                .content_type(ContentType::json())
-                .body(json.to_owned()))
-        }
-        Listing::Subtree(found) => Ok(HttpResponse::Ok().json(SecretList { secrets: &found })),
-    }
+    let selection = Selection::new(&req, caller.actor_id());
+    let holds = |stamp| selection.clone().generation(stamp).held_by(&req);
+    let listing =
+        match secrets::list_unless_held(&state.store, &caller, &at, query.depth(), holds).await? {
+            Polled::Held(stamp) => return Ok(selection.generation(stamp).not_modified()),
+            Polled::Changed(listing) => listing,
+        };
+    let selection = selection.generation(listing.generation());
+    let json = match &listing {
+        Listing::Folder(folder) => folder.json().map(str::to_owned),
+        Listing::Subtree(found, _) => serde_json::to_string(&SecretList { secrets: found }),
+    };
+    Ok(selection.respond_json(&req, json.map_err(AppError::internal)?))
 }
 
 #[utoipa::path(

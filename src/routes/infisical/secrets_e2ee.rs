@@ -2,13 +2,13 @@
 //! wire key (AES-256-GCM, fresh IVs); writes are opened with it and stored in Envkeep's own
 //! at-rest format, so both APIs serve the same secrets.
 
-use super::etag::Selection;
 use super::params::{self, Params, Target};
 use super::request::{ReadRequest, WriteRequest};
 use super::shapes::e2ee_secret;
 use super::version::{route, ApiVersion};
 use crate::crypto::wire::{self, WireCiphertext};
 use crate::error::{AppError, AppResult};
+use crate::routes::etag::Selection;
 use crate::service::secrets;
 use crate::service::views::WrittenSecret;
 use crate::state::AppState;

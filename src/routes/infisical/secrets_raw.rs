@@ -1,11 +1,11 @@
 //! Plaintext shape: `/api/v3/secrets/raw[/{name}]` and `/api/v4/secrets[/{name}]`.
 
-use super::etag::Selection;
 use super::params::{self, Target};
 use super::request::{ReadRequest, WriteRequest};
 use super::shapes::{raw_secret, raw_written, RawSecret};
 use super::version::{route, ApiVersion};
 use crate::error::{AppError, AppResult};
+use crate::routes::etag::Selection;
 use crate::service::secrets::{self, Listing};
 use crate::service::views::{SecretView, WrittenSecret};
 use crate::state::AppState;
@@ -65,7 +65,7 @@ async fn list(
             };
             folder.rendered(which, render).map(str::to_owned)
         }
-        Listing::Subtree(secrets) => render(secrets),
+        Listing::Subtree(secrets, _) => render(secrets),
     };
     Ok(selection.respond_json(&req, body.map_err(AppError::internal)?))
 }

@@ -6,7 +6,7 @@
 mod read;
 mod write;
 
-pub use read::{get, list_cached, Listing};
+pub use read::{get, list_cached, list_unless_held, Listing, Polled};
 pub use write::{create, delete, update};
 
 use super::{audit_refusal, authorize};

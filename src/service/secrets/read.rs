@@ -10,7 +10,7 @@ use crate::service::sealed_fields::open_row;
 use crate::service::views::SecretView;
 use crate::service::{authorize, authorize_listing, environment};
 use crate::store::folders::MAX_FOLDER_ROWS;
-use crate::store::{folder_key, subtree_key, CachedFolder, ProjectKeys, Store};
+use crate::store::{folder_key, subtree_key, CachedFolder, ProjectKeys, Stamp, Store};
 use rusqlite::Connection;
 use std::sync::Arc;
 
@@ -18,19 +18,59 @@ use std::sync::Arc;
 const GET_CACHES_FOLDERS_UP_TO: usize = 100;
 
 /// A listing: one shared with other requests (a folder, or a whole subtree, from the Store's
-/// cache), or the part of a subtree this caller's scopes allow.
+/// cache), or the part of a subtree this caller's scopes allow, with the generation of the
+/// whole it was cut from.
 pub enum Listing {
     Folder(Arc<CachedFolder>),
-    Subtree(Vec<SecretView>),
+    Subtree(Vec<SecretView>, Stamp),
 }
 
 impl Listing {
     pub fn secrets(&self) -> &[SecretView] {
         match self {
             Listing::Folder(folder) => folder.secrets(),
-            Listing::Subtree(secrets) => secrets,
+            Listing::Subtree(secrets, _) => secrets,
         }
     }
+
+    /// Changes whenever a write may have changed what is listed (see [`Stamp`]).
+    pub fn generation(&self) -> Stamp {
+        match self {
+            Listing::Folder(folder) => folder.generation(),
+            Listing::Subtree(_, generation) => *generation,
+        }
+    }
+}
+
+/// A listing, or the generation the caller already holds.
+pub enum Polled {
+    Held(Stamp),
+    Changed(Listing),
+}
+
+/// [`list_cached`] for a caller that may already hold the answer: `holds` says whether it holds
+/// the one of a generation. When nothing was evicted since the caller's answer was loaded
+/// (the Store's current stamp), or the cached folder is the one it holds, the answer is
+/// [`Polled::Held`] and nothing is read or decrypted. Refusals come first, as for any read.
+pub async fn list_unless_held(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+    holds: impl Fn(Stamp) -> bool,
+) -> AppResult<Polled> {
+    authorize_list(store, access, at, depth)?;
+    let now = store.stamp();
+    if holds(now) {
+        return Ok(Polled::Held(now));
+    }
+    let listing = list_authorized(store, access, at, depth).await?;
+    let generation = listing.generation();
+    Ok(if holds(generation) {
+        Polled::Held(generation)
+    } else {
+        Polled::Changed(listing)
+    })
 }
 
 /// The secrets of a folder (or its subtree), shared with the Store's cache rather than copied:
@@ -41,11 +81,28 @@ pub async fn list_cached(
     at: &Location,
     depth: Depth,
 ) -> AppResult<Listing> {
+    authorize_list(store, access, at, depth)?;
+    list_authorized(store, access, at, depth).await
+}
+
+/// A folder needs read access to it; a subtree, read access to some part of it.
+fn authorize_list(store: &Store, access: &Caller, at: &Location, depth: Depth) -> AppResult<()> {
+    match depth {
+        Depth::OneLevel => authorize(store, access, Op::Read, at),
+        Depth::Recursive => authorize_listing(store, access, at).map(drop),
+    }
+}
+
+/// [`list_cached`] after [`authorize_list`].
+async fn list_authorized(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+) -> AppResult<Listing> {
     if depth == Depth::OneLevel {
-        authorize(store, access, Op::Read, at)?;
         return Ok(Listing::Folder(folder(store, at).await?));
     }
-    authorize_listing(store, access, at)?;
     let key = subtree_key(&at.project_id, at.environment.as_str(), at.path.as_str());
     if let Some(whole) = store.cached_folder(&key) {
         return Ok(visible_part(access, at, whole));
@@ -79,11 +136,11 @@ pub async fn list_cached(
         .await?;
     match loaded {
         SubtreeLoad::Whole(secrets) => {
-            let whole = Arc::new(CachedFolder::new(secrets));
+            let whole = Arc::new(CachedFolder::new(secrets, stamp));
             store.keep_folder(key, whole.clone(), stamp);
             Ok(visible_part(access, at, whole))
         }
-        SubtreeLoad::CallersPart(secrets) => Ok(Listing::Subtree(secrets)),
+        SubtreeLoad::CallersPart(secrets) => Ok(Listing::Subtree(secrets, stamp)),
     }
 }
 
@@ -110,7 +167,7 @@ fn visible_part(access: &Caller, at: &Location, whole: Arc<CachedFolder>) -> Lis
     if visible.len() == whole.secrets().len() {
         return Listing::Folder(whole);
     }
-    Listing::Subtree(visible.into_iter().cloned().collect())
+    Listing::Subtree(visible.into_iter().cloned().collect(), whole.generation())
 }
 
 /// Decrypts every row of the folder.
@@ -136,7 +193,7 @@ async fn folder(store: &Store, at: &Location) -> AppResult<Arc<CachedFolder>> {
     let secrets = store
         .read(move |conn| open_folder(conn, &keys, &owned))
         .await?;
-    let folder = Arc::new(CachedFolder::new(secrets));
+    let folder = Arc::new(CachedFolder::new(secrets, stamp));
     store.keep_folder(cache_key, folder.clone(), stamp);
     Ok(folder)
 }
@@ -185,7 +242,11 @@ pub async fn get(
         )
         .await?;
     if let Some(secrets) = whole {
-        store.keep_folder(cache_key, Arc::new(CachedFolder::new(secrets)), stamp);
+        store.keep_folder(
+            cache_key,
+            Arc::new(CachedFolder::new(secrets, stamp)),
+            stamp,
+        );
     }
     found.ok_or_else(|| missing_secret(key, at))
 }
