@@ -195,6 +195,20 @@ fn pragmas(durability: Durability) -> String {
     )
 }
 
+/// Litestream's follow mode (`litestream restore -f`) keeps its position in `<database>-txid`;
+/// a plain restore leaves no such file.
+fn refuse_a_followed_copy(path: &Path) -> Result<(), migrations::MigrationError> {
+    let mut position = path.as_os_str().to_owned();
+    position.push("-txid");
+    let position = PathBuf::from(position);
+    match position.exists() {
+        true => Err(migrations::MigrationError::Followed(
+            position.display().to_string(),
+        )),
+        false => Ok(()),
+    }
+}
+
 /// Takes and releases the write lock once, waiting at most [`WRITE_LOCK_PROBE`]. A program that
 /// holds it longer, such as `litestream restore -f` following this file, would leave this
 /// server serving a stale copy whose writes later vanish: refuse to start instead.
@@ -214,6 +228,7 @@ impl Db {
         let open_error =
             |e: &dyn std::fmt::Display| migrations::MigrationError::Open(e.to_string());
         let init = pragmas(durability);
+        refuse_a_followed_copy(path)?;
         if !path.exists() {
             files::create_private_file(path).map_err(|e| open_error(&e))?;
         }
@@ -464,6 +479,22 @@ mod tests {
             "{refused:?}"
         );
         assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_file_with_a_litestream_follow_position_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        std::fs::write(dir.path().join("t.db-txid"), "0000000000000004\n").unwrap();
+        let refused = Db::open(&path, Durability::Normal).err();
+        assert!(
+            matches!(&refused, Some(migrations::MigrationError::Followed(_))),
+            "{refused:?}"
+        );
+        assert!(refused
+            .unwrap()
+            .to_string()
+            .contains("litestream restore -f"));
     }
 
     #[test]

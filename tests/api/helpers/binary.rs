@@ -102,7 +102,10 @@ impl BinaryServer {
         let started = Instant::now();
         nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("SIGTERM");
         while self.child.try_wait().expect("the child").is_none() {
-            assert!(started.elapsed() < limit, "still running {limit:?} after SIGTERM");
+            assert!(
+                started.elapsed() < limit,
+                "still running {limit:?} after SIGTERM"
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
         let took = started.elapsed();

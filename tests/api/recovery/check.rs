@@ -79,5 +79,8 @@ fn check_of_a_missing_database_fails_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let ran = envkeep(&["check"], &[("ENVKEEP_DATA_DIR", dir.path())]);
     assert!(!ran.ok);
-    assert!(ran.stderr.contains("problem: database: no file at"), "{ran}");
+    assert!(
+        ran.stderr.contains("problem: database: no file at"),
+        "{ran}"
+    );
 }

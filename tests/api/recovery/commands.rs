@@ -54,8 +54,10 @@ pub async fn stopped_with_a_secret() -> TestApp {
     let conn = app.sqlite();
     // The stopped server checkpoints too; whichever runs second may find the lock taken.
     eventually("the WAL is checkpointed and empty", async || {
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get::<_, i64>(0))
-            .unwrap()
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
             == 0
     })
     .await;
