@@ -52,3 +52,23 @@ fn envkeep_backups(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     files.sort();
     files
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_backup_shows_in_healthz_without_its_path_or_error() {
+    let mut server = BinaryServer::start_with(|command, data_dir| {
+        // A file where the backup directory should be: every run fails.
+        let blocked = data_dir.join("not-a-dir");
+        std::fs::write(&blocked, "a file").unwrap();
+        command
+            .env("ENVKEEP_BACKUP_SCHEDULE", "* * * * * *")
+            .env("ENVKEEP_BACKUP_DIR", blocked.join("backups"));
+    });
+    let failed = server.wait_for(|line| {
+        line["fields"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("scheduled backup failed"))
+    });
+    assert_eq!(failed["level"], "ERROR");
+    let health = server.api().get("/healthz").await;
+    assert_eq!(health.text, r#"{"status":"ok","lastBackup":"failed"}"#);
+}

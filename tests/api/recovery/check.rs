@@ -84,3 +84,18 @@ fn check_of_a_missing_database_fails_naming_it() {
         "{ran}"
     );
 }
+
+#[tokio::test]
+async fn check_passes_beside_a_running_server() {
+    let app = crate::helpers::TestApp::spawn().await;
+    let project = app.create_project("Running").await;
+    app.create_secret(&project, "dev", "/", "LIVE", "value")
+        .await;
+    let ran = check(&app.data_dir, &app.data_dir);
+    assert!(ran.ok, "{ran}");
+    let still = app
+        .as_admin()
+        .get_secret(&project, "dev", "/", "LIVE")
+        .await;
+    assert_eq!(still["secret"]["value"], "value", "{still}");
+}
