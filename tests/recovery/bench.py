@@ -174,6 +174,7 @@ def main():
         for measure in (write_ratio, lag, restore_20k):
             print(measure(s3, work), flush=True)
     finally:
+        h.end_all()
         s3.close()
     print(f"(files in {work})")
 

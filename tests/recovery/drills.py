@@ -28,6 +28,8 @@ def drill(name):
                 results.append(False)
                 print(f"FAIL - {name} (files kept in {work})", flush=True)
                 traceback.print_exc()
+            finally:
+                h.end_all()
         return run
     return wrap
 

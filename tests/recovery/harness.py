@@ -123,6 +123,18 @@ def listening_port(log):
     return None
 
 
+RUNNING = []
+
+
+def end_all():
+    """SIGKILLs every server a drill started and left running (a failed drill)."""
+    for server in RUNNING:
+        if server.proc.poll() is None:
+            os.killpg(server.proc.pid, signal.SIGKILL)
+            server.proc.wait()
+    RUNNING.clear()
+
+
 class Server:
     """`envkeep serve` on port 0, alone or under `litestream replicate -exec`; its log is JSON."""
 
@@ -135,6 +147,7 @@ class Server:
         argv = [LITESTREAM, "replicate", "-config", config, "-exec", " ".join(serve)] if config else serve
         self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=child_env(**env),
                                      start_new_session=True)
+        RUNNING.append(self)
         try:
             self.port = wait_until(f"{name} listens (log {self.log_path})", self._port, limit=60)
             self.envkeep_pid = self._envkeep_pid() if config else self.proc.pid
