@@ -230,14 +230,22 @@ def new_data_dir(workdir, name, root_key_from=None):
 class Api:
     """A keep-alive HTTP/1.1 client for one server; `call` returns (status, JSON or None)."""
 
+    # The server closes a keep-alive connection idle for a few seconds; start a new one sooner.
+    IDLE = 2.0
+
     def __init__(self, port):
         self.port = port
         self.conn = None
+        self.used = 0.0
 
     def call(self, method, path, body=None, token=None, timeout=10):
         headers = {"Content-Type": "application/json"}
         if token:
             headers["Authorization"] = f"Bearer {token}"
+        if self.conn is not None and time.monotonic() - self.used > self.IDLE:
+            self.conn.close()
+            self.conn = None
+        self.used = time.monotonic()
         if self.conn is None:
             self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
