@@ -221,12 +221,14 @@ def shutdown(s3, work):
 
 
 def main():
-    s3 = h.S3(h.workdir())
+    s3_dir = h.workdir()
+    s3 = h.S3(s3_dir)
     try:
         for run in (killed_envkeep, machine_loss, failover, shutdown):
             run(s3)
     finally:
         s3.close()
+        shutil.rmtree(s3_dir, ignore_errors=True)
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
     return 0 if passed == len(results) else 1
