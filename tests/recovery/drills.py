@@ -23,7 +23,8 @@ def drill(name):
                 note = fn(s3, work)
                 results.append(True)
                 print(f"ok - {name} ({time.monotonic() - started:.1f}s){': ' + note if note else ''}", flush=True)
-                shutil.rmtree(work, ignore_errors=True)
+                if os.environ.get("RECOVERY_KEEP") != "1":
+                    shutil.rmtree(work, ignore_errors=True)
             except Exception:
                 results.append(False)
                 print(f"FAIL - {name} (files kept in {work})", flush=True)
@@ -72,6 +73,24 @@ def loss(acked, restored, cut):
     return len(kept), len(lost), window
 
 
+def wait_replicated(work, config, db, api, token, project):
+    """Writes a marker and waits until a restore has it: what was written before it (the session,
+    the project, a token) is in the replica before a drill starts losing machines."""
+    assert api.write(token, project, "/ready", "READY", "replicated") == 201
+    probe = os.path.join(work, "probe.db")
+
+    def restored():
+        if os.path.exists(probe):
+            os.remove(probe)
+        try:
+            h.restore(config, db, probe)
+        except h.subprocess.CalledProcessError:
+            return False  # nothing uploaded yet
+        return "READY" in h.keys_in(probe, "/ready")
+    h.wait_until("the marker reaches the replica", restored, limit=30, every=0.1)
+    os.remove(probe)
+
+
 def primary(s3, work, name, prefix, data_dir=None):
     data_dir = data_dir or h.new_data_dir(work, name)
     db = os.path.join(data_dir, "envkeep.db")
@@ -108,6 +127,7 @@ def machine_loss(s3, work):
     project = server.api.create_project(session, "lost")
     server.api.write(session, project, "/loss", "FIRST", "before the loss")
     reader = server.api.mint_reader(session, project, "/loss")
+    wait_replicated(work, config, db, server.api, session, project)
     writer = Writer(server.api, session, project, "/loss", "L")
     writer.start()
     writer.wait_for(300)
@@ -139,9 +159,10 @@ def failover(s3, work):
     shutil.copy(os.path.join(a_dir, "root.key"), os.path.join(vault, "root.key"))
     session = a.api.login()
     project = a.api.create_project(session, "failover")
+    wait_replicated(work, a_config, a_db, a.api, session, project)
     writer = Writer(a.api, session, project, "/a", "A")
     writer.start()
-    writer.wait_for(100)
+    writer.wait_for(400)
     cut = time.monotonic()
     a.lose_machine()
     writer.join(30)
@@ -156,6 +177,10 @@ def failover(s3, work):
     kept_a, _, window = loss(writer.acked, h.keys_in(b_db, "/a"), cut)
     b = h.Server(work, "b", b_dir, config=b_config)
     try:
+        # Litestream on B has taken the replica's position; writes before that line once failed
+        # to reach the replica (README "Replication and recovery").
+        h.wait_until("B's Litestream takes the replica's position",
+                     lambda: "fetched latest L0 file from replica" in b.text(), limit=30)
         b_keys = [f"B{n:03d}" for n in range(50)]
         for key in b_keys:
             assert b.api.write(session, project, "/b", key, "written on B") == 201
@@ -170,6 +195,7 @@ def failover(s3, work):
         h.wait_until("B's writes reach the replica", third_restore_has_b, limit=20, every=0.2)
         kept_c, _, _ = loss(writer.acked, h.keys_in(c_db, "/a"), cut)
         assert kept_c == kept_a, "the third restore lost writes of A that B had"
+        assert "READY" in h.keys_in(c_db, "/ready"), "the third restore lost what A replicated"
         follower_refused(work, b_config, b_db, vault)
     finally:
         b.terminate()
