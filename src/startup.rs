@@ -6,7 +6,7 @@ use crate::config::Config;
 use crate::config::Settings;
 use crate::crypto::root_key::{self, KeySource};
 use crate::crypto::Key32;
-use crate::db::{meta, Db};
+use crate::db::{files, meta, Checkpoint, Db};
 use crate::jobs::{background, scheduler};
 use crate::routes::{self, headers::security_headers};
 use crate::service::accounts;
@@ -59,29 +59,33 @@ fn load_root_key(config: &Config, db: &Db) -> Result<(Key32, KeySource), Startup
     Ok((key, KeySource::Generated))
 }
 
-/// Creates the data directory readable by the owner only (an existing one is left as it is).
-fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
-    if path.exists() {
-        return Ok(());
+/// Warns about a data directory or database file that other users may read: the directory
+/// holds the root key, and an operator-made one is often 0755.
+fn warn_if_shared(config: &Config) {
+    for (what, path) in [
+        ("data directory", &config.data_dir),
+        ("database file", &config.database),
+    ] {
+        if let Some(mode) = files::shared_mode(path) {
+            tracing::warn!(
+                path = %path.display(),
+                mode = format!("{mode:o}"),
+                "the {what} is open to other users; make it owner-only (chmod {})",
+                if path.is_dir() { "700" } else { "600" }
+            );
+        }
     }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(path)
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        create_private_dir(&config.data_dir).map_err(|e| {
+        files::create_private_dir(&config.data_dir).map_err(|e| {
             StartupError::new(format!(
                 "cannot create the data directory {}: {e}",
                 config.data_dir.display()
             ))
         })?;
+        warn_if_shared(&config);
         let db = Db::open(&config.database, config.durability)
             .map_err(|e| StartupError::new(e.to_string()))?;
         let (root_key, source) = load_root_key(&config, &db)?;
@@ -170,6 +174,14 @@ impl Application {
                 "expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"
             ),
         }
+        if let Some(backups) = config.backups.clone() {
+            tracing::info!(schedule = %backups.schedule, dir = %backups.dir.display(), keep = backups.keep, "backups scheduled");
+            jobs.push(tokio::spawn(scheduler::run_backup_loop(
+                state.store.clone(),
+                state.health.clone(),
+                backups,
+            )));
+        }
         tracing::info!(address = %config.bind, port, database = %config.database.display(), "envkeep listening");
         Ok(Self {
             port,
@@ -228,11 +240,22 @@ impl Application {
         background::flush_last_used(&self.state.store).await;
         background::close_denial_windows(&self.state.store, Close::All).await;
         let store = self.state.store.clone();
-        let checkpoint = tokio::task::spawn_blocking(move || store.checkpoint_blocking())
-            .await
-            .unwrap_or_else(|e| Err(crate::db::DbError::Other(e.to_string())));
+        let checkpoint = tokio::task::spawn_blocking(move || {
+            store.checkpoint_blocking(crate::db::SHUTDOWN_CHECKPOINT_WAIT)
+        })
+        .await
+        .unwrap_or_else(|e| Err(crate::db::DbError::Other(e.to_string())));
         match checkpoint {
-            Ok(()) => tracing::info!("stopped; database checkpointed"),
+            Ok(Checkpoint::Complete) => {
+                tracing::info!("stopped; database checkpointed, the WAL is empty")
+            }
+            // A replicator such as Litestream keeps a read transaction open and checkpoints on
+            // its own schedule; nothing is lost, the WAL stays beside the database.
+            Ok(Checkpoint::Incomplete { frames, copied }) => tracing::warn!(
+                wal_frames = frames,
+                copied_frames = copied,
+                "stopped; checkpoint incomplete: another connection (a replicator such as Litestream?) held the WAL, which stays beside the database and is replayed at next start"
+            ),
             Err(e) => {
                 tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)")
             }

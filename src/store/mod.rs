@@ -34,7 +34,7 @@ pub use touched::{FolderTouch, Touched};
 use crate::crypto::Key32;
 use crate::db::audit::AuditEvent;
 use crate::db::projects::SealedKeys;
-use crate::db::{projects, tokens as token_rows, Db, DbError, DbResult};
+use crate::db::{projects, tokens as token_rows, Checkpoint, Db, DbError, DbResult};
 use crate::error::{AppError, AppResult};
 use crate::time::Millis;
 use eviction::Eviction;
@@ -272,9 +272,15 @@ impl Store {
         self.inner.db.ping_blocking()
     }
 
-    /// Folds the WAL into the database file (blocking; at shutdown).
-    pub fn checkpoint_blocking(&self) -> DbResult<()> {
-        self.inner.db.checkpoint_blocking()
+    /// Folds the WAL into the database file, waiting at most `wait` for other readers
+    /// (blocking; at shutdown).
+    pub fn checkpoint_blocking(&self, wait: std::time::Duration) -> DbResult<Checkpoint> {
+        self.inner.db.checkpoint_blocking(wait)
+    }
+
+    /// Writes a verified online copy of the database into the new file `target` (blocking).
+    pub fn backup_blocking(&self, target: &std::path::Path) -> Result<(), String> {
+        self.inner.db.backup_blocking(target)
     }
 
     pub fn stats(&self) -> CacheStats {

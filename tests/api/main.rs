@@ -9,6 +9,7 @@ mod hardening;
 mod helpers;
 mod infisical;
 mod projects;
+mod recovery;
 mod request_log;
 mod secrets;
 mod service_tokens;
