@@ -39,6 +39,8 @@ pub struct ClientError {
     pub message: String,
     /// The HTTP status when the server refused the request.
     pub status: Option<u16>,
+    /// The invalid fields a 422 listed (`details`), as (field, message).
+    pub details: Vec<(String, String)>,
 }
 
 impl ClientError {
@@ -47,6 +49,7 @@ impl ClientError {
             code,
             message: message.into(),
             status: None,
+            details: Vec::new(),
         }
     }
 

@@ -97,7 +97,9 @@ impl<'a> Api<'a> {
             .limit(64 * 1024)
             .read_to_string()
             .unwrap_or_default();
-        Err(ClientError::from_status(status, &error_message(&text)))
+        let mut error = ClientError::from_status(status, &error_message(&text));
+        error.details = error_details(&text);
+        Err(error)
     }
 
     fn json<T: DeserializeOwned>(
@@ -144,6 +146,25 @@ fn error_message(text: &str) -> String {
         Err(_) if text.trim().is_empty() => String::from("no explanation given"),
         Err(_) => text.chars().take(200).collect(),
     }
+}
+
+/// The `details` of a 422 body: `[{"field", "message"}]`.
+fn error_details(text: &str) -> Vec<(String, String)> {
+    let Ok(json) = serde_json::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    let Some(details) = json["details"].as_array() else {
+        return Vec::new();
+    };
+    details
+        .iter()
+        .filter_map(|d| {
+            Some((
+                d["field"].as_str()?.to_owned(),
+                d["message"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 /// Percent-encodes one path segment (a secret name typed by the user). Dots are encoded too

@@ -6,8 +6,9 @@
 //! Layout: `args` (clap flags), `config` (validated settings, the token split into the access
 //! part that is sent and the key part that is not), `http` (transport and error mapping),
 //! `target` (which project/environment/folder), `source` (the server calls), `e2ee` (Infisical's
-//! encrypted shapes), `secret` (one value per name), `export` (file formats), `table`, and one
-//! module per command (`run`, `secrets`); `exit` holds the exit codes.
+//! encrypted shapes), `secret` (one value per name), `export` (file formats), `import_file`
+//! (the files `import` reads), `table`, and one module per command (`run`, `secrets`,
+//! `import`); `exit` holds the exit codes.
 
 pub mod args;
 pub mod config;
@@ -15,6 +16,8 @@ pub mod e2ee;
 pub mod exit;
 pub mod export;
 pub mod http;
+pub mod import;
+pub mod import_file;
 pub mod run;
 pub mod secret;
 pub mod secrets;
