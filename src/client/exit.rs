@@ -22,11 +22,12 @@ pub const EXIT_CODES_HELP: &str = "\
 Exit codes (envkeep's own failures; `run` otherwise exits with the command's code,
 or 128 + N when the command was killed by signal N):
   64  usage: bad flags or settings, malformed token, environment not given and not inferable
-  65  the server refused the data (invalid key or value, 400/409/413/422)
+  65  the server refused the data (invalid key or value, 400/409/413/422), or a file to
+      import does not parse
   66  not found: project, environment, folder or secret (404)
   69  server unreachable, timed out, or answered 5xx/429
   70  the server's answer was not what the client expects
-  74  reading stdin or writing the output file failed
+  74  reading stdin or the file to import, or writing the output file, failed
   77  authentication failed or denied: bad, expired or revoked token, missing permission or scope
       (401/403), or the token's key part does not decrypt the project key (--e2ee)
   126 the command could not be executed
