@@ -4,7 +4,8 @@
 //! only then reads the body, within its limit and a deadline, checks its nesting and parses it.
 //! So an anonymous client never gets a megabyte buffered, and however many uploads arrive at
 //! once, at most `LARGE_BODIES_AT_ONCE` bodies (and their parsed entries) are in memory; the
-//! others wait with their bytes unread in the socket.
+//! others wait holding only what actix buffers for any connection before its handler reads
+//! (a 128 KiB read buffer and the chunks already moved out of it).
 
 use super::extract::json_error;
 use super::json_guard::{declared_length, is_json, too_deep, MAX_DEPTH};
