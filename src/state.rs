@@ -11,6 +11,12 @@ use crate::service::accounts::Guards;
 use crate::service::reveal::Reveals;
 use crate::store::Store;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// How many large request bodies (secret batches, up to 1 MiB each) may be held in memory at
+/// once; the others wait for a turn before their bodies are read, so parallel uploads cannot
+/// add up to more than this many bodies and their parsed entries.
+pub const LARGE_BODIES_AT_ONCE: usize = 4;
 
 pub struct AppState {
     pub store: Store,
@@ -22,6 +28,8 @@ pub struct AppState {
     /// Freshly minted tokens waiting for their one view in the admin UI.
     pub reveals: Reveals,
     pub health: Arc<Health>,
+    /// Turns for reading a large body ([`LARGE_BODIES_AT_ONCE`]).
+    pub large_bodies: Semaphore,
 }
 
 impl AppState {
@@ -35,6 +43,7 @@ impl AppState {
             setup: SetupCode::default(),
             reveals: Reveals::default(),
             health: Arc::new(Health::default()),
+            large_bodies: Semaphore::new(LARGE_BODIES_AT_ONCE),
         }
     }
 

@@ -154,6 +154,40 @@ pub enum SecretsAction {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// Import a dotenv, JSON or YAML file into the folder in one transaction (needs write
+    /// permission); prints what was created, overwritten, left unchanged and skipped.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// The file to read, or `-` for stdin.
+    pub file: PathBuf,
+    /// Replace the values of names that already exist (by default they are left as they are
+    /// and reported as skipped).
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Ask the server what the import would do, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The file's format [default: json for *.json, yaml for *.yaml and *.yml, else dotenv].
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+    /// Print the server's answer as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What `secrets import` reads: the formats `secrets export` writes, except shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// KEY=value lines: single, double or no quotes, `export`, comments, multi-line quoted
+    /// values; `$NAME` is never expanded.
+    Dotenv,
+    /// One JSON object of names to string values.
+    Json,
+    /// One YAML mapping of names to string values.
+    Yaml,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -26,13 +26,13 @@ macro_rules! exit_codes_help {
 Exit codes (envkeep's own failures; `run` otherwise exits with the command's code,
 or 128 + N when the command was killed by signal N):
   64  usage: bad flags or settings, malformed token, environment not given and not inferable
-  65  the server refused the data (invalid key or value, 400/409/413/422), or a value the
-      chosen export format cannot hold
+  65  the server refused the data (invalid key or value, 400/409/413/422), a file to import
+      does not parse, or a value the chosen export format cannot hold
   66  not found: project, environment, folder or secret (404)
   69  server unreachable, timed out, or answered 5xx/429 (with --fallback-cache: and no
       usable cached answer)
   70  the server's answer was not what the client expects (is ENVKEEP_URL the base URL?)
-  74  reading stdin, writing the output file or the fallback cache failed
+  74  reading stdin or the file to import, writing the output file or the fallback cache failed
   77  authentication failed or denied: bad, expired or revoked token, missing permission or scope
       (401/403), or the token's key part does not decrypt the project key (--e2ee)
   126 the command could not be executed
@@ -95,6 +95,8 @@ pub struct ClientError {
     pub unreachable: bool,
     /// The `error` name of the server's answer (`PermissionDenied`, …), when it gave one.
     pub server_error: Option<String>,
+    /// The invalid fields a 422 listed (`details`), as (field, message).
+    pub details: Vec<(String, String)>,
 }
 
 impl ClientError {
@@ -105,6 +107,7 @@ impl ClientError {
             status: None,
             unreachable: false,
             server_error: None,
+            details: Vec::new(),
         }
     }
 

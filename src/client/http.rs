@@ -169,6 +169,7 @@ impl<'a> Api<'a> {
         }
         ClientError {
             server_error: body.error,
+            details: error_details(text),
             ..ClientError::from_status(status, &body.message)
         }
     }
@@ -268,6 +269,25 @@ impl ErrorBody {
             ..Self::default()
         }
     }
+}
+
+/// The `details` of a 422 body: `[{"field", "message"}]`.
+fn error_details(text: &str) -> Vec<(String, String)> {
+    let Ok(json) = serde_json::from_str::<Value>(text) else {
+        return Vec::new();
+    };
+    let Some(details) = json["details"].as_array() else {
+        return Vec::new();
+    };
+    details
+        .iter()
+        .filter_map(|d| {
+            Some((
+                d["field"].as_str()?.to_owned(),
+                d["message"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
 }
 
 /// Percent-encodes one path segment (a secret name typed by the user). Dots are encoded too

@@ -7,11 +7,11 @@
 //! Layout: `args` (clap flags), `config` (validated settings, the token split into the access
 //! part that is sent and the key part that is not), `http` (transport and error mapping),
 //! `target` (which project/environment/folder), `source` (the server calls), `e2ee` (Infisical's
-//! encrypted shapes), `secret` (one value per name), `export` (file formats), `table` (and the
-//! escaping of server text), `when` (ages in messages), and one module per command (`run`,
-//! `secrets`); `run` uses `fetch` (first answer and polls), `fallback` (the sealed cache),
-//! `child_env` (what the command's environment gets and what is refused), `child` (spawn,
-//! signals, stop) and `watch`; `exit` holds the exit codes.
+//! encrypted shapes), `secret` (one value per name), `export` and `import_file` (file formats),
+//! `table` (and the escaping of server text), `when` (ages in messages), and one module per
+//! command (`run`, `secrets`, `import`); `run` uses `fetch` (first answer and polls), `fallback`
+//! (the sealed cache), `child_env` (what the command's environment gets and what is refused),
+//! `child` (spawn, signals, stop) and `watch`; `exit` holds the exit codes.
 
 pub mod args;
 pub mod child;
@@ -23,6 +23,8 @@ pub mod export;
 pub mod fallback;
 pub mod fetch;
 pub mod http;
+pub mod import;
+pub mod import_file;
 pub mod run;
 pub mod secret;
 pub mod secrets;

@@ -1,4 +1,4 @@
-//! `envkeep secrets list|get|set|delete|export`.
+//! `envkeep secrets list|get|set|delete|export` (`import` is in `import`).
 
 use super::args::{ExportFormat, FetchArgs, SecretsAction, SecretsArgs};
 use super::config::Settings;
@@ -79,6 +79,7 @@ fn execute(args: &SecretsArgs) -> Result<(), ClientError> {
                 None => emit(&text),
             }
         }
+        SecretsAction::Import(import) => super::import::run(&remote, import),
     }
 }
 
@@ -156,7 +157,7 @@ pub fn one_per_name(secrets: Vec<Secret>) -> std::collections::BTreeMap<String, 
     named
 }
 
-fn pretty(value: &impl serde::Serialize) -> Result<String, ClientError> {
+pub(super) fn pretty(value: &impl serde::Serialize) -> Result<String, ClientError> {
     let mut text =
         serde_json::to_string_pretty(value).map_err(|e| ClientError::unexpected(e.to_string()))?;
     text.push('\n');
@@ -164,7 +165,7 @@ fn pretty(value: &impl serde::Serialize) -> Result<String, ClientError> {
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
-fn emit(text: &str) -> Result<(), ClientError> {
+pub(super) fn emit(text: &str) -> Result<(), ClientError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

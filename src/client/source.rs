@@ -235,6 +235,19 @@ impl<'a> Remote<'a> {
         Ok(created.secret)
     }
 
+    /// `POST …/secret-batches` with `body` (many secrets of one folder in one transaction).
+    pub fn write_batch<T: serde::de::DeserializeOwned>(
+        &self,
+        target: &Target,
+        body: &impl serde::Serialize,
+    ) -> Result<T, ClientError> {
+        let path = format!(
+            "/api/v1/projects/{}/secret-batches",
+            segment(&target.project_id)
+        );
+        self.api.send(Method::Post, &path, &[], body)
+    }
+
     pub fn delete(&self, name: &str) -> Result<Target, ClientError> {
         let target = self.target()?;
         self.api

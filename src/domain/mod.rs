@@ -1,6 +1,7 @@
 //! Validated values. Every request field is parsed into one of these at the edge, so invalid data
 //! never reaches the store. Nothing here knows HTTP or SQL.
 
+pub mod dotenv;
 pub mod expiry;
 pub mod glob;
 pub mod ip;

@@ -3,6 +3,8 @@
 //! fails to open is an integrity error, never garbage. Reads (`read`) come from the Store's
 //! caches where they can; writes (`write`) each name the folder they touched.
 
+pub mod batch;
+mod batch_request;
 mod read;
 mod write;
 
