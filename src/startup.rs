@@ -105,7 +105,7 @@ impl Application {
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;
         let state = web::Data::new(AppState::new(store, settings, config.auth_failure_limit));
-        Self::bootstrap_admin(&config, &state)?;
+        Self::bootstrap_admin(&config, &state).await?;
 
         let listener = TcpListener::bind(config.bind).map_err(|e| {
             StartupError::new(format!(
@@ -178,13 +178,14 @@ impl Application {
         })
     }
 
-    fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
+    async fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
         let users = accounts::user_count_blocking(&state.store).map_err(StartupError::new)?;
         if users > 0 {
             return Ok(());
         }
         if let Some(admin) = &config.admin {
-            accounts::bootstrap_admin_blocking(&state.store, &admin.email, &admin.password)
+            accounts::bootstrap_admin(&state.store, &state.hasher, &admin.email, &admin.password)
+                .await
                 .map_err(StartupError::new)?;
             tracing::info!(
                 email = admin.email.as_str(),

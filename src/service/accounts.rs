@@ -1,7 +1,7 @@
 //! Admin accounts: first-run setup, unattended bootstrap, login and logout.
 
 use super::Actor;
-use crate::auth::password::{self, PasswordHasher};
+use crate::auth::password::PasswordHasher;
 use crate::auth::service_token::credential_failure;
 use crate::auth::setup::SetupCode;
 use crate::auth::throttle::{AccountDelays, FailureThrottle};
@@ -66,18 +66,22 @@ fn insert_first_user(
 }
 
 /// `ENVKEEP_ADMIN_EMAIL`/`ENVKEEP_ADMIN_PASSWORD`: create that admin at start when no user exists.
-pub fn bootstrap_admin_blocking(
+pub async fn bootstrap_admin(
     store: &Store,
+    hasher: &PasswordHasher,
     email: &Email,
     password: &Password,
 ) -> Result<bool, String> {
-    let hash = password::hash_blocking(password.expose()).map_err(|e| e.to_string())?;
-    insert_first_user(
-        store,
-        &new_user(email, hash),
-        &Actor::system(),
-        "user.bootstrap",
-    )
+    let hash = hasher
+        .hash(password.expose())
+        .await
+        .map_err(|e| e.to_string())?;
+    let (store, user) = (store.clone(), new_user(email, hash));
+    tokio::task::spawn_blocking(move || {
+        insert_first_user(&store, &user, &Actor::system(), "user.bootstrap")
+    })
+    .await
+    .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())
 }
 

@@ -1,9 +1,11 @@
 //! Tests against the release binary (`ENVKEEP_BIN`), run by `tests/reliability/run.sh` with
 //! `cargo test --test api -- --ignored hardening::binary`: crash safety under SIGKILL, the
-//! 10-second concurrency run, backup under load, and graceful shutdown under load.
+//! 10-second concurrency run, backup under load, graceful shutdown under load, and memory under
+//! failed-login bursts.
 
 mod backup;
 mod crash;
+mod memory;
 mod process;
 mod shutdown;
 
