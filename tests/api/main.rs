@@ -15,4 +15,5 @@ mod service_tokens;
 mod startup;
 mod sweep;
 mod token_scopes;
+mod trusted_proxy;
 mod ui;

@@ -81,7 +81,7 @@ pub(super) async fn submit(
         &state.guards(),
         email,
         form.text("password"),
-        ip,
+        &ip,
     )
     .await
     {
@@ -109,7 +109,7 @@ pub(super) async fn submit(
 
 pub(super) async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
     let session = &posted.session;
-    accounts::logout(&state.store, session.id_hash, &session.user_id, session.ip).await?;
+    accounts::logout(&state.store, session.id_hash, &session.user_id, &session.ip).await?;
     let mut response = HttpResponse::SeeOther();
     response
         .insert_header((

@@ -81,7 +81,7 @@ pub(super) async fn submit(
         form.text("setup_code"),
         email,
         password,
-        ip,
+        &ip,
     )
     .await
     {
