@@ -2,6 +2,7 @@
 //! tests never wait for a server), opens the store, checks the root key, bootstraps the first
 //! admin or logs a setup code, and starts the background jobs.
 
+use crate::auth::preauth::PreauthTokens;
 use crate::config::Config;
 use crate::config::Settings;
 use crate::crypto::root_key::{self, KeySource};
@@ -100,11 +101,17 @@ impl Application {
             secure_cookies: config.is_https(),
             trusted_proxies: config.trusted_proxies.clone(),
         };
+        let preauth = PreauthTokens::new(&root_key);
         let store = Store::new(db, root_key);
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;
-        let state = web::Data::new(AppState::new(store, settings, config.auth_failure_limit));
+        let state = web::Data::new(AppState::new(
+            store,
+            settings,
+            config.auth_failure_limit,
+            preauth,
+        ));
         Self::bootstrap_admin(&config, &state).await?;
 
         let listener = TcpListener::bind(config.bind).map_err(|e| {
