@@ -1,8 +1,8 @@
 //! Pre-session tokens for the login and setup forms (the double-submit token of
 //! `routes::ui::auth::preauth`). Each is a random nonce and its HMAC-SHA256 under a key derived
 //! from the root key, 64 hex characters in all, so the server accepts only a token it issued: a
-//! cookie an attacker planted in a victim's browser (from a sibling subdomain, or over plain
-//! HTTP) fails, while every tab of one browser can share the token it was given.
+//! value made up by whoever planted the cookie (from a sibling subdomain, or over plain HTTP)
+//! fails, while every tab of one browser can share the token it was given.
 
 use crate::crypto::Key32;
 use hmac::digest::generic_array::GenericArray;

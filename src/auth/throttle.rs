@@ -83,7 +83,7 @@ impl FailureThrottle {
     }
 
     pub fn record_failure(&self, client: &ClientAddr) {
-        let _counted = self.count(client, |_| true);
+        self.count(client, |_| true);
     }
 
     /// Reserves an attempt for `client`, counted as a failure at once, or answers the seconds

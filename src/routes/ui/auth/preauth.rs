@@ -2,9 +2,9 @@
 //! token. GET sets a token in an HttpOnly, SameSite=Strict cookie and in a hidden field; POST
 //! must carry both, equal. A cross-site page can neither read the cookie nor make the browser
 //! send it, so it cannot log a victim into the attacker's account (login CSRF). The token is one
-//! the server issued and signed (`auth::preauth`): a cookie planted from elsewhere is replaced
-//! on GET and refused on POST, and a browser that has a good one keeps it, so a second login
-//! tab does not break the first.
+//! the server issued and signed (`auth::preauth`): a cookie with a made-up value, planted from
+//! elsewhere, is replaced on GET and refused on POST, and a browser that has a good one keeps
+//! it, so a second login tab does not break the first.
 
 use crate::auth::session::csrf_tokens_match;
 use crate::routes::callers::{same_site, NullOrigin};
