@@ -2,6 +2,7 @@
 //! tests never wait for a server), opens the store, checks the root key, bootstraps the first
 //! admin or logs a setup code, and starts the background jobs.
 
+use crate::auth::preauth::PreauthTokens;
 use crate::config::Config;
 use crate::config::Settings;
 use crate::crypto::root_key::{self, KeySource};
@@ -105,12 +106,18 @@ impl Application {
             secure_cookies: config.is_https(),
             trusted_proxies: config.trusted_proxies.clone(),
         };
+        let preauth = PreauthTokens::new(&root_key);
         let store = Store::new(db, root_key);
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;
-        let state = web::Data::new(AppState::new(store, settings, config.auth_failure_limit));
-        Self::bootstrap_admin(&config, &state)?;
+        let state = web::Data::new(AppState::new(
+            store,
+            settings,
+            config.auth_failure_limit,
+            preauth,
+        ));
+        Self::bootstrap_admin(&config, &state).await?;
 
         let listener = TcpListener::bind(config.bind).map_err(|e| {
             StartupError::new(format!(
@@ -191,13 +198,14 @@ impl Application {
         })
     }
 
-    fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
+    async fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
         let users = accounts::user_count_blocking(&state.store).map_err(StartupError::new)?;
         if users > 0 {
             return Ok(());
         }
         if let Some(admin) = &config.admin {
-            accounts::bootstrap_admin_blocking(&state.store, &admin.email, &admin.password)
+            accounts::bootstrap_admin(&state.store, &state.hasher, &admin.email, &admin.password)
+                .await
                 .map_err(StartupError::new)?;
             tracing::info!(
                 email = admin.email.as_str(),

@@ -3,6 +3,7 @@
 //! and the health flag the probe job keeps.
 
 use crate::auth::password::PasswordHasher;
+use crate::auth::preauth::PreauthTokens;
 use crate::auth::setup::SetupCode;
 use crate::auth::throttle::{AccountDelays, FailureThrottle};
 use crate::config::Settings;
@@ -25,6 +26,8 @@ pub struct AppState {
     pub account_delays: AccountDelays,
     pub hasher: PasswordHasher,
     pub setup: SetupCode,
+    /// Signs and checks the login and setup forms' pre-session tokens.
+    pub preauth: PreauthTokens,
     /// Freshly minted tokens waiting for their one view in the admin UI.
     pub reveals: Reveals,
     pub health: Arc<Health>,
@@ -33,7 +36,12 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: Settings, auth_failure_limit: u32) -> Self {
+    pub fn new(
+        store: Store,
+        settings: Settings,
+        auth_failure_limit: u32,
+        preauth: PreauthTokens,
+    ) -> Self {
         Self {
             store,
             settings,
@@ -41,6 +49,7 @@ impl AppState {
             account_delays: AccountDelays::default(),
             hasher: PasswordHasher::default(),
             setup: SetupCode::default(),
+            preauth,
             reveals: Reveals::default(),
             health: Arc::new(Health::default()),
             large_bodies: Semaphore::new(LARGE_BODIES_AT_ONCE),

@@ -14,7 +14,7 @@ pub mod url;
 
 pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;
-pub use ip::AllowedIps;
+pub use ip::{AllowedIps, ClientAddr};
 pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
 pub use path::{Depth, SecretPath};
 pub use permission::Permissions;

@@ -243,12 +243,12 @@ impl Store {
     }
 
     /// Buffers a token's use; written by [`Store::flush_token_uses_blocking`], never on the read.
-    pub fn record_token_use(&self, token_id: &str, at: Millis, ip: IpAddr) {
+    pub fn record_token_use(&self, token_id: &str, at: Millis, ip: Option<IpAddr>) {
         self.inner.last_used.record(token_id, at, ip);
     }
 
     /// A token's buffered use not yet written, if any (readers overlay it on the stored one).
-    pub fn pending_token_use(&self, token_id: &str) -> Option<(Millis, String)> {
+    pub fn pending_token_use(&self, token_id: &str) -> Option<(Millis, Option<String>)> {
         self.inner.last_used.pending(token_id)
     }
 

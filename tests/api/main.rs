@@ -16,5 +16,6 @@ mod service_tokens;
 mod startup;
 mod sweep;
 mod token_scopes;
+mod trusted_proxy;
 mod ui;
 mod write_only;
