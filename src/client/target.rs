@@ -177,15 +177,15 @@ mod tests {
         }
     }
 
+    /// The target a token with `scopes` gives when no flag names anything.
+    fn from_token(scopes: Vec<Scope>) -> Target {
+        resolve(&Requested::default(), Some(&info(scopes))).unwrap()
+    }
+
     #[test]
     fn a_single_scope_gives_environment_and_plain_path() {
-        let target = resolve(
-            &Requested::default(),
-            Some(&info(vec![scope("staging", "/app")])),
-        )
-        .unwrap();
         assert_eq!(
-            target,
+            from_token(vec![scope("staging", "/app")]),
             Target {
                 project_id: "p1".into(),
                 environment: "staging".into(),
@@ -196,11 +196,7 @@ mod tests {
 
     #[test]
     fn a_glob_scope_gives_its_base_path() {
-        let target = resolve(
-            &Requested::default(),
-            Some(&info(vec![scope("dev", "/app/**")])),
-        )
-        .unwrap();
+        let target = from_token(vec![scope("dev", "/app/**")]);
         assert_eq!(
             (target.environment.as_str(), target.path.as_str()),
             ("dev", "/app")
@@ -274,8 +270,7 @@ mod tests {
 
     #[test]
     fn several_scopes_in_one_environment_use_that_environment_and_the_root() {
-        let token = info(vec![scope("dev", "/a"), scope("dev", "/b")]);
-        let target = resolve(&Requested::default(), Some(&token)).unwrap();
+        let target = from_token(vec![scope("dev", "/a"), scope("dev", "/b")]);
         assert_eq!(
             (target.environment.as_str(), target.path.as_str()),
             ("dev", "/")

@@ -58,15 +58,24 @@ mod tests {
         assert!(Migrations::from_slice(MIGRATIONS).validate().is_ok());
     }
 
+    /// The one number a `SELECT count(*)` query gives.
+    fn count(conn: &Connection, sql: &str) -> i64 {
+        conn.query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// The text in `column` of the service token `id`.
+    fn token_column(conn: &Connection, id: &str, column: &str) -> String {
+        let sql = format!("SELECT {column} FROM service_tokens WHERE id = ?1");
+        conn.query_row(&sql, [id], |r| r.get(0)).unwrap()
+    }
+
     #[test]
     fn fresh_database_reaches_the_latest_version_and_rerun_is_a_no_op() {
-        let tables = |conn: &Connection| -> i64 {
-            conn.query_row(
+        let tables = |conn: &Connection| {
+            count(
+                conn,
                 "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
-                [],
-                |r| r.get(0),
             )
-            .unwrap()
         };
         let mut conn = Connection::open_in_memory().unwrap();
         run(&mut conn).unwrap();
@@ -87,71 +96,53 @@ mod tests {
         assert!(err.to_string().contains("newer than this envkeep"));
     }
 
-    /// A database migrated only as far as `version`, to fill with rows in that version's shape.
-    fn at_version(version: usize) -> Connection {
+    /// A database migrated only as far as `version`, given project `p` and `rows` in that
+    /// version's shape, then migrated to the latest version.
+    fn migrated_from(version: usize, rows: &str) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
         Migrations::from_slice(&MIGRATIONS[..version])
             .to_latest(&mut conn)
             .unwrap();
+        conn.execute_batch("INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0);")
+            .unwrap();
+        conn.execute_batch(rows).unwrap();
+        run(&mut conn).unwrap();
         conn
     }
 
     #[test]
     fn version_2_moves_each_tokens_scopes_into_its_row_in_order() {
-        let mut conn = at_version(1);
-        conn.execute_batch(
-            "INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0);
-             INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
+        let conn = migrated_from(
+            1,
+            "INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
                  permissions, created_by, created_at)
              VALUES ('t1', 'p', 'two', x'00', '', '', '', '[\"read\"]', 'u', 0),
                     ('t2', 'p', 'none', x'00', '', '', '', '[\"read\"]', 'u', 0);
              INSERT INTO service_token_scopes VALUES ('t1', 1, 'prod', '/b/**'), ('t1', 0, 'dev', '/a');",
-        )
-        .unwrap();
-        run(&mut conn).unwrap();
-        let scopes = |id: &str| -> String {
-            conn.query_row(
-                "SELECT scopes FROM service_tokens WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .unwrap()
-        };
+        );
+        let scopes = |id: &str| token_column(&conn, id, "scopes");
         assert_eq!(scopes("t1"), r#"[["dev","/a"],["prod","/b/**"]]"#);
         assert_eq!(scopes("t2"), "[]");
-        let old_table: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE name = 'service_token_scopes'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let old_table = count(
+            &conn,
+            "SELECT count(*) FROM sqlite_master WHERE name = 'service_token_scopes'",
+        );
         assert_eq!(old_table, 0);
     }
 
     #[test]
     fn version_3_stores_permissions_as_json_and_keeps_undecodable_values_undecodable() {
-        let mut conn = at_version(2);
-        conn.execute_batch(
-            "INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0);
-             INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
+        let conn = migrated_from(
+            2,
+            "INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
                  permissions, allowed_ips, created_by, created_at, scopes)
              VALUES ('r', 'p', 'n', x'00', '', '', '', 'read', '[]', 'u', 0, '[[\"dev\",\"/\"]]'),
                     ('w', 'p', 'n', x'00', '', '', '', 'write', '[\"10.0.0.0/8\"]', 'u', 0, '[]'),
                     ('rw', 'p', 'n', x'00', '', '', '', 'read,write', '[]', 'u', 0, '[]'),
                     ('json', 'p', 'n', x'00', '', '', '', '[\"read\"]', '[]', 'u', 0, '[]'),
                     ('odd', 'p', 'n', x'00', '', '', '', 'read\"', 'not json', 'u', 0, '[]');",
-        )
-        .unwrap();
-        run(&mut conn).unwrap();
-        let column = |id: &str, column: &str| -> String {
-            conn.query_row(
-                &format!("SELECT {column} FROM service_tokens WHERE id = ?1"),
-                [id],
-                |r| r.get(0),
-            )
-            .unwrap()
-        };
+        );
+        let column = |id: &str, column: &str| token_column(&conn, id, column);
         assert_eq!(column("r", "permissions"), r#"["read"]"#);
         assert_eq!(column("w", "permissions"), r#"["write"]"#);
         assert_eq!(column("rw", "permissions"), r#"["read","write"]"#);
@@ -166,14 +157,11 @@ mod tests {
             [],
         );
         assert!(refused.is_err(), "permissions must be JSON from now on");
-        let indexes: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'service_tokens'
-                   AND name IN ('service_tokens_project', 'service_tokens_expires_at')",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let indexes = count(
+            &conn,
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'service_tokens'
+               AND name IN ('service_tokens_project', 'service_tokens_expires_at')",
+        );
         assert_eq!(indexes, 2);
     }
 }

@@ -81,24 +81,14 @@ impl WrittenSecret {
         if access.has_permission(Op::Read) {
             return Self::Readable(secret);
         }
-        let SecretView {
-            id,
-            key,
-            version,
-            environment,
-            path,
-            created_at,
-            updated_at,
-            ..
-        } = secret;
         Self::Withheld(SecretMetadata {
-            id,
-            key,
-            version,
-            environment,
-            path,
-            created_at,
-            updated_at,
+            id: secret.id,
+            key: secret.key,
+            version: secret.version,
+            environment: secret.environment,
+            path: secret.path,
+            created_at: secret.created_at,
+            updated_at: secret.updated_at,
         })
     }
 }
