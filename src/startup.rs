@@ -11,7 +11,7 @@ use crate::jobs::{background, scheduler};
 use crate::routes::{self, headers::security_headers};
 use crate::service::accounts;
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{Bounds, Store};
 use actix_web::dev::Server;
 use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpServer};
@@ -100,7 +100,12 @@ impl Application {
             secure_cookies: config.is_https(),
             trusted_proxies: config.trusted_proxies.clone(),
         };
-        let store = Store::new(db, root_key);
+        let bounds = Bounds {
+            limits: config.limits,
+            listing_memory: config.listing_memory,
+            listing_wait: config.listing_wait,
+        };
+        let store = Store::new(db, root_key, bounds);
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;

@@ -15,6 +15,7 @@ pub mod projects;
 pub mod secrets;
 pub mod sessions;
 pub mod tokens;
+pub mod usage;
 pub mod users;
 
 use r2d2_sqlite::SqliteConnectionManager;

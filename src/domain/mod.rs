@@ -4,6 +4,7 @@
 pub mod expiry;
 pub mod glob;
 pub mod ip;
+pub mod limits;
 pub mod names;
 pub mod path;
 pub mod permission;
@@ -14,6 +15,7 @@ pub mod url;
 pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;
 pub use ip::AllowedIps;
+pub use limits::StorageLimits;
 pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
 pub use path::{Depth, SecretPath};
 pub use permission::Permissions;

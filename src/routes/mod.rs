@@ -11,6 +11,7 @@ pub mod headers;
 pub mod health;
 pub mod infisical;
 pub mod json_guard;
+pub mod listing_body;
 pub mod location;
 pub mod openapi;
 pub mod request_log;

@@ -78,20 +78,20 @@ impl FolderCache {
     }
 
     /// Keeps `folder`, loaded after `stamp` was taken, unless an eviction since then covers it
-    /// or it is too large. When full, the cache starts again empty.
+    /// or it is too large; returns whether it did. When full, the cache starts again empty.
     pub(super) fn insert(
         &self,
         key: String,
         folder: Arc<CachedFolder>,
         stamp: Stamp,
         evictions: &Evictions,
-    ) {
+    ) -> bool {
         if folder.secrets.len() > MAX_FOLDER_ROWS || folder.bytes > MAX_BYTES / 4 {
-            return;
+            return false;
         }
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if !evictions.none_since(stamp, |eviction| stale(&key, eviction)) {
-            return;
+            return false;
         }
         if entries.map.len() >= MAX_FOLDERS || entries.bytes + folder.bytes > MAX_BYTES {
             *entries = Entries::default();
@@ -100,6 +100,7 @@ impl FolderCache {
         if let Some(replaced) = entries.map.insert(key, folder) {
             entries.bytes -= replaced.bytes;
         }
+        true
     }
 
     pub(super) fn evict(&self, eviction: &Eviction) {

@@ -6,10 +6,11 @@ use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
+use crate::routes::listing_body::ListingBody;
 use crate::routes::location::LocationQuery;
 use crate::service::fields::{all, field, required};
-use crate::service::secrets::{self, Listing, Location};
-use crate::service::views::{SecretList, SecretView};
+use crate::service::secrets::{self, Location};
+use crate::service::views::SecretView;
 use crate::state::AppState;
 use actix_web::http::header::ContentType;
 use actix_web::{web, HttpResponse};
@@ -31,10 +32,11 @@ struct SecretBody<'a> {
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/secrets", operation_id = "listSecrets", tag = "secrets",
-    description = "Secrets in a folder (or subtree with recursive=true)",
+    description = "Secrets in a folder (or subtree with recursive=true); secrets whose stored ciphertext does not decrypt are left out and named under `unreadable` (present only when there are some)",
     params(ProjectUrl, LocationQuery),
     responses(
-        (status = 200, description = "Secrets with values"),
+        (status = 200, description = "Secrets with values, and `unreadable` [{key, path, reason}] when some did not decrypt"),
+        (status = 503, description = "No room in the listing memory within 5 s (ServiceUnavailable, with Retry-After)"),
         Denied, BadQuery, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
@@ -46,15 +48,11 @@ async fn list(
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&url.project_id)?;
-    match secrets::list_cached(&state.store, &caller, &at, query.depth()).await? {
-        Listing::Folder(folder) => {
-            let json = folder.json().map_err(AppError::internal)?;
-            Ok(HttpResponse::Ok()
-                .content_type(ContentType::json())
-                .body(json.to_owned()))
-        }
-        Listing::Subtree(found) => Ok(HttpResponse::Ok().json(SecretList { secrets: &found })),
-    }
+    let listing = secrets::list_cached(&state.store, &caller, &at, query.depth()).await?;
+    let json = listing.native_json().map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .body(ListingBody::new(json, listing.into_reservation())))
 }
 
 #[utoipa::path(

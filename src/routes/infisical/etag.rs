@@ -2,6 +2,7 @@
 //! response bytes: end-to-end-encrypted bodies change with every fresh IV, yet the tag must stay
 //! the same while the data does, so clients polling with `If-None-Match` get 304s.
 
+use actix_web::body::MessageBody;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
@@ -42,8 +43,8 @@ impl Selection {
         }
     }
 
-    /// [`Selection::respond`] for a body already rendered as JSON (a cached folder's).
-    pub fn respond_json(self, req: &HttpRequest, json: String) -> HttpResponse {
+    /// [`Selection::respond`] for a body already rendered as JSON (a listing's).
+    pub fn respond_json(self, req: &HttpRequest, json: impl MessageBody + 'static) -> HttpResponse {
         let tag = self.tag();
         let matches = req
             .headers()

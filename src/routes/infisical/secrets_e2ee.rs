@@ -5,10 +5,11 @@
 use super::etag::Selection;
 use super::params::{self, Params, Target};
 use super::request::{ReadRequest, WriteRequest};
-use super::shapes::e2ee_secret;
+use super::shapes::{e2ee_secret, E2eeList};
 use super::version::{route, ApiVersion};
 use crate::crypto::wire::{self, WireCiphertext};
 use crate::error::{AppError, AppResult};
+use crate::routes::listing_body::ListingBody;
 use crate::service::secrets;
 use crate::service::views::SecretView;
 use crate::state::AppState;
@@ -37,12 +38,19 @@ async fn list(
     let found = secrets::list_cached(&state.store, &read.caller, &at, read.params.depth()).await?;
     let keys = state.store.project_keys(&at.project_id).await?;
     let mut selection = Selection::new(&req, read.caller.actor_id());
-    let mut body = Vec::with_capacity(found.secrets().len());
     for secret in found.secrets() {
         selection.add(&secret.id, secret.version);
-        body.push(e2ee_secret(secret, &at.project_id, &keys.wire_hex)?);
     }
-    Ok(selection.respond(&req, json!({ "secrets": body, "imports": [] })))
+    // A secret that does not decrypt is left out (this shape has no place to say so; the
+    // server logged it when it read the folder).
+    let list = E2eeList {
+        secrets: found.secrets(),
+        project_id: &at.project_id,
+        wire_key: &keys.wire_hex,
+    };
+    let body = serde_json::to_string(&list).map_err(AppError::internal)?;
+    let body = ListingBody::new(body, found.into_reservation());
+    Ok(selection.respond_json(&req, body))
 }
 
 /// `type=personal` from a token answers the shared secret, as Infisical does for tokens.

@@ -6,7 +6,8 @@ use super::request::{ReadRequest, WriteRequest};
 use super::shapes::{raw_secret, RawSecret};
 use super::version::{route, ApiVersion};
 use crate::error::{AppError, AppResult};
-use crate::service::secrets::{self, Listing};
+use crate::routes::listing_body::ListingBody;
+use crate::service::secrets;
 use crate::service::views::SecretView;
 use crate::state::AppState;
 use crate::store::Rendering;
@@ -56,18 +57,16 @@ async fn list(
         })
     };
     // A cached folder keeps its rendering: the same bytes are not escaped on every request.
-    let body = match &found {
-        Listing::Folder(folder) => {
-            let which = if show {
-                Rendering::InfisicalRaw
-            } else {
-                Rendering::InfisicalRawHidden
-            };
-            folder.rendered(which, render).map(str::to_owned)
-        }
-        Listing::Subtree(secrets) => render(secrets),
+    // A secret that does not decrypt is left out (this shape has no place to say so; the
+    // server logged it when it read the folder).
+    let which = if show {
+        Rendering::InfisicalRaw
+    } else {
+        Rendering::InfisicalRawHidden
     };
-    Ok(selection.respond_json(&req, body.map_err(AppError::internal)?))
+    let body = found.rendered(which, render).map_err(AppError::internal)?;
+    let body = ListingBody::new(body, found.into_reservation());
+    Ok(selection.respond_json(&req, body))
 }
 
 async fn get(

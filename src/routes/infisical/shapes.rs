@@ -80,38 +80,124 @@ pub fn raw_secret<'a>(
 }
 
 /// The end-to-end-encrypted shape: name, value and comment each sealed with AES-256-GCM under
-/// the project's wire key, with fresh IVs.
-pub fn e2ee_secret(secret: &SecretView, project_id: &str, wire_key: &str) -> AppResult<Value> {
+/// the project's wire key, with fresh IVs; serialised directly (fields in the order a `json!`
+/// map printed them).
+#[derive(Serialize)]
+pub struct E2eeSecret<'a> {
+    #[serde(rename = "_id")]
+    underscore_id: &'a str,
+    algorithm: &'static str,
+    #[serde(rename = "createdAt")]
+    created_at: &'a str,
+    environment: &'a str,
+    id: &'a str,
+    #[serde(rename = "keyEncoding")]
+    key_encoding: &'static str,
+    metadata: Option<()>,
+    #[serde(rename = "secretCommentCiphertext")]
+    comment_ciphertext: String,
+    #[serde(rename = "secretCommentIV")]
+    comment_iv: String,
+    #[serde(rename = "secretCommentTag")]
+    comment_tag: String,
+    #[serde(rename = "secretKeyCiphertext")]
+    key_ciphertext: String,
+    #[serde(rename = "secretKeyIV")]
+    key_iv: String,
+    #[serde(rename = "secretKeyTag")]
+    key_tag: String,
+    #[serde(rename = "secretPath")]
+    secret_path: &'a str,
+    #[serde(rename = "secretReminderNote")]
+    secret_reminder_note: Option<()>,
+    #[serde(rename = "secretReminderRepeatDays")]
+    secret_reminder_repeat_days: Option<()>,
+    #[serde(rename = "secretValueCiphertext")]
+    value_ciphertext: String,
+    #[serde(rename = "secretValueIV")]
+    value_iv: String,
+    #[serde(rename = "secretValueTag")]
+    value_tag: String,
+    #[serde(rename = "skipMultilineEncoding")]
+    skip_multiline_encoding: bool,
+    tags: [(); 0],
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "updatedAt")]
+    updated_at: &'a str,
+    version: i64,
+    workspace: &'a str,
+}
+
+pub fn e2ee_secret<'a>(
+    secret: &'a SecretView,
+    project_id: &'a str,
+    wire_key: &str,
+) -> AppResult<E2eeSecret<'a>> {
     let key = wire::encrypt(wire_key, secret.key.as_bytes())?;
     let value = wire::encrypt(wire_key, secret.value.as_bytes())?;
     let comment = wire::encrypt(wire_key, secret.comment.as_bytes())?;
-    Ok(json!({
-        "id": secret.id,
-        "_id": secret.id,
-        "version": secret.version,
-        "type": "shared",
-        "secretKeyCiphertext": key.ciphertext,
-        "secretKeyIV": key.iv,
-        "secretKeyTag": key.tag,
-        "secretValueCiphertext": value.ciphertext,
-        "secretValueIV": value.iv,
-        "secretValueTag": value.tag,
-        "secretCommentCiphertext": comment.ciphertext,
-        "secretCommentIV": comment.iv,
-        "secretCommentTag": comment.tag,
-        "secretReminderNote": null,
-        "secretReminderRepeatDays": null,
-        "skipMultilineEncoding": false,
-        "algorithm": "aes-256-gcm",
-        "keyEncoding": "utf8",
-        "metadata": null,
-        "createdAt": secret.created_at,
-        "updatedAt": secret.updated_at,
-        "workspace": project_id,
-        "environment": secret.environment,
-        "secretPath": secret.path,
-        "tags": [],
-    }))
+    Ok(E2eeSecret {
+        underscore_id: &secret.id,
+        algorithm: "aes-256-gcm",
+        created_at: &secret.created_at,
+        environment: &secret.environment,
+        id: &secret.id,
+        key_encoding: "utf8",
+        metadata: None,
+        comment_ciphertext: comment.ciphertext,
+        comment_iv: comment.iv,
+        comment_tag: comment.tag,
+        key_ciphertext: key.ciphertext,
+        key_iv: key.iv,
+        key_tag: key.tag,
+        secret_path: &secret.path,
+        secret_reminder_note: None,
+        secret_reminder_repeat_days: None,
+        value_ciphertext: value.ciphertext,
+        value_iv: value.iv,
+        value_tag: value.tag,
+        skip_multiline_encoding: false,
+        tags: [],
+        kind: "shared",
+        updated_at: &secret.updated_at,
+        version: secret.version,
+        workspace: project_id,
+    })
+}
+
+/// `{"imports": [], "secrets": [...]}` in the encrypted shape. Each secret is sealed as it is
+/// written, so a listing never holds every ciphertext twice (once sealed, once as JSON).
+pub struct E2eeList<'a> {
+    pub secrets: &'a [SecretView],
+    pub project_id: &'a str,
+    pub wire_key: &'a str,
+}
+
+struct SealedAsWritten<'a>(&'a E2eeList<'a>);
+
+impl Serialize for E2eeList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut list = serializer.serialize_struct("E2eeList", 2)?;
+        list.serialize_field("imports", &[(); 0])?;
+        list.serialize_field("secrets", &SealedAsWritten(self))?;
+        list.end()
+    }
+}
+
+impl Serialize for SealedAsWritten<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let list = self.0;
+        let mut seq = serializer.serialize_seq(Some(list.secrets.len()))?;
+        for secret in list.secrets {
+            let sealed =
+                e2ee_secret(secret, list.project_id, list.wire_key).map_err(S::Error::custom)?;
+            seq.serialize_element(&sealed)?;
+        }
+        seq.end()
+    }
 }
 
 /// `serviceTokenData`: the token without its hash or wrapped key.
@@ -193,5 +279,54 @@ mod tests {
         let hidden = serde_json::to_value(raw_secret(&secret, "p", false)).unwrap();
         assert_eq!(hidden["secretValue"], HIDDEN_VALUE);
         assert_eq!(hidden["secretValueHidden"], true);
+    }
+
+    #[test]
+    fn the_encrypted_list_is_infisicals_shape_and_opens_with_the_wire_key() {
+        let secret = SecretView {
+            id: "i".into(),
+            key: "K".into(),
+            value: "v".into(),
+            comment: "c".into(),
+            version: 3,
+            environment: "dev".into(),
+            path: "/app".into(),
+            created_at: "t0".into(),
+            updated_at: "t1".into(),
+        };
+        let key = "0123456789abcdef0123456789abcdef";
+        let list = E2eeList {
+            secrets: std::slice::from_ref(&secret),
+            project_id: "p",
+            wire_key: key,
+        };
+        let text = serde_json::to_string(&list).unwrap();
+        let json: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json["imports"], json!([]));
+        let sealed = &json["secrets"][0];
+        let fields: Vec<&str> = sealed
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut sorted = fields.clone();
+        sorted.sort_unstable();
+        assert_eq!(fields, sorted, "keys in the order a json! map printed them");
+        assert_eq!(fields.len(), 25);
+        assert_eq!(
+            (
+                &sealed["workspace"],
+                &sealed["secretPath"],
+                &sealed["version"]
+            ),
+            (&json!("p"), &json!("/app"), &json!(3))
+        );
+        let value = wire::WireCiphertext {
+            ciphertext: sealed["secretValueCiphertext"].as_str().unwrap().into(),
+            iv: sealed["secretValueIV"].as_str().unwrap().into(),
+            tag: sealed["secretValueTag"].as_str().unwrap().into(),
+        };
+        assert_eq!(wire::decrypt(key, &value).unwrap(), b"v");
     }
 }

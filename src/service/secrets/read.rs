@@ -1,37 +1,27 @@
 //! Reading secrets: one folder, one secret, or a subtree, from the Store's cache when it holds them.
+//! A listing reserves its memory first (see `listing`). A row that does not decrypt is left out
+//! of a listing and named in its `unreadable` part; a read of that one secret fails closed.
 
+use super::listing::{reserve_for, reserve_to_load, Listing, Sharing};
 use super::{missing_secret, require_folder, Location};
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::db::secrets::{self, SecretRow};
+use crate::db::usage;
 use crate::domain::{Depth, SecretKey, SecretPath};
-use crate::error::AppResult;
-use crate::service::sealed_fields::open_row;
+use crate::error::{AppError, AppResult};
+use crate::service::sealed_fields::{open_row, open_rows};
 use crate::service::views::SecretView;
 use crate::service::{authorize, authorize_listing, environment};
 use crate::store::folders::MAX_FOLDER_ROWS;
-use crate::store::{folder_key, subtree_key, CachedFolder, ProjectKeys, Store};
+use crate::store::{
+    folder_key, subtree_key, CachedFolder, ProjectKeys, Reservation, Store, Unreadable,
+};
 use rusqlite::Connection;
 use std::sync::Arc;
 
 /// A `get` that misses the folder cache decrypts the whole folder (to cache it) up to this size.
 const GET_CACHES_FOLDERS_UP_TO: usize = 100;
-
-/// A listing: one shared with other requests (a folder, or a whole subtree, from the Store's
-/// cache), or the part of a subtree this caller's scopes allow.
-pub enum Listing {
-    Folder(Arc<CachedFolder>),
-    Subtree(Vec<SecretView>),
-}
-
-impl Listing {
-    pub fn secrets(&self) -> &[SecretView] {
-        match self {
-            Listing::Folder(folder) => folder.secrets(),
-            Listing::Subtree(secrets) => secrets,
-        }
-    }
-}
 
 /// The secrets of a folder (or its subtree), shared with the Store's cache rather than copied:
 /// what every read path serialises from.
@@ -43,15 +33,17 @@ pub async fn list_cached(
 ) -> AppResult<Listing> {
     if depth == Depth::OneLevel {
         authorize(store, access, Op::Read, at)?;
-        return Ok(Listing::Folder(folder(store, at).await?));
+        return folder(store, at).await;
     }
     authorize_listing(store, access, at)?;
     let key = subtree_key(&at.project_id, at.environment.as_str(), at.path.as_str());
     if let Some(whole) = store.cached_folder(&key) {
-        return Ok(visible_part(access, at, whole));
+        let reservation = reserve_for(store, &whole).await?;
+        return Ok(visible_part(access, at, whole, reservation));
     }
     let stamp = store.stamp();
     let keys = store.project_keys(&at.project_id).await?;
+    let reservation = reserve_to_load(store, at, usage::in_subtree).await?;
     let (owned, caller) = (at.clone(), access.clone());
     let loaded = store
         .read(move |conn| -> AppResult<SubtreeLoad> {
@@ -59,38 +51,41 @@ pub async fn list_cached(
             let env = environment(conn, &at.project_id, at.environment.as_str())?;
             let rows = secrets::list_in_subtree(conn, &env.id, at.path.as_str())?;
             require_folder(conn, &at, &env, rows.is_empty())?;
-            let open =
-                |row: &SecretRow| open_row(&keys, &at.project_id, at.environment.as_str(), row);
+            let (project, environment) = (at.project_id.as_str(), at.environment.as_str());
             // A subtree too large to keep is decrypted only as far as this caller may see: a
             // narrow token listing from `/` must not make the server open every row.
             if rows.len() <= MAX_FOLDER_ROWS {
-                if let Ok(whole) = rows.iter().map(open).collect::<AppResult<Vec<_>>>() {
-                    return Ok(SubtreeLoad::Whole(whole));
-                }
+                let (secrets, unreadable) = open_rows(&keys, project, environment, rows);
+                return Ok(SubtreeLoad::Whole(CachedFolder::opened(
+                    secrets, unreadable,
+                )));
             }
-            // Otherwise (too large, or a row that does not open, which must fail only callers who
-            // may see it): decrypt just the caller's part, and keep nothing.
-            rows.iter()
+            let part: Vec<SecretRow> = rows
+                .into_iter()
                 .filter(|row| visible_to(&caller, &at, &row.path))
-                .map(open)
-                .collect::<AppResult<_>>()
-                .map(SubtreeLoad::CallersPart)
+                .collect();
+            let (secrets, unreadable) = open_rows(&keys, project, environment, part);
+            Ok(SubtreeLoad::CallersPart(CachedFolder::opened(
+                secrets, unreadable,
+            )))
         })
         .await?;
     match loaded {
-        SubtreeLoad::Whole(secrets) => {
-            let whole = Arc::new(CachedFolder::new(secrets));
+        SubtreeLoad::Whole(whole) => {
+            let whole = Arc::new(whole);
             store.keep_folder(key, whole.clone(), stamp);
-            Ok(visible_part(access, at, whole))
+            Ok(visible_part(access, at, whole, reservation))
         }
-        SubtreeLoad::CallersPart(secrets) => Ok(Listing::Subtree(secrets)),
+        SubtreeLoad::CallersPart(part) => {
+            Ok(Listing::new(Arc::new(part), Sharing::Own, reservation))
+        }
     }
 }
 
-/// A subtree as read: all of it decrypted, or (when some row does not open) only the caller's part.
+/// A subtree as read: all of it decrypted, or (when too large to keep) only the caller's part.
 enum SubtreeLoad {
-    Whole(Vec<SecretView>),
-    CallersPart(Vec<SecretView>),
+    Whole(CachedFolder),
+    CallersPart(CachedFolder),
 }
 
 /// Whether a secret in folder `path` of the listed subtree is visible to the caller: an admin sees
@@ -101,44 +96,77 @@ fn visible_to(access: &Caller, at: &Location, path: &str) -> bool {
 }
 
 /// The caller's part of a whole subtree: shared as it is when the caller sees all of it.
-fn visible_part(access: &Caller, at: &Location, whole: Arc<CachedFolder>) -> Listing {
-    let visible: Vec<&SecretView> = whole
+fn visible_part(
+    access: &Caller,
+    at: &Location,
+    whole: Arc<CachedFolder>,
+    reservation: Reservation,
+) -> Listing {
+    let secrets: Vec<SecretView> = whole
         .secrets()
         .iter()
         .filter(|s| visible_to(access, at, &s.path))
+        .cloned()
         .collect();
-    if visible.len() == whole.secrets().len() {
-        return Listing::Folder(whole);
+    let unreadable: Vec<Unreadable> = whole
+        .unreadable()
+        .iter()
+        .filter(|u| visible_to(access, at, &u.path))
+        .cloned()
+        .collect();
+    if secrets.len() == whole.secrets().len() && unreadable.len() == whole.unreadable().len() {
+        return Listing::new(whole, Sharing::Kept, reservation);
     }
-    Listing::Subtree(visible.into_iter().cloned().collect())
+    let part = CachedFolder::opened(secrets, unreadable);
+    Listing::new(Arc::new(part), Sharing::Own, reservation)
 }
 
-/// Decrypts every row of the folder.
-fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location) -> AppResult<Vec<SecretView>> {
+/// Decrypts every row of the folder that opens.
+fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location) -> AppResult<CachedFolder> {
     let env = environment(conn, &at.project_id, at.environment.as_str())?;
     let rows = secrets::list_in_folder(conn, &env.id, at.path.as_str())?;
     require_folder(conn, at, &env, rows.is_empty())?;
-    rows.iter()
-        .map(|row| open_row(keys, &at.project_id, at.environment.as_str(), row))
-        .collect()
+    let (secrets, unreadable) = open_rows(keys, &at.project_id, at.environment.as_str(), rows);
+    Ok(CachedFolder::opened(secrets, unreadable))
 }
 
 /// The folder's secrets: from the Store's cache, or read, decrypted and kept. The stamp is
 /// taken before the rows are read, so a write that commits meanwhile keeps this load out.
-async fn folder(store: &Store, at: &Location) -> AppResult<Arc<CachedFolder>> {
+async fn folder(store: &Store, at: &Location) -> AppResult<Listing> {
     let cache_key = folder_key(&at.project_id, at.environment.as_str(), at.path.as_str());
     if let Some(hit) = store.cached_folder(&cache_key) {
-        return Ok(hit);
+        let reservation = reserve_for(store, &hit).await?;
+        return Ok(Listing::new(hit, Sharing::Kept, reservation));
     }
     let stamp = store.stamp();
     let keys = store.project_keys(&at.project_id).await?;
+    let reservation = reserve_to_load(store, at, usage::in_folder).await?;
     let owned = at.clone();
-    let secrets = store
+    let loaded = store
         .read(move |conn| open_folder(conn, &keys, &owned))
         .await?;
-    let folder = Arc::new(CachedFolder::new(secrets));
-    store.keep_folder(cache_key, folder.clone(), stamp);
-    Ok(folder)
+    let folder = Arc::new(loaded);
+    let sharing = match store.keep_folder(cache_key, folder.clone(), stamp) {
+        true => Sharing::Kept,
+        false => Sharing::Own,
+    };
+    Ok(Listing::new(folder, sharing, reservation))
+}
+
+/// The secret `key` of a decrypted folder: its view, a closed failure if it is stored but did
+/// not decrypt, or a 404.
+fn find_in(folder: &CachedFolder, at: &Location, key: &SecretKey) -> AppResult<SecretView> {
+    if let Some(found) = folder.find(key.as_str()) {
+        return Ok(found.clone());
+    }
+    if folder.is_unreadable(key.as_str()) {
+        return Err(AppError::Integrity(format!(
+            "secret '{}' in project {} does not decrypt",
+            key.as_str(),
+            at.project_id
+        )));
+    }
+    Err(missing_secret(key, at))
 }
 
 pub async fn get(
@@ -150,42 +178,42 @@ pub async fn get(
     authorize(store, access, Op::Read, at)?;
     let cache_key = folder_key(&at.project_id, at.environment.as_str(), at.path.as_str());
     if let Some(folder) = store.cached_folder(&cache_key) {
-        return folder
-            .find(key.as_str())
-            .cloned()
-            .ok_or_else(|| missing_secret(key, at));
+        return find_in(&folder, at, key);
     }
     let stamp = store.stamp();
     let keys = store.project_keys(&at.project_id).await?;
     let (owned, owned_key) = (at.clone(), key.clone());
-    let (found, whole) = store
-        .read(
-            move |conn| -> AppResult<(Option<SecretView>, Option<Vec<SecretView>>)> {
-                let (at, key) = (owned, owned_key);
-                let env = environment(conn, &at.project_id, at.environment.as_str())?;
-                let limit = GET_CACHES_FOLDERS_UP_TO + 1;
-                let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
-                require_folder(conn, &at, &env, rows.is_empty())?;
-                let open =
-                    |row: &SecretRow| open_row(&keys, &at.project_id, at.environment.as_str(), row);
-                // A small folder is decrypted whole, so the next reads of it cost no SQL. In a
-                // large one, or one where another row fails to open, only the secret asked for
-                // is decrypted: a damaged neighbour must not fail this read.
-                if rows.len() <= GET_CACHES_FOLDERS_UP_TO {
-                    if let Ok(secrets) = rows.iter().map(open).collect::<AppResult<Vec<_>>>() {
-                        let found = secrets.iter().find(|s| s.key == key.as_str()).cloned();
-                        return Ok((found, Some(secrets)));
-                    }
-                    let row = rows.iter().find(|r| r.key == key.as_str());
-                    return Ok((row.map(open).transpose()?, None));
-                }
-                let row = secrets::find(conn, &env.id, at.path.as_str(), key.as_str())?;
-                Ok((row.as_ref().map(open).transpose()?, None))
-            },
-        )
+    let loaded = store
+        .read(move |conn| -> AppResult<GetLoad> {
+            let (at, key) = (owned, owned_key);
+            let env = environment(conn, &at.project_id, at.environment.as_str())?;
+            let limit = GET_CACHES_FOLDERS_UP_TO + 1;
+            let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
+            require_folder(conn, &at, &env, rows.is_empty())?;
+            let (project, environment) = (at.project_id.as_str(), at.environment.as_str());
+            // A small folder is decrypted whole (a damaged row set aside), so the next reads of
+            // it cost no SQL; in a large one only the secret asked for is decrypted.
+            if rows.len() <= GET_CACHES_FOLDERS_UP_TO {
+                let (secrets, unreadable) = open_rows(&keys, project, environment, rows);
+                return Ok(GetLoad::Folder(CachedFolder::opened(secrets, unreadable)));
+            }
+            let row = secrets::find(conn, &env.id, at.path.as_str(), key.as_str())?;
+            let one = row.map(|row| open_row(&keys, project, environment, &row));
+            Ok(GetLoad::One(one.transpose()?))
+        })
         .await?;
-    if let Some(secrets) = whole {
-        store.keep_folder(cache_key, Arc::new(CachedFolder::new(secrets)), stamp);
+    match loaded {
+        GetLoad::Folder(folder) => {
+            let folder = Arc::new(folder);
+            store.keep_folder(cache_key, folder.clone(), stamp);
+            find_in(&folder, at, key)
+        }
+        GetLoad::One(found) => found.ok_or_else(|| missing_secret(key, at)),
     }
-    found.ok_or_else(|| missing_secret(key, at))
+}
+
+/// What a `get` read: the whole (small) folder, or the one secret.
+enum GetLoad {
+    Folder(CachedFolder),
+    One(Option<SecretView>),
 }

@@ -1,8 +1,10 @@
 //! Tests against the release binary (`ENVKEEP_BIN`), run by `tests/reliability/run.sh` with
 //! `cargo test --test api -- --ignored hardening::binary`: crash safety under SIGKILL, the
-//! 10-second concurrency run, backup under load, and graceful shutdown under load.
+//! 10-second concurrency run, backup under load, graceful shutdown under load, and memory under
+//! parallel listings of a full folder.
 
 mod backup;
+mod big_listings;
 mod crash;
 mod process;
 mod shutdown;
