@@ -36,22 +36,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SecretRow> {
 
 /// The secrets directly in one folder, ordered by key.
 pub fn list_in_folder(conn: &Connection, env_id: &str, path: &str) -> DbResult<Vec<SecretRow>> {
-    list_in_folder_up_to(conn, env_id, path, usize::MAX)
-}
-
-/// At most `limit` secrets of one folder, ordered by key (so a caller can tell a folder too
-/// large to cache without reading all of it).
-pub fn list_in_folder_up_to(
-    conn: &Connection,
-    env_id: &str,
-    path: &str,
-    limit: usize,
-) -> DbResult<Vec<SecretRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM secrets WHERE environment_id = ?1 AND path = ?2 ORDER BY key LIMIT ?3"
+        "SELECT {COLUMNS} FROM secrets WHERE environment_id = ?1 AND path = ?2 ORDER BY key"
     ))?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(params![env_id, path, limit], from_row)?;
+    let rows = stmt.query_map(params![env_id, path], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -20,8 +20,10 @@ use crate::store::{
 use rusqlite::Connection;
 use std::sync::Arc;
 
-/// A `get` that misses the folder cache decrypts the whole folder (to cache it) up to this size.
-const GET_CACHES_FOLDERS_UP_TO: usize = 100;
+/// A `get` that misses the folder cache decrypts the whole folder (to cache it) up to this
+/// many secrets and sealed bytes; in a larger folder it reads and opens only the one secret.
+const GET_CACHES_FOLDERS_UP_TO: u64 = 100;
+const GET_CACHES_FOLDERS_OF_BYTES: u64 = 512 * 1024;
 
 /// The secrets of a folder (or its subtree), shared with the Store's cache rather than copied:
 /// what every read path serialises from.
@@ -187,13 +189,15 @@ pub async fn get(
         .read(move |conn| -> AppResult<GetLoad> {
             let (at, key) = (owned, owned_key);
             let env = environment(conn, &at.project_id, at.environment.as_str())?;
-            let limit = GET_CACHES_FOLDERS_UP_TO + 1;
-            let rows = secrets::list_in_folder_up_to(conn, &env.id, at.path.as_str(), limit)?;
-            require_folder(conn, &at, &env, rows.is_empty())?;
             let (project, environment) = (at.project_id.as_str(), at.environment.as_str());
             // A small folder is decrypted whole (a damaged row set aside), so the next reads of
-            // it cost no SQL; in a large one only the secret asked for is decrypted.
-            if rows.len() <= GET_CACHES_FOLDERS_UP_TO {
+            // it cost no SQL; in a large one only the secret asked for is read and decrypted.
+            let used = usage::in_folder(conn, &env.id, at.path.as_str())?;
+            if used.secrets <= GET_CACHES_FOLDERS_UP_TO
+                && used.sealed_bytes <= GET_CACHES_FOLDERS_OF_BYTES
+            {
+                let rows = secrets::list_in_folder(conn, &env.id, at.path.as_str())?;
+                require_folder(conn, &at, &env, rows.is_empty())?;
                 let (secrets, unreadable) = open_rows(&keys, project, environment, rows);
                 return Ok(GetLoad::Folder(CachedFolder::opened(secrets, unreadable)));
             }
