@@ -31,6 +31,11 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 /// Read connections in the pool; a request that finds none free within 5 s gets a 503.
 pub const POOL_SIZE: u32 = 16;
 
+/// Page cache of each read connection, in KiB. The Store keeps decrypted data itself and the
+/// OS caches the file; a large cache per pooled connection would let one large listing after
+/// another fill up to `POOL_SIZE` of them (16 × 16 MB), which memory bounds cannot allow.
+const READ_CACHE_KIB: u32 = 2048;
+
 /// How hard SQLite works to keep a commit through a crash (`--durability`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -184,7 +189,8 @@ impl Db {
         let data_version = conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
             .map_err(|e| open_error(&e))?;
-        let read_init = format!("{init} PRAGMA query_only = ON;");
+        let read_init =
+            format!("{init} PRAGMA query_only = ON; PRAGMA cache_size = -{READ_CACHE_KIB};");
         let manager =
             SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&read_init));
         let pool = r2d2::Pool::builder()

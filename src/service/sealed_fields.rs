@@ -130,8 +130,7 @@ fn open_fields(
 }
 
 /// Decrypts every row, consuming them (each ciphertext is freed once opened), and sets aside
-/// those that do not open: one damaged row must not fail a listing of the others. Each one set
-/// aside is logged with its key and project, never a value.
+/// those that do not open: one damaged row must not fail a listing of the others.
 pub fn open_rows(
     keys: &ProjectKeys,
     project_id: &str,
@@ -141,27 +140,38 @@ pub fn open_rows(
     let mut opened = Vec::with_capacity(rows.len());
     let mut unreadable = Vec::new();
     for row in rows {
-        match open_fields(keys, project_id, environment, &row) {
+        match open_or_set_aside(keys, project_id, environment, row) {
             Ok(view) => opened.push(view),
-            Err((field, cause)) => {
-                tracing::warn!(
-                    project_id,
-                    environment,
-                    path = %row.path,
-                    key = %row.key,
-                    cause = %cause,
-                    "a stored secret does not decrypt; listings leave it out"
-                );
-                unreadable.push(Unreadable {
-                    reason: format!(
-                        "the stored {} does not decrypt (damaged, or changed outside Envkeep); give the secret a new value and comment, or delete it",
-                        field.name()
-                    ),
-                    key: row.key,
-                    path: row.path,
-                });
-            }
+            Err(set_aside) => unreadable.push(set_aside),
         }
     }
     (opened, unreadable)
+}
+
+/// Decrypts a row for a listing, or says why it cannot, logged with its key and project (never a
+/// value).
+pub fn open_or_set_aside(
+    keys: &ProjectKeys,
+    project_id: &str,
+    environment: &str,
+    row: SecretRow,
+) -> Result<SecretView, Unreadable> {
+    open_fields(keys, project_id, environment, &row).map_err(|(field, cause)| {
+        tracing::warn!(
+            project_id,
+            environment,
+            path = %row.path,
+            key = %row.key,
+            cause = %cause,
+            "a stored secret does not decrypt; listings leave it out"
+        );
+        Unreadable {
+            reason: format!(
+                "the stored {} does not decrypt (damaged, or changed outside Envkeep); give the secret a new value and comment, or delete it",
+                field.name()
+            ),
+            key: row.key,
+            path: row.path,
+        }
+    })
 }

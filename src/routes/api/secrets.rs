@@ -5,13 +5,14 @@ use super::urls::{ProjectUrl, SecretUrl};
 use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::listing_body::ListingBody;
 use crate::routes::location::LocationQuery;
 use crate::service::fields::{all, field, required};
-use crate::service::secrets::{self, Location};
+use crate::service::secrets::{self, BodyWriter, Location};
 use crate::service::views::SecretView;
 use crate::state::AppState;
+use crate::store::{Rendering, Unreadable};
 use actix_web::http::header::ContentType;
 use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
@@ -48,11 +49,36 @@ async fn list(
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&url.project_id)?;
-    let listing = secrets::list_cached(&state.store, &caller, &at, query.depth()).await?;
-    let json = listing.native_json().map_err(AppError::internal)?;
+    let which = Some(Rendering::Native);
+    let listed =
+        secrets::list_rendered(&state.store, &caller, &at, query.depth(), which, NativeBody)
+            .await?;
     Ok(HttpResponse::Ok()
         .content_type(ContentType::json())
-        .body(ListingBody::new(json, listing.into_reservation())))
+        .body(ListingBody::new(listed.body, listed.reservation)))
+}
+
+/// `{"secrets": [...], "unreadable": [...]}`, the second only when some secret did not decrypt.
+struct NativeBody;
+
+impl BodyWriter for NativeBody {
+    fn head(&self) -> &'static str {
+        r#"{"secrets":["#
+    }
+
+    fn secret(&mut self, secret: &SecretView, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(out, secret)
+    }
+
+    fn tail(&self, unreadable: &[Unreadable], out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.push(b']');
+        if !unreadable.is_empty() {
+            out.extend_from_slice(br#","unreadable":"#);
+            serde_json::to_writer(&mut *out, unreadable)?;
+        }
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 #[utoipa::path(

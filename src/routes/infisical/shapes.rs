@@ -166,40 +166,6 @@ pub fn e2ee_secret<'a>(
     })
 }
 
-/// `{"imports": [], "secrets": [...]}` in the encrypted shape. Each secret is sealed as it is
-/// written, so a listing never holds every ciphertext twice (once sealed, once as JSON).
-pub struct E2eeList<'a> {
-    pub secrets: &'a [SecretView],
-    pub project_id: &'a str,
-    pub wire_key: &'a str,
-}
-
-struct SealedAsWritten<'a>(&'a E2eeList<'a>);
-
-impl Serialize for E2eeList<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut list = serializer.serialize_struct("E2eeList", 2)?;
-        list.serialize_field("imports", &[(); 0])?;
-        list.serialize_field("secrets", &SealedAsWritten(self))?;
-        list.end()
-    }
-}
-
-impl Serialize for SealedAsWritten<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let list = self.0;
-        let mut seq = serializer.serialize_seq(Some(list.secrets.len()))?;
-        for secret in list.secrets {
-            let sealed =
-                e2ee_secret(secret, list.project_id, list.wire_key).map_err(S::Error::custom)?;
-            seq.serialize_element(&sealed)?;
-        }
-        seq.end()
-    }
-}
-
 /// `serviceTokenData`: the token without its hash or wrapped key.
 pub fn token_data(view: &ServiceTokenView) -> Value {
     json!({
@@ -282,7 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn the_encrypted_list_is_infisicals_shape_and_opens_with_the_wire_key() {
+    fn the_encrypted_shape_is_infisicals_and_opens_with_the_wire_key() {
         let secret = SecretView {
             id: "i".into(),
             key: "K".into(),
@@ -295,15 +261,8 @@ mod tests {
             updated_at: "t1".into(),
         };
         let key = "0123456789abcdef0123456789abcdef";
-        let list = E2eeList {
-            secrets: std::slice::from_ref(&secret),
-            project_id: "p",
-            wire_key: key,
-        };
-        let text = serde_json::to_string(&list).unwrap();
-        let json: Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(json["imports"], json!([]));
-        let sealed = &json["secrets"][0];
+        let text = serde_json::to_string(&e2ee_secret(&secret, "p", key).unwrap()).unwrap();
+        let sealed: Value = serde_json::from_str(&text).unwrap();
         let fields: Vec<&str> = sealed
             .as_object()
             .unwrap()

@@ -3,12 +3,13 @@
 //! fails to open is an integrity error, never garbage. Reads (`read`) come from the Store's
 //! caches where they can; writes (`write`) each name the folder they touched.
 
+mod large;
 mod listing;
 mod read;
 mod write;
 
-pub use listing::Listing;
-pub use read::{get, list_cached};
+pub use listing::{BodyWriter, Listing, Rendered};
+pub use read::{get, list_cached, list_rendered};
 pub use write::{create, delete, require_stored, update};
 
 use super::authorize;

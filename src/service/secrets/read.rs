@@ -1,21 +1,22 @@
 //! Reading secrets: one folder, one secret, or a subtree, from the Store's cache when it holds them.
-//! A listing reserves its memory first (see `listing`). A row that does not decrypt is left out
-//! of a listing and named in its `unreadable` part; a read of that one secret fails closed.
+//! A listing reserves its memory first and one too large to keep is rendered row by row (see
+//! `listing`). A row that does not decrypt is left out of a listing and named in its
+//! `unreadable` part; a read of that one secret fails closed.
 
-use super::listing::{reserve_for, reserve_to_load, Listing, Sharing};
-use super::{missing_secret, require_folder, Location};
+use super::listing::{load_bytes, measure, reserve_for, BodyWriter, Listing, Rendered, Sharing};
+use super::{large, missing_secret, require_folder, Location};
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::db::secrets::{self, SecretRow};
-use crate::db::usage;
+use crate::db::usage::{self, Usage};
 use crate::domain::{Depth, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::service::sealed_fields::{open_row, open_rows};
 use crate::service::views::SecretView;
 use crate::service::{authorize, authorize_listing, environment};
-use crate::store::folders::MAX_FOLDER_ROWS;
+use crate::store::folders::{small_enough_to_keep, MAX_FOLDER_ROWS};
 use crate::store::{
-    folder_key, subtree_key, CachedFolder, ProjectKeys, Reservation, Store, Unreadable,
+    folder_key, subtree_key, CachedFolder, ProjectKeys, Rendering, Reservation, Store, Unreadable,
 };
 use rusqlite::Connection;
 use std::sync::Arc;
@@ -25,27 +26,110 @@ use std::sync::Arc;
 const GET_CACHES_FOLDERS_UP_TO: u64 = 100;
 const GET_CACHES_FOLDERS_OF_BYTES: u64 = 512 * 1024;
 
-/// The secrets of a folder (or its subtree), shared with the Store's cache rather than copied:
-/// what every read path serialises from.
+/// The secrets of a folder (or its subtree), decrypted, shared with the Store's cache rather
+/// than copied (the admin UI's listing).
 pub async fn list_cached(
     store: &Store,
     access: &Caller,
     at: &Location,
     depth: Depth,
 ) -> AppResult<Listing> {
-    if depth == Depth::OneLevel {
-        authorize(store, access, Op::Read, at)?;
-        return folder(store, at).await;
+    authorize_for(store, access, at, depth)?;
+    if let Some(hit) = cached(store, access, at, depth).await? {
+        return Ok(hit);
     }
-    authorize_listing(store, access, at)?;
-    let key = subtree_key(&at.project_id, at.environment.as_str(), at.path.as_str());
-    if let Some(whole) = store.cached_folder(&key) {
-        let reservation = reserve_for(store, &whole).await?;
-        return Ok(visible_part(access, at, whole, reservation));
+    let used = measure_at(store, at, depth).await?;
+    load(store, access, at, depth, used).await
+}
+
+/// A listing's body as `writer` writes it (the API's listings). `which` names the rendering a
+/// kept folder keeps, when the body is the same every time.
+pub async fn list_rendered<W: BodyWriter>(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+    which: Option<Rendering>,
+    mut writer: W,
+) -> AppResult<Rendered<W>> {
+    authorize_for(store, access, at, depth)?;
+    writer.keys(&store.project_keys(&at.project_id).await?);
+    if let Some(hit) = cached(store, access, at, depth).await? {
+        return hit.render(which, writer);
     }
-    let stamp = store.stamp();
+    let used = measure_at(store, at, depth).await?;
+    if small_enough_to_keep(used.secrets, used.sealed_bytes) {
+        return load(store, access, at, depth, used)
+            .await?
+            .render(which, writer);
+    }
+    large::render(store, access, at, depth, used, writer).await
+}
+
+fn authorize_for(store: &Store, access: &Caller, at: &Location, depth: Depth) -> AppResult<()> {
+    match depth {
+        Depth::OneLevel => authorize(store, access, Op::Read, at),
+        Depth::Recursive => authorize_listing(store, access, at).map(drop),
+    }
+}
+
+fn cache_key(at: &Location, depth: Depth) -> String {
+    let (project, env, path) = (&at.project_id, at.environment.as_str(), at.path.as_str());
+    match depth {
+        Depth::OneLevel => folder_key(project, env, path),
+        Depth::Recursive => subtree_key(project, env, path),
+    }
+}
+
+/// The listing from the Store's cache, with room reserved for its body.
+async fn cached(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+) -> AppResult<Option<Listing>> {
+    let Some(hit) = store.cached_folder(&cache_key(at, depth)) else {
+        return Ok(None);
+    };
+    let reservation = reserve_for(store, &hit).await?;
+    Ok(Some(match depth {
+        Depth::OneLevel => Listing::new(hit, Sharing::Kept, reservation),
+        Depth::Recursive => visible_part(access, at, hit, reservation),
+    }))
+}
+
+async fn measure_at(store: &Store, at: &Location, depth: Depth) -> AppResult<Usage> {
+    match depth {
+        Depth::OneLevel => measure(store, at, usage::in_folder).await,
+        Depth::Recursive => measure(store, at, usage::in_subtree).await,
+    }
+}
+
+/// Reads and decrypts the listing (`used` measured it), keeping it when it fits. The stamp is
+/// taken before the rows are read, so a write that commits meanwhile keeps this load out.
+async fn load(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+    used: Usage,
+) -> AppResult<Listing> {
+    let reservation = store.reserve_listing(load_bytes(used)).await?;
     let keys = store.project_keys(&at.project_id).await?;
-    let reservation = reserve_to_load(store, at, usage::in_subtree).await?;
+    let stamp = store.stamp();
+    let key = cache_key(at, depth);
+    if depth == Depth::OneLevel {
+        let owned = at.clone();
+        let loaded = store
+            .read(move |conn| open_folder(conn, &keys, &owned))
+            .await?;
+        let folder = Arc::new(loaded);
+        let sharing = match store.keep_folder(key, folder.clone(), stamp) {
+            true => Sharing::Kept,
+            false => Sharing::Own,
+        };
+        return Ok(Listing::new(folder, sharing, reservation));
+    }
     let (owned, caller) = (at.clone(), access.clone());
     let loaded = store
         .read(move |conn| -> AppResult<SubtreeLoad> {
@@ -92,7 +176,7 @@ enum SubtreeLoad {
 
 /// Whether a secret in folder `path` of the listed subtree is visible to the caller: an admin sees
 /// all of it, a token only what lies in its scopes.
-fn visible_to(access: &Caller, at: &Location, path: &str) -> bool {
+pub(super) fn visible_to(access: &Caller, at: &Location, path: &str) -> bool {
     access.token().is_none()
         || SecretPath::parse(path).is_ok_and(|p| access.in_scope(at.environment.as_str(), &p))
 }
@@ -130,29 +214,6 @@ fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location) -> AppResul
     require_folder(conn, at, &env, rows.is_empty())?;
     let (secrets, unreadable) = open_rows(keys, &at.project_id, at.environment.as_str(), rows);
     Ok(CachedFolder::opened(secrets, unreadable))
-}
-
-/// The folder's secrets: from the Store's cache, or read, decrypted and kept. The stamp is
-/// taken before the rows are read, so a write that commits meanwhile keeps this load out.
-async fn folder(store: &Store, at: &Location) -> AppResult<Listing> {
-    let cache_key = folder_key(&at.project_id, at.environment.as_str(), at.path.as_str());
-    if let Some(hit) = store.cached_folder(&cache_key) {
-        let reservation = reserve_for(store, &hit).await?;
-        return Ok(Listing::new(hit, Sharing::Kept, reservation));
-    }
-    let stamp = store.stamp();
-    let keys = store.project_keys(&at.project_id).await?;
-    let reservation = reserve_to_load(store, at, usage::in_folder).await?;
-    let owned = at.clone();
-    let loaded = store
-        .read(move |conn| open_folder(conn, &keys, &owned))
-        .await?;
-    let folder = Arc::new(loaded);
-    let sharing = match store.keep_folder(cache_key, folder.clone(), stamp) {
-        true => Sharing::Kept,
-        false => Sharing::Own,
-    };
-    Ok(Listing::new(folder, sharing, reservation))
 }
 
 /// The secret `key` of a decrypted folder: its view, a closed failure if it is stored but did

@@ -9,6 +9,7 @@ mod faults;
 mod fuzz;
 mod headers;
 mod hostile_tokens;
+mod large_listings;
 mod limits;
 mod listing_budget;
 mod load;
