@@ -27,6 +27,10 @@ pub enum Command {
     Healthcheck(HealthcheckArgs),
     /// Write a consistent copy of the database to FILE while the server runs.
     Backup(BackupArgs),
+    /// Check a database, running or not: integrity, schema version, root key, counts. Exit 0 or 1.
+    Check(CheckArgs),
+    /// Restore a backup into a new or empty data directory, then check it.
+    Restore(RestoreArgs),
     /// Run a command with a service token's secrets added to its environment.
     Run(crate::client::args::RunArgs),
     /// List, read, write or export secrets with a service token.
@@ -104,6 +108,15 @@ pub struct ServeArgs {
     /// no room within 5 s is answered 503.
     #[arg(long, env = "ENVKEEP_LISTING_MEMORY", default_value = "64MiB")]
     pub listing_memory: String,
+    /// When to write a verified copy of the database: 6-field cron with seconds first; `off` disables.
+    #[arg(long, env = "ENVKEEP_BACKUP_SCHEDULE", default_value = "off")]
+    pub backup_schedule: String,
+    /// Where scheduled backups go [default: <data-dir>/backups].
+    #[arg(long, env = "ENVKEEP_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How many scheduled backups to keep; older ones are removed.
+    #[arg(long, env = "ENVKEEP_BACKUP_KEEP", default_value_t = 7)]
+    pub backup_keep: usize,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -130,6 +143,33 @@ impl BackupArgs {
     pub fn database_path(&self) -> PathBuf {
         database_path(&self.data_dir, self.database.as_ref())
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// A data directory or a database file [default: the data directory's database].
+    pub path: Option<PathBuf>,
+    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "ENVKEEP_DATABASE")]
+    pub database: Option<PathBuf>,
+    /// Root key [default: root.key beside the database, else in the data directory].
+    #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true)]
+    pub root_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// The backup file to restore (from `envkeep backup` or a scheduled backup).
+    pub backup: PathBuf,
+    /// Where to restore: must be missing, empty, or hold nothing but a root.key.
+    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data")]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "ENVKEEP_DATABASE")]
+    pub database: Option<PathBuf>,
+    /// Root key for the check after restoring [default: <data-dir>/root.key].
+    #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true)]
+    pub root_key: Option<String>,
 }
 
 /// `--database` when given, else `envkeep.db` in the data directory (serve and backup agree).

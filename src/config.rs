@@ -43,6 +43,15 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
 }
 
+/// Scheduled backups (`ENVKEEP_BACKUP_*`).
+#[derive(Debug, Clone)]
+pub struct Backups {
+    pub schedule: cron::Schedule,
+    pub dir: PathBuf,
+    /// At least 1.
+    pub keep: usize,
+}
+
 pub struct AdminBootstrap {
     pub email: Email,
     pub password: Password,
@@ -69,6 +78,8 @@ pub struct Config {
     pub listing_memory: usize,
     /// How long a listing waits for room in `listing_memory` before a 503 (5 s in production).
     pub listing_wait: Duration,
+    /// Scheduled backups, when `ENVKEEP_BACKUP_SCHEDULE` is not `off`.
+    pub backups: Option<Backups>,
 }
 
 impl std::fmt::Debug for Config {
@@ -92,6 +103,7 @@ impl std::fmt::Debug for Config {
             .field("workers", &self.workers)
             .field("limits", &self.limits)
             .field("listing_memory", &self.listing_memory)
+            .field("backups", &self.backups)
             .finish()
     }
 }
@@ -134,7 +146,8 @@ impl Config {
             .filter(|s| !s.is_empty())
             .map(|s| parse_cidr(s).map_err(|e| bad("ENVKEEP_TRUSTED_PROXIES", e.0)))
             .collect::<Result<Vec<_>, _>>()?;
-        let sweep_schedule = parse_schedule(&args.sweep_schedule)?;
+        let sweep_schedule = parse_schedule("ENVKEEP_SWEEP_SCHEDULE", &args.sweep_schedule)?;
+        let backups = parse_backups(args)?;
         let workers = match args.workers {
             Some(0) => return Err(bad("ENVKEEP_WORKERS", "must be at least 1")),
             Some(n) => n,
@@ -169,6 +182,7 @@ impl Config {
             limits,
             listing_memory: usize::try_from(listing_memory).unwrap_or(usize::MAX),
             listing_wait: Duration::from_secs(5),
+            backups,
         })
     }
 
@@ -239,20 +253,41 @@ fn parse_admin(
     }
 }
 
-fn parse_schedule(text: &str) -> Result<Option<cron::Schedule>, ConfigError> {
+fn parse_schedule(
+    setting: &'static str,
+    text: &str,
+) -> Result<Option<cron::Schedule>, ConfigError> {
     let text = text.trim();
     if text.is_empty() || text.eq_ignore_ascii_case("off") {
         return Ok(None);
     }
     if text.split_whitespace().count() != 6 {
         return Err(bad(
-            "ENVKEEP_SWEEP_SCHEDULE",
+            setting,
             format!("'{text}' must have 6 fields, seconds first (e.g. '0 * * * * *' for every minute), or be 'off'"),
         ));
     }
     cron::Schedule::from_str(text)
         .map(Some)
-        .map_err(|e| bad("ENVKEEP_SWEEP_SCHEDULE", format!("'{text}': {e}")))
+        .map_err(|e| bad(setting, format!("'{text}': {e}")))
+}
+
+fn parse_backups(args: &ServeArgs) -> Result<Option<Backups>, ConfigError> {
+    let Some(schedule) = parse_schedule("ENVKEEP_BACKUP_SCHEDULE", &args.backup_schedule)? else {
+        return Ok(None);
+    };
+    if args.backup_keep == 0 {
+        return Err(bad("ENVKEEP_BACKUP_KEEP", "must be at least 1"));
+    }
+    let dir = match &args.backup_dir {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.clone(),
+        _ => args.data_dir.join("backups"),
+    };
+    Ok(Some(Backups {
+        schedule,
+        dir,
+        keep: args.backup_keep,
+    }))
 }
 
 #[cfg(test)]
@@ -322,6 +357,14 @@ mod tests {
                 "ENVKEEP_MAX_PROJECT_BYTES",
             ),
             (vec!["--listing-memory", "64KiB"], "ENVKEEP_LISTING_MEMORY"),
+            (
+                vec!["--backup-schedule", "@daily"],
+                "ENVKEEP_BACKUP_SCHEDULE",
+            ),
+            (
+                vec!["--backup-schedule", "0 0 3 * * *", "--backup-keep", "0"],
+                "ENVKEEP_BACKUP_KEEP",
+            ),
         ] {
             let err = Config::from_args(&args(&flags)).expect_err(setting);
             assert_eq!(err.setting, setting);
@@ -339,6 +382,17 @@ mod tests {
             .unwrap()
             .sweep_schedule
             .is_none());
+    }
+
+    #[test]
+    fn backups_are_off_by_default_and_go_below_the_data_dir() {
+        assert!(Config::from_args(&args(&[])).unwrap().backups.is_none());
+        let backups = Config::from_args(&args(&["--backup-schedule", "0 0 3 * * *"]))
+            .unwrap()
+            .backups
+            .unwrap();
+        assert_eq!(backups.dir, PathBuf::from("./data/backups"));
+        assert_eq!(backups.keep, 7);
     }
 
     #[test]

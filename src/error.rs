@@ -5,6 +5,7 @@
 //! the cause, which is logged once, here, never sent to the client.
 
 use crate::domain::RequestId;
+use crate::time::{rfc3339, Millis};
 use actix_web::http::{header, StatusCode};
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
@@ -43,6 +44,10 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     Unauthorized(String),
+    /// 401 for a service token whose secret was right but whose lifetime is over: the body adds
+    /// `expiredAt` (DESIGN §6), which only a holder of the secret gets to see.
+    #[error("Service token has expired")]
+    TokenExpired { expired_at: Millis },
     /// 403 with Infisical's `ForbiddenError` name (wrong kind of credential, wrong project, IP).
     #[error("{0}")]
     Forbidden(String),
@@ -88,7 +93,7 @@ impl AppError {
     pub fn error_name(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "BadRequest",
-            Self::Unauthorized(_) => "UnauthorizedError",
+            Self::Unauthorized(_) | Self::TokenExpired { .. } => "UnauthorizedError",
             Self::Forbidden(_) => "ForbiddenError",
             Self::PermissionDenied(_) => "PermissionDenied",
             Self::NotFound(_) => "NotFound",
@@ -158,13 +163,15 @@ struct ErrorBody<'a> {
     details: Option<&'a [FieldError]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expired_at: Option<String>,
 }
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized(_) | Self::TokenExpired { .. } => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) | Self::PermissionDenied(_) => StatusCode::FORBIDDEN,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -190,6 +197,10 @@ impl ResponseError for AppError {
             error: self.error_name(),
             details,
             request_id: status.is_server_error().then(current_request_id).flatten(),
+            expired_at: match self {
+                Self::TokenExpired { expired_at } => Some(rfc3339(*expired_at)),
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(status);
         if let Some(seconds) = self.retry_after() {

@@ -14,14 +14,16 @@
 //! - `state`: `AppState`, what handlers get: the Store, the auth pieces, settings.
 //! - `routes`: HTTP only: extractors, cookies, request parsing, answer shapes.
 //!
-//! `main`, `cli`, `startup`, `telemetry` and `healthcheck` wire these together; `client` is the
-//! `envkeep run`/`secrets` command and uses only the pure layer.
+//! `main`, `cli`, `startup`, `telemetry` and `healthcheck` wire these together, and `commands`
+//! holds the offline subcommands (`check`, `restore`); `client` is the `envkeep run`/`secrets`
+//! command and uses only the pure layer.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod auth;
 pub mod cli;
 pub mod client;
+pub mod commands;
 pub mod config;
 pub mod crypto;
 pub mod db;

@@ -15,6 +15,8 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => serve(&args),
         Some(Command::Healthcheck(args)) => healthcheck(&args),
         Some(Command::Backup(args)) => backup(&args),
+        Some(Command::Check(args)) => envkeep::commands::check::main(&args),
+        Some(Command::Restore(args)) => envkeep::commands::restore::main(&args),
         Some(Command::Run(args)) => envkeep::client::run::main(&args),
         Some(Command::Secrets(args)) => envkeep::client::secrets::main(&args),
     }
@@ -74,7 +76,7 @@ fn healthcheck(args: &envkeep::cli::HealthcheckArgs) -> ExitCode {
 }
 
 fn backup(args: &envkeep::cli::BackupArgs) -> ExitCode {
-    match envkeep::db::backup(&args.database_path(), &args.file) {
+    match envkeep::db::backup::backup(&args.database_path(), &args.file) {
         Ok(()) => {
             println!("backup written to {}", args.file.display());
             println!("remember: the backup is useless without the root key (ENVKEEP_ROOT_KEY or <data-dir>/root.key); keep a copy of it apart from the backup");

@@ -2,15 +2,17 @@
 //! tests never wait for a server), opens the store, checks the root key, bootstraps the first
 //! admin or logs a setup code, and starts the background jobs.
 
+use crate::auth::preauth::PreauthTokens;
 use crate::config::Config;
 use crate::config::Settings;
 use crate::crypto::root_key::{self, KeySource};
 use crate::crypto::Key32;
-use crate::db::{meta, Db};
+use crate::db::{files, meta, Checkpoint, Db};
 use crate::jobs::{background, scheduler};
 use crate::routes::{self, headers::security_headers};
 use crate::service::accounts;
 use crate::state::AppState;
+use crate::store::denials::Close;
 use crate::store::{Bounds, Store};
 use actix_web::dev::Server;
 use actix_web::middleware::{NormalizePath, TrailingSlash};
@@ -58,29 +60,33 @@ fn load_root_key(config: &Config, db: &Db) -> Result<(Key32, KeySource), Startup
     Ok((key, KeySource::Generated))
 }
 
-/// Creates the data directory readable by the owner only (an existing one is left as it is).
-fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
-    if path.exists() {
-        return Ok(());
+/// Warns about a data directory or database file that other users may read: the directory
+/// holds the root key, and an operator-made one is often 0755.
+fn warn_if_shared(config: &Config) {
+    for (what, path) in [
+        ("data directory", &config.data_dir),
+        ("database file", &config.database),
+    ] {
+        if let Some(mode) = files::shared_mode(path) {
+            tracing::warn!(
+                path = %path.display(),
+                mode = format!("{mode:o}"),
+                "the {what} is open to other users; make it owner-only (chmod {})",
+                if path.is_dir() { "700" } else { "600" }
+            );
+        }
     }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(path)
 }
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
-        create_private_dir(&config.data_dir).map_err(|e| {
+        files::create_private_dir(&config.data_dir).map_err(|e| {
             StartupError::new(format!(
                 "cannot create the data directory {}: {e}",
                 config.data_dir.display()
             ))
         })?;
+        warn_if_shared(&config);
         let db = Db::open(&config.database, config.durability)
             .map_err(|e| StartupError::new(e.to_string()))?;
         let (root_key, source) = load_root_key(&config, &db)?;
@@ -105,12 +111,18 @@ impl Application {
             listing_memory: config.listing_memory,
             listing_wait: config.listing_wait,
         };
+        let preauth = PreauthTokens::new(&root_key);
         let store = Store::new(db, root_key, bounds);
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;
-        let state = web::Data::new(AppState::new(store, settings, config.auth_failure_limit));
-        Self::bootstrap_admin(&config, &state)?;
+        let state = web::Data::new(AppState::new(
+            store,
+            settings,
+            config.auth_failure_limit,
+            preauth,
+        ));
+        Self::bootstrap_admin(&config, &state).await?;
 
         let listener = TcpListener::bind(config.bind).map_err(|e| {
             StartupError::new(format!(
@@ -157,7 +169,7 @@ impl Application {
                 state.store.clone(),
                 state.health.clone(),
             )),
-            tokio::spawn(background::run_last_used_flusher(
+            tokio::spawn(background::run_buffer_flusher(
                 state.store.clone(),
                 config.last_used_flush_interval,
             )),
@@ -174,6 +186,14 @@ impl Application {
                 "expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"
             ),
         }
+        if let Some(backups) = config.backups.clone() {
+            tracing::info!(schedule = %backups.schedule, dir = %backups.dir.display(), keep = backups.keep, "backups scheduled");
+            jobs.push(tokio::spawn(scheduler::run_backup_loop(
+                state.store.clone(),
+                state.health.clone(),
+                backups,
+            )));
+        }
         tracing::info!(address = %config.bind, port, database = %config.database.display(), "envkeep listening");
         Ok(Self {
             port,
@@ -183,13 +203,14 @@ impl Application {
         })
     }
 
-    fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
+    async fn bootstrap_admin(config: &Config, state: &AppState) -> Result<(), StartupError> {
         let users = accounts::user_count_blocking(&state.store).map_err(StartupError::new)?;
         if users > 0 {
             return Ok(());
         }
         if let Some(admin) = &config.admin {
-            accounts::bootstrap_admin_blocking(&state.store, &admin.email, &admin.password)
+            accounts::bootstrap_admin(&state.store, &state.hasher, &admin.email, &admin.password)
+                .await
                 .map_err(StartupError::new)?;
             tracing::info!(
                 email = admin.email.as_str(),
@@ -222,19 +243,32 @@ impl Application {
 
     /// Serves until stopped (SIGTERM stops gracefully: in-flight requests complete; SIGINT at
     /// once), then
-    /// writes buffered last-use times and checkpoints the WAL.
+    /// writes buffered last-use times and the aggregates of spent denial-audit budgets, and
+    /// checkpoints the WAL.
     pub async fn run(self) -> std::io::Result<()> {
         let result = self.server.await;
         for job in &self.jobs {
             job.abort();
         }
         background::flush_last_used(&self.state.store).await;
+        background::close_denial_windows(&self.state.store, Close::All).await;
         let store = self.state.store.clone();
-        let checkpoint = tokio::task::spawn_blocking(move || store.checkpoint_blocking())
-            .await
-            .unwrap_or_else(|e| Err(crate::db::DbError::Other(e.to_string())));
+        let checkpoint = tokio::task::spawn_blocking(move || {
+            store.checkpoint_blocking(crate::db::SHUTDOWN_CHECKPOINT_WAIT)
+        })
+        .await
+        .unwrap_or_else(|e| Err(crate::db::DbError::Other(e.to_string())));
         match checkpoint {
-            Ok(()) => tracing::info!("stopped; database checkpointed"),
+            Ok(Checkpoint::Complete) => {
+                tracing::info!("stopped; database checkpointed, the WAL is empty")
+            }
+            // A replicator such as Litestream keeps a read transaction open and checkpoints on
+            // its own schedule; nothing is lost, the WAL stays beside the database.
+            Ok(Checkpoint::Incomplete { frames, copied }) => tracing::warn!(
+                wal_frames = frames,
+                copied_frames = copied,
+                "stopped; checkpoint incomplete: another connection (a replicator such as Litestream?) held the WAL, which stays beside the database and is replayed at next start"
+            ),
             Err(e) => {
                 tracing::warn!(error = %e, "stopped; WAL checkpoint failed (the WAL is replayed at next start)")
             }

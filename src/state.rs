@@ -3,6 +3,7 @@
 //! and the health flag the probe job keeps.
 
 use crate::auth::password::PasswordHasher;
+use crate::auth::preauth::PreauthTokens;
 use crate::auth::setup::SetupCode;
 use crate::auth::throttle::{AccountDelays, FailureThrottle};
 use crate::config::Settings;
@@ -11,6 +12,12 @@ use crate::service::accounts::Guards;
 use crate::service::reveal::Reveals;
 use crate::store::Store;
 use std::sync::Arc;
+use tokio::sync::Semaphore;
+
+/// How many large request bodies (secret batches, up to 1 MiB each) may be held in memory at
+/// once; the others wait for a turn before their bodies are read, so parallel uploads cannot
+/// add up to more than this many bodies and their parsed entries.
+pub const LARGE_BODIES_AT_ONCE: usize = 4;
 
 pub struct AppState {
     pub store: Store,
@@ -19,13 +26,22 @@ pub struct AppState {
     pub account_delays: AccountDelays,
     pub hasher: PasswordHasher,
     pub setup: SetupCode,
+    /// Signs and checks the login and setup forms' pre-session tokens.
+    pub preauth: PreauthTokens,
     /// Freshly minted tokens waiting for their one view in the admin UI.
     pub reveals: Reveals,
     pub health: Arc<Health>,
+    /// Turns for reading a large body ([`LARGE_BODIES_AT_ONCE`]).
+    pub large_bodies: Semaphore,
 }
 
 impl AppState {
-    pub fn new(store: Store, settings: Settings, auth_failure_limit: u32) -> Self {
+    pub fn new(
+        store: Store,
+        settings: Settings,
+        auth_failure_limit: u32,
+        preauth: PreauthTokens,
+    ) -> Self {
         Self {
             store,
             settings,
@@ -33,8 +49,10 @@ impl AppState {
             account_delays: AccountDelays::default(),
             hasher: PasswordHasher::default(),
             setup: SetupCode::default(),
+            preauth,
             reveals: Reveals::default(),
             health: Arc::new(Health::default()),
+            large_bodies: Semaphore::new(LARGE_BODIES_AT_ONCE),
         }
     }
 

@@ -6,8 +6,10 @@
 //! read-20, read-one, read-20-infisical, bad-token, write, read-many, read-many-mixed; (2)
 //! restarted after 100,000 tokens and 50,000 secrets were written into the file: read-20-big;
 //! (3) restarted after 100,000 expired tokens were written, with the sweep scheduled a few
-//! seconds after start: read-20 during it.
+//! seconds after start: read-20 during it. Then (4) a fresh server on a data dir of its own
+//! takes bursts of failed logins, for its memory under that attack.
 
+mod logins;
 mod measures;
 mod mixed;
 mod report;
@@ -393,6 +395,8 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     measures.extend(sweep_measures);
 
     measures.extend(measures::process(t, &bin, &memory, &startups));
+    // (4) Memory under failed logins, on a server of its own so the peak is this attack's.
+    measures.extend(logins::run(t, &bin, bench.pins.server).await?);
     let context = vec![
         format!("machine: {cores} cores, {}", measures::cpu_model()),
         format!(

@@ -3,10 +3,9 @@
 //! the operation needs.
 
 use super::session::AdminSession;
-use crate::domain::SecretPath;
+use crate::domain::{ClientAddr, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::store::TokenRecord;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -14,7 +13,7 @@ pub enum Caller {
     Admin(AdminSession),
     Token {
         record: Arc<TokenRecord>,
-        ip: IpAddr,
+        ip: ClientAddr,
     },
 }
 
@@ -43,10 +42,10 @@ pub enum Visibility {
 }
 
 impl Caller {
-    pub fn ip(&self) -> IpAddr {
+    pub fn ip(&self) -> &ClientAddr {
         match self {
-            Caller::Admin(session) => session.ip,
-            Caller::Token { ip, .. } => *ip,
+            Caller::Admin(session) => &session.ip,
+            Caller::Token { ip, .. } => ip,
         }
     }
 
@@ -94,7 +93,8 @@ impl Caller {
         }
     }
 
-    fn has_permission(&self, op: Op) -> bool {
+    /// Does the caller hold the permission for `op` (anywhere in its scopes)?
+    pub fn has_permission(&self, op: Op) -> bool {
         match self {
             Caller::Admin(_) => true,
             Caller::Token { record, .. } => match op {

@@ -7,23 +7,35 @@ use super::throttle::FailureThrottle;
 use crate::crypto::random::digest_matches;
 use crate::db::audit::AuditEvent;
 use crate::domain::expiry::is_expired;
-use crate::domain::ServiceTokenString;
+use crate::domain::{ClientAddr, ServiceTokenString};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, TokenRecord};
 use crate::time::now_millis;
-use std::net::IpAddr;
 use std::sync::Arc;
 
 /// The one message for every credential failure, so ids cannot be probed.
 pub const INVALID_CREDENTIALS: &str = "Invalid or missing credentials";
-pub const EXPIRED: &str = "Service token has expired";
 
 /// Answers a credential failure: 429 once the address is over its limit, else 401.
-pub fn credential_failure(throttle: &FailureThrottle, ip: IpAddr, message: &str) -> AppError {
+pub fn credential_failure(throttle: &FailureThrottle, ip: &ClientAddr, message: &str) -> AppError {
+    throttled_or(throttle, ip, AppError::Unauthorized(message.to_owned()))
+}
+
+/// Counts a failure from `ip`: 429 once the address is over its limit, else `refusal`.
+fn throttled_or(throttle: &FailureThrottle, ip: &ClientAddr, refusal: AppError) -> AppError {
     throttle.record_failure(ip);
+    blocked_or(throttle, ip, refusal)
+}
+
+/// As [`credential_failure`], for an attempt already counted when it reserved its place.
+pub fn counted_failure(throttle: &FailureThrottle, ip: &ClientAddr, message: &str) -> AppError {
+    blocked_or(throttle, ip, AppError::Unauthorized(message.to_owned()))
+}
+
+fn blocked_or(throttle: &FailureThrottle, ip: &ClientAddr, refusal: AppError) -> AppError {
     match throttle.blocked_for(ip) {
         Some(retry_after_secs) => AppError::RateLimited { retry_after_secs },
-        None => AppError::Unauthorized(message.to_owned()),
+        None => refusal,
     }
 }
 
@@ -31,7 +43,7 @@ pub async fn authenticate(
     store: &Store,
     throttle: &FailureThrottle,
     bearer: &str,
-    ip: IpAddr,
+    ip: &ClientAddr,
 ) -> AppResult<Arc<TokenRecord>> {
     let Some(presented) = ServiceTokenString::parse(bearer) else {
         return Err(credential_failure(throttle, ip, INVALID_CREDENTIALS));
@@ -44,29 +56,32 @@ pub async fn authenticate(
         audit_denial(store, &record, "wrong_secret", ip);
         return Err(credential_failure(throttle, ip, INVALID_CREDENTIALS));
     }
-    if is_expired(record.expires_at, now) {
+    if let Some(expired_at) = record.expires_at.filter(|&at| is_expired(Some(at), now)) {
         audit_denial(store, &record, "expired", ip);
-        return Err(credential_failure(throttle, ip, EXPIRED));
+        let expired = AppError::TokenExpired { expired_at };
+        return Err(throttled_or(throttle, ip, expired));
     }
     if !record.allowed_ips.allows(ip) {
         audit_denial(store, &record, "ip_not_allowed", ip);
         return Err(AppError::Forbidden(format!(
-            "This service token may not be used from {ip}"
+            "This service token may not be used from {}",
+            ip.describe()
         )));
     }
-    store.record_token_use(&record.id, now, ip);
+    store.record_token_use(&record.id, now, ip.ip());
     Ok(record)
 }
 
 /// Audits a refused use of a known token (rate-limited by the Store).
-pub fn audit_denial(store: &Store, record: &TokenRecord, reason: &str, ip: IpAddr) {
-    store.audit_denial(AuditEvent {
+pub fn audit_denial(store: &Store, record: &TokenRecord, reason: &str, ip: &ClientAddr) {
+    let event = AuditEvent {
         at: now_millis(),
         actor_kind: "service_token",
         actor_id: Some(record.id.clone()),
         action: "service_token.denied",
         project_id: Some(record.project_id.clone()),
         detail: serde_json::json!({ "reason": reason }),
-        ip: Some(ip.to_string()),
-    });
+        ip: None,
+    };
+    store.audit_denial(event.from_client(ip));
 }

@@ -6,10 +6,10 @@ use super::service_token::{credential_failure, INVALID_CREDENTIALS};
 use super::throttle::FailureThrottle;
 use crate::crypto::random::sha256;
 use crate::db::sessions;
+use crate::domain::ClientAddr;
 use crate::error::AppResult;
 use crate::store::Store;
 use crate::time::now_millis;
-use std::net::IpAddr;
 use subtle::ConstantTimeEq;
 
 pub const COOKIE_NAME: &str = "envkeep_session";
@@ -24,7 +24,8 @@ pub struct AdminSession {
     pub csrf_token: String,
     pub id_hash: [u8; 32],
     pub via_cookie: bool,
-    pub ip: IpAddr,
+    /// Where the request came from (unknown behind a proxy that forwarded garbage).
+    pub ip: ClientAddr,
 }
 
 /// How the session id was presented.
@@ -47,10 +48,10 @@ pub async fn authenticate(
     throttle: &FailureThrottle,
     raw: &str,
     carrier: Carrier,
-    ip: IpAddr,
+    ip: ClientAddr,
 ) -> AppResult<AdminSession> {
     if raw.is_empty() || raw.len() > MAX_SESSION_ID {
-        return Err(credential_failure(throttle, ip, INVALID_CREDENTIALS));
+        return Err(credential_failure(throttle, &ip, INVALID_CREDENTIALS));
     }
     let id_hash = sha256(raw.as_bytes());
     let now = now_millis();
@@ -58,7 +59,7 @@ pub async fn authenticate(
         .read(move |conn| sessions::find_live(conn, &id_hash, now))
         .await?;
     let Some(row) = row else {
-        return Err(credential_failure(throttle, ip, INVALID_CREDENTIALS));
+        return Err(credential_failure(throttle, &ip, INVALID_CREDENTIALS));
     };
     Ok(AdminSession {
         user_id: row.user_id,

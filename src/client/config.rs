@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 /// A service token split as Infisical's CLI does (`SplitN(token, ".", 4)`): the access part
 /// `st.<id>.<secret>` is the bearer; the key part never leaves this process.
 pub struct Token {
+    id: String,
     access: Zeroizing<String>,
     key: Option<Zeroizing<String>>,
 }
@@ -44,9 +45,15 @@ impl Token {
             return Err(malformed());
         }
         Ok(Self {
+            id: id.to_owned(),
             access: Zeroizing::new(format!("st.{id}.{secret}")),
             key: key.map(|k| Zeroizing::new(k.to_owned())),
         })
+    }
+
+    /// The token's id (not secret: the server shows it in lists and logs).
+    pub fn id(&self) -> &str {
+        &self.id
     }
 
     /// What goes into `Authorization: Bearer`.
@@ -60,10 +67,23 @@ impl Token {
     }
 }
 
+/// The server URL when neither `--url` nor `ENVKEEP_URL` is given.
+pub const DEFAULT_URL: &str = "http://127.0.0.1:8080";
+
+/// Where the base URL came from, so a failure to connect can say that nothing was set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlOrigin {
+    /// `--url` or `ENVKEEP_URL`.
+    Given,
+    /// Neither was set: [`DEFAULT_URL`].
+    Default,
+}
+
 /// Everything a client command needs to reach the server.
 #[derive(Debug)]
 pub struct Settings {
     pub base_url: String,
+    pub url_origin: UrlOrigin,
     pub token: Token,
     pub environment: Option<String>,
     pub path: Option<String>,
@@ -116,7 +136,12 @@ impl Settings {
             ClientError::usage("no service token: pass --token or set ENVKEEP_TOKEN to the full st.<id>.<secret>.<key> token")
         })?;
         let token = Token::parse(raw)?;
-        let base_url = base_url(&args.url)?;
+        let given = args.url.as_deref().filter(|u| !u.trim().is_empty());
+        let url_origin = match given {
+            Some(_) => UrlOrigin::Given,
+            None => UrlOrigin::Default,
+        };
+        let base_url = base_url(given.unwrap_or(DEFAULT_URL))?;
         if base_url.starts_with("http://") && !is_loopback_url(&base_url) {
             eprintln!("envkeep: warning: {base_url} is plain http; the token and secrets cross the network unencrypted");
         }
@@ -131,6 +156,7 @@ impl Settings {
         };
         Ok(Self {
             base_url,
+            url_origin,
             token,
             environment: non_empty(&args.env),
             path: non_empty(&args.path).map(|p| normalise_path(&p)),
@@ -191,6 +217,7 @@ mod tests {
         assert_eq!(token.access(), format!("st.{ID}.{SECRET}"));
         assert!(!token.access().contains(KEY));
         assert_eq!(token.key(), Some(KEY));
+        assert_eq!(token.id(), ID);
         assert!(!format!("{token:?}").contains(SECRET));
     }
 

@@ -41,6 +41,7 @@ impl TokenDetails {
         Ok(TokenInfo {
             project_id,
             scopes: self.scopes.clone(),
+            ..TokenInfo::default()
         })
     }
 
@@ -220,6 +221,7 @@ mod tests {
                     environment: "dev".into(),
                     secret_path: "/".into()
                 }],
+                ..TokenInfo::default()
             }
         );
     }

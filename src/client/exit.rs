@@ -4,6 +4,7 @@
 //! sysexits.h codes (64-78), which ordinary programs do not return, plus 126/127 for a command
 //! that cannot be started, as `env(1)`, `timeout(1)` and shells do.
 
+use super::table::printable_lines;
 use std::fmt;
 use std::process::ExitCode;
 
@@ -17,20 +18,70 @@ pub const DENIED: u8 = 77;
 pub const CANNOT_EXECUTE: u8 = 126;
 pub const COMMAND_NOT_FOUND: u8 = 127;
 
-/// Shown under `--help` of `run` and `secrets` (and repeated in docs/client.md).
-pub const EXIT_CODES_HELP: &str = "\
+/// The exit-code table shown under `--help` of `run` and `secrets` (README "Exit codes" repeats
+/// it); a macro so the help texts below can be built from it at compile time.
+macro_rules! exit_codes_help {
+    () => {
+        "\
 Exit codes (envkeep's own failures; `run` otherwise exits with the command's code,
 or 128 + N when the command was killed by signal N):
   64  usage: bad flags or settings, malformed token, environment not given and not inferable
-  65  the server refused the data (invalid key or value, 400/409/413/422)
+  65  the server refused the data (invalid key or value, 400/409/413/422), a file to import
+      does not parse, or a value the chosen export format cannot hold
   66  not found: project, environment, folder or secret (404)
-  69  server unreachable, timed out, or answered 5xx/429
-  70  the server's answer was not what the client expects
-  74  reading stdin or writing the output file failed
+  69  server unreachable, timed out, or answered 5xx/429 (with --fallback-cache: and no
+      usable cached answer)
+  70  the server's answer was not what the client expects (is ENVKEEP_URL the base URL?)
+  74  reading stdin or the file to import, writing the output file or the fallback cache failed
   77  authentication failed or denied: bad, expired or revoked token, missing permission or scope
       (401/403), or the token's key part does not decrypt the project key (--e2ee)
   126 the command could not be executed
-  127 the command was not found";
+  127 the command was not found"
+    };
+}
+
+pub const EXIT_CODES_HELP: &str = exit_codes_help!();
+
+/// `envkeep run --help` ends with the exit codes and these examples.
+pub const RUN_HELP: &str = concat!(
+    exit_codes_help!(),
+    "
+
+Examples:
+  # CI job: ENVKEEP_URL and ENVKEEP_TOKEN come from the CI's secret settings
+  envkeep run --env staging --path /api -- npm test
+
+  # Docker entrypoint (exec form: docker stop's SIGTERM reaches the app through envkeep);
+  # the last good answer is used while the server cannot be reached
+  ENTRYPOINT [\"envkeep\", \"run\", \"--fallback-cache\", \"--\"]
+  CMD [\"node\", \"server.js\"]
+
+  # Restart the app when one of its secrets changes (checked every 30 s)
+  envkeep run --watch --watch-interval 30s -- ./server
+
+  # Export to a file readable only by you, instead of running a command
+  envkeep secrets export --format dotenv --output .env"
+);
+
+/// `envkeep secrets --help` ends with the exit codes and these examples.
+pub const SECRETS_HELP: &str = concat!(
+    exit_codes_help!(),
+    "
+
+Examples:
+  # CI job: read one value into a step (ENVKEEP_URL and ENVKEEP_TOKEN are set)
+  DB_URL=\"$(envkeep secrets get DB_URL)\"
+
+  # Docker entrypoint script: write a private file, then start the app
+  envkeep secrets export --format dotenv --output /run/app.env && exec ./server
+
+  # Export to a file (mode 0600) in another format, or as JSON for scripts
+  envkeep secrets export --format json --output secrets.json
+  envkeep secrets list --json
+
+  # Set a value from stdin, so it stays out of the shell history
+  printf %s \"$VALUE\" | envkeep secrets set API_KEY"
+);
 
 /// One failure of the client, carrying its message and exit code.
 #[derive(Debug)]
@@ -39,6 +90,13 @@ pub struct ClientError {
     pub message: String,
     /// The HTTP status when the server refused the request.
     pub status: Option<u16>,
+    /// The server could not be reached (connect, DNS, TLS, timeout) or a gateway in front of it
+    /// said so (502/503/504): what `--fallback-cache` stands in for. Never a refusal.
+    pub unreachable: bool,
+    /// The `error` name of the server's answer (`PermissionDenied`, …), when it gave one.
+    pub server_error: Option<String>,
+    /// The invalid fields a 422 listed (`details`), as (field, message).
+    pub details: Vec<(String, String)>,
 }
 
 impl ClientError {
@@ -47,6 +105,17 @@ impl ClientError {
             code,
             message: message.into(),
             status: None,
+            unreachable: false,
+            server_error: None,
+            details: Vec::new(),
+        }
+    }
+
+    /// The server could not be reached at all.
+    pub fn unreachable(message: impl Into<String>) -> Self {
+        Self {
+            unreachable: true,
+            ..Self::new(UNAVAILABLE, message)
         }
     }
 
@@ -73,6 +142,7 @@ impl ClientError {
         };
         Self {
             status: Some(status),
+            unreachable: matches!(status, 502..=504),
             ..Self::new(
                 code,
                 format!("the server answered {status}: {message}{hint}"),
@@ -80,9 +150,10 @@ impl ClientError {
         }
     }
 
-    /// Prints the message and gives the exit code.
+    /// Prints the message (control characters escaped: it may quote the server) and gives the
+    /// exit code.
     pub fn report(&self) -> ExitCode {
-        eprintln!("envkeep: {}", self.message);
+        eprintln!("envkeep: {}", printable_lines(&self.message));
         ExitCode::from(self.code)
     }
 }
@@ -107,6 +178,26 @@ mod tests {
         assert_eq!([code(400), code(409), code(413), code(422)], [DATA; 4]);
         assert_eq!([code(429), code(500), code(503)], [UNAVAILABLE; 3]);
         assert_eq!(code(302), SOFTWARE);
+    }
+
+    #[test]
+    fn only_gateway_statuses_count_as_unreachable() {
+        let unreachable = |status| ClientError::from_status(status, "x").unreachable;
+        assert!(unreachable(502) && unreachable(503) && unreachable(504));
+        for status in [400, 401, 403, 404, 429, 500] {
+            assert!(!unreachable(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn both_helps_end_with_examples() {
+        for help in [RUN_HELP, SECRETS_HELP] {
+            assert!(help.starts_with(EXIT_CODES_HELP));
+            let examples = help.split("Examples:").nth(1).unwrap();
+            for wanted in ["CI", "Docker entrypoint", "--output"] {
+                assert!(examples.contains(wanted), "{wanted}");
+            }
+        }
     }
 
     #[test]

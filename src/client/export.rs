@@ -168,6 +168,47 @@ mod tests {
     }
 
     #[test]
+    fn dotenv_round_trips_through_envkeeps_own_parser() {
+        let text = render(ExportFormat::Dotenv, &nasty());
+        let parsed: BTreeMap<String, String> = crate::domain::dotenv::parse(&text)
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.key, e.value))
+            .collect();
+        assert_eq!(parsed, expected(), "{text}");
+    }
+
+    proptest::proptest! {
+        /// Any value (any Unicode, control characters, quotes, `$`, backslashes, line breaks)
+        /// exported as dotenv parses back to itself.
+        #[test]
+        fn any_value_round_trips_through_the_dotenv_parser(
+            values in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[\\\\\"'$#= \t\r\na-z{}]{0,12}").unwrap(),
+                    proptest::prelude::any::<String>(),
+                ],
+                1..6,
+            )
+        ) {
+            let pairs: Vec<(String, String)> = values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (format!("K{i}"), v.clone()))
+                .collect();
+            let borrowed: Vec<(&str, &str)> =
+                pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let text = render(ExportFormat::Dotenv, &at_root(&borrowed));
+            let parsed: Vec<(String, String)> = crate::domain::dotenv::parse(&text)
+                .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e} in {text:?}")))?
+                .into_iter()
+                .map(|e| (e.key, e.value))
+                .collect();
+            proptest::prop_assert_eq!(parsed, pairs);
+        }
+    }
+
+    #[test]
     fn empty_exports_are_valid_documents() {
         let none = BTreeMap::new();
         assert_eq!(render(ExportFormat::Dotenv, &none), "");

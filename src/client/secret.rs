@@ -73,7 +73,7 @@ pub fn env_safe(secrets: BTreeMap<String, Secret>) -> BTreeMap<String, Secret> {
         eprintln!(
             "envkeep: warning: skipped {} secret(s) whose names are not valid variable names: {}",
             names.len(),
-            names.join(", ")
+            super::table::name_list(&names)
         );
     }
     good

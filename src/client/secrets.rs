@@ -1,8 +1,8 @@
-//! `envkeep secrets list|get|set|delete|export`.
+//! `envkeep secrets list|get|set|delete|export` (`import` is in `import`).
 
-use super::args::{FetchArgs, SecretsAction, SecretsArgs};
+use super::args::{ExportFormat, FetchArgs, SecretsAction, SecretsArgs};
 use super::config::Settings;
-use super::exit::{ClientError, IO};
+use super::exit::{ClientError, DATA, IO};
 use super::export::{needs_env_names, render};
 use super::secret::{by_name, env_safe, Secret, Shadowed};
 use super::source::{Remote, Wire};
@@ -72,12 +72,14 @@ fn execute(args: &SecretsArgs) -> Result<(), ClientError> {
             if needs_env_names(*format) {
                 named = env_safe(named);
             }
+            refuse_unholdable(*format, &named)?;
             let text = render(*format, &named);
             match output {
                 Some(file) => write_private(file, &text),
                 None => emit(&text),
             }
         }
+        SecretsAction::Import(import) => super::import::run(&remote, import),
     }
 }
 
@@ -90,7 +92,8 @@ fn list(remote: &Remote<'_>, fetch: &FetchArgs, json: bool) -> Result<(), Client
     if secrets.is_empty() {
         eprintln!(
             "envkeep: no secrets in {}:{}",
-            target.environment, target.path
+            table::printable(&target.environment),
+            table::printable(&target.path)
         );
         return Ok(());
     }
@@ -103,14 +106,40 @@ fn list(remote: &Remote<'_>, fetch: &FetchArgs, json: bool) -> Result<(), Client
     let rows: Vec<Vec<String>> = secrets
         .iter()
         .map(|s| {
-            let mut row = vec![s.key.clone(), table::printable(&s.value)];
+            let mut row = vec![table::printable(&s.key), table::printable(&s.value)];
             if with_path {
-                row.insert(0, s.path.clone());
+                row.insert(0, table::printable(&s.path));
             }
             row
         })
         .collect();
     emit(&table::render(header, &rows))
+}
+
+/// A shell variable is a C string: a value with a NUL byte would be cut short, so `--format
+/// shell` refuses it (with the name) instead of writing something else than what is stored.
+fn refuse_unholdable(
+    format: ExportFormat,
+    named: &std::collections::BTreeMap<String, Secret>,
+) -> Result<(), ClientError> {
+    if format != ExportFormat::Shell {
+        return Ok(());
+    }
+    let holding_nul: Vec<&str> = named
+        .iter()
+        .filter(|(_, s)| s.value.contains('\0'))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if holding_nul.is_empty() {
+        return Ok(());
+    }
+    Err(ClientError::new(
+        DATA,
+        format!(
+            "cannot export {} as shell: the value holds a NUL byte, which no shell variable can hold (use --format json or yaml)",
+            table::name_list(&holding_nul)
+        ),
+    ))
 }
 
 /// One secret per name, warning about names found in several folders.
@@ -119,14 +148,16 @@ pub fn one_per_name(secrets: Vec<Secret>) -> std::collections::BTreeMap<String, 
     for Shadowed { name, paths } in shadowed {
         let winner = paths.last().map_or("", String::as_str);
         eprintln!(
-            "envkeep: warning: {name} exists in {}; using the one in {winner}",
-            paths.join(", ")
+            "envkeep: warning: {} exists in {}; using the one in {}",
+            table::printable(&name),
+            table::name_list(&paths),
+            table::printable(winner)
         );
     }
     named
 }
 
-fn pretty(value: &impl serde::Serialize) -> Result<String, ClientError> {
+pub(super) fn pretty(value: &impl serde::Serialize) -> Result<String, ClientError> {
     let mut text =
         serde_json::to_string_pretty(value).map_err(|e| ClientError::unexpected(e.to_string()))?;
     text.push('\n');
@@ -134,7 +165,7 @@ fn pretty(value: &impl serde::Serialize) -> Result<String, ClientError> {
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
-fn emit(text: &str) -> Result<(), ClientError> {
+pub(super) fn emit(text: &str) -> Result<(), ClientError> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -196,6 +227,16 @@ mod tests {
         assert_eq!(strip_one_newline("v\r\n".into()), "v");
         assert_eq!(strip_one_newline("v\n\n".into()), "v\n");
         assert_eq!(strip_one_newline("v".into()), "v");
+    }
+
+    #[test]
+    fn a_nul_byte_is_refused_in_shell_exports_only() {
+        use crate::client::secret::tests::at_root;
+        let named = at_root(&[("OK", "fine"), ("BAD", "a\0b")]);
+        let refused = refuse_unholdable(ExportFormat::Shell, &named).unwrap_err();
+        assert_eq!(refused.code, DATA);
+        assert!(refused.message.contains("BAD") && refused.message.contains("NUL"));
+        assert!(refuse_unholdable(ExportFormat::Json, &named).is_ok());
     }
 
     #[test]

@@ -4,9 +4,9 @@
 use super::config::Settings;
 use super::e2ee::{EncryptedList, EncryptedOne, TokenDetails};
 use super::exit::ClientError;
-use super::http::{segment, Api, Method};
+use super::http::{segment, Api, Conditional, Method};
 use super::secret::Secret;
-use super::target::{resolve, Requested, Scope, Target, TokenInfo};
+use super::target::{refused_path_hint, resolve, Requested, Scope, Target, TokenInfo};
 use crate::domain::Depth;
 use serde::Deserialize;
 use serde_json::json;
@@ -31,6 +31,14 @@ impl Wire {
     }
 }
 
+/// Whether to ask the server about the token when the flags already say where to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Info {
+    IfNeeded,
+    /// Its expiry matters (`--fallback-cache` keeps it with the cached answer).
+    Always,
+}
+
 pub struct Remote<'a> {
     api: Api<'a>,
     settings: &'a Settings,
@@ -49,6 +57,9 @@ struct NativeToken {
     project_id: String,
     #[serde(default)]
     scopes: Vec<Scope>,
+    #[serde(default)]
+    permissions: Vec<String>,
+    expires_at: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -77,13 +88,15 @@ impl<'a> Remote<'a> {
         }
     }
 
-    /// `GET /api/v1/auth/token`: the token's project and scopes.
-    fn token_info(&self) -> Result<TokenInfo, ClientError> {
+    /// `GET /api/v1/auth/token`: the token's project, scopes, permissions and expiry.
+    pub fn token_info(&self) -> Result<TokenInfo, ClientError> {
         let who: WhoAmI = self.api.get("/api/v1/auth/token", &[])?;
         match (who.kind.as_str(), who.service_token) {
             ("serviceToken", Some(token)) => Ok(TokenInfo {
                 project_id: token.project_id,
                 scopes: token.scopes,
+                permissions: token.permissions,
+                expires_at: token.expires_at,
             }),
             _ => Err(ClientError::usage("the credential is not a service token")),
         }
@@ -91,13 +104,60 @@ impl<'a> Remote<'a> {
 
     /// Where to read or write over the native API; asks the server only for what is missing.
     pub fn target(&self) -> Result<Target, ClientError> {
+        self.locate(Info::IfNeeded).map(|(target, _)| target)
+    }
+
+    /// The target, and the token's metadata when it was asked for (always with
+    /// [`Info::Always`]).
+    pub fn locate(&self, info: Info) -> Result<(Target, Option<TokenInfo>), ClientError> {
         let requested = self.requested();
-        let info = if requested.is_complete() {
-            None
-        } else {
-            Some(self.token_info()?)
+        let info = match info {
+            Info::IfNeeded if requested.is_complete() => None,
+            _ => Some(self.token_info()?),
         };
-        resolve(&requested, info.as_ref())
+        Ok((resolve(&requested, info.as_ref())?, info))
+    }
+
+    /// The secrets at `target` over the native API, unless they are still those of `etag`.
+    pub fn list_at(
+        &self,
+        target: &Target,
+        depth: Depth,
+        etag: Option<&str>,
+    ) -> Result<Conditional<Vec<Secret>>, ClientError> {
+        let [env, path] = Self::location(target);
+        let recursive = match depth {
+            Depth::Recursive => "true",
+            Depth::OneLevel => "false",
+        };
+        let query = [env, path, ("recursive", recursive)];
+        let answer = self
+            .api
+            .get_if_changed::<List>(&Self::secrets_path(target), &query, etag)
+            .map_err(|e| self.explain_refusal(e, target))?;
+        Ok(match answer {
+            Conditional::Unchanged => Conditional::Unchanged,
+            Conditional::Changed(list, etag) => Conditional::Changed(list.secrets, etag),
+        })
+    }
+
+    /// A read refused for its path (the token may read, but not there) gets the token's scopes
+    /// and a suggestion; every other failure stays as it is.
+    fn explain_refusal(&self, error: ClientError, target: &Target) -> ClientError {
+        if error.status != Some(403) || error.server_error.as_deref() != Some("PermissionDenied") {
+            return error;
+        }
+        match self.token_info() {
+            Ok(info) if info.permissions.iter().any(|p| p == "read") => ClientError {
+                message: format!(
+                    "{}\n{}",
+                    error.message,
+                    refused_path_hint(&info, &target.environment)
+                ),
+                ..error
+            },
+            _ => error,
+        }
     }
 
     fn secrets_path(target: &Target) -> String {
@@ -128,14 +188,12 @@ impl<'a> Remote<'a> {
 
     fn list_native(&self, depth: Depth) -> Result<(Target, Vec<Secret>), ClientError> {
         let target = self.target()?;
-        let [env, path] = Self::location(&target);
-        let recursive = match depth {
-            Depth::Recursive => "true",
-            Depth::OneLevel => "false",
-        };
-        let query = [env, path, ("recursive", recursive)];
-        let list: List = self.api.get(&Self::secrets_path(&target), &query)?;
-        Ok((target, list.secrets))
+        match self.list_at(&target, depth, None)? {
+            Conditional::Changed(secrets, _) => Ok((target, secrets)),
+            Conditional::Unchanged => Err(ClientError::unexpected(
+                "the server answered 304 Not Modified to a request without If-None-Match",
+            )),
+        }
     }
 
     pub fn get(&self, name: &str, wire: Wire) -> Result<Secret, ClientError> {
@@ -175,6 +233,19 @@ impl<'a> Remote<'a> {
             other => other,
         }?;
         Ok(created.secret)
+    }
+
+    /// `POST …/secret-batches` with `body` (many secrets of one folder in one transaction).
+    pub fn write_batch<T: serde::de::DeserializeOwned>(
+        &self,
+        target: &Target,
+        body: &impl serde::Serialize,
+    ) -> Result<T, ClientError> {
+        let path = format!(
+            "/api/v1/projects/{}/secret-batches",
+            segment(&target.project_id)
+        );
+        self.api.send(Method::Post, &path, &[], body)
     }
 
     pub fn delete(&self, name: &str) -> Result<Target, ClientError> {

@@ -1,9 +1,11 @@
 //! Which project, environment and folder a command reads or writes: the flags win; otherwise
 //! they are inferred from the token's own metadata, as Infisical's CLI does for a token with a
 //! single scope (reference §10 item 2: users whose token was scoped to `staging` got a
-//! confusing denial because the CLI assumed `dev`).
+//! confusing denial because the CLI assumed `dev`). A refused path is explained with the
+//! token's scopes.
 
 use super::exit::ClientError;
+use super::table::printable;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -19,14 +21,19 @@ fn root() -> String {
 }
 
 /// What the server says about the token: its project and scopes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TokenInfo {
     pub project_id: String,
     pub scopes: Vec<Scope>,
+    /// `read`, `write`.
+    pub permissions: Vec<String>,
+    /// RFC 3339; `None` when it never expires.
+    pub expires_at: Option<String>,
 }
 
 /// A resolved location.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Target {
     pub project_id: String,
     pub environment: String,
@@ -53,6 +60,55 @@ pub fn is_glob(path: &str) -> bool {
     path.contains(['*', '?', '{', '}', '[', ']', '!'])
 }
 
+/// The folder a glob starts from: its segments before the first one with a wildcard
+/// (`/app/**` → `/app`, `/app/*/db` → `/app`, `/**` → `/`).
+pub fn glob_base(pattern: &str) -> String {
+    let fixed: Vec<&str> = pattern
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .take_while(|s| !is_glob(s))
+        .collect();
+    format!("/{}", fixed.join("/"))
+}
+
+/// For a path refused as outside the token's scopes: the scopes, and flags that read what the
+/// token may (the base of its first scope in `environment`, recursively when that is a glob).
+pub fn refused_path_hint(info: &TokenInfo, environment: &str) -> String {
+    let scopes: Vec<String> = info
+        .scopes
+        .iter()
+        .map(|s| {
+            format!(
+                "{}:{}",
+                printable(&s.environment),
+                printable(&s.secret_path)
+            )
+        })
+        .collect();
+    let mut hint = format!("this token's scopes are {}", scopes.join(", "));
+    let in_env = info.scopes.iter().find(|s| s.environment == environment);
+    match (in_env, info.scopes.first()) {
+        (Some(scope), _) => {
+            hint.push_str(&format!(
+                "; try --path {}",
+                printable(&glob_base(&scope.secret_path))
+            ));
+            if is_glob(&scope.secret_path) {
+                hint.push_str(" --recursive");
+            }
+        }
+        (None, Some(other)) => {
+            hint.push_str(&format!(
+                "; none is in environment '{}', try --env {}",
+                printable(environment),
+                printable(&other.environment)
+            ));
+        }
+        (None, None) => {}
+    }
+    hint
+}
+
 pub fn resolve(requested: &Requested<'_>, info: Option<&TokenInfo>) -> Result<Target, ClientError> {
     let project_id = match (requested.project, info) {
         (Some(project), _) => project.to_owned(),
@@ -73,7 +129,7 @@ pub fn resolve(requested: &Requested<'_>, info: Option<&TokenInfo>) -> Result<Ta
         None => {
             let mut in_env = scopes.iter().filter(|s| s.environment == environment);
             match (in_env.next(), in_env.next()) {
-                (Some(only), None) if !is_glob(&only.secret_path) => only.secret_path.clone(),
+                (Some(only), None) => glob_base(&only.secret_path),
                 _ => root(),
             }
         }
@@ -117,6 +173,7 @@ mod tests {
         TokenInfo {
             project_id: "p1".into(),
             scopes,
+            ..TokenInfo::default()
         }
     }
 
@@ -138,7 +195,7 @@ mod tests {
     }
 
     #[test]
-    fn a_glob_scope_gives_the_root_path() {
+    fn a_glob_scope_gives_its_base_path() {
         let target = resolve(
             &Requested::default(),
             Some(&info(vec![scope("dev", "/app/**")])),
@@ -146,8 +203,36 @@ mod tests {
         .unwrap();
         assert_eq!(
             (target.environment.as_str(), target.path.as_str()),
-            ("dev", "/")
+            ("dev", "/app")
         );
+    }
+
+    #[test]
+    fn glob_bases_stop_at_the_first_wildcard() {
+        for (glob, base) in [
+            ("/app/**", "/app"),
+            ("/app/*/db", "/app"),
+            ("/a/b/{x,y}", "/a/b"),
+            ("/**", "/"),
+            ("/app", "/app"),
+            ("/", "/"),
+        ] {
+            assert_eq!(glob_base(glob), base, "{glob}");
+        }
+    }
+
+    #[test]
+    fn a_refused_path_names_the_scopes_and_a_path_that_works() {
+        let token = info(vec![scope("dev", "/app/**"), scope("prod", "/web")]);
+        assert_eq!(
+            refused_path_hint(&token, "dev"),
+            "this token's scopes are dev:/app/**, prod:/web; try --path /app --recursive"
+        );
+        assert_eq!(
+            refused_path_hint(&token, "prod"),
+            "this token's scopes are dev:/app/**, prod:/web; try --path /web"
+        );
+        assert!(refused_path_hint(&token, "staging").contains("try --env dev"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The audit trail: who did what, when, from where. Never a secret value or token material.
 
 use super::DbResult;
+use crate::domain::ClientAddr;
 use crate::time::Millis;
 use rusqlite::{params, Connection};
 
@@ -13,6 +14,23 @@ pub struct AuditEvent {
     pub project_id: Option<String>,
     pub detail: serde_json::Value,
     pub ip: Option<String>,
+}
+
+impl AuditEvent {
+    /// Sets where the event came from: the `ip` column holds an address and nothing else, so
+    /// an unknown client leaves it empty and what its proxy sent goes into `detail.ipRaw`.
+    pub fn from_client(mut self, client: &ClientAddr) -> Self {
+        match client {
+            ClientAddr::Ip(ip) => self.ip = Some(ip.to_string()),
+            ClientAddr::Unknown(raw) => {
+                self.ip = None;
+                if let Some(detail) = self.detail.as_object_mut() {
+                    detail.insert(String::from("ipRaw"), raw.clone().into());
+                }
+            }
+        }
+        self
+    }
 }
 
 pub fn insert(conn: &Connection, event: &AuditEvent) -> DbResult<()> {

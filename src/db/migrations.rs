@@ -22,6 +22,10 @@ pub enum MigrationError {
     TooNew { found: i64, supported: i64 },
     #[error("migrating the database failed: {0}")]
     Failed(String),
+    #[error("another program holds this database's write lock and kept it for over a second, as `litestream restore -f` does while it follows a replica; a server on a followed copy would serve stale data and lose its writes. Stop the follower, then restore and start as README \"Replication and recovery\" says")]
+    WriteLockHeld,
+    #[error("{0} exists: `litestream restore -f` is following (or followed) a replica into this file; a server on a followed copy would serve stale data and lose its writes. Stop the follower and restore as README \"Replication and recovery\" says (to serve this copy once no follower runs, delete that file)")]
+    Followed(String),
 }
 
 pub fn latest_version() -> i64 {

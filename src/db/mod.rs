@@ -8,6 +8,9 @@
 //! reads and then writes fails with SQLITE_BUSY under concurrency even with `busy_timeout`.
 
 pub mod audit;
+pub mod backup;
+pub mod check;
+pub mod files;
 pub mod folders;
 pub mod meta;
 pub mod migrations;
@@ -21,7 +24,7 @@ pub mod users;
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
 use std::cell::Cell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
@@ -35,6 +38,29 @@ pub const POOL_SIZE: u32 = 16;
 /// OS caches the file; a large cache per pooled connection would let one large listing after
 /// another fill up to `POOL_SIZE` of them (16 × 16 MB), which memory bounds cannot allow.
 const READ_CACHE_KIB: u32 = 2048;
+
+/// What the WAL file is cut back to when SQLite restarts it after a checkpoint. Without a limit
+/// a burst (or a replicator holding checkpoints back) leaves the file at its largest size for
+/// good; twice the auto-checkpoint size (1,000 pages, about 4 MiB) means ordinary traffic never
+/// shrinks and regrows it.
+pub const WAL_SIZE_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// How long start-up waits for the write lock before deciding another program holds it.
+const WRITE_LOCK_PROBE: Duration = Duration::from_secs(1);
+
+/// How long the shutdown checkpoint waits for other readers (a replicator) before giving up.
+pub const SHUTDOWN_CHECKPOINT_WAIT: Duration = Duration::from_secs(1);
+
+/// What a WAL checkpoint achieved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// Every frame is in the database file and the WAL is empty.
+    Complete,
+    /// Another connection (typically a replicator's read transaction) kept the WAL from being
+    /// emptied: `copied` of its `frames` reached the database file, and it is replayed at the
+    /// next start.
+    Incomplete { frames: i64, copied: i64 },
+}
 
 /// How hard SQLite works to keep a commit through a crash (`--durability`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +128,8 @@ fn subtree_prefix(path: &str) -> String {
 
 #[derive(Clone)]
 pub struct Db {
+    /// The database file, for copies made from a connection of their own.
+    path: Arc<PathBuf>,
     /// Read-only connections (`query_only`): a write that bypasses [`Db::write_blocking`] fails.
     pool: Pool,
     /// The one connection that writes. Writers queue on its mutex rather than in SQLite's busy
@@ -168,8 +196,35 @@ fn pragmas(durability: Durability) -> String {
          PRAGMA synchronous = {synchronous};
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16000;"
+         PRAGMA cache_size = -16000;
+         PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};"
     )
+}
+
+/// Litestream's follow mode (`litestream restore -f`) keeps its position in `<database>-txid`;
+/// a plain restore leaves no such file.
+fn refuse_a_followed_copy(path: &Path) -> Result<(), migrations::MigrationError> {
+    let mut position = path.as_os_str().to_owned();
+    position.push("-txid");
+    let position = PathBuf::from(position);
+    match position.exists() {
+        true => Err(migrations::MigrationError::Followed(
+            position.display().to_string(),
+        )),
+        false => Ok(()),
+    }
+}
+
+/// Takes and releases the write lock once, waiting at most [`WRITE_LOCK_PROBE`]. A program that
+/// holds it longer, such as `litestream restore -f` following this file, would leave this
+/// server serving a stale copy whose writes later vanish: refuse to start instead.
+fn probe_write_lock(conn: &Connection) -> Result<(), migrations::MigrationError> {
+    conn.busy_timeout(WRITE_LOCK_PROBE)
+        .and_then(|()| conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;"))
+        .map_err(|e| match DbError::from(e) {
+            DbError::Busy(_) => migrations::MigrationError::WriteLockHeld,
+            other => migrations::MigrationError::Open(other.to_string()),
+        })
 }
 
 impl Db {
@@ -179,7 +234,12 @@ impl Db {
         let open_error =
             |e: &dyn std::fmt::Display| migrations::MigrationError::Open(e.to_string());
         let init = pragmas(durability);
+        refuse_a_followed_copy(path)?;
+        if !path.exists() {
+            files::create_private_file(path).map_err(|e| open_error(&e))?;
+        }
         let mut conn = Connection::open(path).map_err(|e| open_error(&e))?;
+        probe_write_lock(&conn)?;
         conn.execute_batch(&init).map_err(|e| open_error(&e))?;
         // WAL is a property of the file, set once here; setting it again on every new pooled
         // connection needs a lock that, taken while others write, fails with "database is locked".
@@ -200,6 +260,7 @@ impl Db {
             .build(manager)
             .map_err(|e| open_error(&e))?;
         Ok(Self {
+            path: Arc::new(path.to_path_buf()),
             pool,
             writer: Arc::new(Mutex::new(Writer { conn, data_version })),
             outside_change: Arc::new(AtomicBool::new(false)),
@@ -277,40 +338,38 @@ impl Db {
         })
     }
 
-    /// Folds the WAL back into the database file and truncates it, so a stopped server leaves
-    /// one self-contained `envkeep.db` (blocking).
-    pub fn checkpoint_blocking(&self) -> DbResult<()> {
+    /// Folds the WAL back into the database file and truncates it, waiting at most `wait` for
+    /// other connections' readers; says whether it got there (blocking). The writer's usual
+    /// busy timeout is restored afterwards.
+    pub fn checkpoint_blocking(&self, wait: Duration) -> DbResult<Checkpoint> {
         let _held = HeldWriter::take()?;
         let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        writer
+        writer.conn.busy_timeout(wait)?;
+        let result = writer
             .conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .map_err(DbError::from)
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(DbError::from);
+        writer.conn.busy_timeout(Duration::from_secs(5))?;
+        let (busy, frames, copied) = result?;
+        Ok(if busy == 0 {
+            Checkpoint::Complete
+        } else {
+            Checkpoint::Incomplete { frames, copied }
+        })
     }
-}
 
-/// Writes a consistent copy of the database at `source` into the new file `target`, safe while a
-/// server is writing (SQLite's `VACUUM INTO` reads one snapshot).
-pub fn backup(source: &Path, target: &Path) -> Result<(), String> {
-    if target.exists() {
-        return Err(format!(
-            "{} already exists; choose a new file",
-            target.display()
-        ));
+    /// Writes a verified copy of the database into the new file `target` (blocking; see
+    /// [`backup::backup`]).
+    pub fn backup_blocking(&self, target: &Path) -> Result<(), String> {
+        backup::backup(&self.path, target)?;
+        backup::verify(target)
     }
-    if !source.exists() {
-        return Err(format!("no database at {}", source.display()));
-    }
-    let conn = Connection::open_with_flags(source, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .map_err(|e| format!("cannot open {}: {e}", source.display()))?;
-    conn.busy_timeout(Duration::from_secs(10))
-        .map_err(|e| e.to_string())?;
-    let target_text = target
-        .to_str()
-        .ok_or("the backup path must be valid UTF-8")?;
-    conn.execute("VACUUM INTO ?1", [target_text])
-        .map_err(|e| format!("backup failed: {e}"))?;
-    Ok(())
 }
 
 #[cfg(test)]
@@ -369,6 +428,80 @@ mod tests {
         let inner = db.write_blocking(|_tx| Ok::<_, DbError>(set(&db, "k")));
         assert!(inner.unwrap().is_err());
         set(&db, "k").unwrap();
+    }
+
+    fn wal_size(dir: &tempfile::TempDir) -> u64 {
+        std::fs::metadata(dir.path().join("t.db-wal")).map_or(0, |m| m.len())
+    }
+
+    #[test]
+    fn the_wal_is_cut_back_to_its_limit_after_a_burst() {
+        let (dir, db) = open();
+        // A reader's snapshot keeps checkpoints from restarting the WAL, as a replicator can.
+        let reader = Connection::open(dir.path().join("t.db")).unwrap();
+        reader
+            .execute_batch("BEGIN; SELECT count(*) FROM meta;")
+            .unwrap();
+        let blob = vec![7u8; 64 * 1024];
+        for i in 0..200 {
+            db.write_blocking(|tx| meta::set(tx, &format!("k{i}"), &blob))
+                .unwrap();
+        }
+        assert!(wal_size(&dir) > WAL_SIZE_LIMIT, "the burst grew the WAL");
+        reader.execute_batch("COMMIT").unwrap();
+        // The next commit checkpoints the WAL in full; the one after restarts it, cut back.
+        for i in 0..2 {
+            set(&db, &format!("after{i}")).unwrap();
+        }
+        assert!(wal_size(&dir) <= WAL_SIZE_LIMIT, "{}", wal_size(&dir));
+    }
+
+    #[test]
+    fn a_checkpoint_held_back_by_a_reader_says_so_within_its_wait() {
+        let (dir, db) = open();
+        set(&db, "k").unwrap();
+        let reader = Connection::open(dir.path().join("t.db")).unwrap();
+        reader
+            .execute_batch("BEGIN; SELECT count(*) FROM meta;")
+            .unwrap();
+        let started = std::time::Instant::now();
+        let held = db.checkpoint_blocking(Duration::from_millis(200)).unwrap();
+        assert!(matches!(held, Checkpoint::Incomplete { .. }), "{held:?}");
+        assert!(started.elapsed() < Duration::from_secs(1));
+        reader.execute_batch("COMMIT").unwrap();
+        let done = db.checkpoint_blocking(Duration::from_millis(200)).unwrap();
+        assert_eq!(done, Checkpoint::Complete);
+        assert_eq!(wal_size(&dir), 0);
+    }
+
+    #[test]
+    fn a_file_whose_write_lock_is_held_is_refused_after_a_second() {
+        let (dir, _db) = open();
+        let follower = Connection::open(dir.path().join("t.db")).unwrap();
+        follower.execute_batch("BEGIN IMMEDIATE;").unwrap();
+        let started = std::time::Instant::now();
+        let refused = Db::open(&dir.path().join("t.db"), Durability::Normal).err();
+        assert!(
+            matches!(refused, Some(migrations::MigrationError::WriteLockHeld)),
+            "{refused:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(3));
+    }
+
+    #[test]
+    fn a_file_with_a_litestream_follow_position_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        std::fs::write(dir.path().join("t.db-txid"), "0000000000000004\n").unwrap();
+        let refused = Db::open(&path, Durability::Normal).err();
+        assert!(
+            matches!(&refused, Some(migrations::MigrationError::Followed(_))),
+            "{refused:?}"
+        );
+        assert!(refused
+            .unwrap()
+            .to_string()
+            .contains("litestream restore -f"));
     }
 
     #[test]

@@ -147,6 +147,23 @@ pub fn update(conn: &Connection, row: &SecretRow) -> DbResult<()> {
     Ok(())
 }
 
+/// A new value for the secret `id`, and a new comment when one is given (else it keeps its
+/// own); the version goes up by one.
+pub fn overwrite(
+    conn: &Connection,
+    id: &str,
+    value_ct: &[u8],
+    comment_ct: Option<&[u8]>,
+    updated_at: Millis,
+) -> DbResult<()> {
+    conn.prepare_cached(
+        "UPDATE secrets SET value_ct = ?2, comment_ct = coalesce(?3, comment_ct), version = version + 1, updated_at = ?4
+         WHERE id = ?1",
+    )?
+    .execute(params![id, value_ct, comment_ct, updated_at])?;
+    Ok(())
+}
+
 pub fn delete(conn: &Connection, id: &str) -> DbResult<bool> {
     Ok(conn.execute("DELETE FROM secrets WHERE id = ?1", [id])? > 0)
 }

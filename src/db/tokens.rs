@@ -252,12 +252,15 @@ pub fn environment_in_live_scope(
 }
 
 /// Writes buffered last-use times; tokens deleted meanwhile are skipped.
-pub fn record_last_used(conn: &Connection, uses: &[(String, Millis, IpAddr)]) -> DbResult<()> {
+pub fn record_last_used(
+    conn: &Connection,
+    uses: &[(String, Millis, Option<IpAddr>)],
+) -> DbResult<()> {
     let mut stmt = conn.prepare_cached(
         "UPDATE service_tokens SET last_used_at = max(coalesce(last_used_at, 0), ?2), last_used_ip = ?3 WHERE id = ?1",
     )?;
     for (id, at, ip) in uses {
-        stmt.execute(params![id, at, ip.to_string()])?;
+        stmt.execute(params![id, at, ip.map(|ip| ip.to_string())])?;
     }
     Ok(())
 }

@@ -1,4 +1,4 @@
-//! Per-token IP allow-lists: a list of CIDRs; empty means any address.
+//! Client addresses and per-token IP allow-lists (a list of CIDRs; empty means any address).
 
 use super::Invalid;
 use ipnet::IpNet;
@@ -21,13 +21,69 @@ impl AllowedIps {
         Ok(Self(nets))
     }
 
-    pub fn allows(&self, ip: IpAddr) -> bool {
-        let ip = canonical(ip);
-        self.0.is_empty() || self.0.iter().any(|net| net.contains(&ip))
+    /// An empty list allows every client; any other list only the addresses it contains, so
+    /// an unknown client passes no list, however wide (`0.0.0.0/0`).
+    pub fn allows(&self, client: &ClientAddr) -> bool {
+        if self.0.is_empty() {
+            return true;
+        }
+        match client {
+            ClientAddr::Ip(ip) => {
+                let ip = canonical(*ip);
+                self.0.iter().any(|net| net.contains(&ip))
+            }
+            ClientAddr::Unknown(_) => false,
+        }
     }
 
     pub fn to_strings(&self) -> Vec<String> {
         self.0.iter().map(ToString::to_string).collect()
+    }
+}
+
+/// Where a request came from: the TCP peer's address or the one a trusted proxy forwarded, or
+/// unknown when a trusted proxy forwarded something that is not an address. An unknown client is
+/// never taken for any address: not the proxy's, not one an allow-list holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ClientAddr {
+    /// Always canonical (an IPv4-mapped IPv6 address is its IPv4 address).
+    Ip(IpAddr),
+    /// What the proxy sent instead of an address, cut to [`MAX_RAW_CHARS`] printable
+    /// characters: for the audit trail, never for a decision.
+    Unknown(String),
+}
+
+pub const MAX_RAW_CHARS: usize = 64;
+
+impl ClientAddr {
+    pub fn unknown(raw: &str) -> Self {
+        Self::Unknown(
+            raw.chars()
+                .filter(|c| !c.is_control())
+                .take(MAX_RAW_CHARS)
+                .collect(),
+        )
+    }
+
+    pub fn ip(&self) -> Option<IpAddr> {
+        match self {
+            Self::Ip(ip) => Some(*ip),
+            Self::Unknown(_) => None,
+        }
+    }
+
+    /// For messages: the address, or "an unknown address".
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Ip(ip) => ip.to_string(),
+            Self::Unknown(_) => String::from("an unknown address"),
+        }
+    }
+}
+
+impl From<IpAddr> for ClientAddr {
+    fn from(ip: IpAddr) -> Self {
+        Self::Ip(canonical(ip))
     }
 }
 
@@ -58,15 +114,38 @@ pub fn canonical(ip: IpAddr) -> IpAddr {
 mod tests {
     use super::*;
 
+    fn client(ip: &str) -> ClientAddr {
+        ClientAddr::from(ip.parse::<IpAddr>().unwrap())
+    }
+
     #[test]
     fn allows_members_of_any_listed_network() {
         let ips = AllowedIps::parse(&["203.0.113.0/24", "2001:db8::/32", "127.0.0.1"]).unwrap();
-        assert!(ips.allows("203.0.113.9".parse().unwrap()));
-        assert!(ips.allows("2001:db8::1".parse().unwrap()));
-        assert!(ips.allows("127.0.0.1".parse().unwrap()));
-        assert!(ips.allows("::ffff:127.0.0.1".parse().unwrap()));
-        assert!(!ips.allows("127.0.0.2".parse().unwrap()));
-        assert!(AllowedIps::default().allows("8.8.8.8".parse().unwrap()));
+        assert!(ips.allows(&client("203.0.113.9")));
+        assert!(ips.allows(&client("2001:db8::1")));
+        assert!(ips.allows(&client("127.0.0.1")));
+        assert!(ips.allows(&client("::ffff:127.0.0.1")));
+        assert!(!ips.allows(&client("127.0.0.2")));
+        assert!(AllowedIps::default().allows(&client("8.8.8.8")));
+    }
+
+    #[test]
+    fn an_unknown_client_passes_only_the_empty_list() {
+        let unknown = ClientAddr::unknown("garbage");
+        assert!(!AllowedIps::parse(&["0.0.0.0/0", "::/0"])
+            .unwrap()
+            .allows(&unknown));
+        assert!(AllowedIps::default().allows(&unknown));
+    }
+
+    #[test]
+    fn an_unknown_clients_raw_text_is_cut_and_printable() {
+        let long = format!("a\u{7}{}", "b".repeat(100));
+        let ClientAddr::Unknown(raw) = ClientAddr::unknown(&long) else {
+            panic!("not unknown");
+        };
+        assert_eq!(raw.chars().count(), MAX_RAW_CHARS);
+        assert!(raw.starts_with("ab"));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Validated values. Every request field is parsed into one of these at the edge, so invalid data
 //! never reaches the store. Nothing here knows HTTP or SQL.
 
+pub mod dotenv;
 pub mod expiry;
 pub mod glob;
 pub mod ip;
@@ -14,7 +15,7 @@ pub mod url;
 
 pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;
-pub use ip::AllowedIps;
+pub use ip::{AllowedIps, ClientAddr};
 pub use limits::StorageLimits;
 pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
 pub use path::{Depth, SecretPath};

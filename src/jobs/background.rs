@@ -1,10 +1,12 @@
 //! The health probe (refreshes the flag `/healthz` answers from, and lets the Store notice
-//! outside changes) and the last-used flusher.
+//! outside changes) and the flusher of what the Store buffers (token last-use times, and the
+//! aggregate rows of spent denial-audit budgets).
 
 use super::Health;
+use crate::store::denials::Close;
 use crate::store::Store;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// At least once a second, so a change made behind the server's back clears the caches within
 /// a second or two.
@@ -30,12 +32,25 @@ pub async fn run_health_probe(store: Store, health: Arc<Health>) {
     }
 }
 
-pub async fn run_last_used_flusher(store: Store, every: Duration) {
+pub async fn run_buffer_flusher(store: Store, every: Duration) {
     let mut ticker = tokio::time::interval(every);
     ticker.tick().await;
     loop {
         ticker.tick().await;
         flush_last_used(&store).await;
+        close_denial_windows(&store, Close::EndedBy(Instant::now())).await;
+    }
+}
+
+/// Sums up the denials that spent budgets held back, in one row per budget.
+pub async fn close_denial_windows(store: &Store, close: Close) {
+    let job_store = store.clone();
+    match tokio::task::spawn_blocking(move || job_store.close_denial_windows_blocking(close)).await
+    {
+        Ok(Ok(0)) => {}
+        Ok(Ok(n)) => tracing::debug!(budgets = n, "summed up held-back denial audits"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "could not sum up held-back denial audits"),
+        Err(e) => tracing::warn!(error = %e, "denial-audit flush task failed"),
     }
 }
 

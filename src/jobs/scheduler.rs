@@ -1,20 +1,59 @@
-//! Runs the sweep on its cron schedule. Each run is logged; an error is logged and the loop goes
-//! on, so the scheduler never dies.
+//! Runs the sweep and the backups on their cron schedules. Each run is logged; an error is
+//! logged and the loop goes on, so the scheduler never dies.
 
-use super::sweep;
+use super::{backup, sweep, Health, LastBackup};
+use crate::config::Backups;
 use crate::store::Store;
 use crate::time::now_millis;
 use chrono::Utc;
+use std::sync::Arc;
+
+/// Sleeps until the schedule's next time; false when it has none.
+async fn until_next(schedule: &cron::Schedule) -> bool {
+    let Some(next) = schedule.upcoming(Utc).next() else {
+        return false;
+    };
+    let wait = (next - Utc::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait).await;
+    true
+}
 
 pub async fn run_sweep_loop(store: Store, schedule: cron::Schedule) {
-    loop {
-        let Some(next) = schedule.upcoming(Utc).next() else {
-            tracing::warn!("sweep schedule has no future run; the sweep is stopped");
-            return;
-        };
-        let wait = (next - Utc::now()).to_std().unwrap_or_default();
-        tokio::time::sleep(wait).await;
+    while until_next(&schedule).await {
         sweep_now(&store).await;
+    }
+    tracing::warn!("sweep schedule has no future run; the sweep is stopped");
+}
+
+pub async fn run_backup_loop(store: Store, health: Arc<Health>, backups: Backups) {
+    while until_next(&backups.schedule).await {
+        backup_now(&store, &health, &backups).await;
+    }
+    tracing::warn!("backup schedule has no future run; scheduled backups are stopped");
+}
+
+/// One backup, off the executor; its outcome goes to the log and to `/healthz`.
+pub async fn backup_now(store: &Store, health: &Health, backups: &Backups) {
+    let (job_store, dir, keep) = (store.clone(), backups.dir.clone(), backups.keep);
+    let started = std::time::Instant::now();
+    let result =
+        tokio::task::spawn_blocking(move || backup::run_once(&job_store, &dir, keep, Utc::now()))
+            .await
+            .unwrap_or_else(|e| Err(format!("the backup task panicked: {e}")));
+    match result {
+        Ok(report) => {
+            health.set_last_backup(LastBackup::Ok);
+            tracing::info!(
+                file = %report.file.display(),
+                removed = report.removed,
+                duration_ms = started.elapsed().as_millis() as u64,
+                "backup written and verified"
+            );
+        }
+        Err(e) => {
+            health.set_last_backup(LastBackup::Failed);
+            tracing::error!(error = %e, "scheduled backup failed; will retry at the next scheduled time");
+        }
     }
 }
 

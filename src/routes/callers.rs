@@ -116,7 +116,7 @@ pub async fn admin_session(req: &HttpRequest, csrf: Csrf) -> Result<AdminSession
             // A bad token is a 401 like every bad credential (and counts towards throttling);
             // only a holder of a valid token learns that this route wants an admin.
             let record =
-                service_token::authenticate(&state.store, &state.throttle, &bearer, ip).await?;
+                service_token::authenticate(&state.store, &state.throttle, &bearer, &ip).await?;
             note_caller(req, "service_token", &record.id);
             return Err(AppError::Forbidden(String::from(
                 "Service tokens cannot access this route; it needs an admin session",
@@ -163,7 +163,8 @@ impl FromRequest for Caller {
                 let state = app_state(&req)?;
                 let ip = client_ip(&req, &state.settings.trusted_proxies);
                 let record =
-                    service_token::authenticate(&state.store, &state.throttle, &bearer, ip).await?;
+                    service_token::authenticate(&state.store, &state.throttle, &bearer, &ip)
+                        .await?;
                 let caller = Caller::Token { record, ip };
                 note_caller(&req, caller.actor_kind(), caller.actor_id());
                 return Ok(caller);

@@ -19,16 +19,20 @@ pub fn json_config() -> web::JsonConfig {
                 JsonPayloadError::ContentType => AppError::BadRequest(String::from(
                     "Send the body as JSON with Content-Type: application/json",
                 )),
-                JsonPayloadError::Deserialize(e) if e.is_data() => {
-                    AppError::validation("body", format!("a field has the wrong type: {e}"))
-                }
-                JsonPayloadError::Deserialize(e) => {
-                    AppError::BadRequest(format!("The body is not valid JSON: {e}"))
-                }
+                JsonPayloadError::Deserialize(e) => json_error(&e),
                 other => AppError::BadRequest(format!("Could not read the body: {other}")),
             }
             .into()
         })
+}
+
+/// A body that is not the JSON a route takes: wrong types → 422, not JSON at all → 400.
+pub fn json_error(e: &serde_json::Error) -> AppError {
+    if e.is_data() {
+        AppError::validation("body", format!("a field has the wrong type: {e}"))
+    } else {
+        AppError::BadRequest(format!("The body is not valid JSON: {e}"))
+    }
 }
 
 pub fn query_config() -> web::QueryConfig {

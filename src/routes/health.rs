@@ -1,6 +1,8 @@
-//! `/healthz`: answers from the flag the background probe refreshes; no database work here, so it
-//! is also the benchmark's ceiling.
+//! `/healthz`: answers from the flags the background jobs refresh; no database work here, so it
+//! is also the benchmark's ceiling. `lastBackup` is always there (`"ok"`, `"failed"`, or `null`
+//! before the first scheduled backup); never a path or an error text, which go to the log.
 
+use crate::jobs::LastBackup;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 
@@ -9,13 +11,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 async fn healthz(state: web::Data<AppState>) -> HttpResponse {
-    if state.health.is_healthy() {
+    let healthy = state.health.is_healthy();
+    let body = match (healthy, state.health.last_backup()) {
+        (true, LastBackup::None) => r#"{"status":"ok","lastBackup":null}"#,
+        (true, LastBackup::Ok) => r#"{"status":"ok","lastBackup":"ok"}"#,
+        (true, LastBackup::Failed) => r#"{"status":"ok","lastBackup":"failed"}"#,
+        (false, LastBackup::None) => r#"{"status":"unavailable","lastBackup":null}"#,
+        (false, LastBackup::Ok) => r#"{"status":"unavailable","lastBackup":"ok"}"#,
+        (false, LastBackup::Failed) => r#"{"status":"unavailable","lastBackup":"failed"}"#,
+    };
+    let mut answer = if healthy {
         HttpResponse::Ok()
-            .content_type("application/json")
-            .body(r#"{"status":"ok"}"#)
     } else {
         HttpResponse::ServiceUnavailable()
-            .content_type("application/json")
-            .body(r#"{"status":"unavailable"}"#)
-    }
+    };
+    answer.content_type("application/json").body(body)
 }

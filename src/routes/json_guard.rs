@@ -3,21 +3,23 @@
 //! serde_json caps recursion only for values it builds: it skips unknown fields without a limit,
 //! and a struct meeting a deep array fails with a misleading 422. One scan over the bytes settles
 //! every JSON route (native and Infisical-compatible) in one place. The body limit is enforced
-//! here too, so nothing larger than `JSON_LIMIT` is ever buffered.
+//! here too, so nothing larger than `JSON_LIMIT` is ever buffered; the few routes that take
+//! larger bodies read their own (see `large_body`).
 
 use super::extract::JSON_LIMIT;
+use super::large_body;
 use crate::error::AppError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
-use actix_web::http::header;
+use actix_web::http::header::{self, HeaderMap};
 use actix_web::middleware::Next;
 use actix_web::web;
 
 /// Far beyond any body the API takes (at most four levels), far below a stack's worth.
 pub const MAX_DEPTH: usize = 64;
 
-fn is_json(req: &ServiceRequest) -> bool {
-    req.headers()
+pub fn is_json(headers: &HeaderMap) -> bool {
+    headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|value| {
@@ -31,8 +33,8 @@ fn is_json(req: &ServiceRequest) -> bool {
         })
 }
 
-fn declared_length(req: &ServiceRequest) -> Option<usize> {
-    req.headers()
+pub fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers
         .get(header::CONTENT_LENGTH)?
         .to_str()
         .ok()?
@@ -73,7 +75,8 @@ pub async fn limit_depth(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if !is_json(&req) {
+    // A route with a larger limit reads its own body, after authenticating the caller.
+    if !is_json(req.headers()) || large_body::reads_own_body(req.method(), req.path()) {
         return next
             .call(req)
             .await
@@ -82,7 +85,7 @@ pub async fn limit_depth(
     // Answer with a response, not an `Err`, so the security headers wrap it like any other.
     let refuse =
         |req: ServiceRequest, error: AppError| Ok(req.error_response(error).map_into_right_body());
-    if declared_length(&req).is_some_and(|len| len > JSON_LIMIT) {
+    if declared_length(req.headers()).is_some_and(|len| len > JSON_LIMIT) {
         return refuse(req, AppError::PayloadTooLarge);
     }
     let payload = req.extract::<web::Payload>().await?;

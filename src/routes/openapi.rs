@@ -3,7 +3,9 @@
 //! authentication: it describes the API, not its data). The fuzz run in
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
-use super::api::{accounts, environments, folders, projects, secrets, service_tokens};
+use super::api::{
+    accounts, environments, folders, projects, secret_batches, secrets, service_tokens,
+};
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -17,6 +19,7 @@ use utoipa::{Modify, OpenApi};
         environments::list, environments::create, environments::update, environments::delete,
         folders::list, folders::create, folders::delete,
         secrets::list, secrets::get, secrets::create, secrets::update, secrets::delete,
+        secret_batches::create,
         service_tokens::list, service_tokens::create, service_tokens::revoke,
     ),
     modifiers(&Credentials)
@@ -65,6 +68,7 @@ mod tests {
             ("/api/v1/projects/{projectId}/folders", "post"),
             ("/api/v1/projects/{projectId}/secrets", "post"),
             ("/api/v1/projects/{projectId}/secrets/{key}", "patch"),
+            ("/api/v1/projects/{projectId}/secret-batches", "post"),
             ("/api/v1/projects/{projectId}/service-tokens", "post"),
             (
                 "/api/v1/projects/{projectId}/service-tokens/{tokenId}",

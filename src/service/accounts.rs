@@ -1,18 +1,21 @@
 //! Admin accounts: first-run setup, unattended bootstrap, login and logout.
+//!
+//! Setup and login are the unauthenticated paths that hash a password, the one costly thing an
+//! outsider can make the server do: each reserves its place under the address's failure limit
+//! before its code or password is checked, and nothing is hashed for an attempt over it.
 
 use super::Actor;
-use crate::auth::password::{self, PasswordHasher};
-use crate::auth::service_token::credential_failure;
+use crate::auth::password::PasswordHasher;
+use crate::auth::service_token::counted_failure;
 use crate::auth::setup::SetupCode;
 use crate::auth::throttle::{AccountDelays, FailureThrottle};
 use crate::crypto::random;
 use crate::db::users::{self, User};
 use crate::db::{sessions, DbError};
-use crate::domain::{Email, Password};
+use crate::domain::{ClientAddr, Email, Password};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::now_millis;
-use std::net::IpAddr;
 use std::time::Duration;
 
 /// The auth pieces setup and login use beside the Store.
@@ -66,18 +69,22 @@ fn insert_first_user(
 }
 
 /// `ENVKEEP_ADMIN_EMAIL`/`ENVKEEP_ADMIN_PASSWORD`: create that admin at start when no user exists.
-pub fn bootstrap_admin_blocking(
+pub async fn bootstrap_admin(
     store: &Store,
+    hasher: &PasswordHasher,
     email: &Email,
     password: &Password,
 ) -> Result<bool, String> {
-    let hash = password::hash_blocking(password.expose()).map_err(|e| e.to_string())?;
-    insert_first_user(
-        store,
-        &new_user(email, hash),
-        &Actor::system(),
-        "user.bootstrap",
-    )
+    let hash = hasher
+        .hash(password.expose())
+        .await
+        .map_err(|e| e.to_string())?;
+    let (store, user) = (store.clone(), new_user(email, hash));
+    tokio::task::spawn_blocking(move || {
+        insert_first_user(&store, &user, &Actor::system(), "user.bootstrap")
+    })
+    .await
+    .map_err(|e| e.to_string())?
     .map_err(|e| e.to_string())
 }
 
@@ -94,29 +101,34 @@ pub async fn setup(
     code: &str,
     email: Email,
     password: Password,
-    ip: IpAddr,
+    ip: &ClientAddr,
 ) -> AppResult<User> {
     if !guards.setup.is_open() {
         return Err(AppError::Conflict(String::from(
             "Setup is already complete; log in instead",
         )));
     }
+    let attempt = guards
+        .throttle
+        .reserve(ip)
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     if !guards.setup.matches(code) {
-        return Err(credential_failure(
+        return Err(counted_failure(
             guards.throttle,
             ip,
             "The setup code is wrong; it is in the server log ('setup code: …')",
         ));
     }
+    guards.throttle.succeeded(attempt);
     let hash = guards.hasher.hash(password.expose()).await?;
     let user = new_user(&email, hash);
     let writer = store.clone();
+    let actor = Actor {
+        kind: "setup",
+        id: None,
+        ip: Some(ip.clone()),
+    };
     let (created, user) = tokio::task::spawn_blocking(move || {
-        let actor = Actor {
-            kind: "setup",
-            id: None,
-            ip: Some(ip.to_string()),
-        };
         insert_first_user(&writer, &user, &actor, "user.setup").map(|created| (created, user))
     })
     .await
@@ -135,11 +147,12 @@ pub async fn login(
     guards: &Guards<'_>,
     email: &str,
     password: &str,
-    ip: IpAddr,
+    ip: &ClientAddr,
 ) -> AppResult<LoginResult> {
-    if let Some(retry_after_secs) = guards.throttle.blocked_for(ip) {
-        return Err(AppError::RateLimited { retry_after_secs });
-    }
+    let attempt = guards
+        .throttle
+        .reserve(ip)
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let delay = guards.account_delays.delay_for(email);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
@@ -154,10 +167,14 @@ pub async fn login(
         .await?;
     let Some(user) = user.filter(|_| ok) else {
         guards.account_delays.record_failure(email);
-        let failure = credential_failure(guards.throttle, ip, "Wrong e-mail or password");
         audit_login_failure(store, email, ip);
-        return Err(failure);
+        return Err(counted_failure(
+            guards.throttle,
+            ip,
+            "Wrong e-mail or password",
+        ));
     };
+    guards.throttle.succeeded(attempt);
     guards.account_delays.reset(email);
     let token = random::hex32();
     let csrf_token = random::hex32();
@@ -181,19 +198,31 @@ pub async fn login(
     })
 }
 
-fn audit_login_failure(store: &Store, email: &str, ip: IpAddr) {
-    store.audit_denial(crate::db::audit::AuditEvent {
+/// Audits a failed login with the e-mail typed only when it is one: people type passwords into
+/// the e-mail field, and the audit trail must not keep them.
+fn audit_login_failure(store: &Store, email: &str, ip: &ClientAddr) {
+    let typed = match Email::parse(email) {
+        Ok(email) => email.as_str().to_owned(),
+        Err(_) => format!("(not an e-mail, {} chars)", email.trim().chars().count()),
+    };
+    let event = crate::db::audit::AuditEvent {
         at: now_millis(),
         actor_kind: "anonymous",
         actor_id: None,
         action: "session.login_failed",
         project_id: None,
-        detail: serde_json::json!({ "email": crate::domain::names::truncate_for_message(email) }),
-        ip: Some(ip.to_string()),
-    });
+        detail: serde_json::json!({ "email": typed }),
+        ip: None,
+    };
+    store.audit_denial(event.from_client(ip));
 }
 
-pub async fn logout(store: &Store, id_hash: [u8; 32], user_id: &str, ip: IpAddr) -> AppResult<()> {
+pub async fn logout(
+    store: &Store,
+    id_hash: [u8; 32],
+    user_id: &str,
+    ip: &ClientAddr,
+) -> AppResult<()> {
     let actor = Actor::user(user_id, ip);
     store
         .write(move |tx| {

@@ -1,11 +1,12 @@
 //! Folders: list (direct children, or all descendants), create, delete (recursive on request).
-//! A service token sees and changes only folders inside its scopes; a new folder is checked by its
-//! own full path, and a recursive delete needs every descendant in scope.
+//! A service token sees only the folders it may reach (in its scopes, or on the way to one) and
+//! changes only folders inside its scopes; a new folder is checked by its own full path, and a
+//! recursive delete needs every descendant in scope.
 
 use super::secrets::Location;
 use super::views::FolderView;
-use super::{authorize, authorize_listing, locate, Actor};
-use crate::auth::access::{Op, Visibility};
+use super::{audit_refusal, authorize, authorize_listing, locate, Actor};
+use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::crypto::random;
 use crate::db::{folders, secrets};
@@ -13,6 +14,7 @@ use crate::domain::{Depth, EnvSlug, FolderName, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
+use std::collections::HashSet;
 
 /// A stored folder's path; one that no longer parses (stored before a rule it breaks) reads as
 /// the root rather than failing the whole listing.
@@ -37,7 +39,7 @@ pub async fn list(
     at: &Location,
     depth: Depth,
 ) -> AppResult<Vec<FolderView>> {
-    let visibility = authorize_listing(store, access, at)?;
+    authorize_listing(store, access, at)?;
     let (at, access) = (at.clone(), access.clone());
     store
         .read(move |conn| {
@@ -48,18 +50,42 @@ pub async fn list(
             } = &at;
             let environment = locate(conn, project_id, env.as_str(), path)?;
             let child_depth = path.segments().count() + 1;
-            Ok(folders::descendants(conn, &environment.id, path.as_str())?
+            let below = folders::descendants(conn, &environment.id, path.as_str())?;
+            Ok(reachable(&access, env.as_str(), below)
                 .iter()
                 .filter(|f| {
-                    let folder_path = stored_path(&f.path);
-                    (depth == Depth::Recursive || folder_path.segments().count() == child_depth)
-                        && (visibility == Visibility::Full
-                            || access.may_reach(env.as_str(), &folder_path))
+                    depth == Depth::Recursive
+                        || stored_path(&f.path).segments().count() == child_depth
                 })
                 .map(|f| view(f, env.as_str()))
                 .collect())
         })
         .await
+}
+
+/// The folders of `below` (everything under a listed folder) that a caller may reach: those in
+/// its scopes and those on the way down to one that exists. No other name is shown, whatever the
+/// listed folder's own visibility: a token scoped to `/` sees no folder, one scoped to `/app`
+/// none below `/app`, and `/**/deep` only the paths to existing `deep` folders.
+fn reachable(
+    access: &Caller,
+    environment: &str,
+    below: Vec<folders::Folder>,
+) -> Vec<folders::Folder> {
+    if access.token().is_none() {
+        return below;
+    }
+    let mut on_the_way = HashSet::new();
+    for folder in &below {
+        let path = stored_path(&folder.path);
+        if access.in_scope(environment, &path) {
+            on_the_way.extend(path.lineage().iter().map(|p| p.as_str().to_owned()));
+        }
+    }
+    below
+        .into_iter()
+        .filter(|f| on_the_way.contains(&f.path))
+        .collect()
 }
 
 pub async fn create(
@@ -132,13 +158,13 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
         ));
     }
     authorize(store, access, Op::Write, at)?;
-    let (project, env, path, access) = (
+    let (project, env, path, caller) = (
         project_id.to_owned(),
         env.clone(),
         path.clone(),
         access.clone(),
     );
-    store
+    let deleted = store
         .write(move |tx| {
             let environment = locate(tx, &project, env.as_str(), &path)?;
             let below = folders::descendants(tx, &environment.id, path.as_str())?;
@@ -148,11 +174,14 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
                     "Folder '{path}' is not empty; delete its contents first or pass recursive=true"
                 )));
             }
-            for folder in &below {
-                access.require(Op::Write, env.as_str(), &stored_path(&folder.path))?;
+            // The refusal names only the folder asked for: not what lies below it.
+            if below.iter().any(|f| !caller.in_scope(env.as_str(), &stored_path(&f.path))) {
+                return Err(AppError::PermissionDenied(format!(
+                    "You are not allowed to delete folder '{path}' with everything below it: some folders below it are outside this service token's scopes"
+                )));
             }
             folders::delete_subtree(tx, &environment.id, path.as_str())?;
-            Actor::of(&access).record(
+            Actor::of(&caller).record(
                 tx,
                 now_millis(),
                 "folder.delete",
@@ -161,5 +190,7 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
             )?;
             Ok(((), Touched::subtree(&project, env.as_str(), path.as_str())))
         })
-        .await
+        .await;
+    audit_refusal(store, access, &deleted);
+    deleted
 }

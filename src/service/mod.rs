@@ -19,20 +19,20 @@ use crate::auth::{AdminSession, Caller};
 use crate::db::audit::{self, AuditEvent};
 use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
 use crate::domain::names::truncate_for_message;
-use crate::domain::SecretPath;
+use crate::domain::{ClientAddr, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::store::Store;
 use crate::time::Millis;
 use rusqlite::Connection;
 use secrets::Location;
-use std::net::IpAddr;
 
 /// Who did something, for the audit trail.
 #[derive(Debug, Clone)]
 pub struct Actor {
     pub kind: &'static str,
     pub id: Option<String>,
-    pub ip: Option<String>,
+    /// Where the request came from; none for the server itself.
+    pub ip: Option<ClientAddr>,
 }
 
 impl Actor {
@@ -40,21 +40,21 @@ impl Actor {
         Self {
             kind: access.actor_kind(),
             id: Some(access.actor_id().to_owned()),
-            ip: Some(access.ip().to_string()),
+            ip: Some(access.ip().clone()),
         }
     }
 
-    pub fn user(user_id: &str, ip: IpAddr) -> Self {
+    pub fn user(user_id: &str, ip: &ClientAddr) -> Self {
         Self {
             kind: "user",
             id: Some(user_id.to_owned()),
-            ip: Some(ip.to_string()),
+            ip: Some(ip.clone()),
         }
     }
 
     /// An admin acting through a session.
     pub fn admin(session: &AdminSession) -> Self {
-        Self::user(&session.user_id, session.ip)
+        Self::user(&session.user_id, &session.ip)
     }
 
     pub fn system() -> Self {
@@ -73,18 +73,20 @@ impl Actor {
         project_id: Option<&str>,
         detail: serde_json::Value,
     ) -> DbResult<()> {
-        audit::insert(
-            conn,
-            &AuditEvent {
-                at,
-                actor_kind: self.kind,
-                actor_id: self.id.clone(),
-                action,
-                project_id: project_id.map(str::to_owned),
-                detail,
-                ip: self.ip.clone(),
-            },
-        )
+        let event = AuditEvent {
+            at,
+            actor_kind: self.kind,
+            actor_id: self.id.clone(),
+            action,
+            project_id: project_id.map(str::to_owned),
+            detail,
+            ip: None,
+        };
+        let event = match &self.ip {
+            Some(client) => event.from_client(client),
+            None => event,
+        };
+        audit::insert(conn, &event)
     }
 }
 
@@ -176,6 +178,6 @@ fn audit_refusal<T>(store: &Store, access: &Caller, result: &AppResult<T>) {
         Caller::Token { record, ip },
     ) = (result, access)
     {
-        crate::auth::service_token::audit_denial(store, record, "out_of_scope", *ip);
+        crate::auth::service_token::audit_denial(store, record, "out_of_scope", ip);
     }
 }

@@ -35,9 +35,21 @@ pub fn seal_row(
     value: &str,
     comment: &str,
 ) {
-    let aad = |field| secret_aad(project_id, &row.environment_id, &row.path, &row.key, field);
-    row.value_ct = keys.data.seal(value.as_bytes(), &aad("value"));
-    row.comment_ct = keys.data.seal(comment.as_bytes(), &aad("comment"));
+    row.value_ct = seal_field(keys, project_id, row, "value", value);
+    row.comment_ct = seal_field(keys, project_id, row, "comment", comment);
+}
+
+/// Seals one field (`"value"` or `"comment"`) of the row that `row`'s environment, folder and
+/// key name; its id, version and ciphertexts play no part.
+pub fn seal_field(
+    keys: &ProjectKeys,
+    project_id: &str,
+    row: &SecretRow,
+    field: &str,
+    plain: &str,
+) -> Vec<u8> {
+    let aad = secret_aad(project_id, &row.environment_id, &row.path, &row.key, field);
+    keys.data.seal(plain.as_bytes(), &aad)
 }
 
 fn open_field(

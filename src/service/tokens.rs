@@ -39,10 +39,10 @@ pub struct Minted {
 pub fn view(
     row: &TokenRow,
     now: Millis,
-    pending_use: Option<(Millis, String)>,
+    pending_use: Option<(Millis, Option<String>)>,
 ) -> ServiceTokenView {
     let (last_used_at, last_used_ip) = match pending_use {
-        Some((at, ip)) if Some(at) > row.last_used_at => (Some(at), Some(ip)),
+        Some((at, ip)) if Some(at) > row.last_used_at => (Some(at), ip),
         _ => (row.last_used_at, row.last_used_ip.map(|ip| ip.to_string())),
     };
     ServiceTokenView {

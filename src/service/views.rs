@@ -1,5 +1,7 @@
 //! The JSON shapes the native API returns (camelCase, RFC 3339 times).
 
+use crate::auth::access::Op;
+use crate::auth::Caller;
 use crate::domain::names::truncate_for_message;
 use crate::error::{AppError, AppResult};
 use serde::Serialize;
@@ -49,6 +51,57 @@ pub struct FolderView {
 
 /// A decrypted secret; defined with the folder cache that keeps them.
 pub use crate::store::{SecretList, SecretView};
+
+/// A secret as a write answers it: whole to a caller that may read, else only where it is and
+/// which version (a write-only token must not learn the value it replaced, or the comment it
+/// kept). Serialised untagged: the native API shows the fields each variant has.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum WrittenSecret {
+    Readable(SecretView),
+    Withheld(SecretMetadata),
+}
+
+/// A secret without its value and comment.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretMetadata {
+    pub id: String,
+    pub key: String,
+    pub version: i64,
+    pub environment: String,
+    pub path: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl WrittenSecret {
+    /// The answer `access` may see for the secret it just wrote.
+    pub fn for_caller(access: &Caller, secret: SecretView) -> Self {
+        if access.has_permission(Op::Read) {
+            return Self::Readable(secret);
+        }
+        let SecretView {
+            id,
+            key,
+            version,
+            environment,
+            path,
+            created_at,
+            updated_at,
+            ..
+        } = secret;
+        Self::Withheld(SecretMetadata {
+            id,
+            key,
+            version,
+            environment,
+            path,
+            created_at,
+            updated_at,
+        })
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -2,6 +2,7 @@
 //! the database returns them, the secrets that did not decrypt, and the response bodies rendered
 //! from them on first use.
 
+use super::evictions::Stamp;
 use serde::Serialize;
 use std::sync::OnceLock;
 use zeroize::Zeroize;
@@ -63,22 +64,31 @@ const RENDERINGS: usize = 3;
 pub struct CachedFolder {
     pub(super) secrets: Vec<SecretView>,
     unreadable: Vec<Unreadable>,
+    /// The stamp taken before the rows were read: the folder's generation (see [`Stamp`]).
+    generation: Stamp,
     renderings: [OnceLock<String>; RENDERINGS],
     /// Views plus room for their renderings (each about one to two times their size).
     pub(super) bytes: usize,
 }
 
 impl CachedFolder {
-    pub fn new(secrets: Vec<SecretView>) -> Self {
-        Self::opened(secrets, Vec::new())
+    /// The secrets read after `generation` was stamped, all of which opened.
+    pub fn new(secrets: Vec<SecretView>, generation: Stamp) -> Self {
+        Self::opened(secrets, Vec::new(), generation)
     }
 
-    /// A folder as decrypted: the secrets that opened and those that did not.
-    pub fn opened(secrets: Vec<SecretView>, unreadable: Vec<Unreadable>) -> Self {
+    /// A folder as decrypted after `generation` was stamped: the secrets that opened and those
+    /// that did not.
+    pub fn opened(
+        secrets: Vec<SecretView>,
+        unreadable: Vec<Unreadable>,
+        generation: Stamp,
+    ) -> Self {
         let bytes = 5 * secrets.iter().map(approximate_size).sum::<usize>();
         Self {
             secrets,
             unreadable,
+            generation,
             renderings: Default::default(),
             bytes,
         }
@@ -95,6 +105,11 @@ impl CachedFolder {
     /// About how many bytes the decrypted secrets take (what a body rendered from them grows with).
     pub fn content_bytes(&self) -> usize {
         self.bytes / 5
+    }
+
+    /// Changes whenever a write may have changed these secrets (an ETag's input).
+    pub fn generation(&self) -> Stamp {
+        self.generation
     }
 
     /// The body `which`, made by `render` the first time it is asked for.
@@ -184,6 +199,7 @@ pub(super) mod tests {
     pub(in crate::store) fn folder(keys: &[&str]) -> Arc<CachedFolder> {
         Arc::new(CachedFolder::new(
             keys.iter().map(|k| view(k, "v")).collect(),
+            crate::store::evictions::Evictions::default().stamp(),
         ))
     }
 
@@ -213,6 +229,7 @@ pub(super) mod tests {
                 path: "/app".into(),
                 reason: "value".into(),
             }],
+            crate::store::evictions::Evictions::default().stamp(),
         );
         let json: serde_json::Value = serde_json::from_str(damaged.json().unwrap()).unwrap();
         assert_eq!(json["unreadable"][0]["key"], "B");

@@ -237,6 +237,7 @@ mod tests {
         for i in 0..400 {
             let entry = Arc::new(CachedFolder::new(
                 (0..10).map(|k| view(&format!("K{k}"), &big)).collect(),
+                log.stamp(),
             ));
             let key = folder_key("p", "dev", &format!("/f{i}"));
             cache.insert(key, entry, log.stamp(), &log);

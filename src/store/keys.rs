@@ -60,14 +60,7 @@ impl Keyring {
         project_id: &str,
         sealed: &SealedKeys,
     ) -> Result<ProjectKeys, CryptoError> {
-        let wire = Zeroizing::new(self.root.open(&sealed.wire, &wire_aad(project_id))?);
-        let data = Zeroizing::new(self.root.open(&sealed.data, &data_aad(project_id))?);
-        let wire_hex =
-            String::from_utf8(wire.to_vec()).map_err(|_| CryptoError::Malformed("wire key"))?;
-        Ok(ProjectKeys {
-            wire_hex: Zeroizing::new(wire_hex),
-            data: Key32::try_from_slice(&data)?.cipher(),
-        })
+        unseal_project_keys(&self.root, project_id, sealed)
     }
 
     pub(super) fn get(&self, project_id: &str) -> Option<Arc<ProjectKeys>> {
@@ -113,7 +106,7 @@ impl Keyring {
     pub(super) fn verify_root_key(&self, db: &Db) -> Result<(), String> {
         db.write_blocking(|tx| -> Result<bool, crate::db::DbError> {
             match meta::get(tx, meta::ROOT_KEY_CHECK)? {
-                Some(sealed) => Ok(self.root.open(&sealed, ROOT_CHECK_AAD).is_ok()),
+                Some(sealed) => Ok(opens_root_key_check(&self.root, &sealed)),
                 None => {
                     let sealed = self.root.seal(ROOT_CHECK_PLAINTEXT, ROOT_CHECK_AAD);
                     meta::set(tx, meta::ROOT_KEY_CHECK, &sealed)?;
@@ -131,6 +124,27 @@ impl Keyring {
             })
         })
     }
+}
+
+/// Whether `root` opens the sealed root-key check value (also for `envkeep check`, offline).
+pub fn opens_root_key_check(root: &Sealer, sealed: &[u8]) -> bool {
+    root.open(sealed, ROOT_CHECK_AAD).is_ok()
+}
+
+/// A project's keys, unsealed with the root key (also for `envkeep check`, offline).
+pub fn unseal_project_keys(
+    root: &Sealer,
+    project_id: &str,
+    sealed: &SealedKeys,
+) -> Result<ProjectKeys, CryptoError> {
+    let wire = Zeroizing::new(root.open(&sealed.wire, &wire_aad(project_id))?);
+    let data = Zeroizing::new(root.open(&sealed.data, &data_aad(project_id))?);
+    let wire_hex =
+        String::from_utf8(wire.to_vec()).map_err(|_| CryptoError::Malformed("wire key"))?;
+    Ok(ProjectKeys {
+        wire_hex: Zeroizing::new(wire_hex),
+        data: Key32::try_from_slice(&data)?.cipher(),
+    })
 }
 
 /// Associated data binding a secret's value or comment to its row by immutable identifiers.

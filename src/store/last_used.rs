@@ -9,14 +9,15 @@ use std::net::IpAddr;
 use std::sync::Mutex;
 
 /// Addresses are kept as `IpAddr` and printed only when read or written: recording a use is on
-/// every token request.
+/// every token request. A use by an unknown client (behind a proxy that forwarded garbage) has
+/// no address.
 #[derive(Default)]
 pub(super) struct LastUsed {
-    pending: Mutex<HashMap<String, (Millis, IpAddr)>>,
+    pending: Mutex<HashMap<String, (Millis, Option<IpAddr>)>>,
 }
 
 impl LastUsed {
-    pub(super) fn record(&self, token_id: &str, at: Millis, ip: IpAddr) {
+    pub(super) fn record(&self, token_id: &str, at: Millis, ip: Option<IpAddr>) {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         match pending.get_mut(token_id) {
             Some(entry) => *entry = (at, ip),
@@ -27,12 +28,12 @@ impl LastUsed {
     }
 
     /// The buffered use of a token not yet written, if any.
-    pub(super) fn pending(&self, token_id: &str) -> Option<(Millis, String)> {
+    pub(super) fn pending(&self, token_id: &str) -> Option<(Millis, Option<String>)> {
         self.pending
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(token_id)
-            .map(|(at, ip)| (*at, ip.to_string()))
+            .map(|(at, ip)| (*at, ip.map(|ip| ip.to_string())))
     }
 
     /// Drops the buffered uses of tokens revoked or swept (a deleted project's tokens are gone
@@ -49,7 +50,7 @@ impl LastUsed {
 
     /// Writes every buffered use in one transaction (blocking; call from a blocking thread).
     pub(super) fn flush_blocking(&self, db: &Db) -> DbResult<usize> {
-        let batch: Vec<(String, Millis, IpAddr)> = {
+        let batch: Vec<(String, Millis, Option<IpAddr>)> = {
             let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
             pending.drain().map(|(id, (at, ip))| (id, at, ip)).collect()
         };
@@ -86,13 +87,19 @@ mod tests {
         })
         .unwrap();
         let uses = LastUsed::default();
-        uses.record("t1", 1_000, "127.0.0.1".parse().unwrap());
-        uses.record("t2", 2_000, "127.0.0.2".parse().unwrap());
+        uses.record("t1", 1_000, "127.0.0.1".parse().ok());
+        uses.record("t2", 2_000, "127.0.0.2".parse().ok());
         assert!(uses.flush_blocking(&db).is_err());
-        assert_eq!(uses.pending("t1"), Some((1_000, String::from("127.0.0.1"))));
+        assert_eq!(
+            uses.pending("t1"),
+            Some((1_000, Some(String::from("127.0.0.1"))))
+        );
         // A newer use recorded after the failed flush wins over the kept one.
-        uses.record("t2", 3_000, "127.0.0.3".parse().unwrap());
+        uses.record("t2", 3_000, "127.0.0.3".parse().ok());
         assert!(uses.flush_blocking(&db).is_err());
-        assert_eq!(uses.pending("t2"), Some((3_000, String::from("127.0.0.3"))));
+        assert_eq!(
+            uses.pending("t2"),
+            Some((3_000, Some(String::from("127.0.0.3"))))
+        );
     }
 }

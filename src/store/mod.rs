@@ -36,7 +36,7 @@ pub use touched::{FolderTouch, Touched};
 use crate::crypto::Key32;
 use crate::db::audit::AuditEvent;
 use crate::db::projects::SealedKeys;
-use crate::db::{projects, tokens as token_rows, Db, DbError, DbResult};
+use crate::db::{projects, tokens as token_rows, Checkpoint, Db, DbError, DbResult};
 use crate::domain::StorageLimits;
 use crate::error::{AppError, AppResult};
 use crate::time::Millis;
@@ -271,12 +271,12 @@ impl Store {
     }
 
     /// Buffers a token's use; written by [`Store::flush_token_uses_blocking`], never on the read.
-    pub fn record_token_use(&self, token_id: &str, at: Millis, ip: IpAddr) {
+    pub fn record_token_use(&self, token_id: &str, at: Millis, ip: Option<IpAddr>) {
         self.inner.last_used.record(token_id, at, ip);
     }
 
     /// A token's buffered use not yet written, if any (readers overlay it on the stored one).
-    pub fn pending_token_use(&self, token_id: &str) -> Option<(Millis, String)> {
+    pub fn pending_token_use(&self, token_id: &str) -> Option<(Millis, Option<String>)> {
         self.inner.last_used.pending(token_id)
     }
 
@@ -285,7 +285,7 @@ impl Store {
         self.inner.last_used.flush_blocking(&self.inner.db)
     }
 
-    /// Audits a refused use in the background, at most a fixed number per minute.
+    /// Audits a refused use in the background, within the budget of its kind and actor.
     pub fn audit_denial(&self, event: AuditEvent) {
         self.inner.denials.record(&self.inner.db, event);
     }
@@ -305,14 +305,25 @@ impl Store {
         self.inner.listings.free()
     }
 
+    /// Writes one aggregate row per spent denial budget whose window `close` ends (blocking).
+    pub fn close_denial_windows_blocking(&self, close: denials::Close) -> DbResult<usize> {
+        self.inner.denials.close_blocking(&self.inner.db, close)
+    }
+
     /// Can the database be read right now? (blocking)
     pub fn ping_blocking(&self) -> DbResult<()> {
         self.inner.db.ping_blocking()
     }
 
-    /// Folds the WAL into the database file (blocking; at shutdown).
-    pub fn checkpoint_blocking(&self) -> DbResult<()> {
-        self.inner.db.checkpoint_blocking()
+    /// Folds the WAL into the database file, waiting at most `wait` for other readers
+    /// (blocking; at shutdown).
+    pub fn checkpoint_blocking(&self, wait: std::time::Duration) -> DbResult<Checkpoint> {
+        self.inner.db.checkpoint_blocking(wait)
+    }
+
+    /// Writes a verified online copy of the database into the new file `target` (blocking).
+    pub fn backup_blocking(&self, target: &std::path::Path) -> Result<(), String> {
+        self.inner.db.backup_blocking(target)
     }
 
     pub fn stats(&self) -> CacheStats {

@@ -61,7 +61,7 @@ async fn setup(
         ),
     ))?;
     let ip = client_ip(&req, &state.settings.trusted_proxies);
-    let user = accounts::setup(&state.store, &state.guards(), code, email, password, ip).await?;
+    let user = accounts::setup(&state.store, &state.guards(), code, email, password, &ip).await?;
     Ok(HttpResponse::Created().json(json!({ "user": { "id": user.id, "email": user.email, "role": user.role, "createdAt": rfc3339(user.created_at) } })))
 }
 
@@ -90,7 +90,7 @@ async fn login(
         field("password", required(body.password.as_deref())),
     ))?;
     let ip = client_ip(&req, &state.settings.trusted_proxies);
-    let session = accounts::login(&state.store, &state.guards(), email, password, ip).await?;
+    let session = accounts::login(&state.store, &state.guards(), email, password, &ip).await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(&state.settings, &session.token))
         .json(json!({ "token": session.token, "expiresAt": rfc3339(session.expires_at), "csrfToken": session.csrf_token })))
@@ -106,7 +106,7 @@ async fn login(
     security(("bearer" = []), ("cookie" = []))
 )]
 async fn logout(state: web::Data<AppState>, session: AdminSession) -> AppResult<HttpResponse> {
-    accounts::logout(&state.store, session.id_hash, &session.user_id, session.ip).await?;
+    accounts::logout(&state.store, session.id_hash, &session.user_id, &session.ip).await?;
     Ok(HttpResponse::NoContent().cookie(expired_cookie()).finish())
 }
 

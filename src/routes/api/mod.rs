@@ -21,6 +21,7 @@ pub mod folders;
 pub mod projects;
 pub mod responses;
 pub mod schema;
+pub mod secret_batches;
 pub mod secrets;
 pub mod service_tokens;
 pub mod urls;
@@ -42,8 +43,9 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 5] = [
+const PROJECT_AREAS: [&[Endpoint]; 6] = [
     secrets::ENDPOINTS,
+    secret_batches::ENDPOINTS,
     projects::ENDPOINTS,
     environments::ENDPOINTS,
     folders::ENDPOINTS,

@@ -6,15 +6,15 @@ use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::AppResult;
+use crate::routes::etag::Selection;
 use crate::routes::listing_body::ListingBody;
 use crate::routes::location::LocationQuery;
 use crate::service::fields::{all, field, required};
-use crate::service::secrets::{self, BodyWriter, Location};
+use crate::service::secrets::{self, BodyWriter, Location, Polled};
 use crate::service::views::SecretView;
 use crate::state::AppState;
 use crate::store::{Rendering, Unreadable};
-use actix_web::http::header::ContentType;
-use actix_web::{web, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -33,10 +33,14 @@ struct SecretBody<'a> {
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/secrets", operation_id = "listSecrets", tag = "secrets",
-    description = "Secrets in a folder (or subtree with recursive=true); secrets whose stored ciphertext does not decrypt are left out and named under `unreadable` (present only when there are some)",
+    description = "Secrets in a folder (or subtree with recursive=true); secrets whose stored \
+        ciphertext does not decrypt are left out and named under `unreadable` (present only when \
+        there are some). The answer carries an `ETag`; sent back in `If-None-Match`, it gets a \
+        304 while nothing in the listing changed (clients poll this way: `envkeep run --watch`).",
     params(ProjectUrl, LocationQuery),
     responses(
         (status = 200, description = "Secrets with values, and `unreadable` [{key, path, reason}] when some did not decrypt"),
+        (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         (status = 503, description = "No room in the listing memory within 5 s (ServiceUnavailable, with Retry-After)"),
         Denied, BadQuery, Missing,
     ),
@@ -44,18 +48,25 @@ struct SecretBody<'a> {
 )]
 async fn list(
     state: web::Data<AppState>,
+    req: HttpRequest,
     caller: Caller,
     url: web::Path<ProjectUrl>,
     query: web::Query<LocationQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&url.project_id)?;
+    let selection = Selection::new(&req, caller.actor_id());
+    let holds = |stamp| selection.clone().generation(stamp).held_by(&req);
     let which = Some(Rendering::Native);
-    let listed =
-        secrets::list_rendered(&state.store, &caller, &at, query.depth(), which, NativeBody)
+    let depth = query.depth();
+    let polled =
+        secrets::list_unless_held(&state.store, &caller, &at, depth, holds, which, NativeBody)
             .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(ContentType::json())
-        .body(ListingBody::new(listed.body, listed.reservation)))
+    let listed = match polled {
+        Polled::Held(stamp) => return Ok(selection.generation(stamp).not_modified()),
+        Polled::Changed(listed) => listed,
+    };
+    let selection = selection.generation(listed.generation);
+    Ok(selection.respond_json(&req, ListingBody::new(listed.body, listed.reservation)))
 }
 
 /// `{"secrets": [...], "unreadable": [...]}`, the second only when some secret did not decrypt.

@@ -1,13 +1,13 @@
 //! `GET /api/v1/folders?workspaceId=&environment=&path=`: direct children, inside the caller's
 //! scopes (Envkeep, unlike Infisical, does not let a token list folders outside them).
 
-use super::etag::Selection;
 use super::params::Target;
 use super::request::ReadRequest;
 use super::shapes::folder;
 use super::version::{route, ApiVersion};
 use crate::domain::Depth;
 use crate::error::AppResult;
+use crate::routes::etag::Selection;
 use crate::service::folders;
 use crate::state::AppState;
 use actix_web::http::Method;

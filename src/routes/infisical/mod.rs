@@ -2,7 +2,6 @@
 //! authorisation path, one store), speaking Infisical's request and response shapes so the
 //! official clients work unchanged. See README "Infisical compatibility" for the differences.
 
-mod etag;
 mod folders;
 mod params;
 mod request;

@@ -2,16 +2,16 @@
 //! wire key (AES-256-GCM, fresh IVs); writes are opened with it and stored in Envkeep's own
 //! at-rest format, so both APIs serve the same secrets.
 
-use super::etag::Selection;
 use super::params::{self, Params, Target};
 use super::request::{ReadRequest, WriteRequest};
 use super::shapes::e2ee_secret;
 use super::version::{route, ApiVersion};
 use crate::crypto::wire::{self, WireCiphertext};
 use crate::error::{AppError, AppResult};
+use crate::routes::etag::Selection;
 use crate::routes::listing_body::ListingBody;
 use crate::service::secrets::{self, BodyWriter};
-use crate::service::views::SecretView;
+use crate::service::views::{SecretView, WrittenSecret};
 use crate::state::AppState;
 use crate::store::{ProjectKeys, Unreadable};
 use actix_web::http::Method;
@@ -165,18 +165,25 @@ fn open_body(key: &str, p: &Params) -> AppResult<Opened> {
     })
 }
 
-/// The project's keys and the body opened with them, once the caller may write there: a
-/// token of another project gets its 403 before anything is decrypted.
+/// The project's keys and the body opened with them, once the caller may write there and read:
+/// a token of another project, or one without `read`, gets its 403 before anything is decrypted.
 async fn open_write(
     state: &AppState,
     write: &WriteRequest,
 ) -> AppResult<(Arc<ProjectKeys>, Opened)> {
-    let keys = secrets::keys_for_write(&state.store, &write.caller, &write.at).await?;
+    let keys = secrets::keys_for_sealed_write(&state.store, &write.caller, &write.at).await?;
     let opened = open_body(&keys.wire_hex, &write.params)?;
     Ok((keys, opened))
 }
 
-fn answer(secret: &SecretView, project_id: &str, key: &str) -> AppResult<HttpResponse> {
+/// The written secret sealed for the caller, whom `keys_for_sealed_write` let through only with
+/// `read`: so the answer is always whole.
+fn answer(secret: &WrittenSecret, project_id: &str, key: &str) -> AppResult<HttpResponse> {
+    let WrittenSecret::Readable(secret) = secret else {
+        return Err(AppError::internal(
+            "an end-to-end-encrypted write was answered without the read permission",
+        ));
+    };
     Ok(HttpResponse::Ok().json(json!({ "secret": e2ee_secret(secret, project_id, key)? })))
 }
 
@@ -209,7 +216,7 @@ async fn update(state: web::Data<AppState>, write: WriteRequest) -> AppResult<Ht
 }
 
 async fn delete(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    let keys = secrets::keys_for_sealed_write(&state.store, &write.caller, &write.at).await?;
     let secret = secrets::delete(&state.store, &write.caller, &write.at, &write.name).await?;
-    let keys = state.store.project_keys(&write.at.project_id).await?;
     answer(&secret, &write.at.project_id, &keys.wire_hex)
 }

@@ -1,14 +1,14 @@
 //! Plaintext shape: `/api/v3/secrets/raw[/{name}]` and `/api/v4/secrets[/{name}]`.
 
-use super::etag::Selection;
 use super::params::{self, Target};
 use super::request::{ReadRequest, WriteRequest};
-use super::shapes::raw_secret;
+use super::shapes::{raw_secret, raw_written};
 use super::version::{route, ApiVersion};
 use crate::error::{AppError, AppResult};
+use crate::routes::etag::Selection;
 use crate::routes::listing_body::ListingBody;
 use crate::service::secrets::{self, BodyWriter};
-use crate::service::views::SecretView;
+use crate::service::views::{SecretView, WrittenSecret};
 use crate::state::AppState;
 use crate::store::{Rendering, Unreadable};
 use actix_web::http::Method;
@@ -98,8 +98,8 @@ async fn get(
     ))
 }
 
-fn answer(secret: &SecretView, project_id: &str) -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "secret": raw_secret(secret, project_id, true) }))
+fn answer(secret: &WrittenSecret, project_id: &str) -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "secret": raw_written(secret, project_id) }))
 }
 
 /// Values are stored verbatim (Infisical trims them; Envkeep keeps exactly what was sent).

@@ -1,11 +1,11 @@
 //! Token details for a service token, and Infisical's token management routes for admins.
 
-use super::etag::Selection;
 use super::shapes::{token_data, token_details};
 use crate::auth::{AdminSession, Caller};
 use crate::crypto::wire::WireCiphertext;
 use crate::db::users;
 use crate::error::{AppError, AppResult};
+use crate::routes::etag::Selection;
 use crate::service::token_request::{TokenRequest, ZeroExpiry};
 use crate::service::tokens::{self, NewToken};
 use crate::state::AppState;

@@ -3,7 +3,7 @@
 use crate::crypto::wire;
 use crate::db::tokens::TokenRow;
 use crate::error::AppResult;
-use crate::service::views::{FolderView, SecretView, ServiceTokenView};
+use crate::service::views::{FolderView, SecretView, ServiceTokenView, WrittenSecret};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -70,6 +70,35 @@ pub fn raw_secret<'a>(
             HIDDEN_VALUE
         },
         secret_value_hidden: !show_value,
+        skip_multiline_encoding: false,
+        tags: [],
+        kind: "shared",
+        updated_at: &secret.updated_at,
+        version: secret.version,
+        workspace: project_id,
+    }
+}
+
+/// A written secret in the plaintext shape. Without `read` the value is withheld as `""` with
+/// `secretValueHidden: true` and the comment as `""`: Infisical's SDKs require both keys.
+pub fn raw_written<'a>(written: &'a WrittenSecret, project_id: &'a str) -> RawSecret<'a> {
+    let secret = match written {
+        WrittenSecret::Readable(secret) => return raw_secret(secret, project_id, true),
+        WrittenSecret::Withheld(secret) => secret,
+    };
+    RawSecret {
+        underscore_id: &secret.id,
+        created_at: &secret.created_at,
+        environment: &secret.environment,
+        id: &secret.id,
+        secret_comment: "",
+        secret_key: &secret.key,
+        secret_metadata: [],
+        secret_path: &secret.path,
+        secret_reminder_note: None,
+        secret_reminder_repeat_days: None,
+        secret_value: "",
+        secret_value_hidden: true,
         skip_multiline_encoding: false,
         tags: [],
         kind: "shared",
@@ -185,15 +214,24 @@ pub fn token_data(view: &ServiceTokenView) -> Value {
 }
 
 /// `GET /api/v2/service-token`: the token's details with both id spellings, its wrapped key and
-/// its creator; never the secret hash.
+/// its creator; never the secret hash. The project key opens every value of the project, so a
+/// token without `read` gets empty `encryptedKey`, `iv` and `tag` (as a token created with
+/// empty ones does).
 pub fn token_details(view: &ServiceTokenView, row: &TokenRow, user: Option<Value>) -> Value {
     let mut details = token_data(view);
+    let wrapped = |field: &str| {
+        if row.permissions.read {
+            json!(field)
+        } else {
+            json!("")
+        }
+    };
     if let Value::Object(map) = &mut details {
         map.insert("__v".into(), json!(0));
         map.insert("workspace".into(), json!(view.project_id));
-        map.insert("encryptedKey".into(), json!(row.encrypted_key));
-        map.insert("iv".into(), json!(row.iv));
-        map.insert("tag".into(), json!(row.tag));
+        map.insert("encryptedKey".into(), wrapped(&row.encrypted_key));
+        map.insert("iv".into(), wrapped(&row.iv));
+        map.insert("tag".into(), wrapped(&row.tag));
         map.insert("user".into(), user.unwrap_or(Value::Null));
     }
     details
@@ -287,5 +325,31 @@ mod tests {
             tag: sealed["secretValueTag"].as_str().unwrap().into(),
         };
         assert_eq!(wire::decrypt(key, &value).unwrap(), b"v");
+    }
+
+    #[test]
+    fn a_withheld_written_secret_has_an_empty_hidden_value_and_no_comment() {
+        let written = WrittenSecret::Withheld(crate::service::views::SecretMetadata {
+            id: "i".into(),
+            key: "K".into(),
+            version: 2,
+            environment: "dev".into(),
+            path: "/app".into(),
+            created_at: "t0".into(),
+            updated_at: "t1".into(),
+        });
+        let raw = serde_json::to_value(raw_written(&written, "p")).unwrap();
+        assert_eq!(
+            (
+                &raw["secretValue"],
+                &raw["secretValueHidden"],
+                &raw["secretComment"]
+            ),
+            (&json!(""), &json!(true), &json!(""))
+        );
+        assert_eq!(
+            (&raw["secretKey"], &raw["version"]),
+            (&json!("K"), &json!(2))
+        );
     }
 }

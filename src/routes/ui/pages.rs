@@ -91,11 +91,21 @@ pub fn add_cookie(response: &mut HttpResponse, cookie: &Cookie<'_>) -> UiResult<
     Ok(response.add_cookie(cookie).map_err(AppError::internal)?)
 }
 
-/// 303 See Other: the answer to every successful form POST (POST-redirect-GET).
+/// 303 See Other: the answer to every successful form POST (POST-redirect-GET). Targets are
+/// built by `urls`, which percent-encodes what came from the request; one that still cannot be
+/// a header value (a line break from the request path) names no page: 404, never a 500.
 pub fn redirect(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to))
-        .finish()
+    match header::HeaderValue::from_str(to) {
+        Ok(location) => HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, location))
+            .finish(),
+        Err(_) => error_page(
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "There is nothing at this address.",
+            Offer::Nothing,
+        ),
+    }
 }
 
 /// What an error page offers besides the way back to the projects.
@@ -142,4 +152,20 @@ pub fn sentence(message: &str) -> String {
         out.push('.');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redirect_to_a_target_with_a_line_break_is_a_404_not_a_500() {
+        assert_eq!(redirect("/projects/a\r\nb").status(), StatusCode::NOT_FOUND);
+        let fine = redirect("/projects/a%0D%0Ab");
+        assert_eq!(fine.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            fine.headers().get(header::LOCATION).unwrap(),
+            "/projects/a%0D%0Ab"
+        );
+    }
 }

@@ -26,6 +26,9 @@ pub(super) async fn render<W: BodyWriter>(
     let capacity = body_bytes_for(used);
     let reservation = store.reserve_listing(capacity).await?;
     let keys = store.project_keys(&at.project_id).await?;
+    // Taken before the rows are read: the generation of what this body lists (never kept, so a
+    // later poll matches it only while nothing has been written since).
+    let generation = store.stamp();
     let (at, caller) = (at.clone(), access.clone());
     let (body, writer) = store
         .read(move |conn| -> AppResult<(String, W)> {
@@ -65,5 +68,6 @@ pub(super) async fn render<W: BodyWriter>(
         body,
         writer,
         reservation,
+        generation,
     })
 }

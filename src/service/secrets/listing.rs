@@ -12,7 +12,7 @@ use crate::db::DbResult;
 use crate::error::AppResult;
 use crate::service::environment;
 use crate::service::views::SecretView;
-use crate::store::{CachedFolder, ProjectKeys, Rendering, Reservation, Store, Unreadable};
+use crate::store::{CachedFolder, ProjectKeys, Rendering, Reservation, Stamp, Store, Unreadable};
 use rusqlite::Connection;
 use std::sync::Arc;
 
@@ -32,12 +32,19 @@ pub trait BodyWriter: Send + 'static {
     fn tail(&self, unreadable: &[Unreadable], out: &mut Vec<u8>) -> serde_json::Result<()>;
 }
 
-/// A listing body, the writer that made it (with what it noted), and the listing memory
-/// reserved for it.
+/// A listing body, the writer that made it (with what it noted), the listing memory reserved
+/// for it, and the Store's generation of what it lists (an ETag's input, see [`Stamp`]).
 pub struct Rendered<W> {
     pub body: String,
     pub writer: W,
     pub reservation: Reservation,
+    pub generation: Stamp,
+}
+
+/// A listing's body, or the generation the caller already holds (nothing read or decrypted).
+pub enum Polled<W> {
+    Held(Stamp),
+    Changed(Rendered<W>),
 }
 
 /// A body being written.
@@ -106,6 +113,11 @@ impl Listing {
         self.folder.unreadable()
     }
 
+    /// Changes whenever a write may have changed what is listed (see [`Stamp`]).
+    pub fn generation(&self) -> Stamp {
+        self.folder.generation()
+    }
+
     /// The body `writer` writes; `which` names the rendering kept with a folder the Store keeps
     /// (the next request copies it), or `None` for a body that differs every time.
     pub(super) fn render<W: BodyWriter>(
@@ -130,6 +142,7 @@ impl Listing {
             body,
             writer,
             reservation: self.reservation,
+            generation: folder.generation(),
         })
     }
 }

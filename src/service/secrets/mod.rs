@@ -3,16 +3,18 @@
 //! fails to open is an integrity error, never garbage. Reads (`read`) come from the Store's
 //! caches where they can; writes (`write`) each name the folder they touched.
 
+pub mod batch;
+mod batch_request;
 mod large;
 mod listing;
 mod read;
 mod write;
 
-pub use listing::{BodyWriter, Listing, Rendered};
-pub use read::{get, list_cached, list_rendered};
+pub use listing::{BodyWriter, Listing, Polled, Rendered};
+pub use read::{get, list_cached, list_rendered, list_unless_held};
 pub use write::{create, delete, require_stored, update};
 
-use super::authorize;
+use super::{audit_refusal, authorize};
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::db::folders;
@@ -42,15 +44,26 @@ impl Location {
     }
 }
 
-/// The project's keys for a write at `at`, after checking the caller may write there: a body
-/// sealed with the wire key is opened only for a caller allowed to write it, so a token of
-/// another project gets its 403 (audited) and never has this project's keys unsealed.
-pub async fn keys_for_write(
+/// The project's keys for a write whose body is sealed with the wire key, after checking the
+/// caller may write at `at` and may also read: a body is opened only for a caller allowed to
+/// write it, so a token of another project gets its 403 (audited) and never has this project's
+/// keys unsealed; and the wire key opens every value of the project, so a write-only token (which
+/// is never handed that key) is refused and pointed at the plaintext route.
+pub async fn keys_for_sealed_write(
     store: &Store,
     access: &Caller,
     at: &Location,
 ) -> AppResult<Arc<ProjectKeys>> {
     authorize(store, access, Op::Write, at)?;
+    let readable = if access.has_permission(Op::Read) {
+        Ok(())
+    } else {
+        Err(AppError::PermissionDenied(String::from(
+            "A service token without the 'read' permission cannot write end-to-end-encrypted secrets; write through /api/v3/secrets/raw instead",
+        )))
+    };
+    audit_refusal(store, access, &readable);
+    readable?;
     store.project_keys(&at.project_id).await
 }
 

@@ -3,7 +3,9 @@
 //! `listing`). A row that does not decrypt is left out of a listing and named in its
 //! `unreadable` part; a read of that one secret fails closed.
 
-use super::listing::{load_bytes, measure, reserve_for, BodyWriter, Listing, Rendered, Sharing};
+use super::listing::{
+    load_bytes, measure, reserve_for, BodyWriter, Listing, Polled, Rendered, Sharing,
+};
 use super::{large, missing_secret, require_folder, Location};
 use crate::auth::access::Op;
 use crate::auth::Caller;
@@ -16,7 +18,8 @@ use crate::service::views::SecretView;
 use crate::service::{authorize, authorize_listing, environment};
 use crate::store::folders::{small_enough_to_keep, MAX_FOLDER_ROWS};
 use crate::store::{
-    folder_key, subtree_key, CachedFolder, ProjectKeys, Rendering, Reservation, Store, Unreadable,
+    folder_key, subtree_key, CachedFolder, ProjectKeys, Rendering, Reservation, Stamp, Store,
+    Unreadable,
 };
 use rusqlite::Connection;
 use std::sync::Arc;
@@ -50,20 +53,70 @@ pub async fn list_rendered<W: BodyWriter>(
     at: &Location,
     depth: Depth,
     which: Option<Rendering>,
-    mut writer: W,
+    writer: W,
 ) -> AppResult<Rendered<W>> {
     authorize_for(store, access, at, depth)?;
+    match render_unless_held(store, access, at, depth, |_| false, which, writer).await? {
+        Polled::Changed(rendered) => Ok(rendered),
+        Polled::Held(_) => Err(AppError::internal("a listing no one holds was held")),
+    }
+}
+
+/// [`list_rendered`] for a caller that may already hold the answer: `holds` says whether it
+/// holds the one of a generation. When nothing was evicted since the caller's answer was loaded
+/// (the Store's current stamp), or the cached folder is the one it holds, the answer is
+/// [`Polled::Held`]: nothing is read, decrypted or reserved. Refusals come first, as for any read.
+pub async fn list_unless_held<W: BodyWriter>(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+    holds: impl Fn(Stamp) -> bool,
+    which: Option<Rendering>,
+    writer: W,
+) -> AppResult<Polled<W>> {
+    authorize_for(store, access, at, depth)?;
+    render_unless_held(store, access, at, depth, holds, which, writer).await
+}
+
+/// The body of an authorized listing, unless the caller holds its generation: from the Store's
+/// cache, decrypted whole when small enough to keep, else row by row (`large`).
+async fn render_unless_held<W: BodyWriter>(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+    holds: impl Fn(Stamp) -> bool,
+    which: Option<Rendering>,
+    mut writer: W,
+) -> AppResult<Polled<W>> {
+    let now = store.stamp();
+    if holds(now) {
+        return Ok(Polled::Held(now));
+    }
+    let hit = store.cached_folder(&cache_key(at, depth));
+    if let Some(generation) = hit.as_ref().map(|hit| hit.generation()) {
+        if holds(generation) {
+            return Ok(Polled::Held(generation));
+        }
+    }
     writer.keys(&store.project_keys(&at.project_id).await?);
-    if let Some(hit) = cached(store, access, at, depth).await? {
-        return hit.render(which, writer);
+    if let Some(hit) = hit {
+        let listing = serve_cached(store, access, at, depth, hit).await?;
+        return listing.render(which, writer).map(Polled::Changed);
     }
     let used = measure_at(store, at, depth).await?;
-    if small_enough_to_keep(used.secrets, used.sealed_bytes) {
-        return load(store, access, at, depth, used)
+    let rendered = if small_enough_to_keep(used.secrets, used.sealed_bytes) {
+        load(store, access, at, depth, used)
             .await?
-            .render(which, writer);
-    }
-    large::render(store, access, at, depth, used, writer).await
+            .render(which, writer)?
+    } else {
+        large::render(store, access, at, depth, used, writer).await?
+    };
+    Ok(match holds(rendered.generation) {
+        true => Polled::Held(rendered.generation),
+        false => Polled::Changed(rendered),
+    })
 }
 
 fn authorize_for(store: &Store, access: &Caller, at: &Location, depth: Depth) -> AppResult<()> {
@@ -91,11 +144,22 @@ async fn cached(
     let Some(hit) = store.cached_folder(&cache_key(at, depth)) else {
         return Ok(None);
     };
+    serve_cached(store, access, at, depth, hit).await.map(Some)
+}
+
+/// `hit`, the Store's decrypted copy, as this caller's listing, with room reserved for its body.
+async fn serve_cached(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+    hit: Arc<CachedFolder>,
+) -> AppResult<Listing> {
     let reservation = reserve_for(store, &hit).await?;
-    Ok(Some(match depth {
+    Ok(match depth {
         Depth::OneLevel => Listing::new(hit, Sharing::Kept, reservation),
         Depth::Recursive => visible_part(access, at, hit, reservation),
-    }))
+    })
 }
 
 async fn measure_at(store: &Store, at: &Location, depth: Depth) -> AppResult<Usage> {
@@ -121,7 +185,7 @@ async fn load(
     if depth == Depth::OneLevel {
         let owned = at.clone();
         let loaded = store
-            .read(move |conn| open_folder(conn, &keys, &owned))
+            .read(move |conn| open_folder(conn, &keys, &owned, stamp))
             .await?;
         let folder = Arc::new(loaded);
         let sharing = match store.keep_folder(key, folder.clone(), stamp) {
@@ -143,7 +207,7 @@ async fn load(
             if rows.len() <= MAX_FOLDER_ROWS {
                 let (secrets, unreadable) = open_rows(&keys, project, environment, rows);
                 return Ok(SubtreeLoad::Whole(CachedFolder::opened(
-                    secrets, unreadable,
+                    secrets, unreadable, stamp,
                 )));
             }
             let part: Vec<SecretRow> = rows
@@ -152,7 +216,7 @@ async fn load(
                 .collect();
             let (secrets, unreadable) = open_rows(&keys, project, environment, part);
             Ok(SubtreeLoad::CallersPart(CachedFolder::opened(
-                secrets, unreadable,
+                secrets, unreadable, stamp,
             )))
         })
         .await?;
@@ -203,17 +267,22 @@ fn visible_part(
     if secrets.len() == whole.secrets().len() && unreadable.len() == whole.unreadable().len() {
         return Listing::new(whole, Sharing::Kept, reservation);
     }
-    let part = CachedFolder::opened(secrets, unreadable);
+    let part = CachedFolder::opened(secrets, unreadable, whole.generation());
     Listing::new(Arc::new(part), Sharing::Own, reservation)
 }
 
 /// Decrypts every row of the folder that opens.
-fn open_folder(conn: &Connection, keys: &ProjectKeys, at: &Location) -> AppResult<CachedFolder> {
+fn open_folder(
+    conn: &Connection,
+    keys: &ProjectKeys,
+    at: &Location,
+    stamp: Stamp,
+) -> AppResult<CachedFolder> {
     let env = environment(conn, &at.project_id, at.environment.as_str())?;
     let rows = secrets::list_in_folder(conn, &env.id, at.path.as_str())?;
     require_folder(conn, at, &env, rows.is_empty())?;
     let (secrets, unreadable) = open_rows(keys, &at.project_id, at.environment.as_str(), rows);
-    Ok(CachedFolder::opened(secrets, unreadable))
+    Ok(CachedFolder::opened(secrets, unreadable, stamp))
 }
 
 /// The secret `key` of a decrypted folder: its view, a closed failure if it is stored but did
@@ -260,7 +329,8 @@ pub async fn get(
                 let rows = secrets::list_in_folder(conn, &env.id, at.path.as_str())?;
                 require_folder(conn, &at, &env, rows.is_empty())?;
                 let (secrets, unreadable) = open_rows(&keys, project, environment, rows);
-                return Ok(GetLoad::Folder(CachedFolder::opened(secrets, unreadable)));
+                let folder = CachedFolder::opened(secrets, unreadable, stamp);
+                return Ok(GetLoad::Folder(folder));
             }
             let row = secrets::find(conn, &env.id, at.path.as_str(), key.as_str())?;
             let one = row.map(|row| open_row(&keys, project, environment, &row));

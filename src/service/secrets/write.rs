@@ -1,8 +1,10 @@
 //! Writing secrets: create (making missing parent folders), update, delete; each in one
-//! transaction that checks the storage limits and names the folder it touched. None of them
-//! needs to open a ciphertext it replaces or removes, so a damaged secret can be fixed or deleted.
+//! transaction that checks the storage limits and names the folder it touched, and each
+//! answering the secret as the caller may see it (without `read`, no value or comment). None of
+//! them needs to open a ciphertext it replaces or removes, so a damaged secret can be fixed or
+//! deleted.
 
-use super::{keys_for_write, missing_secret, Location};
+use super::{missing_secret, Location};
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::crypto::random;
@@ -14,7 +16,7 @@ use crate::service::limits::{ensure_room, Growth};
 use crate::service::sealed_fields::{
     check_sizes, open, open_row, seal_row, sealed_len, view, Field,
 };
-use crate::service::views::SecretView;
+use crate::service::views::{SecretView, WrittenSecret};
 use crate::service::{authorize, environment, locate, Actor};
 use crate::store::Store;
 use crate::time::{now_millis, rfc3339};
@@ -27,13 +29,13 @@ pub async fn create(
     key: &SecretKey,
     value: &str,
     comment: &str,
-) -> AppResult<SecretView> {
+) -> AppResult<WrittenSecret> {
     authorize(store, access, Op::Write, at)?;
     check_sizes(Some(value), Some(comment))?;
     let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor, limits) = (at.clone(), key.clone(), Actor::of(access), store.limits());
     let (value, comment) = (value.to_owned(), comment.to_owned());
-    store
+    let created = store
         .write(move |tx| {
             let env = environment(tx, &at.project_id, at.environment.as_str())?;
             let now = now_millis();
@@ -81,7 +83,8 @@ pub async fn create(
                 updated_at: rfc3339(now),
             }, touched))
         })
-        .await
+        .await?;
+    Ok(WrittenSecret::for_caller(access, created))
 }
 
 pub async fn update(
@@ -91,13 +94,19 @@ pub async fn update(
     key: &SecretKey,
     value: Option<&str>,
     comment: Option<&str>,
-) -> AppResult<SecretView> {
+) -> AppResult<WrittenSecret> {
+    if value.is_none() && comment.is_none() {
+        return Err(AppError::validation(
+            "value",
+            "nothing to change: send a new value, a new comment or both",
+        ));
+    }
     authorize(store, access, Op::Write, at)?;
     check_sizes(value, comment)?;
     let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor, limits) = (at.clone(), key.clone(), Actor::of(access), store.limits());
     let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
-    store
+    let updated = store
         .write(move |tx| {
             let mut row = existing(tx, &at, &key)?;
             // Only a field kept as it is gets opened: a new value replaces a damaged one.
@@ -117,12 +126,13 @@ pub async fn update(
             ensure_room(tx, &limits, &at, &row.environment_id, growth)?;
             secrets::update(tx, &row)?;
             audit(&actor, tx, "secret.update", &at, &row)?;
-            Ok((
+            Ok::<_, AppError>((
                 view(&row, at.environment.as_str(), value, comment),
                 at.touched(),
             ))
         })
-        .await
+        .await?;
+    Ok(WrittenSecret::for_caller(access, updated))
 }
 
 /// A field an update would keep does not decrypt: a 409 saying to send it too (a new value for a
@@ -145,10 +155,11 @@ pub async fn delete(
     access: &Caller,
     at: &Location,
     key: &SecretKey,
-) -> AppResult<SecretView> {
-    let keys = keys_for_write(store, access, at).await?;
+) -> AppResult<WrittenSecret> {
+    authorize(store, access, Op::Write, at)?;
+    let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
-    store
+    let deleted = store
         .write(move |tx| {
             let row = existing(tx, &at, &key)?;
             // The deleted secret is returned: Infisical's clients read it back from the answer.
@@ -160,9 +171,10 @@ pub async fn delete(
             });
             secrets::delete(tx, &row.id)?;
             audit(&actor, tx, "secret.delete", &at, &row)?;
-            Ok((deleted, at.touched()))
+            Ok::<_, AppError>((deleted, at.touched()))
         })
-        .await
+        .await?;
+    Ok(WrittenSecret::for_caller(access, deleted))
 }
 
 /// That the secret `key` is stored at `at` (a 404 naming what is missing otherwise), without

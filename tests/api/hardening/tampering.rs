@@ -5,7 +5,7 @@
 use super::support::assert_generic_5xx;
 use crate::helpers::{Answer, TestApp};
 use envkeep::auth::{AdminSession, Caller};
-use envkeep::domain::{EnvSlug, SecretKey, SecretPath};
+use envkeep::domain::{ClientAddr, EnvSlug, SecretKey, SecretPath};
 use envkeep::error::AppError;
 use envkeep::service::secrets::{self, Location};
 use reqwest::StatusCode;
@@ -71,7 +71,7 @@ async fn a_flipped_byte_is_an_integrity_failure_server_side() {
         csrf_token: String::new(),
         id_hash: [0; 32],
         via_cookie: false,
-        ip: "127.0.0.1".parse().unwrap(),
+        ip: ClientAddr::from("127.0.0.1".parse::<std::net::IpAddr>().unwrap()),
     };
     let at = Location {
         project_id: project.clone(),

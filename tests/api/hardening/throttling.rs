@@ -3,6 +3,7 @@
 
 use super::support::project_with_token;
 use crate::helpers::{Answer, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use envkeep::domain::ClientAddr;
 use reqwest::StatusCode;
 
 const LIMIT: u32 = 5;
@@ -132,9 +133,10 @@ async fn wrong_passwords_from_one_address_are_throttled() {
 async fn the_limiter_tracks_a_bounded_number_of_addresses() {
     let app = throttled_after(LIMIT).await;
     for i in 0..(envkeep::auth::throttle::MAX_TRACKED as u32 + 500) {
+        let address = std::net::IpAddr::from((0x0a00_0000 + i).to_be_bytes());
         app.state
             .throttle
-            .record_failure(std::net::IpAddr::from((0x0a00_0000 + i).to_be_bytes()));
+            .record_failure(&ClientAddr::from(address));
     }
     assert!(app.state.throttle.tracked() <= envkeep::auth::throttle::MAX_TRACKED);
 }

@@ -138,6 +138,11 @@ impl Api {
         self.post_json(&paths::secrets(project), body).await
     }
 
+    /// `POST …/secret-batches` with the body as the test wrote it.
+    pub async fn write_batch(&self, project: &str, body: Value) -> Answer {
+        self.post_json(&paths::secret_batches(project), body).await
+    }
+
     pub async fn get_secret(&self, project: &str, env: &str, path: &str, key: &str) -> Answer {
         self.get(&paths::secret(project, env, path, key)).await
     }

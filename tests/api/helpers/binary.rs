@@ -5,6 +5,7 @@
 use super::{Api, ADMIN_EMAIL, ADMIN_PASSWORD};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -34,9 +35,17 @@ impl BinaryServer {
     /// from `ADMIN_EMAIL`/`ADMIN_PASSWORD`, and `ENVKEEP_LOG_FORMAT=json`. Returns once it
     /// logs that it listens.
     pub fn start() -> BinaryServer {
+        Self::start_with(|_, _| {})
+    }
+
+    /// Like `start`, once `prepare` has added to the command (settings as environment
+    /// variables) or changed the data dir (its mode, files in it).
+    pub fn start_with(prepare: impl FnOnce(&mut Command, &Path)) -> BinaryServer {
         let temp = tempfile::tempdir().expect("a temp dir");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_envkeep"))
-            .env_clear()
+        let mut command = Command::new(env!("CARGO_BIN_EXE_envkeep"));
+        command.env_clear();
+        prepare(&mut command, temp.path());
+        let mut child = command
             .args(["serve", "--bind", "127.0.0.1:0", "--workers", "1"])
             .args(["--sweep-schedule", "off", "--auth-failure-limit", "0"])
             .arg("--data-dir")
@@ -77,6 +86,32 @@ impl BinaryServer {
         rusqlite::Connection::open(self.temp.path().join("envkeep.db")).unwrap()
     }
 
+    /// Every line read so far (those `start` read before it returned included).
+    pub fn seen(&self) -> &[String] {
+        &self.seen
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// Sends SIGTERM (what `docker stop` sends) and waits for the process to exit, at most
+    /// `limit`; returns how long it took and every line it wrote.
+    pub fn terminate(mut self, limit: Duration) -> (Duration, Vec<String>) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id() as i32);
+        let started = Instant::now();
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).expect("SIGTERM");
+        while self.child.try_wait().expect("the child").is_none() {
+            assert!(
+                started.elapsed() < limit,
+                "still running {limit:?} after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let took = started.elapsed();
+        (took, self.stop())
+    }
+
     /// The first line from now on that parses as JSON and satisfies `wanted` (bounded wait).
     pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -99,6 +134,12 @@ impl BinaryServer {
 
     /// Stops the server and returns every line it wrote.
     pub fn stop(mut self) -> Vec<String> {
+        self.kill()
+    }
+
+    /// SIGKILLs the server and waits for it, keeping its data dir for the test to look at;
+    /// returns every line it wrote.
+    pub fn kill(&mut self) -> Vec<String> {
         let _ = self.child.kill();
         let _ = self.child.wait();
         for pump in std::mem::take(&mut self.pumps) {

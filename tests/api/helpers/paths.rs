@@ -33,6 +33,11 @@ pub fn secret(project: &str, env: &str, path: &str, key: &str) -> String {
     format!("{}/{key}?environment={env}&path={path}", secrets(project))
 }
 
+/// Many secrets of one folder in one request.
+pub fn secret_batches(project: &str) -> String {
+    format!("{PROJECTS}/{project}/secret-batches")
+}
+
 pub fn folders(project: &str) -> String {
     format!("{PROJECTS}/{project}/folders")
 }

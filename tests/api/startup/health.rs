@@ -11,5 +11,5 @@ async fn healthz_answers_ok_with_security_headers() {
     assert!(health
         .header("content-security-policy")
         .contains("frame-ancestors 'none'"));
-    assert_eq!(health.text, r#"{"status":"ok"}"#);
+    assert_eq!(health.text, r#"{"status":"ok","lastBackup":null}"#);
 }

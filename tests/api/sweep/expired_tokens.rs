@@ -29,6 +29,25 @@ async fn only_the_secrets_holder_learns_of_the_expiry() {
         .await;
     refused.assert_error(StatusCode::UNAUTHORIZED, "UnauthorizedError");
     assert_ne!(refused["message"], "Service token has expired");
+    assert!(refused["expiredAt"].is_null(), "{refused}");
+}
+
+#[tokio::test]
+async fn the_expired_tokens_refusal_says_when_it_expired() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("Expiry").await;
+    let (token, id) = expired_token(&app, &project).await;
+    let at = 1_700_000_000_123;
+    super::set_expiry(&app, &id, at);
+    let refused = app
+        .as_token(&token)
+        .list_secrets(&project, "dev", "/")
+        .await;
+    refused.assert_error(StatusCode::UNAUTHORIZED, "UnauthorizedError");
+    assert_eq!(
+        refused["expiredAt"], "2023-11-14T22:13:20.123Z",
+        "{refused}"
+    );
 }
 
 #[tokio::test]

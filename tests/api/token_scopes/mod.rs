@@ -1,6 +1,8 @@
 //! A service token reaches only what its scopes and permissions name, on every native route.
 
 mod audit;
+mod denial_budget;
+mod hidden_folders;
 mod listings;
 mod reads;
 mod writes;

@@ -71,3 +71,42 @@ async fn pages_carry_the_security_headers() {
         "no inline script or style"
     );
 }
+
+/// Follows at most a few redirects from `path`; every status on the way.
+async fn statuses_along(browser: &crate::helpers::Browser, path: &str) -> Vec<StatusCode> {
+    let mut statuses = Vec::new();
+    let mut next = path.to_owned();
+    for _ in 0..4 {
+        let page = browser.get(&next).await;
+        statuses.push(page.status);
+        if page.status != StatusCode::SEE_OTHER {
+            break;
+        }
+        next = page.location().to_owned();
+    }
+    statuses
+}
+
+#[tokio::test]
+async fn a_cr_lf_in_a_page_path_ends_in_a_404_never_a_500() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("Line breaks").await;
+    for path in [
+        "/projects/%0D%0A".to_owned(),
+        "/projects/a%0D%0Ab/access-control".to_owned(),
+        format!("/projects/{project}/secrets/%0D%0A"),
+        format!("/projects/{project}/secrets/dev?path=/a%0D%0Ab"),
+        format!("/projects/{project}/access-control/service-tokens/%0D%0A/revoke"),
+    ] {
+        let statuses = statuses_along(&app.browser(), &path).await;
+        assert_eq!(
+            statuses.last(),
+            Some(&StatusCode::NOT_FOUND),
+            "{path}: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|s| !s.is_server_error()),
+            "{path}: {statuses:?}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 mod csrf;
 mod error_pages;
 mod login;
+mod preauth;
 mod secrets_browser;
 mod settings;
 mod setup;

@@ -70,7 +70,7 @@ pub(super) async fn submit(
     req: HttpRequest,
     form: FormData,
 ) -> UiResult<HttpResponse> {
-    if !preauth::verify(&req, form.get("preauth")) {
+    if !preauth::verify(&req, &state, form.get("preauth")) {
         return Err(UiError::Csrf);
     }
     let next = same_site_next(form.get("next"));
@@ -81,17 +81,18 @@ pub(super) async fn submit(
         &state.guards(),
         email,
         form.text("password"),
-        ip,
+        &ip,
     )
     .await
     {
         Ok(session) => {
-            let mut response = HttpResponse::SeeOther();
-            response
-                .insert_header((header::LOCATION, next))
-                .cookie(session_cookie(&state.settings, &session.token))
-                .cookie(preauth::removal());
-            Ok(response.finish())
+            let mut response = redirect(&next);
+            add_cookie(
+                &mut response,
+                &session_cookie(&state.settings, &session.token),
+            )?;
+            add_cookie(&mut response, &preauth::removal())?;
+            Ok(response)
         }
         Err(AppError::Unauthorized(message)) => {
             let page = LoginPage {
@@ -109,7 +110,7 @@ pub(super) async fn submit(
 
 pub(super) async fn logout(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
     let session = &posted.session;
-    accounts::logout(&state.store, session.id_hash, &session.user_id, session.ip).await?;
+    accounts::logout(&state.store, session.id_hash, &session.user_id, &session.ip).await?;
     let mut response = HttpResponse::SeeOther();
     response
         .insert_header((

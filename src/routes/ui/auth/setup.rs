@@ -51,7 +51,7 @@ pub(super) async fn submit(
     if !state.setup.is_open() {
         return Ok(redirect(&urls::login()));
     }
-    if !preauth::verify(&req, form.get("preauth")) {
+    if !preauth::verify(&req, &state, form.get("preauth")) {
         return Err(UiError::Csrf);
     }
     let again = |error: String| -> UiResult<HttpResponse> {
@@ -81,7 +81,7 @@ pub(super) async fn submit(
         form.text("setup_code"),
         email,
         password,
-        ip,
+        &ip,
     )
     .await
     {

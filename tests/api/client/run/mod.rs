@@ -3,3 +3,6 @@
 mod early_failures;
 mod environment;
 mod exit_codes;
+mod fallback;
+mod safe_env;
+mod watch;

@@ -88,3 +88,19 @@ async fn export_to_a_file_is_private() {
         0o600
     );
 }
+
+#[tokio::test]
+async fn a_shell_export_refuses_a_value_with_a_nul_byte() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("nul").await;
+    app.create_secret(&project, "dev", "/", "CUT", "before\0after")
+        .await;
+    let token = mint_read(&app, &project, "dev", "/").await;
+    let mut command = envkeep(&app.base, &token);
+    command.args(["secrets", "export", "--format", "shell"]);
+    let out = output(&mut command).await;
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(65), "{stderr}");
+    assert!(stderr.contains("CUT") && stderr.contains("NUL"), "{stderr}");
+    assert_eq!(text(&out.stdout), "", "a cut value was written");
+}

@@ -1,5 +1,6 @@
-//! `envkeep secrets`: permissions, stdin, output, exports.
+//! `envkeep secrets`: permissions, stdin, output, exports, imports.
 
 mod export;
+mod import;
 mod list;
 mod set_and_get;
