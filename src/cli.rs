@@ -91,6 +91,23 @@ pub struct ServeArgs {
     /// HTTP worker threads [default: number of CPUs].
     #[arg(long, env = "ENVKEEP_WORKERS")]
     pub workers: Option<usize>,
+    /// Most secrets one folder may hold; a create beyond it is refused (422).
+    #[arg(long, env = "ENVKEEP_MAX_SECRETS_PER_FOLDER", default_value_t = 1_000)]
+    pub max_secrets_per_folder: u64,
+    /// Most secrets one project may hold, over all its environments and folders.
+    #[arg(
+        long,
+        env = "ENVKEEP_MAX_SECRETS_PER_PROJECT",
+        default_value_t = 50_000
+    )]
+    pub max_secrets_per_project: u64,
+    /// Most bytes of sealed values and comments one project may hold, e.g. 256MiB.
+    #[arg(long, env = "ENVKEEP_MAX_PROJECT_BYTES", default_value = "256MiB")]
+    pub max_project_bytes: String,
+    /// Memory for secret listings being built or sent at once, e.g. 64MiB; a listing that finds
+    /// no room within 5 s is answered 503.
+    #[arg(long, env = "ENVKEEP_LISTING_MEMORY", default_value = "64MiB")]
+    pub listing_memory: String,
     /// When to write a verified copy of the database: 6-field cron with seconds first; `off` disables.
     #[arg(long, env = "ENVKEEP_BACKUP_SCHEDULE", default_value = "off")]
     pub backup_schedule: String,

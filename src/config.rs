@@ -4,6 +4,7 @@
 use crate::cli::{DurabilityFlag, ServeArgs};
 use crate::crypto::{root_key, Key32};
 use crate::db::Durability;
+use crate::domain::limits::{parse_size, StorageLimits};
 use crate::domain::url::http_base;
 use crate::domain::{ip::parse_cidr, Email, Password};
 use ipnet::IpNet;
@@ -72,6 +73,11 @@ pub struct Config {
     pub workers: usize,
     /// How often buffered last-used times are written (about once a minute in production).
     pub last_used_flush_interval: Duration,
+    pub limits: StorageLimits,
+    /// Bytes that secret listings being built or sent may hold at once.
+    pub listing_memory: usize,
+    /// How long a listing waits for room in `listing_memory` before a 503 (5 s in production).
+    pub listing_wait: Duration,
     /// Scheduled backups, when `ENVKEEP_BACKUP_SCHEDULE` is not `off`.
     pub backups: Option<Backups>,
 }
@@ -95,6 +101,8 @@ impl std::fmt::Debug for Config {
             .field("auth_failure_limit", &self.auth_failure_limit)
             .field("durability", &self.durability)
             .field("workers", &self.workers)
+            .field("limits", &self.limits)
+            .field("listing_memory", &self.listing_memory)
             .field("backups", &self.backups)
             .finish()
     }
@@ -147,6 +155,12 @@ impl Config {
                 .map(usize::from)
                 .unwrap_or(2),
         };
+        let limits = parse_limits(args)?;
+        let listing_memory =
+            parse_size(&args.listing_memory).map_err(|e| bad("ENVKEEP_LISTING_MEMORY", e))?;
+        if listing_memory < MIN_LISTING_MEMORY {
+            return Err(bad("ENVKEEP_LISTING_MEMORY", "must be at least 1MiB"));
+        }
         Ok(Self {
             bind,
             database: crate::cli::database_path(&args.data_dir, args.database.as_ref()),
@@ -165,6 +179,9 @@ impl Config {
             },
             workers,
             last_used_flush_interval: Duration::from_secs(60),
+            limits,
+            listing_memory: usize::try_from(listing_memory).unwrap_or(usize::MAX),
+            listing_wait: Duration::from_secs(5),
             backups,
         })
     }
@@ -178,6 +195,28 @@ impl Config {
             .as_deref()
             .is_some_and(|u| u.starts_with("https://"))
     }
+}
+
+const MIN_LISTING_MEMORY: u64 = 1024 * 1024;
+
+fn parse_limits(args: &ServeArgs) -> Result<StorageLimits, ConfigError> {
+    let at_least_one = |setting, value: u64| match value {
+        0 => Err(bad(setting, "must be at least 1")),
+        n => Ok(n),
+    };
+    let bytes =
+        parse_size(&args.max_project_bytes).map_err(|e| bad("ENVKEEP_MAX_PROJECT_BYTES", e))?;
+    Ok(StorageLimits {
+        secrets_per_folder: at_least_one(
+            "ENVKEEP_MAX_SECRETS_PER_FOLDER",
+            args.max_secrets_per_folder,
+        )?,
+        secrets_per_project: at_least_one(
+            "ENVKEEP_MAX_SECRETS_PER_PROJECT",
+            args.max_secrets_per_project,
+        )?,
+        sealed_bytes_per_project: at_least_one("ENVKEEP_MAX_PROJECT_BYTES", bytes)?,
+    })
 }
 
 fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
@@ -272,6 +311,16 @@ mod tests {
     }
 
     #[test]
+    fn defaults_bound_folders_projects_and_listing_memory() {
+        let config = Config::from_args(&args(&[])).unwrap();
+        assert_eq!(config.limits.secrets_per_folder, 1_000);
+        assert_eq!(config.limits.secrets_per_project, 50_000);
+        assert_eq!(config.limits.sealed_bytes_per_project, 256 << 20);
+        assert_eq!(config.listing_memory, 64 << 20);
+        assert_eq!(config.listing_wait, Duration::from_secs(5));
+    }
+
+    #[test]
     fn bad_settings_name_the_variable_and_the_fix() {
         for (flags, setting) in [
             (vec!["--bind", "nonsense"], "ENVKEEP_BIND"),
@@ -295,6 +344,19 @@ mod tests {
                 "ENVKEEP_ADMIN_PASSWORD",
             ),
             (vec!["--public-url", "ftp://x"], "ENVKEEP_PUBLIC_URL"),
+            (
+                vec!["--max-secrets-per-folder", "0"],
+                "ENVKEEP_MAX_SECRETS_PER_FOLDER",
+            ),
+            (
+                vec!["--max-secrets-per-project", "0"],
+                "ENVKEEP_MAX_SECRETS_PER_PROJECT",
+            ),
+            (
+                vec!["--max-project-bytes", "lots"],
+                "ENVKEEP_MAX_PROJECT_BYTES",
+            ),
+            (vec!["--listing-memory", "64KiB"], "ENVKEEP_LISTING_MEMORY"),
             (
                 vec!["--backup-schedule", "@daily"],
                 "ENVKEEP_BACKUP_SCHEDULE",

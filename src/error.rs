@@ -68,6 +68,12 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// 503 with `Retry-After`: a bounded resource (memory for listings) had no room in time.
+    #[error("busy: {what}")]
+    Busy {
+        what: &'static str,
+        retry_after_secs: u64,
+    },
     /// A stored ciphertext failed authentication: tampering or a wrong key.
     #[error("integrity failure: {0}")]
     Integrity(String),
@@ -96,7 +102,7 @@ impl AppError {
             Self::PayloadTooLarge => "PayloadTooLarge",
             Self::Validation(_) => "ValidationFailure",
             Self::RateLimited { .. } => "RateLimitExceeded",
-            Self::Unavailable(_) => "ServiceUnavailable",
+            Self::Unavailable(_) | Self::Busy { .. } => "ServiceUnavailable",
             Self::Integrity(_) | Self::Internal(_) => "InternalError",
         }
     }
@@ -109,6 +115,7 @@ impl AppError {
             Self::Integrity(cause) => tracing::error!(cause = %cause, "integrity failure"),
             Self::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
             Self::Unavailable(cause) => tracing::warn!(cause = %cause, "service unavailable"),
+            Self::Busy { what, .. } => tracing::warn!(cause = what, "service unavailable"),
             _ => {}
         }
     }
@@ -116,7 +123,10 @@ impl AppError {
     /// The `Retry-After` seconds of a throttled request.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            Self::RateLimited { retry_after_secs }
+            | Self::Busy {
+                retry_after_secs, ..
+            } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -130,7 +140,9 @@ impl AppError {
             Self::RateLimited { retry_after_secs } => format!(
                 "Too many failed attempts from this address; retry in {retry_after_secs} seconds"
             ),
-            Self::Unavailable(_) => String::from("The server is busy; try again shortly"),
+            Self::Unavailable(_) | Self::Busy { .. } => {
+                String::from("The server is busy; try again shortly")
+            }
             Self::Integrity(_) | Self::Internal(_) => {
                 String::from("Something went wrong on the server; the error was logged")
             }
@@ -167,7 +179,7 @@ impl ResponseError for AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Integrity(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -13,7 +13,7 @@ use crate::routes::{self, headers::security_headers};
 use crate::service::accounts;
 use crate::state::AppState;
 use crate::store::denials::Close;
-use crate::store::Store;
+use crate::store::{Bounds, Store};
 use actix_web::dev::Server;
 use actix_web::middleware::{NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpServer};
@@ -106,8 +106,13 @@ impl Application {
             secure_cookies: config.is_https(),
             trusted_proxies: config.trusted_proxies.clone(),
         };
+        let bounds = Bounds {
+            limits: config.limits,
+            listing_memory: config.listing_memory,
+            listing_wait: config.listing_wait,
+        };
         let preauth = PreauthTokens::new(&root_key);
-        let store = Store::new(db, root_key);
+        let store = Store::new(db, root_key, bounds);
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;

@@ -250,7 +250,7 @@ impl Store {
         let root = root_key::read_file(&data_dir.join("root.key"))
             .map_err(|e| e.to_string())?
             .ok_or("the server wrote no root key")?;
-        let db = store::Store::new(db, root);
+        let db = store::Store::new(db, root, store::Bounds::default());
         let keys = db.project_keys(project).await.map_err(|e| e.to_string())?;
         Ok(Self {
             db,

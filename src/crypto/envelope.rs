@@ -13,6 +13,12 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 pub const NONCE_LEN: usize = 24;
 const TAG_LEN: usize = 16;
 
+/// How many bytes [`Sealer::seal`] makes of `plain` bytes (nonce, ciphertext, tag): what a write
+/// will store, known before anything is sealed.
+pub const fn sealed_len(plain: usize) -> usize {
+    NONCE_LEN + plain + TAG_LEN
+}
+
 /// A 32-byte symmetric key, wiped from memory on drop.
 #[derive(Clone, Zeroize, ZeroizeOnDrop, PartialEq, Eq)]
 pub struct Key32([u8; 32]);
@@ -150,6 +156,14 @@ mod tests {
         let key = Key32::generate();
         let sealed = seal(&key, b"hunter2", b"row-1");
         assert!(open(&key, &sealed, b"row-2").is_err());
+    }
+
+    #[test]
+    fn sealed_len_is_the_length_seal_makes() {
+        let key = Key32::generate();
+        for plain in [&b""[..], b"x", &[7u8; 1000]] {
+            assert_eq!(seal(&key, plain, b"aad").len(), sealed_len(plain.len()));
+        }
     }
 
     #[test]

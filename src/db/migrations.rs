@@ -11,6 +11,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0003_token_columns_as_json.sql"
     )),
+    M::up(include_str!("../../migrations/0004_secret_usage_index.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -18,6 +18,7 @@ pub mod projects;
 pub mod secrets;
 pub mod sessions;
 pub mod tokens;
+pub mod usage;
 pub mod users;
 
 use r2d2_sqlite::SqliteConnectionManager;
@@ -32,6 +33,11 @@ pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// Read connections in the pool; a request that finds none free within 5 s gets a 503.
 pub const POOL_SIZE: u32 = 16;
+
+/// Page cache of each read connection, in KiB. The Store keeps decrypted data itself and the
+/// OS caches the file; a large cache per pooled connection would let one large listing after
+/// another fill up to `POOL_SIZE` of them (16 × 16 MB), which memory bounds cannot allow.
+const READ_CACHE_KIB: u32 = 2048;
 
 /// What the WAL file is cut back to when SQLite restarts it after a checkpoint. Without a limit
 /// a burst (or a replicator holding checkpoints back) leaves the file at its largest size for
@@ -243,7 +249,8 @@ impl Db {
         let data_version = conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
             .map_err(|e| open_error(&e))?;
-        let read_init = format!("{init} PRAGMA query_only = ON;");
+        let read_init =
+            format!("{init} PRAGMA query_only = ON; PRAGMA cache_size = -{READ_CACHE_KIB};");
         let manager =
             SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&read_init));
         let pool = r2d2::Pool::builder()

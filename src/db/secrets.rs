@@ -1,6 +1,6 @@
 //! Secrets, stored sealed: `value_ct` and `comment_ct` are XChaCha20-Poly1305 blobs.
 
-use super::{subtree_prefix, DbResult};
+use super::{subtree_prefix, DbError, DbResult};
 use crate::time::Millis;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -36,22 +36,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SecretRow> {
 
 /// The secrets directly in one folder, ordered by key.
 pub fn list_in_folder(conn: &Connection, env_id: &str, path: &str) -> DbResult<Vec<SecretRow>> {
-    list_in_folder_up_to(conn, env_id, path, usize::MAX)
-}
-
-/// At most `limit` secrets of one folder, ordered by key (so a caller can tell a folder too
-/// large to cache without reading all of it).
-pub fn list_in_folder_up_to(
-    conn: &Connection,
-    env_id: &str,
-    path: &str,
-    limit: usize,
-) -> DbResult<Vec<SecretRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM secrets WHERE environment_id = ?1 AND path = ?2 ORDER BY key LIMIT ?3"
+        "SELECT {COLUMNS} FROM secrets WHERE environment_id = ?1 AND path = ?2 ORDER BY key"
     ))?;
-    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = stmt.query_map(params![env_id, path, limit], from_row)?;
+    let rows = stmt.query_map(params![env_id, path], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -64,6 +52,51 @@ pub fn list_in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult<
     ))?;
     let rows = stmt.query_map([env_id, path, &subtree_prefix(path)], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Calls `each` with every secret directly in one folder, ordered by key, one row at a time
+/// (one statement, so one snapshot): a large folder is never all in memory.
+pub fn for_each_in_folder<E: From<DbError>>(
+    conn: &Connection,
+    env_id: &str,
+    path: &str,
+    each: impl FnMut(SecretRow) -> Result<(), E>,
+) -> Result<(), E> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM secrets WHERE environment_id = ?1 AND path = ?2 ORDER BY key"
+    );
+    for_each(conn, &sql, params![env_id, path], each)
+}
+
+/// [`for_each_in_folder`] for a folder and every folder below it, ordered by path then key.
+pub fn for_each_in_subtree<E: From<DbError>>(
+    conn: &Connection,
+    env_id: &str,
+    path: &str,
+    each: impl FnMut(SecretRow) -> Result<(), E>,
+) -> Result<(), E> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM secrets
+         WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)
+         ORDER BY path, key"
+    );
+    let prefix = subtree_prefix(path);
+    for_each(conn, &sql, params![env_id, path, prefix], each)
+}
+
+fn for_each<E: From<DbError>>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    mut each: impl FnMut(SecretRow) -> Result<(), E>,
+) -> Result<(), E> {
+    let failed = |e: rusqlite::Error| E::from(DbError::from(e));
+    let mut stmt = conn.prepare_cached(sql).map_err(failed)?;
+    let rows = stmt.query_map(params, from_row).map_err(failed)?;
+    for row in rows {
+        each(row.map_err(failed)?)?;
+    }
+    Ok(())
 }
 
 /// How many secrets [`list_in_subtree`] would return, without reading their ciphertexts.

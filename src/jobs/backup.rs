@@ -100,7 +100,7 @@ mod tests {
 
     fn store(dir: &Path) -> Store {
         let db = Db::open(&dir.join("envkeep.db"), Durability::Normal).unwrap();
-        Store::new(db, Key32::generate())
+        Store::new(db, Key32::generate(), crate::store::Bounds::default())
     }
 
     fn at(second: u32) -> DateTime<Utc> {

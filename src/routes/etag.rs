@@ -5,6 +5,7 @@
 //! before anything is read (the native listing's polls).
 
 use crate::store::Stamp;
+use actix_web::body::MessageBody;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse};
 use sha2::{Digest, Sha256};
@@ -68,8 +69,8 @@ impl Selection {
         }
     }
 
-    /// [`Selection::respond`] for a body already rendered as JSON (a cached folder's).
-    pub fn respond_json(self, req: &HttpRequest, json: String) -> HttpResponse {
+    /// [`Selection::respond`] for a body already rendered as JSON (a listing's).
+    pub fn respond_json(self, req: &HttpRequest, json: impl MessageBody + 'static) -> HttpResponse {
         let tag = self.tag();
         let matches = held(req, &tag);
         let mut response = if matches {

@@ -13,6 +13,7 @@ pub mod health;
 pub mod infisical;
 pub mod json_guard;
 pub mod large_body;
+pub mod listing_body;
 pub mod location;
 pub mod openapi;
 pub mod request_log;

@@ -6,7 +6,7 @@
 use super::views::SecretView;
 use crate::db::secrets::SecretRow;
 use crate::error::{AppError, AppResult};
-use crate::store::{secret_aad, ProjectKeys};
+use crate::store::{secret_aad, ProjectKeys, Unreadable};
 use crate::time::rfc3339;
 
 pub const MAX_VALUE_BYTES: usize = 65_536;
@@ -70,6 +70,56 @@ fn open_field(
         .map_err(|_| AppError::Integrity(format!("secret {} ({field}) is not UTF-8", row.id)))
 }
 
+/// The bytes a row's ciphertexts take, as the storage limits count them.
+pub fn sealed_len(row: &SecretRow) -> usize {
+    row.value_ct.len() + row.comment_ct.len()
+}
+
+/// A sealed field of a row: its value or its comment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Value,
+    Comment,
+}
+
+impl Field {
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Value => "value",
+            Field::Comment => "comment",
+        }
+    }
+}
+
+/// Decrypts one field of a stored row.
+pub fn open(
+    keys: &ProjectKeys,
+    project_id: &str,
+    row: &SecretRow,
+    field: Field,
+) -> AppResult<String> {
+    let sealed = match field {
+        Field::Value => &row.value_ct,
+        Field::Comment => &row.comment_ct,
+    };
+    open_field(keys, project_id, row, field.name(), sealed)
+}
+
+/// A row's API view with the given plaintexts.
+pub fn view(row: &SecretRow, environment: &str, value: String, comment: String) -> SecretView {
+    SecretView {
+        id: row.id.clone(),
+        key: row.key.clone(),
+        value,
+        comment,
+        version: row.version,
+        environment: environment.to_owned(),
+        path: row.path.clone(),
+        created_at: rfc3339(row.created_at),
+        updated_at: rfc3339(row.updated_at),
+    }
+}
+
 /// Decrypts a stored row into its API view.
 pub fn open_row(
     keys: &ProjectKeys,
@@ -77,15 +127,63 @@ pub fn open_row(
     environment: &str,
     row: &SecretRow,
 ) -> AppResult<SecretView> {
-    Ok(SecretView {
-        id: row.id.clone(),
-        key: row.key.clone(),
-        value: open_field(keys, project_id, row, "value", &row.value_ct)?,
-        comment: open_field(keys, project_id, row, "comment", &row.comment_ct)?,
-        version: row.version,
-        environment: environment.to_owned(),
-        path: row.path.clone(),
-        created_at: rfc3339(row.created_at),
-        updated_at: rfc3339(row.updated_at),
+    open_fields(keys, project_id, environment, row).map_err(|(_, e)| e)
+}
+
+fn open_fields(
+    keys: &ProjectKeys,
+    project_id: &str,
+    environment: &str,
+    row: &SecretRow,
+) -> Result<SecretView, (Field, AppError)> {
+    let value = open(keys, project_id, row, Field::Value).map_err(|e| (Field::Value, e))?;
+    let comment = open(keys, project_id, row, Field::Comment).map_err(|e| (Field::Comment, e))?;
+    Ok(view(row, environment, value, comment))
+}
+
+/// Decrypts every row, consuming them (each ciphertext is freed once opened), and sets aside
+/// those that do not open: one damaged row must not fail a listing of the others.
+pub fn open_rows(
+    keys: &ProjectKeys,
+    project_id: &str,
+    environment: &str,
+    rows: Vec<SecretRow>,
+) -> (Vec<SecretView>, Vec<Unreadable>) {
+    let mut opened = Vec::with_capacity(rows.len());
+    let mut unreadable = Vec::new();
+    for row in rows {
+        match open_or_set_aside(keys, project_id, environment, row) {
+            Ok(view) => opened.push(view),
+            Err(set_aside) => unreadable.push(set_aside),
+        }
+    }
+    (opened, unreadable)
+}
+
+/// Decrypts a row for a listing, or says why it cannot, logged with its key and project (never a
+/// value).
+pub fn open_or_set_aside(
+    keys: &ProjectKeys,
+    project_id: &str,
+    environment: &str,
+    row: SecretRow,
+) -> Result<SecretView, Unreadable> {
+    open_fields(keys, project_id, environment, &row).map_err(|(field, cause)| {
+        tracing::warn!(
+            project_id,
+            environment,
+            path = %row.path,
+            key = %row.key,
+            cause = %cause,
+            "a stored secret does not decrypt; listings leave it out"
+        );
+        Unreadable {
+            reason: format!(
+                "the stored {} does not decrypt (damaged, or changed outside Envkeep); give the secret a new value and comment, or delete it",
+                field.name()
+            ),
+            key: row.key,
+            path: row.path,
+        }
     })
 }

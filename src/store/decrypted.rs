@@ -1,5 +1,6 @@
 //! One decrypted folder (or recursive listing) as the Store keeps it: the secrets, in the order
-//! the database returns them, and the response bodies rendered from them on first use.
+//! the database returns them, the secrets that did not decrypt, and the response bodies rendered
+//! from them on first use.
 
 use super::evictions::Stamp;
 use serde::Serialize;
@@ -21,11 +22,25 @@ pub struct SecretView {
     pub updated_at: String,
 }
 
-/// `{"secrets": [...]}`, serialised straight from borrowed views (`json!` would first copy every
-/// string into a `Value` tree).
+/// A stored secret whose ciphertext does not open (damaged, or changed outside Envkeep).
+/// Listings leave it out and name it, so one damaged row fails no one else's read; a read of
+/// that secret itself still fails closed. It is kept with its folder, so a cached folder keeps
+/// refusing it instead of calling it missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unreadable {
+    pub key: String,
+    pub path: String,
+    pub reason: String,
+}
+
+/// `{"secrets": [...], "unreadable": [...]}` (the second only when some secret did not decrypt),
+/// serialised straight from borrowed views (`json!` would first copy every string into a `Value`
+/// tree).
 #[derive(Debug, Serialize)]
 pub struct SecretList<'a> {
     pub secrets: &'a [SecretView],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub unreadable: &'a [Unreadable],
 }
 
 /// The response bodies a folder listing is served as; each is rendered on first use and kept
@@ -44,9 +59,11 @@ pub enum Rendering {
 
 const RENDERINGS: usize = 3;
 
-/// One folder's secrets, ordered by key as the store returns them, and their renderings.
+/// One folder's secrets, ordered by key as the store returns them, those that did not decrypt,
+/// and their renderings.
 pub struct CachedFolder {
     pub(super) secrets: Vec<SecretView>,
+    unreadable: Vec<Unreadable>,
     /// The stamp taken before the rows were read: the folder's generation (see [`Stamp`]).
     generation: Stamp,
     renderings: [OnceLock<String>; RENDERINGS],
@@ -55,11 +72,22 @@ pub struct CachedFolder {
 }
 
 impl CachedFolder {
-    /// The secrets read after `generation` was stamped.
+    /// The secrets read after `generation` was stamped, all of which opened.
     pub fn new(secrets: Vec<SecretView>, generation: Stamp) -> Self {
+        Self::opened(secrets, Vec::new(), generation)
+    }
+
+    /// A folder as decrypted after `generation` was stamped: the secrets that opened and those
+    /// that did not.
+    pub fn opened(
+        secrets: Vec<SecretView>,
+        unreadable: Vec<Unreadable>,
+        generation: Stamp,
+    ) -> Self {
         let bytes = 5 * secrets.iter().map(approximate_size).sum::<usize>();
         Self {
             secrets,
+            unreadable,
             generation,
             renderings: Default::default(),
             bytes,
@@ -68,6 +96,15 @@ impl CachedFolder {
 
     pub fn secrets(&self) -> &[SecretView] {
         &self.secrets
+    }
+
+    pub fn unreadable(&self) -> &[Unreadable] {
+        &self.unreadable
+    }
+
+    /// About how many bytes the decrypted secrets take (what a body rendered from them grows with).
+    pub fn content_bytes(&self) -> usize {
+        self.bytes / 5
     }
 
     /// Changes whenever a write may have changed these secrets (an ETag's input).
@@ -89,10 +126,13 @@ impl CachedFolder {
         Ok(slot.get_or_init(|| text))
     }
 
-    /// The native API's `{"secrets": [...]}` body.
+    /// The native API's `{"secrets": [...], "unreadable"?: [...]}` body, kept.
     pub fn json(&self) -> Result<&str, serde_json::Error> {
         self.rendered(Rendering::Native, |secrets| {
-            serde_json::to_string(&SecretList { secrets })
+            serde_json::to_string(&SecretList {
+                secrets,
+                unreadable: &self.unreadable,
+            })
         })
     }
 
@@ -102,6 +142,11 @@ impl CachedFolder {
             .binary_search_by(|s| s.key.as_str().cmp(key))
             .ok()
             .map(|i| &self.secrets[i])
+    }
+
+    /// Whether the secret named `key` is stored but did not decrypt.
+    pub fn is_unreadable(&self, key: &str) -> bool {
+        self.unreadable.iter().any(|u| u.key == key)
     }
 }
 
@@ -171,6 +216,24 @@ pub(super) mod tests {
             })
             .unwrap();
         assert_eq!(other, "2 secrets", "each rendering has its own slot");
+    }
+
+    #[test]
+    fn the_native_body_names_unreadable_secrets_only_when_there_are_some() {
+        let intact = folder(&["A"]);
+        assert!(!intact.json().unwrap().contains("unreadable"));
+        let damaged = CachedFolder::opened(
+            vec![view("A", "v")],
+            vec![Unreadable {
+                key: "B".into(),
+                path: "/app".into(),
+                reason: "value".into(),
+            }],
+            crate::store::evictions::Evictions::default().stamp(),
+        );
+        let json: serde_json::Value = serde_json::from_str(damaged.json().unwrap()).unwrap();
+        assert_eq!(json["unreadable"][0]["key"], "B");
+        assert!(damaged.is_unreadable("B") && !damaged.is_unreadable("A"));
     }
 
     #[test]

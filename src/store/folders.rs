@@ -19,6 +19,14 @@ pub const MAX_FOLDERS: usize = 1_024;
 pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 pub const MAX_FOLDER_ROWS: usize = 1_000;
 
+/// Whether a folder (or subtree) of `secrets` secrets whose ciphertexts take `sealed_bytes` is
+/// small enough to keep, decided from its size before it is read (a decrypted secret takes about
+/// its sealed size plus its ids, path and times); [`FolderCache`] checks the decrypted folder again.
+pub fn small_enough_to_keep(secrets: u64, sealed_bytes: u64) -> bool {
+    let content = sealed_bytes.saturating_add(secrets.saturating_mul(256));
+    secrets <= MAX_FOLDER_ROWS as u64 && content.saturating_mul(5) <= (MAX_BYTES / 4) as u64
+}
+
 /// Cache key of one folder's secrets: project, environment slug and folder path (ids, slugs and
 /// paths hold no NUL).
 pub fn folder_key(project_id: &str, environment: &str, path: &str) -> String {
@@ -78,20 +86,20 @@ impl FolderCache {
     }
 
     /// Keeps `folder`, loaded after `stamp` was taken, unless an eviction since then covers it
-    /// or it is too large. When full, the cache starts again empty.
+    /// or it is too large; returns whether it did. When full, the cache starts again empty.
     pub(super) fn insert(
         &self,
         key: String,
         folder: Arc<CachedFolder>,
         stamp: Stamp,
         evictions: &Evictions,
-    ) {
+    ) -> bool {
         if folder.secrets.len() > MAX_FOLDER_ROWS || folder.bytes > MAX_BYTES / 4 {
-            return;
+            return false;
         }
         let mut entries = self.entries.write().unwrap_or_else(|p| p.into_inner());
         if !evictions.none_since(stamp, |eviction| stale(&key, eviction)) {
-            return;
+            return false;
         }
         if entries.map.len() >= MAX_FOLDERS || entries.bytes + folder.bytes > MAX_BYTES {
             *entries = Entries::default();
@@ -100,6 +108,7 @@ impl FolderCache {
         if let Some(replaced) = entries.map.insert(key, folder) {
             entries.bytes -= replaced.bytes;
         }
+        true
     }
 
     pub(super) fn evict(&self, eviction: &Eviction) {

@@ -14,6 +14,7 @@
 //! - Small writes that must not happen on every read (token last use, denial audits) are
 //!   buffered here and written by the Store.
 
+mod budget;
 pub mod decrypted;
 pub mod denials;
 mod eviction;
@@ -24,7 +25,8 @@ pub mod last_used;
 pub mod tokens;
 pub mod touched;
 
-pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView};
+pub use budget::Reservation;
+pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView, Unreadable};
 pub use evictions::Stamp;
 pub use folders::{folder_key, subtree_key};
 pub use keys::{secret_aad, ProjectKeys};
@@ -35,6 +37,7 @@ use crate::crypto::Key32;
 use crate::db::audit::AuditEvent;
 use crate::db::projects::SealedKeys;
 use crate::db::{projects, tokens as token_rows, Checkpoint, Db, DbError, DbResult};
+use crate::domain::StorageLimits;
 use crate::error::{AppError, AppResult};
 use crate::time::Millis;
 use eviction::Eviction;
@@ -50,6 +53,8 @@ pub struct Store {
 
 struct Inner {
     db: Db,
+    limits: StorageLimits,
+    listings: budget::ListingBudget,
     evictions: evictions::Evictions,
     keys: keys::Keyring,
     tokens: tokens::TokenCache,
@@ -81,11 +86,33 @@ where
         .map_err(|e| E::from(DbError::Other(format!("blocking task failed: {e}"))))?
 }
 
+/// What the Store bounds: what a folder and a project may hold, and the memory listings in
+/// flight may take (waiting up to `listing_wait` for it).
+#[derive(Debug, Clone, Copy)]
+pub struct Bounds {
+    pub limits: StorageLimits,
+    pub listing_memory: usize,
+    pub listing_wait: std::time::Duration,
+}
+
+/// The defaults of `ENVKEEP_MAX_*` and `ENVKEEP_LISTING_MEMORY`, for tools that open a Store.
+impl Default for Bounds {
+    fn default() -> Self {
+        Self {
+            limits: StorageLimits::default(),
+            listing_memory: 64 * 1024 * 1024,
+            listing_wait: std::time::Duration::from_secs(5),
+        }
+    }
+}
+
 impl Store {
-    pub fn new(db: Db, root_key: Key32) -> Self {
+    pub fn new(db: Db, root_key: Key32, bounds: Bounds) -> Self {
         Self {
             inner: Arc::new(Inner {
                 db,
+                limits: bounds.limits,
+                listings: budget::ListingBudget::new(bounds.listing_memory, bounds.listing_wait),
                 evictions: evictions::Evictions::default(),
                 keys: keys::Keyring::new(root_key),
                 tokens: tokens::TokenCache::default(),
@@ -235,11 +262,12 @@ impl Store {
         self.inner.evictions.stamp()
     }
 
-    /// Keeps a folder decrypted from rows read after `stamp`, unless a write since made it stale.
-    pub fn keep_folder(&self, key: String, folder: Arc<CachedFolder>, stamp: Stamp) {
+    /// Keeps a folder decrypted from rows read after `stamp`, unless a write since made it stale
+    /// or it is too large to keep; returns whether it was kept.
+    pub fn keep_folder(&self, key: String, folder: Arc<CachedFolder>, stamp: Stamp) -> bool {
         self.inner
             .folders
-            .insert(key, folder, stamp, &self.inner.evictions);
+            .insert(key, folder, stamp, &self.inner.evictions)
     }
 
     /// Buffers a token's use; written by [`Store::flush_token_uses_blocking`], never on the read.
@@ -260,6 +288,21 @@ impl Store {
     /// Audits a refused use in the background, within the budget of its kind and actor.
     pub fn audit_denial(&self, event: AuditEvent) {
         self.inner.denials.record(&self.inner.db, event);
+    }
+
+    /// What a folder and a project may hold; writes check it in their transaction.
+    pub fn limits(&self) -> StorageLimits {
+        self.inner.limits
+    }
+
+    /// Reserves `bytes` of the listing memory for a listing about to be built (see `budget`).
+    pub async fn reserve_listing(&self, bytes: usize) -> AppResult<Reservation> {
+        self.inner.listings.reserve(bytes).await
+    }
+
+    /// Bytes of the listing memory no listing holds right now.
+    pub fn listing_memory_free(&self) -> usize {
+        self.inner.listings.free()
     }
 
     /// Writes one aggregate row per spent denial budget whose window `close` ends (blocking).

@@ -6,7 +6,8 @@
 #
 # Steps (each bounded by `timeout`, loopback only): SIGKILL crash cycles, 8+8 load for 10 s,
 # backup under load, SIGTERM under load, memory after bursts of failed logins, peak memory of
-# parallel 1 MiB secret batches, tampering logged as an integrity failure, ~60 s of property
+# parallel 1 MiB secret batches, tampering logged as an integrity failure, peak memory of 32
+# parallel listings of a folder filled to its limit with 60 KB values, ~60 s of property
 # fuzzing of token parsing and scope globs, and a schemathesis run (at most 3 minutes) over every
 # write endpoint of /api/openapi.json. The Rust steps are #[ignore]d tests in
 # tests/api/hardening/binary, run from the debug test binary that `cargo test` already built;
@@ -55,6 +56,7 @@ step "graceful shutdown under load" 180 "${ignored[@]}" hardening::binary::shutd
 step "memory: 3 x 64 parallel 1 MiB secret batches" 180 "${ignored[@]}" hardening::binary::batch_memory::parallel_1_mib_batches_raise_peak_memory_by_a_bounded_amount
 step "memory under bursts of failed logins" 120 "${ignored[@]}" hardening::binary::memory::bursts_of_parallel_failed_logins_leave_memory_bounded
 step "tampering is logged as an integrity failure" 120 "${ignored[@]}" hardening::binary::tampered_ciphertext_is_logged_as_an_integrity_failure
+step "memory: 32 parallel listings of a full folder of 60 KB values" 180 "${ignored[@]}" hardening::binary::big_listings::parallel_listings_of_a_full_folder_of_large_values_stay_under_256_mib
 step "property fuzzing: tokens and globs (${FUZZ_SECS}s each)" $((FUZZ_SECS + 120)) \
     env ENVKEEP_FUZZ_SECS="$FUZZ_SECS" cargo test --locked --test api hardening::fuzz -- --test-threads 4 --nocapture
 

@@ -5,13 +5,15 @@ use super::urls::{ProjectUrl, SecretUrl};
 use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::routes::etag::Selection;
+use crate::routes::listing_body::ListingBody;
 use crate::routes::location::LocationQuery;
 use crate::service::fields::{all, field, required};
-use crate::service::secrets::{self, Listing, Location, Polled};
-use crate::service::views::{SecretList, SecretView};
+use crate::service::secrets::{self, BodyWriter, Location, Polled};
+use crate::service::views::SecretView;
 use crate::state::AppState;
+use crate::store::{Rendering, Unreadable};
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -31,13 +33,15 @@ struct SecretBody<'a> {
 
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/secrets", operation_id = "listSecrets", tag = "secrets",
-    description = "Secrets in a folder (or subtree with recursive=true). The answer carries an \
-        `ETag`; sent back in `If-None-Match`, it gets a 304 while nothing in the listing changed \
-        (clients poll this way: `envkeep run --watch`).",
+    description = "Secrets in a folder (or subtree with recursive=true); secrets whose stored \
+        ciphertext does not decrypt are left out and named under `unreadable` (present only when \
+        there are some). The answer carries an `ETag`; sent back in `If-None-Match`, it gets a \
+        304 while nothing in the listing changed (clients poll this way: `envkeep run --watch`).",
     params(ProjectUrl, LocationQuery),
     responses(
-        (status = 200, description = "Secrets with values"),
+        (status = 200, description = "Secrets with values, and `unreadable` [{key, path, reason}] when some did not decrypt"),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
+        (status = 503, description = "No room in the listing memory within 5 s (ServiceUnavailable, with Retry-After)"),
         Denied, BadQuery, Missing,
     ),
     security(("bearer" = []), ("cookie" = []))
@@ -52,17 +56,40 @@ async fn list(
     let at = query.location(&url.project_id)?;
     let selection = Selection::new(&req, caller.actor_id());
     let holds = |stamp| selection.clone().generation(stamp).held_by(&req);
-    let listing =
-        match secrets::list_unless_held(&state.store, &caller, &at, query.depth(), holds).await? {
-            Polled::Held(stamp) => return Ok(selection.generation(stamp).not_modified()),
-            Polled::Changed(listing) => listing,
-        };
-    let selection = selection.generation(listing.generation());
-    let json = match &listing {
-        Listing::Folder(folder) => folder.json().map(str::to_owned),
-        Listing::Subtree(found, _) => serde_json::to_string(&SecretList { secrets: found }),
+    let which = Some(Rendering::Native);
+    let depth = query.depth();
+    let polled =
+        secrets::list_unless_held(&state.store, &caller, &at, depth, holds, which, NativeBody)
+            .await?;
+    let listed = match polled {
+        Polled::Held(stamp) => return Ok(selection.generation(stamp).not_modified()),
+        Polled::Changed(listed) => listed,
     };
-    Ok(selection.respond_json(&req, json.map_err(AppError::internal)?))
+    let selection = selection.generation(listed.generation);
+    Ok(selection.respond_json(&req, ListingBody::new(listed.body, listed.reservation)))
+}
+
+/// `{"secrets": [...], "unreadable": [...]}`, the second only when some secret did not decrypt.
+struct NativeBody;
+
+impl BodyWriter for NativeBody {
+    fn head(&self) -> &'static str {
+        r#"{"secrets":["#
+    }
+
+    fn secret(&mut self, secret: &SecretView, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(out, secret)
+    }
+
+    fn tail(&self, unreadable: &[Unreadable], out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.push(b']');
+        if !unreadable.is_empty() {
+            out.extend_from_slice(br#","unreadable":"#);
+            serde_json::to_writer(&mut *out, unreadable)?;
+        }
+        out.push(b'}');
+        Ok(())
+    }
 }
 
 #[utoipa::path(

@@ -9,10 +9,11 @@ use super::version::{route, ApiVersion};
 use crate::crypto::wire::{self, WireCiphertext};
 use crate::error::{AppError, AppResult};
 use crate::routes::etag::Selection;
-use crate::service::secrets;
-use crate::service::views::WrittenSecret;
+use crate::routes::listing_body::ListingBody;
+use crate::service::secrets::{self, BodyWriter};
+use crate::service::views::{SecretView, WrittenSecret};
 use crate::state::AppState;
-use crate::store::ProjectKeys;
+use crate::store::{ProjectKeys, Unreadable};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -34,15 +35,53 @@ async fn list(
     read: ReadRequest,
 ) -> AppResult<HttpResponse> {
     let at = read.location(Target::AsSent)?;
-    let found = secrets::list_cached(&state.store, &read.caller, &at, read.params.depth()).await?;
-    let keys = state.store.project_keys(&at.project_id).await?;
-    let mut selection = Selection::new(&req, read.caller.actor_id());
-    let mut body = Vec::with_capacity(found.secrets().len());
-    for secret in found.secrets() {
-        selection.add(&secret.id, secret.version);
-        body.push(e2ee_secret(secret, &at.project_id, &keys.wire_hex)?);
+    let writer = SealedBody {
+        keys: None,
+        project_id: at.project_id.clone(),
+        selection: Selection::new(&req, read.caller.actor_id()),
+    };
+    let (caller, depth) = (&read.caller, read.params.depth());
+    // No kept rendering: every answer is sealed with fresh IVs.
+    let listed = secrets::list_rendered(&state.store, caller, &at, depth, None, writer).await?;
+    let body = ListingBody::new(listed.body, listed.reservation);
+    Ok(listed.writer.selection.respond_json(&req, body))
+}
+
+/// `{"imports": [], "secrets": [...]}` in the encrypted shape, each secret sealed as it is
+/// written and noted for the ETag. A secret that does not decrypt is left out (this shape has no
+/// place to say so; the server logged it when it read the folder).
+struct SealedBody {
+    keys: Option<Arc<ProjectKeys>>,
+    project_id: String,
+    selection: Selection,
+}
+
+impl BodyWriter for SealedBody {
+    fn keys(&mut self, keys: &Arc<ProjectKeys>) {
+        self.keys = Some(keys.clone());
     }
-    Ok(selection.respond(&req, json!({ "secrets": body, "imports": [] })))
+
+    fn note(&mut self, secret: &SecretView) {
+        self.selection.add(&secret.id, secret.version);
+    }
+
+    fn head(&self) -> &'static str {
+        r#"{"imports":[],"secrets":["#
+    }
+
+    fn secret(&mut self, secret: &SecretView, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let keys = self.keys.as_ref().ok_or_else(|| {
+            <serde_json::Error as serde::ser::Error>::custom("no project keys to seal with")
+        })?;
+        let sealed = e2ee_secret(secret, &self.project_id, &keys.wire_hex)
+            .map_err(serde::ser::Error::custom)?;
+        serde_json::to_writer(out, &sealed)
+    }
+
+    fn tail(&self, _: &[Unreadable], out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(b"]}");
+        Ok(())
+    }
 }
 
 /// `type=personal` from a token answers the shared secret, as Infisical does for tokens.

@@ -2,14 +2,15 @@
 
 use super::params::{self, Target};
 use super::request::{ReadRequest, WriteRequest};
-use super::shapes::{raw_secret, raw_written, RawSecret};
+use super::shapes::{raw_secret, raw_written};
 use super::version::{route, ApiVersion};
 use crate::error::{AppError, AppResult};
 use crate::routes::etag::Selection;
-use crate::service::secrets::{self, Listing};
+use crate::routes::listing_body::ListingBody;
+use crate::service::secrets::{self, BodyWriter};
 use crate::service::views::{SecretView, WrittenSecret};
 use crate::state::AppState;
-use crate::store::Rendering;
+use crate::store::{Rendering, Unreadable};
 use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
@@ -26,10 +27,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(route("/api/v4/secrets/{name}", Method::GET, V4, get));
 }
 
-#[derive(serde::Serialize)]
-struct RawList<'a> {
-    secrets: Vec<RawSecret<'a>>,
-    imports: [(); 0],
+/// `{"secrets": [...], "imports": []}` in the plaintext shape, noting each secret for the ETag.
+/// A secret that does not decrypt is left out (this shape has no place to say so; the server
+/// logged it when it read the folder).
+struct RawBody {
+    project_id: String,
+    show: bool,
+    selection: Selection,
+}
+
+impl BodyWriter for RawBody {
+    fn note(&mut self, secret: &SecretView) {
+        self.selection.add(&secret.id, secret.version);
+    }
+
+    fn head(&self) -> &'static str {
+        r#"{"secrets":["#
+    }
+
+    fn secret(&mut self, secret: &SecretView, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(out, &raw_secret(secret, &self.project_id, self.show))
+    }
+
+    // Envkeep has no secret imports; the key is always present because clients require it.
+    fn tail(&self, _: &[Unreadable], out: &mut Vec<u8>) -> serde_json::Result<()> {
+        out.extend_from_slice(br#"],"imports":[]}"#);
+        Ok(())
+    }
 }
 
 async fn list(
@@ -38,36 +62,23 @@ async fn list(
     read: ReadRequest,
 ) -> AppResult<HttpResponse> {
     let at = read.location(Target::SingleScope)?;
-    let found = secrets::list_cached(&state.store, &read.caller, &at, read.params.depth()).await?;
     let show = read.params.view_values();
-    let mut selection = Selection::new(&req, read.caller.actor_id());
-    for secret in found.secrets() {
-        selection.add(&secret.id, secret.version);
-    }
-    let render = |secrets: &[SecretView]| {
-        let secrets = secrets
-            .iter()
-            .map(|s| raw_secret(s, &at.project_id, show))
-            .collect();
-        // Envkeep has no secret imports; the key is always present because clients require it.
-        serde_json::to_string(&RawList {
-            secrets,
-            imports: [],
-        })
+    // A kept folder keeps its rendering: the same bytes are not escaped on every request.
+    let which = if show {
+        Rendering::InfisicalRaw
+    } else {
+        Rendering::InfisicalRawHidden
     };
-    // A cached folder keeps its rendering: the same bytes are not escaped on every request.
-    let body = match &found {
-        Listing::Folder(folder) => {
-            let which = if show {
-                Rendering::InfisicalRaw
-            } else {
-                Rendering::InfisicalRawHidden
-            };
-            folder.rendered(which, render).map(str::to_owned)
-        }
-        Listing::Subtree(secrets, _) => render(secrets),
+    let writer = RawBody {
+        project_id: at.project_id.clone(),
+        show,
+        selection: Selection::new(&req, read.caller.actor_id()),
     };
-    Ok(selection.respond_json(&req, body.map_err(AppError::internal)?))
+    let (caller, depth) = (&read.caller, read.params.depth());
+    let listed =
+        secrets::list_rendered(&state.store, caller, &at, depth, Some(which), writer).await?;
+    let body = ListingBody::new(listed.body, listed.reservation);
+    Ok(listed.writer.selection.respond_json(&req, body))
 }
 
 async fn get(

@@ -109,38 +109,90 @@ pub fn raw_written<'a>(written: &'a WrittenSecret, project_id: &'a str) -> RawSe
 }
 
 /// The end-to-end-encrypted shape: name, value and comment each sealed with AES-256-GCM under
-/// the project's wire key, with fresh IVs.
-pub fn e2ee_secret(secret: &SecretView, project_id: &str, wire_key: &str) -> AppResult<Value> {
+/// the project's wire key, with fresh IVs; serialised directly (fields in the order a `json!`
+/// map printed them).
+#[derive(Serialize)]
+pub struct E2eeSecret<'a> {
+    #[serde(rename = "_id")]
+    underscore_id: &'a str,
+    algorithm: &'static str,
+    #[serde(rename = "createdAt")]
+    created_at: &'a str,
+    environment: &'a str,
+    id: &'a str,
+    #[serde(rename = "keyEncoding")]
+    key_encoding: &'static str,
+    metadata: Option<()>,
+    #[serde(rename = "secretCommentCiphertext")]
+    comment_ciphertext: String,
+    #[serde(rename = "secretCommentIV")]
+    comment_iv: String,
+    #[serde(rename = "secretCommentTag")]
+    comment_tag: String,
+    #[serde(rename = "secretKeyCiphertext")]
+    key_ciphertext: String,
+    #[serde(rename = "secretKeyIV")]
+    key_iv: String,
+    #[serde(rename = "secretKeyTag")]
+    key_tag: String,
+    #[serde(rename = "secretPath")]
+    secret_path: &'a str,
+    #[serde(rename = "secretReminderNote")]
+    secret_reminder_note: Option<()>,
+    #[serde(rename = "secretReminderRepeatDays")]
+    secret_reminder_repeat_days: Option<()>,
+    #[serde(rename = "secretValueCiphertext")]
+    value_ciphertext: String,
+    #[serde(rename = "secretValueIV")]
+    value_iv: String,
+    #[serde(rename = "secretValueTag")]
+    value_tag: String,
+    #[serde(rename = "skipMultilineEncoding")]
+    skip_multiline_encoding: bool,
+    tags: [(); 0],
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "updatedAt")]
+    updated_at: &'a str,
+    version: i64,
+    workspace: &'a str,
+}
+
+pub fn e2ee_secret<'a>(
+    secret: &'a SecretView,
+    project_id: &'a str,
+    wire_key: &str,
+) -> AppResult<E2eeSecret<'a>> {
     let key = wire::encrypt(wire_key, secret.key.as_bytes())?;
     let value = wire::encrypt(wire_key, secret.value.as_bytes())?;
     let comment = wire::encrypt(wire_key, secret.comment.as_bytes())?;
-    Ok(json!({
-        "id": secret.id,
-        "_id": secret.id,
-        "version": secret.version,
-        "type": "shared",
-        "secretKeyCiphertext": key.ciphertext,
-        "secretKeyIV": key.iv,
-        "secretKeyTag": key.tag,
-        "secretValueCiphertext": value.ciphertext,
-        "secretValueIV": value.iv,
-        "secretValueTag": value.tag,
-        "secretCommentCiphertext": comment.ciphertext,
-        "secretCommentIV": comment.iv,
-        "secretCommentTag": comment.tag,
-        "secretReminderNote": null,
-        "secretReminderRepeatDays": null,
-        "skipMultilineEncoding": false,
-        "algorithm": "aes-256-gcm",
-        "keyEncoding": "utf8",
-        "metadata": null,
-        "createdAt": secret.created_at,
-        "updatedAt": secret.updated_at,
-        "workspace": project_id,
-        "environment": secret.environment,
-        "secretPath": secret.path,
-        "tags": [],
-    }))
+    Ok(E2eeSecret {
+        underscore_id: &secret.id,
+        algorithm: "aes-256-gcm",
+        created_at: &secret.created_at,
+        environment: &secret.environment,
+        id: &secret.id,
+        key_encoding: "utf8",
+        metadata: None,
+        comment_ciphertext: comment.ciphertext,
+        comment_iv: comment.iv,
+        comment_tag: comment.tag,
+        key_ciphertext: key.ciphertext,
+        key_iv: key.iv,
+        key_tag: key.tag,
+        secret_path: &secret.path,
+        secret_reminder_note: None,
+        secret_reminder_repeat_days: None,
+        value_ciphertext: value.ciphertext,
+        value_iv: value.iv,
+        value_tag: value.tag,
+        skip_multiline_encoding: false,
+        tags: [],
+        kind: "shared",
+        updated_at: &secret.updated_at,
+        version: secret.version,
+        workspace: project_id,
+    })
 }
 
 /// `serviceTokenData`: the token without its hash or wrapped key.
@@ -231,6 +283,48 @@ mod tests {
         let hidden = serde_json::to_value(raw_secret(&secret, "p", false)).unwrap();
         assert_eq!(hidden["secretValue"], HIDDEN_VALUE);
         assert_eq!(hidden["secretValueHidden"], true);
+    }
+
+    #[test]
+    fn the_encrypted_shape_is_infisicals_and_opens_with_the_wire_key() {
+        let secret = SecretView {
+            id: "i".into(),
+            key: "K".into(),
+            value: "v".into(),
+            comment: "c".into(),
+            version: 3,
+            environment: "dev".into(),
+            path: "/app".into(),
+            created_at: "t0".into(),
+            updated_at: "t1".into(),
+        };
+        let key = "0123456789abcdef0123456789abcdef";
+        let text = serde_json::to_string(&e2ee_secret(&secret, "p", key).unwrap()).unwrap();
+        let sealed: Value = serde_json::from_str(&text).unwrap();
+        let fields: Vec<&str> = sealed
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut sorted = fields.clone();
+        sorted.sort_unstable();
+        assert_eq!(fields, sorted, "keys in the order a json! map printed them");
+        assert_eq!(fields.len(), 25);
+        assert_eq!(
+            (
+                &sealed["workspace"],
+                &sealed["secretPath"],
+                &sealed["version"]
+            ),
+            (&json!("p"), &json!("/app"), &json!(3))
+        );
+        let value = wire::WireCiphertext {
+            ciphertext: sealed["secretValueCiphertext"].as_str().unwrap().into(),
+            iv: sealed["secretValueIV"].as_str().unwrap().into(),
+            tag: sealed["secretValueTag"].as_str().unwrap().into(),
+        };
+        assert_eq!(wire::decrypt(key, &value).unwrap(), b"v");
     }
 
     #[test]

@@ -13,12 +13,14 @@ pub use super::batch_request::{
 use super::Location;
 use crate::auth::access::Op;
 use crate::auth::Caller;
+use crate::crypto::envelope::sealed_len;
 use crate::crypto::random;
 use crate::db::folders;
 use crate::db::projects::Environment;
 use crate::db::secrets::{self, SecretRow};
 use crate::domain::FolderName;
 use crate::error::{AppError, AppResult};
+use crate::service::limits::{ensure_room, Growth};
 use crate::service::sealed_fields::{open_row, seal_field, seal_row};
 use crate::service::{authorize, environment, Actor};
 use crate::store::{ProjectKeys, Store};
@@ -51,7 +53,12 @@ enum Sight {
 /// What happens to one entry.
 enum Action {
     Create,
-    Overwrite { id: String },
+    /// `replaced`: the sealed bytes of the stored fields the entry replaces (its value, and its
+    /// comment when the entry brings one).
+    Overwrite {
+        id: String,
+        replaced: usize,
+    },
     Unchanged,
     Skip,
 }
@@ -73,6 +80,7 @@ pub async fn write(
         Err(_) => Sight::KeysOnly,
     };
     let keys = store.project_keys(&at.project_id).await?;
+    let limits = store.limits();
     match batch.mode {
         Mode::DryRun => {
             store
@@ -80,6 +88,8 @@ pub async fn write(
                     let env = environment(conn, &at.project_id, at.environment.as_str())?;
                     folders_for(conn, &at, &env, Mode::DryRun)?;
                     let actions = plan(conn, &keys, &at, &env, &batch, sight)?;
+                    // A dry run answers what the write would: a batch over a limit is its 422.
+                    ensure_room(conn, &limits, &at, &env.id, growth(&batch, &actions))?;
                     Ok(outcome(&batch, &actions, sight))
                 })
                 .await
@@ -91,9 +101,9 @@ pub async fn write(
                     let env = environment(tx, &at.project_id, at.environment.as_str())?;
                     folders_for(tx, &at, &env, Mode::Apply)?;
                     let actions = plan(tx, &keys, &at, &env, &batch, sight)?;
-                    // limits: ensure_room(tx, …, added_secrets, added_bytes)
-                    // (added_secrets: the `Action::Create`s; added_bytes: the values of the
-                    // creates and overwrites. An error here rolls the folders back too.)
+                    // Once for the whole batch, in its transaction (so parallel writers cannot
+                    // pass a limit together); an error here rolls the folders back too.
+                    ensure_room(tx, &limits, &at, &env.id, growth(&batch, &actions))?;
                     apply(tx, &keys, &at, &env, &batch, &actions)?;
                     audit(&actor, tx, &at, &batch, &actions)?;
                     Ok((outcome(&batch, &actions, sight), at.touched()))
@@ -152,9 +162,14 @@ fn plan(
                         && entry.comment.as_ref().is_none_or(|c| *c == stored.comment)
                 }
             };
+            let replaced =
+                row.value_ct.len() + entry.comment.as_ref().map_or(0, |_| row.comment_ct.len());
             Ok(match (same, batch.on_existing) {
                 (true, _) => Action::Unchanged,
-                (false, OnExisting::Overwrite) => Action::Overwrite { id: row.id },
+                (false, OnExisting::Overwrite) => Action::Overwrite {
+                    id: row.id,
+                    replaced,
+                },
                 (false, OnExisting::Skip) => Action::Skip,
             })
         })
@@ -189,7 +204,7 @@ fn apply(
                 seal_row(keys, &at.project_id, &mut row, &entry.value, comment);
                 secrets::insert(tx, &at.project_id, &row)?;
             }
-            Action::Overwrite { id } => {
+            Action::Overwrite { id, .. } => {
                 let row = row();
                 let value_ct = seal_field(keys, &at.project_id, &row, "value", &entry.value);
                 let comment_ct = entry
@@ -202,6 +217,33 @@ fn apply(
         }
     }
     Ok(())
+}
+
+/// What the batch adds, as the storage limits count it: its new secrets, and the sealed bytes of
+/// the creates plus what each overwrite's new fields take over the ones they replace (computed
+/// from the plaintext lengths, so a dry run needs to seal nothing).
+fn growth(batch: &Batch, actions: &[Action]) -> Growth {
+    let bytes = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    let mut growth = Growth {
+        secrets: 0,
+        sealed_bytes: 0,
+    };
+    for (entry, action) in batch.entries.iter().zip(actions) {
+        let value = bytes(sealed_len(entry.value.len()));
+        let comment = entry.comment.as_ref().map(|c| bytes(sealed_len(c.len())));
+        let added = match action {
+            Action::Create => {
+                growth.secrets += 1;
+                value.saturating_add(comment.unwrap_or(bytes(sealed_len(0))))
+            }
+            Action::Overwrite { replaced, .. } => value
+                .saturating_add(comment.unwrap_or(0))
+                .saturating_sub(bytes(*replaced)),
+            Action::Unchanged | Action::Skip => 0,
+        };
+        growth.sealed_bytes = growth.sealed_bytes.saturating_add(added);
+    }
+    growth
 }
 
 fn outcome(batch: &Batch, actions: &[Action], sight: Sight) -> BatchOutcome {

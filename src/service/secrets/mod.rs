@@ -5,11 +5,14 @@
 
 pub mod batch;
 mod batch_request;
+mod large;
+mod listing;
 mod read;
 mod write;
 
-pub use read::{get, list_cached, list_unless_held, Listing, Polled};
-pub use write::{create, delete, update};
+pub use listing::{BodyWriter, Listing, Polled, Rendered};
+pub use read::{get, list_cached, list_rendered, list_unless_held};
+pub use write::{create, delete, require_stored, update};
 
 use super::{audit_refusal, authorize};
 use crate::auth::access::Op;

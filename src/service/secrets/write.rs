@@ -1,6 +1,8 @@
 //! Writing secrets: create (making missing parent folders), update, delete; each in one
-//! transaction that names the folder it touched, and each answering the secret as the caller may
-//! see it (without `read`, no value or comment).
+//! transaction that checks the storage limits and names the folder it touched, and each
+//! answering the secret as the caller may see it (without `read`, no value or comment). None of
+//! them needs to open a ciphertext it replaces or removes, so a damaged secret can be fixed or
+//! deleted.
 
 use super::{missing_secret, Location};
 use crate::auth::access::Op;
@@ -10,7 +12,10 @@ use crate::db::folders;
 use crate::db::secrets::{self, SecretRow};
 use crate::domain::{FolderName, SecretKey};
 use crate::error::{AppError, AppResult};
-use crate::service::sealed_fields::{check_sizes, open_row, seal_row};
+use crate::service::limits::{ensure_room, Growth};
+use crate::service::sealed_fields::{
+    check_sizes, open, open_row, seal_row, sealed_len, view, Field,
+};
 use crate::service::views::{SecretView, WrittenSecret};
 use crate::service::{authorize, environment, locate, Actor};
 use crate::store::Store;
@@ -28,7 +33,7 @@ pub async fn create(
     authorize(store, access, Op::Write, at)?;
     check_sizes(Some(value), Some(comment))?;
     let keys = store.project_keys(&at.project_id).await?;
-    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    let (at, key, actor, limits) = (at.clone(), key.clone(), Actor::of(access), store.limits());
     let (value, comment) = (value.to_owned(), comment.to_owned());
     let created = store
         .write(move |tx| {
@@ -62,6 +67,7 @@ pub async fn create(
                 updated_at: now,
             };
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
+            ensure_room(tx, &limits, &at, &env.id, Growth::one_secret(sealed_len(&row)))?;
             secrets::insert(tx, &at.project_id, &row)?;
             audit(&actor, tx, "secret.create", &at, &row)?;
             let touched = at.touched();
@@ -98,30 +104,50 @@ pub async fn update(
     authorize(store, access, Op::Write, at)?;
     check_sizes(value, comment)?;
     let keys = store.project_keys(&at.project_id).await?;
-    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    let (at, key, actor, limits) = (at.clone(), key.clone(), Actor::of(access), store.limits());
     let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
     let updated = store
         .write(move |tx| {
             let mut row = existing(tx, &at, &key)?;
-            let current = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
-            let value = value.unwrap_or(current.value);
-            let comment = comment.unwrap_or(current.comment);
+            // Only a field kept as it is gets opened: a new value replaces a damaged one.
+            let kept = |new: Option<String>, field| match new {
+                Some(new) => Ok(new),
+                None => {
+                    open(&keys, &at.project_id, &row, field).map_err(|e| kept_unreadable(e, field))
+                }
+            };
+            let value = kept(value, Field::Value)?;
+            let comment = kept(comment, Field::Comment)?;
+            let before = sealed_len(&row);
             row.version += 1;
             row.updated_at = now_millis();
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
+            let growth = Growth::rewrite(before, sealed_len(&row));
+            ensure_room(tx, &limits, &at, &row.environment_id, growth)?;
             secrets::update(tx, &row)?;
             audit(&actor, tx, "secret.update", &at, &row)?;
-            let view = SecretView {
-                value,
-                comment,
-                updated_at: rfc3339(row.updated_at),
-                version: row.version,
-                ..current
-            };
-            Ok::<_, AppError>((view, at.touched()))
+            Ok::<_, AppError>((
+                view(&row, at.environment.as_str(), value, comment),
+                at.touched(),
+            ))
         })
         .await?;
     Ok(WrittenSecret::for_caller(access, updated))
+}
+
+/// A field an update would keep does not decrypt: a 409 saying to send it too (a new value for a
+/// damaged comment is not a reason to fail with a 500, nor to drop the comment silently).
+fn kept_unreadable(error: AppError, field: Field) -> AppError {
+    match error {
+        AppError::Integrity(cause) => {
+            tracing::warn!(cause = %cause, "an update would keep a field that does not decrypt");
+            let name = field.name();
+            AppError::Conflict(format!(
+                "The stored {name} of this secret does not decrypt (damaged, or changed outside Envkeep); send a new {name} with the update, or delete the secret"
+            ))
+        }
+        other => other,
+    }
 }
 
 pub async fn delete(
@@ -137,13 +163,33 @@ pub async fn delete(
         .write(move |tx| {
             let row = existing(tx, &at, &key)?;
             // The deleted secret is returned: Infisical's clients read it back from the answer.
-            let deleted = open_row(&keys, &at.project_id, at.environment.as_str(), &row)?;
+            // A damaged one is deleted all the same and answered with an empty value and comment.
+            let env = at.environment.as_str();
+            let deleted = open_row(&keys, &at.project_id, env, &row).unwrap_or_else(|e| {
+                tracing::warn!(cause = %e, "deleting a secret that does not decrypt");
+                view(&row, env, String::new(), String::new())
+            });
             secrets::delete(tx, &row.id)?;
             audit(&actor, tx, "secret.delete", &at, &row)?;
             Ok::<_, AppError>((deleted, at.touched()))
         })
         .await?;
     Ok(WrittenSecret::for_caller(access, deleted))
+}
+
+/// That the secret `key` is stored at `at` (a 404 naming what is missing otherwise), without
+/// opening it: a delete's confirmation must work for a damaged secret too.
+pub async fn require_stored(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<()> {
+    authorize(store, access, Op::Write, at)?;
+    let (at, key) = (at.clone(), key.clone());
+    store
+        .read(move |conn| existing(conn, &at, &key).map(drop))
+        .await
 }
 
 /// The stored row of the secret `key` at `at`; a miss is a 404 naming the project, the

@@ -1,10 +1,12 @@
 //! Tests against the release binary (`ENVKEEP_BIN`), run by `tests/reliability/run.sh` with
 //! `cargo test --test api -- --ignored hardening::binary`: crash safety under SIGKILL, the
 //! 10-second concurrency run, backup under load, graceful shutdown under load, memory under
-//! failed-login bursts, and the memory bound of parallel 1 MiB secret batches.
+//! failed-login bursts, the memory bound of parallel 1 MiB secret batches, and memory under
+//! parallel listings of a full folder.
 
 mod backup;
 mod batch_memory;
+mod big_listings;
 mod crash;
 mod memory;
 mod process;

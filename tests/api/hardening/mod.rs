@@ -4,12 +4,16 @@
 
 mod binary;
 mod csrf;
+mod damaged_rows;
 mod faults;
 mod fuzz;
 mod headers;
 mod hostile_tokens;
+mod large_listings;
 mod limits;
+mod listing_budget;
 mod load;
+mod storage_limits;
 mod support;
 mod tampering;
 mod throttling;

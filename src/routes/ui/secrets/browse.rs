@@ -1,5 +1,6 @@
 //! The secrets browser: environment tabs, folder breadcrumb, sub-folders, and a table of key /
 //! masked value (reveal and copy) / comment / updated, with the add-secret and new-folder forms.
+//! A secret whose stored ciphertext does not decrypt is shown as damaged, with its Delete.
 
 use super::draft::{FolderDraft, SecretDraft};
 use super::place::Place;
@@ -40,6 +41,13 @@ struct SecretLine {
     delete_href: String,
 }
 
+/// A secret stored but not decryptable: its key, why, and where to delete it.
+struct DamagedLine {
+    key: String,
+    reason: String,
+    delete_href: String,
+}
+
 #[derive(Template)]
 #[template(path = "secrets/browse.html")]
 pub(super) struct SecretsPage {
@@ -51,6 +59,7 @@ pub(super) struct SecretsPage {
     crumbs: Vec<Crumb>,
     folders: Vec<Crumb>,
     secrets: Vec<SecretLine>,
+    damaged: Vec<DamagedLine>,
     add: SecretDraft,
     folder: FolderDraft,
     add_action: String,
@@ -158,6 +167,15 @@ pub(super) async fn build(
                 key: s.key.clone(),
                 value: s.value.clone(),
                 comment: s.comment.clone(),
+            })
+            .collect(),
+        damaged: found
+            .unreadable()
+            .iter()
+            .map(|u| DamagedLine {
+                delete_href: urls::secret_delete(&project.id, env, path.as_str(), &u.key),
+                key: u.key.clone(),
+                reason: u.reason.clone(),
             })
             .collect(),
         add: drafts.add,

@@ -20,8 +20,9 @@ pub(super) async fn confirm(
 ) -> UiResult<HttpResponse> {
     let item = Item::from_query(&state, ids.into_inner(), &query).await?;
     let (place, key) = (&item.place, item.key.as_str());
-    // Confirming the deletion of something that does not exist would mislead: 404 instead.
-    secrets::get(&state.store, &ui.caller(), &place.at, &item.key).await?;
+    // Confirming the deletion of something that does not exist would mislead: 404 instead. The
+    // secret is not opened, so a damaged one can be deleted too.
+    secrets::require_stored(&state.store, &ui.caller(), &place.at, &item.key).await?;
     let question = Question {
         title: format!("Delete secret {key}?"),
         message: format!(

@@ -1,6 +1,7 @@
 //! `POST …/secret-batches`: many secrets of one folder in one transaction (what `.env` imports
 //! send): the outcome of each key, dry runs, what a caller without `read` learns, and refusals.
 
+mod limits;
 mod outcomes;
 mod refusals;
 mod write_only;
