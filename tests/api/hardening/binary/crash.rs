@@ -11,6 +11,13 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// The cycles write far more than a folder's default 1,000 secrets into few folders: what they
+/// prove is durability, not the storage limits (tests/api/hardening/storage_limits.rs).
+const NO_FOLDER_LIMIT: &[(&str, &str)] = &[
+    ("ENVKEEP_MAX_SECRETS_PER_FOLDER", "1000000"),
+    ("ENVKEEP_MAX_SECRETS_PER_PROJECT", "1000000"),
+];
+
 const WRITERS: usize = 4;
 
 /// What the writers know: acknowledged values by key, and for each writer's counter the last
@@ -110,7 +117,7 @@ async fn every_acknowledged_write_survives_sigkill_cycles() {
     let db = dir.path().join("envkeep.db");
     let ledger = Arc::new(Mutex::new(Ledger::default()));
 
-    let server = Server::start(dir.path());
+    let server = Server::start_with(dir.path(), NO_FOLDER_LIMIT);
     let target = prepare(&server.admin().await).await;
     let project = target.project.clone();
     for id in 0..WRITERS {
@@ -125,7 +132,7 @@ async fn every_acknowledged_write_survives_sigkill_cycles() {
     for cycle in 0..cycles {
         let running = match server.take() {
             Some(s) => s,
-            None => Server::start(dir.path()),
+            None => Server::start_with(dir.path(), NO_FOLDER_LIMIT),
         };
         let admin = running.admin().await;
         let mut writers = tokio::task::JoinSet::new();
@@ -157,7 +164,7 @@ async fn every_acknowledged_write_survives_sigkill_cycles() {
         );
     }
 
-    let restarted = Server::start(dir.path());
+    let restarted = Server::start_with(dir.path(), NO_FOLDER_LIMIT);
     let found = all_secrets(&restarted.admin().await, &project).await;
     check(&found, &ledger.lock().unwrap());
     let (status, _) = restarted.terminate_and_wait();

@@ -43,6 +43,11 @@ fn pump(
 
 impl Server {
     pub fn start(data_dir: &Path) -> Self {
+        Self::start_with(data_dir, &[])
+    }
+
+    /// As [`Server::start`], with extra `ENVKEEP_*` settings (e.g. a limit the test must pass).
+    pub fn start_with(data_dir: &Path, settings: &[(&str, &str)]) -> Self {
         let mut child = Command::new(binary())
             .args([
                 "serve",
@@ -60,6 +65,7 @@ impl Server {
             .env("ENVKEEP_AUTH_FAILURE_LIMIT", "0")
             .env("RUST_LOG", "info")
             .env("NO_COLOR", "1")
+            .envs(settings.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
