@@ -10,10 +10,12 @@
 pub mod audit;
 pub mod backup;
 pub mod check;
+mod error;
 pub mod files;
 pub mod folders;
 pub mod meta;
 pub mod migrations;
+mod open;
 pub mod projects;
 pub mod secrets;
 pub mod sessions;
@@ -22,31 +24,25 @@ pub mod usage;
 pub mod users;
 
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, ErrorCode, Transaction, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
+pub use error::{DbError, DbResult};
+
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// Read connections in the pool; a request that finds none free within 5 s gets a 503.
 pub const POOL_SIZE: u32 = 16;
-
-/// Page cache of each read connection, in KiB. The Store keeps decrypted data itself and the
-/// OS caches the file; a large cache per pooled connection would let one large listing after
-/// another fill up to `POOL_SIZE` of them (16 × 16 MB), which memory bounds cannot allow.
-const READ_CACHE_KIB: u32 = 2048;
 
 /// What the WAL file is cut back to when SQLite restarts it after a checkpoint. Without a limit
 /// a burst (or a replicator holding checkpoints back) leaves the file at its largest size for
 /// good; twice the auto-checkpoint size (1,000 pages, about 4 MiB) means ordinary traffic never
 /// shrinks and regrows it.
 pub const WAL_SIZE_LIMIT: u64 = 8 * 1024 * 1024;
-
-/// How long start-up waits for the write lock before deciding another program holds it.
-const WRITE_LOCK_PROBE: Duration = Duration::from_secs(1);
 
 /// How long the shutdown checkpoint waits for other readers (a replicator) before giving up.
 pub const SHUTDOWN_CHECKPOINT_WAIT: Duration = Duration::from_secs(1);
@@ -71,51 +67,6 @@ pub enum Durability {
     /// WAL with synchronous=FULL: acknowledged writes also survive power loss.
     Full,
 }
-
-#[derive(Debug, thiserror::Error)]
-pub enum DbError {
-    #[error("not found")]
-    NotFound,
-    #[error("{0}")]
-    Conflict(String),
-    #[error("database busy: {0}")]
-    Busy(String),
-    /// A stored value that does not decode into its type (edited outside Envkeep, or damaged):
-    /// whatever the row would have granted is refused.
-    #[error("corrupt row: {0}")]
-    Corrupt(String),
-    #[error("database error: {0}")]
-    Other(String),
-}
-
-impl From<rusqlite::Error> for DbError {
-    fn from(err: rusqlite::Error) -> Self {
-        match &err {
-            rusqlite::Error::QueryReturnedNoRows => Self::NotFound,
-            rusqlite::Error::SqliteFailure(e, _) => match e.code {
-                ErrorCode::ConstraintViolation
-                    if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
-                        || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
-                {
-                    Self::Conflict(String::from(
-                        "An entity with these identifiers already exists",
-                    ))
-                }
-                ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked => Self::Busy(err.to_string()),
-                _ => Self::Other(err.to_string()),
-            },
-            _ => Self::Other(err.to_string()),
-        }
-    }
-}
-
-impl From<r2d2::Error> for DbError {
-    fn from(err: r2d2::Error) -> Self {
-        Self::Busy(err.to_string())
-    }
-}
-
-pub type DbResult<T> = Result<T, DbError>;
 
 /// The prefix every path strictly below folder `path` starts with (`/` for the root).
 fn subtree_prefix(path: &str) -> String {
@@ -186,87 +137,7 @@ fn transaction<T, E: From<DbError>>(
     Ok(out)
 }
 
-fn pragmas(durability: Durability) -> String {
-    let synchronous = match durability {
-        Durability::Normal => "NORMAL",
-        Durability::Full => "FULL",
-    };
-    format!(
-        "PRAGMA busy_timeout = 5000;
-         PRAGMA synchronous = {synchronous};
-         PRAGMA foreign_keys = ON;
-         PRAGMA temp_store = MEMORY;
-         PRAGMA cache_size = -16000;
-         PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};"
-    )
-}
-
-/// Litestream's follow mode (`litestream restore -f`) keeps its position in `<database>-txid`;
-/// a plain restore leaves no such file.
-fn refuse_a_followed_copy(path: &Path) -> Result<(), migrations::MigrationError> {
-    let mut position = path.as_os_str().to_owned();
-    position.push("-txid");
-    let position = PathBuf::from(position);
-    match position.exists() {
-        true => Err(migrations::MigrationError::Followed(
-            position.display().to_string(),
-        )),
-        false => Ok(()),
-    }
-}
-
-/// Takes and releases the write lock once, waiting at most [`WRITE_LOCK_PROBE`]. A program that
-/// holds it longer, such as `litestream restore -f` following this file, would leave this
-/// server serving a stale copy whose writes later vanish: refuse to start instead.
-fn probe_write_lock(conn: &Connection) -> Result<(), migrations::MigrationError> {
-    conn.busy_timeout(WRITE_LOCK_PROBE)
-        .and_then(|()| conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;"))
-        .map_err(|e| match DbError::from(e) {
-            DbError::Busy(_) => migrations::MigrationError::WriteLockHeld,
-            other => migrations::MigrationError::Open(other.to_string()),
-        })
-}
-
 impl Db {
-    /// Opens (creating if needed) the database file with Envkeep's PRAGMAs and brings the schema
-    /// to the latest version.
-    pub fn open(path: &Path, durability: Durability) -> Result<Self, migrations::MigrationError> {
-        let open_error =
-            |e: &dyn std::fmt::Display| migrations::MigrationError::Open(e.to_string());
-        let init = pragmas(durability);
-        refuse_a_followed_copy(path)?;
-        if !path.exists() {
-            files::create_private_file(path).map_err(|e| open_error(&e))?;
-        }
-        let mut conn = Connection::open(path).map_err(|e| open_error(&e))?;
-        probe_write_lock(&conn)?;
-        conn.execute_batch(&init).map_err(|e| open_error(&e))?;
-        // WAL is a property of the file, set once here; setting it again on every new pooled
-        // connection needs a lock that, taken while others write, fails with "database is locked".
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-            .map_err(|e| open_error(&e))?;
-        migrations::run(&mut conn)?;
-        let data_version = conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(|e| open_error(&e))?;
-        let read_init =
-            format!("{init} PRAGMA query_only = ON; PRAGMA cache_size = -{READ_CACHE_KIB};");
-        let manager =
-            SqliteConnectionManager::file(path).with_init(move |c| c.execute_batch(&read_init));
-        let pool = r2d2::Pool::builder()
-            .max_size(POOL_SIZE)
-            .min_idle(Some(2))
-            .connection_timeout(Duration::from_secs(5))
-            .build(manager)
-            .map_err(|e| open_error(&e))?;
-        Ok(Self {
-            path: Arc::new(path.to_path_buf()),
-            pool,
-            writer: Arc::new(Mutex::new(Writer { conn, data_version })),
-            outside_change: Arc::new(AtomicBool::new(false)),
-        })
-    }
-
     /// Runs `f` on a pooled read-only connection (blocking: call from a blocking thread).
     pub fn read_blocking<T, E: From<DbError>>(
         &self,
