@@ -49,14 +49,16 @@ pub fn in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult<Usage
         .query_row([env_id, path, &subtree_prefix(path)], usage)?)
 }
 
-/// What a whole project holds, from the `secrets_project_usage` index (migration 0004), whose
-/// expression this query repeats word for word so SQLite answers it from the index alone.
+/// Repeats the expression of the `secrets_project_usage` index (migration 0004) word for word,
+/// so SQLite answers it from the index alone (the test below reads the plan of this very text).
+const PROJECT_USAGE: &str =
+    "SELECT count(*), coalesce(sum(length(value_ct) + length(comment_ct)), 0)
+     FROM secrets WHERE project_id = ?1";
+
+/// What a whole project holds.
 pub fn in_project(conn: &Connection, project_id: &str) -> DbResult<Usage> {
     Ok(conn
-        .prepare_cached(
-            "SELECT count(*), coalesce(sum(length(value_ct) + length(comment_ct)), 0)
-             FROM secrets WHERE project_id = ?1",
-        )?
+        .prepare_cached(PROJECT_USAGE)?
         .query_row([project_id], usage)?)
 }
 
@@ -100,12 +102,9 @@ mod tests {
     fn project_usage_is_read_from_the_index_alone() {
         let conn = database();
         let plan: String = conn
-            .query_row(
-                "EXPLAIN QUERY PLAN SELECT count(*), coalesce(sum(length(value_ct) + length(comment_ct)), 0)
-                 FROM secrets WHERE project_id = ?1",
-                ["p"],
-                |r| r.get(3),
-            )
+            .query_row(&format!("EXPLAIN QUERY PLAN {PROJECT_USAGE}"), ["p"], |r| {
+                r.get(3)
+            })
             .unwrap();
         assert!(
             plan.contains("COVERING INDEX secrets_project_usage"),
