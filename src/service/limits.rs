@@ -10,10 +10,14 @@ use rusqlite::Connection;
 
 /// What a write adds to one folder: new secrets, and sealed bytes (an update adds the
 /// difference between its new and old ciphertexts, which may be negative).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Growth {
     pub secrets: u64,
     pub sealed_bytes: i64,
+}
+
+fn bytes(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 impl Growth {
@@ -21,17 +25,24 @@ impl Growth {
     pub fn one_secret(sealed_bytes: usize) -> Self {
         Self {
             secrets: 1,
-            sealed_bytes: i64::try_from(sealed_bytes).unwrap_or(i64::MAX),
+            sealed_bytes: bytes(sealed_bytes),
         }
     }
 
     /// A secret rewritten from `before` to `after` sealed bytes.
     pub fn rewrite(before: usize, after: usize) -> Self {
-        let bytes = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
         Self {
             secrets: 0,
-            sealed_bytes: bytes(after) - bytes(before),
+            sealed_bytes: bytes(after).saturating_sub(bytes(before)),
         }
+    }
+}
+
+/// A batch's growth is the sum of its writes'.
+impl std::ops::AddAssign for Growth {
+    fn add_assign(&mut self, other: Self) {
+        self.secrets = self.secrets.saturating_add(other.secrets);
+        self.sealed_bytes = self.sealed_bytes.saturating_add(other.sealed_bytes);
     }
 }
 

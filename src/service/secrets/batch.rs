@@ -223,25 +223,19 @@ fn apply(
 /// the creates plus what each overwrite's new fields take over the ones they replace (computed
 /// from the plaintext lengths, so a dry run needs to seal nothing).
 fn growth(batch: &Batch, actions: &[Action]) -> Growth {
-    let bytes = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
-    let mut growth = Growth {
-        secrets: 0,
-        sealed_bytes: 0,
-    };
+    let mut growth = Growth::default();
     for (entry, action) in batch.entries.iter().zip(actions) {
-        let value = bytes(sealed_len(entry.value.len()));
-        let comment = entry.comment.as_ref().map(|c| bytes(sealed_len(c.len())));
-        let added = match action {
-            Action::Create => {
-                growth.secrets += 1;
-                value.saturating_add(comment.unwrap_or(bytes(sealed_len(0))))
+        let value = sealed_len(entry.value.len());
+        let comment = entry.comment.as_ref().map(|c| sealed_len(c.len()));
+        growth += match action {
+            Action::Create => Growth::one_secret(value + comment.unwrap_or(sealed_len(0))),
+            // An overwrite keeps the stored comment unless one is sent: `replaced` counts what
+            // is rewritten, so the growth is the new fields over the old ones.
+            Action::Overwrite { replaced, .. } => {
+                Growth::rewrite(*replaced, value + comment.unwrap_or(0))
             }
-            Action::Overwrite { replaced, .. } => value
-                .saturating_add(comment.unwrap_or(0))
-                .saturating_sub(bytes(*replaced)),
-            Action::Unchanged | Action::Skip => 0,
+            Action::Unchanged | Action::Skip => Growth::default(),
         };
-        growth.sealed_bytes = growth.sealed_bytes.saturating_add(added);
     }
     growth
 }
