@@ -156,10 +156,17 @@ fn plan(
             };
             let same = match sight {
                 Sight::KeysOnly => false,
+                // A stored row that does not open (damaged) is not the same: it is overwritten or
+                // skipped like any other, as a single write replaces it without opening it.
                 Sight::Values => {
-                    let stored = open_row(keys, &at.project_id, at.environment.as_str(), &row)?;
-                    stored.value == entry.value
-                        && entry.comment.as_ref().is_none_or(|c| *c == stored.comment)
+                    match open_row(keys, &at.project_id, at.environment.as_str(), &row) {
+                        Ok(stored) => {
+                            stored.value == entry.value
+                                && entry.comment.as_ref().is_none_or(|c| *c == stored.comment)
+                        }
+                        Err(AppError::Integrity(_)) => false,
+                        Err(other) => return Err(other),
+                    }
                 }
             };
             let replaced =

@@ -52,3 +52,19 @@ async fn an_update_that_would_keep_a_damaged_field_is_refused_naming_it() {
     assert_eq!(both.status, StatusCode::OK, "{both}");
     assert_eq!(both["secret"]["comment"], "new comment");
 }
+
+#[tokio::test]
+async fn a_batch_overwrites_a_damaged_secret_instead_of_failing() {
+    let (app, project) = damaged().await;
+    let admin = app.as_admin();
+    let batch = json!({
+        "environment": "dev", "path": "/", "overwrite": true, "dryRun": false,
+        "secrets": [{ "key": "A", "value": "fresh" }, { "key": "B", "value": super::VALUE_B }],
+    });
+    let answer = admin.write_batch(&project, batch).await;
+    assert_eq!(answer.status, StatusCode::OK, "{answer}");
+    assert_eq!(answer["overwritten"], json!(["A"]), "{answer}");
+    assert_eq!(answer["unchanged"], json!(["B"]), "{answer}");
+    let read = admin.get_secret(&project, "dev", "/", "A").await;
+    assert_eq!(read["secret"]["value"], "fresh", "{read}");
+}
