@@ -5,30 +5,6 @@
 use crate::helpers::{paths, Answered, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
-
-/// Sends raw bytes and returns the answer's status code (0 if the server closed without one).
-async fn raw_status(app: &TestApp, request: Vec<u8>) -> u16 {
-    let port = app.port;
-    tokio::task::spawn_blocking(move || {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let _ = stream.write_all(&request);
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer);
-        String::from_utf8_lossy(&answer)
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0)
-    })
-    .await
-    .unwrap()
-}
 
 #[tokio::test]
 async fn oversized_bodies_are_refused_with_413() {
@@ -56,7 +32,7 @@ async fn a_chunked_body_without_a_length_is_cut_off_at_the_limit() {
         request.extend_from_slice(chunk.as_bytes());
     }
     request.extend_from_slice(b"0\r\n\r\n");
-    assert_eq!(raw_status(&app, request).await, 413);
+    assert_eq!(app.raw_status(request).await, 413);
 }
 
 #[tokio::test]
@@ -76,7 +52,7 @@ async fn a_header_over_128_kib_is_refused_with_431() {
         "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Junk: {}\r\nConnection: close\r\n\r\n",
         "a".repeat(200 * 1024)
     );
-    assert_eq!(raw_status(&app, huge.into_bytes()).await, 431);
+    assert_eq!(app.raw_status(huge.into_bytes()).await, 431);
 }
 
 #[tokio::test]
@@ -84,9 +60,9 @@ async fn more_than_96_headers_are_refused_with_431_and_the_server_keeps_serving(
     let app = TestApp::spawn().await;
     let many: String = (0..200).map(|i| format!("X-H{i}: v\r\n")).collect();
     let many = format!("GET /healthz HTTP/1.1\r\nHost: x\r\n{many}Connection: close\r\n\r\n");
-    assert_eq!(raw_status(&app, many.into_bytes()).await, 431);
+    assert_eq!(app.raw_status(many.into_bytes()).await, 431);
     let healthz = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".to_vec();
-    assert_eq!(raw_status(&app, healthz).await, 200);
+    assert_eq!(app.raw_status(healthz).await, 200);
 }
 
 #[tokio::test]

@@ -2,6 +2,7 @@
 //! read fail with a generic 500 (an integrity failure server-side), never garbage or the other
 //! row's value; untouched rows still read. (Listings leave such a row out: `damaged_rows`.)
 
+use super::damaged_rows::flip_one_byte;
 use super::support::assert_generic_5xx;
 use crate::helpers::{Answer, TestApp};
 use envkeep::auth::{AdminSession, Caller};
@@ -12,24 +13,6 @@ use reqwest::StatusCode;
 
 const VALUE_A: &str = "alpha-secret-value-1";
 const VALUE_B: &str = "bravo-secret-value-2";
-
-fn flip_one_byte(app: &TestApp, key: &str, column: &str) {
-    let conn = app.sqlite();
-    let mut blob: Vec<u8> = conn
-        .query_row(
-            &format!("SELECT {column} FROM secrets WHERE key = ?1"),
-            [key],
-            |r| r.get(0),
-        )
-        .unwrap();
-    let middle = blob.len() / 2;
-    blob[middle] ^= 0x01;
-    conn.execute(
-        &format!("UPDATE secrets SET {column} = ?1 WHERE key = ?2"),
-        rusqlite::params![blob, key],
-    )
-    .unwrap();
-}
 
 async fn read(app: &TestApp, project: &str, key: &str) -> Answer {
     app.as_admin().get_secret(project, "dev", "/", key).await
@@ -43,8 +26,9 @@ async fn tampered() -> (TestApp, String) {
     app.create_secret(&project, "dev", "/", "B", VALUE_B).await;
     app.create_secret(&project, "dev", "/", "C", "charlie")
         .await;
-    flip_one_byte(&app, "A", "value_ct");
-    flip_one_byte(&app, "C", "comment_ct");
+    let conn = app.sqlite();
+    flip_one_byte(&conn, "A", "value_ct");
+    flip_one_byte(&conn, "C", "comment_ct");
     (app, project)
 }
 

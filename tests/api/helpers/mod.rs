@@ -26,7 +26,10 @@ use envkeep::startup::{Application, StartupError};
 use envkeep::state::AppState;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::PathBuf;
+use std::time::Duration;
 use tempfile::TempDir;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
@@ -184,6 +187,27 @@ impl TestApp {
 
     pub fn db_path(&self) -> PathBuf {
         self.data_dir.join("envkeep.db")
+    }
+
+    /// Sends raw bytes and returns the answer's status code (0 if the server closed without one).
+    pub async fn raw_status(&self, request: Vec<u8>) -> u16 {
+        let port = self.port;
+        tokio::task::spawn_blocking(move || {
+            let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .unwrap();
+            let _ = stream.write_all(&request);
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer);
+            String::from_utf8_lossy(&answer)
+                .split_whitespace()
+                .nth(1)
+                .and_then(|c| c.parse().ok())
+                .unwrap_or(0)
+        })
+        .await
+        .unwrap()
     }
 
     /// A direct connection to the server's SQLite file (for inspecting raw storage).

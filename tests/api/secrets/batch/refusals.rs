@@ -4,9 +4,6 @@ use super::{batch, project_with_a_and_b, value_of};
 use crate::helpers::{paths, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::Duration;
 
 #[tokio::test]
 async fn every_bad_entry_is_listed_in_one_422_and_nothing_is_written() {
@@ -144,23 +141,7 @@ async fn chunked_status(app: &TestApp, project: &str, body: &[u8]) -> u16 {
         request.extend_from_slice(b"\r\n");
     }
     request.extend_from_slice(b"0\r\n\r\n");
-    let port = app.port;
-    tokio::task::spawn_blocking(move || {
-        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .unwrap();
-        let _ = stream.write_all(&request);
-        let mut answer = Vec::new();
-        let _ = stream.read_to_end(&mut answer);
-        String::from_utf8_lossy(&answer)
-            .split_whitespace()
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0)
-    })
-    .await
-    .unwrap()
+    app.raw_status(request).await
 }
 
 #[tokio::test]
