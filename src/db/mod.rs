@@ -32,6 +32,7 @@ use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::time::Duration;
 
 pub use error::{DbError, DbResult};
+pub use open::Durability;
 
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
@@ -56,16 +57,6 @@ pub enum Checkpoint {
     /// emptied: `copied` of its `frames` reached the database file, and it is replayed at the
     /// next start.
     Incomplete { frames: i64, copied: i64 },
-}
-
-/// How hard SQLite works to keep a commit through a crash (`--durability`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Durability {
-    /// WAL with synchronous=NORMAL: no acknowledged write is lost if the process dies; the last
-    /// commits may be lost on power loss.
-    Normal,
-    /// WAL with synchronous=FULL: acknowledged writes also survive power loss.
-    Full,
 }
 
 /// The prefix every path strictly below folder `path` starts with (`/` for the root).

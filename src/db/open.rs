@@ -1,13 +1,23 @@
 //! Opening the database: the file created private, a copy that Litestream follows refused, the
 //! write lock probed, the PRAGMAs, the schema migrated, and the read-only pool.
 
-use super::{files, migrations, Db, DbError, Durability, Writer, POOL_SIZE, WAL_SIZE_LIMIT};
+use super::{files, migrations, Db, DbError, Writer, POOL_SIZE, WAL_SIZE_LIMIT};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// How hard SQLite works to keep a commit through a crash (`--durability`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// WAL with synchronous=NORMAL: no acknowledged write is lost if the process dies; the last
+    /// commits may be lost on power loss.
+    Normal,
+    /// WAL with synchronous=FULL: acknowledged writes also survive power loss.
+    Full,
+}
 
 /// Page cache of each read connection, in KiB. The Store keeps decrypted data itself and the
 /// OS caches the file; a large cache per pooled connection would let one large listing after
