@@ -41,6 +41,7 @@ notices! {
     ProjectDeleted = "project-deleted" => "Project deleted.",
     SecretAdded = "secret-added" => "Secret added.",
     SecretSaved = "secret-saved" => "Secret saved.",
+    SecretUnchanged = "secret-unchanged" => "Nothing changed; the secret was not saved again.",
     SecretDeleted = "secret-deleted" => "Secret deleted.",
     FolderCreated = "folder-created" => "Folder created.",
     TokenRevoked = "token-revoked" => "Service token revoked. It no longer works.",

@@ -3,6 +3,7 @@
 
 mod csrf;
 mod error_pages;
+mod line_breaks;
 mod login;
 mod preauth;
 mod secrets_browser;

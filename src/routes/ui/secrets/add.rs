@@ -25,8 +25,8 @@ pub(super) async fn secret(
     let form = &posted.form;
     let mut draft = SecretDraft {
         key: form.text("key").trim().to_owned(),
-        value: form.text("value").to_owned(),
-        comment: form.text("comment").to_owned(),
+        value: form.lines("value"),
+        comment: form.lines("comment"),
         open: true,
         ..SecretDraft::default()
     };
