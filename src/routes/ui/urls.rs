@@ -20,6 +20,19 @@ pub fn with_notice(href: &str, notice: Notice) -> String {
     format!("{href}{separator}notice={}", notice.code())
 }
 
+/// `href` with the query parameters whose values are not empty (`?` or `&` as needed), so a
+/// list's links keep its filter, sort and page.
+pub fn with_params(href: &str, params: &[(&str, &str)]) -> String {
+    let mut out = href.to_owned();
+    for (name, value) in params.iter().filter(|(_, v)| !v.is_empty()) {
+        out.push(if out.contains('?') { '&' } else { '?' });
+        out.push_str(name);
+        out.push('=');
+        out.push_str(&query_value(value));
+    }
+    out
+}
+
 pub fn setup() -> String {
     String::from("/setup")
 }
@@ -195,6 +208,15 @@ mod tests {
             environment_rename("p1", "qa-team"),
             "/projects/p1/settings/environments/qa-team/rename"
         );
+    }
+
+    #[test]
+    fn params_join_the_query_and_empty_ones_are_left_out() {
+        assert_eq!(
+            with_params(&secrets("p1", "dev", "/app"), &[("q", "a&b"), ("page", "2")]),
+            "/projects/p1/secrets/dev?path=/app&q=a%26b&page=2"
+        );
+        assert_eq!(with_params("/projects", &[("q", "")]), "/projects");
     }
 
     #[test]

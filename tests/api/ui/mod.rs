@@ -3,6 +3,7 @@
 
 mod csrf;
 mod error_pages;
+mod finding;
 mod line_breaks;
 mod login;
 mod preauth;
@@ -34,7 +35,7 @@ fn project_delete_page(project: &str) -> String {
     format!("/projects/{project}/delete")
 }
 
-fn tokens_page(project: &str) -> String {
+pub fn tokens_page(project: &str) -> String {
     format!("/projects/{project}/access-control/service-tokens")
 }
 

@@ -7,6 +7,7 @@ use super::place::Place;
 use crate::auth::Caller;
 use crate::domain::Depth;
 use crate::routes::ui::error::UiResult;
+use crate::routes::ui::finding::{Find, FindQuery, Pager};
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
@@ -64,6 +65,11 @@ pub(super) struct SecretsPage {
     folder: FolderDraft,
     add_action: String,
     folder_action: String,
+    /// The filter as typed and where its form goes (this environment's page).
+    q: String,
+    filter_action: String,
+    clear_href: String,
+    pager: Pager,
 }
 
 /// The two forms on the page, as typed when one is shown again with errors.
@@ -110,24 +116,38 @@ pub(super) async fn show(
     ids: web::Path<(String, String)>,
     query: web::Query<FolderQuery>,
     notice: web::Query<NoticeQuery>,
+    find: web::Query<FindQuery>,
 ) -> UiResult<HttpResponse> {
     let place = Place::load(&state, ids.into_inner(), query.path.as_deref()).await?;
     let layout = ui.layout_with(notice.notice());
-    let page = build(&state, layout, &ui.caller(), &place, Drafts::default()).await?;
+    let caller = ui.caller();
+    let page = build(&state, layout, &caller, &place, Drafts::default(), &find.find()).await?;
     render(StatusCode::OK, &page)
 }
 
-/// The page for `place` as `caller` sees it, with the forms as in `drafts`.
+/// The page for `place` as `caller` sees it, with the forms as in `drafts`: the folders and
+/// secrets that match `find`'s filter (by name, key or comment, never by value), the secrets one
+/// page of them.
 pub(super) async fn build(
     state: &AppState,
     layout: Layout,
     caller: &Caller,
     place: &Place,
     drafts: Drafts,
+    find: &Find,
 ) -> UiResult<SecretsPage> {
     let (project, env, path) = (&place.project, place.env(), &place.at.path);
     let subfolders = folders::list(&state.store, caller, &place.at, Depth::OneLevel).await?;
     let found = secrets::list_cached(&state.store, caller, &place.at, Depth::OneLevel).await?;
+    let here = urls::secrets(&project.id, env, path.as_str());
+    let matching = found
+        .secrets()
+        .iter()
+        .filter(|s| find.matches(&[&s.key, &s.comment]))
+        .collect();
+    let (shown, pager) = find.page(matching, |page| {
+        urls::with_params(&here, &[("q", &find.q), ("page", &page.to_string())])
+    });
     let now = now_millis();
     let crumbs = path
         .lineage()
@@ -152,14 +172,14 @@ pub(super) async fn build(
         crumbs,
         folders: subfolders
             .into_iter()
+            .filter(|f| find.matches(&[&f.name]))
             .map(|f| Crumb {
                 href: urls::secrets(&project.id, env, &f.path),
                 name: f.name,
             })
             .collect(),
-        secrets: found
-            .secrets()
-            .iter()
+        secrets: shown
+            .into_iter()
             .map(|s| SecretLine {
                 updated: when_rfc3339(&s.updated_at, now),
                 edit_href: urls::secret_edit(&project.id, env, path.as_str(), &s.key),
@@ -172,6 +192,7 @@ pub(super) async fn build(
         damaged: found
             .unreadable()
             .iter()
+            .filter(|u| find.matches(&[&u.key]))
             .map(|u| DamagedLine {
                 delete_href: urls::secret_delete(&project.id, env, path.as_str(), &u.key),
                 key: u.key.clone(),
@@ -182,6 +203,10 @@ pub(super) async fn build(
         folder: drafts.folder,
         add_action: urls::secret_add(&project.id, env),
         folder_action: urls::folder_add(&project.id, env),
+        q: find.q.clone(),
+        filter_action: urls::secrets(&project.id, env, "/"),
+        clear_href: here,
+        pager,
     })
 }
 
