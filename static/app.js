@@ -136,4 +136,13 @@
     });
     form.addEventListener("change", function (event) { if (event.target.type === "checkbox") refresh(); });
   });
+
+  // "Or load a file": the file's text goes into the textarea, which the form posts as pasted.
+  document.querySelectorAll("input[type=file][data-load-into]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0], target = document.getElementById(input.getAttribute("data-load-into"));
+      if (!file || !target) return;
+      file.text().then(function (text) { target.value = text; });
+    });
+  });
 })();

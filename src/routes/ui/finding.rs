@@ -52,7 +52,10 @@ impl FindQuery {
 impl Find {
     /// Does any of `fields` contain the filter (ignoring case)? Everything matches no filter.
     pub fn matches(&self, fields: &[&str]) -> bool {
-        self.needle.is_empty() || fields.iter().any(|f| f.to_lowercase().contains(&self.needle))
+        self.needle.is_empty()
+            || fields
+                .iter()
+                .any(|f| f.to_lowercase().contains(&self.needle))
     }
 
     pub fn filtering(&self) -> bool {
@@ -133,6 +136,9 @@ mod tests {
         let (shown, pager) = find("", "99").page(rows, |p| format!("?page={p}"));
         assert_eq!((shown.len(), pager.page, pager.next), (50, 3, None));
         let (shown, pager) = find("", "x").page(Vec::<u8>::new(), |_| String::new());
-        assert_eq!((shown.len(), pager.page, pager.first, pager.last), (0, 1, 0, 0));
+        assert_eq!(
+            (shown.len(), pager.page, pager.first, pager.last),
+            (0, 1, 0, 0)
+        );
     }
 }

@@ -44,6 +44,7 @@ notices! {
     SecretUnchanged = "secret-unchanged" => "Nothing changed; the secret was not saved again.",
     SecretDeleted = "secret-deleted" => "Secret deleted.",
     FolderCreated = "folder-created" => "Folder created.",
+    EnvImported = "env-imported" => "The .env file was imported, all of it in one step.",
     TokenRevoked = "token-revoked" => "Service token revoked. It no longer works.",
     EnvAdded = "env-added" => "Environment added.",
     EnvRenamed = "env-renamed" => "Environment renamed.",

@@ -99,6 +99,20 @@ pub fn secret_add(project_id: &str, env: &str) -> String {
     format!("{}/add", environment(project_id, env))
 }
 
+/// Where the `.env` import form and its confirmation post (the folder travels in the form).
+pub fn env_import(project_id: &str, env: &str) -> String {
+    format!("{}/import", environment(project_id, env))
+}
+
+/// A folder's secrets as a `.env` download.
+pub fn env_export(project_id: &str, env: &str, path: &str) -> String {
+    format!(
+        "{}/export?path={}",
+        environment(project_id, env),
+        query_value(path)
+    )
+}
+
 /// Where the new-folder form posts (the parent travels in the form).
 pub fn folder_add(project_id: &str, env: &str) -> String {
     format!("{}/folders", environment(project_id, env))
@@ -213,7 +227,10 @@ mod tests {
     #[test]
     fn params_join_the_query_and_empty_ones_are_left_out() {
         assert_eq!(
-            with_params(&secrets("p1", "dev", "/app"), &[("q", "a&b"), ("page", "2")]),
+            with_params(
+                &secrets("p1", "dev", "/app"),
+                &[("q", "a&b"), ("page", "2")]
+            ),
             "/projects/p1/secrets/dev?path=/app&q=a%26b&page=2"
         );
         assert_eq!(with_params("/projects", &[("q", "")]), "/projects");

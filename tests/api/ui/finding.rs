@@ -16,7 +16,10 @@ async fn with_secrets(count: usize) -> (TestApp, String) {
         .collect();
     let written = app
         .as_admin()
-        .write_batch(&project, json!({ "environment": "dev", "secrets": secrets }))
+        .write_batch(
+            &project,
+            json!({ "environment": "dev", "secrets": secrets }),
+        )
         .await;
     assert_eq!(written.status, StatusCode::OK, "{written}");
     (app, project)
@@ -96,7 +99,10 @@ async fn tokens_sort_by_name_either_way_and_hide_the_expired_ones_on_request() {
         let browser = &browser;
         async move { token_names(&browser.get(&url).await.text) }
     };
-    assert_eq!(listed("sort=name").await, ["alpha", "beta", "delta", "gamma"]);
+    assert_eq!(
+        listed("sort=name").await,
+        ["alpha", "beta", "delta", "gamma"]
+    );
     assert_eq!(
         listed("sort=name&dir=desc").await,
         ["gamma", "delta", "beta", "alpha"]

@@ -53,7 +53,10 @@ async fn page(
         .filter(|p| find.matches(&[&p.name, &p.slug]))
         .collect();
     let (shown, pager) = find.page(matching, |page| {
-        urls::with_params(&urls::projects(), &[("q", &find.q), ("page", &page.to_string())])
+        urls::with_params(
+            &urls::projects(),
+            &[("q", &find.q), ("page", &page.to_string())],
+        )
     });
     let projects = shown
         .into_iter()
@@ -105,7 +108,13 @@ pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResu
         Err(e) => {
             let error = Some(sentence(&e.0));
             let everything = FindQuery::default().find();
-            let page = page(&state, posted.layout(), (raw.to_owned(), error), &everything).await?;
+            let page = page(
+                &state,
+                posted.layout(),
+                (raw.to_owned(), error),
+                &everything,
+            )
+            .await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }

@@ -53,7 +53,15 @@ pub(super) async fn secret(
         ..Drafts::default()
     };
     let everything = FindQuery::default().find();
-    let page = build(&state, posted.layout(), &caller, &place, drafts, &everything).await?;
+    let page = build(
+        &state,
+        posted.layout(),
+        &caller,
+        &place,
+        drafts,
+        &everything,
+    )
+    .await?;
     render(status, &page)
 }
 
@@ -92,6 +100,14 @@ pub(super) async fn folder(
         ..Drafts::default()
     };
     let everything = FindQuery::default().find();
-    let page = build(&state, posted.layout(), &caller, &parent, drafts, &everything).await?;
+    let page = build(
+        &state,
+        posted.layout(),
+        &caller,
+        &parent,
+        drafts,
+        &everything,
+    )
+    .await?;
     render(status, &page)
 }

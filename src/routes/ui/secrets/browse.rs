@@ -70,6 +70,8 @@ pub(super) struct SecretsPage {
     filter_action: String,
     clear_href: String,
     pager: Pager,
+    import_action: String,
+    export_href: String,
 }
 
 /// The two forms on the page, as typed when one is shown again with errors.
@@ -107,7 +109,7 @@ pub(super) async fn first_environment(
 
 #[derive(Deserialize)]
 pub(super) struct FolderQuery {
-    path: Option<String>,
+    pub path: Option<String>,
 }
 
 pub(super) async fn show(
@@ -121,7 +123,15 @@ pub(super) async fn show(
     let place = Place::load(&state, ids.into_inner(), query.path.as_deref()).await?;
     let layout = ui.layout_with(notice.notice());
     let caller = ui.caller();
-    let page = build(&state, layout, &caller, &place, Drafts::default(), &find.find()).await?;
+    let page = build(
+        &state,
+        layout,
+        &caller,
+        &place,
+        Drafts::default(),
+        &find.find(),
+    )
+    .await?;
     render(StatusCode::OK, &page)
 }
 
@@ -206,6 +216,8 @@ pub(super) async fn build(
         q: find.q.clone(),
         filter_action: urls::secrets(&project.id, env, "/"),
         clear_href: here,
+        import_action: urls::env_import(&project.id, env),
+        export_href: urls::env_export(&project.id, env, path.as_str()),
         pager,
     })
 }

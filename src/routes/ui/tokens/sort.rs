@@ -169,7 +169,10 @@ mod tests {
         assert_eq!(by_name.params(), ("name", "asc"));
         assert_eq!(by_name.by(Column::Name).params(), ("name", "desc"));
         assert_eq!(by_name.by(Column::LastUsed).params(), ("last_used", "desc"));
-        assert_eq!(query("expires", "sideways").order().params(), ("expires", "asc"));
+        assert_eq!(
+            query("expires", "sideways").order().params(),
+            ("expires", "asc")
+        );
         assert_eq!(by_name.aria_sort(Column::Name), Some("ascending"));
         assert_eq!(by_name.aria_sort(Column::Expires), None);
     }

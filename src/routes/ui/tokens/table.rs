@@ -80,11 +80,7 @@ fn scope_label(s: &ScopeView) -> String {
 
 fn line(project_id: &str, t: ServiceTokenView, now: Millis) -> TokenLine {
     TokenLine {
-        scopes: t
-            .scopes
-            .iter()
-            .map(scope_label)
-            .collect(),
+        scopes: t.scopes.iter().map(scope_label).collect(),
         permissions: permissions_label(&t.permissions),
         expires: t.expires_at.as_deref().and_then(|e| when_rfc3339(e, now)),
         expired: t.expired,
@@ -130,7 +126,11 @@ pub(super) async fn show(
     let base = urls::tokens(&project.id);
     let hide = if hide_expired { "1" } else { "" };
     let href = |order: Order, page: usize| {
-        let page = if page > 1 { page.to_string() } else { String::new() };
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
         let (sort, dir) = order.params();
         let params = [
             ("q", find.q.as_str()),
