@@ -21,7 +21,7 @@ const apiSecret = async (key, path = "/keys", env = "dev") => {
   assert.equal(r.status, 200, `GET ${key}: ${r.status}`);
   return (await r.json()).secret;
 };
-await call(admin, "POST", `/api/v1/projects/${projectId}/folders`, { environment: "dev", path: "/", name: "keys" });
+for (const name of ["keys", "env"]) await call(admin, "POST", `/api/v1/projects/${projectId}/folders`, { environment: "dev", path: "/", name });
 const minted = await call(admin, "POST", `/api/v1/projects/${projectId}/service-tokens`, {
   expiresIn: 3600,
   name: "cli-reader", scopes: [{ environment: "dev", secretPath: "/keys" }], permissions: ["read"],
@@ -101,6 +101,175 @@ try {
     assert.equal((await apiSecret("DEPLOY_KEY")).version, before, "an unchanged form wrote a version");
     await page.screenshot({ path: join(SHOTS, "ui-a-keys.png"), fullPage: true });
   });
+
+  // Item 2: the secrets table's layout with values shown.
+  const LONG_KEY = "A_VERY_LONG_KEY_" + "NAME_".repeat(22) + "END";
+  await call(admin, "POST", `/api/v1/projects/${projectId}/secrets`, { environment: "dev", path: "/keys", key: LONG_KEY, value: "long" });
+
+  await check("1280: with a PEM shown, Key keeps its width, cells align, the value opens full width unwrapped", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(secretsPage("dev", "/keys"));
+    const row = page.locator("tr.secret-row", { hasText: "TLS_KEY" });
+    await row.getByText("Show").click();
+    const pre = page.locator("tr.value-row pre", { hasText: "BEGIN RSA PRIVATE KEY" });
+    await pre.waitFor();
+    const m = await row.evaluate((tr) => {
+      const tops = [...tr.cells].map((td) => Math.round(td.getBoundingClientRect().top));
+      const pre = tr.nextElementSibling.querySelector("pre");
+      const style = getComputedStyle(pre);
+      return {
+        tops, keyWidth: tr.cells[0].getBoundingClientRect().width,
+        tableWidth: tr.closest("table").getBoundingClientRect().width, preWidth: pre.getBoundingClientRect().width,
+        whiteSpace: style.whiteSpace, lines: pre.textContent.split("\n").length - 1,
+        textHeight: pre.scrollHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom), lineHeight: parseFloat(style.lineHeight),
+      };
+    });
+    assert.ok(m.tops.every((t) => Math.abs(t - m.tops[0]) <= 1), `cells start at ${m.tops}`);
+    assert.ok(m.keyWidth >= 200, `Key column ${m.keyWidth}px`);
+    assert.ok(m.preWidth >= 0.9 * m.tableWidth, `value ${m.preWidth}px of ${m.tableWidth}px`);
+    assert.equal(m.whiteSpace, "pre");
+    assert.equal(Math.round(m.textHeight / m.lineHeight), m.lines, "a PEM line wrapped");
+    const key = page.locator("code.key", { hasText: "A_VERY_LONG_KEY" });
+    assert.equal(await key.getAttribute("title"), LONG_KEY);
+    const cut = await key.evaluate((el) => [el.scrollWidth > el.clientWidth, el.getBoundingClientRect().height]);
+    assert.ok(cut[0], "the long key is not cut with an ellipsis");
+    assert.ok(cut[1] < 30, `the long key wraps (${cut[1]}px high)`);
+    await key.focus();
+    assert.ok(await key.evaluate((el) => el.scrollWidth <= el.clientWidth), "the focused key is not shown whole");
+    await page.screenshot({ path: join(SHOTS, "ui-a-table-1280.png"), fullPage: true });
+  });
+
+  await check("375: a shown PEM and a long key scroll nothing sideways", async () => {
+    await page.setViewportSize({ width: 375, height: 812 });
+    await page.goto(secretsPage("dev", "/keys"));
+    await page.locator("tr.secret-row", { hasText: "TLS_KEY" }).getByText("Show").click();
+    await page.locator("tr.value-row pre", { hasText: "BEGIN RSA PRIVATE KEY" }).waitFor();
+    await noScroll(page);
+    await page.screenshot({ path: join(SHOTS, "ui-a-table-375.png"), fullPage: true });
+  });
+
+  // Item 3: filter, paging, sorting.
+  const many = Array.from({ length: 120 }, (_, i) => ({ key: `KEY_${String(i).padStart(3, "0")}`, value: `v${i}` }));
+  const batch = await call(admin, "POST", `/api/v1/projects/${projectId}/secret-batches`, { environment: "dev", path: "/many", secrets: many });
+  assert.equal(batch.status, 200);
+  for (const name of ["zeta-deploy", "alpha-ci"]) {
+    await call(admin, "POST", `/api/v1/projects/${projectId}/service-tokens`, { name, expiresIn: name === "alpha-ci" ? 86400 : 3600, scopes: [{ environment: "dev", secretPath: "/" }], permissions: ["read"] });
+  }
+  const rows = (p) => p.locator("#results tr.secret-row").count();
+
+  await check("1280 with JS: 100 rows a page, and the filter applies as you type", async () => {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(secretsPage("dev", "/many"));
+    assert.equal(await rows(page), 100);
+    await page.getByText("1–100 of 120").waitFor();
+    await page.getByLabel("Filter this folder").pressSequentially("KEY_11");
+    await page.waitForFunction(() => document.querySelectorAll("#results tr.secret-row").length === 10);
+    assert.equal(new URL(page.url()).searchParams.get("q"), "KEY_11");
+  });
+
+  await check("1280 with JS: token columns sort by name, expiry and last use; Hide expired is kept in the address", async () => {
+    await page.goto(`${BASE}/projects/${projectId}/access-control/service-tokens`);
+    const names = () => page.locator("td.token-name").allInnerTexts();
+    await page.getByRole("link", { name: /^Name/ }).click();
+    await page.waitForURL(/sort=name&dir=asc/);
+    assert.deepEqual(await names(), ["alpha-ci", "cli-reader", "zeta-deploy"]);
+    await page.getByRole("link", { name: /^Name/ }).click();
+    await page.waitForURL(/sort=name&dir=desc/);
+    assert.deepEqual(await names(), ["zeta-deploy", "cli-reader", "alpha-ci"]);
+    await page.getByRole("link", { name: /^Expires/ }).click();
+    await page.waitForURL(/sort=expires&dir=asc/);
+    assert.deepEqual(await names(), ["cli-reader", "zeta-deploy", "alpha-ci"]);
+    await page.getByRole("link", { name: /^Last used/ }).click();
+    await page.waitForURL(/sort=last_used&dir=desc/);
+    assert.equal((await names())[0], "cli-reader", "the token the CLI used comes first");
+    await page.getByLabel("Hide expired").check();
+    await page.waitForURL(/hide_expired=1/);
+    assert.ok(new URL(page.url()).searchParams.get("sort"), "the sort was lost");
+    await page.getByLabel("Filter tokens").fill("zeta");
+    await page.waitForFunction(() => document.querySelectorAll("td.token-name").length === 1);
+  });
+
+  const noJs = await launch({ javaScriptEnabled: false, viewport: { width: 375, height: 812 } });
+  const plain = noJs.pages()[0] || (await noJs.newPage());
+  try {
+    await check("375 without JS: the filter and the pager are a ?q= and ?page= round trip", async () => {
+      await login(plain);
+      await plain.goto(secretsPage("dev", "/many"));
+      assert.equal(await rows(plain), 100);
+      await plain.getByRole("link", { name: /Next/ }).click();
+      await plain.waitForURL(/page=2/);
+      assert.equal(await rows(plain), 20);
+      await plain.getByLabel("Filter this folder").fill("key_00");
+      await plain.getByRole("button", { name: "Filter" }).click();
+      await plain.waitForURL(/q=key_00/);
+      assert.equal(await rows(plain), 10);
+      await noScroll(plain);
+      await plain.goto(`${BASE}/projects?q=round`);
+      await plain.getByRole("link", { name: "UI round two" }).first().waitFor();
+      await plain.goto(`${BASE}/projects?q=no-such-project`);
+      await plain.getByText("No project matches").waitFor();
+    });
+
+    await check("375 without JS: tokens sort and hide expired through links and the form", async () => {
+      await plain.goto(`${BASE}/projects/${projectId}/access-control/service-tokens`);
+      await plain.getByRole("link", { name: /^Name/ }).click();
+      await plain.waitForURL(/sort=name/);
+      assert.deepEqual(await plain.locator("td.token-name").allInnerTexts(), ["alpha-ci", "cli-reader", "zeta-deploy"]);
+      await plain.getByLabel("Hide expired").check();
+      await plain.getByRole("button", { name: "Filter" }).click();
+      await plain.waitForURL(/hide_expired=1/);
+      assert.ok(plain.url().includes("sort=name"), "the sort was lost");
+      await noScroll(plain);
+      await plain.screenshot({ path: join(SHOTS, "ui-a-tokens-375-nojs.png"), fullPage: true });
+    });
+
+    // Item 5: .env in and out.
+    const ENV_TEXT = 'export DB_URL=postgres://db/app\nMULTI="one\ntwo"\nLITERAL=$HOME/${USER}\n';
+    await check("1280 with JS: a .env loaded from a file is previewed, nothing stored, then imported", async () => {
+      await page.goto(secretsPage("dev", "/env"));
+      await page.locator("#import-env > summary").click();
+      await page.locator("#dotenv-file").setInputFiles({ name: "app.env", mimeType: "text/plain", buffer: Buffer.from(ENV_TEXT) });
+      await page.waitForFunction(() => document.getElementById("dotenv").value.includes("LITERAL"));
+      await page.getByRole("button", { name: "Preview import" }).click();
+      await page.getByText("Nothing has been written yet").waitFor();
+      assert.match(await page.locator(".plan").innerText(), /New 3/);
+      const missing = await call(admin, "GET", `/api/v1/projects/${projectId}/secrets/DB_URL?environment=dev&path=/env`);
+      assert.equal(missing.status, 404, "the preview stored something");
+      await page.getByRole("button", { name: "Import 3 secrets" }).click();
+      await page.waitForURL(/notice=env-imported/);
+      assert.equal((await apiSecret("MULTI", "/env")).value, "one\ntwo");
+      assert.equal((await apiSecret("LITERAL", "/env")).value, "$HOME/${USER}");
+    });
+
+    await check("375 without JS: a parse error is shown on its line, fixed on the preview page, then applied", async () => {
+      await plain.goto(secretsPage("dev", "/env"));
+      await plain.locator("#import-env > summary").click();
+      await plain.getByLabel(".env text").fill('NEW_ONE=1\nBROKEN="never closed\n');
+      await plain.getByRole("button", { name: "Preview import" }).click();
+      await plain.getByText("Line 2:").waitFor();
+      await noScroll(plain);
+      await plain.getByLabel(".env text").fill('NEW_ONE=1\nDB_URL=postgres://db/other\n');
+      await plain.getByLabel("Overwrite existing secrets").check();
+      await plain.getByRole("button", { name: "Preview again" }).click();
+      assert.match(await plain.locator(".plan").innerText(), /Overwritten 1/);
+      await plain.getByRole("button", { name: "Import 2 secrets" }).click();
+      await plain.waitForURL(/notice=env-imported/);
+      assert.equal((await apiSecret("DB_URL", "/env")).value, "postgres://db/other");
+    });
+
+    await check("375 without JS and 1280: Download .env gives the folder, which imports back unchanged", async () => {
+      for (const p of [plain, page]) {
+        await p.goto(secretsPage("dev", "/env"));
+        const [download] = await Promise.all([p.waitForEvent("download"), p.getByRole("link", { name: "Download .env" }).click()]);
+        assert.equal(download.suggestedFilename(), "dev_env.env");
+        const text = readFileSync(await download.path(), "utf8");
+        assert.match(text, /^MULTI="one\\ntwo"$/m);
+        assert.match(text, /^LITERAL="\\\$HOME\/\\\$\{USER\}"$/m);
+      }
+    });
+  } finally {
+    await noJs.close();
+  }
 } catch (e) {
   check.abort(e);
 } finally {
