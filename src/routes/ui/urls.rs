@@ -94,6 +94,16 @@ pub fn secrets(project_id: &str, env: &str, path: &str) -> String {
     }
 }
 
+/// The Overview: the folder `path` in every environment at once.
+pub fn overview(project_id: &str, path: &str) -> String {
+    let page = format!("{}/overview", project(project_id));
+    if path == "/" {
+        page
+    } else {
+        format!("{page}?path={}", query_value(path))
+    }
+}
+
 /// Where the add-secret form posts (the folder travels in the form).
 pub fn secret_add(project_id: &str, env: &str) -> String {
     format!("{}/add", environment(project_id, env))

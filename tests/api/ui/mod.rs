@@ -7,6 +7,7 @@ mod error_pages;
 mod finding;
 mod line_breaks;
 mod login;
+mod overview;
 mod preauth;
 mod secrets_browser;
 mod settings;

@@ -6,6 +6,7 @@ use super::draft::{FolderDraft, SecretDraft};
 use super::place::Place;
 use crate::auth::Caller;
 use crate::domain::Depth;
+use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::finding::{Find, FindQuery, Pager};
 use crate::routes::ui::format::{when_rfc3339, When};
@@ -55,6 +56,7 @@ pub(super) struct SecretsPage {
     layout: Layout,
     project: ProjectNav,
     envs: Vec<EnvTab>,
+    overview_href: String,
     env_name: String,
     path: String,
     crumbs: Vec<Crumb>,
@@ -147,11 +149,22 @@ pub(super) async fn build(
     find: &Find,
 ) -> UiResult<SecretsPage> {
     let (project, env, path) = (&place.project, place.env(), &place.at.path);
-    let subfolders = folders::list(&state.store, caller, &place.at, Depth::OneLevel).await?;
-    let found = secrets::list_cached(&state.store, caller, &place.at, Depth::OneLevel).await?;
+    // The environment tabs keep the folder, which another environment may not have: there it
+    // is shown empty (adding a secret creates it), not as a 404.
+    let subfolders = match folders::list(&state.store, caller, &place.at, Depth::OneLevel).await {
+        Err(AppError::NotFound(_)) if !path.is_root() => Vec::new(),
+        listed => listed?,
+    };
+    let found = match secrets::list_cached(&state.store, caller, &place.at, Depth::OneLevel).await {
+        Err(AppError::NotFound(_)) if !path.is_root() => None,
+        listed => Some(listed?),
+    };
+    let (stored, damaged) = match &found {
+        Some(listing) => (listing.secrets(), listing.unreadable()),
+        None => (&[][..], &[][..]),
+    };
     let here = urls::secrets(&project.id, env, path.as_str());
-    let matching = found
-        .secrets()
+    let matching = stored
         .iter()
         .filter(|s| find.matches(&[&s.key, &s.comment]))
         .collect();
@@ -176,7 +189,8 @@ pub(super) async fn build(
     Ok(SecretsPage {
         layout,
         project: ProjectNav::new(project, Section::Secrets),
-        envs: env_tabs(project, env),
+        envs: env_tabs(project, env, path.as_str()),
+        overview_href: urls::overview(&project.id, path.as_str()),
         env_name: place.env_name.clone(),
         path: path.as_str().to_owned(),
         crumbs,
@@ -199,8 +213,7 @@ pub(super) async fn build(
                 comment: s.comment.clone(),
             })
             .collect(),
-        damaged: found
-            .unreadable()
+        damaged: damaged
             .iter()
             .filter(|u| find.matches(&[&u.key]))
             .map(|u| DamagedLine {
@@ -222,13 +235,14 @@ pub(super) async fn build(
     })
 }
 
-fn env_tabs(project: &ProjectView, active: &str) -> Vec<EnvTab> {
+/// The environment tabs, each at the folder shown, so switching environment keeps the path.
+fn env_tabs(project: &ProjectView, active: &str, path: &str) -> Vec<EnvTab> {
     project
         .environments
         .iter()
         .map(|e| EnvTab {
             name: e.name.clone(),
-            href: urls::secrets(&project.id, &e.slug, "/"),
+            href: urls::secrets(&project.id, &e.slug, path),
             active: e.slug == active,
         })
         .collect()

@@ -1,7 +1,7 @@
 //! The secrets screen of a project: browse an environment's folders (environment tabs, folder
 //! breadcrumb, sub-folders, a table of secrets), add a secret or a folder there, edit a secret and
 //! delete it after a confirmation; import a `.env` file into a folder (preview, then
-//! confirm) and download a folder as one.
+//! confirm) and download a folder as one; the Overview of a folder in every environment.
 
 mod add;
 mod browse;
@@ -10,6 +10,7 @@ mod draft;
 mod edit;
 mod export;
 mod import;
+mod overview;
 mod place;
 
 use super::page;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         page("/projects/{projectId}/secrets").route(web::get().to(browse::first_environment)),
     )
     .service(page(env).route(web::get().to(browse::show)))
+    .service(page("/projects/{projectId}/overview").route(web::get().to(overview::show)))
     .service(page(&format!("{env}/add")).route(web::post().to(add::secret)))
     .service(page(&format!("{env}/folders")).route(web::post().to(add::folder)))
     .service(
