@@ -267,6 +267,33 @@ try {
         assert.match(text, /^LITERAL="\\\$HOME\/\\\$\{USER\}"$/m);
       }
     });
+
+    // Item 4: all environments at once.
+    for (const [env, key, value] of [["dev", "SHARED", "same"], ["staging", "SHARED", "same"], ["prod", "SHARED", "same"], ["dev", "API", "a"], ["staging", "API", "b"], ["prod", "API", "a"], ["dev", "ONLY_DEV", "x"]]) {
+      await call(admin, "POST", `/api/v1/projects/${projectId}/secrets`, { environment: env, path: "/svc", key, value });
+    }
+    for (const [p, width] of [[page, 1280], [plain, 375]]) {
+      await check(`${width}: the Overview marks missing and different keys, values hidden until shown`, async () => {
+        await p.setViewportSize({ width, height: 900 });
+        await p.goto(secretsPage("dev", "/svc"));
+        await p.getByRole("navigation", { name: "Environments" }).getByRole("link", { name: "Staging" }).click();
+        await p.waitForURL(/secrets\/staging\?path=\/svc/);
+        await p.getByRole("link", { name: "All environments" }).click();
+        assert.equal(new URL(p.url()).pathname.endsWith("/overview"), true);
+        await p.waitForURL(/overview\?path=\/svc/);
+        const api = p.locator("tr.key-row", { hasText: "API" }).filter({ hasNotText: "SHARED" }).first();
+        assert.match(await api.innerText(), /different/i);
+        assert.doesNotMatch(await api.innerText(), /missing/i);
+        assert.match(await p.locator("tr.key-row", { hasText: "ONLY_DEV" }).innerText(), /missing/i);
+        assert.doesNotMatch(await p.locator("tr.key-row", { hasText: "SHARED" }).innerText(), /missing|different/i);
+        const value = api.locator("pre.value").first();
+        assert.equal(await value.isVisible(), false, "a value shows before it is revealed");
+        await api.getByText("Show").first().click();
+        assert.equal(await value.innerText(), "a");
+        await noScroll(p);
+        await p.screenshot({ path: join(SHOTS, `ui-a-overview-${width}.png`), fullPage: true });
+      });
+    }
   } finally {
     await noJs.close();
   }
