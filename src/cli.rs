@@ -22,7 +22,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server: JSON API, admin UI and scheduled jobs (the default).
-    Serve(ServeArgs),
+    // Boxed: the server's settings outweigh every other command's.
+    Serve(Box<ServeArgs>),
     /// Exit 0 if the local server answers /healthz with 200, else 1 (for Docker's HEALTHCHECK).
     Healthcheck(HealthcheckArgs),
     /// Write a consistent copy of the database to FILE while the server runs.

@@ -7,6 +7,7 @@
 #
 #   tests/recovery/run.sh            run the drills (about a minute); ends "N passed, M failed"
 #   tests/recovery/run.sh --bench    the replication benchmark instead (BENCHMARKS.md)
+#   tests/recovery/run.sh --replica-bench   read-20 on a read replica vs the primary (BENCHMARKS.md)
 #   ENVKEEP_BIN=path tests/recovery/run.sh   reuse a built binary (default: build the release one)
 #   RECOVERY_KEEP=1 tests/recovery/run.sh    keep every drill's files (a failed drill's always stay)
 #
@@ -67,4 +68,5 @@ export ENVKEEP_BIN RECOVERY_VENV=$VENV RECOVERY_VFS=$VFS
 
 script=drills.py
 [[ "${1:-}" == "--bench" ]] && script=bench.py
+[[ "${1:-}" == "--replica-bench" ]] && script=replica_bench.py
 exec timeout --kill-after=10 600 "$VENV/bin/python" "$ROOT/tests/recovery/$script"
