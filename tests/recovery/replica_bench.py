@@ -6,6 +6,7 @@ benches/load.sh; servers, Litestream and moto on core 0, wrk on core 1 (when the
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -60,6 +61,8 @@ def main():
     finally:
         h.end_all()
         s3.close()
+        if os.environ.get("RECOVERY_KEEP") != "1":
+            shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
