@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod password;
+pub mod policy;
 pub mod preauth;
 pub mod service_token;
 pub mod session;

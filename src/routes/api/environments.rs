@@ -32,10 +32,10 @@ pub const ENDPOINTS: &[Endpoint] = endpoints![
 )]
 async fn list(
     state: web::Data<AppState>,
-    _session: AdminSession,
+    session: AdminSession,
     url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    let found = environments::list(&state.store, &url.project_id).await?;
+    let found = environments::list(&state.store, &session, &url.project_id).await?;
     Ok(HttpResponse::Ok().json(json!({ "environments": found })))
 }
 

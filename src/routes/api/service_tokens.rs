@@ -90,10 +90,10 @@ impl utoipa::ToSchema for TokenRequest {
 )]
 async fn list(
     state: web::Data<AppState>,
-    _session: AdminSession,
+    session: AdminSession,
     url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    let found = tokens::list(&state.store, &url.project_id).await?;
+    let found = tokens::list(&state.store, &session, &url.project_id).await?;
     Ok(HttpResponse::Ok().json(json!({ "serviceTokens": found })))
 }
 

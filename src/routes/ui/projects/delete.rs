@@ -45,7 +45,7 @@ pub(super) async fn confirm(
     ui: UiSession,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
     let page = confirm_page(&project, ui.layout(), String::new(), None);
     render(StatusCode::OK, &page)
 }
@@ -55,7 +55,7 @@ pub(super) async fn delete(
     posted: Posted,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &posted.session, &path).await?;
     let typed = posted.form.text("confirm_name");
     if typed.trim() != project.name {
         let error = Some(String::from(

@@ -5,6 +5,7 @@ use crate::routes::ui::error::UiResult;
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::{Notice, NoticeQuery};
 use crate::routes::ui::pages::{redirect, render, sentence, Layout};
+use crate::auth::AdminSession;
 use crate::routes::ui::session::{Posted, UiSession};
 use crate::routes::ui::urls;
 use crate::service::projects;
@@ -35,12 +36,13 @@ struct ProjectsPage {
 /// The list, with the new-project form as typed (`name`) and its error, if any.
 async fn page(
     state: &AppState,
+    session: &AdminSession,
     layout: Layout,
     name: String,
     error: Option<String>,
 ) -> UiResult<ProjectsPage> {
     let now = now_millis();
-    let projects = projects::list(&state.store)
+    let projects = projects::list(&state.store, session)
         .await?
         .into_iter()
         .map(|p| ProjectCard {
@@ -68,7 +70,7 @@ pub(super) async fn show(
     let layout = ui.layout_with(query.notice());
     render(
         StatusCode::OK,
-        &page(&state, layout, String::new(), None).await?,
+        &page(&state, &ui.0, layout, String::new(), None).await?,
     )
 }
 
@@ -88,7 +90,7 @@ pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResu
         }
         Err(e) => {
             let error = Some(sentence(&e.0));
-            let page = page(&state, posted.layout(), raw.to_owned(), error).await?;
+            let page = page(&state, &posted.session, posted.layout(), raw.to_owned(), error).await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }

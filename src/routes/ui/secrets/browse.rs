@@ -86,7 +86,7 @@ pub(super) async fn first_environment(
     ui: UiSession,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
     match project.environments.first() {
         Some(env) => Ok(redirect(&urls::secrets(&project.id, &env.slug, "/"))),
         None => {
@@ -111,7 +111,7 @@ pub(super) async fn show(
     query: web::Query<FolderQuery>,
     notice: web::Query<NoticeQuery>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), query.path.as_deref()).await?;
+    let place = Place::load(&state, &ui.0, ids.into_inner(), query.path.as_deref()).await?;
     let layout = ui.layout_with(notice.notice());
     let page = build(&state, layout, &ui.caller(), &place, Drafts::default()).await?;
     render(StatusCode::OK, &page)

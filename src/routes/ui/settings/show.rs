@@ -105,7 +105,7 @@ pub(super) async fn show(
     path: web::Path<String>,
     query: web::Query<NoticeQuery>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
     let layout = ui.layout_with(query.notice());
     render(
         StatusCode::OK,

@@ -25,7 +25,7 @@ pub(super) async fn show(
     ui: UiSession,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
     render(StatusCode::OK, &TokenFormPage::new(ui.layout(), &project))
 }
 
@@ -34,7 +34,7 @@ pub(super) async fn submit(
     posted: Posted,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &posted.session, &path).await?;
     let mut page = TokenFormPage::from_form(posted.layout(), &project, &posted.form);
     if posted.form.has("add_scope") {
         page.add_scope(&project);

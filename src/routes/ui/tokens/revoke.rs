@@ -34,7 +34,7 @@ pub(super) async fn confirm(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, token_id) = path.into_inner();
-    let project = projects::get(&state.store, &project_id).await?;
+    let project = projects::get(&state.store, &ui.0, &project_id).await?;
     let token = find_token(&state, &project, &token_id).await?;
     let scopes: Vec<String> = token
         .scopes
