@@ -225,6 +225,38 @@ pub fn delete(conn: &Connection, project_id: &str, id: &str) -> DbResult<bool> {
     )? > 0)
 }
 
+/// A token a user created: (id, project id, name), for the "revoke their tokens" choice.
+#[derive(Debug, Clone)]
+pub struct CreatedToken {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+}
+
+/// The tokens `user_id` created, oldest first.
+pub fn created_by_user(conn: &Connection, user_id: &str) -> DbResult<Vec<CreatedToken>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, project_id, name FROM service_tokens WHERE created_by_user_id = ?1
+         ORDER BY created_at, id",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok(CreatedToken {
+            id: r.get(0)?,
+            project_id: r.get(1)?,
+            name: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Deletes the tokens `user_id` created; returns their ids.
+pub fn delete_created_by_user(conn: &Connection, user_id: &str) -> DbResult<Vec<String>> {
+    let mut stmt =
+        conn.prepare("DELETE FROM service_tokens WHERE created_by_user_id = ?1 RETURNING id")?;
+    let ids = stmt.query_map([user_id], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
+}
+
 /// Deletes expired tokens, earliest expiry first, about `limit` at a time; returns the ids
 /// removed. The cut falls on an expiry time, so tokens that expired in the same millisecond go
 /// together and a chunk may exceed `limit`; fewer than `limit` means nothing expired is left.

@@ -5,13 +5,16 @@ pub mod accounts;
 pub mod environments;
 pub mod fields;
 pub mod folders;
+pub mod invites;
 pub mod limits;
+pub mod members;
 pub mod projects;
 pub mod reveal;
 pub mod sealed_fields;
 pub mod secrets;
 pub mod token_request;
 pub mod tokens;
+pub mod users;
 pub mod views;
 
 use crate::auth::access::{Op, Visibility};
