@@ -27,7 +27,7 @@ fn token_record(project: &str) -> TokenRecord {
             write: true,
         },
         expires_at: None,
-        allowed_ips: AllowedIps::parse(&[]).unwrap(),
+        allowed_ips: AllowedIps::parse::<&str>(&[]).unwrap(),
         scopes: vec![TokenScope {
             environment: String::from("dev"),
             glob: ScopeGlob::parse("/**").unwrap(),

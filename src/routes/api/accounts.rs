@@ -134,7 +134,7 @@ async fn whoami(state: web::Data<AppState>, caller: Caller) -> AppResult<HttpRes
             Ok(HttpResponse::Ok().json(json!({ "kind": "serviceToken", "serviceToken": view })))
         }
         Caller::Admin(session) => Ok(HttpResponse::Ok().json(
-            json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email } }),
+            json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email, "role": session.role.as_str() } }),
         )),
     }
 }

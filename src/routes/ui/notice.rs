@@ -36,6 +36,7 @@ macro_rules! notices {
 notices! {
     SetupDone = "setup" => "The admin account is ready. Log in with it.",
     LoggedOut = "logout" => "You are logged out.",
+    InviteAccepted = "invite-accepted" => "Your account is ready. Log in with it.",
     ProjectCreated = "project-created"
         => "Project created with the environments Development, Staging and Production.",
     ProjectDeleted = "project-deleted" => "Project deleted.",

@@ -50,6 +50,16 @@ pub fn same_site_next(raw: Option<&str>) -> String {
     }
 }
 
+/// An invitation's page (the one-time link, relative).
+pub fn invite(code: &str) -> String {
+    format!("/invite/{}", segment(code))
+}
+
+/// The Team page: users and invitations.
+pub fn team() -> String {
+    String::from("/team")
+}
+
 pub fn projects() -> String {
     String::from("/projects")
 }
