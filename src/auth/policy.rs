@@ -17,7 +17,9 @@ pub enum Action<'a> {
     /// List users and invitations, invite and revoke invitations (of non-owners).
     ManageUsers,
     /// Change, disable or remove a user holding `target`, or invite or promote to `target`.
-    ManageUser { target: InstanceRole },
+    ManageUser {
+        target: InstanceRole,
+    },
     CreateProject,
     SeeProject,
     /// Project settings, environments, deleting the project, secret imports (folder links).
@@ -36,9 +38,15 @@ pub enum Action<'a> {
     },
     /// List, mint or revoke service tokens (and see their usage) whose scopes name these
     /// environments; an empty list asks whether the caller may manage any token at all.
-    ManageTokens { environments: &'a [&'a str] },
-    ReadVersions { environment: &'a str },
-    RestoreVersions { environment: &'a str },
+    ManageTokens {
+        environments: &'a [&'a str],
+    },
+    ReadVersions {
+        environment: &'a str,
+    },
+    RestoreVersions {
+        environment: &'a str,
+    },
     /// The audit log of the project named (or, with no project, of the whole instance).
     ReadAudit,
     VerifyAudit,
@@ -182,7 +190,10 @@ fn person(
 }
 
 fn denied(action: &Action) -> Decision {
-    Decision::Denied(format!("Your role does not allow you to {}", action.describe()))
+    Decision::Denied(format!(
+        "Your role does not allow you to {}",
+        action.describe()
+    ))
 }
 
 /// A token reaches only its own project, and there only secrets and folders within its scopes

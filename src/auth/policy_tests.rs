@@ -198,8 +198,19 @@ fn a_refused_token_scope_names_the_environment() {
 
 #[test]
 fn versions_are_read_in_the_membership_environments_and_restored_by_developers() {
-    assert_eq!(row(P, Action::ReadVersions { environment: "dev" }), "AAAAAF");
-    assert_eq!(row(P, Action::ReadVersions { environment: "prod" }), "AAADDF");
+    assert_eq!(
+        row(P, Action::ReadVersions { environment: "dev" }),
+        "AAAAAF"
+    );
+    assert_eq!(
+        row(
+            P,
+            Action::ReadVersions {
+                environment: "prod"
+            }
+        ),
+        "AAADDF"
+    );
     let restore_dev = Action::RestoreVersions { environment: "dev" };
     assert_eq!(row(P, restore_dev), "AAAADF");
     let restore_prod = Action::RestoreVersions {

@@ -17,7 +17,10 @@ pub struct MemberRow {
 
 fn decode(user_id: &str, role: &str, environments: Option<String>) -> DbResult<Membership> {
     let corrupt = || {
-        tracing::error!(user_id, "a stored membership does not decode; it is refused");
+        tracing::error!(
+            user_id,
+            "a stored membership does not decode; it is refused"
+        );
         DbError::Corrupt(format!("membership of user {user_id} does not decode"))
     };
     let role = ProjectRole::parse(role).map_err(|_| corrupt())?;

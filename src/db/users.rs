@@ -38,7 +38,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(User, String)> {
 /// Decodes the role column; an unknown role fails closed.
 pub fn decode_role(user_id: &str, role: &str) -> DbResult<InstanceRole> {
     InstanceRole::parse(role).map_err(|_| {
-        tracing::error!(user_id, "a stored user role does not decode; the user is refused");
+        tracing::error!(
+            user_id,
+            "a stored user role does not decode; the user is refused"
+        );
         DbError::Corrupt(format!("user {user_id}: role does not decode"))
     })
 }

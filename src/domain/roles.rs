@@ -132,10 +132,18 @@ mod tests {
 
     #[test]
     fn roles_round_trip_through_their_names() {
-        for role in [InstanceRole::Owner, InstanceRole::Admin, InstanceRole::Member] {
+        for role in [
+            InstanceRole::Owner,
+            InstanceRole::Admin,
+            InstanceRole::Member,
+        ] {
             assert_eq!(InstanceRole::parse(role.as_str()), Ok(role));
         }
-        for role in [ProjectRole::Admin, ProjectRole::Developer, ProjectRole::Viewer] {
+        for role in [
+            ProjectRole::Admin,
+            ProjectRole::Developer,
+            ProjectRole::Viewer,
+        ] {
             assert_eq!(ProjectRole::parse(role.as_str()), Ok(role));
         }
         assert!(InstanceRole::parse("root").is_err());

@@ -135,7 +135,12 @@ pub async fn revoke(store: &Store, session: &AdminSession, invite_id: &str) -> A
                     crate::domain::names::truncate_for_message(&id)
                 ))
             })?;
-            session.decide(None, Action::ManageUser { target: invite.role })?;
+            session.decide(
+                None,
+                Action::ManageUser {
+                    target: invite.role,
+                },
+            )?;
             invites::revoke(tx, &id, now_millis())?;
             actor.record(
                 tx,

@@ -143,7 +143,8 @@ pub async fn update(
     store
         .write(move |tx| {
             require_project(tx, &project).map_err(project_not_found(&project))?;
-            let current = memberships::find(tx, &project, &id)?.ok_or_else(|| member_not_found(&id))?;
+            let current =
+                memberships::find(tx, &project, &id)?.ok_or_else(|| member_not_found(&id))?;
             let role = change.role.unwrap_or(current.role);
             // Becoming a project admin drops the list (an admin reaches every environment).
             let environments = match (change.environments, role) {
@@ -161,7 +162,13 @@ pub async fn update(
                 email,
                 membership,
             };
-            actor.record(tx, now_millis(), "member.update", Some(&project), detail(&row))?;
+            actor.record(
+                tx,
+                now_millis(),
+                "member.update",
+                Some(&project),
+                detail(&row),
+            )?;
             Ok((view(&row), Touched::membership(&id)))
         })
         .await

@@ -123,7 +123,11 @@ pub async fn list(store: &Store, session: &AdminSession) -> AppResult<Vec<Projec
 }
 
 /// One project, if the caller may see it (else the same 404 as an unknown project).
-pub async fn get(store: &Store, session: &AdminSession, project_id: &str) -> AppResult<ProjectView> {
+pub async fn get(
+    store: &Store,
+    session: &AdminSession,
+    project_id: &str,
+) -> AppResult<ProjectView> {
     session.decide(Some(project_id), Action::SeeProject)?;
     let id = project_id.to_owned();
     store

@@ -118,7 +118,12 @@ pub async fn mint(
     new: NewToken,
 ) -> AppResult<Minted> {
     let environments = scope_environments(&new.scopes);
-    session.decide(Some(project_id), Action::ManageTokens { environments: &environments })?;
+    session.decide(
+        Some(project_id),
+        Action::ManageTokens {
+            environments: &environments,
+        },
+    )?;
     let keys = store.project_keys(project_id).await?;
     let (id, secret) = (random::hex16(), random::hex16());
     let now = now_millis();
@@ -216,7 +221,9 @@ pub async fn list(
         .iter()
         .filter(|(row, _)| {
             let environments = scope_environments(&row.scopes);
-            let reach = Action::ManageTokens { environments: &environments };
+            let reach = Action::ManageTokens {
+                environments: &environments,
+            };
             session.decide(project, reach).is_ok()
         })
         .map(|(row, status)| view(row, now, store.pending_token_use(&row.id), *status))
@@ -266,7 +273,9 @@ pub async fn revoke(
     if let Some((row, _)) = find(store, token_id).await? {
         if row.project_id == project_id {
             let environments = scope_environments(&row.scopes);
-            let reach = Action::ManageTokens { environments: &environments };
+            let reach = Action::ManageTokens {
+                environments: &environments,
+            };
             session.decide(Some(project_id), reach)?;
         }
     }

@@ -139,8 +139,14 @@ async fn update(
         field("environments", environments(body.environments.as_ref())),
     ))?;
     let change = Change { role, environments };
-    let member =
-        members::update(&state.store, &session, &url.project_id, &url.user_id, change).await?;
+    let member = members::update(
+        &state.store,
+        &session,
+        &url.project_id,
+        &url.user_id,
+        change,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(json!({ "member": member })))
 }
 

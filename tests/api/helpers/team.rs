@@ -121,7 +121,8 @@ impl Api {
     }
 
     pub async fn remove_member(&self, project: &str, user_id: &str) -> super::Answer {
-        self.delete(&format!("{}/{user_id}", members(project))).await
+        self.delete(&format!("{}/{user_id}", members(project)))
+            .await
     }
 }
 

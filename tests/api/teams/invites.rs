@@ -18,7 +18,10 @@ async fn without_a_public_url_the_link_is_relative_with_a_note_whatever_the_host
     assert_eq!(invited.status, StatusCode::CREATED, "{invited}");
     let url = invited["url"].as_str().unwrap();
     assert!(url.starts_with("/invite/"), "{url}");
-    assert!(invited["note"].as_str().unwrap().contains("ENVKEEP_PUBLIC_URL"));
+    assert!(invited["note"]
+        .as_str()
+        .unwrap()
+        .contains("ENVKEEP_PUBLIC_URL"));
     assert!(invite_code(url).len() >= 32, "at least 128 bits of code");
     let invite = &invited["invite"];
     assert_eq!(invite["email"], "new@example.com");
@@ -65,7 +68,10 @@ async fn the_invitation_form_creates_the_account_without_javascript() {
     let done = browser.submit_with_preauth(&page, &fields).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{done}");
     assert!(done.location().starts_with("/login"));
-    let login = app.anonymous().login("new@example.com", USER_PASSWORD).await;
+    let login = app
+        .anonymous()
+        .login("new@example.com", USER_PASSWORD)
+        .await;
     assert_eq!(login.status, StatusCode::OK);
 }
 
@@ -79,7 +85,10 @@ async fn unknown_used_expired_and_revoked_codes_are_all_410() {
     assert_eq!(accepted.status, StatusCode::CREATED);
     let expired = code_of(&api.invite("expired@example.com", "member").await);
     app.sqlite()
-        .execute("UPDATE invites SET expires_at = 1 WHERE email = 'expired@example.com'", [])
+        .execute(
+            "UPDATE invites SET expires_at = 1 WHERE email = 'expired@example.com'",
+            [],
+        )
         .unwrap();
     let revoked_invite = api.invite("revoked@example.com", "member").await;
     let revoked = code_of(&revoked_invite);
@@ -91,7 +100,13 @@ async fn unknown_used_expired_and_revoked_codes_are_all_410() {
         let answer = app.anonymous().accept_invite(code, USER_PASSWORD).await;
         answer.assert_error(StatusCode::GONE, "Gone");
         messages.push(answer["message"].as_str().unwrap().to_owned());
-        assert_eq!(app.new_browser().get(&format!("/invite/{code}")).await.status, StatusCode::GONE);
+        assert_eq!(
+            app.new_browser()
+                .get(&format!("/invite/{code}"))
+                .await
+                .status,
+            StatusCode::GONE
+        );
     }
     assert!(messages[0].contains("ask for a new invitation"));
     assert!(messages.iter().all(|m| *m == messages[0]), "{messages:?}");
@@ -123,7 +138,10 @@ async fn a_weak_password_is_refused_and_leaves_the_code_usable() {
 #[tokio::test]
 async fn an_email_with_an_account_cannot_be_invited() {
     let app = TestApp::spawn().await;
-    let again = app.as_admin().invite(crate::helpers::ADMIN_EMAIL, "member").await;
+    let again = app
+        .as_admin()
+        .invite(crate::helpers::ADMIN_EMAIL, "member")
+        .await;
     again.assert_error(StatusCode::CONFLICT, "Conflict");
 }
 

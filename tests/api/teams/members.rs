@@ -16,7 +16,10 @@ async fn a_member_is_added_listed_changed_and_removed() {
     assert_eq!(added.status, StatusCode::CREATED, "{added}");
     let expected = json!({ "userId": user.id, "email": "dev@example.com", "role": "developer", "environments": ["dev", "staging"] });
     assert_eq!(added["member"], expected);
-    assert_eq!(api.list_members(&project).await["members"], json!([expected]));
+    assert_eq!(
+        api.list_members(&project).await["members"],
+        json!([expected])
+    );
     let changed = api
         .update_member(&project, &user.id, json!({ "role": "viewer" }))
         .await;
@@ -55,7 +58,8 @@ async fn an_empty_list_a_list_on_an_admin_and_an_unknown_environment_are_422() {
         ("developer", json!("dev")),
         ("owner", json!(null)),
     ] {
-        let body = json!({ "email": "dev@example.com", "role": role, "environments": environments });
+        let body =
+            json!({ "email": "dev@example.com", "role": role, "environments": environments });
         let refused = api.add_member(&project, body).await;
         refused.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "ValidationFailure");
     }
@@ -70,10 +74,16 @@ async fn a_removed_membership_takes_effect_on_the_next_request() {
     let dev = app
         .member_of(&project, "dev@example.com", "developer", Some(&["dev"]))
         .await;
-    let read = app.as_user(&dev).get_secret(&project, "dev", "/", "KEY").await;
+    let read = app
+        .as_user(&dev)
+        .get_secret(&project, "dev", "/", "KEY")
+        .await;
     assert_eq!(read.status, StatusCode::OK);
     app.as_admin().remove_member(&project, &dev.id).await;
-    let after = app.as_user(&dev).get_secret(&project, "dev", "/", "KEY").await;
+    let after = app
+        .as_user(&dev)
+        .get_secret(&project, "dev", "/", "KEY")
+        .await;
     after.assert_error(StatusCode::NOT_FOUND, "NotFound");
 }
 
@@ -84,7 +94,9 @@ async fn a_membership_for_all_environments_includes_ones_created_later() {
     let dev = app
         .member_of(&project, "dev@example.com", "developer", None)
         .await;
-    app.as_admin().create_environment(&project, "QA", "qa").await;
+    app.as_admin()
+        .create_environment(&project, "QA", "qa")
+        .await;
     let written = app
         .as_user(&dev)
         .create_secret(&project, "qa", "/", "KEY", "v")
@@ -102,6 +114,9 @@ async fn a_member_who_creates_a_project_becomes_its_admin() {
     let members = app.as_user(&user).list_members(project).await;
     assert_eq!(members.status, StatusCode::OK, "{members}");
     assert_eq!(members["members"][0]["role"], "admin");
-    let env = app.as_user(&user).create_environment(project, "QA", "qa").await;
+    let env = app
+        .as_user(&user)
+        .create_environment(project, "QA", "qa")
+        .await;
     assert_eq!(env.status, StatusCode::CREATED);
 }

@@ -67,7 +67,10 @@ async fn environments_are_managed_by_project_admins() {
     let expected = [201, 201, 201, 403, 403, 404, 403];
     team.row("POST environments", expected, |api, column| {
         let project = project.clone();
-        async move { api.create_environment(&project, column, &slug(column)).await }
+        async move {
+            api.create_environment(&project, column, &slug(column))
+                .await
+        }
     })
     .await;
 }
@@ -127,9 +130,8 @@ async fn the_infisical_routes_apply_the_same_rule_to_sessions() {
     let project = team.project.clone();
     let expected = [200, 200, 200, 403, 403, 404, 403];
     team.row("GET /api/v3/secrets/raw prod", expected, |api, _| {
-        let path = format!(
-            "/api/v3/secrets/raw?workspaceId={project}&environment=prod&secretPath=/"
-        );
+        let path =
+            format!("/api/v3/secrets/raw?workspaceId={project}&environment=prod&secretPath=/");
         async move { api.get(&path).await }
     })
     .await;
@@ -155,8 +157,12 @@ async fn service_tokens_are_listed_and_minted_by_developers_only_within_their_en
     };
     team.row("mint dev", [201, 201, 201, 201, 403, 404, 403], mint("dev"))
         .await;
-    team.row("mint prod", [201, 201, 201, 403, 403, 404, 403], mint("prod"))
-        .await;
+    team.row(
+        "mint prod",
+        [201, 201, 201, 403, 403, 404, 403],
+        mint("prod"),
+    )
+    .await;
 }
 
 #[tokio::test]

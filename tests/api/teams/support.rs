@@ -30,8 +30,10 @@ impl Team {
     pub async fn spawn() -> Team {
         let app = TestApp::spawn().await;
         let project = app.create_project("Shop").await;
-        app.create_secret(&project, "dev", "/", "DEV_KEY", "d").await;
-        app.create_secret(&project, "prod", "/", "PROD_KEY", "p").await;
+        app.create_secret(&project, "dev", "/", "DEV_KEY", "d")
+            .await;
+        app.create_secret(&project, "prod", "/", "PROD_KEY", "p")
+            .await;
         let admin = app.create_user("admin2@example.com", "admin").await;
         let project_admin = app
             .member_of(&project, "lead@example.com", "admin", None)

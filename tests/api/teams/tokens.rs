@@ -19,11 +19,18 @@ async fn a_developer_lists_only_the_tokens_whose_every_scope_lies_in_its_environ
     let app = TestApp::spawn().await;
     let project = app.create_project("Shop").await;
     let dev = app
-        .member_of(&project, "dev@example.com", "developer", Some(&["dev", "staging"]))
+        .member_of(
+            &project,
+            "dev@example.com",
+            "developer",
+            Some(&["dev", "staging"]),
+        )
         .await;
     app.mint(&project, scoped("dev-only", &["dev"])).await;
-    app.mint(&project, scoped("dev-and-staging", &["dev", "staging"])).await;
-    app.mint(&project, scoped("dev-and-prod", &["dev", "prod"])).await;
+    app.mint(&project, scoped("dev-and-staging", &["dev", "staging"]))
+        .await;
+    app.mint(&project, scoped("dev-and-prod", &["dev", "prod"]))
+        .await;
     let listed = app.as_user(&dev).list_tokens(&project).await;
     assert_eq!(listed.status, StatusCode::OK, "{listed}");
     let mut names: Vec<_> = listed["serviceTokens"]
@@ -48,13 +55,19 @@ async fn a_developer_cannot_mint_or_revoke_beyond_its_environments_and_is_told_w
     assert_eq!(minted.status, StatusCode::CREATED, "{minted}");
     let refused = api.mint(&project, scoped("wide", &["dev", "prod"])).await;
     refused.assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
-    assert!(refused["message"].as_str().unwrap().contains("'prod'"), "{refused}");
+    assert!(
+        refused["message"].as_str().unwrap().contains("'prod'"),
+        "{refused}"
+    );
     let (_, prod_token) = app.mint(&project, scoped("prod", &["prod"])).await;
     let revoke = api.revoke(&project, &prod_token).await;
     revoke.assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
     assert!(revoke["message"].as_str().unwrap().contains("'prod'"));
     let own = minted["serviceToken"]["id"].as_str().unwrap();
-    assert_eq!(api.revoke(&project, own).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        api.revoke(&project, own).await.status,
+        StatusCode::NO_CONTENT
+    );
 }
 
 #[tokio::test]
@@ -77,12 +90,18 @@ async fn tokens_survive_their_creator_shown_disabled_then_removed_even_after_a_r
     let lead = app
         .member_of(&project, "lead@example.com", "admin", None)
         .await;
-    let minted = app.as_user(&lead).mint(&project, scoped("ci", &["dev"])).await;
+    let minted = app
+        .as_user(&lead)
+        .mint(&project, scoped("ci", &["dev"]))
+        .await;
     let token = minted["token"].as_str().unwrap().to_owned();
     let status = || async {
         let listed = app.as_admin().list_tokens(&project).await;
         let t = listed["serviceTokens"][0].clone();
-        (t["creatorStatus"].as_str().unwrap().to_owned(), t["createdBy"].clone())
+        (
+            t["creatorStatus"].as_str().unwrap().to_owned(),
+            t["createdBy"].clone(),
+        )
     };
     app.as_admin()
         .update_user(&lead.id, json!({ "disabled": true }))
@@ -93,9 +112,15 @@ async fn tokens_survive_their_creator_shown_disabled_then_removed_even_after_a_r
     assert_eq!(status().await.0, "removed");
     app.create_user("lead@example.com", "member").await;
     let (after_reinvite, created_by) = status().await;
-    assert_eq!(after_reinvite, "removed", "a new person with the same e-mail is not the creator");
+    assert_eq!(
+        after_reinvite, "removed",
+        "a new person with the same e-mail is not the creator"
+    );
     assert_eq!(created_by, "lead@example.com");
-    let read = app.as_token(&token).get_secret(&project, "dev", "/", "KEY").await;
+    let read = app
+        .as_token(&token)
+        .get_secret(&project, "dev", "/", "KEY")
+        .await;
     assert_eq!(read.status, StatusCode::OK, "the token still works: {read}");
 }
 
@@ -106,7 +131,10 @@ async fn removing_a_user_with_revoke_tokens_revokes_what_they_created() {
     let lead = app
         .member_of(&project, "lead@example.com", "admin", None)
         .await;
-    let minted = app.as_user(&lead).mint(&project, scoped("ci", &["dev"])).await;
+    let minted = app
+        .as_user(&lead)
+        .mint(&project, scoped("ci", &["dev"]))
+        .await;
     let token = minted["token"].as_str().unwrap().to_owned();
     app.mint(&project, scoped("owners", &["dev"])).await;
     let removed = app.as_admin().delete_user(&lead.id, true).await;

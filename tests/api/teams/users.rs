@@ -59,7 +59,9 @@ async fn an_admin_cannot_change_remove_or_create_an_owner() {
     api.update_user(&member.id, json!({ "role": "owner" }))
         .await
         .assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
-    let demoted = api.update_user(&member.id, json!({ "role": "admin" })).await;
+    let demoted = api
+        .update_user(&member.id, json!({ "role": "admin" }))
+        .await;
     assert_eq!(demoted.status, StatusCode::OK, "{demoted}");
 }
 
@@ -67,7 +69,10 @@ async fn an_admin_cannot_change_remove_or_create_an_owner() {
 async fn disabling_a_user_ends_their_sessions_at_once() {
     let app = TestApp::spawn().await;
     let user = app.create_user("leaver@example.com", "admin").await;
-    assert_eq!(app.as_user(&user).list_projects().await.status, StatusCode::OK);
+    assert_eq!(
+        app.as_user(&user).list_projects().await.status,
+        StatusCode::OK
+    );
     let disabled = app
         .as_admin()
         .update_user(&user.id, json!({ "disabled": true }))
@@ -78,7 +83,9 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
         .list_projects()
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "UnauthorizedError");
-    let stored = app.count_rows("sessions WHERE user_id = (SELECT id FROM users WHERE email = 'leaver@example.com')");
+    let stored = app.count_rows(
+        "sessions WHERE user_id = (SELECT id FROM users WHERE email = 'leaver@example.com')",
+    );
     assert_eq!(stored, 0, "the sessions are deleted, not only refused");
 }
 
@@ -113,7 +120,12 @@ async fn removing_a_user_ends_their_sessions() {
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "UnauthorizedError");
     let listed = app.as_admin().list_users().await;
-    let emails: Vec<_> = listed["users"].as_array().unwrap().iter().map(|u| u["email"].clone()).collect();
+    let emails: Vec<_> = listed["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].clone())
+        .collect();
     assert_eq!(emails, [ADMIN_EMAIL]);
 }
 
@@ -147,7 +159,12 @@ async fn user_changes_are_audited_with_the_actor_and_a_snapshot_of_names() {
     app.as_admin().delete_user(&user.id, false).await;
     let conn = app.sqlite();
     let owner = owner_id(&app).await;
-    for action in ["invite.create", "invite.accept", "user.update", "user.delete"] {
+    for action in [
+        "invite.create",
+        "invite.accept",
+        "user.update",
+        "user.delete",
+    ] {
         let (actor, detail): (Option<String>, String) = conn
             .query_row(
                 "SELECT actor_id, detail FROM audit_events WHERE action = ?1",
@@ -158,7 +175,10 @@ async fn user_changes_are_audited_with_the_actor_and_a_snapshot_of_names() {
         assert!(detail.contains("audited@example.com"), "{action}: {detail}");
         if action != "invite.accept" {
             assert_eq!(actor.as_deref(), Some(owner.as_str()), "{action}");
-            assert!(detail.contains(&format!("\"actorName\":\"{ADMIN_EMAIL}\"")), "{action}: {detail}");
+            assert!(
+                detail.contains(&format!("\"actorName\":\"{ADMIN_EMAIL}\"")),
+                "{action}: {detail}"
+            );
         }
     }
 }

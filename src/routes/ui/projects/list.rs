@@ -1,11 +1,11 @@
 //! The projects list with the new-project form; opening a project goes to its secrets.
 
+use crate::auth::AdminSession;
 use crate::domain::Name;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::{Notice, NoticeQuery};
 use crate::routes::ui::pages::{redirect, render, sentence, Layout};
-use crate::auth::AdminSession;
 use crate::routes::ui::session::{Posted, UiSession};
 use crate::routes::ui::urls;
 use crate::service::projects;
@@ -90,7 +90,14 @@ pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResu
         }
         Err(e) => {
             let error = Some(sentence(&e.0));
-            let page = page(&state, &posted.session, posted.layout(), raw.to_owned(), error).await?;
+            let page = page(
+                &state,
+                &posted.session,
+                posted.layout(),
+                raw.to_owned(),
+                error,
+            )
+            .await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
