@@ -1,5 +1,6 @@
 //! Deleting a project: a confirmation page on which the user types the project's name.
 
+use crate::auth::policy::Action;
 use crate::routes::ui::confirm::{ConfirmPage, Question, Typed};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::notice::Notice;
@@ -46,6 +47,7 @@ pub(super) async fn confirm(
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
     let project = projects::get(&state.store, &ui.0, &path).await?;
+    ui.0.decide(Some(&project.id), Action::ConfigureProject)?;
     let page = confirm_page(&project, ui.layout(), String::new(), None);
     render(StatusCode::OK, &page)
 }

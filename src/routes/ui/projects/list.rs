@@ -21,6 +21,7 @@ struct ProjectCard {
     environments: Vec<String>,
     created: Option<When>,
     href: String,
+    /// Empty when the viewer may not delete the project (no button then).
     delete_href: String,
 }
 
@@ -49,7 +50,11 @@ async fn page(
             created: when_rfc3339(&p.created_at, now),
             environments: p.environments.iter().map(|e| e.name.clone()).collect(),
             href: urls::secrets_first_env(&p.id),
-            delete_href: urls::project_delete(&p.id),
+            delete_href: if layout.may_configure(&p.id) {
+                urls::project_delete(&p.id)
+            } else {
+                String::new()
+            },
             name: p.name,
             slug: p.slug,
         })

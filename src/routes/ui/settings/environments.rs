@@ -1,6 +1,7 @@
 //! The environment forms of the settings page: add, rename, move up or down, and delete after a
 //! confirmation. A refused form shows the settings page again with the message.
 
+use crate::auth::policy::Action;
 use super::show::{page, with_error, EnvDraft};
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppError;
@@ -108,6 +109,7 @@ pub(super) async fn confirm_delete(
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
     let project = projects::get(&state.store, &ui.0, &project_id).await?;
+    ui.0.decide(Some(&project.id), Action::ConfigureProject)?;
     let env = project.environment(&slug)?;
     let question = Question {
         title: format!("Delete environment {}?", env.name),

@@ -3,6 +3,7 @@
 //! values kept), so the form works without JavaScript; `static/app.js` only does the same in
 //! place. A minted token goes to the reveal store and the browser to the page that shows it once.
 
+use crate::auth::policy::Action;
 use super::draft::TokenFormPage;
 use super::expiry::expires_in;
 use crate::error::AppError;
@@ -26,6 +27,7 @@ pub(super) async fn show(
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
     let project = projects::get(&state.store, &ui.0, &path).await?;
+    ui.0.decide(Some(&project.id), Action::ManageTokens { environments: &[] })?;
     render(StatusCode::OK, &TokenFormPage::new(ui.layout(), &project))
 }
 
