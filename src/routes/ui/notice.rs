@@ -49,6 +49,12 @@ notices! {
     EnvRenamed = "env-renamed" => "Environment renamed.",
     EnvMoved = "env-moved" => "Environment order saved.",
     EnvDeleted = "env-deleted" => "Environment deleted.",
+    UserSaved = "user-saved" => "User saved.",
+    UserRemoved = "user-removed" => "User removed. Their sessions have ended.",
+    InviteRevoked = "invite-revoked" => "Invitation revoked. Its link no longer works.",
+    MemberAdded = "member-added" => "Member added.",
+    MemberSaved = "member-saved" => "Member saved.",
+    MemberRemoved = "member-removed" => "Member removed from this project.",
 }
 
 impl Notice {

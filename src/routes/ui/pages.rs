@@ -2,10 +2,10 @@
 //! carries (who is logged in, a notice, the project header) and error pages in the layout.
 
 use super::error::UiResult;
-use crate::auth::policy::Action;
-use crate::auth::AdminSession;
 use super::notice::Notice;
 use super::urls;
+use crate::auth::policy::Action;
+use crate::auth::AdminSession;
 use crate::error::AppError;
 use crate::service::views::ProjectView;
 use actix_web::cookie::Cookie;

@@ -91,7 +91,10 @@ pub(super) async fn first_environment(
 ) -> UiResult<HttpResponse> {
     let project = projects::get(&state.store, &ui.0, &path).await?;
     let caller = ui.caller();
-    let readable = project.environments.iter().find(|e| readable(&caller, &project.id, &e.slug));
+    let readable = project
+        .environments
+        .iter()
+        .find(|e| readable(&caller, &project.id, &e.slug));
     match readable {
         Some(env) => Ok(redirect(&urls::secrets(&project.id, &env.slug, "/"))),
         None => {
@@ -187,9 +190,7 @@ pub(super) async fn build(
         folder: drafts.folder,
         add_action: urls::secret_add(&project.id, env),
         folder_action: urls::folder_add(&project.id, env),
-        writable: caller
-            .require(&project.id, Op::Write, env, path)
-            .is_ok(),
+        writable: caller.require(&project.id, Op::Write, env, path).is_ok(),
     })
 }
 

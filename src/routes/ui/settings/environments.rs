@@ -1,8 +1,8 @@
 //! The environment forms of the settings page: add, rename, move up or down, and delete after a
 //! confirmation. A refused form shows the settings page again with the message.
 
-use crate::auth::policy::Action;
 use super::show::{page, with_error, EnvDraft};
+use crate::auth::policy::Action;
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppError;
 use crate::routes::ui::confirm::{ConfirmPage, Question};

@@ -3,9 +3,9 @@
 //! values kept), so the form works without JavaScript; `static/app.js` only does the same in
 //! place. A minted token goes to the reveal store and the browser to the page that shows it once.
 
-use crate::auth::policy::Action;
 use super::draft::TokenFormPage;
 use super::expiry::expires_in;
+use crate::auth::policy::Action;
 use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::pages::{redirect, render};
@@ -27,7 +27,10 @@ pub(super) async fn show(
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
     let project = projects::get(&state.store, &ui.0, &path).await?;
-    ui.0.decide(Some(&project.id), Action::ManageTokens { environments: &[] })?;
+    ui.0.decide(
+        Some(&project.id),
+        Action::ManageTokens { environments: &[] },
+    )?;
     render(StatusCode::OK, &TokenFormPage::new(ui.layout(), &project))
 }
 

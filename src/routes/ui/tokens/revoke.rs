@@ -36,7 +36,10 @@ pub(super) async fn confirm(
 ) -> UiResult<HttpResponse> {
     let (project_id, token_id) = path.into_inner();
     let project = projects::get(&state.store, &ui.0, &project_id).await?;
-    ui.0.decide(Some(&project.id), Action::ManageTokens { environments: &[] })?;
+    ui.0.decide(
+        Some(&project.id),
+        Action::ManageTokens { environments: &[] },
+    )?;
     let token = find_token(&state, &project, &token_id).await?;
     let scopes: Vec<String> = token
         .scopes
