@@ -1,4 +1,4 @@
-//! `/api/v1/projects/{projectId}/environments` (admin session only).
+//! `/api/v1/projects/{projectId}/environments` (user sessions, as the policy allows).
 
 use super::responses::{BodyRejected, Conflict, Denied, Missing};
 use super::urls::{EnvironmentUrl, ProjectUrl};

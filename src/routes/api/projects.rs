@@ -1,4 +1,4 @@
-//! `/api/v1/projects` (admin session only).
+//! `/api/v1/projects` (user sessions, as the policy allows).
 
 use super::responses::{BodyRejected, Denied, Missing};
 use super::urls::ProjectUrl;

@@ -1,5 +1,5 @@
-//! `/api/v1/projects/{projectId}/service-tokens` (admin session only). No update route: tokens
-//! are immutable, so PUT and PATCH answer 405.
+//! `/api/v1/projects/{projectId}/service-tokens` (user sessions, as the policy allows). No
+//! update route: tokens are immutable, so PUT and PATCH answer 405.
 
 use super::responses::{BodyRejected, Denied, Missing};
 use super::urls::{ProjectUrl, TokenUrl};

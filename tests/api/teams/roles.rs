@@ -196,3 +196,22 @@ async fn the_project_list_holds_only_what_the_caller_may_see() {
     assert_eq!(developer["projects"][0]["id"], team.project.as_str());
     assert_eq!(count(&callers[5].list_projects().await), 0);
 }
+
+#[tokio::test]
+async fn a_batch_of_secrets_needs_only_write_access_in_its_environment() {
+    let team = Team::spawn().await;
+    let project = team.project.clone();
+    let batch = |env: &'static str| {
+        let project = project.clone();
+        move |api: crate::helpers::Api, column: &'static str| {
+            let project = project.clone();
+            let key = slug(column).replace('-', "_").to_uppercase();
+            let body = json!({ "environment": env, "path": "/", "secrets": [{ "key": key, "value": "v" }] });
+            async move { api.write_batch(&project, body).await }
+        }
+    };
+    let dev = [200, 200, 200, 200, 403, 404, 200];
+    team.row("batch dev", dev, batch("dev")).await;
+    let prod = [200, 200, 200, 403, 403, 404, 403];
+    team.row("batch prod", prod, batch("prod")).await;
+}
