@@ -7,7 +7,7 @@ import { BASE, launch, checks, login, call, adminToken } from "../lib.mjs";
 
 const INVITED = "teammate@example.com";
 const INVITED_PASSWORD = "teammate-password-123";
-let page, guestPage;
+let page, guestPage, owner, guest;
 const check = checks(() => guestPage || page);
 
 try {
@@ -15,7 +15,7 @@ try {
   const created = async (name) => (await (await call(token, "POST", "/api/v1/projects", { name })).json()).project.id;
   const shared = await created("Team Shop");
   const hidden = await created("Team Vault");
-  const owner = await launch();
+  owner = await launch();
   page = owner.pages()[0] || (await owner.newPage());
   let link;
 
@@ -23,8 +23,8 @@ try {
     await login(page);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Team" }).click();
     await page.getByRole("heading", { name: "Team", exact: true }).waitFor();
-    await page.getByLabel("E-mail").fill(INVITED);
-    await page.getByLabel("Role").selectOption("member");
+    await page.getByLabel("E-mail", { exact: true }).fill(INVITED);
+    await page.getByLabel("Role", { exact: true }).selectOption("member");
     await page.getByRole("button", { name: "Invite" }).click();
     await page.getByRole("heading", { name: `Invitation for ${INVITED}` }).waitFor();
     link = (await page.locator("#invite-url").textContent()).trim();
@@ -33,7 +33,7 @@ try {
     assert.equal(await page.locator("#invite-url").count(), 0, "a reload does not show the link again");
   });
 
-  const guest = await launch();
+  guest = await launch();
   guestPage = guest.pages()[0] || (await guest.newPage());
 
   await check("a second browser accepts the invitation and sets a password", async () => {
@@ -49,7 +49,7 @@ try {
     await page.goto(`${BASE}/projects/${shared}/access-control/service-tokens`);
     await page.getByRole("navigation", { name: "Access Control" }).getByRole("link", { name: "Members" }).click();
     await page.getByLabel("E-mail of an existing user").fill(INVITED);
-    await page.getByLabel("Role").first().selectOption("viewer");
+    await page.getByLabel("Role", { exact: true }).selectOption("viewer");
     await page.getByLabel("Development").first().check();
     await page.getByRole("button", { name: "Add member" }).click();
     await page.waitForURL(/notice=member-added/);
@@ -83,4 +83,6 @@ try {
 } catch (e) {
   check.abort(e);
 }
+await owner?.close();
+await guest?.close();
 check.finish();
