@@ -64,3 +64,34 @@ async fn environment_tabs_keep_the_folder_even_where_it_does_not_exist_yet() {
     assert_eq!(there.status, StatusCode::OK);
     assert!(there.text.contains("Nothing in <code>/app/db</code> yet"));
 }
+
+#[tokio::test]
+async fn a_dev_only_member_sees_only_the_dev_column_in_the_overview() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("Scoped").await;
+    let admin = app.as_admin();
+    for env in ["dev", "staging", "prod"] {
+        admin
+            .create_secret(&project, env, "/", "SHARED", &format!("{env}-secret"))
+            .await;
+    }
+    let user = app
+        .member_of(
+            &project,
+            "dev-only@example.com",
+            "developer",
+            Some(&["dev"]),
+        )
+        .await;
+    let browser = app.new_browser();
+    let login = browser
+        .log_in_as(&user.email, crate::helpers::team::USER_PASSWORD)
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{login}");
+    let page = browser.get(&format!("/projects/{project}/overview")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.text.contains("dev-secret"));
+    assert!(!page.text.contains("staging-secret") && !page.text.contains("prod-secret"));
+    assert!(!page.text.contains(">Staging<") && !page.text.contains(">Production<"));
+    assert!(page.text.contains("2 environments are not shown"));
+}

@@ -1,6 +1,7 @@
 //! The projects list with the new-project form; opening a project goes to its secrets. The list
 //! is filtered by name or slug (`?q=`) and paged on the server.
 
+use crate::auth::AdminSession;
 use crate::domain::Name;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::finding::{Find, FindQuery, Pager};
@@ -22,6 +23,7 @@ struct ProjectCard {
     environments: Vec<String>,
     created: Option<When>,
     href: String,
+    /// Empty when the viewer may not delete the project (no button then).
     delete_href: String,
 }
 
@@ -41,12 +43,13 @@ struct ProjectsPage {
 /// The list, with the new-project form as typed (`name`) and its error, if any.
 async fn page(
     state: &AppState,
+    session: &AdminSession,
     layout: Layout,
     (name, error): (String, Option<String>),
     find: &Find,
 ) -> UiResult<ProjectsPage> {
     let now = now_millis();
-    let all = projects::list(&state.store).await?;
+    let all = projects::list(&state.store, session).await?;
     let any = !all.is_empty();
     let matching = all
         .into_iter()
@@ -64,7 +67,11 @@ async fn page(
             created: when_rfc3339(&p.created_at, now),
             environments: p.environments.iter().map(|e| e.name.clone()).collect(),
             href: urls::secrets_first_env(&p.id),
-            delete_href: urls::project_delete(&p.id),
+            delete_href: if layout.may_configure(&p.id) {
+                urls::project_delete(&p.id)
+            } else {
+                String::new()
+            },
             name: p.name,
             slug: p.slug,
         })
@@ -87,7 +94,7 @@ pub(super) async fn show(
     find: web::Query<FindQuery>,
 ) -> UiResult<HttpResponse> {
     let layout = ui.layout_with(query.notice());
-    let page = page(&state, layout, (String::new(), None), &find.find()).await?;
+    let page = page(&state, &ui.0, layout, (String::new(), None), &find.find()).await?;
     render(StatusCode::OK, &page)
 }
 
@@ -110,6 +117,7 @@ pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResu
             let everything = FindQuery::default().find();
             let page = page(
                 &state,
+                &posted.session,
                 posted.layout(),
                 (raw.to_owned(), error),
                 &everything,

@@ -4,8 +4,9 @@
 
 use super::draft::{FolderDraft, SecretDraft};
 use super::place::Place;
+use crate::auth::access::Op;
 use crate::auth::Caller;
-use crate::domain::Depth;
+use crate::domain::{Depth, SecretPath};
 use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::finding::{Find, FindQuery, Pager};
@@ -74,6 +75,8 @@ pub(super) struct SecretsPage {
     pager: Pager,
     import_action: String,
     export_href: String,
+    /// Whether the caller may write here (viewers see no add, edit or delete buttons).
+    writable: bool,
 }
 
 /// The two forms on the page, as typed when one is shown again with errors.
@@ -96,8 +99,13 @@ pub(super) async fn first_environment(
     ui: UiSession,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
-    match project.environments.first() {
+    let project = projects::get(&state.store, &ui.0, &path).await?;
+    let caller = ui.caller();
+    let readable = project
+        .environments
+        .iter()
+        .find(|e| readable(&caller, &project.id, &e.slug));
+    match readable {
         Some(env) => Ok(redirect(&urls::secrets(&project.id, &env.slug, "/"))),
         None => {
             let page = NoEnvironmentsPage {
@@ -122,7 +130,7 @@ pub(super) async fn show(
     notice: web::Query<NoticeQuery>,
     find: web::Query<FindQuery>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), query.path.as_deref()).await?;
+    let place = Place::load(&state, &ui.0, ids.into_inner(), query.path.as_deref()).await?;
     let layout = ui.layout_with(notice.notice());
     let caller = ui.caller();
     let page = build(
@@ -189,7 +197,7 @@ pub(super) async fn build(
     Ok(SecretsPage {
         layout,
         project: ProjectNav::new(project, Section::Secrets),
-        envs: env_tabs(project, env, path.as_str()),
+        envs: env_tabs(caller, project, env, path.as_str()),
         overview_href: urls::overview(&project.id, path.as_str()),
         env_name: place.env_name.clone(),
         path: path.as_str().to_owned(),
@@ -232,14 +240,24 @@ pub(super) async fn build(
         import_action: urls::env_import(&project.id, env),
         export_href: urls::env_export(&project.id, env, path.as_str()),
         pager,
+        writable: caller.require(&project.id, Op::Write, env, path).is_ok(),
     })
 }
 
-/// The environment tabs, each at the folder shown, so switching environment keeps the path.
-fn env_tabs(project: &ProjectView, active: &str, path: &str) -> Vec<EnvTab> {
+/// May `caller` read the root of environment `slug` (so its tab leads somewhere)?
+fn readable(caller: &Caller, project_id: &str, slug: &str) -> bool {
+    caller
+        .require(project_id, Op::Read, slug, &SecretPath::root())
+        .is_ok()
+}
+
+/// The tabs of the environments the caller may read, for people (a token never browses), each
+/// at the folder shown, so switching environment keeps the path.
+fn env_tabs(caller: &Caller, project: &ProjectView, active: &str, path: &str) -> Vec<EnvTab> {
     project
         .environments
         .iter()
+        .filter(|e| e.slug == active || readable(caller, &project.id, &e.slug))
         .map(|e| EnvTab {
             name: e.name.clone(),
             href: urls::secrets(&project.id, &e.slug, path),

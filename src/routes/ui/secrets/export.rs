@@ -17,7 +17,7 @@ pub(super) async fn download(
     ids: web::Path<(String, String)>,
     query: web::Query<FolderQuery>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), query.path.as_deref()).await?;
+    let place = Place::load(&state, &ui.0, ids.into_inner(), query.path.as_deref()).await?;
     let found =
         secrets::list_cached(&state.store, &ui.caller(), &place.at, Depth::OneLevel).await?;
     // Seam for the audit issue (18): record `folder.exported` (who, project, environment,

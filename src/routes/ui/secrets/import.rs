@@ -66,7 +66,13 @@ pub(super) async fn import(
     payload: web::Payload,
 ) -> UiResult<HttpResponse> {
     let (posted, _turn) = Posted::large(&req, payload, &state.large_bodies).await?;
-    let place = Place::load(&state, ids.into_inner(), posted.form.get("path")).await?;
+    let place = Place::load(
+        &state,
+        &posted.session,
+        ids.into_inner(),
+        posted.form.get("path"),
+    )
+    .await?;
     let text = posted.form.lines("dotenv");
     if text.len() > IMPORT_TEXT_LIMIT {
         return Err(AppError::PayloadTooLarge.into());

@@ -5,6 +5,7 @@
 //! and one it refuses is left out (counted, never named).
 
 use super::place::Place;
+use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::domain::Depth;
 use crate::error::AppError;
@@ -69,13 +70,13 @@ pub(super) async fn show(
     query: web::Query<OverviewQuery>,
     find: web::Query<FindQuery>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &project_id).await?;
+    let project = projects::get(&state.store, &ui.0, &project_id).await?;
     let Some(first) = project.environments.first() else {
         return Err(AppError::NotFound(String::from("This project has no environments")).into());
     };
     // The folder path is checked once, as the secrets page does (an invalid one is a 404).
     let ids = (project.id.clone(), first.slug.clone());
-    let place = Place::load(&state, ids, query.path.as_deref()).await?;
+    let place = Place::load(&state, &ui.0, ids, query.path.as_deref()).await?;
     let page = build(&state, ui.layout(), &ui.caller(), &place, &find.find()).await?;
     render(StatusCode::OK, &page)
 }
@@ -125,6 +126,15 @@ async fn build(
                 .map_err(|e| AppError::internal(e.0))?,
             ..place.at.clone()
         };
+        // The policy (DESIGN §9, `auth::policy` through `Caller::require`) decides which
+        // environments are columns; the listing's own check stays behind it.
+        if caller
+            .require(&project.id, Op::Read, env.slug.as_str(), &at.path)
+            .is_err()
+        {
+            unreadable += 1;
+            continue;
+        }
         match column(state, caller, &at).await? {
             Some(found) => {
                 columns.push(Link {

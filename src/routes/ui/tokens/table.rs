@@ -107,10 +107,10 @@ pub(super) async fn show(
     find: web::Query<FindQuery>,
     sorting: web::Query<SortQuery>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
     let (find, order, hide_expired) = (find.find(), sorting.order(), sorting.hide_expired());
     let now = now_millis();
-    let all = tokens::list(&state.store, &project.id).await?;
+    let all = tokens::list(&state.store, &ui.0, &project.id).await?;
     let any = !all.is_empty();
     let mut matching: Vec<ServiceTokenView> = all
         .into_iter()
