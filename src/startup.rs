@@ -186,6 +186,10 @@ impl Application {
                 "expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"
             ),
         }
+        jobs.push(tokio::spawn(scheduler::run_audit_loop(
+            state.store.clone(),
+            config.audit_retention,
+        )));
         if let Some(backups) = config.backups.clone() {
             tracing::info!(schedule = %backups.schedule, dir = %backups.dir.display(), keep = backups.keep, "backups scheduled");
             jobs.push(tokio::spawn(scheduler::run_backup_loop(

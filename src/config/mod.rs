@@ -4,7 +4,8 @@
 mod fields;
 
 use fields::{
-    parse_admin, parse_backups, parse_limits, parse_public_url, parse_schedule, MIN_LISTING_MEMORY,
+    parse_admin, parse_backups, parse_limits, parse_public_url, parse_retention, parse_schedule,
+    MIN_LISTING_MEMORY,
 };
 
 use crate::cli::{DurabilityFlag, ServeArgs};
@@ -84,6 +85,10 @@ pub struct Config {
     pub listing_wait: Duration,
     /// Scheduled backups, when `ENVKEEP_BACKUP_SCHEDULE` is not `off`.
     pub backups: Option<Backups>,
+    /// How long audit events are kept; `None` (`off`) keeps them.
+    pub audit_retention: Option<Duration>,
+    /// Whether service-token uses are counted (`ENVKEEP_TOKEN_USAGE`).
+    pub token_usage: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -108,6 +113,8 @@ impl std::fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("listing_memory", &self.listing_memory)
             .field("backups", &self.backups)
+            .field("audit_retention", &self.audit_retention)
+            .field("token_usage", &self.token_usage)
             .finish()
     }
 }
@@ -187,6 +194,8 @@ impl Config {
             listing_memory: usize::try_from(listing_memory).unwrap_or(usize::MAX),
             listing_wait: Duration::from_secs(5),
             backups,
+            audit_retention: parse_retention(&args.audit_retention)?,
+            token_usage: args.token_usage == crate::cli::Switch::On,
         })
     }
 

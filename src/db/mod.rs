@@ -88,6 +88,8 @@ struct Writer {
     /// `PRAGMA data_version` as last read on this connection. It moves only when another
     /// connection commits, so the writer's own commits never look like outside changes.
     data_version: i64,
+    /// The audit log's hash chain, once [`Db::set_audit_key`] gave its key.
+    chain: Option<audit::chain::Chain>,
 }
 
 thread_local! {
@@ -147,9 +149,17 @@ impl Db {
     ) -> Result<T, E> {
         let _held = HeldWriter::take()?;
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let out = transaction(&mut writer.conn, f);
+        let Writer { conn, chain, .. } = &mut *writer;
+        let out = audit::chain::lend(chain, || transaction(conn, f));
         self.note_outside_change(&mut writer);
         out
+    }
+
+    /// Gives the writer the audit chain's key: from then on every audit row it writes extends
+    /// the chain. Without it, writing an audit row fails.
+    pub fn set_audit_key(&self, key: crate::crypto::chain::ChainKey) {
+        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        writer.chain = Some(audit::chain::Chain::new(key));
     }
 
     /// Reads `PRAGMA data_version` on the writer connection: it moves only when another

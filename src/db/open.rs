@@ -103,7 +103,11 @@ impl Db {
         Ok(Self {
             path: Arc::new(path.to_path_buf()),
             pool,
-            writer: Arc::new(Mutex::new(Writer { conn, data_version })),
+            writer: Arc::new(Mutex::new(Writer {
+                conn,
+                data_version,
+                chain: None,
+            })),
             outside_change: Arc::new(AtomicBool::new(false)),
         })
     }

@@ -2,6 +2,7 @@
 //! validates nothing HTTP-specific, checks access, runs one transaction, and audits.
 
 pub mod accounts;
+pub mod audit;
 pub mod environments;
 pub mod fields;
 pub mod folders;
@@ -16,7 +17,7 @@ pub mod views;
 
 use crate::auth::access::{Op, Visibility};
 use crate::auth::{AdminSession, Caller};
-use crate::db::audit::{self, AuditEvent};
+use crate::db::audit::{self as audit_rows, AuditEvent};
 use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
 use crate::domain::names::truncate_for_message;
 use crate::domain::{ClientAddr, SecretPath};
@@ -86,7 +87,7 @@ impl Actor {
             Some(client) => event.from_client(client),
             None => event,
         };
-        audit::insert(conn, &event)
+        audit_rows::insert(conn, &event)
     }
 }
 

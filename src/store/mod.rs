@@ -14,6 +14,7 @@
 //! - Small writes that must not happen on every read (token last use, denial audits) are
 //!   buffered here and written by the Store.
 
+mod audit_log;
 mod budget;
 pub mod decrypted;
 pub mod denials;
@@ -33,6 +34,7 @@ pub use keys::{secret_aad, ProjectKeys};
 pub use tokens::{TokenRecord, TokenScope};
 pub use touched::{FolderTouch, Touched};
 
+use crate::crypto::chain::ChainKey;
 use crate::crypto::Key32;
 use crate::db::audit::AuditEvent;
 use crate::db::projects::SealedKeys;
@@ -61,6 +63,8 @@ struct Inner {
     folders: folders::FolderCache,
     last_used: last_used::LastUsed,
     denials: denials::DenialAudit,
+    /// The key of the audit log's hash chain (the writer holds its own copy to append).
+    audit_key: ChainKey,
     folder_hits: AtomicU64,
     folder_misses: AtomicU64,
 }
@@ -108,6 +112,8 @@ impl Default for Bounds {
 
 impl Store {
     pub fn new(db: Db, root_key: Key32, bounds: Bounds) -> Self {
+        let audit_key = ChainKey::derive(&root_key);
+        db.set_audit_key(audit_key.clone());
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -119,6 +125,7 @@ impl Store {
                 folders: folders::FolderCache::default(),
                 last_used: last_used::LastUsed::default(),
                 denials: denials::DenialAudit::default(),
+                audit_key,
                 folder_hits: AtomicU64::new(0),
                 folder_misses: AtomicU64::new(0),
             }),

@@ -16,6 +16,7 @@ macro_rules! endpoints {
 }
 
 pub mod accounts;
+pub mod audit;
 pub mod environments;
 pub mod folders;
 pub mod projects;
@@ -54,6 +55,7 @@ const PROJECT_AREAS: [&[Endpoint]; 6] = [
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     register(cfg, accounts::ENDPOINTS);
+    register(cfg, audit::ENDPOINTS);
     // actix-router tries a request against each dynamic route in turn, one regex search each,
     // until one matches (about 20 % of a token request's instructions were routing). Behind one
     // static prefix, requests for other routes (Infisical's, the UI's) skip all of these with a
@@ -69,6 +71,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn endpoints() -> Vec<(Method, String)> {
     let accounts = accounts::ENDPOINTS
         .iter()
+        .chain(audit::ENDPOINTS)
         .map(|e| (e.method.clone(), e.path.to_owned()));
     let projects = PROJECT_AREAS
         .iter()
