@@ -166,4 +166,25 @@ mod tests {
         );
         assert_eq!(indexes, 2);
     }
+
+    #[test]
+    fn version_5_anchors_the_chain_after_the_rows_before_it() {
+        let mut conn = migrated_from(
+            4,
+            "INSERT INTO audit_events (at, actor_kind, actor_id, action, detail)
+             VALUES (1, 'user', 'u', 'project.create', '{}'), (2, 'user', 'u', 'secret.create', '{}');",
+        );
+        let anchor: String = conn
+            .query_row(
+                "SELECT detail FROM audit_events WHERE action = 'audit.chain_started'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(anchor, r#"{"rowsBefore":2}"#);
+        let key = crate::crypto::chain::ChainKey::derive(&crate::crypto::Key32::generate());
+        let report = crate::db::audit::verify::verify(&mut conn, &key, None, None).unwrap();
+        assert!(report.ok, "{report:?}");
+        assert_eq!((report.before_chain, report.checked), (2, 1));
+    }
 }
