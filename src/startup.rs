@@ -113,6 +113,7 @@ impl Application {
         };
         let preauth = PreauthTokens::new(&root_key);
         let store = Store::new(db, root_key, bounds);
+        store.set_token_usage(config.token_usage);
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;
@@ -255,6 +256,7 @@ impl Application {
             job.abort();
         }
         background::flush_last_used(&self.state.store).await;
+        background::flush_token_usage(&self.state.store).await;
         background::close_denial_windows(&self.state.store, Close::All).await;
         let store = self.state.store.clone();
         let checkpoint = tokio::task::spawn_blocking(move || {

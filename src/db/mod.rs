@@ -19,6 +19,7 @@ mod open;
 pub mod projects;
 pub mod secrets;
 pub mod sessions;
+pub mod token_usage;
 pub mod tokens;
 pub mod usage;
 pub mod users;
@@ -81,6 +82,8 @@ pub struct Db {
     /// Set when the writer connection sees another program's commit; taken by
     /// [`Db::take_outside_change`].
     outside_change: Arc<AtomicBool>,
+    /// Write transactions started, so tests can assert that a path never writes.
+    writes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 struct Writer {
@@ -148,11 +151,17 @@ impl Db {
         f: impl FnOnce(&Transaction) -> Result<T, E>,
     ) -> Result<T, E> {
         let _held = HeldWriter::take()?;
+        self.writes.fetch_add(1, Ordering::Relaxed);
         let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let Writer { conn, chain, .. } = &mut *writer;
         let out = audit::chain::lend(chain, || transaction(conn, f));
         self.note_outside_change(&mut writer);
         out
+    }
+
+    /// Write transactions started since the database was opened.
+    pub fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
     }
 
     /// Gives the writer the audit chain's key: from then on every audit row it writes extends

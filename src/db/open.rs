@@ -109,6 +109,7 @@ impl Db {
                 chain: None,
             })),
             outside_change: Arc::new(AtomicBool::new(false)),
+            writes: Arc::default(),
         })
     }
 }

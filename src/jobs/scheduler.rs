@@ -86,9 +86,10 @@ pub async fn sweep_now(store: &Store) {
 /// How often the audit job runs (retention, and the chain head in the log).
 pub const AUDIT_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
 
-/// Runs the audit job at start and then hourly.
+/// Runs the audit job a minute after start (out of start-up's way) and then hourly.
 pub async fn run_audit_loop(store: Store, retention: Option<std::time::Duration>) {
-    let mut ticker = tokio::time::interval(AUDIT_EVERY);
+    let first = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut ticker = tokio::time::interval_at(first, AUDIT_EVERY);
     loop {
         ticker.tick().await;
         audit_now(&store, retention).await;

@@ -21,7 +21,7 @@ use utoipa::{Modify, OpenApi};
         folders::list, folders::create, folders::delete,
         secrets::list, secrets::get, secrets::create, secrets::update, secrets::delete,
         secret_batches::create,
-        service_tokens::list, service_tokens::create, service_tokens::revoke,
+        service_tokens::list, service_tokens::create, service_tokens::revoke, service_tokens::usage,
     ),
     modifiers(&Credentials)
 )]

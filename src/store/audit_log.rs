@@ -40,3 +40,13 @@ impl Store {
         self.read_blocking(|conn| crate::db::audit::chain::head(conn, &key))
     }
 }
+
+impl Store {
+    /// Deletes the per-token usage sums of hours before `cutoff` (blocking).
+    pub fn prune_token_usage_blocking(&self, cutoff: Millis) -> DbResult<usize> {
+        self.write_blocking(|tx| {
+            let deleted = crate::db::token_usage::prune(tx, cutoff)?;
+            Ok((deleted, Touched::nothing()))
+        })
+    }
+}

@@ -25,6 +25,7 @@ pub mod keys;
 pub mod last_used;
 pub mod tokens;
 pub mod touched;
+pub mod usage;
 
 pub use budget::Reservation;
 pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView, Unreadable};
@@ -62,6 +63,7 @@ struct Inner {
     tokens: tokens::TokenCache,
     folders: folders::FolderCache,
     last_used: last_used::LastUsed,
+    usage: usage::TokenUsage,
     denials: denials::DenialAudit,
     /// The key of the audit log's hash chain (the writer holds its own copy to append).
     audit_key: ChainKey,
@@ -124,6 +126,7 @@ impl Store {
                 tokens: tokens::TokenCache::default(),
                 folders: folders::FolderCache::default(),
                 last_used: last_used::LastUsed::default(),
+                usage: usage::TokenUsage::default(),
                 denials: denials::DenialAudit::default(),
                 audit_key,
                 folder_hits: AtomicU64::new(0),
@@ -290,6 +293,36 @@ impl Store {
     /// Writes every buffered token use in one transaction (blocking).
     pub fn flush_token_uses_blocking(&self) -> DbResult<usize> {
         self.inner.last_used.flush_blocking(&self.inner.db)
+    }
+
+    /// Counts a token's read or write at a place; written by [`Store::flush_token_usage_blocking`],
+    /// never on the request.
+    pub fn count_token_use(&self, place: usage::UsePlace<'_>, what: usage::Counted, ip: Option<IpAddr>) {
+        self.inner.usage.record(place, what, crate::time::now_millis(), ip);
+    }
+
+    /// Turns the counting of token uses on or off (`ENVKEEP_TOKEN_USAGE`).
+    pub fn set_token_usage(&self, on: bool) {
+        self.inner.usage.set_on(on);
+    }
+
+    /// A token's usage sums not yet written.
+    pub fn pending_token_usage(
+        &self,
+        token_id: &str,
+    ) -> Vec<(crate::db::token_usage::UsageKey, crate::db::token_usage::UsageSum)> {
+        self.inner.usage.pending_of(token_id)
+    }
+
+    /// Writes every buffered usage sum in one transaction (blocking); returns how many sums it
+    /// wrote and how many uses the buffer's cap dropped since the last flush.
+    pub fn flush_token_usage_blocking(&self) -> DbResult<(usize, u64)> {
+        self.inner.usage.flush_blocking(&self.inner.db)
+    }
+
+    /// Write transactions started (tests assert that reads never write).
+    pub fn write_count(&self) -> u64 {
+        self.inner.db.write_count()
     }
 
     /// Audits a refused use in the background, within the budget of its kind and actor.

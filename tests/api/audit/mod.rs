@@ -5,6 +5,7 @@ mod chain;
 mod list;
 mod retention;
 mod tampering;
+mod usage;
 
 use crate::helpers::TestApp;
 use envkeep::commands::check::KeySource;
