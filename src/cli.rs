@@ -191,7 +191,12 @@ pub struct RestoreArgs {
 pub struct AuditArgs {
     #[command(subcommand)]
     pub command: AuditCommand,
-    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "ENVKEEP_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     #[arg(long, env = "ENVKEEP_DATABASE", global = true)]
     pub database: Option<PathBuf>,

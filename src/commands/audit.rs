@@ -26,12 +26,11 @@ pub fn main(args: &AuditArgs) -> ExitCode {
         dirs: vec![args.data_dir.clone()],
     };
     let result = match &args.command {
-        AuditCommand::Verify { expect_head } => {
-            verify(&database, &keys, expect_head.as_deref()).map(|report| {
+        AuditCommand::Verify { expect_head } => verify(&database, &keys, expect_head.as_deref())
+            .map(|report| {
                 println!("{}", serde_json::to_string(&report).unwrap_or_default());
                 report.ok
-            })
-        }
+            }),
         AuditCommand::Export { since, until } => {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
@@ -108,7 +107,8 @@ pub fn export(
     until: Option<&str>,
     out: &mut impl Write,
 ) -> Result<u64, String> {
-    let from = parse_instant(since).ok_or("--since must be a date (2026-01-31) or RFC 3339 time")?;
+    let from =
+        parse_instant(since).ok_or("--since must be a date (2026-01-31) or RFC 3339 time")?;
     let to = match until {
         None => now_millis().saturating_add(1),
         Some(t) => parse_instant(t).ok_or("--until must be a date or RFC 3339 time")?,

@@ -115,7 +115,10 @@ pub(super) fn parse_retention(text: &str) -> Result<Option<Duration>, ConfigErro
         )
     })?;
     if retention < Duration::from_secs(86_400) {
-        return Err(bad("ENVKEEP_AUDIT_RETENTION", "must be at least 1d (or off)"));
+        return Err(bad(
+            "ENVKEEP_AUDIT_RETENTION",
+            "must be at least 1d (or off)",
+        ));
     }
     Ok(Some(retention))
 }

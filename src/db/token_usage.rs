@@ -55,7 +55,12 @@ pub struct UsageRow {
 
 /// `path` when it is a folder of the project's environment, else `*`: only existing folders get
 /// a row of their own, so made-up paths cannot multiply the rows.
-pub fn existing_folder(conn: &Connection, project_id: &str, env: &str, path: &str) -> DbResult<String> {
+pub fn existing_folder(
+    conn: &Connection,
+    project_id: &str,
+    env: &str,
+    path: &str,
+) -> DbResult<String> {
     if path == "/" || path == "*" {
         return Ok(path.to_owned());
     }
@@ -89,7 +94,10 @@ pub fn add(tx: &Connection, batch: &[(UsageKey, UsageSum)]) -> DbResult<()> {
                 "SELECT ip_list FROM token_usage
                  WHERE token_id = ?1 AND hour = ?2 AND environment = ?3 AND path = ?4",
             )?
-            .query_row(params![key.token_id, key.hour, key.environment, path], |r| r.get(0))
+            .query_row(
+                params![key.token_id, key.hour, key.environment, path],
+                |r| r.get(0),
+            )
             .optional()?;
         let mut merged = UsageSum {
             project_id: sum.project_id.clone(),
@@ -144,7 +152,17 @@ pub fn page(
     )?;
     let rows = statement
         .query_map(
-            params![token_id, project_id, from, to, bounded, hour, env, path, limit as i64],
+            params![
+                token_id,
+                project_id,
+                from,
+                to,
+                bounded,
+                hour,
+                env,
+                path,
+                limit as i64
+            ],
             |r| {
                 Ok(UsageRow {
                     key: UsageKey {

@@ -52,7 +52,9 @@ pub async fn flush_token_usage(store: &Store) {
             dropped,
             "token usage: the buffer was full, some uses were not counted"
         ),
-        Ok(Err(e)) => tracing::warn!(error = %e, "could not record token usage (kept for the next flush)"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "could not record token usage (kept for the next flush)")
+        }
         Err(e) => tracing::warn!(error = %e, "token usage flush task failed"),
     }
 }

@@ -106,7 +106,10 @@ pub async fn audit_now(store: &Store, retention: Option<std::time::Duration>) {
     match result {
         Ok(Ok(report)) => {
             if report.deleted > 0 {
-                tracing::info!(deleted = report.deleted, "audit retention pruned old events");
+                tracing::info!(
+                    deleted = report.deleted,
+                    "audit retention pruned old events"
+                );
             }
             if let Some((id, hash)) = report.head {
                 tracing::info!(audit_head_id = id, audit_head = %hash, "audit chain head");

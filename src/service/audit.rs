@@ -72,7 +72,9 @@ impl PageQuery {
         let cursor = match cursor.filter(|c| !c.is_empty()) {
             None => None,
             Some(c) => Some(c.parse::<i64>().ok().filter(|c| *c > 0).ok_or_else(|| {
-                AppError::BadRequest(String::from("cursor must be a nextCursor from a previous page"))
+                AppError::BadRequest(String::from(
+                    "cursor must be a nextCursor from a previous page",
+                ))
             })?),
         };
         Ok(Self {
@@ -155,10 +157,9 @@ pub async fn page(
 pub async fn verify(store: &Store, _session: &AdminSession) -> AppResult<Verification> {
     let store = store.clone();
     let deadline = Instant::now() + VERIFY_DEADLINE;
-    let report = tokio::task::spawn_blocking(move || {
-        store.verify_audit_blocking(Some(deadline), None)
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("verify task failed: {e}")))??;
+    let report =
+        tokio::task::spawn_blocking(move || store.verify_audit_blocking(Some(deadline), None))
+            .await
+            .map_err(|e| AppError::Internal(format!("verify task failed: {e}")))??;
     Ok(report)
 }

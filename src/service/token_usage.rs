@@ -68,7 +68,8 @@ fn encode_cursor(key: &UsageKey) -> String {
 
 fn decode_cursor(token_id: &str, text: &str) -> Option<UsageKey> {
     let bytes = hex::decode(text).ok()?;
-    let (hour, environment, path): (Millis, String, String) = serde_json::from_slice(&bytes).ok()?;
+    let (hour, environment, path): (Millis, String, String) =
+        serde_json::from_slice(&bytes).ok()?;
     Some(UsageKey {
         hour,
         environment,
@@ -98,14 +99,17 @@ pub async fn usage(
                 query.cursor.as_ref(),
                 query.limit + 1,
             )?;
-            let mut merged: BTreeMap<UsageKey, UsageRow> =
-                stored.into_iter().map(|row| (row.key.clone(), row)).collect();
+            let mut merged: BTreeMap<UsageKey, UsageRow> = stored
+                .into_iter()
+                .map(|row| (row.key.clone(), row))
+                .collect();
             for (mut key, sum) in pending {
                 let in_range = (query.from..query.to).contains(&key.hour);
                 if sum.project_id != project || !in_range {
                     continue;
                 }
-                key.path = token_usage::existing_folder(conn, &project, &key.environment, &key.path)?;
+                key.path =
+                    token_usage::existing_folder(conn, &project, &key.environment, &key.path)?;
                 if query.cursor.as_ref().is_some_and(|c| key >= *c) {
                     continue;
                 }

@@ -297,8 +297,15 @@ impl Store {
 
     /// Counts a token's read or write at a place; written by [`Store::flush_token_usage_blocking`],
     /// never on the request.
-    pub fn count_token_use(&self, place: usage::UsePlace<'_>, what: usage::Counted, ip: Option<IpAddr>) {
-        self.inner.usage.record(place, what, crate::time::now_millis(), ip);
+    pub fn count_token_use(
+        &self,
+        place: usage::UsePlace<'_>,
+        what: usage::Counted,
+        ip: Option<IpAddr>,
+    ) {
+        self.inner
+            .usage
+            .record(place, what, crate::time::now_millis(), ip);
     }
 
     /// Turns the counting of token uses on or off (`ENVKEEP_TOKEN_USAGE`).
@@ -310,7 +317,10 @@ impl Store {
     pub fn pending_token_usage(
         &self,
         token_id: &str,
-    ) -> Vec<(crate::db::token_usage::UsageKey, crate::db::token_usage::UsageSum)> {
+    ) -> Vec<(
+        crate::db::token_usage::UsageKey,
+        crate::db::token_usage::UsageSum,
+    )> {
         self.inner.usage.pending_of(token_id)
     }
 

@@ -60,7 +60,13 @@ impl TokenUsage {
         self.on.load(Ordering::Relaxed)
     }
 
-    pub(super) fn record(&self, place: UsePlace<'_>, what: Counted, at: Millis, ip: Option<IpAddr>) {
+    pub(super) fn record(
+        &self,
+        place: UsePlace<'_>,
+        what: Counted,
+        at: Millis,
+        ip: Option<IpAddr>,
+    ) {
         if !self.is_on() {
             return;
         }

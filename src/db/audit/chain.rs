@@ -63,7 +63,10 @@ thread_local! {
 /// Lends `slot`'s chain to this thread while `f` runs one write transaction. Every audit row
 /// written in it extends the chain; if `f` fails (the transaction rolled back), the head is
 /// forgotten and read again by the next append.
-pub(crate) fn lend<T, E>(slot: &mut Option<Chain>, f: impl FnOnce() -> Result<T, E>) -> Result<T, E> {
+pub(crate) fn lend<T, E>(
+    slot: &mut Option<Chain>,
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, E> {
     struct GiveBack<'a> {
         slot: &'a mut Option<Chain>,
         committed: bool,
@@ -241,9 +244,14 @@ mod tests {
     #[test]
     fn the_canonical_row_sorts_detail_keys_and_ignores_formatting() {
         let a = canonical(&row(r#"{"b":1,"a":{"d":[1,{"z":0,"y":"x"}],"c":null}}"#));
-        let b = canonical(&row(r#"{ "a": {"c": null, "d": [1, {"y": "x", "z": 0}]}, "b": 1 }"#));
+        let b = canonical(&row(
+            r#"{ "a": {"c": null, "d": [1, {"y": "x", "z": 0}]}, "b": 1 }"#,
+        ));
         assert_eq!(a, b);
-        assert_ne!(a, canonical(&row(r#"{"b":2,"a":{"d":[1,{"z":0,"y":"x"}],"c":null}}"#)));
+        assert_ne!(
+            a,
+            canonical(&row(r#"{"b":2,"a":{"d":[1,{"z":0,"y":"x"}],"c":null}}"#))
+        );
     }
 
     #[test]

@@ -181,7 +181,13 @@ async fn usage(
         q.cursor.as_deref(),
         q.limit.as_deref(),
     )?;
-    let (usage, next) =
-        token_usage::usage(&state.store, &session, &url.project_id, &url.token_id, parsed).await?;
+    let (usage, next) = token_usage::usage(
+        &state.store,
+        &session,
+        &url.project_id,
+        &url.token_id,
+        parsed,
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(json!({ "usage": usage, "nextCursor": next })))
 }

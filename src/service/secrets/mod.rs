@@ -8,10 +8,11 @@ mod batch_request;
 mod large;
 mod listing;
 mod read;
+mod revealed;
 mod write;
 
 pub use listing::{BodyWriter, Listing, Polled, Rendered};
-pub use read::{get, list_cached, list_rendered, list_unless_held};
+pub use revealed::{get, list_cached, list_rendered, list_unless_held};
 pub use write::{create, delete, require_stored, update};
 
 use super::{audit_refusal, check_access};

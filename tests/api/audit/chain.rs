@@ -91,7 +91,9 @@ async fn expect_head_catches_a_removed_newest_row() {
 async fn a_wrong_root_key_is_refused_by_the_offline_verify() {
     let app = TestApp::spawn().await;
     let wrong = envkeep::commands::check::KeySource {
-        given: Some(envkeep::crypto::root_key::encode(&envkeep::crypto::Key32::generate())),
+        given: Some(envkeep::crypto::root_key::encode(
+            &envkeep::crypto::Key32::generate(),
+        )),
         dirs: vec![],
     };
     let refused = audit::verify(&app.db_path(), &wrong, None).unwrap_err();

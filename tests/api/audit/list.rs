@@ -23,7 +23,13 @@ fn thousand_events(app: &TestApp, start: i64) {
                 };
                 let action = if i % 2 == 0 { "test.a" } else { "test.b" };
                 let project = (i % 3 == 0).then_some("p1");
-                actor.record(tx, start + i * 1_000, action, project, serde_json::json!({ "i": i }))?;
+                actor.record(
+                    tx,
+                    start + i * 1_000,
+                    action,
+                    project,
+                    serde_json::json!({ "i": i }),
+                )?;
             }
             Ok::<_, DbError>(((), Touched::nothing()))
         })
@@ -70,7 +76,11 @@ async fn filters_narrow_by_project_actor_action_and_time() {
     let (in_p1, _) = all_pages(&app, "projectId=p1&limit=500").await;
     assert_eq!(in_p1.len(), 334);
     assert!(in_p1.iter().all(|e| e["projectId"] == "p1"));
-    let (even, _) = all_pages(&app, "actorKind=user&actorId=u-even&action=test.a&limit=500").await;
+    let (even, _) = all_pages(
+        &app,
+        "actorKind=user&actorId=u-even&action=test.a&limit=500",
+    )
+    .await;
     assert_eq!(even.len(), 500);
     let (odd_a, _) = all_pages(&app, "actorId=u-odd&action=test.a").await;
     assert!(odd_a.is_empty());
@@ -78,7 +88,10 @@ async fn filters_narrow_by_project_actor_action_and_time() {
     let from = envkeep::time::rfc3339(start + 10_000);
     let to = envkeep::time::rfc3339(start + 20_000);
     let (window, _) = all_pages(&app, &format!("action=test.a&from={from}&to={to}")).await;
-    let is: Vec<i64> = window.iter().map(|e| e["detail"]["i"].as_i64().unwrap()).collect();
+    let is: Vec<i64> = window
+        .iter()
+        .map(|e| e["detail"]["i"].as_i64().unwrap())
+        .collect();
     assert_eq!(is, vec![18, 16, 14, 12, 10]);
 }
 
@@ -90,7 +103,9 @@ async fn an_event_shows_who_what_and_where_but_never_a_value() {
         .await;
     let page = app
         .as_admin()
-        .get(&format!("/api/v1/audit?projectId={project}&action=secret.create"))
+        .get(&format!(
+            "/api/v1/audit?projectId={project}&action=secret.create"
+        ))
         .await;
     let event = &page["events"][0];
     assert_eq!(event["actor"]["kind"], "user", "{page}");
@@ -114,7 +129,9 @@ async fn a_revoked_token_keeps_its_name_in_the_log() {
     app.revoke(&project, &id).await;
     let page = app
         .as_admin()
-        .get(&format!("/api/v1/audit?actorKind=service_token&actorId={id}"))
+        .get(&format!(
+            "/api/v1/audit?actorKind=service_token&actorId={id}"
+        ))
         .await;
     assert_eq!(page["events"][0]["actor"]["name"], "deploy-bot", "{page}");
 }
@@ -122,7 +139,14 @@ async fn a_revoked_token_keeps_its_name_in_the_log() {
 #[tokio::test]
 async fn a_malformed_limit_cursor_or_time_is_a_400() {
     let app = TestApp::spawn().await;
-    for query in ["limit=0", "limit=501", "limit=x", "cursor=abc", "cursor=-3", "from=yesterday"] {
+    for query in [
+        "limit=0",
+        "limit=501",
+        "limit=x",
+        "cursor=abc",
+        "cursor=-3",
+        "from=yesterday",
+    ] {
         let answer = app.as_admin().get(&format!("/api/v1/audit?{query}")).await;
         answer.assert_error(reqwest::StatusCode::BAD_REQUEST, "BadRequest");
     }

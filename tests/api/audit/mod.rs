@@ -3,6 +3,7 @@
 
 mod chain;
 mod list;
+mod reads;
 mod retention;
 mod tampering;
 mod usage;

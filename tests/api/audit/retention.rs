@@ -19,7 +19,13 @@ fn events_at(app: &TestApp, at: i64, n: usize) {
         .store
         .write_blocking(|tx| {
             for i in 0..n {
-                Actor::system().record(tx, at, "test.event", None, serde_json::json!({ "i": i }))?;
+                Actor::system().record(
+                    tx,
+                    at,
+                    "test.event",
+                    None,
+                    serde_json::json!({ "i": i }),
+                )?;
             }
             Ok::<_, DbError>(((), Touched::nothing()))
         })
@@ -51,7 +57,11 @@ async fn retention_prunes_old_events_in_chunks_and_the_rest_still_verifies() {
     // The 7 events, the genesis anchor and the admin's bootstrap rows: all older than a year.
     assert!(report.deleted >= 8, "{report:?}");
     assert_eq!(count_at_or_after(&app, start + 100 * DAY), 3);
-    assert_eq!(count_at_or_after(&app, 0), 3, "only the recent events are left");
+    assert_eq!(
+        count_at_or_after(&app, 0),
+        3,
+        "only the recent events are left"
+    );
     let chunks: i64 = app
         .sqlite()
         .query_row(

@@ -76,7 +76,10 @@ async fn writes_after_tampering_go_on_and_the_damage_stays_reported() {
     let app = TestApp::spawn().await;
     let middle = history_with_middle(&app).await;
     app.sqlite()
-        .execute("UPDATE audit_events SET action = 'x' WHERE id = ?1", [middle])
+        .execute(
+            "UPDATE audit_events SET action = 'x' WHERE id = ?1",
+            [middle],
+        )
         .unwrap();
     let project = app.create_project("after").await;
     assert!(!project.is_empty());

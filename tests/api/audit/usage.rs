@@ -24,7 +24,9 @@ async fn reads(app: &TestApp, project: &str, token: &str, n: usize) {
 async fn usage(app: &TestApp, project: &str, id: &str) -> Answer {
     let answer = app
         .as_admin()
-        .get(&format!("/api/v1/projects/{project}/service-tokens/{id}/usage"))
+        .get(&format!(
+            "/api/v1/projects/{project}/service-tokens/{id}/usage"
+        ))
         .await;
     assert_eq!(answer.status, 200, "{answer}");
     answer
@@ -75,8 +77,17 @@ async fn writes_count_per_folder_and_unknown_folders_sum_under_star() {
     let app = TestApp::spawn().await;
     let (project, token, id) = project_and_token(&app).await;
     let body = serde_json::json!({ "environment": "dev", "path": "/", "key": "NEW", "value": "v" });
-    assert_eq!(app.as_token(&token).post_secret(&project, body).await.status, 201);
-    let missing = app.as_token(&token).list_secrets(&project, "dev", "/nope").await;
+    assert_eq!(
+        app.as_token(&token)
+            .post_secret(&project, body)
+            .await
+            .status,
+        201
+    );
+    let missing = app
+        .as_token(&token)
+        .list_secrets(&project, "dev", "/nope")
+        .await;
     assert_eq!(missing.status, 404, "{missing}");
     for shown in [usage(&app, &project, &id).await, {
         flush(&app).await;
@@ -95,7 +106,10 @@ async fn nothing_is_counted_when_token_usage_is_off() {
     let app = TestApp::spawn_with(|c| c.token_usage = false).await;
     let (project, token, id) = project_and_token(&app).await;
     reads(&app, &project, &token, 3).await;
-    assert_eq!(usage(&app, &project, &id).await["usage"], serde_json::json!([]));
+    assert_eq!(
+        usage(&app, &project, &id).await["usage"],
+        serde_json::json!([])
+    );
 }
 
 #[tokio::test]
@@ -139,7 +153,11 @@ async fn usage_of_an_unknown_project_is_a_404() {
     let app = TestApp::spawn().await;
     let missing = app
         .as_admin()
-        .get(&format!("/api/v1/projects/{}/service-tokens/{}/usage", "0".repeat(32), "1".repeat(32)))
+        .get(&format!(
+            "/api/v1/projects/{}/service-tokens/{}/usage",
+            "0".repeat(32),
+            "1".repeat(32)
+        ))
         .await;
     missing.assert_error(reqwest::StatusCode::NOT_FOUND, "NotFound");
 }
