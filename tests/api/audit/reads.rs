@@ -56,8 +56,20 @@ async fn a_tokens_reads_are_not_recorded() {
     let project = app.create_project("machine").await;
     app.create_secret(&project, "dev", "/", "K", "v").await;
     let (token, _) = app.mint_scoped(&project, "t", "dev", "/", &["read"]).await;
-    assert_eq!(app.as_token(&token).get_secret(&project, "dev", "/", "K").await.status, 200);
-    assert_eq!(app.as_token(&token).list_secrets(&project, "dev", "/").await.status, 200);
+    assert_eq!(
+        app.as_token(&token)
+            .get_secret(&project, "dev", "/", "K")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        app.as_token(&token)
+            .list_secrets(&project, "dev", "/")
+            .await
+            .status,
+        200
+    );
     assert!(events(&app, "secret.revealed").await.is_empty());
     assert!(events(&app, "folder.exported").await.is_empty());
 }
