@@ -135,12 +135,23 @@ pub fn event_json(row: &StoredRow) -> Value {
     })
 }
 
-/// A page of events, newest first, and the cursor of the next page (none on the last).
+/// A page of events as the API shows them, newest first, and the cursor of the next page
+/// (none on the last).
 pub async fn page(
+    store: &Store,
+    session: &AdminSession,
+    query: PageQuery,
+) -> AppResult<(Vec<Value>, Option<String>)> {
+    let (rows, next) = page_rows(store, session, query).await?;
+    Ok((rows.iter().map(event_json).collect(), next))
+}
+
+/// [`page`] as stored rows (the UI's Activity pages).
+pub async fn page_rows(
     store: &Store,
     _session: &AdminSession,
     query: PageQuery,
-) -> AppResult<(Vec<Value>, Option<String>)> {
+) -> AppResult<(Vec<StoredRow>, Option<String>)> {
     let limit = query.limit;
     // One more than asked tells whether a next page exists without a second query.
     let mut rows = store
@@ -150,7 +161,7 @@ pub async fn page(
         rows.truncate(limit);
         rows.last().map(|r| r.id.to_string())
     });
-    Ok((rows.iter().map(event_json).collect(), next.flatten()))
+    Ok((rows, next.flatten()))
 }
 
 /// Verifies the chain within [`VERIFY_DEADLINE`].

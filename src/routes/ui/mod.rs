@@ -6,6 +6,7 @@
 //! an HTML page in the layout), `session` (who is looking, CSRF), `form`, `confirm` and `format`.
 //! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
+pub mod activity;
 pub mod auth;
 pub mod confirm;
 pub mod error;
@@ -28,7 +29,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(projects::configure)
         .configure(secrets::configure)
         .configure(tokens::configure)
-        .configure(settings::configure);
+        .configure(settings::configure)
+        .configure(activity::configure);
 }
 
 /// A page resource whose unlisted methods answer a 405 page.

@@ -31,6 +31,7 @@ pub enum Section {
     Secrets,
     Access,
     Settings,
+    Activity,
 }
 
 /// The project header and its navigation, with the tab of `section` marked current.
@@ -72,6 +73,14 @@ impl ProjectNav {
 
     pub fn in_settings(&self) -> bool {
         self.section == Section::Settings
+    }
+
+    pub fn activity_href(&self) -> String {
+        urls::activity(&self.id)
+    }
+
+    pub fn in_activity(&self) -> bool {
+        self.section == Section::Activity
     }
 }
 

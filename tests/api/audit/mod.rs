@@ -3,6 +3,7 @@
 
 mod chain;
 mod list;
+mod pages;
 mod reads;
 mod retention;
 mod tampering;
