@@ -305,6 +305,26 @@ mod tests {
     }
 
     #[test]
+    fn audit_retention_defaults_to_a_year_takes_off_and_refuses_less_than_a_day() {
+        let config = |extra: &[&str]| Config::from_args(&args(extra));
+        assert_eq!(
+            config(&[]).unwrap().audit_retention,
+            Some(Duration::from_secs(365 * 86_400))
+        );
+        assert_eq!(config(&["--audit-retention", "off"]).unwrap().audit_retention, None);
+        assert_eq!(
+            config(&["--audit-retention", "90d"]).unwrap().audit_retention,
+            Some(Duration::from_secs(90 * 86_400))
+        );
+        for bad in ["1h", "soon"] {
+            let e = config(&["--audit-retention", bad]).unwrap_err();
+            assert_eq!(e.setting, "ENVKEEP_AUDIT_RETENTION");
+        }
+        assert!(config(&[]).unwrap().token_usage);
+        assert!(!config(&["--token-usage", "off"]).unwrap().token_usage);
+    }
+
+    #[test]
     fn backups_are_off_by_default_and_go_below_the_data_dir() {
         assert!(Config::from_args(&args(&[])).unwrap().backups.is_none());
         let backups = Config::from_args(&args(&["--backup-schedule", "0 0 3 * * *"]))
