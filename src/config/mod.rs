@@ -311,9 +311,16 @@ mod tests {
             config(&[]).unwrap().audit_retention,
             Some(Duration::from_secs(365 * 86_400))
         );
-        assert_eq!(config(&["--audit-retention", "off"]).unwrap().audit_retention, None);
         assert_eq!(
-            config(&["--audit-retention", "90d"]).unwrap().audit_retention,
+            config(&["--audit-retention", "off"])
+                .unwrap()
+                .audit_retention,
+            None
+        );
+        assert_eq!(
+            config(&["--audit-retention", "90d"])
+                .unwrap()
+                .audit_retention,
             Some(Duration::from_secs(90 * 86_400))
         );
         for bad in ["1h", "soon"] {

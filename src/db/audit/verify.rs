@@ -2,8 +2,8 @@
 //! long the walk), a chunk of rows at a time so memory stays bounded, and checks every row's
 //! hash against its predecessor's.
 //!
-//! Where the walk starts: after the newest `audit.pruned` row's `lastDeletedId`, from its
-//! `resumeHash` (the hash of the last row it deleted; null when only rows before the chain were
+//! Where the chain starts: after the newest `audit.pruned` row's `lastDeletedId` (a row at or
+//! below it is bad: it should be gone), from its `resumeHash` (the hash of the last row it deleted; null when only rows before the chain were
 //! deleted), or, when nothing was ever pruned, from the first row. Rows before the genesis
 //! anchor carry no hash and are counted as before the chain. An edited row fails its own check;
 //! a deleted or reordered row fails the check of the row after it; a removed anchor leaves the
@@ -40,20 +40,26 @@ pub struct Verification {
     pub expected_head_found: Option<bool>,
 }
 
-/// Where the chain starts: `Some(prev)` links the next row to `prev`; `None` is before the chain.
-fn start(conn: &Connection) -> DbResult<(i64, Option<[u8; 32]>)> {
-    let newest_prune: Option<String> = conn
+/// Where the chain starts: the id of the last pruned row (rows up to it must be gone), and
+/// `Some(prev)` to link the next row to, or `None` for before the chain. The pruning row itself
+/// comes later in the walk and must verify, so a forged one is found; one that claims to have
+/// pruned itself cannot be checked and is bad at once.
+fn start(conn: &Connection) -> DbResult<Result<(i64, Option<[u8; 32]>), i64>> {
+    let newest_prune: Option<(i64, String)> = conn
         .query_row(
-            "SELECT detail FROM audit_events WHERE action = ?1 ORDER BY id DESC LIMIT 1",
+            "SELECT id, detail FROM audit_events WHERE action = ?1 ORDER BY id DESC LIMIT 1",
             [PRUNED],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let Some(detail) = newest_prune else {
-        return Ok((0, None));
+    let Some((anchor_id, detail)) = newest_prune else {
+        return Ok(Ok((0, None)));
     };
     let detail: serde_json::Value = serde_json::from_str(&detail).unwrap_or_default();
-    let after = detail["lastDeletedId"].as_i64().unwrap_or(0);
+    let after = detail["lastDeletedId"].as_i64().unwrap_or(i64::MAX);
+    if after >= anchor_id {
+        return Ok(Err(anchor_id));
+    }
     // A damaged resume hash links to nothing, so the first row fails: what it should do.
     let resume = match &detail["resumeHash"] {
         serde_json::Value::Null => None,
@@ -64,7 +70,7 @@ fn start(conn: &Connection) -> DbResult<(i64, Option<[u8; 32]>)> {
                 .unwrap_or([0xff; 32]),
         ),
     };
-    Ok((after, resume))
+    Ok(Ok((after, resume)))
 }
 
 /// Checks the chain, stopping at the first bad row or at `deadline`.
@@ -75,7 +81,6 @@ pub fn verify(
     expect_head: Option<[u8; 32]>,
 ) -> DbResult<Verification> {
     let tx = conn.transaction()?;
-    let (mut after, mut prev) = start(&tx)?;
     let mut report = Verification {
         ok: false,
         checked: 0,
@@ -86,6 +91,14 @@ pub fn verify(
         timed_out: false,
         expected_head_found: expect_head.map(|_| false),
     };
+    let (pruned_up_to, mut prev) = match start(&tx)? {
+        Ok(start) => start,
+        Err(bad_anchor) => {
+            report.first_bad = Some(bad_anchor);
+            return Ok(report);
+        }
+    };
+    let mut after = 0;
     let mut statement = tx.prepare(&format!("{SELECT_ROW} WHERE id > ?1 ORDER BY id LIMIT ?2"))?;
     'walk: loop {
         if deadline.is_some_and(|d| Instant::now() >= d) {
@@ -98,7 +111,12 @@ pub fn verify(
         let Some(last) = rows.last() else { break };
         after = last.id;
         for row in &rows {
-            match check(key, prev, row) {
+            // A row the newest pruning says it deleted was put back (or made up) since.
+            let step = match row.id <= pruned_up_to {
+                true => Step::Bad,
+                false => check(key, prev, row),
+            };
+            match step {
                 Step::BeforeChain => report.before_chain += 1,
                 Step::Linked(hash) => {
                     report.checked += 1;

@@ -85,3 +85,35 @@ async fn writes_after_tampering_go_on_and_the_damage_stays_reported() {
     assert!(!project.is_empty());
     assert_eq!(verified(&app).await["firstBad"], middle);
 }
+
+#[tokio::test]
+async fn a_forged_pruning_row_cannot_hide_the_rows_before_it() {
+    let app = TestApp::spawn().await;
+    let middle = history_with_middle(&app).await;
+    app.sqlite()
+        .execute(
+            "UPDATE audit_events SET ip = '10.9.9.9' WHERE id = ?1",
+            [middle],
+        )
+        .unwrap();
+    // Turn the newest row into a pruning row that claims everything up to itself is gone.
+    let newest = *ids(&app).last().unwrap();
+    app.sqlite()
+        .execute(
+            "UPDATE audit_events SET action = 'audit.pruned', detail = json_object('lastDeletedId', ?1, 'resumeHash', NULL) WHERE id = ?1",
+            [newest],
+        )
+        .unwrap();
+    let report = verified(&app).await;
+    assert_eq!(report["ok"], false, "{report}");
+    assert_eq!(report["checked"], 0);
+    // The same forgery claiming a cut just below itself is walked, and fails its own check.
+    app.sqlite()
+        .execute(
+            "UPDATE audit_events SET detail = json_object('lastDeletedId', ?1 - 1, 'resumeHash', NULL) WHERE id = ?1",
+            [newest],
+        )
+        .unwrap();
+    let report = verified(&app).await;
+    assert_eq!(report["ok"], false, "{report}");
+}
