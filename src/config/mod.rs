@@ -2,6 +2,9 @@
 //! with a message that says how to fix them; secret settings are redacted in `Debug`.
 
 mod fields;
+mod replica;
+
+pub use replica::{ReplicaConfig, LITESTREAM_REPLICA_URL};
 
 use fields::{
     parse_admin, parse_backups, parse_limits, parse_public_url, parse_retention, parse_schedule,
@@ -46,6 +49,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub secure_cookies: bool,
     pub trusted_proxies: Vec<IpNet>,
+    /// On a read replica, the primary's URL: every request a replica does not serve is sent
+    /// there (`None` on a primary).
+    pub primary_url: Option<String>,
 }
 
 /// Scheduled backups (`ENVKEEP_BACKUP_*`).
@@ -89,6 +95,8 @@ pub struct Config {
     pub audit_retention: Option<Duration>,
     /// Whether service-token uses are counted (`ENVKEEP_TOKEN_USAGE`).
     pub token_usage: bool,
+    /// `--replica`: serve as a read replica (README "Read replicas").
+    pub replica: Option<ReplicaConfig>,
 }
 
 impl std::fmt::Debug for Config {
@@ -115,6 +123,7 @@ impl std::fmt::Debug for Config {
             .field("backups", &self.backups)
             .field("audit_retention", &self.audit_retention)
             .field("token_usage", &self.token_usage)
+            .field("replica", &self.replica)
             .finish()
     }
 }
@@ -167,6 +176,7 @@ impl Config {
                 .unwrap_or(2),
         };
         let limits = parse_limits(args)?;
+        let replica = replica::parse_replica(args)?;
         let listing_memory =
             parse_size(&args.listing_memory).map_err(|e| bad("ENVKEEP_LISTING_MEMORY", e))?;
         if listing_memory < MIN_LISTING_MEMORY {
@@ -196,6 +206,7 @@ impl Config {
             backups,
             audit_retention: parse_retention(&args.audit_retention)?,
             token_usage: args.token_usage == crate::cli::Switch::On,
+            replica,
         })
     }
 
@@ -284,6 +295,15 @@ mod tests {
             (
                 vec!["--backup-schedule", "0 0 3 * * *", "--backup-keep", "0"],
                 "ENVKEEP_BACKUP_KEEP",
+            ),
+            (vec!["--replica"], "ENVKEEP_PRIMARY_URL"),
+            (
+                vec!["--replica", "--primary-url", "ftp://x"],
+                "ENVKEEP_PRIMARY_URL",
+            ),
+            (
+                vec!["--replica", "--primary-url", "https://primary.example"],
+                "ENVKEEP_LITESTREAM_VFS",
             ),
         ] {
             let err = Config::from_args(&args(&flags)).expect_err(setting);
