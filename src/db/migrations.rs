@@ -12,7 +12,8 @@ const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0003_token_columns_as_json.sql"
     )),
     M::up(include_str!("../../migrations/0004_secret_usage_index.sql")),
-    M::up(include_str!("../../migrations/0005_audit_chain.sql")),
+    M::up(include_str!("../../migrations/0005_teams.sql")),
+    M::up(include_str!("../../migrations/0006_audit_chain.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -168,9 +169,40 @@ mod tests {
     }
 
     #[test]
-    fn version_5_anchors_the_chain_after_the_rows_before_it() {
-        let mut conn = migrated_from(
+    fn version_5_makes_todays_admin_the_owner_and_records_token_creators_by_id() {
+        let conn = migrated_from(
             4,
+            "INSERT INTO users (id, email, password_hash, role, created_at)
+             VALUES ('u1', 'Admin@Example.com', 'h', 'admin', 0);
+             INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
+                 permissions, created_by, created_at)
+             VALUES ('mine', 'p', 'n', x'00', '', '', '', '[\"read\"]', 'admin@example.com', 0),
+                    ('gone', 'p', 'n', x'00', '', '', '', '[\"read\"]', 'left@example.com', 0);",
+        );
+        let role: String = conn
+            .query_row("SELECT role FROM users WHERE id = 'u1'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(role, "owner");
+        let creator = |id: &str| -> Option<String> {
+            conn.query_row(
+                "SELECT created_by_user_id FROM service_tokens WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            creator("mine").as_deref(),
+            Some("u1"),
+            "e-mails match without case"
+        );
+        assert_eq!(creator("gone"), None);
+    }
+
+    #[test]
+    fn version_6_anchors_the_chain_after_the_rows_before_it() {
+        let mut conn = migrated_from(
+            5,
             "INSERT INTO audit_events (at, actor_kind, actor_id, action, detail)
              VALUES (1, 'user', 'u', 'project.create', '{}'), (2, 'user', 'u', 'secret.create', '{}');",
         );

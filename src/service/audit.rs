@@ -1,12 +1,10 @@
 //! Reading the audit log and verifying its chain.
 //!
-//! Who may read it (DESIGN §9): owners and admins every event, project admins their projects'
-//! events (no verify). Until the teams policy (`auth/policy.rs`) lands, every user is an
-//! instance admin, so an admin session reads everything.
-// SEAM(teams): once `auth::policy` exists, decide here: owners/admins → `Filter::projects =
-// None`; a project admin → the projects they administer; anyone else → 403; verify → owners
-// and admins only.
+//! Who may read it is the policy's `ReadAudit` / `VerifyAudit` row (DESIGN §9): owners and
+//! admins every event, project admins their projects' events (and no verify), anyone else
+//! nothing.
 
+use crate::auth::policy::{self, Action};
 use crate::auth::AdminSession;
 use crate::db::audit::list::{self, Filter};
 use crate::db::audit::verify::Verification;
@@ -149,9 +147,10 @@ pub async fn page(
 /// [`page`] as stored rows (the UI's Activity pages).
 pub async fn page_rows(
     store: &Store,
-    _session: &AdminSession,
-    query: PageQuery,
+    session: &AdminSession,
+    mut query: PageQuery,
 ) -> AppResult<(Vec<StoredRow>, Option<String>)> {
+    query.filter.projects = readable_projects(session, query.filter.project_id.as_deref())?;
     let limit = query.limit;
     // One more than asked tells whether a next page exists without a second query.
     let mut rows = store
@@ -164,8 +163,40 @@ pub async fn page_rows(
     Ok((rows, next.flatten()))
 }
 
-/// Verifies the chain within [`VERIFY_DEADLINE`].
-pub async fn verify(store: &Store, _session: &AdminSession) -> AppResult<Verification> {
+/// The projects whose events `session` may read: `None` for every event (owners and admins),
+/// else the projects it administers; a named project it may not read is refused (404 when it
+/// may not see it, 403 when it may but not its log), as is a caller who may read no project.
+fn readable_projects(
+    session: &AdminSession,
+    named: Option<&str>,
+) -> AppResult<Option<Vec<String>>> {
+    if let Some(project) = named {
+        session.decide(Some(project), Action::ReadAudit)?;
+        return Ok(None);
+    }
+    if session.decide(None, Action::ReadAudit).is_ok() {
+        return Ok(None);
+    }
+    let mut projects: Vec<String> = session
+        .memberships
+        .keys()
+        .filter(|p| {
+            policy::decide(&session.principal(Some(p)), Some(p), &Action::ReadAudit).is_allowed()
+        })
+        .cloned()
+        .collect();
+    if projects.is_empty() {
+        return Err(AppError::PermissionDenied(String::from(
+            "Only owners, admins and project admins may read the audit log",
+        )));
+    }
+    projects.sort();
+    Ok(Some(projects))
+}
+
+/// Verifies the chain within [`VERIFY_DEADLINE`] (owners and admins).
+pub async fn verify(store: &Store, session: &AdminSession) -> AppResult<Verification> {
+    session.decide(None, Action::VerifyAudit)?;
     let store = store.clone();
     let deadline = Instant::now() + VERIFY_DEADLINE;
     let report =

@@ -1,7 +1,7 @@
 //! A service token's usage: what is stored plus what the Store has counted but not yet
 //! written, per hour, environment and folder, newest hour first, with cursor paging.
-// SEAM(teams): DESIGN §9 lets a developer see the usage of tokens whose scopes lie in its
-// environments; until `auth::policy` lands, an admin session sees every token's usage.
+// Who may: whoever may manage some of the project's tokens (policy `ManageTokens`). Not yet
+// narrowed to the tokens whose scopes lie in a developer's environments, as revoking is.
 
 use super::audit::parse_time;
 use super::{project_not_found, require_project};
@@ -81,11 +81,15 @@ fn decode_cursor(token_id: &str, text: &str) -> Option<UsageKey> {
 /// A page of the token's usage and the cursor of the next page (none on the last).
 pub async fn usage(
     store: &Store,
-    _session: &AdminSession,
+    session: &AdminSession,
     project_id: &str,
     token_id: &str,
     query: UsageQuery,
 ) -> AppResult<(Vec<Value>, Option<String>)> {
+    session.decide(
+        Some(project_id),
+        crate::auth::policy::Action::ManageTokens { environments: &[] },
+    )?;
     let pending = store.pending_token_usage(token_id);
     let (project, token) = (project_id.to_owned(), token_id.to_owned());
     let mut merged = store

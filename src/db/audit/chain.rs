@@ -14,7 +14,7 @@
 //!    a detail that is not JSON is taken as its stored bytes behind the tag `0x02` instead.
 //!
 //! The previous hash of the first chained row is [`GENESIS`] (32 zero bytes). That first row is
-//! the genesis anchor (`audit.chain_started`) that migration 5 inserted without a hash (SQL has
+//! the genesis anchor (`audit.chain_started`) that migration 6 inserted without a hash (SQL has
 //! no key): its hash is computed, never stored. Rows before it are "before the chain".
 //!
 //! # The head
@@ -30,7 +30,7 @@ use crate::crypto::chain::{ChainKey, GENESIS};
 use rusqlite::{Connection, OptionalExtension};
 use std::cell::RefCell;
 
-/// The action of the genesis anchor that migration 5 wrote.
+/// The action of the genesis anchor that migration 6 wrote.
 pub const ANCHOR: &str = "audit.chain_started";
 /// The action of the row each pruned chunk writes (see `prune`).
 pub const PRUNED: &str = "audit.pruned";
@@ -146,7 +146,7 @@ pub fn head(conn: &Connection, key: &ChainKey) -> DbResult<Option<(i64, [u8; 32]
     Ok((head.id > 0).then_some((head.id, head.hash)))
 }
 
-/// Whether `row` is the genesis anchor as migration 5 wrote it.
+/// Whether `row` is the genesis anchor as migration 6 wrote it.
 pub fn is_anchor(row: &StoredRow) -> bool {
     row.action == ANCHOR && row.hash.is_none() && row.actor_kind == "system"
 }

@@ -19,6 +19,7 @@ fn thousand_events(app: &TestApp, start: i64) {
                 let actor = Actor {
                     kind: "user",
                     id: Some(String::from(if i % 2 == 0 { "u-even" } else { "u-odd" })),
+                    name: None,
                     ip: None,
                 };
                 let action = if i % 2 == 0 { "test.a" } else { "test.b" };

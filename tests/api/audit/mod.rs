@@ -6,6 +6,7 @@ mod list;
 mod pages;
 mod reads;
 mod retention;
+mod roles;
 mod tampering;
 mod usage;
 

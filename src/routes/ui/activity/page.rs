@@ -174,7 +174,7 @@ pub(super) async fn project(
     path: web::Path<String>,
     filters: web::Query<Filters>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
     let (status, a) = build(&state, &ui, Some(&project.id), filters.into_inner()).await?;
     let page = ProjectActivityPage {
         layout: ui.layout(),

@@ -42,7 +42,7 @@ pub(super) async fn show(
     paging: web::Query<UsagePaging>,
 ) -> UiResult<HttpResponse> {
     let (project_id, token_id) = path.into_inner();
-    let project = projects::get(&state.store, &project_id).await?;
+    let project = projects::get(&state.store, &ui.0, &project_id).await?;
     let query = UsageQuery::parse(&token_id, None, None, paging.cursor.as_deref(), Some("100"))?;
     let (rows, next) =
         token_usage::usage(&state.store, &ui.0, &project.id, &token_id, query).await?;

@@ -1,4 +1,4 @@
--- Envkeep schema, version 5: the audit log's hash chain, actor names, and per-token usage.
+-- Envkeep schema, version 6: the audit log's hash chain, actor names, and per-token usage.
 --
 -- `hash` is HMAC-SHA256(k, previous hash || canonical row) (see db::audit::chain for the layout);
 -- rows written before this version have none. The genesis anchor below marks where the chain
