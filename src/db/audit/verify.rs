@@ -40,11 +40,14 @@ pub struct Verification {
     pub expected_head_found: Option<bool>,
 }
 
+/// The id of the last pruned row, and the hash the next row links to (`None`: before the chain).
+type Start = (i64, Option<[u8; 32]>);
+
 /// Where the chain starts: the id of the last pruned row (rows up to it must be gone), and
 /// `Some(prev)` to link the next row to, or `None` for before the chain. The pruning row itself
 /// comes later in the walk and must verify, so a forged one is found; one that claims to have
 /// pruned itself cannot be checked and is bad at once.
-fn start(conn: &Connection) -> DbResult<Result<(i64, Option<[u8; 32]>), i64>> {
+fn start(conn: &Connection) -> DbResult<Result<Start, i64>> {
     let newest_prune: Option<(i64, String)> = conn
         .query_row(
             "SELECT id, detail FROM audit_events WHERE action = ?1 ORDER BY id DESC LIMIT 1",
