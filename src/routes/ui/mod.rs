@@ -7,6 +7,7 @@
 //! paging), `form`, `confirm` and `format`.
 //! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
+pub mod activity;
 pub mod auth;
 pub mod confirm;
 pub mod error;
@@ -34,7 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(tokens::configure)
         .configure(settings::configure)
         .configure(team::configure)
-        .configure(members::configure);
+        .configure(members::configure)
+        .configure(activity::configure);
 }
 
 /// A page resource whose unlisted methods answer a 405 page.

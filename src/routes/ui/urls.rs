@@ -193,6 +193,16 @@ pub fn environment_delete(project_id: &str, slug: &str) -> String {
 }
 
 /// Access Control > Service Tokens.
+/// A project's Activity page (its audit log).
+pub fn activity(project_id: &str) -> String {
+    format!("{}/activity", project(project_id))
+}
+
+/// A service token's usage page.
+pub fn token_usage(project_id: &str, token_id: &str) -> String {
+    format!("{}/{}/usage", tokens(project_id), segment(token_id))
+}
+
 pub fn tokens(project_id: &str) -> String {
     format!("{}/access-control/service-tokens", project(project_id))
 }

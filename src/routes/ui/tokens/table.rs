@@ -30,6 +30,7 @@ struct TokenLine {
     created: Option<When>,
     created_by: String,
     revoke_href: String,
+    usage_href: String,
 }
 
 #[derive(Template)]
@@ -90,6 +91,7 @@ fn line(project_id: &str, t: ServiceTokenView, now: Millis) -> TokenLine {
         created: when_rfc3339(&t.created_at, now),
         created_by: t.created_by,
         revoke_href: urls::token_revoke(project_id, &t.id),
+        usage_href: urls::token_usage(project_id, &t.id),
         name: t.name,
     }
 }
