@@ -168,3 +168,34 @@ async fn a_downloaded_env_imports_back_unchanged() {
     );
     assert!(again.text.contains("New <span class=\"count\">0</span>"));
 }
+
+#[tokio::test]
+async fn a_download_is_recorded_as_folder_exported_without_its_values() {
+    let (app, project, browser, _) = importing().await;
+    app.as_admin()
+        .create_secret(&project, "dev", "/app", "API_KEY", "do-not-log-me")
+        .await;
+    let download = browser
+        .get(&format!(
+            "{}/export?path=/app",
+            secrets_page(&project, "dev")
+        ))
+        .await;
+    assert_eq!(download.status, StatusCode::OK);
+    let events = app
+        .as_admin()
+        .get(&format!(
+            "/api/v1/audit?action=folder.exported&projectId={project}"
+        ))
+        .await;
+    assert_eq!(events.status, StatusCode::OK, "{events}");
+    let exported: Vec<_> = events["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["path"] == "/app")
+        .collect();
+    assert_eq!(exported.len(), 1, "{events}");
+    assert_eq!(exported[0]["environment"], "dev");
+    assert!(!events.text.contains("do-not-log-me"));
+}

@@ -20,8 +20,7 @@ pub(super) async fn download(
     let place = Place::load(&state, &ui.0, ids.into_inner(), query.path.as_deref()).await?;
     let found =
         secrets::list_cached(&state.store, &ui.caller(), &place.at, Depth::OneLevel).await?;
-    // Seam for the audit issue (18): record `folder.exported` (who, project, environment,
-    // path, how many keys; never a value) here once the audit log takes UI events.
+    // `secrets::list_cached` records this read as `folder.exported` for a person (never a value).
     let mut body = String::new();
     for s in found.secrets() {
         body.push_str(&format!("{}={}\n", s.key, dotenv::quote(&s.value)));
