@@ -85,6 +85,10 @@ pub struct ServeArgs {
     /// Failed authentications per client address per minute before 429s; 0 turns throttling off.
     #[arg(long, env = "ENVKEEP_AUTH_FAILURE_LIMIT", default_value_t = 30)]
     pub auth_failure_limit: u32,
+    /// Require TOTP MFA of every user (without it, the owner's setting on the Team page decides);
+    /// a user without MFA may then only enrol or log out.
+    #[arg(long, env = "ENVKEEP_REQUIRE_MFA", default_value_t = false, action = clap::ArgAction::Set)]
+    pub require_mfa: bool,
     /// SQLite durability: normal (synchronous=NORMAL) or full (synchronous=FULL).
     #[arg(long, env = "ENVKEEP_DURABILITY", value_enum, default_value = "normal")]
     pub durability: DurabilityFlag,

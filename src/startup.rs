@@ -105,6 +105,7 @@ impl Application {
             public_url: config.public_url.clone(),
             secure_cookies: config.is_https(),
             trusted_proxies: config.trusted_proxies.clone(),
+            require_mfa: config.require_mfa,
         };
         let bounds = Bounds {
             limits: config.limits,

@@ -45,6 +45,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub secure_cookies: bool,
     pub trusted_proxies: Vec<IpNet>,
+    /// `ENVKEEP_REQUIRE_MFA`: every user must use MFA, whatever the owner's setting.
+    pub require_mfa: bool,
 }
 
 /// Scheduled backups (`ENVKEEP_BACKUP_*`).
@@ -84,6 +86,7 @@ pub struct Config {
     pub listing_wait: Duration,
     /// Scheduled backups, when `ENVKEEP_BACKUP_SCHEDULE` is not `off`.
     pub backups: Option<Backups>,
+    pub require_mfa: bool,
 }
 
 impl std::fmt::Debug for Config {
@@ -108,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("listing_memory", &self.listing_memory)
             .field("backups", &self.backups)
+            .field("require_mfa", &self.require_mfa)
             .finish()
     }
 }
@@ -187,6 +191,7 @@ impl Config {
             listing_memory: usize::try_from(listing_memory).unwrap_or(usize::MAX),
             listing_wait: Duration::from_secs(5),
             backups,
+            require_mfa: args.require_mfa,
         })
     }
 

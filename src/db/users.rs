@@ -46,3 +46,37 @@ pub fn find_by_email(conn: &Connection, email: &str) -> DbResult<Option<User>> {
         )
         .optional()?)
 }
+
+pub fn find(conn: &Connection, id: &str) -> DbResult<Option<User>> {
+    Ok(conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM users WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()?)
+}
+
+pub fn set_password_hash(conn: &Connection, id: &str, password_hash: &str) -> DbResult<bool> {
+    Ok(conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![id, password_hash],
+    )? == 1)
+}
+
+/// Every user, oldest first (for `envkeep users list`).
+pub fn all(conn: &Connection) -> DbResult<Vec<User>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM users ORDER BY created_at, email"))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// When the user last logged in: the newest of their sessions' starts, live or not yet swept.
+// TODO(teams): use the users.last_login_at column once issue 15 adds it.
+pub fn last_login_at(conn: &Connection, id: &str) -> DbResult<Option<Millis>> {
+    Ok(conn.query_row(
+        "SELECT max(created_at) FROM sessions WHERE user_id = ?1",
+        [id],
+        |r| r.get(0),
+    )?)
+}

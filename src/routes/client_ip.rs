@@ -154,3 +154,12 @@ mod tests {
         ));
     }
 }
+
+/// Where a login comes from, to keep with its session: the client address and the user agent.
+pub fn login_client(req: &HttpRequest, trusted_proxies: &[ipnet::IpNet]) -> crate::service::sessions::Client {
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    crate::service::sessions::Client::new(client_ip(req, trusted_proxies), user_agent)
+}

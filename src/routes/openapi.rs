@@ -4,7 +4,7 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, environments, folders, projects, secret_batches, secrets, service_tokens,
+    account, accounts, environments, mfa, password_resets, folders, projects, secret_batches, secrets, service_tokens,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -15,6 +15,9 @@ use utoipa::{Modify, OpenApi};
     info(title = "Envkeep native API", description = "Projects, environments, folders, secrets and service tokens."),
     paths(
         accounts::setup, accounts::login, accounts::logout, accounts::whoami,
+        account::show_me, account::change_password, account::list_sessions, account::end_session,
+        mfa::begin, mfa::confirm, mfa::disable, mfa::recovery_codes,
+        password_resets::create, password_resets::use_reset, password_resets::end_sessions,
         projects::list, projects::create, projects::get, projects::delete,
         environments::list, environments::create, environments::update, environments::delete,
         folders::list, folders::create, folders::delete,

@@ -22,6 +22,7 @@ pub mod evictions;
 pub mod folders;
 pub mod keys;
 pub mod last_used;
+pub mod session_seen;
 pub mod tokens;
 pub mod touched;
 
@@ -60,6 +61,7 @@ struct Inner {
     tokens: tokens::TokenCache,
     folders: folders::FolderCache,
     last_used: last_used::LastUsed,
+    session_seen: session_seen::SessionSeen,
     denials: denials::DenialAudit,
     folder_hits: AtomicU64,
     folder_misses: AtomicU64,
@@ -118,6 +120,7 @@ impl Store {
                 tokens: tokens::TokenCache::default(),
                 folders: folders::FolderCache::default(),
                 last_used: last_used::LastUsed::default(),
+                session_seen: session_seen::SessionSeen::default(),
                 denials: denials::DenialAudit::default(),
                 folder_hits: AtomicU64::new(0),
                 folder_misses: AtomicU64::new(0),
@@ -173,6 +176,7 @@ impl Store {
             self.evict(Eviction::everything());
         }
         let (answer, touched) = written?;
+        self.inner.session_seen.forget(&touched.sessions);
         self.evict(touched.eviction());
         Ok(answer)
     }
@@ -281,8 +285,35 @@ impl Store {
     }
 
     /// Writes every buffered token use in one transaction (blocking).
+    /// Session last-seen times go in the same flush.
     pub fn flush_token_uses_blocking(&self) -> DbResult<usize> {
-        self.inner.last_used.flush_blocking(&self.inner.db)
+        let sessions = self.inner.session_seen.flush_blocking(&self.inner.db)?;
+        Ok(self.inner.last_used.flush_blocking(&self.inner.db)? + sessions)
+    }
+
+    /// Notes a request of a session whose stored last-seen time is `stored`; buffered only when
+    /// that is a minute old, written by [`Store::flush_token_uses_blocking`].
+    pub fn record_session_seen(&self, id_hash: [u8; 32], stored: Millis, now: Millis) {
+        self.inner.session_seen.record(id_hash, stored, now);
+    }
+
+    /// A session's buffered last-seen time not yet written, if any.
+    pub fn pending_session_seen(&self, id_hash: &[u8]) -> Option<Millis> {
+        self.inner.session_seen.pending(id_hash)
+    }
+
+    /// Seals a user's TOTP secret under the root key, bound to the user id.
+    pub fn seal_totp_secret(&self, user_id: &str, secret: &[u8]) -> Vec<u8> {
+        self.inner.keys.seal_for_user(user_id, secret)
+    }
+
+    /// Opens a user's sealed TOTP secret; fails if it was sealed for another user.
+    pub fn open_totp_secret(
+        &self,
+        user_id: &str,
+        sealed: &[u8],
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, crate::crypto::CryptoError> {
+        self.inner.keys.open_for_user(user_id, sealed)
     }
 
     /// Audits a refused use in the background, within the budget of its kind and actor.

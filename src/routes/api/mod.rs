@@ -15,9 +15,12 @@ macro_rules! endpoints {
     };
 }
 
+pub mod account;
 pub mod accounts;
 pub mod environments;
 pub mod folders;
+pub mod mfa;
+pub mod password_resets;
 pub mod projects;
 pub mod responses;
 pub mod schema;
@@ -52,8 +55,18 @@ const PROJECT_AREAS: [&[Endpoint]; 6] = [
     service_tokens::ENDPOINTS,
 ];
 
+/// The areas outside [`PROJECTS`].
+const TOP_AREAS: [&[Endpoint]; 4] = [
+    accounts::ENDPOINTS,
+    account::ENDPOINTS,
+    mfa::ENDPOINTS,
+    password_resets::ENDPOINTS,
+];
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    register(cfg, accounts::ENDPOINTS);
+    for area in TOP_AREAS {
+        register(cfg, area);
+    }
     // actix-router tries a request against each dynamic route in turn, one regex search each,
     // until one matches (about 20 % of a token request's instructions were routing). Behind one
     // static prefix, requests for other routes (Infisical's, the UI's) skip all of these with a
@@ -67,8 +80,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Every registered route as (method, full path), in the OpenAPI document's spelling.
 pub fn endpoints() -> Vec<(Method, String)> {
-    let accounts = accounts::ENDPOINTS
+    let accounts = TOP_AREAS
         .iter()
+        .flat_map(|area| area.iter())
         .map(|e| (e.method.clone(), e.path.to_owned()));
     let projects = PROJECT_AREAS
         .iter()

@@ -65,6 +65,7 @@ impl FromRequest for UiSession {
                 Err(AppError::Unauthorized(_)) => Err(UiError::LogIn {
                     next: page_target(&req),
                 }),
+                Err(AppError::MfaEnrolmentRequired(_)) => Err(UiError::EnrolMfa),
                 Err(other) => Err(other.into()),
             }
         })
@@ -98,6 +99,7 @@ impl FromRequest for Posted {
             let session = match admin_session(&req, Csrf::CheckedByForm).await {
                 Ok(session) => session,
                 Err(AppError::Unauthorized(_)) => return Err(UiError::SessionEnded),
+                Err(AppError::MfaEnrolmentRequired(_)) => return Err(UiError::EnrolMfa),
                 Err(other) => return Err(other.into()),
             };
             let form = form.await?;

@@ -21,5 +21,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(login::show))
                 .route(web::post().to(login::submit)),
         )
+        .service(page("/login/code").route(web::post().to(login::submit_code)))
         .service(page("/logout").route(web::post().to(login::logout)));
 }
