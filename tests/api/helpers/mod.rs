@@ -14,6 +14,7 @@ mod browser;
 mod client;
 mod config;
 pub mod paths;
+mod totp;
 
 pub use answer::{access_part, eventually, eventually_within, Answer, Answered};
 pub use api::Api;
@@ -21,6 +22,7 @@ pub use binary::BinaryServer;
 pub use browser::Browser;
 pub use client::{client, Cookies, LOOPBACK};
 pub use config::TestConfig;
+pub use totp::totp_code;
 
 use envkeep::startup::{Application, StartupError};
 use envkeep::state::AppState;
