@@ -6,6 +6,7 @@
 //! an HTML page in the layout), `session` (who is looking, CSRF), `form`, `confirm` and `format`.
 //! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
+pub mod account;
 pub mod auth;
 pub mod confirm;
 pub mod error;
@@ -25,6 +26,7 @@ use actix_web::{web, HttpResponse};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(auth::configure)
+        .configure(account::configure)
         .configure(projects::configure)
         .configure(secrets::configure)
         .configure(tokens::configure)

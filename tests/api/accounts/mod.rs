@@ -13,3 +13,4 @@ mod session_list;
 mod sessions;
 mod setup;
 mod throttling;
+mod two_step_login;

@@ -3,7 +3,7 @@
 //! token.
 
 mod login;
-mod preauth;
+pub mod preauth;
 mod setup;
 
 use super::page;
