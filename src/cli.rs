@@ -31,6 +31,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Restore a backup into a new or empty data directory, then check it.
     Restore(RestoreArgs),
+    /// Manage accounts on the server's machine, running or not: list, reset a password, reset MFA.
+    Users(UsersArgs),
     /// Run a command with a service token's secrets added to its environment.
     Run(crate::client::args::RunArgs),
     /// List, read, write or export secrets with a service token.
@@ -174,6 +176,29 @@ pub struct RestoreArgs {
     /// Root key for the check after restoring [default: <data-dir>/root.key].
     #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true)]
     pub root_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UsersArgs {
+    #[command(subcommand)]
+    pub action: UsersAction,
+    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data", global = true)]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "ENVKEEP_DATABASE", global = true)]
+    pub database: Option<PathBuf>,
+    /// The server's public URL, to print a full reset link [default: a path to open on the server].
+    #[arg(long, env = "ENVKEEP_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UsersAction {
+    /// Every user with role, MFA and creation time.
+    List,
+    /// Print a one-time link (24 hours) that sets a new password for EMAIL.
+    ResetPassword { email: String },
+    /// Remove EMAIL's authenticator and recovery codes, so they can log in with the password alone.
+    ResetMfa { email: String },
 }
 
 /// `--database` when given, else `envkeep.db` in the data directory (serve and backup agree).

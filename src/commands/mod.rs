@@ -3,3 +3,4 @@
 
 pub mod check;
 pub mod restore;
+pub mod users;

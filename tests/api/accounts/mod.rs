@@ -14,3 +14,4 @@ mod sessions;
 mod setup;
 mod throttling;
 mod two_step_login;
+mod users_command;
