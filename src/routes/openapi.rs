@@ -4,7 +4,7 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    account, accounts, environments, mfa, password_resets, folders, projects, secret_batches, secrets, service_tokens,
+    account, accounts, environments, mfa, password_resets, settings, folders, projects, secret_batches, secrets, service_tokens,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -18,6 +18,7 @@ use utoipa::{Modify, OpenApi};
         account::show_me, account::change_password, account::list_sessions, account::end_session,
         mfa::begin, mfa::confirm, mfa::disable, mfa::recovery_codes,
         password_resets::create, password_resets::use_reset, password_resets::end_sessions,
+        settings::show, settings::update,
         projects::list, projects::create, projects::get, projects::delete,
         environments::list, environments::create, environments::update, environments::delete,
         folders::list, folders::create, folders::delete,

@@ -280,14 +280,26 @@ pub async fn required_by_owner(store: &Store) -> AppResult<bool> {
         .is_some_and(|value| value == [1]))
 }
 
-pub async fn set_required_by_owner(store: &Store, actor: Actor, required: bool) -> AppResult<()> {
+/// Sets the owner's setting; only an owner may.
+// TODO(teams): decide this in auth/policy.rs once issue 15 lands.
+pub async fn set_required_by_owner(
+    store: &Store,
+    session: &AdminSession,
+    required: bool,
+) -> AppResult<()> {
+    let (actor, caller) = (Actor::admin(session), session.user_id.clone());
     store
         .write(move |tx| {
+            let role = crate::db::users::find(tx, &caller)?.map(|u| u.role);
+            if role.as_deref() != Some("owner") {
+                return Err(AppError::Forbidden(String::from(
+                    "Only an owner may change whether MFA is required",
+                )));
+            }
             meta::set(tx, mfa::REQUIRE_MFA_KEY, &[u8::from(required)])?;
             let detail = serde_json::json!({ "requireMfa": required });
             actor.record(tx, now_millis(), "settings.require_mfa", None, detail)?;
-            Ok::<_, DbError>(((), Touched::nothing()))
+            Ok(((), Touched::nothing()))
         })
-        .await?;
-    Ok(())
+        .await
 }

@@ -27,6 +27,7 @@ pub mod schema;
 pub mod secret_batches;
 pub mod secrets;
 pub mod service_tokens;
+pub mod settings;
 pub mod urls;
 
 use super::method_not_allowed;
@@ -56,11 +57,12 @@ const PROJECT_AREAS: [&[Endpoint]; 6] = [
 ];
 
 /// The areas outside [`PROJECTS`].
-const TOP_AREAS: [&[Endpoint]; 4] = [
+const TOP_AREAS: [&[Endpoint]; 5] = [
     accounts::ENDPOINTS,
     account::ENDPOINTS,
     mfa::ENDPOINTS,
     password_resets::ENDPOINTS,
+    settings::ENDPOINTS,
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
