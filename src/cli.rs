@@ -182,7 +182,12 @@ pub struct RestoreArgs {
 pub struct UsersArgs {
     #[command(subcommand)]
     pub action: UsersAction,
-    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data", global = true)]
+    #[arg(
+        long,
+        env = "ENVKEEP_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
     pub data_dir: PathBuf,
     #[arg(long, env = "ENVKEEP_DATABASE", global = true)]
     pub database: Option<PathBuf>,

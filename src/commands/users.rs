@@ -39,7 +39,9 @@ fn run(args: &UsersArgs) -> Result<(), String> {
     let db = Db::open(&database, Durability::Full).map_err(|e| e.to_string())?;
     match &args.action {
         UsersAction::List => list(&db),
-        UsersAction::ResetPassword { email } => reset_password(&db, email, args.public_url.as_deref()),
+        UsersAction::ResetPassword { email } => {
+            reset_password(&db, email, args.public_url.as_deref())
+        }
         UsersAction::ResetMfa { email } => reset_mfa(&db, email),
     }
 }
@@ -55,7 +57,10 @@ fn list(db: &Db) -> Result<(), String> {
             Ok::<_, DbError>(rows)
         })
         .map_err(|e| e.to_string())?;
-    println!("{:<32}  {:<40}  {:<7}  {:<4}  created", "id", "email", "role", "mfa");
+    println!(
+        "{:<32}  {:<40}  {:<7}  {:<4}  created",
+        "id", "email", "role", "mfa"
+    );
     for (user, mfa) in rows {
         let mfa = if mfa { "on" } else { "off" };
         println!(
@@ -103,9 +108,15 @@ fn reset_mfa(db: &Db, email: &str) -> Result<(), String> {
         .write_blocking(|tx| mfa_service::reset_in(tx, &user.id, &operator()))
         .map_err(|e| e.to_string())?;
     if removed {
-        println!("MFA removed for {}: they log in with their password and may enrol again", user.email);
+        println!(
+            "MFA removed for {}: they log in with their password and may enrol again",
+            user.email
+        );
     } else {
-        println!("{} had no MFA; nothing changed (the reset is audited)", user.email);
+        println!(
+            "{} had no MFA; nothing changed (the reset is audited)",
+            user.email
+        );
     }
     Ok(())
 }

@@ -46,10 +46,7 @@ pub fn spend(conn: &Connection, code_hash: &[u8], now: Millis) -> DbResult<Optio
 }
 
 pub fn delete_expired(conn: &Connection, now: Millis) -> DbResult<usize> {
-    let resets = conn.execute(
-        "DELETE FROM password_resets WHERE expires_at <= ?1",
-        [now],
-    )?;
+    let resets = conn.execute("DELETE FROM password_resets WHERE expires_at <= ?1", [now])?;
     let steps = conn.execute("DELETE FROM login_steps WHERE expires_at <= ?1", [now])?;
     Ok(resets + steps)
 }

@@ -66,7 +66,9 @@ pub fn set_password_hash(conn: &Connection, id: &str, password_hash: &str) -> Db
 
 /// Every user, oldest first (for `envkeep users list`).
 pub fn all(conn: &Connection) -> DbResult<Vec<User>> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM users ORDER BY created_at, email"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM users ORDER BY created_at, email"
+    ))?;
     let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -4,7 +4,8 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    account, accounts, environments, mfa, password_resets, settings, folders, projects, secret_batches, secrets, service_tokens,
+    account, accounts, environments, folders, mfa, password_resets, projects, secret_batches,
+    secrets, service_tokens, settings,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};

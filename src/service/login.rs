@@ -29,7 +29,8 @@ pub const STEP_MS: Millis = 5 * 60 * 1000;
 /// Wrong codes one password allows before it has to be typed again.
 pub const STEP_ATTEMPTS: i64 = 5;
 
-const CODE_MISSING: &str = "This account uses MFA: send the TOTP code (or a recovery code) as `totp`";
+const CODE_MISSING: &str =
+    "This account uses MFA: send the TOTP code (or a recovery code) as `totp`";
 const CODE_WRONG: &str = "The TOTP or recovery code is wrong or already used";
 
 fn audit_detail(factor: Option<Factor>) -> serde_json::Value {
@@ -37,7 +38,12 @@ fn audit_detail(factor: Option<Factor>) -> serde_json::Value {
 }
 
 /// Checks and spends `code` for `user`; `None` if wrong (or the user has no MFA).
-async fn spend(store: &Store, user: &User, code: &str, client: &Client) -> AppResult<Option<Factor>> {
+async fn spend(
+    store: &Store,
+    user: &User,
+    code: &str,
+    client: &Client,
+) -> AppResult<Option<Factor>> {
     let (writer, user_id, code) = (store.clone(), user.id.clone(), code.to_owned());
     let actor = Actor::user(&user.id, &client.ip);
     store
@@ -50,10 +56,20 @@ async fn spend(store: &Store, user: &User, code: &str, client: &Client) -> AppRe
 
 /// A refused second factor: counted like a wrong password (the reservation is dropped as a
 /// failure) and answered 401 `MfaRequired`, or 429 once over the limit.
-fn refused(guards: &Guards<'_>, user: &User, client: &Client, attempt: Reservation, why: &str) -> AppError {
+fn refused(
+    guards: &Guards<'_>,
+    user: &User,
+    client: &Client,
+    attempt: Reservation,
+    why: &str,
+) -> AppError {
     drop(attempt);
     guards.account_delays.record_failure(&user.email);
-    blocked_or(guards.throttle, &client.ip, AppError::MfaRequired(why.to_owned()))
+    blocked_or(
+        guards.throttle,
+        &client.ip,
+        AppError::MfaRequired(why.to_owned()),
+    )
 }
 
 /// The API's login: one request, the code in `totp` when the account has MFA.
@@ -78,21 +94,32 @@ pub async fn login(
         None
     };
     guards.throttle.succeeded(attempt);
-    sessions::start(store, &user.id, client, guards.session_ttl, audit_detail(factor)).await
+    sessions::start(
+        store,
+        &user.id,
+        client,
+        guards.session_ttl,
+        audit_detail(factor),
+    )
+    .await
 }
 
 /// What the UI's password step led to.
 pub enum FirstStep {
     Session(Started),
     /// The account has MFA: show the code form with this step token.
-    Code { step: String },
+    Code {
+        step: String,
+    },
 }
 
 /// What the UI's code step led to.
 pub enum SecondStep {
     Session(Started),
     /// The code was wrong: ask again with this new token.
-    Retry { step: String },
+    Retry {
+        step: String,
+    },
     /// The step is unknown, used, expired or out of attempts: log in again.
     Over,
 }
@@ -120,7 +147,14 @@ pub async fn first_step(
     let (user, attempt) = check_password(store, guards, email, password, &client.ip).await?;
     guards.throttle.succeeded(attempt);
     if !mfa::status(store, &user.id).await?.enabled {
-        let started = sessions::start(store, &user.id, client, guards.session_ttl, audit_detail(None)).await?;
+        let started = sessions::start(
+            store,
+            &user.id,
+            client,
+            guards.session_ttl,
+            audit_detail(None),
+        )
+        .await?;
         return Ok(FirstStep::Session(started));
     }
     let step = LoginStep {
@@ -147,7 +181,12 @@ pub async fn second_step(
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     let hash = random::sha256(token.trim().as_bytes());
     let taken = store
-        .write(move |tx| Ok::<_, DbError>((steps::take_step(tx, &hash, now_millis())?, Touched::nothing())))
+        .write(move |tx| {
+            Ok::<_, DbError>((
+                steps::take_step(tx, &hash, now_millis())?,
+                Touched::nothing(),
+            ))
+        })
         .await?;
     let Some(step) = taken else {
         return Ok(SecondStep::Over);
@@ -164,7 +203,14 @@ pub async fn second_step(
     match spend(store, &user, code, client).await? {
         Some(factor) => {
             guards.throttle.succeeded(attempt);
-            let started = sessions::start(store, &user.id, client, guards.session_ttl, audit_detail(Some(factor))).await?;
+            let started = sessions::start(
+                store,
+                &user.id,
+                client,
+                guards.session_ttl,
+                audit_detail(Some(factor)),
+            )
+            .await?;
             Ok(SecondStep::Session(started))
         }
         None => {

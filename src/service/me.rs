@@ -22,7 +22,11 @@ pub struct MeView {
     pub last_login_at: Option<String>,
 }
 
-pub async fn me(store: &Store, session: &AdminSession, required_by_config: bool) -> AppResult<MeView> {
+pub async fn me(
+    store: &Store,
+    session: &AdminSession,
+    required_by_config: bool,
+) -> AppResult<MeView> {
     let id = session.user_id.clone();
     let (user, status, last_login) = store
         .read(move |conn| {
@@ -32,7 +36,8 @@ pub async fn me(store: &Store, session: &AdminSession, required_by_config: bool)
             Ok::<_, DbError>((user, status, last_login))
         })
         .await?;
-    let user = user.ok_or_else(|| AppError::Unauthorized(String::from("The account no longer exists")))?;
+    let user =
+        user.ok_or_else(|| AppError::Unauthorized(String::from("The account no longer exists")))?;
     Ok(MeView {
         id: user.id,
         email: user.email,

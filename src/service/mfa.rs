@@ -116,7 +116,8 @@ pub async fn spend_code(
     let attempt = throttle
         .reserve(&session.ip)
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    let (writer, user_id, presented) = (store.clone(), session.user_id.clone(), presented.to_owned());
+    let (writer, user_id, presented) =
+        (store.clone(), session.user_id.clone(), presented.to_owned());
     let actor = Actor::admin(session);
     let factor = store
         .write(move |tx| {
@@ -129,7 +130,12 @@ pub async fn spend_code(
             throttle.succeeded(attempt);
             Ok(factor)
         }
-        None => Err(wrong_field(throttle, &session.ip, "code", "is wrong or already used")),
+        None => Err(wrong_field(
+            throttle,
+            &session.ip,
+            "code",
+            "is wrong or already used",
+        )),
     }
 }
 
@@ -153,7 +159,13 @@ pub async fn begin(
             }
             let now = now_millis();
             mfa::put_pending(tx, &user_id, &sealed, now, now + PENDING_MS)?;
-            actor.record(tx, now, "mfa.enrolment_started", None, serde_json::json!({}))?;
+            actor.record(
+                tx,
+                now,
+                "mfa.enrolment_started",
+                None,
+                serde_json::json!({}),
+            )?;
             Ok(((), Touched::user(&user_id)))
         })
         .await?;
@@ -165,8 +177,14 @@ pub async fn begin(
 
 /// Fresh recovery codes, stored as digests in the caller's transaction; the plain codes are
 /// returned to be shown once.
-fn new_recovery_codes_in(tx: &Connection, user_id: &str, now: Millis) -> Result<Vec<String>, DbError> {
-    let codes: Vec<String> = (0..RECOVERY_CODES).map(|_| totp::new_recovery_code()).collect();
+fn new_recovery_codes_in(
+    tx: &Connection,
+    user_id: &str,
+    now: Millis,
+) -> Result<Vec<String>, DbError> {
+    let codes: Vec<String> = (0..RECOVERY_CODES)
+        .map(|_| totp::new_recovery_code())
+        .collect();
     let digests: Vec<[u8; 32]> = codes
         .iter()
         .filter_map(|code| totp::normalise_recovery_code(code))
@@ -205,7 +223,13 @@ pub async fn confirm(
             };
             mfa::confirm(tx, &user_id, now, step)?;
             let codes = new_recovery_codes_in(tx, &user_id, now)?;
-            actor.record(tx, now, "mfa.enabled", None, serde_json::json!({ "method": "totp" }))?;
+            actor.record(
+                tx,
+                now,
+                "mfa.enabled",
+                None,
+                serde_json::json!({ "method": "totp" }),
+            )?;
             Ok((Some(codes), Touched::user(&user_id)))
         })
         .await?;
@@ -232,7 +256,13 @@ pub async fn disable(
     store
         .write(move |tx| {
             mfa::remove(tx, &user_id)?;
-            actor.record(tx, now_millis(), "mfa.disabled", None, serde_json::json!({}))?;
+            actor.record(
+                tx,
+                now_millis(),
+                "mfa.disabled",
+                None,
+                serde_json::json!({}),
+            )?;
             Ok::<_, DbError>(((), Touched::user(&user_id)))
         })
         .await?;
@@ -257,7 +287,13 @@ pub async fn regenerate_recovery_codes(
             }
             let now = now_millis();
             let codes = new_recovery_codes_in(tx, &user_id, now)?;
-            actor.record(tx, now, "mfa.recovery_codes_replaced", None, serde_json::json!({}))?;
+            actor.record(
+                tx,
+                now,
+                "mfa.recovery_codes_replaced",
+                None,
+                serde_json::json!({}),
+            )?;
             Ok((codes, Touched::user(&user_id)))
         })
         .await

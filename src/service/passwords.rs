@@ -22,12 +22,16 @@ use rusqlite::Connection;
 
 /// How long a reset link works.
 pub const RESET_TTL_MS: Millis = 24 * 60 * 60 * 1000;
-const RESET_GONE: &str =
-    "This reset link is unknown, used or expired; ask an admin for a new one";
+const RESET_GONE: &str = "This reset link is unknown, used or expired; ask an admin for a new one";
 
 /// A refused field of an attempt that already counted as a failure when it reserved its place:
 /// 422 naming the field, or 429 once the address is over its limit.
-pub fn wrong_field(throttle: &FailureThrottle, ip: &ClientAddr, field: &str, why: &str) -> AppError {
+pub fn wrong_field(
+    throttle: &FailureThrottle,
+    ip: &ClientAddr,
+    field: &str,
+    why: &str,
+) -> AppError {
     blocked_or(throttle, ip, AppError::validation(field, why))
 }
 
@@ -113,7 +117,8 @@ pub fn create_reset_in(
         now,
         expires_at,
     )?;
-    let detail = serde_json::json!({ "userId": user_id, "expiresAt": crate::time::rfc3339(expires_at) });
+    let detail =
+        serde_json::json!({ "userId": user_id, "expiresAt": crate::time::rfc3339(expires_at) });
     actor.record(tx, now, "user.password_reset_created", None, detail)?;
     Ok((code, expires_at))
 }
@@ -156,7 +161,11 @@ pub async fn use_reset(
         .reserve(ip)
         .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
     if peek_reset(store, code).await.is_err() {
-        return Err(blocked_or(guards.throttle, ip, AppError::Gone(RESET_GONE.to_owned())));
+        return Err(blocked_or(
+            guards.throttle,
+            ip,
+            AppError::Gone(RESET_GONE.to_owned()),
+        ));
     }
     guards.throttle.succeeded(attempt);
     let hash = guards.hasher.hash(new.expose()).await?;
@@ -228,7 +237,11 @@ pub async fn create_reset(
 }
 
 /// Ends every session of another user (owners and admins).
-pub async fn end_sessions_of(store: &Store, session: &AdminSession, target_id: &str) -> AppResult<()> {
+pub async fn end_sessions_of(
+    store: &Store,
+    session: &AdminSession,
+    target_id: &str,
+) -> AppResult<()> {
     let (caller_id, target_id, actor) = (
         session.user_id.clone(),
         target_id.to_owned(),

@@ -154,11 +154,7 @@ pub async fn end(store: &Store, session: &AdminSession, public_id: &str) -> AppR
 
 /// Ends every session of `user_id` but `keep` inside the caller's transaction; returns what
 /// to name in `Touched`.
-pub fn end_all_in(
-    tx: &Connection,
-    user_id: &str,
-    keep: Option<&[u8]>,
-) -> Result<Touched, DbError> {
+pub fn end_all_in(tx: &Connection, user_id: &str, keep: Option<&[u8]>) -> Result<Touched, DbError> {
     let ended = sessions::delete_for_user(tx, user_id, keep)?;
     Ok(Touched {
         sessions: ended,

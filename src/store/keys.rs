@@ -51,7 +51,9 @@ impl Keyring {
         user_id: &str,
         sealed: &[u8],
     ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
-        self.root.open(sealed, &totp_aad(user_id)).map(Zeroizing::new)
+        self.root
+            .open(sealed, &totp_aad(user_id))
+            .map(Zeroizing::new)
     }
 
     pub(super) fn new(root: Key32) -> Self {

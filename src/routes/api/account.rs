@@ -53,7 +53,10 @@ async fn change_password(
     body: web::Json<PasswordBody>,
 ) -> AppResult<HttpResponse> {
     let (current, new) = all((
-        field("currentPassword", required(body.current_password.as_deref())),
+        field(
+            "currentPassword",
+            required(body.current_password.as_deref()),
+        ),
         field(
             "newPassword",
             required(body.new_password.as_deref()).and_then(Password::parse),
@@ -69,7 +72,10 @@ async fn change_password(
     responses((status = 200, description = "The sessions"), Denied),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn list_sessions(state: web::Data<AppState>, session: AdminSession) -> AppResult<HttpResponse> {
+async fn list_sessions(
+    state: web::Data<AppState>,
+    session: AdminSession,
+) -> AppResult<HttpResponse> {
     let list = sessions::list(&state.store, &session).await?;
     Ok(HttpResponse::Ok().json(json!({ "sessions": list })))
 }

@@ -94,7 +94,15 @@ async fn login(
     ))?;
     let client = login_client(&req, &state.settings.trusted_proxies);
     let totp = body.totp.as_deref();
-    let session = login::login(&state.store, &state.guards(), email, password, totp, &client).await?;
+    let session = login::login(
+        &state.store,
+        &state.guards(),
+        email,
+        password,
+        totp,
+        &client,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(&state.settings, &session.token))
         .json(json!({ "token": session.token, "expiresAt": rfc3339(session.expires_at), "csrfToken": session.csrf_token })))

@@ -17,7 +17,10 @@ pub async fn enrol(api: &Api) -> Enrolled {
     assert_eq!(begun.status, StatusCode::OK, "{begun}");
     let secret = begun["secret"].as_str().unwrap().to_owned();
     let confirmed = api
-        .post_json(paths::TOTP_CONFIRM, json!({ "code": totp_code(&secret, 0) }))
+        .post_json(
+            paths::TOTP_CONFIRM,
+            json!({ "code": totp_code(&secret, 0) }),
+        )
         .await;
     assert_eq!(confirmed.status, StatusCode::OK, "{confirmed}");
     let recovery_codes = confirmed["recoveryCodes"]
@@ -38,7 +41,12 @@ pub fn login_with(totp: &str) -> serde_json::Value {
 }
 
 /// Adds a user straight into the database (the users API is the teams issue's); returns its id.
-pub async fn add_user(app: &crate::helpers::TestApp, email: &str, password: &str, role: &str) -> String {
+pub async fn add_user(
+    app: &crate::helpers::TestApp,
+    email: &str,
+    password: &str,
+    role: &str,
+) -> String {
     let hash = app.state.hasher.hash(password).await.unwrap();
     let id = format!("{:032x}", rand_id());
     app.sqlite()
@@ -52,5 +60,8 @@ pub async fn add_user(app: &crate::helpers::TestApp, email: &str, password: &str
 
 fn rand_id() -> u128 {
     use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
 }

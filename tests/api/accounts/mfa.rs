@@ -59,7 +59,10 @@ async fn login_with_a_computed_code_succeeds_and_the_same_code_is_refused_after(
     let enrolled = enrol(&app.as_admin()).await;
     // The enrolment used this step's code; the next step's is within the ±1 window.
     let code = totp_code(&enrolled.secret, 1);
-    let login = app.anonymous().post_json(paths::LOGIN, login_with(&code)).await;
+    let login = app
+        .anonymous()
+        .post_json(paths::LOGIN, login_with(&code))
+        .await;
     assert_eq!(login.status, StatusCode::OK, "{login}");
     app.anonymous()
         .post_json(paths::LOGIN, login_with(&code))
@@ -82,7 +85,10 @@ async fn a_recovery_code_logs_in_once_and_the_number_left_goes_down() {
     let app = TestApp::spawn().await;
     let enrolled = enrol(&app.as_admin()).await;
     let code = enrolled.recovery_codes[3].to_uppercase();
-    let login = app.anonymous().post_json(paths::LOGIN, login_with(&code)).await;
+    let login = app
+        .anonymous()
+        .post_json(paths::LOGIN, login_with(&code))
+        .await;
     assert_eq!(login.status, StatusCode::OK, "{login}");
     app.anonymous()
         .post_json(paths::LOGIN, login_with(&code))
@@ -113,7 +119,10 @@ async fn new_recovery_codes_replace_the_old_set() {
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "MfaRequired");
     let new_code = fresh["recoveryCodes"][0].as_str().unwrap();
-    let login = app.anonymous().post_json(paths::LOGIN, login_with(new_code)).await;
+    let login = app
+        .anonymous()
+        .post_json(paths::LOGIN, login_with(new_code))
+        .await;
     assert_eq!(login.status, StatusCode::OK, "{login}");
 }
 
@@ -140,7 +149,10 @@ async fn a_wrong_confirmation_code_leaves_mfa_off_and_a_second_enrolment_is_refu
         .post_json(paths::TOTP, json!({ "password": ADMIN_PASSWORD }))
         .await;
     assert_eq!(begun.status, StatusCode::OK, "{begun}");
-    assert!(begun["otpauthUrl"].as_str().unwrap().starts_with("otpauth://totp/"));
+    assert!(begun["otpauthUrl"]
+        .as_str()
+        .unwrap()
+        .starts_with("otpauth://totp/"));
     app.as_admin()
         .post_json(paths::TOTP_CONFIRM, json!({ "code": "000000" }))
         .await
@@ -160,7 +172,10 @@ async fn wrong_codes_at_login_are_throttled_like_passwords() {
     enrol(&app.as_admin()).await;
     let mut statuses = Vec::new();
     for _ in 0..4 {
-        let answer = app.anonymous().post_json(paths::LOGIN, login_with("000000")).await;
+        let answer = app
+            .anonymous()
+            .post_json(paths::LOGIN, login_with("000000"))
+            .await;
         statuses.push(answer.status.as_u16());
     }
     assert_eq!(statuses, [401, 401, 429, 429]);

@@ -12,10 +12,16 @@ const NEW_PASSWORD: &str = "a-fresh-password-1";
 /// A link for a new member; returns (user id, code).
 async fn reset_link(app: &TestApp) -> (String, String) {
     let user = add_user(app, USER, USER_PASSWORD, "member").await;
-    let made = app.as_admin().post_json(&paths::user_password_reset(&user), json!({})).await;
+    let made = app
+        .as_admin()
+        .post_json(&paths::user_password_reset(&user), json!({}))
+        .await;
     assert_eq!(made.status, StatusCode::CREATED, "{made}");
     let url = made["url"].as_str().unwrap();
-    assert!(url.starts_with("/reset/"), "relative without a public URL: {url}");
+    assert!(
+        url.starts_with("/reset/"),
+        "relative without a public URL: {url}"
+    );
     (user, url.trim_start_matches("/reset/").to_owned())
 }
 
@@ -29,7 +35,10 @@ async fn a_reset_link_works_once_and_ends_the_users_sessions() {
     let (_, code) = reset_link(&app).await;
     let session = app.anonymous().login(USER, USER_PASSWORD).await;
     let session = app.as_token(session["token"].as_str().unwrap());
-    let used = app.anonymous().post_json(paths::PASSWORD_RESET, use_body(&code)).await;
+    let used = app
+        .anonymous()
+        .post_json(paths::PASSWORD_RESET, use_body(&code))
+        .await;
     assert_eq!(used.status, StatusCode::NO_CONTENT, "{used}");
     session
         .get(paths::ME)
@@ -69,9 +78,15 @@ async fn the_reset_page_shows_the_form_without_spending_the_code() {
         assert_eq!(page.status, StatusCode::OK, "{page}");
         assert!(page.text.contains(USER), "the page names the account");
     }
-    let gone = app.new_browser().get(&format!("/reset/{}", "0".repeat(64))).await;
+    let gone = app
+        .new_browser()
+        .get(&format!("/reset/{}", "0".repeat(64)))
+        .await;
     assert_eq!(gone.status, StatusCode::GONE);
-    let used = app.anonymous().post_json(paths::PASSWORD_RESET, use_body(&code)).await;
+    let used = app
+        .anonymous()
+        .post_json(paths::PASSWORD_RESET, use_body(&code))
+        .await;
     assert_eq!(used.status, StatusCode::NO_CONTENT, "{used}");
 }
 
@@ -85,8 +100,15 @@ async fn a_reset_leaves_mfa_as_it_was() {
         .as_admin()
         .post_json(&paths::user_password_reset(&admin_id), json!({}))
         .await;
-    let code = made["url"].as_str().unwrap().trim_start_matches("/reset/").to_owned();
-    let used = app.anonymous().post_json(paths::PASSWORD_RESET, use_body(&code)).await;
+    let code = made["url"]
+        .as_str()
+        .unwrap()
+        .trim_start_matches("/reset/")
+        .to_owned();
+    let used = app
+        .anonymous()
+        .post_json(paths::PASSWORD_RESET, use_body(&code))
+        .await;
     assert_eq!(used.status, StatusCode::NO_CONTENT, "{used}");
     app.anonymous()
         .login(ADMIN_EMAIL, NEW_PASSWORD)

@@ -13,18 +13,26 @@ async fn the_session_list_never_shows_a_credential() {
     let sessions = listed["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2, "{listed}");
     let conn = app.sqlite();
-    let mut stmt = conn.prepare("SELECT id_hash, csrf_token FROM sessions").unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id_hash, csrf_token FROM sessions")
+        .unwrap();
     let stored: Vec<(Vec<u8>, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .map(Result::unwrap)
         .collect();
     let body = listed.text.to_lowercase();
-    for secret in [app.admin_token.clone(), other["token"].as_str().unwrap().to_owned()] {
+    for secret in [
+        app.admin_token.clone(),
+        other["token"].as_str().unwrap().to_owned(),
+    ] {
         assert!(!body.contains(&secret), "a session token is listed");
     }
     for (hash, csrf) in stored {
-        assert!(!body.contains(&hex::encode(hash)), "a stored hash is listed");
+        assert!(
+            !body.contains(&hex::encode(hash)),
+            "a stored hash is listed"
+        );
         assert!(!body.contains(&csrf), "a CSRF token is listed");
     }
     let current: Vec<_> = sessions.iter().filter(|s| s["current"] == true).collect();
@@ -71,7 +79,10 @@ async fn the_user_agent_is_kept_cut_to_256_characters() {
         .header("User-Agent", &long)
         .json(&json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD }));
     let login = crate::helpers::Answered::answer(login).await;
-    let listed = app.as_token(login["token"].as_str().unwrap()).get(paths::SESSIONS).await;
+    let listed = app
+        .as_token(login["token"].as_str().unwrap())
+        .get(paths::SESSIONS)
+        .await;
     let mine = listed["sessions"]
         .as_array()
         .unwrap()
@@ -96,10 +107,17 @@ async fn requests_do_not_write_last_seen_more_than_once_a_minute() {
         assert_eq!(app.as_admin().get(paths::ME).await.status, StatusCode::OK);
     }
     envkeep::jobs::background::flush_last_used(&app.state.store).await;
-    assert_eq!(seen(), before, "a session seen within the minute is not rewritten");
+    assert_eq!(
+        seen(),
+        before,
+        "a session seen within the minute is not rewritten"
+    );
     // A session last seen over a minute ago is refreshed by the next flush, not by the request.
     app.sqlite()
-        .execute("UPDATE sessions SET last_seen_at = last_seen_at - 120000", [])
+        .execute(
+            "UPDATE sessions SET last_seen_at = last_seen_at - 120000",
+            [],
+        )
         .unwrap();
     let aged = seen();
     app.as_admin().get(paths::ME).await;

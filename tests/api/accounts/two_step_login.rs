@@ -8,7 +8,11 @@ use reqwest::StatusCode;
 /// The value of `<input … name="{name}" value="…">` in a page.
 fn field(page: &Answer, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = page.text.find(&marker).unwrap_or_else(|| panic!("no {name} in {page}")) + marker.len();
+    let start = page
+        .text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} in {page}"))
+        + marker.len();
     page.text[start..].split('"').next().unwrap().to_owned()
 }
 
@@ -22,7 +26,12 @@ async fn password_step(browser: &Browser) -> Answer {
 
 async fn code_step(browser: &Browser, page: &Answer, code: &str) -> Answer {
     let (preauth, step) = (field(page, "preauth"), field(page, "step"));
-    let form = [("preauth", preauth.as_str()), ("step", step.as_str()), ("code", code), ("next", "/projects")];
+    let form = [
+        ("preauth", preauth.as_str()),
+        ("step", step.as_str()),
+        ("code", code),
+        ("next", "/projects"),
+    ];
     browser.post_form("/login/code", &form).await
 }
 
@@ -33,7 +42,10 @@ async fn the_code_step_never_carries_the_password_and_a_computed_code_logs_in() 
     let browser = app.new_browser();
     let page = password_step(&browser).await;
     assert!(page.text.contains("name=\"step\""), "{page}");
-    assert!(!page.text.contains(ADMIN_PASSWORD), "the password is not in the code page");
+    assert!(
+        !page.text.contains(ADMIN_PASSWORD),
+        "the password is not in the code page"
+    );
     let done = code_step(&browser, &page, &totp_code(&enrolled.secret, 1)).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{done}");
     assert!(done.header("set-cookie").contains("envkeep_session="));
@@ -63,10 +75,15 @@ async fn an_expired_step_sends_the_person_back_to_the_password() {
     let enrolled = enrol(&app.as_admin()).await;
     let browser = app.new_browser();
     let page = password_step(&browser).await;
-    app.sqlite().execute("UPDATE login_steps SET expires_at = 1", []).unwrap();
+    app.sqlite()
+        .execute("UPDATE login_steps SET expires_at = 1", [])
+        .unwrap();
     let over = code_step(&browser, &page, &totp_code(&enrolled.secret, 1)).await;
     assert_eq!(over.status, StatusCode::UNAUTHORIZED, "{over}");
-    assert!(over.text.contains("name=\"password\""), "the login form again");
+    assert!(
+        over.text.contains("name=\"password\""),
+        "the login form again"
+    );
 }
 
 #[tokio::test]

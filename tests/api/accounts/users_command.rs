@@ -42,7 +42,10 @@ async fn reset_password_prints_a_one_time_link_the_running_server_accepts() {
     let body = json!({ "code": code, "newPassword": "set-by-the-operator" });
     let used = app.anonymous().post_json(paths::PASSWORD_RESET, body).await;
     assert_eq!(used.status, StatusCode::NO_CONTENT, "{used}");
-    let login = app.anonymous().login(ADMIN_EMAIL, "set-by-the-operator").await;
+    let login = app
+        .anonymous()
+        .login(ADMIN_EMAIL, "set-by-the-operator")
+        .await;
     assert_eq!(login.status, StatusCode::OK, "{login}");
     assert_eq!(audited(&app, "user.password_reset_created"), 1);
 }
@@ -72,5 +75,8 @@ async fn an_unknown_email_or_a_missing_database_fails_with_a_message() {
     let empty = tempfile::tempdir().unwrap();
     let ran = envkeep(&["users", "list"], &[("ENVKEEP_DATA_DIR", empty.path())]);
     assert!(!ran.ok && ran.stderr.contains("no database"), "{ran}");
-    assert!(!empty.path().join("envkeep.db").exists(), "nothing was created");
+    assert!(
+        !empty.path().join("envkeep.db").exists(),
+        "nothing was created"
+    );
 }

@@ -10,12 +10,20 @@ pub fn totp_code(secret: &str, offset: i64) -> String {
     let key = data_encoding::BASE32_NOPAD
         .decode(secret.as_bytes())
         .expect("the secret is base32");
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs() as i64;
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
     let counter = (now / 30 + offset) as u64;
     let mut mac = Hmac::<Sha1>::new_from_slice(&key).unwrap();
     mac.update(&counter.to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let at = (digest[19] & 0x0f) as usize;
-    let value = u32::from_be_bytes([digest[at] & 0x7f, digest[at + 1], digest[at + 2], digest[at + 3]]);
+    let value = u32::from_be_bytes([
+        digest[at] & 0x7f,
+        digest[at + 1],
+        digest[at + 2],
+        digest[at + 3],
+    ]);
     format!("{:06}", value % 1_000_000)
 }

@@ -53,7 +53,14 @@ async fn refused(state: &AppState, posted: &Posted, error: AppError) -> UiResult
         ..Extras::default()
     };
     let session = &posted.session;
-    page(state, session, layout_for(session), StatusCode::UNPROCESSABLE_ENTITY, extras).await
+    page(
+        state,
+        session,
+        layout_for(session),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        extras,
+    )
+    .await
 }
 
 pub(super) async fn begin(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
@@ -84,7 +91,15 @@ pub(super) async fn confirm(state: web::Data<AppState>, posted: Posted) -> UiRes
 
 pub(super) async fn disable(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
     let (password, code) = (posted.form.text("password"), posted.form.text("code"));
-    match mfa::disable(&state.store, &state.guards(), &posted.session, password, code).await {
+    match mfa::disable(
+        &state.store,
+        &state.guards(),
+        &posted.session,
+        password,
+        code,
+    )
+    .await
+    {
         Ok(()) => Ok(done(Notice::MfaOff)),
         Err(error) => refused(&state, &posted, error).await,
     }
@@ -96,7 +111,9 @@ pub(super) async fn recovery_codes(
 ) -> UiResult<HttpResponse> {
     let (password, code) = (posted.form.text("password"), posted.form.text("code"));
     let session = &posted.session;
-    match mfa::regenerate_recovery_codes(&state.store, &state.guards(), session, password, code).await {
+    match mfa::regenerate_recovery_codes(&state.store, &state.guards(), session, password, code)
+        .await
+    {
         Ok(codes) => recovery_page(&posted, codes),
         Err(error) => refused(&state, &posted, error).await,
     }

@@ -15,7 +15,10 @@ pub fn data_uri(text: &str) -> Option<String> {
         .min_dimensions(200, 200)
         .quiet_zone(true)
         .build();
-    Some(format!("data:image/svg+xml;base64,{}", STANDARD.encode(svg)))
+    Some(format!(
+        "data:image/svg+xml;base64,{}",
+        STANDARD.encode(svg)
+    ))
 }
 
 #[cfg(test)]
@@ -24,7 +27,8 @@ mod tests {
     fn an_otpauth_url_becomes_an_svg_image() {
         let uri = super::data_uri("otpauth://totp/Envkeep:a%40b.example?secret=GEZDGNBV").unwrap();
         assert!(uri.starts_with("data:image/svg+xml;base64,"));
-        let svg = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &uri[26..]).unwrap();
+        let svg =
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &uri[26..]).unwrap();
         assert!(String::from_utf8(svg).unwrap().contains("<svg"));
     }
 }

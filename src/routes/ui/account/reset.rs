@@ -61,7 +61,12 @@ pub(super) async fn submit(
     };
     let new = match Password::parse(form.text("new_password")) {
         Ok(new) => new,
-        Err(e) => return render(StatusCode::UNPROCESSABLE_ENTITY, &again(format!("The new password {}", e.0))),
+        Err(e) => {
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &again(format!("The new password {}", e.0)),
+            )
+        }
     };
     let ip = client_ip(&req, &state.settings.trusted_proxies);
     match passwords::use_reset(&state.store, &state.guards(), &path, new, &ip).await {

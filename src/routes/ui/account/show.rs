@@ -118,7 +118,14 @@ pub(super) async fn change_password(
         Ok(new) => new,
         Err(e) => {
             let extras = refused(format!("The new password {}", e.0));
-            return page(&state, session, layout_for(session), StatusCode::UNPROCESSABLE_ENTITY, extras).await;
+            return page(
+                &state,
+                session,
+                layout_for(session),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extras,
+            )
+            .await;
         }
     };
     let current = posted.form.text("current_password");
@@ -126,7 +133,14 @@ pub(super) async fn change_password(
         Ok(_) => Ok(done(Notice::PasswordChanged)),
         Err(AppError::Validation(_)) => {
             let extras = refused(String::from("The current password is wrong"));
-            page(&state, session, layout_for(session), StatusCode::UNPROCESSABLE_ENTITY, extras).await
+            page(
+                &state,
+                session,
+                layout_for(session),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                extras,
+            )
+            .await
         }
         Err(other) => Err(other.into()),
     }
