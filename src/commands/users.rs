@@ -14,6 +14,7 @@ fn operator() -> Actor {
     Actor {
         kind: "operator",
         id: None,
+        name: None,
         ip: None,
     }
 }
@@ -50,7 +51,7 @@ fn list(db: &Db) -> Result<(), String> {
     let rows = db
         .read_blocking(|conn| {
             let mut rows = Vec::new();
-            for user in users::all(conn)? {
+            for user in users::list(conn)? {
                 let mfa = mfa_service::status_in(conn, &user.id)?.enabled;
                 rows.push((user, mfa));
             }
@@ -67,7 +68,7 @@ fn list(db: &Db) -> Result<(), String> {
             "{:<32}  {:<40}  {:<7}  {:<4}  {}",
             user.id,
             user.email,
-            user.role,
+            user.role.as_str(),
             mfa,
             rfc3339(user.created_at)
         );

@@ -13,6 +13,8 @@ pub mod check;
 mod error;
 pub mod files;
 pub mod folders;
+pub mod invites;
+pub mod memberships;
 pub mod meta;
 pub mod mfa;
 pub mod migrations;

@@ -22,6 +22,7 @@ pub struct NewSession<'a> {
 pub struct SessionRow {
     pub user_id: String,
     pub email: String,
+    pub role: String,
     pub csrf_token: String,
     pub expires_at: Millis,
     pub public_id: String,
@@ -62,28 +63,29 @@ pub fn insert(conn: &Connection, new: &NewSession<'_>) -> DbResult<()> {
     Ok(())
 }
 
-/// The live session with this id hash, if any. The equality lookup on a SHA-256 digest leaks
+/// The live session with this id hash, if any; a disabled user's sessions are never live. The equality lookup on a SHA-256 digest leaks
 /// nothing useful: an attacker cannot choose digests.
 pub fn find_live(conn: &Connection, id_hash: &[u8], now: Millis) -> DbResult<Option<SessionRow>> {
     Ok(conn
         .prepare_cached(
-            "SELECT s.user_id, u.email, s.csrf_token, s.expires_at, s.public_id, s.last_seen_at,
+            "SELECT s.user_id, u.email, u.role, s.csrf_token, s.expires_at, s.public_id, s.last_seen_at,
                     EXISTS (SELECT 1 FROM user_totp t
                             WHERE t.user_id = s.user_id AND t.confirmed_at IS NOT NULL),
                     EXISTS (SELECT 1 FROM meta WHERE key = 'require_mfa' AND value = X'01')
              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.id_hash = ?1 AND s.expires_at > ?2",
+             WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
         )?
         .query_row(params![id_hash, now], |r| {
             Ok(SessionRow {
                 user_id: r.get(0)?,
                 email: r.get(1)?,
-                csrf_token: r.get(2)?,
-                expires_at: r.get(3)?,
-                public_id: r.get(4)?,
-                last_seen_at: r.get(5)?,
-                mfa_enrolled: r.get(6)?,
-                mfa_required: r.get(7)?,
+                role: r.get(2)?,
+                csrf_token: r.get(3)?,
+                expires_at: r.get(4)?,
+                public_id: r.get(5)?,
+                last_seen_at: r.get(6)?,
+                mfa_enrolled: r.get(7)?,
+                mfa_required: r.get(8)?,
             })
         })
         .optional()?)
@@ -120,7 +122,7 @@ pub fn hash_of(conn: &Connection, user_id: &str, public_id: &str) -> DbResult<Op
 }
 
 /// The id hashes of every session of the user (for eviction), then deletes them all but `keep`.
-pub fn delete_for_user(
+pub fn delete_for_user_except(
     conn: &Connection,
     user_id: &str,
     keep: Option<&[u8]>,
@@ -155,6 +157,19 @@ pub fn record_last_seen(conn: &Connection, seen: &[([u8; 32], Millis)]) -> DbRes
 
 pub fn delete(conn: &Connection, id_hash: &[u8]) -> DbResult<bool> {
     Ok(conn.execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])? > 0)
+}
+
+/// Ends every session of a user (disabled or removed); returns their id hashes.
+pub fn delete_for_user(conn: &Connection, user_id: &str) -> DbResult<Vec<[u8; 32]>> {
+    let mut stmt = conn.prepare("DELETE FROM sessions WHERE user_id = ?1 RETURNING id_hash")?;
+    let rows = stmt.query_map([user_id], |r| r.get::<_, Vec<u8>>(0))?;
+    let mut ended = Vec::new();
+    for row in rows {
+        if let Ok(hash) = <[u8; 32]>::try_from(row?.as_slice()) {
+            ended.push(hash);
+        }
+    }
+    Ok(ended)
 }
 
 pub fn delete_expired(conn: &Connection, now: Millis) -> DbResult<usize> {

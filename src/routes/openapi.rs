@@ -4,8 +4,8 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    account, accounts, environments, folders, mfa, password_resets, projects, secret_batches,
-    secrets, service_tokens, settings,
+    account, accounts, environments, folders, members, mfa, password_resets, projects,
+    secret_batches, secrets, service_tokens, settings, users,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -26,6 +26,9 @@ use utoipa::{Modify, OpenApi};
         secrets::list, secrets::get, secrets::create, secrets::update, secrets::delete,
         secret_batches::create,
         service_tokens::list, service_tokens::create, service_tokens::revoke,
+        users::list_users, users::update_user, users::delete_user,
+        users::list_invites, users::create_invite, users::revoke_invite, users::accept_invite,
+        members::list, members::add, members::update, members::remove,
     ),
     modifiers(&Credentials)
 )]

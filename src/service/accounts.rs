@@ -12,7 +12,7 @@ use crate::auth::throttle::{AccountDelays, FailureThrottle, Reservation};
 use crate::crypto::random;
 use crate::db::users::{self, User};
 use crate::db::{sessions, DbError};
-use crate::domain::{ClientAddr, Email, Password};
+use crate::domain::{ClientAddr, Email, InstanceRole, Password};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::now_millis;
@@ -27,17 +27,19 @@ pub struct Guards<'a> {
     pub session_ttl: Duration,
 }
 
-fn new_user(email: &Email, password_hash: String) -> User {
+pub(crate) fn new_user(email: &Email, password_hash: String, role: InstanceRole) -> User {
     User {
         id: random::hex16(),
         email: email.as_str().to_owned(),
         password_hash,
-        role: String::from("admin"),
+        role,
+        disabled: false,
         created_at: now_millis(),
+        last_login_at: None,
     }
 }
 
-/// Inserts the first admin if, and only if, no user exists yet (checked inside the write).
+/// Inserts the first owner if, and only if, no user exists yet (checked inside the write).
 fn insert_first_user(
     store: &Store,
     user: &User,
@@ -71,7 +73,7 @@ pub async fn bootstrap_admin(
         .hash(password.expose())
         .await
         .map_err(|e| e.to_string())?;
-    let (store, user) = (store.clone(), new_user(email, hash));
+    let (store, user) = (store.clone(), new_user(email, hash, InstanceRole::Owner));
     tokio::task::spawn_blocking(move || {
         insert_first_user(&store, &user, &Actor::system(), "user.bootstrap")
     })
@@ -113,11 +115,12 @@ pub async fn setup(
     }
     guards.throttle.succeeded(attempt);
     let hash = guards.hasher.hash(password.expose()).await?;
-    let user = new_user(&email, hash);
+    let user = new_user(&email, hash, InstanceRole::Owner);
     let writer = store.clone();
     let actor = Actor {
         kind: "setup",
         id: None,
+        name: None,
         ip: Some(ip.clone()),
     };
     let (created, user) = tokio::task::spawn_blocking(move || {
@@ -160,7 +163,8 @@ pub async fn check_password(
         .hasher
         .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
         .await?;
-    let Some(user) = user.filter(|_| ok) else {
+    // A disabled account gets the very answer a wrong password gets, after the same hash.
+    let Some(user) = user.filter(|u| ok && !u.disabled) else {
         guards.account_delays.record_failure(email);
         audit_login_failure(store, email, ip);
         return Err(counted_failure(

@@ -28,12 +28,11 @@ pub async fn me(
     required_by_config: bool,
 ) -> AppResult<MeView> {
     let id = session.user_id.clone();
-    let (user, status, last_login) = store
+    let (user, status) = store
         .read(move |conn| {
             let user = users::find(conn, &id)?;
             let status = mfa::status_in(conn, &id)?;
-            let last_login = users::last_login_at(conn, &id)?;
-            Ok::<_, DbError>((user, status, last_login))
+            Ok::<_, DbError>((user, status))
         })
         .await?;
     let user =
@@ -41,10 +40,10 @@ pub async fn me(
     Ok(MeView {
         id: user.id,
         email: user.email,
-        role: user.role,
+        role: user.role.as_str().to_owned(),
         mfa: status,
         mfa_enrolment_required: session.mfa.must_enrol(required_by_config),
         created_at: rfc3339(user.created_at),
-        last_login_at: last_login.map(rfc3339),
+        last_login_at: user.last_login_at.map(rfc3339),
     })
 }

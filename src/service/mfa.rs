@@ -317,7 +317,6 @@ pub async fn required_by_owner(store: &Store) -> AppResult<bool> {
 }
 
 /// Sets the owner's setting; only an owner may.
-// TODO(teams): decide this in auth/policy.rs once issue 15 lands.
 pub async fn set_required_by_owner(
     store: &Store,
     session: &AdminSession,
@@ -327,7 +326,7 @@ pub async fn set_required_by_owner(
     store
         .write(move |tx| {
             let role = crate::db::users::find(tx, &caller)?.map(|u| u.role);
-            if role.as_deref() != Some("owner") {
+            if role != Some(crate::domain::InstanceRole::Owner) {
                 return Err(AppError::Forbidden(String::from(
                     "Only an owner may change whether MFA is required",
                 )));

@@ -7,6 +7,7 @@
 
 use super::sessions::end_all_in;
 use super::Actor;
+use crate::auth::policy::Action;
 use crate::auth::service_token::blocked_or;
 use crate::auth::throttle::FailureThrottle;
 use crate::auth::AdminSession;
@@ -194,25 +195,17 @@ pub fn end_sessions_in(tx: &Connection, user_id: &str, actor: &Actor) -> Result<
     Ok(touched)
 }
 
-/// Who may act on another person's account (reset links, ending their sessions): owners and
-/// admins, and only an owner on an owner.
-// TODO(teams): decide this in auth/policy.rs once issue 15 lands.
-fn may_manage(caller: &User, target: &User) -> bool {
-    let manager = matches!(caller.role.as_str(), "owner" | "admin");
-    manager && (target.role != "owner" || caller.role == "owner")
-}
-
-/// The caller and the target user, or 404 (no such user) / 403 (not allowed).
-fn managed_pair(tx: &Connection, caller_id: &str, target_id: &str) -> AppResult<User> {
-    let caller = users::find(tx, caller_id)?
-        .ok_or_else(|| AppError::Unauthorized(String::from("The account no longer exists")))?;
+/// The target user, if the caller may manage them (the policy's `ManageUser`: owners and
+/// admins, and only an owner on an owner); 404 for no such user, 403 when not allowed.
+fn managed_user(tx: &Connection, session: &AdminSession, target_id: &str) -> AppResult<User> {
     let target = users::find(tx, target_id)?
         .ok_or_else(|| AppError::NotFound(format!("User '{target_id}' was not found")))?;
-    if !may_manage(&caller, &target) {
-        return Err(AppError::Forbidden(String::from(
-            "Only owners and admins manage other users, and only an owner manages an owner",
-        )));
-    }
+    session.decide(
+        None,
+        Action::ManageUser {
+            target: target.role,
+        },
+    )?;
     Ok(target)
 }
 
@@ -222,14 +215,10 @@ pub async fn create_reset(
     session: &AdminSession,
     target_id: &str,
 ) -> AppResult<(String, Millis)> {
-    let (caller_id, target_id, actor) = (
-        session.user_id.clone(),
-        target_id.to_owned(),
-        Actor::admin(session),
-    );
+    let (caller, target_id, actor) = (session.clone(), target_id.to_owned(), Actor::admin(session));
     store
         .write(move |tx| {
-            let target = managed_pair(tx, &caller_id, &target_id)?;
+            let target = managed_user(tx, &caller, &target_id)?;
             let link = create_reset_in(tx, &target.id, &actor, now_millis())?;
             Ok((link, Touched::nothing()))
         })
@@ -242,14 +231,10 @@ pub async fn end_sessions_of(
     session: &AdminSession,
     target_id: &str,
 ) -> AppResult<()> {
-    let (caller_id, target_id, actor) = (
-        session.user_id.clone(),
-        target_id.to_owned(),
-        Actor::admin(session),
-    );
+    let (caller, target_id, actor) = (session.clone(), target_id.to_owned(), Actor::admin(session));
     store
         .write(move |tx| {
-            let target = managed_pair(tx, &caller_id, &target_id)?;
+            let target = managed_user(tx, &caller, &target_id)?;
             Ok(((), end_sessions_in(tx, &target.id, &actor)?))
         })
         .await

@@ -79,8 +79,19 @@ pub async fn start(
                     expires_at,
                 },
             )?;
-            Actor::user(&user, &client.ip).record(tx, now, "session.login", None, detail)?;
-            Ok::<_, DbError>(((), Touched::session(id_hash)))
+            crate::db::users::set_last_login(tx, &user, now)?;
+            let name = crate::db::users::find(tx, &user)?.map(|u| u.email);
+            let actor = Actor {
+                name,
+                ..Actor::user(&user, &client.ip)
+            };
+            actor.record(tx, now, "session.login", None, detail)?;
+            let touched = Touched {
+                sessions: vec![id_hash],
+                users: vec![user.clone()],
+                ..Touched::nothing()
+            };
+            Ok::<_, DbError>(((), touched))
         })
         .await?;
     Ok(Started {
@@ -155,7 +166,7 @@ pub async fn end(store: &Store, session: &AdminSession, public_id: &str) -> AppR
 /// Ends every session of `user_id` but `keep` inside the caller's transaction; returns what
 /// to name in `Touched`.
 pub fn end_all_in(tx: &Connection, user_id: &str, keep: Option<&[u8]>) -> Result<Touched, DbError> {
-    let ended = sessions::delete_for_user(tx, user_id, keep)?;
+    let ended = sessions::delete_for_user_except(tx, user_id, keep)?;
     Ok(Touched {
         sessions: ended,
         users: vec![user_id.to_owned()],

@@ -19,6 +19,7 @@ pub mod account;
 pub mod accounts;
 pub mod environments;
 pub mod folders;
+pub mod members;
 pub mod mfa;
 pub mod password_resets;
 pub mod projects;
@@ -29,6 +30,7 @@ pub mod secrets;
 pub mod service_tokens;
 pub mod settings;
 pub mod urls;
+pub mod users;
 
 use super::method_not_allowed;
 use actix_web::http::Method;
@@ -47,18 +49,20 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 6] = [
+const PROJECT_AREAS: [&[Endpoint]; 7] = [
     secrets::ENDPOINTS,
     secret_batches::ENDPOINTS,
     projects::ENDPOINTS,
     environments::ENDPOINTS,
     folders::ENDPOINTS,
     service_tokens::ENDPOINTS,
+    members::ENDPOINTS,
 ];
 
 /// The areas outside [`PROJECTS`].
-const TOP_AREAS: [&[Endpoint]; 5] = [
+const TOP_AREAS: [&[Endpoint]; 6] = [
     accounts::ENDPOINTS,
+    users::ENDPOINTS,
     account::ENDPOINTS,
     mfa::ENDPOINTS,
     password_resets::ENDPOINTS,

@@ -36,6 +36,7 @@ macro_rules! notices {
 notices! {
     SetupDone = "setup" => "The admin account is ready. Log in with it.",
     LoggedOut = "logout" => "You are logged out.",
+    InviteAccepted = "invite-accepted" => "Your account is ready. Log in with it.",
     ProjectCreated = "project-created"
         => "Project created with the environments Development, Staging and Production.",
     ProjectDeleted = "project-deleted" => "Project deleted.",
@@ -54,6 +55,12 @@ notices! {
     MfaOff = "mfa-off" => "Two-factor authentication is off.",
     PasswordReset = "password-reset"
         => "Your password is set. Log in with it (your sessions elsewhere were signed out).",
+    UserSaved = "user-saved" => "User saved.",
+    UserRemoved = "user-removed" => "User removed. Their sessions have ended.",
+    InviteRevoked = "invite-revoked" => "Invitation revoked. Its link no longer works.",
+    MemberAdded = "member-added" => "Member added.",
+    MemberSaved = "member-saved" => "Member saved.",
+    MemberRemoved = "member-removed" => "Member removed from this project.",
 }
 
 impl Notice {

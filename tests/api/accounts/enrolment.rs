@@ -39,29 +39,3 @@ pub async fn enrol(api: &Api) -> Enrolled {
 pub fn login_with(totp: &str) -> serde_json::Value {
     json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD, "totp": totp })
 }
-
-/// Adds a user straight into the database (the users API is the teams issue's); returns its id.
-pub async fn add_user(
-    app: &crate::helpers::TestApp,
-    email: &str,
-    password: &str,
-    role: &str,
-) -> String {
-    let hash = app.state.hasher.hash(password).await.unwrap();
-    let id = format!("{:032x}", rand_id());
-    app.sqlite()
-        .execute(
-            "INSERT INTO users (id, email, password_hash, role, created_at) VALUES (?1, ?2, ?3, ?4, 0)",
-            rusqlite::params![id, email, hash, role],
-        )
-        .unwrap();
-    id
-}
-
-fn rand_id() -> u128 {
-    use std::time::{SystemTime, UNIX_EPOCH};
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
-}

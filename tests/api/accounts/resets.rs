@@ -1,17 +1,16 @@
 //! Password resets without mail: one-time links an owner or admin makes.
 
-use super::enrolment::{add_user, enrol};
-use crate::helpers::{paths, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+use super::enrolment::enrol;
+use crate::helpers::{paths, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD};
 use reqwest::StatusCode;
 use serde_json::json;
 
 const USER: &str = "dev@example.com";
-const USER_PASSWORD: &str = "the-developer-pass";
 const NEW_PASSWORD: &str = "a-fresh-password-1";
 
 /// A link for a new member; returns (user id, code).
 async fn reset_link(app: &TestApp) -> (String, String) {
-    let user = add_user(app, USER, USER_PASSWORD, "member").await;
+    let user = app.create_user(USER, "member").await.id;
     let made = app
         .as_admin()
         .post_json(&paths::user_password_reset(&user), json!({}))
@@ -120,30 +119,46 @@ async fn a_reset_leaves_mfa_as_it_was() {
 #[tokio::test]
 async fn a_member_cannot_make_reset_links_and_an_admin_cannot_for_an_owner() {
     let app = TestApp::spawn().await;
-    let owner = add_user(&app, "owner@example.com", USER_PASSWORD, "owner").await;
-    app.as_admin()
+    let me = app.as_admin().get(paths::ME).await;
+    assert_eq!(
+        me["user"]["role"], "owner",
+        "the harness admin is the owner: {me}"
+    );
+    let owner = me["user"]["id"].as_str().unwrap().to_owned();
+    let admin = app.create_user("second-admin@example.com", "admin").await;
+    app.as_user(&admin)
         .post_json(&paths::user_password_reset(&owner), json!({}))
         .await
-        .assert_error(StatusCode::FORBIDDEN, "ForbiddenError");
-    app.as_admin()
+        .assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
+    app.as_user(&admin)
         .delete(&paths::user_sessions(&owner))
         .await
-        .assert_error(StatusCode::FORBIDDEN, "ForbiddenError");
-    let member = add_user(&app, USER, USER_PASSWORD, "member").await;
-    let session = app.anonymous().login(USER, USER_PASSWORD).await;
-    app.as_token(session["token"].as_str().unwrap())
-        .post_json(&paths::user_password_reset(&member), json!({}))
+        .assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
+    let member = app.create_user(USER, "member").await;
+    app.as_user(&member)
+        .post_json(&paths::user_password_reset(&admin.id), json!({}))
         .await
-        .assert_error(StatusCode::FORBIDDEN, "ForbiddenError");
+        .assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
+    let made = app
+        .as_user(&admin)
+        .post_json(&paths::user_password_reset(&member.id), json!({}))
+        .await;
+    assert_eq!(
+        made.status,
+        StatusCode::CREATED,
+        "an admin for a member: {made}"
+    );
 }
 
 #[tokio::test]
 async fn an_admin_ends_every_session_of_a_member() {
     let app = TestApp::spawn().await;
-    let member = add_user(&app, USER, USER_PASSWORD, "member").await;
-    let session = app.anonymous().login(USER, USER_PASSWORD).await;
-    let session = app.as_token(session["token"].as_str().unwrap());
-    let ended = app.as_admin().delete(&paths::user_sessions(&member)).await;
+    let member = app.create_user(USER, "member").await;
+    let session = app.as_user(&member);
+    let ended = app
+        .as_admin()
+        .delete(&paths::user_sessions(&member.id))
+        .await;
     assert_eq!(ended.status, StatusCode::NO_CONTENT, "{ended}");
     session
         .get(paths::ME)
