@@ -34,6 +34,8 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Verify the audit log's hash chain, or export its events as JSON lines (offline).
     Audit(AuditArgs),
+    /// Manage accounts on the server's machine, running or not: list, reset a password, reset MFA.
+    Users(UsersArgs),
     /// Run a command with a service token's secrets added to its environment.
     Run(crate::client::args::RunArgs),
     /// List, read, write or export secrets with a service token.
@@ -88,6 +90,10 @@ pub struct ServeArgs {
     /// Failed authentications per client address per minute before 429s; 0 turns throttling off.
     #[arg(long, env = "ENVKEEP_AUTH_FAILURE_LIMIT", default_value_t = 30)]
     pub auth_failure_limit: u32,
+    /// Require TOTP MFA of every user (without it, the owner's setting on the Team page decides);
+    /// a user without MFA may then only enrol or log out.
+    #[arg(long, env = "ENVKEEP_REQUIRE_MFA", default_value_t = false, action = clap::ArgAction::Set)]
+    pub require_mfa: bool,
     /// SQLite durability: normal (synchronous=NORMAL) or full (synchronous=FULL).
     #[arg(long, env = "ENVKEEP_DURABILITY", value_enum, default_value = "normal")]
     pub durability: DurabilityFlag,
@@ -245,6 +251,34 @@ pub enum AuditCommand {
         #[arg(long)]
         until: Option<String>,
     },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UsersArgs {
+    #[command(subcommand)]
+    pub action: UsersAction,
+    #[arg(
+        long,
+        env = "ENVKEEP_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "ENVKEEP_DATABASE", global = true)]
+    pub database: Option<PathBuf>,
+    /// The server's public URL, to print a full reset link [default: a path to open on the server].
+    #[arg(long, env = "ENVKEEP_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum UsersAction {
+    /// Every user with role, MFA and creation time.
+    List,
+    /// Print a one-time link (24 hours) that sets a new password for EMAIL.
+    ResetPassword { email: String },
+    /// Remove EMAIL's authenticator and recovery codes, so they can log in with the password alone.
+    ResetMfa { email: String },
 }
 
 /// `--database` when given, else `envkeep.db` in the data directory (serve and backup agree).

@@ -63,6 +63,12 @@ pub enum AppError {
     /// 410: a used, expired, revoked or unknown one-time code, all alike (DESIGN §6).
     #[error("{0}")]
     Gone(String),
+    /// 401 at login: the password was right, the TOTP or recovery code missing or wrong.
+    #[error("{0}")]
+    MfaRequired(String),
+    /// 403: the session may only enrol in MFA or log out.
+    #[error("{0}")]
+    MfaEnrolmentRequired(String),
     #[error("request body is too large")]
     PayloadTooLarge,
     #[error("validation failed")]
@@ -109,6 +115,8 @@ impl AppError {
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Conflict(_) => "Conflict",
             Self::Gone(_) => "Gone",
+            Self::MfaRequired(_) => "MfaRequired",
+            Self::MfaEnrolmentRequired(_) => "MfaEnrolmentRequired",
             Self::PayloadTooLarge => "PayloadTooLarge",
             Self::Validation(_) => "ValidationFailure",
             Self::RateLimited { .. } => "RateLimitExceeded",
@@ -190,6 +198,8 @@ impl ResponseError for AppError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::Gone(_) => StatusCode::GONE,
+            Self::MfaRequired(_) => StatusCode::UNAUTHORIZED,
+            Self::MfaEnrolmentRequired(_) => StatusCode::FORBIDDEN,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

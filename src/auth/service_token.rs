@@ -32,7 +32,9 @@ pub fn counted_failure(throttle: &FailureThrottle, ip: &ClientAddr, message: &st
     blocked_or(throttle, ip, AppError::Unauthorized(message.to_owned()))
 }
 
-fn blocked_or(throttle: &FailureThrottle, ip: &ClientAddr, refusal: AppError) -> AppError {
+/// For an attempt already counted when it reserved its place: 429 once the address is over its
+/// limit, else `refusal` (a second factor's refusal, not a credential's).
+pub fn blocked_or(throttle: &FailureThrottle, ip: &ClientAddr, refusal: AppError) -> AppError {
     match throttle.blocked_for(ip) {
         Some(retry_after_secs) => AppError::RateLimited { retry_after_secs },
         None => refusal,

@@ -33,6 +33,24 @@ pub struct AdminSession {
     pub via_cookie: bool,
     /// Where the request came from (unknown behind a proxy that forwarded garbage).
     pub ip: ClientAddr,
+    /// The handle people see for this session (the id hash never leaves the server).
+    pub public_id: String,
+    pub mfa: SessionMfa,
+}
+
+/// What the session's user has of MFA, and whether the owner's setting asks everyone for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionMfa {
+    pub enrolled: bool,
+    pub required_by_owner: bool,
+}
+
+impl SessionMfa {
+    /// A session that may only enrol in MFA or log out: its user has none while the owner's
+    /// setting or `ENVKEEP_REQUIRE_MFA` (`required_by_config`) requires it.
+    pub fn must_enrol(&self, required_by_config: bool) -> bool {
+        !self.enrolled && (required_by_config || self.required_by_owner)
+    }
 }
 
 impl AdminSession {
@@ -97,7 +115,13 @@ pub async fn authenticate(
     let Some((row, role, memberships)) = found else {
         return Err(credential_failure(throttle, &ip, INVALID_CREDENTIALS));
     };
+    store.record_session_seen(id_hash, row.last_seen_at, now);
     Ok(AdminSession {
+        public_id: row.public_id,
+        mfa: SessionMfa {
+            enrolled: row.mfa_enrolled,
+            required_by_owner: row.mfa_required,
+        },
         user_id: row.user_id,
         email: row.email,
         role,

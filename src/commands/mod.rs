@@ -4,3 +4,4 @@
 pub mod audit;
 pub mod check;
 pub mod restore;
+pub mod users;

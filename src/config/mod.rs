@@ -49,6 +49,8 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub secure_cookies: bool,
     pub trusted_proxies: Vec<IpNet>,
+    /// `ENVKEEP_REQUIRE_MFA`: every user must use MFA, whatever the owner's setting.
+    pub require_mfa: bool,
     /// On a read replica, the primary's URL: every request a replica does not serve is sent
     /// there (`None` on a primary).
     pub primary_url: Option<String>,
@@ -95,6 +97,7 @@ pub struct Config {
     pub audit_retention: Option<Duration>,
     /// Whether service-token uses are counted (`ENVKEEP_TOKEN_USAGE`).
     pub token_usage: bool,
+    pub require_mfa: bool,
     /// `--replica`: serve as a read replica (README "Read replicas").
     pub replica: Option<ReplicaConfig>,
 }
@@ -123,6 +126,7 @@ impl std::fmt::Debug for Config {
             .field("backups", &self.backups)
             .field("audit_retention", &self.audit_retention)
             .field("token_usage", &self.token_usage)
+            .field("require_mfa", &self.require_mfa)
             .field("replica", &self.replica)
             .finish()
     }
@@ -206,6 +210,7 @@ impl Config {
             backups,
             audit_retention: parse_retention(&args.audit_retention)?,
             token_usage: args.token_usage == crate::cli::Switch::On,
+            require_mfa: args.require_mfa,
             replica,
         })
     }

@@ -5,6 +5,7 @@ pub mod chain;
 pub mod envelope;
 pub mod random;
 pub mod root_key;
+pub mod totp;
 pub mod wire;
 
 pub use envelope::Key32;

@@ -14,6 +14,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0004_secret_usage_index.sql")),
     M::up(include_str!("../../migrations/0005_teams.sql")),
     M::up(include_str!("../../migrations/0006_audit_chain.sql")),
+    M::up(include_str!("../../migrations/0007_accounts.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -137,3 +137,10 @@ pub fn set_last_login(conn: &Connection, id: &str, at: Millis) -> DbResult<()> {
 pub fn delete(conn: &Connection, id: &str) -> DbResult<bool> {
     Ok(conn.execute("DELETE FROM users WHERE id = ?1", [id])? > 0)
 }
+
+pub fn set_password_hash(conn: &Connection, id: &str, password_hash: &str) -> DbResult<bool> {
+    Ok(conn.execute(
+        "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+        params![id, password_hash],
+    )? == 1)
+}

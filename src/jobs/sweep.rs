@@ -35,6 +35,9 @@ pub fn run_in_chunks(store: &Store, now: Millis, chunk: usize) -> Result<SweepRe
         let (token_ids, sessions_deleted) = store.write_blocking(|tx| {
             let token_ids = tokens::delete_expired_chunk(tx, now, chunk)?;
             let sessions_deleted = if first {
+                // Expired reset links and login steps go too (they are not counted: nothing
+                // else may use them once expired anyway).
+                crate::db::password_resets::delete_expired(tx, now)?;
                 sessions::delete_expired(tx, now)?
             } else {
                 0

@@ -104,6 +104,20 @@ fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, AppError> {
         .ok_or_else(|| AppError::internal("application state missing"))
 }
 
+/// The routes a session whose user must enrol in MFA may still use: enrolment itself and
+/// logging out (API and UI). Decided on the route pattern that matched, not the raw path.
+fn open_before_enrolment(req: &HttpRequest) -> bool {
+    let Some(pattern) = req.match_pattern() else {
+        return false;
+    };
+    pattern.starts_with("/api/v1/auth/mfa/")
+        || pattern.starts_with("/account/mfa/")
+        || matches!(
+            pattern.as_str(),
+            "/api/v1/auth/logout" | "/logout" | "/account"
+        )
+}
+
 /// Resolves the admin session; for a cookie-authenticated unsafe request, also its CSRF token
 /// and same-site `Origin` when `csrf` says the header is checked here.
 pub async fn admin_session(req: &HttpRequest, csrf: Csrf) -> Result<AdminSession, AppError> {
@@ -126,6 +140,11 @@ pub async fn admin_session(req: &HttpRequest, csrf: Csrf) -> Result<AdminSession
     };
     let session = session::authenticate(&state.store, &state.throttle, &raw, carrier, ip).await?;
     note_caller(req, "user", &session.user_id);
+    if session.mfa.must_enrol(state.settings.require_mfa) && !open_before_enrolment(req) {
+        return Err(AppError::MfaEnrolmentRequired(String::from(
+            "This server requires MFA: enrol an authenticator (POST /api/v1/auth/mfa/totp, or the Account page) or log out",
+        )));
+    }
     if session.via_cookie && is_unsafe(req.method()) && csrf == Csrf::CheckedByHeader {
         let presented = req
             .headers()

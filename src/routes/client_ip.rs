@@ -57,6 +57,18 @@ fn parse_hop(hop: &str) -> Option<IpAddr> {
         .map(IpAddr::V6)
 }
 
+/// Where a login comes from, to keep with its session: the client address and the user agent.
+pub fn login_client(
+    req: &HttpRequest,
+    trusted_proxies: &[ipnet::IpNet],
+) -> crate::service::sessions::Client {
+    let user_agent = req
+        .headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok());
+    crate::service::sessions::Client::new(client_ip(req, trusted_proxies), user_agent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,8 +4,8 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, audit, environments, folders, members, projects, secret_batches, secrets,
-    service_tokens, users,
+    account, accounts, audit, environments, folders, members, mfa, password_resets, projects,
+    secret_batches, secrets, service_tokens, settings, users,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -17,6 +17,10 @@ use utoipa::{Modify, OpenApi};
     paths(
         accounts::setup, accounts::login, accounts::logout, accounts::whoami,
         audit::list, audit::verify,
+        account::show_me, account::change_password, account::list_sessions, account::end_session,
+        mfa::begin, mfa::confirm, mfa::disable, mfa::recovery_codes,
+        password_resets::create, password_resets::use_reset, password_resets::end_sessions,
+        settings::show, settings::update,
         projects::list, projects::create, projects::get, projects::delete,
         environments::list, environments::create, environments::update, environments::delete,
         folders::list, folders::create, folders::delete,

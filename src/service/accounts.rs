@@ -8,7 +8,7 @@ use super::Actor;
 use crate::auth::password::PasswordHasher;
 use crate::auth::service_token::counted_failure;
 use crate::auth::setup::SetupCode;
-use crate::auth::throttle::{AccountDelays, FailureThrottle};
+use crate::auth::throttle::{AccountDelays, FailureThrottle, Reservation};
 use crate::crypto::random;
 use crate::db::users::{self, User};
 use crate::db::{sessions, DbError};
@@ -25,14 +25,6 @@ pub struct Guards<'a> {
     pub hasher: &'a PasswordHasher,
     pub setup: &'a SetupCode,
     pub session_ttl: Duration,
-}
-
-/// A new session: the raw id goes to the client once; only its hash is stored.
-pub struct LoginResult {
-    pub token: String,
-    pub csrf_token: String,
-    pub expires_at: i64,
-    pub user_id: String,
 }
 
 pub(crate) fn new_user(email: &Email, password_hash: String, role: InstanceRole) -> User {
@@ -145,13 +137,16 @@ pub async fn setup(
     Ok(user)
 }
 
-pub async fn login(
+/// Checks an e-mail and password, throttled (the address's reservation is taken before the
+/// hash and handed back still held, so the second factor decides whether it counts) and with
+/// the account's growing delay. A wrong pair is a 401 for either.
+pub async fn check_password(
     store: &Store,
     guards: &Guards<'_>,
     email: &str,
     password: &str,
     ip: &ClientAddr,
-) -> AppResult<LoginResult> {
+) -> AppResult<(User, Reservation)> {
     let attempt = guards
         .throttle
         .reserve(ip)
@@ -178,37 +173,8 @@ pub async fn login(
             "Wrong e-mail or password",
         ));
     };
-    guards.throttle.succeeded(attempt);
     guards.account_delays.reset(email);
-    let token = random::hex32();
-    let csrf_token = random::hex32();
-    let now = now_millis();
-    let expires_at = now + guards.session_ttl.as_millis() as i64;
-    let id_hash = random::sha256(token.as_bytes());
-    let (user_id, csrf) = (user.id.clone(), csrf_token.clone());
-    let actor = Actor {
-        name: Some(user.email.clone()),
-        ..Actor::user(&user.id, ip)
-    };
-    store
-        .write(move |tx| {
-            sessions::insert(tx, &id_hash, &user_id, &csrf, now, expires_at)?;
-            users::set_last_login(tx, &user_id, now)?;
-            actor.record(tx, now, "session.login", None, serde_json::json!({}))?;
-            let touched = Touched {
-                sessions: vec![id_hash],
-                users: vec![user_id],
-                ..Touched::nothing()
-            };
-            Ok::<_, DbError>(((), touched))
-        })
-        .await?;
-    Ok(LoginResult {
-        token,
-        csrf_token,
-        expires_at,
-        user_id: user.id,
-    })
+    Ok((user, attempt))
 }
 
 /// Audits a failed login with the e-mail typed only when it is one: people type passwords into

@@ -22,12 +22,21 @@ pub struct UserView {
     pub email: String,
     pub role: &'static str,
     pub disabled: bool,
-    /// Whether the user has a second factor; MFA arrives with the accounts issue.
+    /// Whether the user has a confirmed TOTP second factor.
     pub mfa: bool,
     pub created_at: String,
     pub last_login_at: Option<String>,
 }
 
+/// [`view`] with whether the user has MFA, read in the caller's transaction or connection.
+fn view_in(conn: &rusqlite::Connection, user: &User) -> Result<UserView, DbError> {
+    Ok(UserView {
+        mfa: super::mfa::status_in(conn, &user.id)?.enabled,
+        ..view(user)
+    })
+}
+
+/// A user as the API shows them (`mfa` false: for a user just created, who has none yet).
 pub fn view(user: &User) -> UserView {
     UserView {
         id: user.id.clone(),
@@ -56,8 +65,12 @@ pub enum TheirTokens {
 
 pub async fn list(store: &Store, session: &AdminSession) -> AppResult<Vec<UserView>> {
     session.decide(None, Action::ManageUsers)?;
-    let found = store.read(|conn| users::list(conn)).await?;
-    Ok(found.iter().map(view).collect())
+    Ok(store
+        .read(|conn| -> Result<_, DbError> {
+            let found = users::list(conn)?;
+            found.iter().map(|user| view_in(conn, user)).collect()
+        })
+        .await?)
 }
 
 /// One user and the tokens they created (for the remove page's checkbox list).
@@ -71,11 +84,11 @@ pub async fn get_with_tokens(
     let (user, created) = store
         .read(move |conn| -> Result<_, DbError> {
             let user = users::find(conn, &id)?.ok_or(DbError::NotFound)?;
-            Ok((user, tokens::created_by_user(conn, &id)?))
+            Ok((view_in(conn, &user)?, tokens::created_by_user(conn, &id)?))
         })
         .await
         .map_err(user_not_found(user_id))?;
-    Ok((view(&user), created))
+    Ok((user, created))
 }
 
 fn user_not_found(user_id: &str) -> impl FnOnce(DbError) -> AppError {
@@ -148,7 +161,7 @@ pub async fn update(
                 None,
                 serde_json::json!({ "userId": id, "email": user.email, "role": user.role.as_str(), "disabled": user.disabled }),
             )?;
-            Ok((view(&user), touched))
+            Ok((view_in(tx, &user)?, touched))
         })
         .await
 }

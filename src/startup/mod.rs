@@ -93,6 +93,7 @@ fn settings(config: &Config) -> Settings {
             .replica
             .as_ref()
             .map(|r| r.source.primary_url.clone()),
+        require_mfa: config.require_mfa,
     }
 }
 

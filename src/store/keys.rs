@@ -37,7 +37,25 @@ fn data_aad(project_id: &str) -> Vec<u8> {
     format!("envkeep:project-data-key:{project_id}").into_bytes()
 }
 
+fn totp_aad(user_id: &str) -> Vec<u8> {
+    format!("envkeep:user-totp-secret:{user_id}").into_bytes()
+}
+
 impl Keyring {
+    pub(super) fn seal_for_user(&self, user_id: &str, secret: &[u8]) -> Vec<u8> {
+        self.root.seal(secret, &totp_aad(user_id))
+    }
+
+    pub(super) fn open_for_user(
+        &self,
+        user_id: &str,
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        self.root
+            .open(sealed, &totp_aad(user_id))
+            .map(Zeroizing::new)
+    }
+
     pub(super) fn new(root: Key32) -> Self {
         Self {
             root: root.cipher(),

@@ -26,6 +26,7 @@ pub mod evictions;
 pub mod folders;
 pub mod keys;
 pub mod last_used;
+pub mod session_seen;
 pub mod tokens;
 pub mod touched;
 pub mod usage;
@@ -68,6 +69,7 @@ struct Inner {
     folders: folders::FolderCache,
     last_used: last_used::LastUsed,
     usage: usage::TokenUsage,
+    session_seen: session_seen::SessionSeen,
     denials: denials::DenialAudit,
     /// The key of the audit log's hash chain (the writer holds its own copy to append).
     audit_key: ChainKey,
@@ -133,6 +135,7 @@ impl Store {
                 folders: folders::FolderCache::default(),
                 last_used: last_used::LastUsed::default(),
                 usage: usage::TokenUsage::default(),
+                session_seen: session_seen::SessionSeen::default(),
                 denials: denials::DenialAudit::default(),
                 audit_key,
                 folder_hits: AtomicU64::new(0),
@@ -190,6 +193,7 @@ impl Store {
             self.evict(Eviction::everything());
         }
         let (answer, touched) = written?;
+        self.inner.session_seen.forget(&touched.sessions);
         self.evict(touched.eviction());
         Ok(answer)
     }
@@ -329,8 +333,35 @@ impl Store {
     }
 
     /// Writes every buffered token use in one transaction (blocking).
+    /// Session last-seen times go in the same flush.
     pub fn flush_token_uses_blocking(&self) -> DbResult<usize> {
-        self.inner.last_used.flush_blocking(&self.inner.db)
+        let sessions = self.inner.session_seen.flush_blocking(&self.inner.db)?;
+        Ok(self.inner.last_used.flush_blocking(&self.inner.db)? + sessions)
+    }
+
+    /// Notes a request of a session whose stored last-seen time is `stored`; buffered only when
+    /// that is a minute old, written by [`Store::flush_token_uses_blocking`].
+    pub fn record_session_seen(&self, id_hash: [u8; 32], stored: Millis, now: Millis) {
+        self.inner.session_seen.record(id_hash, stored, now);
+    }
+
+    /// A session's buffered last-seen time not yet written, if any.
+    pub fn pending_session_seen(&self, id_hash: &[u8]) -> Option<Millis> {
+        self.inner.session_seen.pending(id_hash)
+    }
+
+    /// Seals a user's TOTP secret under the root key, bound to the user id.
+    pub fn seal_totp_secret(&self, user_id: &str, secret: &[u8]) -> Vec<u8> {
+        self.inner.keys.seal_for_user(user_id, secret)
+    }
+
+    /// Opens a user's sealed TOTP secret; fails if it was sealed for another user.
+    pub fn open_totp_secret(
+        &self,
+        user_id: &str,
+        sealed: &[u8],
+    ) -> Result<zeroize::Zeroizing<Vec<u8>>, crate::crypto::CryptoError> {
+        self.inner.keys.open_for_user(user_id, sealed)
     }
 
     /// Counts a token's read or write at a place; written by [`Store::flush_token_usage_blocking`],

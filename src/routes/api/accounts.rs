@@ -1,14 +1,14 @@
 //! Setup, login, logout, and "who am I" for a service token.
 
-use super::responses::{BadCredentials, BodyRejected, Conflict, Denied, Throttled};
+use super::responses::{BodyRejected, Conflict, Denied, Throttled};
 use super::Endpoint;
 use crate::auth::{AdminSession, Caller};
 use crate::domain::{Email, Password};
 use crate::error::{AppError, AppResult};
-use crate::routes::client_ip::client_ip;
+use crate::routes::client_ip::{client_ip, login_client};
 use crate::routes::cookies::{expired_cookie, session_cookie};
 use crate::service::fields::{all, field, required};
-use crate::service::{accounts, tokens};
+use crate::service::{accounts, login, tokens};
 use crate::state::AppState;
 use crate::time::rfc3339;
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -69,6 +69,8 @@ async fn setup(
 struct LoginBody {
     email: Option<String>,
     password: Option<String>,
+    /// A TOTP code or a recovery code, for accounts with MFA.
+    totp: Option<String>,
 }
 
 #[utoipa::path(
@@ -77,7 +79,8 @@ struct LoginBody {
     request_body = LoginBody,
     responses(
         (status = 200, description = "Session created"),
-        BodyRejected, BadCredentials, Throttled,
+        (status = 401, description = "Wrong e-mail or password; or MfaRequired: the password was right and the TOTP code is missing or wrong"),
+        BodyRejected, Throttled,
     )
 )]
 async fn login(
@@ -89,8 +92,17 @@ async fn login(
         field("email", required(body.email.as_deref())),
         field("password", required(body.password.as_deref())),
     ))?;
-    let ip = client_ip(&req, &state.settings.trusted_proxies);
-    let session = accounts::login(&state.store, &state.guards(), email, password, &ip).await?;
+    let client = login_client(&req, &state.settings.trusted_proxies);
+    let totp = body.totp.as_deref();
+    let session = login::login(
+        &state.store,
+        &state.guards(),
+        email,
+        password,
+        totp,
+        &client,
+    )
+    .await?;
     Ok(HttpResponse::Ok()
         .cookie(session_cookie(&state.settings, &session.token))
         .json(json!({ "token": session.token, "expiresAt": rfc3339(session.expires_at), "csrfToken": session.csrf_token })))

@@ -15,17 +15,21 @@ macro_rules! endpoints {
     };
 }
 
+pub mod account;
 pub mod accounts;
 pub mod audit;
 pub mod environments;
 pub mod folders;
 pub mod members;
+pub mod mfa;
+pub mod password_resets;
 pub mod projects;
 pub mod responses;
 pub mod schema;
 pub mod secret_batches;
 pub mod secrets;
 pub mod service_tokens;
+pub mod settings;
 pub mod urls;
 pub mod users;
 
@@ -56,10 +60,21 @@ const PROJECT_AREAS: [&[Endpoint]; 7] = [
     members::ENDPOINTS,
 ];
 
+/// The areas outside [`PROJECTS`].
+const TOP_AREAS: [&[Endpoint]; 7] = [
+    accounts::ENDPOINTS,
+    audit::ENDPOINTS,
+    users::ENDPOINTS,
+    account::ENDPOINTS,
+    mfa::ENDPOINTS,
+    password_resets::ENDPOINTS,
+    settings::ENDPOINTS,
+];
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    register(cfg, accounts::ENDPOINTS);
-    register(cfg, audit::ENDPOINTS);
-    register(cfg, users::ENDPOINTS);
+    for area in TOP_AREAS {
+        register(cfg, area);
+    }
     // actix-router tries a request against each dynamic route in turn, one regex search each,
     // until one matches (about 20 % of a token request's instructions were routing). Behind one
     // static prefix, requests for other routes (Infisical's, the UI's) skip all of these with a
@@ -73,10 +88,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Every registered route as (method, full path), in the OpenAPI document's spelling.
 pub fn endpoints() -> Vec<(Method, String)> {
-    let accounts = accounts::ENDPOINTS
+    let accounts = TOP_AREAS
         .iter()
-        .chain(audit::ENDPOINTS)
-        .chain(users::ENDPOINTS)
+        .flat_map(|area| area.iter())
         .map(|e| (e.method.clone(), e.path.to_owned()));
     let projects = PROJECT_AREAS
         .iter()

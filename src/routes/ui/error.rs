@@ -19,6 +19,9 @@ pub enum UiError {
     },
     /// A form POST whose session has ended.
     SessionEnded,
+    /// The server requires MFA and the user has none: only the Account page's enrolment (and
+    /// logging out) is open, so go there.
+    EnrolMfa,
     /// A form POST without the right CSRF token, or from another site.
     Csrf,
     /// The form body could not be read (too large, malformed).
@@ -39,6 +42,7 @@ impl fmt::Display for UiError {
             Self::App(e) => write!(f, "{e}"),
             Self::LogIn { .. } => f.write_str("login required"),
             Self::SessionEnded => f.write_str("session ended"),
+            Self::EnrolMfa => f.write_str("MFA enrolment required"),
             Self::Csrf => f.write_str("CSRF check failed"),
             Self::Form(status) => write!(f, "unreadable form ({status})"),
         }
@@ -66,7 +70,7 @@ impl ResponseError for UiError {
     fn status_code(&self) -> StatusCode {
         match self {
             Self::App(e) => e.status_code(),
-            Self::LogIn { .. } => StatusCode::SEE_OTHER,
+            Self::LogIn { .. } | Self::EnrolMfa => StatusCode::SEE_OTHER,
             Self::SessionEnded | Self::Csrf => StatusCode::FORBIDDEN,
             Self::Form(status) => *status,
         }
@@ -82,6 +86,7 @@ impl ResponseError for UiError {
                 let _ = response.add_cookie(&expired_cookie());
                 response
             }
+            Self::EnrolMfa => redirect(&urls::account()),
             Self::SessionEnded => error_page(
                 status,
                 "Session ended",

@@ -8,6 +8,7 @@
 //! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
 pub mod activity;
+pub mod account;
 pub mod auth;
 pub mod confirm;
 pub mod error;
@@ -30,6 +31,7 @@ use actix_web::{web, HttpResponse};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(auth::configure)
+        .configure(account::configure)
         .configure(projects::configure)
         .configure(secrets::configure)
         .configure(tokens::configure)

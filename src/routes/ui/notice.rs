@@ -51,6 +51,12 @@ notices! {
     EnvRenamed = "env-renamed" => "Environment renamed.",
     EnvMoved = "env-moved" => "Environment order saved.",
     EnvDeleted = "env-deleted" => "Environment deleted.",
+    PasswordChanged = "password-changed"
+        => "Password changed. Your other sessions were signed out.",
+    SessionEnded = "session-ended" => "That session was signed out.",
+    MfaOff = "mfa-off" => "Two-factor authentication is off.",
+    PasswordReset = "password-reset"
+        => "Your password is set. Log in with it (your sessions elsewhere were signed out).",
     UserSaved = "user-saved" => "User saved.",
     UserRemoved = "user-removed" => "User removed. Their sessions have ended.",
     InviteRevoked = "invite-revoked" => "Invitation revoked. Its link no longer works.",

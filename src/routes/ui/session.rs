@@ -72,6 +72,7 @@ impl FromRequest for UiSession {
                 Err(AppError::Unauthorized(_)) => Err(UiError::LogIn {
                     next: page_target(&req),
                 }),
+                Err(AppError::MfaEnrolmentRequired(_)) => Err(UiError::EnrolMfa),
                 Err(other) => Err(other.into()),
             }
         })
@@ -113,6 +114,7 @@ async fn posting_session(req: &HttpRequest) -> Result<AdminSession, UiError> {
     match admin_session(req, Csrf::CheckedByForm).await {
         Ok(session) => Ok(session),
         Err(AppError::Unauthorized(_)) => Err(UiError::SessionEnded),
+        Err(AppError::MfaEnrolmentRequired(_)) => Err(UiError::EnrolMfa),
         Err(other) => Err(other.into()),
     }
 }

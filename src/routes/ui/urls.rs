@@ -41,6 +41,11 @@ pub fn login() -> String {
     String::from("/login")
 }
 
+/// The person's own account page (password, MFA, sessions).
+pub fn account() -> String {
+    String::from("/account")
+}
+
 /// The login page, coming back to `next` (a path on this site) afterwards.
 pub fn login_then(next: &str) -> String {
     format!("/login?next={}", query_value(next))

@@ -58,6 +58,11 @@ async fn a_flipped_byte_is_an_integrity_failure_server_side() {
         id_hash: [0; 32],
         via_cookie: false,
         ip: ClientAddr::from("127.0.0.1".parse::<std::net::IpAddr>().unwrap()),
+        public_id: String::new(),
+        mfa: envkeep::auth::session::SessionMfa {
+            enrolled: false,
+            required_by_owner: false,
+        },
     };
     let at = Location {
         project_id: project.clone(),

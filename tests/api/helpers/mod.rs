@@ -16,6 +16,7 @@ mod client;
 mod config;
 pub mod paths;
 pub mod team;
+mod totp;
 
 pub use answer::{access_part, eventually, eventually_within, Answer, Answered};
 pub use api::Api;
@@ -24,6 +25,7 @@ pub use browser::Browser;
 pub use client::{client, Cookies, LOOPBACK};
 pub use config::TestConfig;
 pub use team::{invite_code, TestUser, USER_PASSWORD};
+pub use totp::totp_code;
 
 use envkeep::startup::{Application, StartupError};
 use envkeep::state::AppState;

@@ -5,6 +5,28 @@ pub const PROJECTS: &str = "/api/v1/projects";
 pub const LOGIN: &str = "/api/v1/auth/login";
 pub const LOGOUT: &str = "/api/v1/auth/logout";
 pub const SETUP: &str = "/api/v1/setup";
+pub const ME: &str = "/api/v1/auth/me";
+pub const PASSWORD: &str = "/api/v1/auth/password";
+pub const SESSIONS: &str = "/api/v1/auth/sessions";
+pub const TOTP: &str = "/api/v1/auth/mfa/totp";
+pub const TOTP_CONFIRM: &str = "/api/v1/auth/mfa/totp/confirm";
+pub const TOTP_DISABLE: &str = "/api/v1/auth/mfa/totp/disable";
+pub const RECOVERY_CODES: &str = "/api/v1/auth/mfa/recovery-codes";
+pub const PASSWORD_RESET: &str = "/api/v1/auth/password-reset";
+
+pub fn session(id: &str) -> String {
+    format!("{SESSIONS}/{id}")
+}
+
+/// Where an owner or admin makes a reset link for a user.
+pub fn user_password_reset(user: &str) -> String {
+    format!("/api/v1/users/{user}/password-reset")
+}
+
+pub fn user_sessions(user: &str) -> String {
+    format!("/api/v1/users/{user}/sessions")
+}
+
 /// A service token's own details.
 pub const WHOAMI: &str = "/api/v1/auth/token";
 

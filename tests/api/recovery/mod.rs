@@ -6,7 +6,7 @@
 
 mod backups;
 mod check;
-mod commands;
+pub mod commands;
 mod file_modes;
 mod follower;
 mod restore;

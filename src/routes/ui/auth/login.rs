@@ -4,7 +4,7 @@
 use super::preauth;
 use crate::error::AppError;
 use crate::routes::callers::{admin_session, Csrf};
-use crate::routes::client_ip::client_ip;
+use crate::routes::client_ip::login_client;
 use crate::routes::cookies::{expired_cookie, session_cookie};
 use crate::routes::ui::error::{UiError, UiResult};
 use crate::routes::ui::form::FormData;
@@ -13,6 +13,7 @@ use crate::routes::ui::pages::{add_cookie, redirect, render, Layout};
 use crate::routes::ui::session::Posted;
 use crate::routes::ui::urls::{self, same_site_next};
 use crate::service::accounts;
+use crate::service::login::{self, FirstStep, SecondStep};
 use crate::state::AppState;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -65,6 +66,24 @@ pub(super) async fn show(
     Ok(response)
 }
 
+#[derive(Template)]
+#[template(path = "auth/login_code.html")]
+struct CodePage {
+    layout: Layout,
+    step: String,
+    next: String,
+    preauth: String,
+    error: Option<String>,
+}
+
+/// The session cookie set, the pre-session cookie dropped, on to `next`.
+fn logged_in(state: &AppState, next: &str, token: &str) -> UiResult<HttpResponse> {
+    let mut response = redirect(next);
+    add_cookie(&mut response, &session_cookie(&state.settings, token))?;
+    add_cookie(&mut response, &preauth::removal())?;
+    Ok(response)
+}
+
 pub(super) async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -74,25 +93,20 @@ pub(super) async fn submit(
         return Err(UiError::Csrf);
     }
     let next = same_site_next(form.get("next"));
-    let ip = client_ip(&req, &state.settings.trusted_proxies);
+    let client = login_client(&req, &state.settings.trusted_proxies);
     let email = form.text("email").trim();
-    match accounts::login(
-        &state.store,
-        &state.guards(),
-        email,
-        form.text("password"),
-        &ip,
-    )
-    .await
-    {
-        Ok(session) => {
-            let mut response = redirect(&next);
-            add_cookie(
-                &mut response,
-                &session_cookie(&state.settings, &session.token),
-            )?;
-            add_cookie(&mut response, &preauth::removal())?;
-            Ok(response)
+    let password = form.text("password");
+    match login::first_step(&state.store, &state.guards(), email, password, &client).await {
+        Ok(FirstStep::Session(session)) => logged_in(&state, &next, &session.token),
+        Ok(FirstStep::Code { step }) => {
+            let page = CodePage {
+                layout: Layout::default(),
+                step,
+                next,
+                preauth: form.text("preauth").to_owned(),
+                error: None,
+            };
+            render(StatusCode::OK, &page)
         }
         Err(AppError::Unauthorized(message)) => {
             let page = LoginPage {
@@ -105,6 +119,52 @@ pub(super) async fn submit(
             render(StatusCode::UNAUTHORIZED, &page)
         }
         Err(other) => Err(other.into()),
+    }
+}
+
+/// The second step of a login with MFA: the step token (never the password again) and a code.
+pub(super) async fn submit_code(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: FormData,
+) -> UiResult<HttpResponse> {
+    if !preauth::verify(&req, &state, form.get("preauth")) {
+        return Err(UiError::Csrf);
+    }
+    let next = same_site_next(form.get("next"));
+    let client = login_client(&req, &state.settings.trusted_proxies);
+    let outcome = login::second_step(
+        &state.store,
+        &state.guards(),
+        form.text("step"),
+        form.text("code"),
+        &client,
+    )
+    .await?;
+    match outcome {
+        SecondStep::Session(session) => logged_in(&state, &next, &session.token),
+        SecondStep::Retry { step } => {
+            let page = CodePage {
+                layout: Layout::default(),
+                step,
+                next,
+                preauth: form.text("preauth").to_owned(),
+                error: Some(String::from("That code is wrong or was already used.")),
+            };
+            render(StatusCode::UNAUTHORIZED, &page)
+        }
+        SecondStep::Over => {
+            let page = LoginPage {
+                layout: Layout::default(),
+                email: String::new(),
+                next,
+                preauth: form.text("preauth").to_owned(),
+                error: Some(String::from(
+                    "The login timed out or had too many wrong codes; log in again.",
+                )),
+            };
+            render(StatusCode::UNAUTHORIZED, &page)
+        }
     }
 }
 

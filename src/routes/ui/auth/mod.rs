@@ -4,7 +4,7 @@
 
 mod invite;
 mod login;
-mod preauth;
+pub mod preauth;
 mod setup;
 
 use super::page;
@@ -22,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(login::show))
                 .route(web::post().to(login::submit)),
         )
+        .service(page("/login/code").route(web::post().to(login::submit_code)))
         .service(page("/logout").route(web::post().to(login::logout)))
         .service(
             page("/invite/{code}")
