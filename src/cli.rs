@@ -269,6 +269,9 @@ pub struct UsersArgs {
     /// The server's public URL, to print a full reset link [default: a path to open on the server].
     #[arg(long, env = "ENVKEEP_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Root key [default: <data-dir>/root.key]; changes are audited, and the audit chain is keyed by it.
+    #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true, global = true)]
+    pub root_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Subcommand)]

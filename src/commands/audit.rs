@@ -55,8 +55,9 @@ pub fn main(args: &AuditArgs) -> ExitCode {
     }
 }
 
-/// The root key, after checking that it opens this database's sealed check value.
-fn chain_key(conn: &rusqlite::Connection, keys: &KeySource) -> Result<ChainKey, String> {
+/// The root key, after checking that it opens this database's sealed check value, as the key
+/// of the audit chain (every offline writer needs it: `envkeep users` too).
+pub(crate) fn chain_key(conn: &rusqlite::Connection, keys: &KeySource) -> Result<ChainKey, String> {
     let (key, source): (Key32, String) = find_key(keys).map_err(|e| format!("root key: {e}"))?;
     match meta::get(conn, meta::ROOT_KEY_CHECK).map_err(|e| e.to_string())? {
         Some(sealed) if opens_root_key_check(&key.cipher(), &sealed) => Ok(ChainKey::derive(&key)),

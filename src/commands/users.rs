@@ -3,6 +3,8 @@
 //! the server runs or not (SQLite's locking and the server's watch for outside changes keep
 //! both right), and each change is audited with the actor `operator`.
 
+use super::audit::chain_key;
+use super::check::KeySource;
 use crate::cli::{UsersAction, UsersArgs};
 use crate::db::{users, Db, DbError, Durability};
 use crate::service::passwords::{create_reset_in, reset_url, RELATIVE_LINK_NOTE};
@@ -38,6 +40,17 @@ fn run(args: &UsersArgs) -> Result<(), String> {
         ));
     }
     let db = Db::open(&database, Durability::Full).map_err(|e| e.to_string())?;
+    if !matches!(args.action, UsersAction::List) {
+        // A change is audited, and an audit row extends the hash chain, keyed by the root key.
+        let keys = KeySource {
+            given: args.root_key.clone(),
+            dirs: vec![args.data_dir.clone()],
+        };
+        let key = db
+            .read_blocking(|conn| Ok::<_, DbError>(chain_key(conn, &keys)))
+            .map_err(|e| e.to_string())??;
+        db.set_audit_key(key);
+    }
     match &args.action {
         UsersAction::List => list(&db),
         UsersAction::ResetPassword { email } => {

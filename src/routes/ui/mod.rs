@@ -7,8 +7,8 @@
 //! paging), `form`, `confirm` and `format`.
 //! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
-pub mod activity;
 pub mod account;
+pub mod activity;
 pub mod auth;
 pub mod confirm;
 pub mod error;
