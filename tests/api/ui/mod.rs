@@ -4,6 +4,7 @@
 mod csrf;
 mod error_pages;
 mod login;
+mod member_environments;
 mod preauth;
 mod secrets_browser;
 mod settings;
