@@ -3,6 +3,7 @@
 
 mod csrf;
 mod error_pages;
+mod invite_throttle;
 mod login;
 mod member_environments;
 mod preauth;
