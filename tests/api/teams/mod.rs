@@ -4,6 +4,7 @@
 mod deleted_environments;
 mod invites;
 mod members;
+mod races;
 mod roles;
 mod support;
 mod tokens;
