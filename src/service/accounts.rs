@@ -192,6 +192,12 @@ pub async fn login(
     };
     store
         .write(move |tx| {
+            // Removed or disabled while the password was checked: the usual 401, not a 500.
+            if !users::find(tx, &user_id)?.is_some_and(|u| !u.disabled) {
+                return Err(AppError::Unauthorized(String::from(
+                    "Wrong e-mail or password",
+                )));
+            }
             sessions::insert(tx, &id_hash, &user_id, &csrf, now, expires_at)?;
             users::set_last_login(tx, &user_id, now)?;
             actor.record(tx, now, "session.login", None, serde_json::json!({}))?;
@@ -200,7 +206,7 @@ pub async fn login(
                 users: vec![user_id],
                 ..Touched::nothing()
             };
-            Ok::<_, DbError>(((), touched))
+            Ok::<_, AppError>(((), touched))
         })
         .await?;
     Ok(LoginResult {

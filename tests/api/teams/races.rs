@@ -2,7 +2,7 @@
 //! that moment, not as read at the start of the request. Each test runs a handful of races at
 //! once one after another so that, without the re-check, some of them land in the window.
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, USER_PASSWORD};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -27,6 +27,27 @@ async fn two_admins_demoting_each_other_at_once_cannot_both_succeed() {
         assert!(
             !(one.status == StatusCode::OK && other.status == StatusCode::OK),
             "both demotions succeeded: {one} / {other}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_user_removed_during_their_own_login_gets_a_401_not_a_500() {
+    let app = TestApp::spawn().await;
+    let mut users = Vec::new();
+    for i in 0..RACES {
+        users.push(app.create_user(&format!("u{i}@example.com"), "member").await);
+    }
+    for user in &users {
+        let (anonymous, admin) = (app.anonymous(), app.as_admin());
+        let (login, removed) = tokio::join!(
+            anonymous.login(&user.email, USER_PASSWORD),
+            admin.delete_user(&user.id, false)
+        );
+        assert_eq!(removed.status, StatusCode::NO_CONTENT, "{removed}");
+        assert!(
+            login.status.is_success() || login.status == StatusCode::UNAUTHORIZED,
+            "{login}"
         );
     }
 }
