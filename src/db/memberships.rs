@@ -165,7 +165,11 @@ pub fn forget_environment(
         } else {
             conn.execute(
                 "UPDATE memberships SET environments = ?3 WHERE project_id = ?1 AND user_id = ?2",
-                params![project_id, user_id, serde_json::Value::from(kept).to_string()],
+                params![
+                    project_id,
+                    user_id,
+                    serde_json::Value::from(kept).to_string()
+                ],
             )?;
             changed.push(user_id);
         }

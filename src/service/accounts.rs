@@ -193,7 +193,7 @@ pub async fn login(
     store
         .write(move |tx| {
             // Removed or disabled while the password was checked: the usual 401, not a 500.
-            if !users::find(tx, &user_id)?.is_some_and(|u| !u.disabled) {
+            if users::find(tx, &user_id)?.is_none_or(|u| u.disabled) {
                 return Err(AppError::Unauthorized(String::from(
                     "Wrong e-mail or password",
                 )));

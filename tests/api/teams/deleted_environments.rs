@@ -13,7 +13,12 @@ async fn a_recreated_environment_is_not_reached_through_an_old_membership() {
     let created = admin.create_environment(&project, "QA", "qa").await;
     assert_eq!(created.status.as_u16() / 100, 2, "{created}");
     let dev = app
-        .member_of(&project, "dev@example.com", "developer", Some(&["dev", "qa"]))
+        .member_of(
+            &project,
+            "dev@example.com",
+            "developer",
+            Some(&["dev", "qa"]),
+        )
         .await;
     let deleted = admin.delete_environment(&project, "qa").await;
     assert_eq!(deleted.status.as_u16() / 100, 2, "{deleted}");

@@ -36,7 +36,10 @@ async fn a_user_removed_during_their_own_login_gets_a_401_not_a_500() {
     let app = TestApp::spawn().await;
     let mut users = Vec::new();
     for i in 0..RACES {
-        users.push(app.create_user(&format!("u{i}@example.com"), "member").await);
+        users.push(
+            app.create_user(&format!("u{i}@example.com"), "member")
+                .await,
+        );
     }
     for user in &users {
         let (anonymous, admin) = (app.anonymous(), app.as_admin());

@@ -17,7 +17,11 @@ async fn unticking_every_environment_of_a_developer_is_refused_and_changes_nothi
     let form = [("csrf_token", csrf.as_str()), ("role", "developer")];
     let href = format!("/projects/{project}/access-control/members/{}", dev.id);
     let refused = browser.post_form(&href, &form).await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{refused}"
+    );
     let listed = app.as_admin().list_members(&project).await;
     assert_eq!(listed["members"][0]["environments"], json!(["dev"]));
 }

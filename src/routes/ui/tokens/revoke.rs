@@ -42,7 +42,11 @@ pub(super) async fn confirm(
     )?;
     let token = find_token(&state, &project, &token_id).await?;
     // The page names the token's scopes, so it is shown only to whom may revoke it.
-    let environments: Vec<&str> = token.scopes.iter().map(|s| s.environment.as_str()).collect();
+    let environments: Vec<&str> = token
+        .scopes
+        .iter()
+        .map(|s| s.environment.as_str())
+        .collect();
     ui.0.decide(
         Some(&project.id),
         Action::ManageTokens {
