@@ -4,8 +4,8 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, environments, folders, members, projects, secret_batches, secrets, service_tokens,
-    users,
+    accounts, audit, environments, folders, members, projects, secret_batches, secrets,
+    service_tokens, users,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -16,12 +16,13 @@ use utoipa::{Modify, OpenApi};
     info(title = "Envkeep native API", description = "Projects, environments, folders, secrets and service tokens."),
     paths(
         accounts::setup, accounts::login, accounts::logout, accounts::whoami,
+        audit::list, audit::verify,
         projects::list, projects::create, projects::get, projects::delete,
         environments::list, environments::create, environments::update, environments::delete,
         folders::list, folders::create, folders::delete,
         secrets::list, secrets::get, secrets::create, secrets::update, secrets::delete,
         secret_batches::create,
-        service_tokens::list, service_tokens::create, service_tokens::revoke,
+        service_tokens::list, service_tokens::create, service_tokens::revoke, service_tokens::usage,
         users::list_users, users::update_user, users::delete_user,
         users::list_invites, users::create_invite, users::revoke_invite, users::accept_invite,
         members::list, members::add, members::update, members::remove,

@@ -2,10 +2,14 @@
 //! validation re-rendering, and the pages' status codes and headers, driven by a `Browser`.
 
 mod csrf;
+mod dotenv;
 mod error_pages;
+mod finding;
 mod invite_throttle;
+mod line_breaks;
 mod login;
 mod member_environments;
+mod overview;
 mod preauth;
 mod secrets_browser;
 mod settings;
@@ -36,7 +40,7 @@ fn project_delete_page(project: &str) -> String {
     format!("/projects/{project}/delete")
 }
 
-fn tokens_page(project: &str) -> String {
+pub fn tokens_page(project: &str) -> String {
     format!("/projects/{project}/access-control/service-tokens")
 }
 
