@@ -132,3 +132,47 @@ pub fn delete(conn: &Connection, project_id: &str, user_id: &str) -> DbResult<bo
         params![project_id, user_id],
     )? > 0)
 }
+
+/// Takes `slug` out of every membership list of the project, in the transaction that deletes
+/// the environment: an environment later re-created under the same slug must not re-grant
+/// access. A list left empty deletes its membership (a membership reaches at least one
+/// environment). Returns the user ids whose list changed and those whose membership went. Rows
+/// that do not decode are left as they are: they are refused anyway.
+pub fn forget_environment(
+    conn: &Connection,
+    project_id: &str,
+    slug: &str,
+) -> DbResult<(Vec<String>, Vec<String>)> {
+    let mut stmt = conn.prepare(
+        "SELECT user_id, environments FROM memberships
+          WHERE project_id = ?1 AND environments IS NOT NULL",
+    )?;
+    let rows = stmt
+        .query_map([project_id], |r| Ok((r.get::<_, String>(0)?, r.get(1)?)))?
+        .collect::<Result<Vec<(String, String)>, _>>()?;
+    let (mut changed, mut removed) = (Vec::new(), Vec::new());
+    for (user_id, text) in rows {
+        let Ok(list) = serde_json::from_str::<Vec<String>>(&text) else {
+            continue;
+        };
+        if !list.iter().any(|s| s == slug) {
+            continue;
+        }
+        let kept: Vec<String> = list.into_iter().filter(|s| s != slug).collect();
+        if kept.is_empty() {
+            delete(conn, project_id, &user_id)?;
+            removed.push(user_id);
+        } else {
+            conn.execute(
+                "UPDATE memberships SET environments = ?3 WHERE project_id = ?1 AND user_id = ?2",
+                params![
+                    project_id,
+                    user_id,
+                    serde_json::Value::from(kept).to_string()
+                ],
+            )?;
+            changed.push(user_id);
+        }
+    }
+    Ok((changed, removed))
+}

@@ -5,7 +5,7 @@ use super::views::EnvironmentView;
 use super::{environment, project_not_found, require_project, Actor};
 use crate::auth::policy::Action;
 use crate::auth::AdminSession;
-use crate::db::{projects, tokens, DbError};
+use crate::db::{memberships, projects, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
@@ -134,14 +134,17 @@ pub async fn delete(
                 )));
             }
             projects::delete_environment(tx, &env.id)?;
+            let (changed, removed) = memberships::forget_environment(tx, &id, &env.slug)?;
             actor.record(
                 tx,
                 now_millis(),
                 "environment.delete",
                 Some(&id),
-                serde_json::json!({ "slug": env.slug }),
+                serde_json::json!({ "slug": env.slug, "removedMembers": &removed }),
             )?;
-            Ok(((), Touched::environment(&id, &env.slug)))
+            let mut touched = Touched::environment(&id, &env.slug);
+            touched.memberships.extend(changed.into_iter().chain(removed));
+            Ok(((), touched))
         })
         .await
 }

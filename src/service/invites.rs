@@ -10,6 +10,7 @@
 use super::accounts::{new_user, Guards};
 use super::Actor;
 use crate::auth::policy::Action;
+use crate::auth::throttle::FailureThrottle;
 use crate::auth::AdminSession;
 use crate::crypto::random;
 use crate::db::invites::{self, Invite};
@@ -168,6 +169,28 @@ pub async fn peek(store: &Store, code: &str) -> AppResult<Option<InviteView>> {
     Ok(found.map(|i| view(&i, now)))
 }
 
+/// [`peek`] as a guess at a code: a code that cannot be used counts as a failure towards
+/// `ip`'s throttle (410, or 429 once over the limit), so guessing codes is throttled whether the
+/// page is opened or the form posted.
+pub async fn peek_counted(
+    store: &Store,
+    throttle: &FailureThrottle,
+    code: &str,
+    ip: &ClientAddr,
+) -> AppResult<InviteView> {
+    let attempt = throttle
+        .reserve(ip)
+        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
+    let Some(invite) = peek(store, code).await? else {
+        return Err(match throttle.blocked_for(ip) {
+            Some(retry_after_secs) => AppError::RateLimited { retry_after_secs },
+            None => AppError::Gone(GONE.to_owned()),
+        });
+    };
+    throttle.succeeded(attempt);
+    Ok(invite)
+}
+
 /// Uses the invitation: creates its account with `password` and the invited role.
 pub async fn accept(
     store: &Store,
@@ -176,17 +199,7 @@ pub async fn accept(
     password: Password,
     ip: &ClientAddr,
 ) -> AppResult<users::User> {
-    let attempt = guards
-        .throttle
-        .reserve(ip)
-        .map_err(|retry_after_secs| AppError::RateLimited { retry_after_secs })?;
-    if peek(store, code).await?.is_none() {
-        return Err(match guards.throttle.blocked_for(ip) {
-            Some(retry_after_secs) => AppError::RateLimited { retry_after_secs },
-            None => AppError::Gone(GONE.to_owned()),
-        });
-    }
-    guards.throttle.succeeded(attempt);
+    peek_counted(store, guards.throttle, code, ip).await?;
     let hash = guards.hasher.hash(password.expose()).await?;
     let code_hash = random::sha256(code.as_bytes());
     let ip = ip.clone();

@@ -65,6 +65,13 @@ pub async fn start(
     let (user, csrf, client) = (user_id.to_owned(), csrf_token.clone(), client.clone());
     store
         .write(move |tx| {
+            // Removed or disabled while the password was checked: the usual 401, not a 500
+            // from the foreign key (nor a session for a disabled user).
+            if crate::db::users::find(tx, &user)?.is_none_or(|u| u.disabled) {
+                return Err(AppError::Unauthorized(String::from(
+                    "Wrong e-mail or password",
+                )));
+            }
             let ip = client.ip.describe();
             sessions::insert(
                 tx,
@@ -91,7 +98,7 @@ pub async fn start(
                 users: vec![user.clone()],
                 ..Touched::nothing()
             };
-            Ok::<_, DbError>(((), touched))
+            Ok::<_, AppError>(((), touched))
         })
         .await?;
     Ok(Started {

@@ -3,7 +3,7 @@
 //! only the SHA-256 of the secret part and the project wire key sealed under the key part.
 
 use super::views::{ScopeView, ServiceTokenView};
-use super::{not_found, project_not_found, require_project, Actor};
+use super::{project_not_found, require_project, Actor};
 use crate::auth::policy::Action;
 use crate::auth::AdminSession;
 use crate::crypto::random;
@@ -270,24 +270,41 @@ pub async fn revoke(
     token_id: &str,
 ) -> AppResult<()> {
     session.decide(Some(project_id), Action::ManageTokens { environments: &[] })?;
-    if let Some((row, _)) = find(store, token_id).await? {
-        if row.project_id == project_id {
-            let environments = scope_environments(&row.scopes);
-            let reach = Action::ManageTokens {
-                environments: &environments,
-            };
-            session.decide(Some(project_id), reach)?;
-        }
-    }
+    // A project admin (or above) may revoke any token of the project, even one whose row no
+    // longer decodes; anyone else only a token read here, in the write, within their reach.
+    let project_admin = session
+        .decide(Some(project_id), Action::ConfigureProject)
+        .is_ok();
     let (project, id, actor) = (
         project_id.to_owned(),
         token_id.to_owned(),
         Actor::admin(session),
     );
+    let session = session.clone();
+    let missing = AppError::NotFound(format!(
+        "Service token '{token_id}' was not found in project '{project_id}'"
+    ));
     store
         .write(move |tx| {
+            if !project_admin {
+                let row = match tokens::find(tx, &id) {
+                    Ok(Some(row)) if row.project_id == project => row,
+                    Ok(_) => return Err(missing),
+                    Err(DbError::Corrupt(_)) => {
+                        return Err(AppError::PermissionDenied(String::from(
+                            "This service token cannot be read; a project admin can revoke it",
+                        )))
+                    }
+                    Err(other) => return Err(other.into()),
+                };
+                let environments = scope_environments(&row.scopes);
+                let reach = Action::ManageTokens {
+                    environments: &environments,
+                };
+                session.decide(Some(&project), reach)?;
+            }
             if !tokens::delete(tx, &project, &id)? {
-                return Err(DbError::NotFound);
+                return Err(missing);
             }
             actor.record(
                 tx,
@@ -299,8 +316,4 @@ pub async fn revoke(
             Ok(((), Touched::tokens([id])))
         })
         .await
-        .map_err(not_found(format!(
-            "Service token '{token_id}' was not found in project '{project_id}'"
-        )))?;
-    Ok(())
 }

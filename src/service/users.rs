@@ -110,6 +110,21 @@ fn target(tx: &rusqlite::Connection, session: &AdminSession, user_id: &str) -> A
     Ok(user)
 }
 
+/// The caller as stored now, inside the write: a role changed or an account disabled or
+/// removed since the request started decides, not the session read at its start (two admins
+/// demoting each other at once cannot both succeed).
+fn current_caller(tx: &rusqlite::Connection, session: &AdminSession) -> AppResult<AdminSession> {
+    match users::find(tx, &session.user_id)? {
+        Some(me) if !me.disabled => Ok(AdminSession {
+            role: me.role,
+            ..session.clone()
+        }),
+        _ => Err(AppError::Unauthorized(String::from(
+            "Your account was disabled or removed; log in again",
+        ))),
+    }
+}
+
 /// 409 unless another active owner remains once `user` stops being one.
 fn keep_an_owner(tx: &rusqlite::Connection, user: &User, what: &str) -> AppResult<()> {
     if user.role == InstanceRole::Owner && !user.disabled && users::count_active_owners(tx)? <= 1 {
@@ -134,6 +149,11 @@ pub async fn update(
     let (session, id, actor) = (session.clone(), user_id.to_owned(), Actor::admin(session));
     store
         .write(move |tx| {
+            let session = current_caller(tx, &session)?;
+            session.decide(None, Action::ManageUsers)?;
+            if let Some(role) = change.role {
+                session.decide(None, Action::ManageUser { target: role })?;
+            }
             let mut user = target(tx, &session, &id)?;
             let demoted = change.role.is_some_and(|r| r != InstanceRole::Owner);
             if demoted {
@@ -176,6 +196,8 @@ pub async fn remove(
     let (session, id, actor) = (session.clone(), user_id.to_owned(), Actor::admin(session));
     store
         .write(move |tx| {
+            let session = current_caller(tx, &session)?;
+            session.decide(None, Action::ManageUsers)?;
             let user = target(tx, &session, &id)?;
             keep_an_owner(tx, &user, "removed")?;
             let mut touched = Touched::user(&id);

@@ -39,6 +39,8 @@ struct EnvChoice {
 
 struct MemberLine {
     email: String,
+    /// Whether the member reaches every environment (the "All environments" box).
+    all: bool,
     role: &'static str,
     /// "All environments" or the slugs.
     reach: String,
@@ -90,6 +92,7 @@ async fn build(
                     None => String::from("All environments"),
                     Some(list) => list.join(", "),
                 },
+                all: m.environments.is_none(),
                 envs: choices(project, m.environments.as_deref()),
                 update_href: urls::member(&project.id, &m.user_id),
                 remove_href: urls::member_remove(&project.id, &m.user_id),
@@ -116,8 +119,9 @@ async fn show(
     render(StatusCode::OK, &page)
 }
 
-/// The role and environments of a form: no environment ticked means all of them, and an admin
-/// reaches all of them whatever is ticked.
+/// The role and environments of a form. "All environments" is its own box: no environment
+/// ticked is an error, never a silent widening to all of them. An admin reaches all of them
+/// whatever is ticked.
 fn membership(form: &FormData) -> Result<Membership, String> {
     let role = ProjectRole::parse(form.text("role")).map_err(|e| format!("Role {}", e.0))?;
     let ticked: Vec<String> = form
@@ -125,8 +129,14 @@ fn membership(form: &FormData) -> Result<Membership, String> {
         .into_iter()
         .map(str::to_owned)
         .collect();
-    let environments = match (role, ticked.is_empty()) {
-        (ProjectRole::Admin, _) | (_, true) => Environments::All,
+    let all = !form.text("all_environments").is_empty();
+    let environments = match (role, all, ticked.is_empty()) {
+        (ProjectRole::Admin, _, _) | (_, true, _) => Environments::All,
+        (_, false, true) => {
+            return Err(String::from(
+                "Tick at least one environment, or All environments",
+            ))
+        }
         _ => Environments::parse(Some(&ticked)).map_err(|e| e.0)?,
     };
     Membership::new(role, environments).map_err(|e| e.0)

@@ -1,8 +1,10 @@
 //! Teams (DESIGN §9): each role × action of the table over HTTP, users, invitations, members and
 //! the tokens within a developer's reach.
 
+mod deleted_environments;
 mod invites;
 mod members;
+mod races;
 mod roles;
 mod support;
 mod tokens;

@@ -146,3 +146,25 @@ async fn removing_a_user_with_revoke_tokens_revokes_what_they_created() {
     let listed = app.as_admin().list_tokens(&project).await;
     assert_eq!(listed["serviceTokens"].as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_developer_cannot_revoke_a_token_whose_row_does_not_decode() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("Shop").await;
+    let dev = app
+        .member_of(&project, "dev@example.com", "developer", Some(&["dev"]))
+        .await;
+    let (_, prod_token) = app.mint(&project, scoped("prod", &["prod"])).await;
+    let changed = app
+        .sqlite()
+        .execute(
+            r#"UPDATE service_tokens SET scopes = '[["NOT A SLUG","/"]]' WHERE id = ?1"#,
+            [&prod_token],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    let refused = app.as_user(&dev).revoke(&project, &prod_token).await;
+    refused.assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
+    let by_admin = app.as_admin().revoke(&project, &prod_token).await;
+    assert_eq!(by_admin.status, StatusCode::NO_CONTENT, "{by_admin}");
+}

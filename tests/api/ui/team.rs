@@ -94,7 +94,11 @@ async fn the_members_tab_adds_changes_and_removes_a_member() {
         listed["members"][0]["environments"],
         serde_json::json!(["dev"])
     );
-    let form = [("csrf_token", csrf.as_str()), ("role", "viewer")];
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("role", "viewer"),
+        ("all_environments", "1"),
+    ];
     let changed = browser
         .post_form(&format!("{members}/{}", user.id), &form)
         .await;
@@ -117,6 +121,7 @@ async fn the_members_tab_adds_changes_and_removes_a_member() {
         ("csrf_token", csrf.as_str()),
         ("email", "ghost@example.com"),
         ("role", "viewer"),
+        ("all_environments", "1"),
     ];
     let refused = browser.post_form(&members, &unknown).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);

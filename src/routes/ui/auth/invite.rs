@@ -4,7 +4,6 @@
 
 use super::preauth;
 use crate::domain::Password;
-use crate::error::AppError;
 use crate::routes::client_ip::client_ip;
 use crate::routes::ui::error::{UiError, UiResult};
 use crate::routes::ui::form::FormData;
@@ -28,18 +27,14 @@ struct InvitePage {
     error: Option<String>,
 }
 
-fn gone() -> UiError {
-    AppError::Gone(invites::GONE.to_owned()).into()
-}
-
 pub(super) async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     code: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let Some(invite) = invites::peek(&state.store, &code).await? else {
-        return Err(gone());
-    };
+    let ip = client_ip(&req, &state.settings.trusted_proxies);
+    let throttle = state.guards().throttle;
+    let invite = invites::peek_counted(&state.store, throttle, &code, &ip).await?;
     preauth::form_page(&req, &state, |preauth| InvitePage {
         email: invite.email,
         role: invite.role.to_owned(),
@@ -58,13 +53,15 @@ pub(super) async fn submit(
     if !preauth::verify(&req, &state, form.get("preauth")) {
         return Err(UiError::Csrf);
     }
-    let Some(invite) = invites::peek(&state.store, &code).await? else {
-        return Err(gone());
-    };
-    let again = |error: String| -> UiResult<HttpResponse> {
+    let ip = client_ip(&req, &state.settings.trusted_proxies);
+    // The page is re-rendered only for a code that can be used; looking it up counts as a
+    // guess like any other, and a good password goes straight to `accept`, which decides.
+    let again = |error: String| async {
+        let throttle = state.guards().throttle;
+        let invite = invites::peek_counted(&state.store, throttle, &code, &ip).await?;
         let page = InvitePage {
             layout: Layout::default(),
-            email: invite.email.clone(),
+            email: invite.email,
             role: invite.role.to_owned(),
             action: urls::invite(&code),
             preauth: form.text("preauth").to_owned(),
@@ -73,13 +70,12 @@ pub(super) async fn submit(
         render(StatusCode::UNPROCESSABLE_ENTITY, &page)
     };
     if form.text("password") != form.text("confirm") {
-        return again(String::from("The passwords do not match."));
+        return again(String::from("The passwords do not match.")).await;
     }
     let password = match Password::parse(form.text("password")) {
         Ok(password) => password,
-        Err(e) => return again(format!("Password {e}.")),
+        Err(e) => return again(format!("Password {e}.")).await,
     };
-    let ip = client_ip(&req, &state.settings.trusted_proxies);
     invites::accept(&state.store, &state.guards(), &code, password, &ip).await?;
     Ok(redirect(&urls::with_notice(
         &urls::login(),

@@ -41,6 +41,18 @@ pub(super) async fn confirm(
         Action::ManageTokens { environments: &[] },
     )?;
     let token = find_token(&state, &project, &token_id).await?;
+    // The page names the token's scopes, so it is shown only to whom may revoke it.
+    let environments: Vec<&str> = token
+        .scopes
+        .iter()
+        .map(|s| s.environment.as_str())
+        .collect();
+    ui.0.decide(
+        Some(&project.id),
+        Action::ManageTokens {
+            environments: &environments,
+        },
+    )?;
     let scopes: Vec<String> = token
         .scopes
         .iter()

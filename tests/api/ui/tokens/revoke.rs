@@ -47,3 +47,23 @@ async fn confirming_a_revocation_makes_the_api_refuse_the_token() {
         "the revoke page of a revoked token is gone"
     );
 }
+
+#[tokio::test]
+async fn a_developer_is_refused_the_revoke_page_of_a_token_beyond_its_environments() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("Shop").await;
+    let dev = app
+        .member_of(&project, "dev@example.com", "developer", Some(&["dev"]))
+        .await;
+    let (_, id) = app
+        .mint_scoped(&project, "prod-ci", "prod", "/", &["read"])
+        .await;
+    let browser = app.new_browser();
+    let login = browser
+        .log_in_as(&dev.email, crate::helpers::USER_PASSWORD)
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{login}");
+    let page = browser.get(&revoke_page(&project, &id)).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{page}");
+    assert!(!page.text.contains("prod-ci"));
+}
