@@ -86,10 +86,23 @@ pub async fn usage(
     token_id: &str,
     query: UsageQuery,
 ) -> AppResult<(Vec<Value>, Option<String>)> {
-    session.decide(
-        Some(project_id),
-        crate::auth::policy::Action::ManageTokens { environments: &[] },
-    )?;
+    use crate::auth::policy::Action;
+    session.decide(Some(project_id), Action::ManageTokens { environments: &[] })?;
+    // A developer sees only the usage of tokens whose every scope lies in its environments (as
+    // for listing and revoking them); a token it cannot place (unknown, another project's, a
+    // row that does not decode) is shown only to project admins.
+    match super::tokens::find(store, token_id).await? {
+        Some((row, _)) if row.project_id == project_id => {
+            let environments: Vec<&str> = row.scopes.iter().map(|(env, _)| env.as_str()).collect();
+            session.decide(
+                Some(project_id),
+                Action::ManageTokens {
+                    environments: &environments,
+                },
+            )?;
+        }
+        _ => session.decide(Some(project_id), Action::ConfigureProject)?,
+    }
     let pending = store.pending_token_usage(token_id);
     let (project, token) = (project_id.to_owned(), token_id.to_owned());
     let mut merged = store

@@ -168,3 +168,28 @@ async fn a_developer_cannot_revoke_a_token_whose_row_does_not_decode() {
     let by_admin = app.as_admin().revoke(&project, &prod_token).await;
     assert_eq!(by_admin.status, StatusCode::NO_CONTENT, "{by_admin}");
 }
+
+#[tokio::test]
+async fn a_developer_reads_the_usage_only_of_tokens_within_its_environments() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("Shop").await;
+    let dev = app
+        .member_of(&project, "dev@example.com", "developer", Some(&["dev"]))
+        .await;
+    let (_, mine) = app.mint(&project, scoped("dev-only", &["dev"])).await;
+    let (_, wide) = app
+        .mint(&project, scoped("dev-and-prod", &["dev", "prod"]))
+        .await;
+    let usage = |id: &str| format!("/api/v1/projects/{project}/service-tokens/{id}/usage");
+    let api = app.as_user(&dev);
+    let within = api.get(&usage(&mine)).await;
+    assert_eq!(within.status, StatusCode::OK, "{within}");
+    api.get(&usage(&wide))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
+    api.get(&usage(&"0".repeat(32)))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "PermissionDenied");
+    let admin = app.as_admin().get(&usage(&wide)).await;
+    assert_eq!(admin.status, StatusCode::OK, "{admin}");
+}
