@@ -347,7 +347,9 @@ impl Store {
                             created_at: now,
                             updated_at: now,
                         };
-                        secrets::insert(tx, &self.project, &row)?;
+                        let by = envkeep::db::history::Author::default();
+                        let made = secrets::Made { action: "create", by: &by };
+                        secrets::insert(tx, &self.project, &row, made)?;
                     }
                     Ok(((), Touched::nothing()))
                 })

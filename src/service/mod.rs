@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod environments;
 pub mod fields;
+pub mod history;
 pub mod folders;
 pub mod limits;
 pub mod projects;
