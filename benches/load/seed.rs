@@ -348,7 +348,10 @@ impl Store {
                             updated_at: now,
                         };
                         let by = envkeep::db::history::Author::default();
-                        let made = secrets::Made { action: "create", by: &by };
+                        let made = secrets::Made {
+                            action: "create",
+                            by: &by,
+                        };
                         secrets::insert(tx, &self.project, &row, made)?;
                     }
                     Ok(((), Touched::nothing()))

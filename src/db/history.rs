@@ -84,7 +84,12 @@ pub fn insert_version(conn: &Connection, project_id: &str, row: &VersionRow) -> 
 }
 
 /// Marks a secret's `delete` row as superseded (its trash restore made a new version).
-pub fn supersede_version(conn: &Connection, secret_id: &str, version: i64, at: Millis) -> DbResult<()> {
+pub fn supersede_version(
+    conn: &Connection,
+    secret_id: &str,
+    version: i64,
+    at: Millis,
+) -> DbResult<()> {
     conn.prepare_cached(
         "UPDATE secret_versions SET superseded_at = ?3 WHERE secret_id = ?1 AND version = ?2",
     )?
@@ -121,20 +126,30 @@ pub fn version(conn: &Connection, secret_id: &str, version: i64) -> DbResult<Opt
 
 /// The versions in a folder and below that were current at `at` and have been replaced since
 /// (`delete` marks excluded): with the live rows unchanged since `at`, the subtree as it was.
-pub fn current_at(conn: &Connection, env_id: &str, path: &str, at: Millis) -> DbResult<Vec<VersionRow>> {
+pub fn current_at(
+    conn: &Connection,
+    env_id: &str,
+    path: &str,
+    at: Millis,
+) -> DbResult<Vec<VersionRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {VERSION_COLUMNS} FROM secret_versions
          WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)
            AND action <> 'delete' AND created_at <= ?4 AND superseded_at > ?4"
     ))?;
-    let rows = stmt.query_map(params![env_id, path, subtree_prefix(path), at], version_from_row)?;
+    let rows = stmt.query_map(
+        params![env_id, path, subtree_prefix(path), at],
+        version_from_row,
+    )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Who made the live row's current version and how (`None` for a row written before history).
 pub fn live_change(conn: &Connection, secret_id: &str) -> DbResult<Option<(String, Author)>> {
     let found: Option<(Option<String>, Author)> = conn
-        .prepare_cached("SELECT action, actor_kind, actor_id, actor_name FROM secrets WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT action, actor_kind, actor_id, actor_name FROM secrets WHERE id = ?1",
+        )?
         .query_row([secret_id], |r| {
             Ok((
                 r.get(0)?,
@@ -150,7 +165,12 @@ pub fn live_change(conn: &Connection, secret_id: &str) -> DbResult<Option<(Strin
 }
 
 /// Records who made the live row's current version and how.
-pub fn set_live_change(conn: &Connection, secret_id: &str, action: &str, author: &Author) -> DbResult<()> {
+pub fn set_live_change(
+    conn: &Connection,
+    secret_id: &str,
+    action: &str,
+    author: &Author,
+) -> DbResult<()> {
     conn.prepare_cached(
         "UPDATE secrets SET action = ?2, actor_kind = ?3, actor_id = ?4, actor_name = ?5 WHERE id = ?1",
     )?
@@ -223,7 +243,12 @@ pub fn trashed(conn: &Connection, project_id: &str, secret_id: &str) -> DbResult
 }
 
 /// The most recently trashed secret at a place.
-pub fn trashed_at(conn: &Connection, env_id: &str, path: &str, key: &str) -> DbResult<Option<TrashRow>> {
+pub fn trashed_at(
+    conn: &Connection,
+    env_id: &str,
+    path: &str,
+    key: &str,
+) -> DbResult<Option<TrashRow>> {
     Ok(conn
         .prepare_cached(&format!(
             "SELECT {TRASH_COLUMNS} FROM trash WHERE environment_id = ?1 AND path = ?2 AND key = ?3

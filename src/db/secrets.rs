@@ -101,13 +101,19 @@ fn for_each<E: From<DbError>>(
 }
 
 /// The (path, key) of every secret in a folder and below, without their ciphertexts.
-pub fn places_in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult<Vec<(String, String)>> {
+pub fn places_in_subtree(
+    conn: &Connection,
+    env_id: &str,
+    path: &str,
+) -> DbResult<Vec<(String, String)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT path, key FROM secrets
          WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)
          ORDER BY path, key",
     )?;
-    let rows = stmt.query_map([env_id, path, &subtree_prefix(path)], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map([env_id, path, &subtree_prefix(path)], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -138,7 +144,12 @@ pub struct Made<'a> {
     pub by: &'a Author,
 }
 
-pub fn insert(conn: &Connection, project_id: &str, row: &SecretRow, made: Made<'_>) -> DbResult<()> {
+pub fn insert(
+    conn: &Connection,
+    project_id: &str,
+    row: &SecretRow,
+    made: Made<'_>,
+) -> DbResult<()> {
     conn.prepare_cached(
         "INSERT INTO secrets (id, project_id, environment_id, path, key, value_ct, comment_ct, version, created_at, updated_at, action, actor_kind, actor_id, actor_name)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",

@@ -4,6 +4,7 @@
 
 pub mod background;
 pub mod backup;
+pub mod retention;
 pub mod scheduler;
 pub mod sweep;
 

@@ -4,7 +4,7 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, environments, folders, projects, secret_batches, secrets, service_tokens,
+    accounts, environments, folders, history, projects, secret_batches, secrets, service_tokens,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -15,11 +15,13 @@ use utoipa::{Modify, OpenApi};
     info(title = "Envkeep native API", description = "Projects, environments, folders, secrets and service tokens."),
     paths(
         accounts::setup, accounts::login, accounts::logout, accounts::whoami,
-        projects::list, projects::create, projects::get, projects::delete,
+        projects::list, projects::create, projects::get, projects::update, projects::delete,
         environments::list, environments::create, environments::update, environments::delete,
         folders::list, folders::create, folders::delete,
         secrets::list, secrets::get, secrets::create, secrets::update, secrets::delete,
         secret_batches::create,
+        history::list_versions, history::restore_version, history::list_trash,
+        history::trashed_versions, history::restore_trashed, history::restore_folder,
         service_tokens::list, service_tokens::create, service_tokens::revoke,
     ),
     modifiers(&Credentials)

@@ -4,8 +4,8 @@
 pub mod accounts;
 pub mod environments;
 pub mod fields;
-pub mod history;
 pub mod folders;
+pub mod history;
 pub mod limits;
 pub mod projects;
 pub mod reveal;

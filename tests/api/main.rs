@@ -7,6 +7,7 @@ mod client;
 mod folder_names;
 mod hardening;
 mod helpers;
+mod history;
 mod infisical;
 mod projects;
 mod recovery;

@@ -18,6 +18,7 @@ macro_rules! endpoints {
 pub mod accounts;
 pub mod environments;
 pub mod folders;
+pub mod history;
 pub mod projects;
 pub mod responses;
 pub mod schema;
@@ -43,9 +44,10 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 6] = [
+const PROJECT_AREAS: [&[Endpoint]; 7] = [
     secrets::ENDPOINTS,
     secret_batches::ENDPOINTS,
+    history::ENDPOINTS,
     projects::ENDPOINTS,
     environments::ENDPOINTS,
     folders::ENDPOINTS,

@@ -18,7 +18,9 @@ use rusqlite::Connection;
 pub fn author(conn: &Connection, caller: &Caller) -> AppResult<Author> {
     let name = match caller {
         Caller::Admin(session) => Some(session.email.clone()),
-        Caller::Token { record, .. } => tokens::find(conn, &record.id)?.map(|t| t.name.as_str().to_owned()),
+        Caller::Token { record, .. } => {
+            tokens::find(conn, &record.id)?.map(|t| t.name.as_str().to_owned())
+        }
     };
     Ok(Author {
         kind: Some(caller.actor_kind().to_owned()),
@@ -28,8 +30,21 @@ pub fn author(conn: &Connection, caller: &Caller) -> AppResult<Author> {
 }
 
 /// Seals a history field under the associated data naming its place and version.
-pub fn seal_version(keys: &ProjectKeys, project_id: &str, row: &VersionRow, field: &str, plain: &str) -> Vec<u8> {
-    let aad = version_aad(project_id, &row.environment_id, &row.path, &row.key, row.version, field);
+pub fn seal_version(
+    keys: &ProjectKeys,
+    project_id: &str,
+    row: &VersionRow,
+    field: &str,
+    plain: &str,
+) -> Vec<u8> {
+    let aad = version_aad(
+        project_id,
+        &row.environment_id,
+        &row.path,
+        &row.key,
+        row.version,
+        field,
+    );
     keys.data.seal(plain.as_bytes(), &aad)
 }
 
@@ -44,7 +59,14 @@ pub fn open_version(
         return Ok(None);
     };
     let open = |field: &str, sealed: &[u8]| {
-        let aad = version_aad(project_id, &row.environment_id, &row.path, &row.key, row.version, field);
+        let aad = version_aad(
+            project_id,
+            &row.environment_id,
+            &row.path,
+            &row.key,
+            row.version,
+            field,
+        );
         let plain = keys.data.open(sealed, &aad).map_err(|e| {
             crate::error::AppError::Integrity(format!(
                 "version {} of secret {} ({field}): {e}",
@@ -52,14 +74,21 @@ pub fn open_version(
             ))
         })?;
         String::from_utf8(plain).map_err(|_| {
-            crate::error::AppError::Integrity(format!("version {} of secret {} is not UTF-8", row.version, row.secret_id))
+            crate::error::AppError::Integrity(format!(
+                "version {} of secret {} is not UTF-8",
+                row.version, row.secret_id
+            ))
         })
     };
     Ok(Some((open("value", value)?, open("comment", comment)?)))
 }
 
 /// The live row's pair, or `None` when either field does not open.
-pub fn live_pair(keys: &ProjectKeys, project_id: &str, row: &SecretRow) -> Option<(String, String)> {
+pub fn live_pair(
+    keys: &ProjectKeys,
+    project_id: &str,
+    row: &SecretRow,
+) -> Option<(String, String)> {
     let value = open(keys, project_id, row, Field::Value).ok()?;
     let comment = open(keys, project_id, row, Field::Comment).ok()?;
     Some((value, comment))
@@ -84,7 +113,11 @@ pub fn supersede(
         key: old.key.clone(),
         sealed: None,
         unreadable: pair.is_none(),
-        action: if action.is_empty() { String::from("update") } else { action },
+        action: if action.is_empty() {
+            String::from("update")
+        } else {
+            action
+        },
         author,
         created_at: old.updated_at,
         superseded_at: Some(now),

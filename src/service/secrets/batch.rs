@@ -16,13 +16,13 @@ use crate::auth::Caller;
 use crate::crypto::envelope::sealed_len;
 use crate::crypto::random;
 use crate::db::folders;
-use crate::db::projects::Environment;
 use crate::db::history::Author;
+use crate::db::projects::Environment;
 use crate::db::secrets::{self, Made, SecretRow};
 use crate::domain::FolderName;
 use crate::error::{AppError, AppResult};
-use crate::service::limits::{ensure_room, Growth};
 use crate::service::history::record::{self, author, live_pair};
+use crate::service::limits::{ensure_room, Growth};
 use crate::service::sealed_fields::{open, open_row, seal_row, Field};
 use crate::service::{authorize, environment, Actor};
 use crate::store::{ProjectKeys, Store};
@@ -209,7 +209,15 @@ fn apply(
                 let mut row = row();
                 let comment = entry.comment.as_deref().unwrap_or("");
                 seal_row(keys, &at.project_id, &mut row, &entry.value, comment);
-                secrets::insert(tx, &at.project_id, &row, Made { action: "create", by })?;
+                secrets::insert(
+                    tx,
+                    &at.project_id,
+                    &row,
+                    Made {
+                        action: "create",
+                        by,
+                    },
+                )?;
             }
             Action::Overwrite { .. } => {
                 let key = entry.key.as_str();
@@ -227,7 +235,14 @@ fn apply(
                 stored.version += 1;
                 stored.updated_at = now;
                 seal_row(keys, &at.project_id, &mut stored, &entry.value, &comment);
-                secrets::update(tx, &stored, Made { action: "update", by })?;
+                secrets::update(
+                    tx,
+                    &stored,
+                    Made {
+                        action: "update",
+                        by,
+                    },
+                )?;
             }
             Action::Unchanged | Action::Skip => {}
         }

@@ -12,12 +12,12 @@ use crate::db::folders;
 use crate::db::secrets::{self, Made, SecretRow};
 use crate::domain::{FolderName, SecretKey};
 use crate::error::{AppError, AppResult};
+use crate::service::history::record::{self, author, live_pair};
 use crate::service::limits::{ensure_room, Growth};
 use crate::service::sealed_fields::{
     check_sizes, open, open_row, seal_row, sealed_len, view, Field,
 };
 use crate::service::views::{SecretView, WrittenSecret};
-use crate::service::history::record::{self, author, live_pair};
 use crate::service::{authorize, environment, locate, Actor};
 use crate::store::Store;
 use crate::time::{now_millis, rfc3339};
@@ -123,7 +123,10 @@ pub async fn update(
             };
             let value = kept(value, Field::Value)?;
             let comment = kept(comment, Field::Comment)?;
-            if current.as_ref().is_some_and(|(v, c)| *v == value && *c == comment) {
+            if current
+                .as_ref()
+                .is_some_and(|(v, c)| *v == value && *c == comment)
+            {
                 // The same pair again is not a version: nothing is written, nothing evicted.
                 let unchanged = view(&row, env, value, comment);
                 return Ok((unchanged, crate::store::Touched::nothing()));
@@ -131,14 +134,25 @@ pub async fn update(
             let now = now_millis();
             record::supersede(tx, &keys, &at.project_id, &row, current.as_ref(), now)?;
             // The old pair moves to history (re-sealed, the same size) unless it did not open.
-            let before = if current.is_some() { 0 } else { sealed_len(&row) };
+            let before = if current.is_some() {
+                0
+            } else {
+                sealed_len(&row)
+            };
             row.version += 1;
             row.updated_at = now;
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
             let growth = Growth::rewrite(before, sealed_len(&row));
             ensure_room(tx, &limits, &at, &row.environment_id, growth)?;
             let by = author(tx, &caller)?;
-            secrets::update(tx, &row, Made { action: "update", by: &by })?;
+            secrets::update(
+                tx,
+                &row,
+                Made {
+                    action: "update",
+                    by: &by,
+                },
+            )?;
             audit(&actor, tx, "secret.update", &at, &row)?;
             Ok::<_, AppError>((view(&row, env, value, comment), at.touched()))
         })
