@@ -65,11 +65,26 @@ for _ in $(seq 1 200); do
 done
 if [ -z "$PORT" ] || [ -z "$CODE" ]; then cat "$WORK/server.log" >&2; echo "0 passed, 1 failed"; exit 1; fi
 
-status=0
-BASE_URL="http://127.0.0.1:$PORT" SETUP_CODE="$CODE" SCREENSHOT_DIR="$ROOT/target/ui-screenshots" \
-  PLAYWRIGHT_DIR="$CACHE" node "$ROOT/tests/browser/scenario.mjs" || status=$?
+# scenario.mjs first (it performs the setup that creates the admin), then every journey in name
+# order; each prints "N passed, M failed" last, and this sums them into the same last line.
+status=0 total_passed=0 total_failed=0
+for script in "$ROOT/tests/browser/scenario.mjs" "$ROOT"/tests/browser/journeys/*.mjs; do
+  [ -f "$script" ] || continue
+  echo "--- $(basename "$script")"
+  script_status=0
+  BASE_URL="http://127.0.0.1:$PORT" SETUP_CODE="$CODE" SCREENSHOT_DIR="$ROOT/target/ui-screenshots" \
+    PLAYWRIGHT_DIR="$CACHE" node "$script" | tee "$WORK/journey.out" || script_status=$?
+  summary=$(tail -n 1 "$WORK/journey.out")
+  if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+    total_passed=$((total_passed + BASH_REMATCH[1])) total_failed=$((total_failed + BASH_REMATCH[2]))
+  else
+    total_failed=$((total_failed + 1)) # crashed before its summary
+  fi
+  if [ "$script_status" -ne 0 ]; then status=1; fi
+done
 if [ "$status" -ne 0 ]; then
   echo "--- server log (tail) ---" >&2
   tail -n 30 "$WORK/server.log" >&2
 fi
+echo "$total_passed passed, $total_failed failed"
 exit "$status"

@@ -1,57 +1,13 @@
 // The admin UI in a real headless Chromium (Debian's), driven by playwright-core over CDP,
-// against the real envkeep binary that run.sh started. Prints one line per check and, last,
-// "N passed, M failed".
-import { createRequire } from "node:module";
-import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+// against the real envkeep binary that run.sh started: first-run setup, then the core journey
+// (project, secret, token). Other journeys live in journeys/. Prints one line per check and,
+// last, "N passed, M failed".
 import { join } from "node:path";
 import assert from "node:assert/strict";
+import { BASE, SHOTS, EMAIL, PASSWORD, launch, checks, login, api, accessPart } from "./lib.mjs";
 
-// playwright-core lives in a cache dir outside the repo (run.sh installs it there).
-const { chromium } = createRequire(join(process.env.PLAYWRIGHT_DIR, "noop.js"))("playwright-core");
-
-const BASE = process.env.BASE_URL;
 const SETUP_CODE = process.env.SETUP_CODE;
-const SHOTS = process.env.SCREENSHOT_DIR;
-const CHROMIUM = process.env.CHROMIUM || "/usr/bin/chromium";
-const EMAIL = "admin@example.com";
-const PASSWORD = "browser-test-password-1";
-const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
-mkdirSync(SHOTS, { recursive: true });
-const profiles = [];
-async function launch(options = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "envkeep-chromium-"));
-  profiles.push(dir);
-  // launchPersistentContext passes the fresh --user-data-dir itself.
-  const context = await chromium.launchPersistentContext(dir, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1280, height: 900 }, ...options });
-  context.setDefaultTimeout(10_000);
-  return context;
-}
-
-let passed = 0, failed = 0, broken = false;
-async function check(name, fn, { independent = false } = {}) {
-  if (broken && !independent) {
-    failed++;
-    console.log(`FAIL ${name} (not run: an earlier step of the scenario failed)`);
-    return;
-  }
-  try {
-    await fn();
-    passed++;
-    console.log(`ok   ${name}`);
-  } catch (e) {
-    failed++;
-    if (!independent) broken = true;
-    const shot = join(SHOTS, `failed-${passed + failed}.png`);
-    await page?.screenshot({ path: shot, fullPage: true }).catch(() => {});
-    console.log(`     screenshot: ${shot}; page: ${page?.url()}`);
-    console.log(`FAIL ${name}\n     ${String(e && e.stack || e).split("\n").slice(0, 4).join("\n     ")}`);
-  }
-}
-
-const api = (path, token) => fetch(BASE + path, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
-const accessPart = (token) => token.split(".").slice(0, 3).join(".");
+const check = checks(() => page);
 
 const context = await launch();
 await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: BASE });
@@ -188,8 +144,7 @@ try {
     assert.equal(r.status, 401);
   });
 } catch (e) {
-  failed++;
-  console.log(`FAIL scenario aborted: ${e}`);
+  check.abort(e);
 }
 
 await check("a validation error keeps the form values and shows messages by the fields", async () => {
@@ -285,11 +240,7 @@ await check("without JavaScript, scope rows are added and removed by a server ro
   const noJs = await launch({ javaScriptEnabled: false });
   try {
     const p = noJs.pages()[0] || (await noJs.newPage());
-    await p.goto(`${BASE}/login`);
-    await p.getByLabel("Email").fill(EMAIL);
-    await p.getByLabel("Password").fill(PASSWORD);
-    await p.getByRole("button", { name: "Log in" }).click();
-    await p.waitForURL(BASE + "/projects");
+    await login(p);
     await p.goto(`${BASE}/projects/${projectId}/access-control/service-tokens/new`);
     await p.getByLabel("Name").fill("no-js");
     await p.locator("#scope_path_0").fill("/one");
@@ -310,6 +261,4 @@ await check("without JavaScript, scope rows are added and removed by a server ro
   }
 }, { independent: true });
 
-for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+check.finish();
