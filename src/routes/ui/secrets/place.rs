@@ -96,7 +96,7 @@ impl Item {
         Self::load(state, ids, form.get("path"), form.get("key")).await
     }
 
-    async fn load(
+    pub async fn load(
         state: &AppState,
         ids: (String, String),
         path: Option<&str>,
