@@ -12,6 +12,9 @@
 -- clock that retention (`projects.history_days`) prunes by.
 
 ALTER TABLE projects ADD COLUMN history_days INTEGER NOT NULL DEFAULT 90;
+-- The sealed bytes the project's history holds, kept by every history insert so the storage
+-- limit's check reads one row, however long the history; the retention job recounts it.
+ALTER TABLE projects ADD COLUMN history_bytes INTEGER NOT NULL DEFAULT 0;
 
 ALTER TABLE secrets ADD COLUMN action TEXT;
 ALTER TABLE secrets ADD COLUMN actor_kind TEXT;
@@ -40,7 +43,7 @@ CREATE TABLE secret_versions (
 -- Point-in-time restore reads a subtree's versions; retention finds the old ones.
 CREATE INDEX secret_versions_place ON secret_versions (environment_id, path, key);
 CREATE INDEX secret_versions_superseded ON secret_versions (project_id, superseded_at);
--- The sealed-bytes limit counts history too, from this index alone (as 0004 does for secrets).
+-- The retention job's recount of `history_bytes` reads this index alone.
 CREATE INDEX secret_versions_usage ON secret_versions (project_id, coalesce(length(value_ct), 0) + coalesce(length(comment_ct), 0));
 
 CREATE TABLE trash (

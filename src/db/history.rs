@@ -80,6 +80,13 @@ pub fn insert_version(conn: &Connection, project_id: &str, row: &VersionRow) -> 
         row.created_at,
         row.superseded_at
     ])?;
+    let bytes = value.map_or(0, <[u8]>::len) + comment.map_or(0, <[u8]>::len);
+    if bytes > 0 {
+        conn.prepare_cached(
+            "UPDATE projects SET history_bytes = history_bytes + ?2 WHERE id = ?1",
+        )?
+        .execute(params![project_id, bytes as i64])?;
+    }
     Ok(())
 }
 
@@ -280,16 +287,26 @@ pub fn remove_trash(conn: &Connection, secret_id: &str) -> DbResult<bool> {
     Ok(conn.execute("DELETE FROM trash WHERE secret_id = ?1", [secret_id])? > 0)
 }
 
-/// The sealed bytes a project's history holds, from the `secret_versions_usage` index alone
-/// (the expression is the index's, word for word).
+/// The sealed bytes a project's history holds (its running count).
 pub fn sealed_bytes(conn: &Connection, project_id: &str) -> DbResult<u64> {
-    let bytes: i64 = conn
-        .prepare_cached(
-            "SELECT coalesce(sum(coalesce(length(value_ct), 0) + coalesce(length(comment_ct), 0)), 0)
-             FROM secret_versions WHERE project_id = ?1",
-        )?
-        .query_row([project_id], |r| r.get(0))?;
-    Ok(u64::try_from(bytes).unwrap_or(0))
+    let bytes: Option<i64> = conn
+        .prepare_cached("SELECT history_bytes FROM projects WHERE id = ?1")?
+        .query_row([project_id], |r| r.get(0))
+        .optional()?;
+    Ok(u64::try_from(bytes.unwrap_or(0)).unwrap_or(0))
+}
+
+/// Sets every project's `history_bytes` to what its history holds (after pruning, and to
+/// correct what cascading deletes of environments left uncounted), from the
+/// `secret_versions_usage` index alone (the expression is the index's, word for word).
+pub fn recount_bytes(conn: &Connection) -> DbResult<()> {
+    conn.execute(
+        "UPDATE projects SET history_bytes = (
+             SELECT coalesce(sum(coalesce(length(value_ct), 0) + coalesce(length(comment_ct), 0)), 0)
+             FROM secret_versions WHERE project_id = projects.id)",
+        [],
+    )?;
+    Ok(())
 }
 
 /// Deletes up to `chunk` history rows (then trash entries, with what is left of their history)

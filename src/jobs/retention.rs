@@ -26,7 +26,11 @@ pub fn run_in_chunks(store: &Store, now: Millis, chunk: usize) -> Result<usize, 
         })?;
         total += removed;
         if removed < chunk {
-            return Ok(total);
+            break;
         }
     }
+    // One pass over the usage index keeps the storage limit's running count true.
+    store
+        .write_blocking(|tx| Ok::<_, DbError>((history::recount_bytes(tx)?, Touched::nothing())))?;
+    Ok(total)
 }

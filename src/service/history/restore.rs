@@ -88,7 +88,7 @@ pub(super) fn replace(
         return Ok(live);
     }
     let now = now_millis();
-    record::supersede(tx, keys, &at.project_id, &live, current.as_ref(), now)?;
+    let old = live.clone();
     let before = if current.is_some() {
         0
     } else {
@@ -104,6 +104,7 @@ pub(super) fn replace(
         env_id,
         Growth::rewrite(before, sealed_len(&live)),
     )?;
+    record::supersede(tx, keys, &at.project_id, &old, current.as_ref(), now)?;
     secrets::update(
         tx,
         &live,

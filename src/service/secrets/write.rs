@@ -132,8 +132,9 @@ pub async fn update(
                 return Ok((unchanged, crate::store::Touched::nothing()));
             }
             let now = now_millis();
-            record::supersede(tx, &keys, &at.project_id, &row, current.as_ref(), now)?;
-            // The old pair moves to history (re-sealed, the same size) unless it did not open.
+            let old = row.clone();
+            // The old pair moves to history (re-sealed, the same size) unless it did not open;
+            // the limit is checked before that move is counted.
             let before = if current.is_some() {
                 0
             } else {
@@ -144,6 +145,7 @@ pub async fn update(
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
             let growth = Growth::rewrite(before, sealed_len(&row));
             ensure_room(tx, &limits, &at, &row.environment_id, growth)?;
+            record::supersede(tx, &keys, &at.project_id, &old, current.as_ref(), now)?;
             let by = author(tx, &caller)?;
             secrets::update(
                 tx,
