@@ -48,15 +48,27 @@ pub async fn run(t: bool, base: &str) -> Result<Vec<Measure>, String> {
     write_all(&admin, &project, 2).await?;
     let second = moment().await;
 
-    let list = format!("{base}/api/v1/projects/{project}/secrets?environment=dev&path={ROOT}&recursive=true");
-    let patch = format!("{base}/api/v1/projects/{project}/secrets/KEY_000?environment=dev&path={ROOT}/f0");
+    let list = format!(
+        "{base}/api/v1/projects/{project}/secrets?environment=dev&path={ROOT}&recursive=true"
+    );
+    let patch =
+        format!("{base}/api/v1/projects/{project}/secrets/KEY_000?environment=dev&path={ROOT}/f0");
     let (mut cold, mut warm) = (Vec::new(), Vec::new());
     for i in 0..5 {
-        let evict = admin.client.patch(&patch).bearer_auth(&admin.session).json(&json!({ "value": format!("evict-{i}") }));
+        let evict = admin
+            .client
+            .patch(&patch)
+            .bearer_auth(&admin.session)
+            .json(&json!({ "value": format!("evict-{i}") }));
         call(evict, 200, "evict the listing").await?;
         for times in [&mut cold, &mut warm] {
             let started = Instant::now();
-            let listed = call(admin.client.get(&list).bearer_auth(&admin.session), 200, "list").await?;
+            let listed = call(
+                admin.client.get(&list).bearer_auth(&admin.session),
+                200,
+                "list",
+            )
+            .await?;
             times.push(started.elapsed());
             let count = listed["secrets"].as_array().map_or(0, Vec::len);
             if count != FOLDERS * PER_FOLDER {
@@ -68,7 +80,12 @@ pub async fn run(t: bool, base: &str) -> Result<Vec<Measure>, String> {
     let mut restores = Vec::new();
     for at in [&first, &second, &first] {
         let started = Instant::now();
-        let done = call(admin.post(&url, json!({ "at": at, "path": ROOT })), 200, "restore").await?;
+        let done = call(
+            admin.post(&url, json!({ "at": at, "path": ROOT })),
+            200,
+            "restore",
+        )
+        .await?;
         restores.push(started.elapsed());
         let changed = done["changed"]["count"].as_u64().unwrap_or(0);
         if changed != (FOLDERS * PER_FOLDER) as u64 {
@@ -85,14 +102,27 @@ pub async fn run(t: bool, base: &str) -> Result<Vec<Measure>, String> {
         problems: Vec::new(),
     };
     Ok(vec![
-        context("recursive listing of 1,000 secrets, cold (median of 5)", ms(cold)),
-        context("recursive listing of 1,000 secrets, cached (median of 5)", ms(warm)),
-        context("point-in-time restore of the 1,000 (median of 3)", ms(restore)),
+        context(
+            "recursive listing of 1,000 secrets, cold (median of 5)",
+            ms(cold),
+        ),
+        context(
+            "recursive listing of 1,000 secrets, cached (median of 5)",
+            ms(warm),
+        ),
+        context(
+            "point-in-time restore of the 1,000 (median of 3)",
+            ms(restore),
+        ),
         Measure {
             name: String::from("restore over cold recursive listing"),
             value: format!("{ratio:.2}"),
             target: String::from("< 5"),
-            problems: if t && ratio >= 5.0 { vec![String::from("5 or more")] } else { Vec::new() },
+            problems: if t && ratio >= 5.0 {
+                vec![String::from("5 or more")]
+            } else {
+                Vec::new()
+            },
         },
     ])
 }

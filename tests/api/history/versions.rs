@@ -208,3 +208,23 @@ async fn a_batch_overwrite_keeps_the_previous_pair() {
         "{listed}"
     );
 }
+
+#[tokio::test]
+async fn a_history_ciphertext_moved_to_another_version_does_not_open() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("history").await;
+    edited_four_times(&app, &project, "MOVED").await;
+    app.sqlite()
+        .execute(
+            "UPDATE secret_versions SET value_ct = (SELECT value_ct FROM secret_versions WHERE version = 1),
+                 comment_ct = (SELECT comment_ct FROM secret_versions WHERE version = 1)
+             WHERE version = 2",
+            [],
+        )
+        .unwrap();
+    let listed = versions(&app.as_admin(), &project, "MOVED").await;
+    assert_eq!(listed.status, 200, "{listed}");
+    assert_eq!(listed["versions"][2]["version"], 2);
+    assert_eq!(listed["versions"][2]["unreadable"], true, "{listed}");
+    assert_eq!(listed["versions"][3]["value"], "v1", "{listed}");
+}
