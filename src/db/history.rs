@@ -354,3 +354,60 @@ pub fn set_history_days(conn: &Connection, project_id: &str, days: i64) -> DbRes
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations::run(&mut conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO projects (id, name, slug, sealed_wire_key, sealed_data_key, created_at)
+                 VALUES ('p', 'P', 'p', x'00', x'00', 0);
+             INSERT INTO environments (id, project_id, name, slug, position) VALUES ('e', 'p', 'Dev', 'dev', 0);",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn version(n: i64, superseded_at: Millis, sealed: Option<(Vec<u8>, Vec<u8>)>) -> VersionRow {
+        VersionRow {
+            secret_id: String::from("s"),
+            version: n,
+            environment_id: String::from("e"),
+            path: String::from("/"),
+            key: String::from("K"),
+            unreadable: sealed.is_none(),
+            sealed,
+            action: String::from("update"),
+            author: Author::default(),
+            created_at: 0,
+            superseded_at: Some(superseded_at),
+        }
+    }
+
+    #[test]
+    fn the_running_count_of_history_bytes_matches_a_recount_after_pruning() {
+        let conn = database();
+        insert_version(
+            &conn,
+            "p",
+            &version(1, 1_000, Some((vec![0; 100], vec![0; 10]))),
+        )
+        .unwrap();
+        insert_version(
+            &conn,
+            "p",
+            &version(2, 5 * 86_400_000, Some((vec![0; 200], vec![0; 20]))),
+        )
+        .unwrap();
+        insert_version(&conn, "p", &version(3, 5 * 86_400_000, None)).unwrap();
+        assert_eq!(sealed_bytes(&conn, "p").unwrap(), 330);
+        // 90 days of retention: at day 91 only the version superseded at day 0 is old enough.
+        let removed = prune_chunk(&conn, 91 * 86_400_000, 10).unwrap();
+        assert_eq!(removed, 1);
+        recount_bytes(&conn).unwrap();
+        assert_eq!(sealed_bytes(&conn, "p").unwrap(), 220);
+    }
+}
