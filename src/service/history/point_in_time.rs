@@ -3,13 +3,14 @@
 //! trash; created since → to the trash. A dry run reads the same and writes nothing.
 
 use super::record::{self, author, live_pair, open_version};
-use super::restore::{replace, revive};
+use super::restore::{pair_len, replace, replace_growth, revive};
 use super::{check, Need};
 use crate::auth::Caller;
 use crate::db::history::{self, VersionRow};
 use crate::db::secrets::{self, SecretRow};
-use crate::domain::{EnvSlug, SecretPath, StorageLimits};
+use crate::domain::{EnvSlug, SecretPath};
 use crate::error::{AppError, AppResult};
+use crate::service::limits::{ensure_room, Growth};
 use crate::service::secrets::Location;
 use crate::service::{environment, Actor};
 use crate::store::{ProjectKeys, Store, Touched};
@@ -60,8 +61,9 @@ pub struct Outcome {
 
 /// What one place needs.
 enum Step {
-    /// The live secret gets the pair it had at `at`.
-    Change(SecretRow, (String, String)),
+    /// The live secret (with its current pair, `None` when it does not open) gets the pair it
+    /// had at `at`.
+    Change(SecretRow, Option<(String, String)>, (String, String)),
     /// The secret live at `at` comes back from the trash with the pair it had then.
     Restore(VersionRow, (String, String)),
     /// The live secret did not exist at `at`.
@@ -89,7 +91,8 @@ pub async fn folder(
         Run::DryRun => {
             store
                 .read(move |conn| {
-                    let (steps, _) = plan(conn, &keys, &here, at)?;
+                    let (steps, env_id) = plan(conn, &keys, &here, at)?;
+                    ensure_room(conn, &limits, &here, &env_id, growth(&steps))?;
                     Ok(outcome(&steps, Run::DryRun))
                 })
                 .await
@@ -98,8 +101,10 @@ pub async fn folder(
             store
                 .write(move |tx| {
                     let (steps, env_id) = plan(tx, &keys, &here, at)?;
-                    apply(tx, &keys, &here, &env_id, &steps, &caller, &limits)?;
+                    // Once for the whole restore, before anything is written.
+                    ensure_room(tx, &limits, &here, &env_id, growth(&steps))?;
                     let done = outcome(&steps, Run::Apply);
+                    apply(tx, &keys, &here, steps, &caller)?;
                     Actor::of(&caller).record(
                         tx,
                         now_millis(),
@@ -157,8 +162,9 @@ fn plan(
                 let Some(pair) = open_version(keys, &here.project_id, &old).ok().flatten() else {
                     continue;
                 };
-                if live_pair(keys, &here.project_id, &live).as_ref() != Some(&pair) {
-                    steps.push(Step::Change(live, pair));
+                let current = live_pair(keys, &here.project_id, &live);
+                if current.as_ref() != Some(&pair) {
+                    steps.push(Step::Change(live, current, pair));
                 }
             }
         }
@@ -175,44 +181,43 @@ fn apply(
     tx: &Connection,
     keys: &ProjectKeys,
     here: &Location,
-    env_id: &str,
-    steps: &[Step],
+    steps: Vec<Step>,
     caller: &Caller,
-    limits: &StorageLimits,
 ) -> AppResult<()> {
     let by = author(tx, caller)?;
     let now = now_millis();
+    let project = here.project_id.as_str();
     for step in steps {
         match step {
-            Step::Change(live, pair) => {
-                let at = place(here, &live.path)?;
-                replace(tx, keys, &at, env_id, live.clone(), pair, &by, limits)?;
+            Step::Change(live, current, pair) => {
+                replace(tx, keys, project, live, current, &pair, &by)?;
             }
-            Step::Restore(old, pair) => {
-                let at = place(here, &old.path)?;
-                match history::trashed(tx, &here.project_id, &old.secret_id)? {
-                    Some(trashed) => {
-                        revive(tx, keys, &at, &trashed, pair, &by, limits)?;
-                    }
-                    None => {
-                        return Err(AppError::Conflict(format!(
-                            "Secret '{}' at '{}' is neither live nor in the trash; it cannot be restored",
-                            old.key, old.path
-                        )))
-                    }
+            Step::Restore(old, pair) => match history::trashed(tx, project, &old.secret_id)? {
+                Some(trashed) => {
+                    revive(tx, keys, project, &trashed, &pair, &by)?;
                 }
-            }
-            Step::Remove(live) => record::trash(tx, keys, &here.project_id, live, &by, now)?,
+                None => return Err(AppError::Conflict(format!(
+                    "Secret '{}' at '{}' is neither live nor in the trash; it cannot be restored",
+                    old.key, old.path
+                ))),
+            },
+            Step::Remove(live) => record::trash(tx, keys, project, &live, &by, now)?,
         }
     }
     Ok(())
 }
 
-fn place(here: &Location, path: &str) -> AppResult<Location> {
-    Ok(Location {
-        path: SecretPath::parse(path).map_err(|e| AppError::validation("path", e.0))?,
-        ..here.clone()
-    })
+/// What the whole restore adds to the project, as the storage limits count it.
+fn growth(steps: &[Step]) -> Growth {
+    let mut total = Growth::default();
+    for step in steps {
+        total += match step {
+            Step::Change(live, current, pair) => replace_growth(live, current.as_ref(), pair),
+            Step::Restore(_, pair) => Growth::one_secret(pair_len(pair)),
+            Step::Remove(_) => Growth::default(),
+        };
+    }
+    total
 }
 
 fn outcome(steps: &[Step], run: Run) -> Outcome {
@@ -222,7 +227,7 @@ fn outcome(steps: &[Step], run: Run) -> Outcome {
     };
     for step in steps {
         match step {
-            Step::Change(live, _) => out.changed.add(&live.path, &live.key),
+            Step::Change(live, _, _) => out.changed.add(&live.path, &live.key),
             Step::Restore(old, _) => out.restored.add(&old.path, &old.key),
             Step::Remove(live) => out.removed.add(&live.path, &live.key),
         }

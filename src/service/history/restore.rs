@@ -4,7 +4,7 @@ use super::record::{self, author, live_pair, open_version};
 use super::versions::find_trashed;
 use super::{check, Need};
 use crate::auth::Caller;
-use crate::crypto::random;
+use crate::crypto::{envelope, random};
 use crate::db::folders;
 use crate::db::history::{self, Author, TrashRow};
 use crate::db::secrets::{self, Made, SecretRow};
@@ -55,8 +55,10 @@ pub async fn version(
                     "Version {version} of this secret has no value to restore (a deletion, or unreadable)"
                 ))
             })?;
+            let current = live_pair(&keys, &at.project_id, &live);
+            ensure_room(tx, &limits, &at, &env.id, replace_growth(&live, current.as_ref(), &pair))?;
             let by = author(tx, &caller)?;
-            let row = replace(tx, &keys, &at, &env.id, live, &pair, &by, &limits)?;
+            let row = replace(tx, &keys, &at.project_id, live, current, &pair, &by)?;
             Actor::of(&caller).record(
                 tx,
                 now_millis(),
@@ -70,41 +72,48 @@ pub async fn version(
         .await
 }
 
+/// What giving `live` (whose current pair is `current`, `None` when it does not open) the pair
+/// `pair` adds to the project: the new pair, and the old one too unless it moves to history.
+pub(super) fn replace_growth(
+    live: &SecretRow,
+    current: Option<&(String, String)>,
+    pair: &(String, String),
+) -> Growth {
+    if current == Some(pair) {
+        return Growth::default();
+    }
+    let before = if current.is_some() {
+        0
+    } else {
+        sealed_len(live)
+    };
+    Growth::rewrite(before, pair_len(pair))
+}
+
+/// The sealed bytes of a pair, from its plaintext lengths.
+pub(super) fn pair_len(pair: &(String, String)) -> usize {
+    envelope::sealed_len(pair.0.len()) + envelope::sealed_len(pair.1.len())
+}
+
 /// Gives the live secret `live` the pair `pair` as a new version made by a restore; the same
-/// pair again changes nothing.
-#[allow(clippy::too_many_arguments)]
+/// pair again changes nothing. The caller has checked the storage limits ([`replace_growth`]).
 pub(super) fn replace(
     tx: &Connection,
     keys: &ProjectKeys,
-    at: &Location,
-    env_id: &str,
+    project_id: &str,
     mut live: SecretRow,
+    current: Option<(String, String)>,
     pair: &(String, String),
     by: &Author,
-    limits: &crate::domain::StorageLimits,
 ) -> AppResult<SecretRow> {
-    let current = live_pair(keys, &at.project_id, &live);
     if current.as_ref() == Some(pair) {
         return Ok(live);
     }
     let now = now_millis();
-    let old = live.clone();
-    let before = if current.is_some() {
-        0
-    } else {
-        sealed_len(&live)
-    };
+    record::supersede(tx, keys, project_id, &live, current.as_ref(), now)?;
     live.version += 1;
     live.updated_at = now;
-    seal_row(keys, &at.project_id, &mut live, &pair.0, &pair.1);
-    ensure_room(
-        tx,
-        limits,
-        at,
-        env_id,
-        Growth::rewrite(before, sealed_len(&live)),
-    )?;
-    record::supersede(tx, keys, &at.project_id, &old, current.as_ref(), now)?;
+    seal_row(keys, project_id, &mut live, &pair.0, &pair.1);
     secrets::update(
         tx,
         &live,
@@ -145,8 +154,10 @@ pub async fn trashed(
                         "This secret's last value does not decrypt (damaged); it cannot be restored",
                     ))
                 })?;
+            let growth = Growth::one_secret(pair_len(&pair));
+            ensure_room(tx, &limits, &at, &trashed.environment_id, growth)?;
             let by = author(tx, &caller)?;
-            let row = revive(tx, &keys, &at, &trashed, &pair, &by, &limits)?;
+            let row = revive(tx, &keys, &at.project_id, &trashed, &pair, &by)?;
             Actor::of(&caller).record(
                 tx,
                 now_millis(),
@@ -161,16 +172,15 @@ pub async fn trashed(
 }
 
 /// Brings a trashed secret back with `pair` as its newest version (after its `delete` entry),
-/// recreating the folders it was in. 409 if a live secret has its name.
-#[allow(clippy::too_many_arguments)]
+/// recreating the folders it was in. 409 if a live secret has its name. The caller has checked
+/// the storage limits.
 pub(super) fn revive(
     tx: &Connection,
     keys: &ProjectKeys,
-    at: &Location,
+    project_id: &str,
     trashed: &TrashRow,
     pair: &(String, String),
     by: &Author,
-    limits: &crate::domain::StorageLimits,
 ) -> AppResult<SecretRow> {
     let (env_id, path, key) = (&trashed.environment_id, &trashed.path, &trashed.key);
     if secrets::find(tx, env_id, path, key)?.is_some() {
@@ -184,7 +194,7 @@ pub(super) fn revive(
         folders::insert_if_missing(
             tx,
             &random::hex16(),
-            &at.project_id,
+            project_id,
             env_id,
             folder.as_str(),
             now,
@@ -201,23 +211,12 @@ pub(super) fn revive(
         created_at: trashed.created_at,
         updated_at: now,
     };
-    seal_row(keys, &at.project_id, &mut row, &pair.0, &pair.1);
-    let here = Location {
-        path: place,
-        ..at.clone()
-    };
-    ensure_room(
-        tx,
-        limits,
-        &here,
-        env_id,
-        Growth::one_secret(sealed_len(&row)),
-    )?;
+    seal_row(keys, project_id, &mut row, &pair.0, &pair.1);
     history::supersede_version(tx, &trashed.secret_id, trashed.version + 1, now)?;
     history::remove_trash(tx, &trashed.secret_id)?;
     secrets::insert(
         tx,
-        &at.project_id,
+        project_id,
         &row,
         Made {
             action: "restore",
