@@ -1,10 +1,11 @@
-//! What a caller may do. Admins may do everything; a service token may touch only its own
-//! project, only environment/path pairs inside one of its scopes, and only with the permission
-//! the operation needs.
+//! Who is calling, as handlers and use cases see them: a person's session or a service token.
+//! Whether they may do something is decided by `policy` (DESIGN §9), through [`Caller::decide`];
+//! this file adds what listings need on top (which part of a subtree a token may see).
 
+use super::policy::{self, Action, Principal};
 use super::session::AdminSession;
 use crate::domain::{ClientAddr, SecretPath};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::store::TokenRecord;
 use std::sync::Arc;
 
@@ -21,15 +22,6 @@ pub enum Caller {
 pub enum Op {
     Read,
     Write,
-}
-
-impl Op {
-    fn verb(self) -> &'static str {
-        match self {
-            Op::Read => "read",
-            Op::Write => "write",
-        }
-    }
 }
 
 /// How much of a folder's subtree a caller may see.
@@ -70,19 +62,27 @@ impl Caller {
         }
     }
 
-    /// A token never reaches another project.
-    pub fn check_project(&self, project_id: &str) -> AppResult<()> {
+    /// The caller as the policy sees it, for an action in `project` (if any).
+    pub fn principal(&self, project: Option<&str>) -> Principal<'_> {
         match self {
-            Caller::Token { record, .. } if record.project_id != project_id => {
-                Err(AppError::Forbidden(format!(
-                    "Service token not a part of the specified project with ID {project_id}"
-                )))
-            }
-            _ => Ok(()),
+            Caller::Admin(session) => session.principal(project),
+            Caller::Token { record, .. } => Principal::Token(record),
         }
     }
 
-    /// Is `path` in `environment` inside one of the token's scopes (always true for admins)?
+    /// The policy's answer for `action` in `project`, as a result: 404 for a project a person
+    /// may not see, 403 for the rest of what is refused.
+    pub fn decide(&self, project: Option<&str>, action: Action) -> AppResult<()> {
+        policy::decide(&self.principal(project), project, &action).into_result()
+    }
+
+    /// May the caller see the project at all? (A token never reaches another project.)
+    pub fn check_project(&self, project_id: &str) -> AppResult<()> {
+        self.decide(Some(project_id), Action::SeeProject)
+    }
+
+    /// Is `path` in `environment` inside one of the token's scopes? Always true for people,
+    /// whose access is decided per environment before any path is looked at.
     pub fn in_scope(&self, environment: &str, path: &SecretPath) -> bool {
         match self {
             Caller::Admin(_) => true,
@@ -104,22 +104,19 @@ impl Caller {
         }
     }
 
-    /// Requires the permission for `op` and a scope covering `path` in `environment`.
-    pub fn require(&self, op: Op, environment: &str, path: &SecretPath) -> AppResult<()> {
-        if !self.has_permission(op) {
-            return Err(AppError::PermissionDenied(format!(
-                "You are not allowed to {} on secrets: this service token lacks the '{}' permission",
-                op.verb(),
-                op.verb()
-            )));
-        }
-        if !self.in_scope(environment, path) {
-            return Err(AppError::PermissionDenied(format!(
-                "You are not allowed to {} on secrets in environment '{environment}' at path '{path}': it is outside this service token's scopes",
-                op.verb()
-            )));
-        }
-        Ok(())
+    /// Requires `op` on secrets at `path` in `environment` of `project`.
+    pub fn require(
+        &self,
+        project: &str,
+        op: Op,
+        environment: &str,
+        path: &SecretPath,
+    ) -> AppResult<()> {
+        let action = match op {
+            Op::Read => Action::ReadSecrets { environment, path },
+            Op::Write => Action::WriteSecrets { environment, path },
+        };
+        self.decide(Some(project), action)
     }
 
     /// Is `path` in scope, or does a scope reach somewhere below it (so a listing of `path`
@@ -137,11 +134,12 @@ impl Caller {
     /// For listings: the whole folder, only in-scope descendants, or a 403.
     pub fn visibility(
         &self,
+        project: &str,
         op: Op,
         environment: &str,
         path: &SecretPath,
     ) -> AppResult<Visibility> {
-        match self.require(op, environment, path) {
+        match self.require(project, op, environment, path) {
             Ok(()) => Ok(Visibility::Full),
             Err(denied) => match self {
                 Caller::Token { .. }

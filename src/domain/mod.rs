@@ -10,6 +10,7 @@ pub mod names;
 pub mod path;
 pub mod permission;
 pub mod request_id;
+pub mod roles;
 pub mod token_string;
 pub mod url;
 
@@ -21,6 +22,7 @@ pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
 pub use path::{Depth, SecretPath};
 pub use permission::Permissions;
 pub use request_id::RequestId;
+pub use roles::{Environments, InstanceRole, Membership, ProjectRole};
 pub use token_string::ServiceTokenString;
 
 /// Why a value was refused: a message a person understands, without the field name (the caller

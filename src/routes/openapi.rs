@@ -4,7 +4,8 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, environments, folders, history, projects, secret_batches, secrets, service_tokens,
+    accounts, environments, folders, history, members, projects, secret_batches, secrets,
+    service_tokens, users,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -23,6 +24,9 @@ use utoipa::{Modify, OpenApi};
         history::list_versions, history::restore_version, history::list_trash,
         history::trashed_versions, history::restore_trashed, history::restore_folder,
         service_tokens::list, service_tokens::create, service_tokens::revoke,
+        users::list_users, users::update_user, users::delete_user,
+        users::list_invites, users::create_invite, users::revoke_invite, users::accept_invite,
+        members::list, members::add, members::update, members::remove,
     ),
     modifiers(&Credentials)
 )]

@@ -16,6 +16,7 @@ mod secrets;
 mod service_tokens;
 mod startup;
 mod sweep;
+pub mod teams;
 mod token_scopes;
 mod trusted_proxy;
 mod ui;

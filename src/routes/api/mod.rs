@@ -19,6 +19,7 @@ pub mod accounts;
 pub mod environments;
 pub mod folders;
 pub mod history;
+pub mod members;
 pub mod projects;
 pub mod responses;
 pub mod schema;
@@ -26,6 +27,7 @@ pub mod secret_batches;
 pub mod secrets;
 pub mod service_tokens;
 pub mod urls;
+pub mod users;
 
 use super::method_not_allowed;
 use actix_web::http::Method;
@@ -44,7 +46,7 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 7] = [
+const PROJECT_AREAS: [&[Endpoint]; 8] = [
     secrets::ENDPOINTS,
     secret_batches::ENDPOINTS,
     history::ENDPOINTS,
@@ -52,10 +54,12 @@ const PROJECT_AREAS: [&[Endpoint]; 7] = [
     environments::ENDPOINTS,
     folders::ENDPOINTS,
     service_tokens::ENDPOINTS,
+    members::ENDPOINTS,
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     register(cfg, accounts::ENDPOINTS);
+    register(cfg, users::ENDPOINTS);
     // actix-router tries a request against each dynamic route in turn, one regex search each,
     // until one matches (about 20 % of a token request's instructions were routing). Behind one
     // static prefix, requests for other routes (Infisical's, the UI's) skip all of these with a
@@ -71,6 +75,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn endpoints() -> Vec<(Method, String)> {
     let accounts = accounts::ENDPOINTS
         .iter()
+        .chain(users::ENDPOINTS)
         .map(|e| (e.method.clone(), e.path.to_owned()));
     let projects = PROJECT_AREAS
         .iter()

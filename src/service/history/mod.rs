@@ -6,8 +6,9 @@ pub mod record;
 pub mod restore;
 pub mod versions;
 
+use crate::auth::policy::Action;
 use crate::auth::Caller;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::store::Store;
 
 /// What a history route does: read versions and the trash, or restore.
@@ -17,23 +18,23 @@ pub enum Need {
     Restore,
 }
 
-/// Who may use history in a project's environment (DESIGN §9, "versions, trash, restore"):
-/// people may; service tokens never, whatever their scopes (history holds values a token's
-/// scopes may not reach, and a restore is an administrative act).
-// TEAMS SEAM: once `auth::policy` lands, people's access goes through it here (viewers read
-// only, developers in their environments); this is the one place history routes ask.
+/// Who may use history in a project's environment: DESIGN §9's "versions, trash, restore" row,
+/// decided by `auth::policy` (viewers read only, developers in their environments, service
+/// tokens never: history holds values a token's scopes may never have reached).
 pub fn check(
     store: &Store,
     access: &Caller,
     project_id: &str,
-    _environment: &str,
-    _need: Need,
+    environment: &str,
+    need: Need,
 ) -> AppResult<()> {
-    let _ = (store, project_id);
-    match access {
-        Caller::Admin(_) => Ok(()),
-        Caller::Token { .. } => Err(AppError::Forbidden(String::from(
-            "Service tokens cannot read or restore history: versions, the trash and restores are for people",
-        ))),
+    let action = match need {
+        Need::Read => Action::ReadVersions { environment },
+        Need::Restore => Action::RestoreVersions { environment },
+    };
+    let decided = access.decide(Some(project_id), action);
+    if decided.is_err() {
+        let _ = store;
     }
+    decided
 }

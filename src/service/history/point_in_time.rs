@@ -196,10 +196,12 @@ fn apply(
                 Some(trashed) => {
                     revive(tx, keys, project, &trashed, &pair, &by)?;
                 }
-                None => return Err(AppError::Conflict(format!(
+                None => {
+                    return Err(AppError::Conflict(format!(
                     "Secret '{}' at '{}' is neither live nor in the trash; it cannot be restored",
                     old.key, old.path
-                ))),
+                )))
+                }
             },
             Step::Remove(live) => record::trash(tx, keys, project, &live, &by, now)?,
         }

@@ -4,6 +4,7 @@
 mod access;
 mod point_in_time;
 mod retention;
+mod roles;
 mod screens;
 mod trash;
 mod versions;

@@ -3,6 +3,7 @@
 
 use super::diff::{self, DiffLine};
 use super::place::Item;
+use crate::auth::AdminSession;
 use crate::routes::ui::confirm::{ConfirmPage, Question};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::format::{when_rfc3339, When};
@@ -53,8 +54,20 @@ pub(super) struct HistoryQuery {
 }
 
 impl HistoryQuery {
-    async fn item(&self, state: &AppState, ids: (String, String)) -> UiResult<Item> {
-        Item::load(state, ids, self.path.as_deref(), self.key.as_deref()).await
+    async fn item(
+        &self,
+        state: &AppState,
+        session: &AdminSession,
+        ids: (String, String),
+    ) -> UiResult<Item> {
+        Item::load(
+            state,
+            session,
+            ids,
+            self.path.as_deref(),
+            self.key.as_deref(),
+        )
+        .await
     }
 }
 
@@ -64,7 +77,7 @@ pub(super) async fn show(
     ids: web::Path<(String, String)>,
     query: web::Query<HistoryQuery>,
 ) -> UiResult<HttpResponse> {
-    let item = query.item(&state, ids.into_inner()).await?;
+    let item = query.item(&state, &ui.0, ids.into_inner()).await?;
     let (place, key) = (&item.place, item.key.as_str());
     let page = versions::of_key(
         &state.store,
@@ -135,7 +148,7 @@ pub(super) async fn confirm(
     ids: web::Path<(String, String)>,
     query: web::Query<HistoryQuery>,
 ) -> UiResult<HttpResponse> {
-    let item = query.item(&state, ids.into_inner()).await?;
+    let item = query.item(&state, &ui.0, ids.into_inner()).await?;
     let (place, key) = (&item.place, item.key.as_str());
     let version = query.version.unwrap_or(0);
     let question = Question {
@@ -166,7 +179,7 @@ pub(super) async fn restore(
     posted: Posted,
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
-    let item = Item::from_form(&state, ids.into_inner(), &posted.form).await?;
+    let item = Item::from_form(&state, &posted.session, ids.into_inner(), &posted.form).await?;
     let version = posted.form.text("version").parse::<i64>().unwrap_or(0);
     restore::version(
         &state.store,

@@ -61,7 +61,7 @@ pub(super) async fn show(
     ids: web::Path<(String, String)>,
     query: web::Query<RestoreQuery>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), query.path.as_deref()).await?;
+    let place = Place::load(&state, &ui.0, ids.into_inner(), query.path.as_deref()).await?;
     let (project_id, env, path) = (
         place.project.id.clone(),
         place.env().to_owned(),
@@ -120,7 +120,13 @@ pub(super) async fn apply(
     posted: Posted,
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), posted.form.get("path")).await?;
+    let place = Place::load(
+        &state,
+        &posted.session,
+        ids.into_inner(),
+        posted.form.get("path"),
+    )
+    .await?;
     let at = parse_at(posted.form.text("at")).unwrap_or_else(|_| now_millis() + 1);
     point_in_time::folder(
         &state.store,

@@ -47,7 +47,7 @@ pub(super) async fn show(
     ids: web::Path<(String, String)>,
     query: web::Query<TrashQuery>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), None).await?;
+    let place = Place::load(&state, &ui.0, ids.into_inner(), None).await?;
     let (project_id, env) = (place.project.id.clone(), place.env().to_owned());
     let page = versions::trash(
         &state.store,
@@ -98,7 +98,7 @@ pub(super) async fn restore(
     posted: Posted,
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), None).await?;
+    let place = Place::load(&state, &posted.session, ids.into_inner(), None).await?;
     let id = posted.form.text("id");
     let secret = restore::trashed(&state.store, &posted.caller(), &place.project.id, id).await?;
     let href = urls::secrets(&place.project.id, place.env(), &secret.path);
