@@ -32,6 +32,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Restore a backup into a new or empty data directory, then check it.
     Restore(RestoreArgs),
+    /// Verify the audit log's hash chain, or export its events as JSON lines (offline).
+    Audit(AuditArgs),
     /// Run a command with a service token's secrets added to its environment.
     Run(crate::client::args::RunArgs),
     /// List, read, write or export secrets with a service token.
@@ -139,6 +141,19 @@ pub struct ServeArgs {
     /// How often a replica asks the storage for new transactions (one request each time).
     #[arg(long, env = "ENVKEEP_REPLICA_POLL_INTERVAL", default_value = "1s")]
     pub replica_poll_interval: String,
+    /// How long audit events are kept, e.g. 365d or 90d; `off` keeps them for ever.
+    #[arg(long, env = "ENVKEEP_AUDIT_RETENTION", default_value = "365d")]
+    pub audit_retention: String,
+    /// Count service-token reads and writes per hour, environment and folder: on or off.
+    #[arg(long, env = "ENVKEEP_TOKEN_USAGE", value_enum, default_value = "on")]
+    pub token_usage: Switch,
+}
+
+/// A setting that is on or off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -192,6 +207,44 @@ pub struct RestoreArgs {
     /// Root key for the check after restoring [default: <data-dir>/root.key].
     #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true)]
     pub root_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    #[command(subcommand)]
+    pub command: AuditCommand,
+    #[arg(
+        long,
+        env = "ENVKEEP_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    #[arg(long, env = "ENVKEEP_DATABASE", global = true)]
+    pub database: Option<PathBuf>,
+    /// Root key [default: <data-dir>/root.key]; the chain is keyed by it.
+    #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true, global = true)]
+    pub root_key: Option<String>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AuditCommand {
+    /// Check every row's hash; print {"ok", "checked", "firstBad", "head"}; exit 0 when ok.
+    Verify {
+        /// A head hash logged earlier ("audit chain head"): fail unless the chain still holds it.
+        #[arg(long)]
+        expect_head: Option<String>,
+    },
+    /// Write the events from SINCE (inclusive) until UNTIL (exclusive) to stdout, one JSON
+    /// object a line, oldest first. The export itself is recorded in the log.
+    Export {
+        /// A date (2026-01-31) or RFC 3339 time.
+        #[arg(long)]
+        since: String,
+        /// A date or RFC 3339 time [default: now].
+        #[arg(long)]
+        until: Option<String>,
+    },
 }
 
 /// `--database` when given, else `envkeep.db` in the data directory (serve and backup agree).

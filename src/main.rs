@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         Some(Command::Backup(args)) => backup(&args),
         Some(Command::Check(args)) => envkeep::commands::check::main(&args),
         Some(Command::Restore(args)) => envkeep::commands::restore::main(&args),
+        Some(Command::Audit(args)) => envkeep::commands::audit::main(&args),
         Some(Command::Run(args)) => envkeep::client::run::main(&args),
         Some(Command::Secrets(args)) => envkeep::client::secrets::main(&args),
     }

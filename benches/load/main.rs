@@ -17,6 +17,7 @@ mod restore;
 mod seed;
 mod server;
 mod sweep;
+mod usage;
 mod wrk;
 
 use report::{ms, Line, Report};
@@ -348,6 +349,9 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     measures.extend(many_measures);
     measures.extend(restore::run(t, &server.base).await?);
     server.stop()?;
+
+    // (1b) read-20 with per-token usage counting off, then on, each on a fresh restart.
+    lines.extend(usage::run(&bench, &bin, dir.path(), &fx, &list, &healthz).await?);
 
     // (2) 100,000 more tokens and 50,000 more secrets, written while the server is stopped.
     {

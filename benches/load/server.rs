@@ -59,6 +59,17 @@ impl Server {
         pin: Option<&str>,
         sweep: &str,
     ) -> Result<Self, String> {
+        Self::start_with(bin, data_dir, pin, sweep, &[])
+    }
+
+    /// [`Server::start`] with more settings (`("ENVKEEP_TOKEN_USAGE", "off")`).
+    pub fn start_with(
+        bin: &Path,
+        data_dir: &Path,
+        pin: Option<&str>,
+        sweep: &str,
+        settings: &[(&str, &str)],
+    ) -> Result<Self, String> {
         let port = free_port()?;
         let log = data_dir.join(format!("server-{port}.log"));
         let out =
@@ -86,6 +97,7 @@ impl Server {
             .env("ENVKEEP_AUTH_FAILURE_LIMIT", "0")
             .env("ENVKEEP_SWEEP_SCHEDULE", sweep)
             .env("RUST_LOG", "info")
+            .envs(settings.iter().copied())
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err);

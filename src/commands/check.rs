@@ -148,7 +148,7 @@ fn schema(conn: &Connection, report: &mut Report) -> bool {
 
 /// The key given, else the first `root.key` in the source's directories; with where it came
 /// from (never the key itself).
-fn find_key(keys: &KeySource) -> Result<(Key32, String), String> {
+pub fn find_key(keys: &KeySource) -> Result<(Key32, String), String> {
     if let Some(text) = &keys.given {
         let key = root_key::parse(text).map_err(|e| e.to_string())?;
         return Ok((key, String::from("ENVKEEP_ROOT_KEY")));

@@ -7,6 +7,7 @@ use crate::domain::limits::{parse_size, StorageLimits};
 use crate::domain::url::http_base;
 use crate::domain::{Email, Password};
 use std::str::FromStr;
+use std::time::Duration;
 
 pub(super) const MIN_LISTING_MEMORY: u64 = 1024 * 1024;
 
@@ -99,4 +100,25 @@ pub(super) fn parse_backups(args: &ServeArgs) -> Result<Option<Backups>, ConfigE
         dir,
         keep: args.backup_keep,
     }))
+}
+
+/// `ENVKEEP_AUDIT_RETENTION`: a humantime duration of at least a day, or `off`.
+pub(super) fn parse_retention(text: &str) -> Result<Option<Duration>, ConfigError> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let retention = humantime::parse_duration(text).map_err(|e| {
+        bad(
+            "ENVKEEP_AUDIT_RETENTION",
+            format!("'{text}': {e}; use e.g. 365d or 90d, or off"),
+        )
+    })?;
+    if retention < Duration::from_secs(86_400) {
+        return Err(bad(
+            "ENVKEEP_AUDIT_RETENTION",
+            "must be at least 1d (or off)",
+        ));
+    }
+    Ok(Some(retention))
 }

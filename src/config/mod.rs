@@ -7,7 +7,8 @@ mod replica;
 pub use replica::{ReplicaConfig, LITESTREAM_REPLICA_URL};
 
 use fields::{
-    parse_admin, parse_backups, parse_limits, parse_public_url, parse_schedule, MIN_LISTING_MEMORY,
+    parse_admin, parse_backups, parse_limits, parse_public_url, parse_retention, parse_schedule,
+    MIN_LISTING_MEMORY,
 };
 
 use crate::cli::{DurabilityFlag, ServeArgs};
@@ -90,6 +91,10 @@ pub struct Config {
     pub listing_wait: Duration,
     /// Scheduled backups, when `ENVKEEP_BACKUP_SCHEDULE` is not `off`.
     pub backups: Option<Backups>,
+    /// How long audit events are kept; `None` (`off`) keeps them.
+    pub audit_retention: Option<Duration>,
+    /// Whether service-token uses are counted (`ENVKEEP_TOKEN_USAGE`).
+    pub token_usage: bool,
     /// `--replica`: serve as a read replica (README "Read replicas").
     pub replica: Option<ReplicaConfig>,
 }
@@ -116,6 +121,8 @@ impl std::fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("listing_memory", &self.listing_memory)
             .field("backups", &self.backups)
+            .field("audit_retention", &self.audit_retention)
+            .field("token_usage", &self.token_usage)
             .field("replica", &self.replica)
             .finish()
     }
@@ -197,6 +204,8 @@ impl Config {
             listing_memory: usize::try_from(listing_memory).unwrap_or(usize::MAX),
             listing_wait: Duration::from_secs(5),
             backups,
+            audit_retention: parse_retention(&args.audit_retention)?,
+            token_usage: args.token_usage == crate::cli::Switch::On,
             replica,
         })
     }
@@ -313,6 +322,33 @@ mod tests {
             .unwrap()
             .sweep_schedule
             .is_none());
+    }
+
+    #[test]
+    fn audit_retention_defaults_to_a_year_takes_off_and_refuses_less_than_a_day() {
+        let config = |extra: &[&str]| Config::from_args(&args(extra));
+        assert_eq!(
+            config(&[]).unwrap().audit_retention,
+            Some(Duration::from_secs(365 * 86_400))
+        );
+        assert_eq!(
+            config(&["--audit-retention", "off"])
+                .unwrap()
+                .audit_retention,
+            None
+        );
+        assert_eq!(
+            config(&["--audit-retention", "90d"])
+                .unwrap()
+                .audit_retention,
+            Some(Duration::from_secs(90 * 86_400))
+        );
+        for bad in ["1h", "soon"] {
+            let e = config(&["--audit-retention", bad]).unwrap_err();
+            assert_eq!(e.setting, "ENVKEEP_AUDIT_RETENTION");
+        }
+        assert!(config(&[]).unwrap().token_usage);
+        assert!(!config(&["--token-usage", "off"]).unwrap().token_usage);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Cryptography: the root key, the XChaCha20-Poly1305 envelope for data at rest, random ids and
 //! token material, and Infisical's AES-256-GCM wire format. Nothing here knows HTTP or SQL.
 
+pub mod chain;
 pub mod envelope;
 pub mod random;
 pub mod root_key;

@@ -13,7 +13,8 @@ const MIGRATIONS: &[M<'static>] = &[
     )),
     M::up(include_str!("../../migrations/0004_secret_usage_index.sql")),
     M::up(include_str!("../../migrations/0005_teams.sql")),
-    M::up(include_str!("../../migrations/0006_secret_history.sql")),
+    M::up(include_str!("../../migrations/0006_audit_chain.sql")),
+    M::up(include_str!("../../migrations/0007_secret_history.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -197,5 +198,26 @@ mod tests {
             "e-mails match without case"
         );
         assert_eq!(creator("gone"), None);
+    }
+
+    #[test]
+    fn version_6_anchors_the_chain_after_the_rows_before_it() {
+        let mut conn = migrated_from(
+            5,
+            "INSERT INTO audit_events (at, actor_kind, actor_id, action, detail)
+             VALUES (1, 'user', 'u', 'project.create', '{}'), (2, 'user', 'u', 'secret.create', '{}');",
+        );
+        let anchor: String = conn
+            .query_row(
+                "SELECT detail FROM audit_events WHERE action = 'audit.chain_started'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(anchor, r#"{"rowsBefore":2}"#);
+        let key = crate::crypto::chain::ChainKey::derive(&crate::crypto::Key32::generate());
+        let report = crate::db::audit::verify::verify(&mut conn, &key, None, None).unwrap();
+        assert!(report.ok, "{report:?}");
+        assert_eq!((report.before_chain, report.checked), (2, 1));
     }
 }

@@ -23,6 +23,7 @@ pub mod projects;
 pub mod replica;
 pub mod secrets;
 pub mod sessions;
+pub mod token_usage;
 pub mod tokens;
 pub mod usage;
 pub mod users;
@@ -83,6 +84,8 @@ pub struct Db {
     /// Set when the writer connection sees another program's commit; taken by
     /// [`Db::take_outside_change`].
     outside_change: Arc<AtomicBool>,
+    /// Write transactions started, so tests can assert that a path never writes.
+    writes: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[derive(Clone)]
@@ -100,6 +103,8 @@ struct Writer {
     /// `PRAGMA data_version` as last read on this connection. It moves only when another
     /// connection commits, so the writer's own commits never look like outside changes.
     data_version: i64,
+    /// The audit log's hash chain, once [`Db::set_audit_key`] gave its key.
+    chain: Option<audit::chain::Chain>,
 }
 
 thread_local! {
@@ -158,10 +163,28 @@ impl Db {
         f: impl FnOnce(&Transaction) -> Result<T, E>,
     ) -> Result<T, E> {
         let _held = HeldWriter::take()?;
-        let mut writer = self.writer()?.lock().unwrap_or_else(|p| p.into_inner());
-        let out = transaction(&mut writer.conn, f);
+        let writer = self.writer()?;
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        let mut writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+        let Writer { conn, chain, .. } = &mut *writer;
+        let out = audit::chain::lend(chain, || transaction(conn, f));
         self.note_outside_change(&mut writer);
         out
+    }
+
+    /// Write transactions started since the database was opened.
+    pub fn write_count(&self) -> u64 {
+        self.writes.load(Ordering::Relaxed)
+    }
+
+    /// Gives the writer the audit chain's key: from then on every audit row it writes extends
+    /// the chain. Without it, writing an audit row fails.
+    pub fn set_audit_key(&self, key: crate::crypto::chain::ChainKey) {
+        // A replica writes nothing, so it keeps no chain.
+        if let Ok(writer) = self.writer() {
+            let mut writer = writer.lock().unwrap_or_else(|p| p.into_inner());
+            writer.chain = Some(audit::chain::Chain::new(key));
+        }
     }
 
     /// The writer; on a replica, the refusal every write gets.

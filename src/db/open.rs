@@ -103,8 +103,13 @@ impl Db {
         Ok(Self {
             path: Arc::new(path.to_path_buf()),
             pool,
-            role: Role::Primary(Arc::new(Mutex::new(Writer { conn, data_version }))),
+            role: Role::Primary(Arc::new(Mutex::new(Writer {
+                conn,
+                data_version,
+                chain: None,
+            }))),
             outside_change: Arc::new(AtomicBool::new(false)),
+            writes: Arc::default(),
         })
     }
 }

@@ -1,6 +1,6 @@
 //! The health probe (refreshes the flag `/healthz` answers from, and lets the Store notice
-//! outside changes) and the flusher of what the Store buffers (token last-use times, and the
-//! aggregate rows of spent denial-audit budgets).
+//! outside changes) and the flusher of what the Store buffers (token last-use times, usage sums,
+//! and the aggregate rows of spent denial-audit budgets).
 
 use super::Health;
 use crate::store::denials::Close;
@@ -38,7 +38,24 @@ pub async fn run_buffer_flusher(store: Store, every: Duration) {
     loop {
         ticker.tick().await;
         flush_last_used(&store).await;
+        flush_token_usage(&store).await;
         close_denial_windows(&store, Close::EndedBy(Instant::now())).await;
+    }
+}
+
+/// Writes the per-token usage sums counted since the last flush.
+pub async fn flush_token_usage(store: &Store) {
+    let job_store = store.clone();
+    match tokio::task::spawn_blocking(move || job_store.flush_token_usage_blocking()).await {
+        Ok(Ok((_, 0))) => {}
+        Ok(Ok((_, dropped))) => tracing::warn!(
+            dropped,
+            "token usage: the buffer was full, some uses were not counted"
+        ),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "could not record token usage (kept for the next flush)")
+        }
+        Err(e) => tracing::warn!(error = %e, "token usage flush task failed"),
     }
 }
 

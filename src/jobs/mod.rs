@@ -2,6 +2,7 @@
 //! when to call them (the expiry sweep and the scheduled backups run on cron schedules). No job
 //! sees `AppState`.
 
+pub mod audit;
 pub mod background;
 pub mod backup;
 pub mod replica;

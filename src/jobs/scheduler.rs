@@ -1,7 +1,7 @@
 //! Runs the sweep and the backups on their cron schedules. Each run is logged; an error is
 //! logged and the loop goes on, so the scheduler never dies.
 
-use super::{backup, retention, sweep, Health, LastBackup};
+use super::{audit, backup, retention, sweep, Health, LastBackup};
 use crate::config::Backups;
 use crate::store::Store;
 use crate::time::now_millis;
@@ -95,5 +95,42 @@ pub async fn prune_history_now(store: &Store) {
             tracing::error!(error = %e, "history retention failed; will retry at the next scheduled time")
         }
         Err(e) => tracing::error!(error = %e, "the history retention task panicked"),
+    }
+}
+
+/// How often the audit job runs (retention, and the chain head in the log).
+pub const AUDIT_EVERY: std::time::Duration = std::time::Duration::from_secs(3_600);
+
+/// Runs the audit job a minute after start (out of start-up's way) and then hourly.
+pub async fn run_audit_loop(store: Store, retention: Option<std::time::Duration>) {
+    let first = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut ticker = tokio::time::interval_at(first, AUDIT_EVERY);
+    loop {
+        ticker.tick().await;
+        audit_now(&store, retention).await;
+    }
+}
+
+/// One run of the audit job, off the executor; logs the chain head for `--expect-head`.
+pub async fn audit_now(store: &Store, retention: Option<std::time::Duration>) {
+    let job_store = store.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        audit::run_once(&job_store, now_millis(), retention, audit::CHUNK)
+    })
+    .await;
+    match result {
+        Ok(Ok(report)) => {
+            if report.deleted > 0 {
+                tracing::info!(
+                    deleted = report.deleted,
+                    "audit retention pruned old events"
+                );
+            }
+            if let Some((id, hash)) = report.head {
+                tracing::info!(audit_head_id = id, audit_head = %hash, "audit chain head");
+            }
+        }
+        Ok(Err(e)) => tracing::error!(error = %e, "audit job failed; will retry in an hour"),
+        Err(e) => tracing::error!(error = %e, "audit job panicked; will retry in an hour"),
     }
 }

@@ -4,7 +4,7 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, environments, folders, history, members, projects, secret_batches, secrets,
+    accounts, audit, environments, folders, history, members, projects, secret_batches, secrets,
     service_tokens, users,
 };
 use actix_web::{web, HttpResponse};
@@ -16,6 +16,7 @@ use utoipa::{Modify, OpenApi};
     info(title = "Envkeep native API", description = "Projects, environments, folders, secrets and service tokens."),
     paths(
         accounts::setup, accounts::login, accounts::logout, accounts::whoami,
+        audit::list, audit::verify,
         projects::list, projects::create, projects::get, projects::update, projects::delete,
         environments::list, environments::create, environments::update, environments::delete,
         folders::list, folders::create, folders::delete,
@@ -23,7 +24,7 @@ use utoipa::{Modify, OpenApi};
         secret_batches::create,
         history::list_versions, history::restore_version, history::list_trash,
         history::trashed_versions, history::restore_trashed, history::restore_folder,
-        service_tokens::list, service_tokens::create, service_tokens::revoke,
+        service_tokens::list, service_tokens::create, service_tokens::revoke, service_tokens::usage,
         users::list_users, users::update_user, users::delete_user,
         users::list_invites, users::create_invite, users::revoke_invite, users::accept_invite,
         members::list, members::add, members::update, members::remove,

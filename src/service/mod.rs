@@ -2,6 +2,7 @@
 //! validates nothing HTTP-specific, checks access, runs one transaction, and audits.
 
 pub mod accounts;
+pub mod audit;
 pub mod environments;
 pub mod fields;
 pub mod folders;
@@ -14,13 +15,14 @@ pub mod reveal;
 pub mod sealed_fields;
 pub mod secrets;
 pub mod token_request;
+pub mod token_usage;
 pub mod tokens;
 pub mod users;
 pub mod views;
 
 use crate::auth::access::{Op, Visibility};
 use crate::auth::{AdminSession, Caller};
-use crate::db::audit::{self, AuditEvent};
+use crate::db::audit::{self as audit_rows, AuditEvent};
 use crate::db::{folders as folder_rows, projects as project_rows, DbError, DbResult};
 use crate::domain::names::truncate_for_message;
 use crate::domain::{ClientAddr, SecretPath};
@@ -105,7 +107,7 @@ impl Actor {
             Some(client) => event.from_client(client),
             None => event,
         };
-        audit::insert(conn, &event)
+        audit_rows::insert(conn, &event)
     }
 }
 
@@ -169,11 +171,36 @@ pub(crate) fn require_project(conn: &Connection, project_id: &str) -> DbResult<(
 }
 
 /// Checks a caller against a project, an operation and a place, auditing a token's refusal
-/// (rate-limited) so denied uses show up in the trail.
+/// (rate-limited) so denied uses show up in the trail, and counting a token's allowed use (in
+/// memory; see `store::usage`). Call it once per operation: a pre-check uses [`check_access`].
 pub(crate) fn authorize(store: &Store, access: &Caller, op: Op, at: &Location) -> AppResult<()> {
+    check_access(store, access, op, at)?;
+    count_use(store, access, op, at);
+    Ok(())
+}
+
+/// As [`authorize`], without counting the use: for a check made before the operation that
+/// authorizes (and counts) itself.
+pub(crate) fn check_access(store: &Store, access: &Caller, op: Op, at: &Location) -> AppResult<()> {
     let result = access.require(&at.project_id, op, at.environment.as_str(), &at.path);
     audit_refusal(store, access, &result);
     result
+}
+
+fn count_use(store: &Store, access: &Caller, op: Op, at: &Location) {
+    if let Caller::Token { record, ip } = access {
+        let place = crate::store::usage::UsePlace {
+            token_id: &record.id,
+            project_id: &at.project_id,
+            environment: at.environment.as_str(),
+            path: at.path.as_str(),
+        };
+        let what = match op {
+            Op::Read => crate::store::usage::Counted::Read,
+            Op::Write => crate::store::usage::Counted::Write,
+        };
+        store.count_token_use(place, what, ip.ip());
+    }
 }
 
 /// As [`authorize`], for listings that may show only the in-scope part of a subtree.
@@ -184,6 +211,9 @@ pub(crate) fn authorize_listing(
 ) -> AppResult<Visibility> {
     let result = access.visibility(&at.project_id, Op::Read, at.environment.as_str(), &at.path);
     audit_refusal(store, access, &result);
+    if result.is_ok() {
+        count_use(store, access, Op::Read, at);
+    }
     result
 }
 

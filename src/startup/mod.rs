@@ -182,6 +182,7 @@ impl Application {
         }
         let preauth = PreauthTokens::new(&root_key);
         let store = Store::new(db, root_key, bounds(&config));
+        store.set_token_usage(config.token_usage);
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;
@@ -217,6 +218,10 @@ impl Application {
                 "expiry sweep is off (ENVKEEP_SWEEP_SCHEDULE); expired tokens are still refused"
             ),
         }
+        jobs.push(tokio::spawn(scheduler::run_audit_loop(
+            state.store.clone(),
+            config.audit_retention,
+        )));
         if let Some(backups) = config.backups.clone() {
             tracing::info!(schedule = %backups.schedule, dir = %backups.dir.display(), keep = backups.keep, "backups scheduled");
             jobs.push(tokio::spawn(scheduler::run_backup_loop(
@@ -286,6 +291,7 @@ impl Application {
             return result;
         }
         background::flush_last_used(&self.state.store).await;
+        background::flush_token_usage(&self.state.store).await;
         background::close_denial_windows(&self.state.store, Close::All).await;
         let store = self.state.store.clone();
         let checkpoint = tokio::task::spawn_blocking(move || {

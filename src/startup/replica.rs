@@ -40,6 +40,8 @@ pub(super) fn build(config: Config, replica: ReplicaConfig) -> Result<Applicatio
     let db = Db::open_replica(&replica.source).map_err(|e| StartupError::new(e.to_string()))?;
     let preauth = PreauthTokens::new(&root_key);
     let store = Store::new(db, root_key, bounds(&config));
+    // A replica writes nothing: its tokens' uses are not counted (usage is the primary's).
+    store.set_token_usage(false);
     store
         .verify_root_key_blocking()
         .map_err(StartupError::new)?;

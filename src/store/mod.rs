@@ -17,6 +17,7 @@
 //!   is buffered (last-use times and denial audits of reads served there are not kept), and
 //!   the caches follow the replica's position ([`Store::follow_replica_blocking`]).
 
+mod audit_log;
 mod budget;
 pub mod decrypted;
 pub mod denials;
@@ -27,6 +28,7 @@ pub mod keys;
 pub mod last_used;
 pub mod tokens;
 pub mod touched;
+pub mod usage;
 
 pub use budget::Reservation;
 pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView, Unreadable};
@@ -36,6 +38,7 @@ pub use keys::{secret_aad, version_aad, ProjectKeys};
 pub use tokens::{TokenRecord, TokenScope};
 pub use touched::{FolderTouch, Touched};
 
+use crate::crypto::chain::ChainKey;
 use crate::crypto::Key32;
 use crate::db::audit::AuditEvent;
 use crate::db::projects::SealedKeys;
@@ -64,7 +67,10 @@ struct Inner {
     tokens: tokens::TokenCache,
     folders: folders::FolderCache,
     last_used: last_used::LastUsed,
+    usage: usage::TokenUsage,
     denials: denials::DenialAudit,
+    /// The key of the audit log's hash chain (the writer holds its own copy to append).
+    audit_key: ChainKey,
     folder_hits: AtomicU64,
     folder_misses: AtomicU64,
     /// A replica's last position seen (Litestream's TXID); `None` before the first look.
@@ -114,6 +120,8 @@ impl Default for Bounds {
 
 impl Store {
     pub fn new(db: Db, root_key: Key32, bounds: Bounds) -> Self {
+        let audit_key = ChainKey::derive(&root_key);
+        db.set_audit_key(audit_key.clone());
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -124,7 +132,9 @@ impl Store {
                 tokens: tokens::TokenCache::default(),
                 folders: folders::FolderCache::default(),
                 last_used: last_used::LastUsed::default(),
+                usage: usage::TokenUsage::default(),
                 denials: denials::DenialAudit::default(),
+                audit_key,
                 folder_hits: AtomicU64::new(0),
                 folder_misses: AtomicU64::new(0),
                 replica_position: std::sync::Mutex::new(None),
@@ -321,6 +331,46 @@ impl Store {
     /// Writes every buffered token use in one transaction (blocking).
     pub fn flush_token_uses_blocking(&self) -> DbResult<usize> {
         self.inner.last_used.flush_blocking(&self.inner.db)
+    }
+
+    /// Counts a token's read or write at a place; written by [`Store::flush_token_usage_blocking`],
+    /// never on the request.
+    pub fn count_token_use(
+        &self,
+        place: usage::UsePlace<'_>,
+        what: usage::Counted,
+        ip: Option<IpAddr>,
+    ) {
+        self.inner
+            .usage
+            .record(place, what, crate::time::now_millis(), ip);
+    }
+
+    /// Turns the counting of token uses on or off (`ENVKEEP_TOKEN_USAGE`).
+    pub fn set_token_usage(&self, on: bool) {
+        self.inner.usage.set_on(on);
+    }
+
+    /// A token's usage sums not yet written.
+    pub fn pending_token_usage(
+        &self,
+        token_id: &str,
+    ) -> Vec<(
+        crate::db::token_usage::UsageKey,
+        crate::db::token_usage::UsageSum,
+    )> {
+        self.inner.usage.pending_of(token_id)
+    }
+
+    /// Writes every buffered usage sum in one transaction (blocking); returns how many sums it
+    /// wrote and how many uses the buffer's cap dropped since the last flush.
+    pub fn flush_token_usage_blocking(&self) -> DbResult<(usize, u64)> {
+        self.inner.usage.flush_blocking(&self.inner.db)
+    }
+
+    /// Write transactions started (tests assert that reads never write).
+    pub fn write_count(&self) -> u64 {
+        self.inner.db.write_count()
     }
 
     /// Audits a refused use in the background, within the budget of its kind and actor.

@@ -2,6 +2,7 @@
 //! talks HTTP to it. One test binary, modules by area.
 
 mod accounts;
+mod audit;
 mod cache;
 mod client;
 mod folder_names;

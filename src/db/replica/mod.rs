@@ -128,6 +128,7 @@ impl Db {
                 _library: Mutex::new(library),
             })),
             outside_change: Arc::new(AtomicBool::new(false)),
+            writes: Arc::default(),
         })
     }
 

@@ -16,6 +16,7 @@ macro_rules! endpoints {
 }
 
 pub mod accounts;
+pub mod audit;
 pub mod environments;
 pub mod folders;
 pub mod history;
@@ -59,6 +60,7 @@ const PROJECT_AREAS: [&[Endpoint]; 8] = [
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     register(cfg, accounts::ENDPOINTS);
+    register(cfg, audit::ENDPOINTS);
     register(cfg, users::ENDPOINTS);
     // actix-router tries a request against each dynamic route in turn, one regex search each,
     // until one matches (about 20 % of a token request's instructions were routing). Behind one
@@ -75,6 +77,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn endpoints() -> Vec<(Method, String)> {
     let accounts = accounts::ENDPOINTS
         .iter()
+        .chain(audit::ENDPOINTS)
         .chain(users::ENDPOINTS)
         .map(|e| (e.method.clone(), e.path.to_owned()));
     let projects = PROJECT_AREAS

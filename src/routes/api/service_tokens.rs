@@ -7,6 +7,7 @@ use super::{schema, Endpoint};
 use crate::auth::AdminSession;
 use crate::error::AppResult;
 use crate::service::token_request::{TokenRequest, ZeroExpiry};
+use crate::service::token_usage;
 use crate::service::tokens::{self, NewToken, MAX_SCOPES};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -18,7 +19,22 @@ pub const ENDPOINTS: &[Endpoint] = endpoints![
     GET "/{projectId}/service-tokens" => list,
     POST "/{projectId}/service-tokens" => create,
     DELETE "/{projectId}/service-tokens/{tokenId}" => revoke,
+    GET "/{projectId}/service-tokens/{tokenId}/usage" => usage,
 ];
+
+/// The window and paging of a token's usage.
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct UsageParams {
+    /// From this hour (RFC 3339 or a date), inclusive
+    from: Option<String>,
+    /// Until this hour (RFC 3339 or a date), exclusive
+    to: Option<String>,
+    /// The `nextCursor` of the previous page
+    cursor: Option<String>,
+    /// Rows per page, 1 to 500 (default 100)
+    limit: Option<String>,
+}
 
 /// The mint request is the service's [`TokenRequest`], shared with the UI and the Infisical
 /// route; its document is written here, from the parsers' constants.
@@ -136,4 +152,42 @@ async fn revoke(
 ) -> AppResult<HttpResponse> {
     tokens::revoke(&state.store, &session, &url.project_id, &url.token_id).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+#[utoipa::path(
+    get, path = "/api/v1/projects/{projectId}/service-tokens/{tokenId}/usage", operation_id = "serviceTokenUsage", tag = "service-tokens",
+    description = "Reads and writes by the token per hour, environment and folder (`*`: other \
+        folders), newest hour first, counts not yet written included; `ips` is the number of \
+        distinct client addresses (at most 100)",
+    params(TokenUrl, UsageParams),
+    responses(
+        (status = 200, description = "Usage"),
+        (status = 400, description = "A malformed window, cursor or limit"),
+        Denied, Missing,
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn usage(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    url: web::Path<TokenUrl>,
+    query: web::Query<UsageParams>,
+) -> AppResult<HttpResponse> {
+    let q = &*query;
+    let parsed = token_usage::UsageQuery::parse(
+        &url.token_id,
+        q.from.as_deref(),
+        q.to.as_deref(),
+        q.cursor.as_deref(),
+        q.limit.as_deref(),
+    )?;
+    let (usage, next) = token_usage::usage(
+        &state.store,
+        &session,
+        &url.project_id,
+        &url.token_id,
+        parsed,
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(json!({ "usage": usage, "nextCursor": next })))
 }

@@ -66,6 +66,7 @@ pub enum Section {
     Access,
     Members,
     Settings,
+    Activity,
 }
 
 /// The project header and its navigation, with the tab of `section` marked current.
@@ -115,6 +116,14 @@ impl ProjectNav {
 
     pub fn in_settings(&self) -> bool {
         self.section == Section::Settings
+    }
+
+    pub fn activity_href(&self) -> String {
+        urls::activity(&self.id)
+    }
+
+    pub fn in_activity(&self) -> bool {
+        self.section == Section::Activity
     }
 }
 

@@ -8,13 +8,14 @@ mod batch_request;
 mod large;
 mod listing;
 mod read;
+mod revealed;
 mod write;
 
 pub use listing::{BodyWriter, Listing, Polled, Rendered};
-pub use read::{get, list_cached, list_rendered, list_unless_held};
+pub use revealed::{get, list_cached, list_rendered, list_unless_held};
 pub use write::{create, delete, require_stored, update};
 
-use super::{audit_refusal, authorize};
+use super::{audit_refusal, check_access};
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::db::folders;
@@ -54,7 +55,7 @@ pub async fn keys_for_sealed_write(
     access: &Caller,
     at: &Location,
 ) -> AppResult<Arc<ProjectKeys>> {
-    authorize(store, access, Op::Write, at)?;
+    check_access(store, access, Op::Write, at)?;
     let readable = if access.has_permission(Op::Read) {
         Ok(())
     } else {

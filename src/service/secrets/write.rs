@@ -18,7 +18,7 @@ use crate::service::sealed_fields::{
     check_sizes, open, open_row, seal_row, sealed_len, view, Field,
 };
 use crate::service::views::{SecretView, WrittenSecret};
-use crate::service::{authorize, environment, locate, Actor};
+use crate::service::{authorize, check_access, environment, locate, Actor};
 use crate::store::Store;
 use crate::time::{now_millis, rfc3339};
 use rusqlite::Connection;
@@ -213,7 +213,7 @@ pub async fn require_stored(
     at: &Location,
     key: &SecretKey,
 ) -> AppResult<()> {
-    authorize(store, access, Op::Write, at)?;
+    check_access(store, access, Op::Write, at)?;
     let (at, key) = (at.clone(), key.clone());
     store
         .read(move |conn| existing(conn, &at, &key).map(drop))
