@@ -3,8 +3,8 @@
 //! table. The release binary under test is `$ENVKEEP_BIN` or the one cargo builds for this bench.
 //!
 //! Three server lifetimes on one temp data dir: (1) fresh, seeded through the API: healthz,
-//! read-20, read-one, read-20-infisical, bad-token, write, read-many, read-many-mixed; (2)
-//! restarted after 100,000 tokens and 50,000 secrets were written into the file: read-20-big;
+//! read-20, read-one, read-20-infisical, bad-token, write, read-many, read-many-mixed, and a
+//! point-in-time restore of a 1,000-secret folder against its recursive listing; (2) restarted after 100,000 tokens and 50,000 secrets were written into the file: read-20-big;
 //! (3) restarted after 100,000 expired tokens were written, with the sweep scheduled a few
 //! seconds after start: read-20 during it. Then (4) a fresh server on a data dir of its own
 //! takes bursts of failed logins, for its memory under that attack.
@@ -13,6 +13,7 @@ mod logins;
 mod measures;
 mod mixed;
 mod report;
+mod restore;
 mod seed;
 mod server;
 mod sweep;
@@ -346,6 +347,7 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     let (many_lines, many_measures) = mixed::run(&bench, &server, &healthz).await?;
     lines.extend(many_lines);
     measures.extend(many_measures);
+    measures.extend(restore::run(t, &server.base).await?);
     server.stop()?;
 
     // (1b) read-20 with per-token usage counting off, then on, each on a fresh restart.

@@ -42,7 +42,7 @@ fn value_64(seed: usize) -> String {
     format!("{seed:0>8}{}", "x".repeat(56))
 }
 
-async fn call(req: reqwest::RequestBuilder, expect: u16, what: &str) -> Result<Value, String> {
+pub async fn call(req: reqwest::RequestBuilder, expect: u16, what: &str) -> Result<Value, String> {
     let response = req.send().await.map_err(|e| format!("{what}: {e}"))?;
     let status = response.status().as_u16();
     let body = response.text().await.map_err(|e| format!("{what}: {e}"))?;
@@ -57,14 +57,14 @@ fn access_part(token: &str) -> String {
 }
 
 /// The bootstrapped admin's API session, for seeding as a user would.
-struct Admin {
-    client: Client,
-    base: String,
-    session: String,
+pub struct Admin {
+    pub client: Client,
+    pub base: String,
+    pub session: String,
 }
 
 impl Admin {
-    async fn login(base: &str) -> Result<Self, String> {
+    pub async fn login(base: &str) -> Result<Self, String> {
         let client = Client::new();
         let login = call(
             client
@@ -85,7 +85,7 @@ impl Admin {
         })
     }
 
-    fn post(&self, path: &str, body: Value) -> reqwest::RequestBuilder {
+    pub fn post(&self, path: &str, body: Value) -> reqwest::RequestBuilder {
         self.client
             .post(format!("{}{path}", self.base))
             .bearer_auth(&self.session)
@@ -93,7 +93,7 @@ impl Admin {
     }
 
     /// A new project's id.
-    async fn project(&self, name: &str) -> Result<String, String> {
+    pub async fn project(&self, name: &str) -> Result<String, String> {
         let created = call(
             self.post("/api/v1/projects", json!({ "name": name })),
             201,
@@ -348,7 +348,12 @@ impl Store {
                             created_at: now,
                             updated_at: now,
                         };
-                        secrets::insert(tx, &self.project, &row)?;
+                        let by = envkeep::db::history::Author::default();
+                        let made = secrets::Made {
+                            action: "create",
+                            by: &by,
+                        };
+                        secrets::insert(tx, &self.project, &row, made)?;
                     }
                     Ok(((), Touched::nothing()))
                 })

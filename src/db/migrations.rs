@@ -15,6 +15,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0005_teams.sql")),
     M::up(include_str!("../../migrations/0006_audit_chain.sql")),
     M::up(include_str!("../../migrations/0007_accounts.sql")),
+    M::up(include_str!("../../migrations/0008_secret_history.sql")),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -13,6 +13,7 @@ pub mod check;
 mod error;
 pub mod files;
 pub mod folders;
+pub mod history;
 pub mod invites;
 pub mod memberships;
 pub mod meta;

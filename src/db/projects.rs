@@ -10,6 +10,8 @@ pub struct Project {
     pub name: String,
     pub slug: String,
     pub created_at: Millis,
+    /// How long superseded versions and trashed secrets are kept.
+    pub history_days: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +35,7 @@ fn project_from_row(r: &Row<'_>) -> rusqlite::Result<Project> {
         name: r.get(1)?,
         slug: r.get(2)?,
         created_at: r.get(3)?,
+        history_days: r.get(4)?,
     })
 }
 
@@ -71,15 +74,18 @@ pub fn slug_taken(conn: &Connection, slug: &str) -> DbResult<bool> {
 }
 
 pub fn list(conn: &Connection) -> DbResult<Vec<Project>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name, slug, created_at FROM projects ORDER BY name, id")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, slug, created_at, history_days FROM projects ORDER BY name, id",
+    )?;
     let rows = stmt.query_map([], project_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn find(conn: &Connection, id: &str) -> DbResult<Option<Project>> {
     Ok(conn
-        .prepare_cached("SELECT id, name, slug, created_at FROM projects WHERE id = ?1")?
+        .prepare_cached(
+            "SELECT id, name, slug, created_at, history_days FROM projects WHERE id = ?1",
+        )?
         .query_row([id], project_from_row)
         .optional()?)
 }
@@ -94,6 +100,11 @@ pub fn sealed_keys(conn: &Connection, id: &str) -> DbResult<Option<SealedKeys>> 
             })
         })
         .optional()?)
+}
+
+pub fn rename(conn: &Connection, id: &str, name: &str) -> DbResult<()> {
+    conn.execute("UPDATE projects SET name = ?2 WHERE id = ?1", [id, name])?;
+    Ok(())
 }
 
 pub fn delete(conn: &Connection, id: &str) -> DbResult<bool> {

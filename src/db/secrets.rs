@@ -1,5 +1,6 @@
 //! Secrets, stored sealed: `value_ct` and `comment_ct` are XChaCha20-Poly1305 blobs.
 
+use super::history::Author;
 use super::{subtree_prefix, DbError, DbResult};
 use crate::time::Millis;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -99,6 +100,23 @@ fn for_each<E: From<DbError>>(
     Ok(())
 }
 
+/// The (path, key) of every secret in a folder and below, without their ciphertexts.
+pub fn places_in_subtree(
+    conn: &Connection,
+    env_id: &str,
+    path: &str,
+) -> DbResult<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT path, key FROM secrets
+         WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)
+         ORDER BY path, key",
+    )?;
+    let rows = stmt.query_map([env_id, path, &subtree_prefix(path)], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// How many secrets [`list_in_subtree`] would return, without reading their ciphertexts.
 pub fn count_in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult<usize> {
     let count: i64 = conn
@@ -119,10 +137,22 @@ pub fn find(conn: &Connection, env_id: &str, path: &str, key: &str) -> DbResult<
         .optional()?)
 }
 
-pub fn insert(conn: &Connection, project_id: &str, row: &SecretRow) -> DbResult<()> {
+/// How a row's current version came to be, and who made it (kept with the row for its history).
+#[derive(Debug, Clone, Copy)]
+pub struct Made<'a> {
+    pub action: &'a str,
+    pub by: &'a Author,
+}
+
+pub fn insert(
+    conn: &Connection,
+    project_id: &str,
+    row: &SecretRow,
+    made: Made<'_>,
+) -> DbResult<()> {
     conn.prepare_cached(
-        "INSERT INTO secrets (id, project_id, environment_id, path, key, value_ct, comment_ct, version, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        "INSERT INTO secrets (id, project_id, environment_id, path, key, value_ct, comment_ct, version, created_at, updated_at, action, actor_kind, actor_id, actor_name)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
     )?
     .execute(params![
         row.id,
@@ -134,33 +164,32 @@ pub fn insert(conn: &Connection, project_id: &str, row: &SecretRow) -> DbResult<
         row.comment_ct,
         row.version,
         row.created_at,
-        row.updated_at
+        row.updated_at,
+        made.action,
+        made.by.kind,
+        made.by.id,
+        made.by.name
     ])?;
     Ok(())
 }
 
-pub fn update(conn: &Connection, row: &SecretRow) -> DbResult<()> {
+pub fn update(conn: &Connection, row: &SecretRow, made: Made<'_>) -> DbResult<()> {
     conn.prepare_cached(
-        "UPDATE secrets SET value_ct = ?2, comment_ct = ?3, version = ?4, updated_at = ?5 WHERE id = ?1",
-    )?
-    .execute(params![row.id, row.value_ct, row.comment_ct, row.version, row.updated_at])?;
-    Ok(())
-}
-
-/// A new value for the secret `id`, and a new comment when one is given (else it keeps its
-/// own); the version goes up by one.
-pub fn overwrite(
-    conn: &Connection,
-    id: &str,
-    value_ct: &[u8],
-    comment_ct: Option<&[u8]>,
-    updated_at: Millis,
-) -> DbResult<()> {
-    conn.prepare_cached(
-        "UPDATE secrets SET value_ct = ?2, comment_ct = coalesce(?3, comment_ct), version = version + 1, updated_at = ?4
+        "UPDATE secrets SET value_ct = ?2, comment_ct = ?3, version = ?4, updated_at = ?5,
+             action = ?6, actor_kind = ?7, actor_id = ?8, actor_name = ?9
          WHERE id = ?1",
     )?
-    .execute(params![id, value_ct, comment_ct, updated_at])?;
+    .execute(params![
+        row.id,
+        row.value_ct,
+        row.comment_ct,
+        row.version,
+        row.updated_at,
+        made.action,
+        made.by.kind,
+        made.by.id,
+        made.by.name
+    ])?;
     Ok(())
 }
 

@@ -312,7 +312,8 @@ pub(crate) mod tests {
         let mut conn = Connection::open_in_memory().unwrap();
         super::super::migrations::run(&mut conn).unwrap();
         conn.execute(
-            "INSERT INTO projects VALUES ('p', 'P', 'p', x'00', x'00', 0)",
+            "INSERT INTO projects (id, name, slug, sealed_wire_key, sealed_data_key, created_at)
+             VALUES ('p', 'P', 'p', x'00', x'00', 0)",
             [],
         )
         .unwrap();

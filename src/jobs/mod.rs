@@ -6,6 +6,7 @@ pub mod audit;
 pub mod background;
 pub mod backup;
 pub mod replica;
+pub mod retention;
 pub mod scheduler;
 pub mod sweep;
 

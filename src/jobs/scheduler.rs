@@ -1,7 +1,7 @@
 //! Runs the sweep and the backups on their cron schedules. Each run is logged; an error is
 //! logged and the loop goes on, so the scheduler never dies.
 
-use super::{audit, backup, sweep, Health, LastBackup};
+use super::{audit, backup, retention, sweep, Health, LastBackup};
 use crate::config::Backups;
 use crate::store::Store;
 use crate::time::now_millis;
@@ -21,6 +21,7 @@ async fn until_next(schedule: &cron::Schedule) -> bool {
 pub async fn run_sweep_loop(store: Store, schedule: cron::Schedule) {
     while until_next(&schedule).await {
         sweep_now(&store).await;
+        prune_history_now(&store).await;
     }
     tracing::warn!("sweep schedule has no future run; the sweep is stopped");
 }
@@ -80,6 +81,20 @@ pub async fn sweep_now(store: &Store) {
         Err(e) => {
             tracing::error!(error = %e, "expiry sweep task panicked; will retry at the next scheduled time")
         }
+    }
+}
+
+/// One history retention run, off the executor, on the sweep's schedule.
+pub async fn prune_history_now(store: &Store) {
+    let job_store = store.clone();
+    let result =
+        tokio::task::spawn_blocking(move || retention::run_once(&job_store, now_millis())).await;
+    match result {
+        Ok(Ok(removed)) => tracing::info!(removed, "history retention ran"),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "history retention failed; will retry at the next scheduled time")
+        }
+        Err(e) => tracing::error!(error = %e, "the history retention task panicked"),
     }
 }
 

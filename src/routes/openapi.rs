@@ -4,8 +4,8 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    account, accounts, audit, environments, folders, members, mfa, password_resets, projects,
-    secret_batches, secrets, service_tokens, settings, users,
+    account, accounts, audit, environments, folders, history, members, mfa, password_resets,
+    projects, secret_batches, secrets, service_tokens, settings, users,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,11 +21,13 @@ use utoipa::{Modify, OpenApi};
         mfa::begin, mfa::confirm, mfa::disable, mfa::recovery_codes,
         password_resets::create, password_resets::use_reset, password_resets::end_sessions,
         settings::show, settings::update,
-        projects::list, projects::create, projects::get, projects::delete,
+        projects::list, projects::create, projects::get, projects::update, projects::delete,
         environments::list, environments::create, environments::update, environments::delete,
         folders::list, folders::create, folders::delete,
         secrets::list, secrets::get, secrets::create, secrets::update, secrets::delete,
         secret_batches::create,
+        history::list_versions, history::restore_version, history::list_trash,
+        history::trashed_versions, history::restore_trashed, history::restore_folder,
         service_tokens::list, service_tokens::create, service_tokens::revoke, service_tokens::usage,
         users::list_users, users::update_user, users::delete_user,
         users::list_invites, users::create_invite, users::revoke_invite, users::accept_invite,

@@ -3,6 +3,7 @@
 //! changes only folders inside its scopes; a new folder is checked by its own full path, and a
 //! recursive delete needs every descendant in scope.
 
+use super::history::record::{self, author};
 use super::secrets::Location;
 use super::views::FolderView;
 use super::{audit_refusal, authorize, authorize_listing, locate, Actor};
@@ -158,6 +159,7 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
         ));
     }
     authorize(store, access, Op::Write, at)?;
+    let keys = store.project_keys(project_id).await?;
     let (project, env, path, caller) = (
         project_id.to_owned(),
         env.clone(),
@@ -179,6 +181,14 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
                 return Err(AppError::PermissionDenied(format!(
                     "You are not allowed to delete folder '{path}' with everything below it: some folders below it are outside this service token's scopes"
                 )));
+            }
+            // Every secret below goes to the trash first (its history outlives the folders).
+            let by = author(tx, &caller)?;
+            let now = now_millis();
+            for (place, key) in secrets::places_in_subtree(tx, &environment.id, path.as_str())? {
+                if let Some(row) = secrets::find(tx, &environment.id, &place, &key)? {
+                    record::trash(tx, &keys, &project, &row, &by, now)?;
+                }
             }
             folders::delete_subtree(tx, &environment.id, path.as_str())?;
             Actor::of(&caller).record(

@@ -3,7 +3,7 @@
 //! Store's one writer connection, so writers racing for the last room cannot pass a limit together.
 
 use super::secrets::Location;
-use crate::db::usage;
+use crate::db::{history, usage};
 use crate::domain::StorageLimits;
 use crate::error::{AppError, AppResult};
 use rusqlite::Connection;
@@ -84,7 +84,9 @@ pub fn ensure_room(
             ),
         ));
     }
-    let after = i128::from(held.sealed_bytes) + i128::from(growth.sealed_bytes);
+    // History and trash are the project's too: a stream of updates must not grow it unbounded.
+    let kept = history::sealed_bytes(tx, &at.project_id)?;
+    let after = i128::from(held.sealed_bytes) + i128::from(kept) + i128::from(growth.sealed_bytes);
     if growth.sealed_bytes > 0 && after > i128::from(limits.sealed_bytes_per_project) {
         return Err(AppError::validation(
             "sealedBytesPerProject",

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod environments;
 pub mod fields;
 pub mod folders;
+pub mod history;
 pub mod invites;
 pub mod limits;
 pub mod login;

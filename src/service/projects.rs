@@ -20,12 +20,17 @@ pub const DEFAULT_ENVIRONMENTS: [(&str, &str); 3] = [
     ("Production", "prod"),
 ];
 
+/// How long a new project keeps history (`historyDays`), and the bounds a PATCH may set.
+pub const DEFAULT_HISTORY_DAYS: i64 = 90;
+pub const MAX_HISTORY_DAYS: i64 = 3_650;
+
 pub fn view(project: &Project, environments: &[Environment]) -> ProjectView {
     ProjectView {
         id: project.id.clone(),
         name: project.name.clone(),
         slug: project.slug.clone(),
         created_at: rfc3339(project.created_at),
+        history_days: project.history_days,
         environments: environments.iter().map(super::environments::view).collect(),
     }
 }
@@ -80,6 +85,7 @@ pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppRes
                 name: name.as_str().to_owned(),
                 slug,
                 created_at: now_millis(),
+                history_days: DEFAULT_HISTORY_DAYS,
             };
             projects::insert(tx, &project, &sealed)?;
             for (position, (env_name, env_slug)) in DEFAULT_ENVIRONMENTS.iter().enumerate() {
@@ -134,6 +140,43 @@ pub async fn get(
         .read(move |conn| match projects::find(conn, &id)? {
             Some(project) => load_view(conn, &project),
             None => Err(DbError::NotFound),
+        })
+        .await
+        .map_err(project_not_found(project_id))
+}
+
+/// A new display name and/or retention; the slug stays as it is.
+pub async fn update(
+    store: &Store,
+    session: &AdminSession,
+    project_id: &str,
+    name: Option<Name>,
+    history_days: Option<i64>,
+) -> AppResult<ProjectView> {
+    session.decide(Some(project_id), Action::ConfigureProject)?;
+    let id = project_id.to_owned();
+    let actor = Actor::admin(session);
+    store
+        .write(move |tx| {
+            let Some(mut project) = projects::find(tx, &id)? else {
+                return Err(DbError::NotFound);
+            };
+            if let Some(name) = &name {
+                projects::rename(tx, &id, name.as_str())?;
+                project.name = name.as_str().to_owned();
+            }
+            if let Some(days) = history_days {
+                crate::db::history::set_history_days(tx, &id, days)?;
+                project.history_days = days;
+            }
+            actor.record(
+                tx,
+                now_millis(),
+                "project.update",
+                Some(&id),
+                serde_json::json!({ "name": project.name, "historyDays": project.history_days }),
+            )?;
+            Ok((load_view(tx, &project)?, Touched::project(&id)))
         })
         .await
         .map_err(project_not_found(project_id))

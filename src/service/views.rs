@@ -21,6 +21,7 @@ pub struct ProjectView {
     pub name: String,
     pub slug: String,
     pub created_at: String,
+    pub history_days: i64,
     pub environments: Vec<EnvironmentView>,
 }
 

@@ -183,3 +183,17 @@ pub fn secret_aad(project_id: &str, env_id: &str, path: &str, key: &str, field: 
     format!("envkeep:secret:v1\u{0}{project_id}\u{0}{env_id}\u{0}{path}\u{0}{key}\u{0}{field}")
         .into_bytes()
 }
+
+/// Associated data binding a history row's value or comment to its secret's place and version,
+/// so a superseded ciphertext can pass neither for the live row nor for another version.
+pub fn version_aad(
+    project_id: &str,
+    env_id: &str,
+    path: &str,
+    key: &str,
+    version: i64,
+    field: &str,
+) -> Vec<u8> {
+    format!("envkeep:secret-version:v1\u{0}{project_id}\u{0}{env_id}\u{0}{path}\u{0}{key}\u{0}{version}\u{0}{field}")
+        .into_bytes()
+}

@@ -35,7 +35,7 @@ pub use budget::Reservation;
 pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView, Unreadable};
 pub use evictions::Stamp;
 pub use folders::{folder_key, subtree_key};
-pub use keys::{secret_aad, ProjectKeys};
+pub use keys::{secret_aad, version_aad, ProjectKeys};
 pub use tokens::{TokenRecord, TokenScope};
 pub use touched::{FolderTouch, Touched};
 

@@ -20,6 +20,7 @@ pub mod accounts;
 pub mod audit;
 pub mod environments;
 pub mod folders;
+pub mod history;
 pub mod members;
 pub mod mfa;
 pub mod password_resets;
@@ -50,9 +51,10 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 7] = [
+const PROJECT_AREAS: [&[Endpoint]; 8] = [
     secrets::ENDPOINTS,
     secret_batches::ENDPOINTS,
+    history::ENDPOINTS,
     projects::ENDPOINTS,
     environments::ENDPOINTS,
     folders::ENDPOINTS,

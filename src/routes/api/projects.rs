@@ -4,9 +4,9 @@ use super::responses::{BodyRejected, Denied, Missing};
 use super::urls::ProjectUrl;
 use super::{schema, Endpoint};
 use crate::auth::AdminSession;
-use crate::domain::Name;
+use crate::domain::{Invalid, Name};
 use crate::error::AppResult;
-use crate::service::fields::{field, required};
+use crate::service::fields::{all, field, required};
 use crate::service::projects;
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
@@ -17,6 +17,7 @@ pub const ENDPOINTS: &[Endpoint] = endpoints![
     GET "" => list,
     POST "" => create,
     GET "/{projectId}" => get,
+    PATCH "/{projectId}" => update,
     DELETE "/{projectId}" => delete,
 ];
 
@@ -77,6 +78,49 @@ async fn get(
     url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
     let project = projects::get(&state.store, &session, &url.project_id).await?;
+    Ok(HttpResponse::Ok().json(json!({ "project": project })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = ProjectUpdateBody)]
+struct UpdateBody {
+    #[schema(schema_with = schema::name)]
+    name: Option<String>,
+    /// Days superseded versions and trashed secrets are kept, 1 to 3650
+    history_days: Option<i64>,
+}
+
+#[utoipa::path(
+    patch, path = "/api/v1/projects/{projectId}", operation_id = "updateProject", tag = "projects",
+    description = "Rename a project or change how long it keeps history (the slug stays)",
+    params(ProjectUrl),
+    request_body = UpdateBody,
+    responses(
+        (status = 200, description = "The project"),
+        Denied, BodyRejected, Missing,
+    ),
+    security(("bearer" = []), ("cookie" = []))
+)]
+async fn update(
+    state: web::Data<AppState>,
+    session: AdminSession,
+    url: web::Path<ProjectUrl>,
+    body: web::Json<UpdateBody>,
+) -> AppResult<HttpResponse> {
+    let name = body.name.as_deref().map(Name::parse).transpose();
+    let days = body.history_days.map(|d| {
+        if (1..=projects::MAX_HISTORY_DAYS).contains(&d) {
+            Ok(d)
+        } else {
+            Err(Invalid::new(format!(
+                "must be from 1 to {}",
+                projects::MAX_HISTORY_DAYS
+            )))
+        }
+    });
+    let (name, days) = all((field("name", name), field("historyDays", days.transpose())))?;
+    let project = projects::update(&state.store, &session, &url.project_id, name, days).await?;
     Ok(HttpResponse::Ok().json(json!({ "project": project })))
 }
 

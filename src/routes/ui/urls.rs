@@ -10,7 +10,7 @@ fn segment(raw: &str) -> String {
     percent::encode(raw, Slash::Encoded)
 }
 
-fn query_value(raw: &str) -> String {
+pub fn query_value(raw: &str) -> String {
     percent::encode(raw, Slash::Kept)
 }
 
@@ -170,6 +170,54 @@ pub fn secret_delete(project_id: &str, env: &str, path: &str, key: &str) -> Stri
 /// Where the delete confirmation posts (folder and key travel in the form).
 pub fn secret_delete_action(project_id: &str, env: &str) -> String {
     format!("{}/delete", environment(project_id, env))
+}
+
+/// The History page of secret `key` in folder `path`.
+pub fn secret_history(project_id: &str, env: &str, path: &str, key: &str) -> String {
+    secret_item("history", project_id, env, path, key)
+}
+
+/// The confirmation before restoring `version` of secret `key`.
+pub fn secret_history_restore(
+    project_id: &str,
+    env: &str,
+    path: &str,
+    key: &str,
+    version: i64,
+) -> String {
+    format!(
+        "{}&version={version}",
+        secret_item("history/restore", project_id, env, path, key)
+    )
+}
+
+/// Where that confirmation posts (folder, key and version travel in the form).
+pub fn secret_history_restore_action(project_id: &str, env: &str) -> String {
+    format!("{}/history/restore", environment(project_id, env))
+}
+
+/// An environment's trash.
+pub fn trash(project_id: &str, env: &str) -> String {
+    format!("{}/trash", environment(project_id, env))
+}
+
+/// Where a trash entry's Restore posts (its id travels in the form).
+pub fn trash_restore_action(project_id: &str, env: &str) -> String {
+    format!("{}/trash/restore", environment(project_id, env))
+}
+
+/// "Restore this folder to…": the form, then (with `at`) the dry-run preview.
+pub fn folder_restore(project_id: &str, env: &str, path: &str) -> String {
+    format!(
+        "{}/restore?path={}",
+        environment(project_id, env),
+        query_value(path)
+    )
+}
+
+/// Where the preview's confirmation posts.
+pub fn folder_restore_action(project_id: &str, env: &str) -> String {
+    format!("{}/restore", environment(project_id, env))
 }
 
 pub fn settings(project_id: &str) -> String {

@@ -16,12 +16,14 @@ use crate::auth::Caller;
 use crate::crypto::envelope::sealed_len;
 use crate::crypto::random;
 use crate::db::folders;
+use crate::db::history::Author;
 use crate::db::projects::Environment;
-use crate::db::secrets::{self, SecretRow};
+use crate::db::secrets::{self, Made, SecretRow};
 use crate::domain::FolderName;
 use crate::error::{AppError, AppResult};
+use crate::service::history::record::{self, author, live_pair};
 use crate::service::limits::{ensure_room, Growth};
-use crate::service::sealed_fields::{open_row, seal_field, seal_row};
+use crate::service::sealed_fields::{open, open_row, seal_row, Field};
 use crate::service::{authorize, environment, Actor};
 use crate::store::{ProjectKeys, Store};
 use crate::time::now_millis;
@@ -53,11 +55,10 @@ enum Sight {
 /// What happens to one entry.
 enum Action {
     Create,
-    /// `replaced`: the sealed bytes of the stored fields the entry replaces (its value, and its
-    /// comment when the entry brings one).
+    /// `kept_comment`: the sealed bytes of the stored comment, which the overwrite keeps unless
+    /// the entry brings one.
     Overwrite {
-        id: String,
-        replaced: usize,
+        kept_comment: usize,
     },
     Unchanged,
     Skip,
@@ -95,7 +96,7 @@ pub async fn write(
                 .await
         }
         Mode::Apply => {
-            let actor = Actor::of(access);
+            let (actor, caller) = (Actor::of(access), access.clone());
             store
                 .write(move |tx| {
                     let env = environment(tx, &at.project_id, at.environment.as_str())?;
@@ -104,7 +105,8 @@ pub async fn write(
                     // Once for the whole batch, in its transaction (so parallel writers cannot
                     // pass a limit together); an error here rolls the folders back too.
                     ensure_room(tx, &limits, &at, &env.id, growth(&batch, &actions))?;
-                    apply(tx, &keys, &at, &env, &batch, &actions)?;
+                    let by = author(tx, &caller)?;
+                    apply(tx, &keys, &at, &env, &batch, &actions, &by)?;
                     audit(&actor, tx, &at, &batch, &actions)?;
                     Ok((outcome(&batch, &actions, sight), at.touched()))
                 })
@@ -169,13 +171,10 @@ fn plan(
                     }
                 }
             };
-            let replaced =
-                row.value_ct.len() + entry.comment.as_ref().map_or(0, |_| row.comment_ct.len());
             Ok(match (same, batch.on_existing) {
                 (true, _) => Action::Unchanged,
                 (false, OnExisting::Overwrite) => Action::Overwrite {
-                    id: row.id,
-                    replaced,
+                    kept_comment: row.comment_ct.len(),
                 },
                 (false, OnExisting::Skip) => Action::Skip,
             })
@@ -190,6 +189,7 @@ fn apply(
     env: &Environment,
     batch: &Batch,
     actions: &[Action],
+    by: &Author,
 ) -> AppResult<()> {
     let now = now_millis();
     for (entry, action) in batch.entries.iter().zip(actions) {
@@ -209,16 +209,40 @@ fn apply(
                 let mut row = row();
                 let comment = entry.comment.as_deref().unwrap_or("");
                 seal_row(keys, &at.project_id, &mut row, &entry.value, comment);
-                secrets::insert(tx, &at.project_id, &row)?;
+                secrets::insert(
+                    tx,
+                    &at.project_id,
+                    &row,
+                    Made {
+                        action: "create",
+                        by,
+                    },
+                )?;
             }
-            Action::Overwrite { id, .. } => {
-                let row = row();
-                let value_ct = seal_field(keys, &at.project_id, &row, "value", &entry.value);
-                let comment_ct = entry
-                    .comment
-                    .as_deref()
-                    .map(|c| seal_field(keys, &at.project_id, &row, "comment", c));
-                secrets::overwrite(tx, id, &value_ct, comment_ct.as_deref(), now)?;
+            Action::Overwrite { .. } => {
+                let key = entry.key.as_str();
+                let Some(mut stored) = secrets::find(tx, &env.id, at.path.as_str(), key)? else {
+                    continue;
+                };
+                let current = live_pair(keys, &at.project_id, &stored);
+                // As a single update: a comment the entry does not bring is kept, so it must
+                // open; a damaged one is replaced by an empty comment rather than failing.
+                let comment = match &entry.comment {
+                    Some(comment) => comment.clone(),
+                    None => open(keys, &at.project_id, &stored, Field::Comment).unwrap_or_default(),
+                };
+                record::supersede(tx, keys, &at.project_id, &stored, current.as_ref(), now)?;
+                stored.version += 1;
+                stored.updated_at = now;
+                seal_row(keys, &at.project_id, &mut stored, &entry.value, &comment);
+                secrets::update(
+                    tx,
+                    &stored,
+                    Made {
+                        action: "update",
+                        by,
+                    },
+                )?;
             }
             Action::Unchanged | Action::Skip => {}
         }
@@ -236,10 +260,10 @@ fn growth(batch: &Batch, actions: &[Action]) -> Growth {
         let comment = entry.comment.as_ref().map(|c| sealed_len(c.len()));
         growth += match action {
             Action::Create => Growth::one_secret(value + comment.unwrap_or(sealed_len(0))),
-            // An overwrite keeps the stored comment unless one is sent: `replaced` counts what
-            // is rewritten, so the growth is the new fields over the old ones.
-            Action::Overwrite { replaced, .. } => {
-                Growth::rewrite(*replaced, value + comment.unwrap_or(0))
+            // The stored pair moves to history (re-sealed, the same size), so the project grows
+            // by the whole new pair: the new value and the comment sent or kept.
+            Action::Overwrite { kept_comment } => {
+                Growth::rewrite(0, value + comment.unwrap_or(*kept_comment))
             }
             Action::Unchanged | Action::Skip => Growth::default(),
         };

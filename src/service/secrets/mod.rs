@@ -85,7 +85,7 @@ pub(super) fn require_folder(
     Ok(())
 }
 
-pub(super) fn missing_secret(key: &SecretKey, at: &Location) -> AppError {
+pub(crate) fn missing_secret(key: &SecretKey, at: &Location) -> AppError {
     AppError::NotFound(format!(
         "Secret '{}' was not found in environment '{}' at path '{}'",
         key.as_str(),

@@ -9,9 +9,10 @@ use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::crypto::random;
 use crate::db::folders;
-use crate::db::secrets::{self, SecretRow};
+use crate::db::secrets::{self, Made, SecretRow};
 use crate::domain::{FolderName, SecretKey};
 use crate::error::{AppError, AppResult};
+use crate::service::history::record::{self, author, live_pair};
 use crate::service::limits::{ensure_room, Growth};
 use crate::service::sealed_fields::{
     check_sizes, open, open_row, seal_row, sealed_len, view, Field,
@@ -34,7 +35,7 @@ pub async fn create(
     check_sizes(Some(value), Some(comment))?;
     let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor, limits) = (at.clone(), key.clone(), Actor::of(access), store.limits());
-    let (value, comment) = (value.to_owned(), comment.to_owned());
+    let (value, comment, caller) = (value.to_owned(), comment.to_owned(), access.clone());
     let created = store
         .write(move |tx| {
             let env = environment(tx, &at.project_id, at.environment.as_str())?;
@@ -68,7 +69,8 @@ pub async fn create(
             };
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
             ensure_room(tx, &limits, &at, &env.id, Growth::one_secret(sealed_len(&row)))?;
-            secrets::insert(tx, &at.project_id, &row)?;
+            let by = author(tx, &caller)?;
+            secrets::insert(tx, &at.project_id, &row, Made { action: "create", by: &by })?;
             audit(&actor, tx, "secret.create", &at, &row)?;
             let touched = at.touched();
             Ok((SecretView {
@@ -106,10 +108,13 @@ pub async fn update(
     let keys = store.project_keys(&at.project_id).await?;
     let (at, key, actor, limits) = (at.clone(), key.clone(), Actor::of(access), store.limits());
     let (value, comment) = (value.map(str::to_owned), comment.map(str::to_owned));
+    let caller = access.clone();
     let updated = store
         .write(move |tx| {
             let mut row = existing(tx, &at, &key)?;
-            // Only a field kept as it is gets opened: a new value replaces a damaged one.
+            let env = at.environment.as_str();
+            let current = live_pair(&keys, &at.project_id, &row);
+            // Only a field kept as it is must open: a new value replaces a damaged one.
             let kept = |new: Option<String>, field| match new {
                 Some(new) => Ok(new),
                 None => {
@@ -118,18 +123,40 @@ pub async fn update(
             };
             let value = kept(value, Field::Value)?;
             let comment = kept(comment, Field::Comment)?;
-            let before = sealed_len(&row);
+            if current
+                .as_ref()
+                .is_some_and(|(v, c)| *v == value && *c == comment)
+            {
+                // The same pair again is not a version: nothing is written, nothing evicted.
+                let unchanged = view(&row, env, value, comment);
+                return Ok((unchanged, crate::store::Touched::nothing()));
+            }
+            let now = now_millis();
+            let old = row.clone();
+            // The old pair moves to history (re-sealed, the same size) unless it did not open;
+            // the limit is checked before that move is counted.
+            let before = if current.is_some() {
+                0
+            } else {
+                sealed_len(&row)
+            };
             row.version += 1;
-            row.updated_at = now_millis();
+            row.updated_at = now;
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
             let growth = Growth::rewrite(before, sealed_len(&row));
             ensure_room(tx, &limits, &at, &row.environment_id, growth)?;
-            secrets::update(tx, &row)?;
+            record::supersede(tx, &keys, &at.project_id, &old, current.as_ref(), now)?;
+            let by = author(tx, &caller)?;
+            secrets::update(
+                tx,
+                &row,
+                Made {
+                    action: "update",
+                    by: &by,
+                },
+            )?;
             audit(&actor, tx, "secret.update", &at, &row)?;
-            Ok::<_, AppError>((
-                view(&row, at.environment.as_str(), value, comment),
-                at.touched(),
-            ))
+            Ok::<_, AppError>((view(&row, env, value, comment), at.touched()))
         })
         .await?;
     Ok(WrittenSecret::for_caller(access, updated))
@@ -158,7 +185,7 @@ pub async fn delete(
 ) -> AppResult<WrittenSecret> {
     authorize(store, access, Op::Write, at)?;
     let keys = store.project_keys(&at.project_id).await?;
-    let (at, key, actor) = (at.clone(), key.clone(), Actor::of(access));
+    let (at, key, actor, caller) = (at.clone(), key.clone(), Actor::of(access), access.clone());
     let deleted = store
         .write(move |tx| {
             let row = existing(tx, &at, &key)?;
@@ -169,7 +196,8 @@ pub async fn delete(
                 tracing::warn!(cause = %e, "deleting a secret that does not decrypt");
                 view(&row, env, String::new(), String::new())
             });
-            secrets::delete(tx, &row.id)?;
+            let by = author(tx, &caller)?;
+            record::trash(tx, &keys, &at.project_id, &row, &by, now_millis())?;
             audit(&actor, tx, "secret.delete", &at, &row)?;
             Ok::<_, AppError>((deleted, at.touched()))
         })

@@ -4,7 +4,7 @@
 
 mod binary;
 mod csrf;
-mod damaged_rows;
+pub mod damaged_rows;
 mod faults;
 mod fuzz;
 mod headers;

@@ -62,7 +62,7 @@ async fn the_fifty_thousand_and_first_secret_of_a_project_is_refused_naming_the_
 }
 
 #[tokio::test]
-async fn sealed_bytes_bound_creates_and_growing_updates_but_never_shrinking_ones() {
+async fn sealed_bytes_bound_creates_and_updates_counting_the_history_they_keep() {
     let app = TestApp::spawn_with(|c| c.limits.sealed_bytes_per_project = 10_000).await;
     let project = app.create_project("bytes").await;
     let admin = app.as_admin();
@@ -76,12 +76,13 @@ async fn sealed_bytes_bound_creates_and_growing_updates_but_never_shrinking_ones
         .update_secret(&project, "dev", "/", "A", &"a".repeat(1_000))
         .await;
     assert_eq!(shrunk.status, StatusCode::OK, "{shrunk}");
+    // B's 4,000-byte value stays in its history, so 8,000 new bytes no longer fit.
     let too_big = admin
-        .update_secret(&project, "dev", "/", "B", &"b".repeat(9_000))
+        .update_secret(&project, "dev", "/", "B", &"b".repeat(8_000))
         .await;
     assert_refused_naming(&too_big, "ENVKEEP_MAX_PROJECT_BYTES");
     let fits = admin
-        .update_secret(&project, "dev", "/", "B", &"b".repeat(8_000))
+        .update_secret(&project, "dev", "/", "B", &"b".repeat(500))
         .await;
     assert_eq!(fits.status, StatusCode::OK, "{fits}");
 }

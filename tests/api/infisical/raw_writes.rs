@@ -72,3 +72,26 @@ async fn a_personal_raw_write_is_400() {
         .await
         .assert_error(StatusCode::BAD_REQUEST, "BadRequest");
 }
+
+#[tokio::test]
+async fn raw_updates_and_deletes_keep_history_like_native_ones() {
+    let f = fixture().await;
+    write_spaced(&f, Method::POST, "v1").await;
+    write_spaced(&f, Method::PATCH, "v2").await;
+    let deleted = write_spaced(&f, Method::DELETE, "").await;
+    assert_eq!(deleted.status, StatusCode::OK, "{deleted}");
+    let url = format!(
+        "/api/v1/projects/{}/secrets/SPACED/versions?environment=dev&path=/created/here",
+        f.project
+    );
+    let listed = f.app.as_admin().get(&url).await;
+    let actions: Vec<&str> = listed["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["delete", "update", "create"], "{listed}");
+    assert_eq!(listed["versions"][1]["value"], "v2");
+    assert_eq!(listed["versions"][1]["actor"]["kind"], "service_token");
+}

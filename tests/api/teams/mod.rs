@@ -6,6 +6,6 @@ mod invites;
 mod members;
 mod races;
 mod roles;
-mod support;
+pub mod support;
 mod tokens;
 mod users;

@@ -42,6 +42,7 @@ struct SecretLine {
     updated: Option<When>,
     edit_href: String,
     delete_href: String,
+    history_href: String,
 }
 
 /// A secret stored but not decryptable: its key, why, and where to delete it.
@@ -68,6 +69,8 @@ pub(super) struct SecretsPage {
     folder: FolderDraft,
     add_action: String,
     folder_action: String,
+    trash_href: String,
+    restore_href: String,
     /// The filter as typed and where its form goes (this environment's page).
     q: String,
     filter_action: String,
@@ -216,6 +219,7 @@ pub(super) async fn build(
                 updated: when_rfc3339(&s.updated_at, now),
                 edit_href: urls::secret_edit(&project.id, env, path.as_str(), &s.key),
                 delete_href: urls::secret_delete(&project.id, env, path.as_str(), &s.key),
+                history_href: urls::secret_history(&project.id, env, path.as_str(), &s.key),
                 key: s.key.clone(),
                 value: s.value.clone(),
                 comment: s.comment.clone(),
@@ -234,6 +238,8 @@ pub(super) async fn build(
         folder: drafts.folder,
         add_action: urls::secret_add(&project.id, env),
         folder_action: urls::folder_add(&project.id, env),
+        trash_href: urls::trash(&project.id, env),
+        restore_href: urls::folder_restore(&project.id, env, path.as_str()),
         q: find.q.clone(),
         filter_action: urls::secrets(&project.id, env, "/"),
         clear_href: here,

@@ -24,11 +24,13 @@ struct EditPage {
     draft: SecretDraft,
     action: String,
     back: String,
+    history: String,
 }
 
 impl EditPage {
     fn new(layout: Layout, item: &Item, draft: SecretDraft) -> Self {
         let place = &item.place;
+        let draft_key = item.key.as_str().to_owned();
         EditPage {
             layout,
             project: ProjectNav::new(&place.project, Section::Secrets),
@@ -37,6 +39,7 @@ impl EditPage {
             draft,
             action: urls::secret_edit_action(&place.project.id, place.env()),
             back: place.href(),
+            history: urls::secret_history(&place.project.id, place.env(), place.path(), &draft_key),
         }
     }
 }

@@ -6,12 +6,16 @@
 mod add;
 mod browse;
 mod delete;
+mod diff;
 mod draft;
 mod edit;
 mod export;
+mod history;
 mod import;
 mod overview;
 mod place;
+mod restore_folder;
+mod trash;
 
 use super::page;
 use actix_web::web;
@@ -40,5 +44,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         page(&format!("{env}/delete"))
             .route(web::get().to(delete::confirm))
             .route(web::post().to(delete::delete)),
+    )
+    .service(page(&format!("{env}/history")).route(web::get().to(history::show)))
+    .service(
+        page(&format!("{env}/history/restore"))
+            .route(web::get().to(history::confirm))
+            .route(web::post().to(history::restore)),
+    )
+    .service(page(&format!("{env}/trash")).route(web::get().to(trash::show)))
+    .service(page(&format!("{env}/trash/restore")).route(web::post().to(trash::restore)))
+    .service(
+        page(&format!("{env}/restore"))
+            .route(web::get().to(restore_folder::show))
+            .route(web::post().to(restore_folder::apply)),
     );
 }

@@ -101,7 +101,7 @@ impl Item {
         Self::load(state, session, ids, form.get("path"), form.get("key")).await
     }
 
-    async fn load(
+    pub async fn load(
         state: &AppState,
         session: &AdminSession,
         ids: (String, String),
