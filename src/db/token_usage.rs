@@ -182,8 +182,13 @@ pub fn page(
 }
 
 /// Deletes the sums of hours before `cutoff` (the history kept); returns how many.
-pub fn prune(tx: &Connection, cutoff: Millis) -> DbResult<usize> {
+pub fn prune(tx: &Connection, now: Millis) -> DbResult<usize> {
+    // Each project keeps its usage as long as its history (`historyDays`); sums of a project
+    // that no longer exists go too.
     Ok(tx
-        .prepare_cached("DELETE FROM token_usage WHERE hour < ?1")?
-        .execute([cutoff])?)
+        .prepare_cached(
+            "DELETE FROM token_usage WHERE hour < ?1 - 86400000 * coalesce(
+                 (SELECT p.history_days FROM projects p WHERE p.id = token_usage.project_id), 0)",
+        )?
+        .execute([now])?)
 }

@@ -12,15 +12,10 @@ use std::time::Duration;
 /// Events deleted per transaction.
 pub const CHUNK: usize = 5_000;
 
-/// How long per-token usage is kept.
-// SEAM(history): the project's `historyDays` (issue 17) decides this per project once it lands;
-// until then every project keeps 90 days.
-pub const USAGE_KEPT: Duration = Duration::from_secs(90 * 86_400);
-
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AuditReport {
     pub deleted: usize,
-    /// Per-token usage sums deleted (older than [`USAGE_KEPT`]).
+    /// Per-token usage sums deleted (older than their project's `historyDays`).
     pub usage_deleted: usize,
     /// The id and hash (hex) of the newest row after pruning.
     pub head: Option<(i64, String)>,
@@ -45,8 +40,7 @@ pub fn run_once(
             }
         }
     }
-    let usage_cutoff = now.saturating_sub(USAGE_KEPT.as_millis() as i64);
-    report.usage_deleted = store.prune_token_usage_blocking(usage_cutoff)?;
+    report.usage_deleted = store.prune_token_usage_blocking(now)?;
     report.head = store
         .audit_head_blocking()?
         .map(|(id, hash)| (id, hex::encode(hash)));

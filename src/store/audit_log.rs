@@ -42,10 +42,11 @@ impl Store {
 }
 
 impl Store {
-    /// Deletes the per-token usage sums of hours before `cutoff` (blocking).
-    pub fn prune_token_usage_blocking(&self, cutoff: Millis) -> DbResult<usize> {
+    /// Deletes the per-token usage sums older than their project's `historyDays` at `now`
+    /// (blocking).
+    pub fn prune_token_usage_blocking(&self, now: Millis) -> DbResult<usize> {
         self.write_blocking(|tx| {
-            let deleted = crate::db::token_usage::prune(tx, cutoff)?;
+            let deleted = crate::db::token_usage::prune(tx, now)?;
             Ok((deleted, Touched::nothing()))
         })
     }

@@ -112,3 +112,56 @@ async fn nothing_is_pruned_within_the_retention() {
     assert_eq!(report.deleted, 0);
     assert_eq!(ids(&app).len(), before, "no anchored row either");
 }
+
+/// A usage sum of `project` at `hour`, written as the Store's flush would.
+fn usage_at(app: &TestApp, project: &str, hour: i64) {
+    app.sqlite()
+        .execute(
+            "INSERT INTO token_usage (token_id, project_id, hour, environment, path, reads)
+             VALUES (?1, ?2, ?3, 'dev', '/', 1)",
+            rusqlite::params![format!("t-{project}-{hour}"), project, hour],
+        )
+        .unwrap();
+}
+
+fn usage_hours(app: &TestApp, project: &str) -> Vec<i64> {
+    let conn = app.sqlite();
+    let mut statement = conn
+        .prepare("SELECT hour FROM token_usage WHERE project_id = ?1 ORDER BY hour")
+        .unwrap();
+    let hours = statement
+        .query_map([project], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    hours
+}
+
+#[tokio::test]
+async fn token_usage_is_kept_for_its_projects_history_days() {
+    let app = TestApp::spawn().await;
+    let short = app.create_project("short").await;
+    let long = app.create_project("long").await;
+    let patched = app
+        .as_admin()
+        .patch_json(
+            &format!("/api/v1/projects/{short}"),
+            serde_json::json!({ "historyDays": 10 }),
+        )
+        .await;
+    assert_eq!(patched.status, 200, "{patched}");
+    let now = now_millis();
+    for project in [&short, &long] {
+        usage_at(&app, project, now - 11 * DAY);
+        usage_at(&app, project, now - 9 * DAY);
+    }
+    let store = app.state.store.clone();
+    let report = tokio::task::spawn_blocking(move || run_once(&store, now, None, 100))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.usage_deleted, 1, "{report:?}");
+    assert_eq!(usage_hours(&app, &short), [now - 9 * DAY]);
+    // The other project keeps the default 90 days.
+    assert_eq!(usage_hours(&app, &long), [now - 11 * DAY, now - 9 * DAY]);
+}
