@@ -17,6 +17,7 @@ pub mod meta;
 pub mod migrations;
 mod open;
 pub mod projects;
+pub mod secret_imports;
 pub mod secrets;
 pub mod sessions;
 pub mod tokens;

@@ -9,6 +9,7 @@ pub mod limits;
 pub mod names;
 pub mod path;
 pub mod permission;
+pub mod reference;
 pub mod request_id;
 pub mod token_string;
 pub mod url;

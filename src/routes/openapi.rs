@@ -4,7 +4,7 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, environments, folders, projects, secret_batches, secrets, service_tokens,
+    accounts, environments, folders, imports, projects, secret_batches, secrets, service_tokens,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         folders::list, folders::create, folders::delete,
         secrets::list, secrets::get, secrets::create, secrets::update, secrets::delete,
         secret_batches::create,
+        imports::list, imports::create, imports::update, imports::delete,
         service_tokens::list, service_tokens::create, service_tokens::revoke,
     ),
     modifiers(&Credentials)

@@ -4,7 +4,7 @@
 use super::views::EnvironmentView;
 use super::{environment, project_not_found, require_project, Actor};
 use crate::auth::AdminSession;
-use crate::db::{projects, tokens, DbError};
+use crate::db::{projects, secret_imports, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
@@ -122,6 +122,12 @@ pub async fn delete(
                 return Err(AppError::Conflict(format!(
                     "Environment '{}' is named by the scope of a live service token; revoke those tokens first",
                     env.slug
+                )));
+            }
+            if let Some(importer) = secret_imports::importers_from_outside(tx, &env.id, None)?.first() {
+                return Err(AppError::Conflict(format!(
+                    "Environment '{}' is imported by folder '{}' in environment '{}'; remove that import first",
+                    env.slug, importer.path, importer.environment
                 )));
             }
             projects::delete_environment(tx, &env.id)?;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod environments;
 pub mod fields;
 pub mod folders;
+pub mod imports;
 pub mod limits;
 pub mod projects;
 pub mod reveal;

@@ -20,6 +20,7 @@ pub mod denials;
 mod eviction;
 pub mod evictions;
 pub mod folders;
+pub mod imports;
 pub mod keys;
 pub mod last_used;
 pub mod tokens;
@@ -29,6 +30,7 @@ pub use budget::Reservation;
 pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView, Unreadable};
 pub use evictions::Stamp;
 pub use folders::{folder_key, subtree_key};
+pub use imports::ImportGraph;
 pub use keys::{secret_aad, ProjectKeys};
 pub use tokens::{TokenRecord, TokenScope};
 pub use touched::{FolderTouch, Touched};
@@ -59,6 +61,7 @@ struct Inner {
     keys: keys::Keyring,
     tokens: tokens::TokenCache,
     folders: folders::FolderCache,
+    imports: imports::ImportCache,
     last_used: last_used::LastUsed,
     denials: denials::DenialAudit,
     folder_hits: AtomicU64,
@@ -117,6 +120,7 @@ impl Store {
                 keys: keys::Keyring::new(root_key),
                 tokens: tokens::TokenCache::default(),
                 folders: folders::FolderCache::default(),
+                imports: imports::ImportCache::default(),
                 last_used: last_used::LastUsed::default(),
                 denials: denials::DenialAudit::default(),
                 folder_hits: AtomicU64::new(0),
@@ -188,6 +192,7 @@ impl Store {
         inner.keys.evict(&eviction);
         inner.tokens.evict(&eviction);
         inner.folders.evict(&eviction);
+        inner.imports.evict(&eviction);
         inner.last_used.forget(&eviction);
     }
 
@@ -243,6 +248,23 @@ impl Store {
     /// Fresh keys for a new project, sealed for the database.
     pub fn new_project_keys(&self, project_id: &str) -> SealedKeys {
         self.inner.keys.new_project_keys(project_id)
+    }
+
+    /// The project's secret imports, from memory or the database.
+    pub async fn imports(&self, project_id: &str) -> AppResult<Arc<ImportGraph>> {
+        if let Some(graph) = self.inner.imports.get(project_id) {
+            return Ok(graph);
+        }
+        let stamp = self.inner.evictions.stamp();
+        let id = project_id.to_owned();
+        let rows = self
+            .read(move |conn| crate::db::secret_imports::in_project(conn, &id))
+            .await?;
+        let graph = Arc::new(ImportGraph::new(rows));
+        self.inner
+            .imports
+            .insert(project_id, graph.clone(), stamp, &self.inner.evictions);
+        Ok(graph)
     }
 
     /// A decrypted folder, or recursive listing, kept in memory (key from [`folder_key`] or

@@ -8,6 +8,7 @@ mod folder_names;
 mod hardening;
 mod helpers;
 mod infisical;
+mod parity;
 mod projects;
 mod recovery;
 mod request_log;

@@ -18,6 +18,7 @@ macro_rules! endpoints {
 pub mod accounts;
 pub mod environments;
 pub mod folders;
+pub mod imports;
 pub mod projects;
 pub mod responses;
 pub mod schema;
@@ -43,13 +44,14 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 6] = [
+const PROJECT_AREAS: [&[Endpoint]; 7] = [
     secrets::ENDPOINTS,
     secret_batches::ENDPOINTS,
     projects::ENDPOINTS,
     environments::ENDPOINTS,
     folders::ENDPOINTS,
     service_tokens::ENDPOINTS,
+    imports::ENDPOINTS,
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -60,3 +60,14 @@ pub struct TokenUrl {
     /// Token id
     pub token_id: String,
 }
+
+/// `/api/v1/projects/{projectId}/imports/{importId}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportUrl {
+    /// Project id (32 hex characters)
+    pub project_id: String,
+    /// Import id
+    pub import_id: String,
+}
