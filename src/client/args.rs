@@ -2,7 +2,7 @@
 //! reads an `ENVKEEP_*` variable, so a CI job or container only sets the environment.
 
 use super::exit::{RUN_HELP, SECRETS_HELP};
-use super::source::Wire;
+use super::source::{Reading, Wire};
 use crate::domain::Depth;
 use clap::{Args, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -60,11 +60,27 @@ pub struct FetchArgs {
     /// token's key part.
     #[arg(long)]
     pub e2ee: bool,
+    /// Read values as stored: leave secret references (`${KEY}`, `${env.a.b.KEY}`) unexpanded
+    /// (by default the server expands them through the token's read access).
+    #[arg(long)]
+    pub no_expand: bool,
+    /// Add the secrets of the folder's imports: a local secret wins, then the last import that
+    /// has the name.
+    #[arg(long)]
+    pub include_imports: bool,
 }
 
 impl FetchArgs {
     pub fn depth(&self) -> Depth {
         Depth::recursive_if(self.recursive)
+    }
+
+    pub fn reading(&self) -> Reading {
+        Reading {
+            depth: self.depth(),
+            expand: !self.no_expand,
+            include_imports: self.include_imports,
+        }
     }
 
     pub fn wire(&self) -> Wire {

@@ -35,7 +35,8 @@ fn execute(args: &RunArgs) -> Result<u8, ClientError> {
         ));
     };
     let settings = Settings::from_args(&args.connection)?;
-    let depth = args.fetch.depth();
+    let reading = args.fetch.reading();
+    let depth = reading.depth;
     let cache = match &args.fallback.fallback_cache {
         Some(path) => Some(FallbackCache::new(
             &settings,
@@ -56,7 +57,7 @@ fn execute(args: &RunArgs) -> Result<u8, ClientError> {
     };
     let mut fetcher = Fetcher::new(
         Remote::new(&settings),
-        depth,
+        reading,
         args.fetch.wire(),
         cache.as_ref(),
     );

@@ -3,7 +3,7 @@
 
 mod accounts;
 mod cache;
-mod client;
+pub(crate) mod client;
 mod folder_names;
 mod hardening;
 mod helpers;

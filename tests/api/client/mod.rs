@@ -51,7 +51,11 @@ fn parse_env0(stdout: &[u8]) -> BTreeMap<String, String> {
 }
 
 /// What `run` added: the child's environment minus what envkeep itself was given.
-async fn injected(app: &TestApp, token: &str, args: &[&str]) -> BTreeMap<String, String> {
+pub(crate) async fn injected(
+    app: &TestApp,
+    token: &str,
+    args: &[&str],
+) -> BTreeMap<String, String> {
     let mut command = envkeep(&app.base, token);
     command.arg("run").args(args).args(["--", "env", "-0"]);
     let out = output(&mut command).await;

@@ -2,6 +2,7 @@
 //! caller's read access, and secret imports. The fixture is the reference's black-box plan
 //! (`infisical-machine-identities.md` §10).
 
+mod client;
 mod freshness;
 mod imports;
 mod imports_manage;
