@@ -305,6 +305,27 @@ async fn run(mode: &Mode) -> Result<Report, String> {
 
     lines.push(infisical(&bench, &server, &fx, &raw, &healthz).await?);
 
+    let expand = format!(
+        "/api/v1/projects/{p}/secrets?environment=dev&path={}&expand=true",
+        seed::EXPAND_PATH
+    );
+    seed::check_read(&base, &fx.expand_token, &expand, seed::SECRETS_PER_FOLDER).await?;
+    let expanded = bench.measure(
+        &server,
+        bench.get(format!("{base}{expand}"), Some(&fx.expand_token), d),
+    )?;
+    let mut problems = errors(&expanded, false);
+    if t {
+        at_least(&mut problems, "× read-20", expanded.rps() / read20.rps(), 0.5);
+    }
+    lines.push(line(
+        "read-20-expand",
+        expanded,
+        &healthz,
+        "≥ 0.5 × read-20",
+        problems,
+    ));
+
     let mut bad = bench.get(format!("{base}{list}"), Some(&fx.bad_token), d);
     bad.count_status = true;
     let bad = bench.measure(&server, bad)?;
