@@ -316,7 +316,12 @@ async fn run(mode: &Mode) -> Result<Report, String> {
     )?;
     let mut problems = errors(&expanded, false);
     if t {
-        at_least(&mut problems, "× read-20", expanded.rps() / read20.rps(), 0.5);
+        at_least(
+            &mut problems,
+            "× read-20",
+            expanded.rps() / read20.rps(),
+            0.5,
+        );
     }
     lines.push(line(
         "read-20-expand",

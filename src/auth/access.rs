@@ -5,7 +5,7 @@
 use super::session::AdminSession;
 use crate::domain::{ClientAddr, SecretPath};
 use crate::error::{AppError, AppResult};
-use crate::store::TokenRecord;
+use crate::store::{IdentityTokenRecord, TokenRecord};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -13,6 +13,12 @@ pub enum Caller {
     Admin(AdminSession),
     Token {
         record: Arc<TokenRecord>,
+        ip: ClientAddr,
+    },
+    /// A machine identity's access token: its project memberships (role and environments)
+    /// decide, as a person's membership does.
+    Identity {
+        record: Arc<IdentityTokenRecord>,
         ip: ClientAddr,
     },
 }
@@ -45,7 +51,7 @@ impl Caller {
     pub fn ip(&self) -> &ClientAddr {
         match self {
             Caller::Admin(session) => &session.ip,
-            Caller::Token { ip, .. } => ip,
+            Caller::Token { ip, .. } | Caller::Identity { ip, .. } => ip,
         }
     }
 
@@ -53,6 +59,7 @@ impl Caller {
         match self {
             Caller::Admin(_) => "user",
             Caller::Token { .. } => "service_token",
+            Caller::Identity { .. } => "identity",
         }
     }
 
@@ -60,13 +67,21 @@ impl Caller {
         match self {
             Caller::Admin(session) => &session.user_id,
             Caller::Token { record, .. } => &record.id,
+            Caller::Identity { record, .. } => &record.identity_id,
         }
     }
 
     pub fn token(&self) -> Option<&Arc<TokenRecord>> {
         match self {
             Caller::Token { record, .. } => Some(record),
-            Caller::Admin(_) => None,
+            Caller::Admin(_) | Caller::Identity { .. } => None,
+        }
+    }
+
+    pub fn identity(&self) -> Option<&Arc<IdentityTokenRecord>> {
+        match self {
+            Caller::Identity { record, .. } => Some(record),
+            _ => None,
         }
     }
 
@@ -78,14 +93,47 @@ impl Caller {
                     "Service token not a part of the specified project with ID {project_id}"
                 )))
             }
+            Caller::Identity { record, .. } if record.membership(project_id).is_none() => {
+                Err(AppError::Forbidden(format!(
+                    "Identity is not a member of the specified project with ID '{project_id}'"
+                )))
+            }
             _ => Ok(()),
         }
     }
 
-    /// Is `path` in `environment` inside one of the token's scopes (always true for admins)?
+    /// The caller as it acts in `project_id`: an identity keeps only its membership there (none
+    /// if it is not a member), so its role and environments are that project's. The request
+    /// extractors narrow every identity to the project the request names.
+    pub fn for_project(self, project_id: &str) -> Caller {
+        match self {
+            Caller::Identity { record, ip } => Caller::Identity {
+                record: Arc::new(record.narrowed(project_id)),
+                ip,
+            },
+            other => other,
+        }
+    }
+
+    /// The membership an identity acts under: its only one once narrowed to a project; an
+    /// identity not narrowed to exactly one grants nothing (fail closed).
+    fn membership(record: &IdentityTokenRecord) -> Option<&crate::store::IdentityMembership> {
+        match record.memberships.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        }
+    }
+
+    /// Is `path` in `environment` inside one of the token's scopes (always true for admins; for
+    /// an identity, is `environment` in its membership's list)?
     pub fn in_scope(&self, environment: &str, path: &SecretPath) -> bool {
         match self {
             Caller::Admin(_) => true,
+            Caller::Identity { record, .. } => Self::membership(record).is_some_and(|m| {
+                m.environments
+                    .as_ref()
+                    .is_none_or(|envs| envs.iter().any(|e| e == environment))
+            }),
             Caller::Token { record, .. } => record
                 .scopes
                 .iter()
@@ -101,11 +149,24 @@ impl Caller {
                 Op::Read => record.permissions.read,
                 Op::Write => record.permissions.write,
             },
+            Caller::Identity { record, .. } => Self::membership(record).is_some_and(|m| match op {
+                Op::Read => true,
+                Op::Write => m.role.may_write(),
+            }),
         }
     }
 
     /// Requires the permission for `op` and a scope covering `path` in `environment`.
     pub fn require(&self, op: Op, environment: &str, path: &SecretPath) -> AppResult<()> {
+        if let Caller::Identity { .. } = self {
+            if !self.has_permission(op) || !self.in_scope(environment, path) {
+                return Err(AppError::PermissionDenied(format!(
+                    "You are not allowed to {} on secrets in environment '{environment}': this identity's role or environments in the project do not allow it",
+                    op.verb()
+                )));
+            }
+            return Ok(());
+        }
         if !self.has_permission(op) {
             return Err(AppError::PermissionDenied(format!(
                 "You are not allowed to {} on secrets: this service token lacks the '{}' permission",

@@ -12,7 +12,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0003_token_columns_as_json.sql"
     )),
     M::up(include_str!("../../migrations/0004_secret_usage_index.sql")),
-    M::up(include_str!("../../migrations/0005_secret_imports.sql")),
+    M::up(include_str!(
+        "../../migrations/0005_imports_and_identities.sql"
+    )),
 ];
 
 #[derive(Debug, thiserror::Error)]

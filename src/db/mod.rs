@@ -13,6 +13,7 @@ pub mod check;
 mod error;
 pub mod files;
 pub mod folders;
+pub mod identities;
 pub mod meta;
 pub mod migrations;
 mod open;

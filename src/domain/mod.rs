@@ -4,6 +4,7 @@
 pub mod dotenv;
 pub mod expiry;
 pub mod glob;
+pub mod identity_role;
 pub mod ip;
 pub mod limits;
 pub mod names;
@@ -16,6 +17,7 @@ pub mod url;
 
 pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;
+pub use identity_role::IdentityRole;
 pub use ip::{AllowedIps, ClientAddr};
 pub use limits::StorageLimits;
 pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};

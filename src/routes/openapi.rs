@@ -4,7 +4,8 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, environments, folders, imports, projects, secret_batches, secrets, service_tokens,
+    accounts, environments, folders, identities, identity_members, imports, projects,
+    secret_batches, secrets, service_tokens,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -21,6 +22,11 @@ use utoipa::{Modify, OpenApi};
         secrets::list, secrets::get, secrets::create, secrets::update, secrets::delete,
         secret_batches::create,
         imports::list, imports::create, imports::update, imports::delete,
+        identities::list, identities::create, identities::rename, identities::delete,
+        identities::universal_auth, identities::list_secrets, identities::create_secret,
+        identities::revoke_secret,
+        identity_members::list, identity_members::attach, identity_members::update,
+        identity_members::detach,
         service_tokens::list, service_tokens::create, service_tokens::revoke,
     ),
     modifiers(&Credentials)

@@ -51,8 +51,8 @@ fn require_project_admin(caller: &Caller, project_id: &str) -> AppResult<()> {
     caller.check_project(project_id)?;
     match caller {
         Caller::Admin(_) => Ok(()),
-        Caller::Token { .. } => Err(AppError::Forbidden(String::from(
-            "Managing secret imports needs a project admin; service tokens cannot",
+        Caller::Token { .. } | Caller::Identity { .. } => Err(AppError::Forbidden(String::from(
+            "Managing secret imports needs a project admin; service tokens and identities cannot",
         ))),
     }
 }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod environments;
 pub mod fields;
 pub mod folders;
+pub mod identities;
 pub mod imports;
 pub mod limits;
 pub mod projects;
@@ -13,6 +14,7 @@ pub mod sealed_fields;
 pub mod secrets;
 pub mod token_request;
 pub mod tokens;
+pub mod universal_auth;
 pub mod views;
 
 use crate::auth::access::{Op, Visibility};

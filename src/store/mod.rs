@@ -20,6 +20,7 @@ pub mod denials;
 mod eviction;
 pub mod evictions;
 pub mod folders;
+pub mod identity_tokens;
 pub mod imports;
 pub mod keys;
 pub mod last_used;
@@ -30,6 +31,7 @@ pub use budget::Reservation;
 pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView, Unreadable};
 pub use evictions::Stamp;
 pub use folders::{folder_key, subtree_key};
+pub use identity_tokens::{IdentityMembership, IdentityTokenRecord};
 pub use imports::ImportGraph;
 pub use keys::{secret_aad, ProjectKeys};
 pub use tokens::{TokenRecord, TokenScope};
@@ -60,6 +62,7 @@ struct Inner {
     evictions: evictions::Evictions,
     keys: keys::Keyring,
     tokens: tokens::TokenCache,
+    identity_tokens: identity_tokens::IdentityTokenCache,
     folders: folders::FolderCache,
     imports: imports::ImportCache,
     last_used: last_used::LastUsed,
@@ -119,6 +122,7 @@ impl Store {
                 evictions: evictions::Evictions::default(),
                 keys: keys::Keyring::new(root_key),
                 tokens: tokens::TokenCache::default(),
+                identity_tokens: identity_tokens::IdentityTokenCache::default(),
                 folders: folders::FolderCache::default(),
                 imports: imports::ImportCache::default(),
                 last_used: last_used::LastUsed::default(),
@@ -191,6 +195,7 @@ impl Store {
         inner.evictions.announce(eviction.clone());
         inner.keys.evict(&eviction);
         inner.tokens.evict(&eviction);
+        inner.identity_tokens.evict(&eviction);
         inner.folders.evict(&eviction);
         inner.imports.evict(&eviction);
         inner.last_used.forget(&eviction);
@@ -225,6 +230,62 @@ impl Store {
                 .insert(record.clone(), stamp, &self.inner.evictions);
             record
         }))
+    }
+
+    /// An identity access token's record, from memory or the database (with its identity's
+    /// access-token IPs and memberships); `None` if no such token.
+    pub async fn identity_token(&self, id: &str) -> AppResult<Option<Arc<IdentityTokenRecord>>> {
+        if let Some(record) = self.inner.identity_tokens.get(id) {
+            return Ok(Some(record));
+        }
+        let stamp = self.inner.evictions.stamp();
+        let owned = id.to_owned();
+        let loaded = self
+            .read(move |conn| -> AppResult<Option<IdentityTokenRecord>> {
+                use crate::db::identities as rows;
+                let Some(token) = rows::find_token(conn, &owned)? else {
+                    return Ok(None);
+                };
+                let Some(identity) = rows::find(conn, &token.identity_id)? else {
+                    return Ok(None);
+                };
+                let mut memberships = Vec::new();
+                for m in rows::memberships_of(conn, &identity.id)? {
+                    // A role that does not parse grants nothing (fail closed).
+                    let Ok(role) = crate::domain::IdentityRole::parse(&m.role) else {
+                        continue;
+                    };
+                    memberships.push(IdentityMembership {
+                        project_id: m.project_id,
+                        role,
+                        environments: m.environments,
+                    });
+                }
+                let uses = token.num_uses;
+                Ok(Some(IdentityTokenRecord::new(
+                    token,
+                    identity.settings.access_token_trusted_ips,
+                    memberships,
+                    uses,
+                )))
+            })
+            .await?;
+        Ok(loaded.map(|record| {
+            if let Some(pending) = self.inner.identity_tokens.pending_uses(id) {
+                record.uses.fetch_max(pending, Ordering::SeqCst);
+            }
+            let record = Arc::new(record);
+            self.inner
+                .identity_tokens
+                .insert(record.clone(), stamp, &self.inner.evictions);
+            record
+        }))
+    }
+
+    /// Counts a use of an identity access token (buffered; written by the flush); returns the
+    /// count including it.
+    pub fn count_identity_use(&self, record: &IdentityTokenRecord, at: Millis) -> i64 {
+        self.inner.identity_tokens.count_use(record, at)
     }
 
     /// The project's unsealed keys; `NotFound` if the project does not exist.
@@ -302,9 +363,22 @@ impl Store {
         self.inner.last_used.pending(token_id)
     }
 
-    /// Writes every buffered token use in one transaction (blocking).
+    /// Writes every buffered token use (service tokens and identity access tokens) in one
+    /// transaction each (blocking).
     pub fn flush_token_uses_blocking(&self) -> DbResult<usize> {
-        self.inner.last_used.flush_blocking(&self.inner.db)
+        let batch = self.inner.identity_tokens.take_pending();
+        let identities = batch.len();
+        if !batch.is_empty() {
+            if let Err(e) = self
+                .inner
+                .db
+                .write_blocking(|tx| crate::db::identities::record_uses(tx, &batch))
+            {
+                self.inner.identity_tokens.restore_pending(batch);
+                return Err(e);
+            }
+        }
+        Ok(self.inner.last_used.flush_blocking(&self.inner.db)? + identities)
     }
 
     /// Audits a refused use in the background, within the budget of its kind and actor.

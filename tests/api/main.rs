@@ -7,6 +7,7 @@ pub(crate) mod client;
 mod folder_names;
 mod hardening;
 mod helpers;
+mod identities;
 mod infisical;
 mod parity;
 mod projects;

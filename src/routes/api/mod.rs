@@ -18,6 +18,8 @@ macro_rules! endpoints {
 pub mod accounts;
 pub mod environments;
 pub mod folders;
+pub mod identities;
+pub mod identity_members;
 pub mod imports;
 pub mod projects;
 pub mod responses;
@@ -44,7 +46,7 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 7] = [
+const PROJECT_AREAS: [&[Endpoint]; 8] = [
     secrets::ENDPOINTS,
     secret_batches::ENDPOINTS,
     projects::ENDPOINTS,
@@ -52,10 +54,12 @@ const PROJECT_AREAS: [&[Endpoint]; 7] = [
     folders::ENDPOINTS,
     service_tokens::ENDPOINTS,
     imports::ENDPOINTS,
+    identity_members::ENDPOINTS,
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     register(cfg, accounts::ENDPOINTS);
+    register(cfg, identities::ENDPOINTS);
     // actix-router tries a request against each dynamic route in turn, one regex search each,
     // until one matches (about 20 % of a token request's instructions were routing). Behind one
     // static prefix, requests for other routes (Infisical's, the UI's) skip all of these with a
@@ -71,6 +75,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn endpoints() -> Vec<(Method, String)> {
     let accounts = accounts::ENDPOINTS
         .iter()
+        .chain(identities::ENDPOINTS)
         .map(|e| (e.method.clone(), e.path.to_owned()));
     let projects = PROJECT_AREAS
         .iter()

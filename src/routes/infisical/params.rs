@@ -132,6 +132,14 @@ impl Params {
         self.kind.as_deref() == Some("personal")
     }
 
+    /// The project the parameters name (`workspaceId`, else `projectId`).
+    pub fn project(&self) -> Option<&str> {
+        self.workspace_id
+            .as_deref()
+            .or(self.project_id.as_deref())
+            .filter(|p| !p.is_empty())
+    }
+
     fn folder_path(&self) -> Option<&str> {
         self.secret_path
             .as_deref()
@@ -152,11 +160,7 @@ impl Params {
                 return Ok(at);
             }
         }
-        let project = self
-            .workspace_id
-            .as_deref()
-            .or(self.project_id.as_deref())
-            .filter(|p| !p.is_empty());
+        let project = self.project();
         let (Some(project), Some(environment)) = (
             project,
             self.environment.as_deref().filter(|e| !e.is_empty()),

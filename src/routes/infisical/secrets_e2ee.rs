@@ -6,6 +6,7 @@ use super::params::{self, Params, Target};
 use super::request::{ReadRequest, WriteRequest};
 use super::shapes::{e2ee_secret, write_imports};
 use super::version::{route, ApiVersion};
+use crate::auth::Caller;
 use crate::crypto::wire::{self, WireCiphertext};
 use crate::error::{AppError, AppResult};
 use crate::routes::etag::Selection;
@@ -29,11 +30,23 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(route(ONE_SECRET, Method::DELETE, V3, delete));
 }
 
+/// The encrypted shape is sealed with the project key, which only a service token's key part
+/// unwraps: an identity reads the plaintext routes instead.
+pub fn refuse_identity(caller: &Caller) -> AppResult<()> {
+    match caller {
+        Caller::Identity { .. } => Err(AppError::Forbidden(String::from(
+            "Machine identities read secrets through /api/v3/secrets/raw (or /api/v4/secrets); the end-to-end-encrypted /api/v3/secrets needs a service token",
+        ))),
+        _ => Ok(()),
+    }
+}
+
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
     read: ReadRequest,
 ) -> AppResult<HttpResponse> {
+    refuse_identity(&read.caller)?;
     let at = read.location(Target::AsSent)?;
     let mut writer = SealedBody {
         keys: None,
@@ -119,6 +132,7 @@ async fn get(
     read: ReadRequest,
     name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    refuse_identity(&read.caller)?;
     let at = read.location(Target::AsSent)?;
     let name = params::secret_name(&name)?;
     let secret = secrets::get(&state.store, &read.caller, &at, &name).await?;
@@ -216,6 +230,7 @@ fn answer(secret: &WrittenSecret, project_id: &str, key: &str) -> AppResult<Http
 }
 
 async fn create(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    refuse_identity(&write.caller)?;
     let (keys, opened) = open_write(&state, &write).await?;
     if opened
         .name
@@ -236,6 +251,7 @@ async fn create(state: web::Data<AppState>, write: WriteRequest) -> AppResult<Ht
 }
 
 async fn update(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    refuse_identity(&write.caller)?;
     let (keys, opened) = open_write(&state, &write).await?;
     let (value, comment) = (opened.value.as_deref(), opened.comment.as_deref());
     let (caller, at) = (&write.caller, &write.at);
@@ -244,6 +260,7 @@ async fn update(state: web::Data<AppState>, write: WriteRequest) -> AppResult<Ht
 }
 
 async fn delete(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    refuse_identity(&write.caller)?;
     let keys = secrets::keys_for_sealed_write(&state.store, &write.caller, &write.at).await?;
     let secret = secrets::delete(&state.store, &write.caller, &write.at, &write.name).await?;
     answer(&secret, &write.at.project_id, &keys.wire_hex)
