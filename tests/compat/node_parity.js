@@ -44,6 +44,23 @@ async function main() {
     rep.check('legacy client: the last import wins (IMP=i2) and REF stays literal',
       got.IMP === 'i2' && got.REF === '${LOCAL}-${prod.api.TOKEN}' && got.DUP === 'local', short(got));
   });
+  await rep.guard('universal auth', async () => {
+    const ident = fixture.parity.identities.I;
+    const mi = new InfisicalSDK({ siteUrl: base });
+    await mi.auth().universalAuth.login({ clientId: ident.clientId, clientSecret: ident.secrets.node });
+    const got = asMap((await mi.secrets().listSecrets(where)).secrets);
+    rep.check('universalAuth.login, then listSecrets expands REF', got.REF === 'l-t', short(got.REF));
+    await mi.auth().universalAuth.renew();
+    const again = asMap((await mi.secrets().listSecrets(where)).secrets);
+    rep.check('universalAuth.renew() gives a token that works', again.LOCAL === 'l', short(again));
+    let status;
+    try {
+      await new InfisicalSDK({ siteUrl: base }).auth().universalAuth.login({ clientId: ident.clientId, clientSecret: '0'.repeat(64) });
+    } catch (err) {
+      status = /\[StatusCode=(\d+)\]/.exec(err.message || '');
+    }
+    rep.check('a wrong client secret gets [StatusCode=401]', status && status[1] === '401', status);
+  });
   return rep;
 }
 

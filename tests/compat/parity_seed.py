@@ -38,8 +38,21 @@ TOKENS = {
 }
 
 
+def identity(base, admin, request, project_id, name, grant, secrets):
+    """An identity attached to the project with `grant`; returns {clientId, secrets: {name: secret}}."""
+    res = request("POST", base + "/api/v1/identities", {"name": name}, admin, expect=(201,))
+    ident = res["identity"]
+    body = dict(grant, identityId=ident["id"])
+    request("POST", "%s/api/v1/projects/%s/identities" % (base, project_id), body, admin, expect=(201,))
+    made = {}
+    for secret_name, options in secrets.items():
+        made[secret_name] = request("POST", "%s/api/v1/identities/%s/client-secrets" % (base, ident["id"]),
+                                    options, admin, expect=(201,))["clientSecret"]
+    return {"id": ident["id"], "clientId": ident["clientId"], "secrets": made}
+
+
 def seed_parity(base, admin, request, mint_token):
-    """Returns the fixture's `parity` part: {projectId, tokens}."""
+    """Returns the fixture's `parity` part: {projectId, tokens, identities}."""
     res = request("POST", base + "/api/v1/projects", {"name": "parity"}, admin, expect=(201,))
     project_id = res["project"]["id"]
     for env, folders in PARITY.items():
@@ -53,4 +66,11 @@ def seed_parity(base, admin, request, mint_token):
                 admin, expect=(201,))
     tokens = {name: mint_token(base, admin, project_id, "parity-" + name, scopes, ["read"], None)
               for name, scopes in TOKENS.items()}
-    return {"projectId": project_id, "tokens": tokens}
+    identities = {
+        # I: a viewer of every environment; J: a viewer of dev only (cannot read prod).
+        "I": identity(base, admin, request, project_id, "parity-i", {"role": "viewer"},
+                      {"py": {}, "node": {}, "twoUses": {"numUsesLimit": 2}}),
+        "J": identity(base, admin, request, project_id, "parity-j",
+                      {"role": "viewer", "environments": ["dev"]}, {"py": {}}),
+    }
+    return {"projectId": project_id, "tokens": tokens, "identities": identities}

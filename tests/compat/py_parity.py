@@ -83,6 +83,46 @@ def main():
         except APIError as err:
             rep.check("a reader without prod gets 403 on REF by name", err.status_code == 403, err)
     rep.guard("unreadable references", refused)
+
+    ids = parity["identities"]
+
+    def ua(ident, secret_name):
+        client = InfisicalSDKClient(host=fixture["baseUrl"], cache_ttl=None)
+        res = client.auth.universal_auth.login(client_id=ids[ident]["clientId"], client_secret=ids[ident]["secrets"][secret_name])
+        return client, res
+
+    def identity_login():
+        client, res = ua("I", "py")
+        rep.check("universal_auth.login answers accessToken, expiresIn, accessTokenMaxTTL, tokenType",
+                  res.accessToken and res.expiresIn == 7200 and res.accessTokenMaxTTL == 2592000 and res.tokenType == "Bearer", res)
+        got = values(client.secrets.list_secrets(environment_slug="dev", secret_path="/", project_id=pid).secrets)
+        rep.check("an identity lists with references expanded (REF=l-t)", got.get("REF") == "l-t", short(got.get("REF")))
+        again = client.auth.universal_auth.login(client_id=ids["I"]["clientId"], client_secret=ids["I"]["secrets"]["py"])
+        rep.check("a second login on the same client (stale bearer sent) succeeds", bool(again.accessToken))
+    rep.guard("identity login and list", identity_login)
+
+    def identity_refusals():
+        client = InfisicalSDKClient(host=fixture["baseUrl"], cache_ttl=None)
+        try:
+            client.auth.universal_auth.login(client_id=ids["I"]["clientId"], client_secret="0" * 64)
+            rep.fail("a wrong client secret gets APIError 401", "logged in")
+        except APIError as err:
+            rep.check("a wrong client secret gets APIError 401", err.status_code == 401, err)
+        for _ in range(2):
+            ua("I", "twoUses")
+        try:
+            ua("I", "twoUses")
+            rep.fail("a client secret with numUsesLimit=2 refuses the 3rd login", "logged in")
+        except APIError as err:
+            rep.check("a client secret with numUsesLimit=2 refuses the 3rd login (401)", err.status_code == 401, err)
+        client_j, _ = ua("J", "py")
+        try:
+            client_j.secrets.list_secrets(environment_slug="dev", secret_path="/", project_id=pid)
+            rep.fail("identity J (dev only) gets 403 on the list", "listed")
+        except APIError as err:
+            rep.check("identity J (dev only) gets 403 'Failed to expand…' on the list",
+                      err.status_code == 403 and "Failed to expand" in str(err), err)
+    rep.guard("identity refusals", identity_refusals)
     return rep
 
 
