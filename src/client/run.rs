@@ -117,6 +117,8 @@ impl Launcher<'_> {
             // The application gets its secrets, not the credential that reads every secret in
             // the token's scope.
             command.env_remove("ENVKEEP_TOKEN");
+            command.env_remove("ENVKEEP_CLIENT_ID");
+            command.env_remove("ENVKEEP_CLIENT_SECRET");
         }
         command.envs(&plan.set);
         command

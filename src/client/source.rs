@@ -158,6 +158,9 @@ impl<'a> Remote<'a> {
         let requested = self.requested();
         let info = match info {
             Info::IfNeeded if requested.is_complete() => None,
+            // An identity names its project and environment itself (checked at start) and has
+            // no service-token metadata to ask for.
+            _ if self.settings.token.is_identity() => None,
             _ => Some(self.token_info()?),
         };
         Ok((resolve(&requested, info.as_ref())?, info))
@@ -307,6 +310,11 @@ impl<'a> Remote<'a> {
 
     /// The token details (project, scopes, wrapped key), the target and the opened project key.
     fn e2ee_context(&self) -> Result<(Target, zeroize::Zeroizing<String>), ClientError> {
+        if self.settings.token.is_identity() {
+            return Err(ClientError::usage(
+                "--e2ee needs a service token (its key part unwraps the project key); a machine identity reads the plaintext API",
+            ));
+        }
         let details: TokenDetails = self.api.get("/api/v2/service-token", &[])?;
         let target = resolve(&self.requested(), Some(&details.info()?))?;
         let key = details.project_key(self.settings.token.key())?;

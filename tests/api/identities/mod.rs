@@ -1,6 +1,7 @@
 //! Machine identities with Universal Auth: login, renew, revoke, the checks on every use, and
 //! the identity's role and environments in a project.
 
+mod client;
 mod limits;
 mod login;
 mod roles;
