@@ -39,6 +39,8 @@ pub struct Fixture {
     pub bad_token: String,
     /// Reads `EXPAND_PATH`.
     pub expand_token: String,
+    /// A machine identity's access token (viewer of the project).
+    pub identity_token: String,
 }
 
 /// A 64-byte value, different for each secret.
@@ -136,6 +138,49 @@ impl Admin {
         Ok(())
     }
 
+    /// A machine identity attached as a viewer, logged in with Universal Auth; its access token.
+    async fn identity(&self, project: &str) -> Result<String, String> {
+        let created = call(
+            self.post("/api/v1/identities", json!({ "name": "bench" })),
+            201,
+            "create identity",
+        )
+        .await?;
+        let id = created["identity"]["id"].as_str().ok_or("no identity id")?;
+        let client_id = created["identity"]["clientId"]
+            .as_str()
+            .ok_or("no client id")?;
+        let attach = json!({ "identityId": id, "role": "viewer" });
+        call(
+            self.post(&format!("/api/v1/projects/{project}/identities"), attach),
+            201,
+            "attach identity",
+        )
+        .await?;
+        let secret = call(
+            self.post(
+                &format!("/api/v1/identities/{id}/client-secrets"),
+                json!({}),
+            ),
+            201,
+            "client secret",
+        )
+        .await?;
+        let login = json!({ "clientId": client_id, "clientSecret": secret["clientSecret"] });
+        let issued = call(
+            self.client
+                .post(format!("{}/api/v1/auth/universal-auth/login", self.base))
+                .json(&login),
+            200,
+            "login",
+        )
+        .await?;
+        Ok(issued["accessToken"]
+            .as_str()
+            .ok_or("no access token")?
+            .to_owned())
+    }
+
     /// A never-expiring token with one scope in `dev`; its access part.
     async fn mint(
         &self,
@@ -165,6 +210,7 @@ pub async fn through_api(base: &str) -> Result<Fixture, String> {
     admin.fill(&project, READ_PATH, "KEY").await?;
     admin.fill(&project, WRITE_PATH, "W").await?;
     admin.fill_expand(&project).await?;
+    let identity_token = admin.identity(&project).await?;
     let expand_token = admin
         .mint(&project, "bench-expand", EXPAND_PATH, "read")
         .await?;
@@ -182,6 +228,7 @@ pub async fn through_api(base: &str) -> Result<Fixture, String> {
         write_token,
         bad_token,
         expand_token,
+        identity_token,
     })
 }
 
