@@ -22,7 +22,8 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP server: JSON API, admin UI and scheduled jobs (the default).
-    Serve(ServeArgs),
+    // Boxed: the server's settings outweigh every other command's.
+    Serve(Box<ServeArgs>),
     /// Exit 0 if the local server answers /healthz with 200, else 1 (for Docker's HEALTHCHECK).
     Healthcheck(HealthcheckArgs),
     /// Write a consistent copy of the database to FILE while the server runs.
@@ -117,6 +118,27 @@ pub struct ServeArgs {
     /// How many scheduled backups to keep; older ones are removed.
     #[arg(long, env = "ENVKEEP_BACKUP_KEEP", default_value_t = 7)]
     pub backup_keep: usize,
+    /// Serve as a read replica of the primary's Litestream replica, through the Litestream VFS
+    /// (README "Read replicas"): service-token reads only, nothing written.
+    #[arg(long, env = "ENVKEEP_REPLICA")]
+    pub replica: bool,
+    /// The primary's URL, which a replica sends writers to (required with --replica).
+    #[arg(long, env = "ENVKEEP_PRIMARY_URL")]
+    pub primary_url: Option<String>,
+    /// The Litestream VFS extension's shared library (litestream-vfs.so), for --replica.
+    #[arg(long, env = "ENVKEEP_LITESTREAM_VFS")]
+    pub litestream_vfs: Option<PathBuf>,
+    /// The Litestream replica to read, e.g. s3://bucket/envkeep; takes precedence over
+    /// LITESTREAM_REPLICA_URL [default: LITESTREAM_REPLICA_URL, as the VFS reads it].
+    #[arg(long, env = "ENVKEEP_REPLICA_URL")]
+    pub replica_url: Option<String>,
+    /// How far behind the storage a replica may fall before /healthz answers 503 and reads are
+    /// refused, e.g. 10s.
+    #[arg(long, env = "ENVKEEP_REPLICA_MAX_LAG", default_value = "10s")]
+    pub replica_max_lag: String,
+    /// How often a replica asks the storage for new transactions (one request each time).
+    #[arg(long, env = "ENVKEEP_REPLICA_POLL_INTERVAL", default_value = "1s")]
+    pub replica_poll_interval: String,
 }
 
 #[derive(Debug, Clone, Args)]

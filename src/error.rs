@@ -74,6 +74,12 @@ pub enum AppError {
         what: &'static str,
         retry_after_secs: u64,
     },
+    /// 503 `ReadOnlyReplica`: this server is a read replica and the request needs the primary,
+    /// whose URL (`ENVKEEP_PRIMARY_URL`) the message and `primaryUrl` name.
+    #[error(
+        "This server is a read-only replica; send this request to the primary at {primary_url}"
+    )]
+    ReadOnlyReplica { primary_url: String },
     /// A stored ciphertext failed authentication: tampering or a wrong key.
     #[error("integrity failure: {0}")]
     Integrity(String),
@@ -103,6 +109,7 @@ impl AppError {
             Self::Validation(_) => "ValidationFailure",
             Self::RateLimited { .. } => "RateLimitExceeded",
             Self::Unavailable(_) | Self::Busy { .. } => "ServiceUnavailable",
+            Self::ReadOnlyReplica { .. } => "ReadOnlyReplica",
             Self::Integrity(_) | Self::Internal(_) => "InternalError",
         }
     }
@@ -165,6 +172,8 @@ struct ErrorBody<'a> {
     request_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expired_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary_url: Option<&'a str>,
 }
 
 impl ResponseError for AppError {
@@ -179,7 +188,9 @@ impl ResponseError for AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy { .. } | Self::ReadOnlyReplica { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Integrity(_) | Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -199,6 +210,10 @@ impl ResponseError for AppError {
             request_id: status.is_server_error().then(current_request_id).flatten(),
             expired_at: match self {
                 Self::TokenExpired { expired_at } => Some(rfc3339(*expired_at)),
+                _ => None,
+            },
+            primary_url: match self {
+                Self::ReadOnlyReplica { primary_url } => Some(primary_url),
                 _ => None,
             },
         };
@@ -226,6 +241,7 @@ impl From<crate::db::DbError> for AppError {
             DbError::Busy(cause) => Self::Unavailable(cause),
             DbError::Corrupt(what) => Self::Internal(format!("corrupt row: {what}")),
             DbError::Other(cause) => Self::Internal(cause),
+            DbError::ReadOnlyReplica(primary_url) => Self::ReadOnlyReplica { primary_url },
         }
     }
 }

@@ -17,7 +17,7 @@
 //! `main`, `cli`, `startup`, `telemetry` and `healthcheck` wire these together, and `commands`
 //! holds the offline subcommands (`check`, `restore`); `client` is the `envkeep run`/`secrets`
 //! command and uses only the pure layer.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod auth;

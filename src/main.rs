@@ -1,3 +1,5 @@
+#![deny(unsafe_code)]
+
 use clap::Parser;
 use envkeep::cli::{Cli, Command};
 use envkeep::config::Config;

@@ -2,6 +2,9 @@
 //! with a message that says how to fix them; secret settings are redacted in `Debug`.
 
 mod fields;
+mod replica;
+
+pub use replica::{ReplicaConfig, LITESTREAM_REPLICA_URL};
 
 use fields::{
     parse_admin, parse_backups, parse_limits, parse_public_url, parse_schedule, MIN_LISTING_MEMORY,
@@ -45,6 +48,9 @@ pub struct Settings {
     pub public_url: Option<String>,
     pub secure_cookies: bool,
     pub trusted_proxies: Vec<IpNet>,
+    /// On a read replica, the primary's URL: every request a replica does not serve is sent
+    /// there (`None` on a primary).
+    pub primary_url: Option<String>,
 }
 
 /// Scheduled backups (`ENVKEEP_BACKUP_*`).
@@ -84,6 +90,8 @@ pub struct Config {
     pub listing_wait: Duration,
     /// Scheduled backups, when `ENVKEEP_BACKUP_SCHEDULE` is not `off`.
     pub backups: Option<Backups>,
+    /// `--replica`: serve as a read replica (README "Read replicas").
+    pub replica: Option<ReplicaConfig>,
 }
 
 impl std::fmt::Debug for Config {
@@ -108,6 +116,7 @@ impl std::fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("listing_memory", &self.listing_memory)
             .field("backups", &self.backups)
+            .field("replica", &self.replica)
             .finish()
     }
 }
@@ -160,6 +169,7 @@ impl Config {
                 .unwrap_or(2),
         };
         let limits = parse_limits(args)?;
+        let replica = replica::parse_replica(args)?;
         let listing_memory =
             parse_size(&args.listing_memory).map_err(|e| bad("ENVKEEP_LISTING_MEMORY", e))?;
         if listing_memory < MIN_LISTING_MEMORY {
@@ -187,6 +197,7 @@ impl Config {
             listing_memory: usize::try_from(listing_memory).unwrap_or(usize::MAX),
             listing_wait: Duration::from_secs(5),
             backups,
+            replica,
         })
     }
 
@@ -275,6 +286,15 @@ mod tests {
             (
                 vec!["--backup-schedule", "0 0 3 * * *", "--backup-keep", "0"],
                 "ENVKEEP_BACKUP_KEEP",
+            ),
+            (vec!["--replica"], "ENVKEEP_PRIMARY_URL"),
+            (
+                vec!["--replica", "--primary-url", "ftp://x"],
+                "ENVKEEP_PRIMARY_URL",
+            ),
+            (
+                vec!["--replica", "--primary-url", "https://primary.example"],
+                "ENVKEEP_LITESTREAM_VFS",
             ),
         ] {
             let err = Config::from_args(&args(&flags)).expect_err(setting);

@@ -16,6 +16,9 @@ pub enum DbError {
     Corrupt(String),
     #[error("database error: {0}")]
     Other(String),
+    /// A write on a read replica; names the primary's URL.
+    #[error("this server is a read-only replica of {0}")]
+    ReadOnlyReplica(String),
 }
 
 impl From<rusqlite::Error> for DbError {

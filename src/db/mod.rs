@@ -18,6 +18,7 @@ pub mod meta;
 pub mod migrations;
 mod open;
 pub mod projects;
+pub mod replica;
 pub mod secret_imports;
 pub mod secrets;
 pub mod sessions;
@@ -76,13 +77,21 @@ pub struct Db {
     path: Arc<PathBuf>,
     /// Read-only connections (`query_only`): a write that bypasses [`Db::write_blocking`] fails.
     pool: Pool,
-    /// The one connection that writes. Writers queue on its mutex rather than in SQLite's busy
-    /// handler, which sleeps in steps of up to 100 ms (32 concurrent updates gave a 36 ms p99);
-    /// a mutex wakes the next writer as soon as one commits.
-    writer: Arc<Mutex<Writer>>,
+    /// A primary's writer, or what a read replica keeps instead (it writes nothing).
+    role: Role,
     /// Set when the writer connection sees another program's commit; taken by
     /// [`Db::take_outside_change`].
     outside_change: Arc<AtomicBool>,
+}
+
+#[derive(Clone)]
+enum Role {
+    /// The one connection that writes. Writers queue on its mutex rather than in SQLite's busy
+    /// handler, which sleeps in steps of up to 100 ms (32 concurrent updates gave a 36 ms p99);
+    /// a mutex wakes the next writer as soon as one commits.
+    Primary(Arc<Mutex<Writer>>),
+    /// A read replica (`replica`): every write is refused, naming the primary.
+    Replica(Arc<replica::Replica>),
 }
 
 struct Writer {
@@ -148,10 +157,18 @@ impl Db {
         f: impl FnOnce(&Transaction) -> Result<T, E>,
     ) -> Result<T, E> {
         let _held = HeldWriter::take()?;
-        let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut writer = self.writer()?.lock().unwrap_or_else(|p| p.into_inner());
         let out = transaction(&mut writer.conn, f);
         self.note_outside_change(&mut writer);
         out
+    }
+
+    /// The writer; on a replica, the refusal every write gets.
+    fn writer(&self) -> DbResult<&Mutex<Writer>> {
+        match &self.role {
+            Role::Primary(writer) => Ok(writer),
+            Role::Replica(replica) => Err(DbError::ReadOnlyReplica(replica.primary_url.clone())),
+        }
     }
 
     /// Reads `PRAGMA data_version` on the writer connection: it moves only when another
@@ -178,8 +195,13 @@ impl Db {
     /// Whether another program (a `sqlite3` shell, a restore) committed to the file since the
     /// last call. Checks now unless a write holds the writer (that write checks as it ends), so
     /// the probe never waits behind a slow write (blocking; microseconds).
+    /// On a replica, always false: the Store follows the replica's position instead
+    /// ([`Db::replica_position_blocking`]), since `data_version` moves on every statement there.
     pub fn take_outside_change(&self) -> bool {
-        match self.writer.try_lock() {
+        let Ok(writer) = self.writer() else {
+            return false;
+        };
+        match writer.try_lock() {
             Ok(mut writer) => self.note_outside_change(&mut writer),
             Err(TryLockError::Poisoned(poisoned)) => {
                 self.note_outside_change(&mut poisoned.into_inner())
@@ -207,7 +229,7 @@ impl Db {
     /// busy timeout is restored afterwards.
     pub fn checkpoint_blocking(&self, wait: Duration) -> DbResult<Checkpoint> {
         let _held = HeldWriter::take()?;
-        let writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let writer = self.writer()?.lock().unwrap_or_else(|p| p.into_inner());
         writer.conn.busy_timeout(wait)?;
         let result = writer
             .conn

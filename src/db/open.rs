@@ -1,7 +1,7 @@
 //! Opening the database: the file created private, a copy that Litestream follows refused, the
 //! write lock probed, the PRAGMAs, the schema migrated, and the read-only pool.
 
-use super::{files, migrations, Db, DbError, Writer, POOL_SIZE, WAL_SIZE_LIMIT};
+use super::{files, migrations, Db, DbError, Role, Writer, POOL_SIZE, WAL_SIZE_LIMIT};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -103,7 +103,7 @@ impl Db {
         Ok(Self {
             path: Arc::new(path.to_path_buf()),
             pool,
-            writer: Arc::new(Mutex::new(Writer { conn, data_version })),
+            role: Role::Primary(Arc::new(Mutex::new(Writer { conn, data_version }))),
             outside_change: Arc::new(AtomicBool::new(false)),
         })
     }

@@ -25,7 +25,7 @@ pub async fn run_health_probe(store: Store, health: Arc<Health>) {
         })
         .await;
         let ok = probe.unwrap_or(false);
-        if ok != health.is_healthy() {
+        if ok != health.database_ok() {
             tracing::warn!(healthy = ok, "database health changed");
         }
         health.set(ok);

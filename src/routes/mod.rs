@@ -16,6 +16,7 @@ pub mod large_body;
 pub mod listing_body;
 pub mod location;
 pub mod openapi;
+pub mod replica;
 pub mod request_log;
 pub mod ui;
 

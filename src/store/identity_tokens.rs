@@ -139,9 +139,12 @@ impl IdentityTokenCache {
             .retain(|_, record| !Self::covers(eviction, record));
     }
 
-    /// Counts one use; returns the count including it.
-    pub(super) fn count_use(&self, record: &IdentityTokenRecord, at: Millis) -> i64 {
+    /// Counts one use (buffered for the flush when `buffer`); returns the count including it.
+    pub(super) fn count_use(&self, record: &IdentityTokenRecord, at: Millis, buffer: bool) -> i64 {
         let count = record.uses.fetch_add(1, Ordering::SeqCst) + 1;
+        if !buffer {
+            return count;
+        }
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         let entry = pending.entry(record.id.clone()).or_insert((count, at));
         *entry = (entry.0.max(count), at);

@@ -102,8 +102,21 @@ impl Keyring {
         }
     }
 
-    /// Checks the root key against the sealed check value, writing one on first start.
+    /// Checks the root key against the sealed check value, writing one on first start (a
+    /// replica only reads it: the primary wrote it when it first started).
     pub(super) fn verify_root_key(&self, db: &Db) -> Result<(), String> {
+        if db.is_replica() {
+            return match db.read_blocking(|conn| meta::get(conn, meta::ROOT_KEY_CHECK)) {
+                Ok(Some(sealed)) if opens_root_key_check(&self.root, &sealed) => Ok(()),
+                Ok(Some(_)) => Err(String::from(
+                    "the root key does not match the replica's database: set ENVKEEP_ROOT_KEY (or <data-dir>/root.key) to the primary's key",
+                )),
+                Ok(None) => Err(String::from(
+                    "the replica's database has no root-key check yet: start the primary once before its replicas",
+                )),
+                Err(e) => Err(e.to_string()),
+            };
+        }
         db.write_blocking(|tx| -> Result<bool, crate::db::DbError> {
             match meta::get(tx, meta::ROOT_KEY_CHECK)? {
                 Some(sealed) => Ok(opens_root_key_check(&self.root, &sealed)),

@@ -13,6 +13,9 @@
 //!   any change clears every cache, token records included.
 //! - Small writes that must not happen on every read (token last use, denial audits) are
 //!   buffered here and written by the Store.
+//! - On a read replica (`db::replica`) every write is refused with `ReadOnlyReplica`, nothing
+//!   is buffered (last-use times and denial audits of reads served there are not kept), and
+//!   the caches follow the replica's position ([`Store::follow_replica_blocking`]).
 
 mod budget;
 pub mod decrypted;
@@ -40,6 +43,7 @@ pub use touched::{FolderTouch, Touched};
 use crate::crypto::Key32;
 use crate::db::audit::AuditEvent;
 use crate::db::projects::SealedKeys;
+use crate::db::replica::Position;
 use crate::db::{projects, tokens as token_rows, Checkpoint, Db, DbError, DbResult};
 use crate::domain::StorageLimits;
 use crate::error::{AppError, AppResult};
@@ -69,6 +73,8 @@ struct Inner {
     denials: denials::DenialAudit,
     folder_hits: AtomicU64,
     folder_misses: AtomicU64,
+    /// A replica's last position seen (Litestream's TXID); `None` before the first look.
+    replica_position: std::sync::Mutex<Option<String>>,
 }
 
 /// How the caches are doing (for tests and the benchmark's reading of them).
@@ -129,6 +135,7 @@ impl Store {
                 denials: denials::DenialAudit::default(),
                 folder_hits: AtomicU64::new(0),
                 folder_misses: AtomicU64::new(0),
+                replica_position: std::sync::Mutex::new(None),
             }),
         }
     }
@@ -212,6 +219,33 @@ impl Store {
         changed
     }
 
+    /// Whether this Store reads a replica (and refuses every write).
+    pub fn is_replica(&self) -> bool {
+        self.inner.db.is_replica()
+    }
+
+    /// On a replica: reads its position and clears every cache, token records included, when
+    /// it moved (blocking; microseconds). A position that cannot be read clears them too, as
+    /// on a primary. `None` on a primary.
+    pub fn follow_replica_blocking(&self) -> Option<DbResult<Position>> {
+        let position = self.inner.db.replica_position_blocking()?;
+        let mut last = self
+            .inner
+            .replica_position
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let moved = match &position {
+            Ok(now) => last.as_deref() != Some(now.txid.as_str()),
+            Err(_) => true,
+        };
+        if moved {
+            // Evict while holding `last`, so two watchers cannot interleave a stale fill.
+            self.evict(Eviction::everything());
+            *last = position.as_ref().ok().map(|p| p.txid.clone());
+        }
+        Some(position)
+    }
+
     /// A service token's record, from memory or the database; `None` if no such token or if its
     /// stored row does not decode (fail closed).
     pub async fn token(&self, id: &str) -> AppResult<Option<Arc<TokenRecord>>> {
@@ -284,8 +318,11 @@ impl Store {
 
     /// Counts a use of an identity access token (buffered; written by the flush); returns the
     /// count including it.
+    /// On a replica, which writes nothing, the count is kept in memory only.
     pub fn count_identity_use(&self, record: &IdentityTokenRecord, at: Millis) -> i64 {
-        self.inner.identity_tokens.count_use(record, at)
+        self.inner
+            .identity_tokens
+            .count_use(record, at, !self.is_replica())
     }
 
     /// The project's unsealed keys; `NotFound` if the project does not exist.
@@ -354,7 +391,11 @@ impl Store {
     }
 
     /// Buffers a token's use; written by [`Store::flush_token_uses_blocking`], never on the read.
+    /// Not on a replica, which writes nothing: the use is not kept.
     pub fn record_token_use(&self, token_id: &str, at: Millis, ip: Option<IpAddr>) {
+        if self.is_replica() {
+            return;
+        }
         self.inner.last_used.record(token_id, at, ip);
     }
 
@@ -382,7 +423,15 @@ impl Store {
     }
 
     /// Audits a refused use in the background, within the budget of its kind and actor.
+    /// Not on a replica, which writes nothing: the denial is only logged.
     pub fn audit_denial(&self, event: AuditEvent) {
+        if self.is_replica() {
+            tracing::info!(
+                action = event.action,
+                "refused use on a replica (not audited: replicas write nothing)"
+            );
+            return;
+        }
         self.inner.denials.record(&self.inner.db, event);
     }
 

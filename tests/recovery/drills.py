@@ -255,6 +255,8 @@ def main():
     finally:
         s3.close()
         shutil.rmtree(s3_dir, ignore_errors=True)
+    import replicas  # the read replicas (issue 23), on an S3 of their own
+    replicas.run_all(results)
     passed = sum(results)
     print(f"{passed} passed, {len(results) - passed} failed")
     return 0 if passed == len(results) else 1

@@ -138,14 +138,14 @@ def end_all():
 class Server:
     """`envkeep serve` on port 0, alone or under `litestream replicate -exec`; its log is JSON."""
 
-    def __init__(self, workdir, name, data_dir, config=None, database=None, **env):
+    def __init__(self, workdir, name, data_dir, config=None, database=None, args=(), wrap=(), **env):
         self.log_path = os.path.join(workdir, f"{name}.log")
         self.log = open(self.log_path, "w")
-        serve = [ENVKEEP, "serve", "--bind", "127.0.0.1:0", "--workers", "2", "--data-dir", data_dir]
+        serve = [ENVKEEP, "serve", "--bind", "127.0.0.1:0", "--workers", "2", "--data-dir", data_dir, *args]
         if database:
             serve += ["--database", database]
         argv = [LITESTREAM, "replicate", "-config", config, "-exec", " ".join(serve)] if config else serve
-        self.proc = subprocess.Popen(argv, stdout=self.log, stderr=subprocess.STDOUT, env=child_env(**env),
+        self.proc = subprocess.Popen([*wrap, *argv], stdout=self.log, stderr=subprocess.STDOUT, env=child_env(**env),
                                      start_new_session=True)
         RUNNING.append(self)
         try:

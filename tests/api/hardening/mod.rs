@@ -17,3 +17,4 @@ mod storage_limits;
 mod support;
 mod tampering;
 mod throttling;
+mod unsafe_code;

@@ -1,6 +1,10 @@
 //! Building and running the application. `build` binds the listener first (port 0 in tests, so
 //! tests never wait for a server), opens the store, checks the root key, bootstraps the first
-//! admin or logs a setup code, and starts the background jobs.
+//! admin or logs a setup code, and starts the background jobs. A read replica (`--replica`)
+//! is built by `replica` instead: no data directory, no migrations, no bootstrap, no jobs that
+//! write.
+
+mod replica;
 
 use crate::auth::preauth::PreauthTokens;
 use crate::config::Config;
@@ -15,7 +19,7 @@ use crate::state::AppState;
 use crate::store::denials::Close;
 use crate::store::{Bounds, Store};
 use actix_web::dev::Server;
-use actix_web::middleware::{NormalizePath, TrailingSlash};
+use actix_web::middleware::{Condition, NormalizePath, TrailingSlash};
 use actix_web::{web, App, HttpServer};
 use std::net::TcpListener;
 
@@ -78,8 +82,84 @@ fn warn_if_shared(config: &Config) {
     }
 }
 
+/// What handlers read at request time.
+fn settings(config: &Config) -> Settings {
+    Settings {
+        session_ttl: config.session_ttl,
+        public_url: config.public_url.clone(),
+        secure_cookies: config.is_https(),
+        trusted_proxies: config.trusted_proxies.clone(),
+        primary_url: config
+            .replica
+            .as_ref()
+            .map(|r| r.source.primary_url.clone()),
+    }
+}
+
+fn bounds(config: &Config) -> Bounds {
+    Bounds {
+        limits: config.limits,
+        listing_memory: config.listing_memory,
+        listing_wait: config.listing_wait,
+    }
+}
+
+/// Binds the listener and starts the HTTP server on it (it serves once awaited).
+fn listen(config: &Config, state: &web::Data<AppState>) -> Result<(u16, Server), StartupError> {
+    let listener = TcpListener::bind(config.bind).map_err(|e| {
+        StartupError::new(format!(
+            "cannot listen on {} (ENVKEEP_BIND): {e}",
+            config.bind
+        ))
+    })?;
+    let port = listener
+        .local_addr()
+        .map_err(|e| StartupError::new(e.to_string()))?
+        .port();
+    if !config.bind.ip().is_loopback() && !config.is_https() {
+        tracing::warn!(
+            bind = %config.bind,
+            "listening beyond loopback without an https ENVKEEP_PUBLIC_URL: tokens and passwords would cross the network in clear; put a TLS proxy in front"
+        );
+    }
+    let https = config.is_https();
+    let replica = config.replica.is_some();
+    let server_state = state.clone();
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(server_state.clone())
+            .wrap(actix_web::middleware::from_fn(
+                routes::json_guard::limit_depth,
+            ))
+            // Inside the security headers and the request log, so its refusals get both.
+            .wrap(Condition::new(
+                replica,
+                actix_web::middleware::from_fn(routes::replica::serve_reads_only),
+            ))
+            .wrap(security_headers(https))
+            // Outside every other middleware but path normalisation, so each answer is
+            // logged once, with its final status, and names its request.
+            .wrap(actix_web::middleware::from_fn(
+                routes::request_log::log_request,
+            ))
+            // Infisical's server ignores trailing slashes; so do we, on every route.
+            .wrap(NormalizePath::new(TrailingSlash::Trim))
+            .configure(routes::configure)
+    })
+    .workers(config.workers)
+    .shutdown_timeout(10)
+    .listen(listener)
+    .map_err(|e| StartupError::new(format!("cannot start the HTTP server: {e}")))?
+    .run();
+
+    Ok((port, server))
+}
+
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartupError> {
+        if let Some(replica) = config.replica.clone() {
+            return replica::build(config, replica);
+        }
         files::create_private_dir(&config.data_dir).map_err(|e| {
             StartupError::new(format!(
                 "cannot create the data directory {}: {e}",
@@ -100,69 +180,20 @@ impl Application {
             }
             KeySource::Environment => tracing::info!("root key loaded from ENVKEEP_ROOT_KEY"),
         }
-        let settings = Settings {
-            session_ttl: config.session_ttl,
-            public_url: config.public_url.clone(),
-            secure_cookies: config.is_https(),
-            trusted_proxies: config.trusted_proxies.clone(),
-        };
-        let bounds = Bounds {
-            limits: config.limits,
-            listing_memory: config.listing_memory,
-            listing_wait: config.listing_wait,
-        };
         let preauth = PreauthTokens::new(&root_key);
-        let store = Store::new(db, root_key, bounds);
+        let store = Store::new(db, root_key, bounds(&config));
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;
         let state = web::Data::new(AppState::new(
             store,
-            settings,
+            settings(&config),
             config.auth_failure_limit,
             preauth,
         ));
         Self::bootstrap_admin(&config, &state).await?;
 
-        let listener = TcpListener::bind(config.bind).map_err(|e| {
-            StartupError::new(format!(
-                "cannot listen on {} (ENVKEEP_BIND): {e}",
-                config.bind
-            ))
-        })?;
-        let port = listener
-            .local_addr()
-            .map_err(|e| StartupError::new(e.to_string()))?
-            .port();
-        if !config.bind.ip().is_loopback() && !config.is_https() {
-            tracing::warn!(
-                bind = %config.bind,
-                "listening beyond loopback without an https ENVKEEP_PUBLIC_URL: tokens and passwords would cross the network in clear; put a TLS proxy in front"
-            );
-        }
-        let https = config.is_https();
-        let server_state = state.clone();
-        let server = HttpServer::new(move || {
-            App::new()
-                .app_data(server_state.clone())
-                .wrap(actix_web::middleware::from_fn(
-                    routes::json_guard::limit_depth,
-                ))
-                .wrap(security_headers(https))
-                // Outside every other middleware but path normalisation, so each answer is
-                // logged once, with its final status, and names its request.
-                .wrap(actix_web::middleware::from_fn(
-                    routes::request_log::log_request,
-                ))
-                // Infisical's server ignores trailing slashes; so do we, on every route.
-                .wrap(NormalizePath::new(TrailingSlash::Trim))
-                .configure(routes::configure)
-        })
-        .workers(config.workers)
-        .shutdown_timeout(10)
-        .listen(listener)
-        .map_err(|e| StartupError::new(format!("cannot start the HTTP server: {e}")))?
-        .run();
+        let (port, server) = listen(&config, &state)?;
 
         let mut jobs = vec![
             tokio::spawn(background::run_health_probe(
@@ -249,6 +280,10 @@ impl Application {
         let result = self.server.await;
         for job in &self.jobs {
             job.abort();
+        }
+        if self.state.store.is_replica() {
+            tracing::info!("stopped (a replica has nothing to write)");
+            return result;
         }
         background::flush_last_used(&self.state.store).await;
         background::close_denial_windows(&self.state.store, Close::All).await;
