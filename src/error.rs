@@ -60,6 +60,9 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("{0}")]
     Conflict(String),
+    /// 410: a used, expired, revoked or unknown one-time code, all alike (DESIGN §6).
+    #[error("{0}")]
+    Gone(String),
     #[error("request body is too large")]
     PayloadTooLarge,
     #[error("validation failed")]
@@ -105,6 +108,7 @@ impl AppError {
             Self::NotFound(_) => "NotFound",
             Self::MethodNotAllowed => "MethodNotAllowed",
             Self::Conflict(_) => "Conflict",
+            Self::Gone(_) => "Gone",
             Self::PayloadTooLarge => "PayloadTooLarge",
             Self::Validation(_) => "ValidationFailure",
             Self::RateLimited { .. } => "RateLimitExceeded",
@@ -185,6 +189,7 @@ impl ResponseError for AppError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Gone(_) => StatusCode::GONE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,

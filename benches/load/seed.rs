@@ -364,6 +364,7 @@ impl Store {
             expires_at,
             allowed_ips: AllowedIps::default(),
             created_by: ADMIN_EMAIL.to_owned(),
+            created_by_user_id: None,
             created_at: now,
             last_used_at: None,
             last_used_ip: None,

@@ -1,11 +1,13 @@
-//! What a caller may do. Admins may do everything; a service token may touch only its own
-//! project, only environment/path pairs inside one of its scopes, and only with the permission
-//! the operation needs.
+//! Who is calling, as handlers and use cases see them: a person's session, a service token or a
+//! machine identity's access token.
+//! Whether they may do something is decided by `policy` (DESIGN §9), through [`Caller::decide`];
+//! this file adds what listings need on top (which part of a subtree a token may see).
 
+use super::policy::{self, Action, Principal};
 use super::session::AdminSession;
 use crate::domain::{ClientAddr, SecretPath};
-use crate::error::{AppError, AppResult};
-use crate::store::{IdentityTokenRecord, TokenRecord};
+use crate::error::AppResult;
+use crate::store::{IdentityMembership, IdentityTokenRecord, TokenRecord};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -16,7 +18,7 @@ pub enum Caller {
         ip: ClientAddr,
     },
     /// A machine identity's access token: its project memberships (role and environments)
-    /// decide, as a person's membership does.
+    /// decide, through the same policy as people's.
     Identity {
         record: Arc<IdentityTokenRecord>,
         ip: ClientAddr,
@@ -27,15 +29,6 @@ pub enum Caller {
 pub enum Op {
     Read,
     Write,
-}
-
-impl Op {
-    fn verb(self) -> &'static str {
-        match self {
-            Op::Read => "read",
-            Op::Write => "write",
-        }
-    }
 }
 
 /// How much of a folder's subtree a caller may see.
@@ -85,26 +78,9 @@ impl Caller {
         }
     }
 
-    /// A token never reaches another project.
-    pub fn check_project(&self, project_id: &str) -> AppResult<()> {
-        match self {
-            Caller::Token { record, .. } if record.project_id != project_id => {
-                Err(AppError::Forbidden(format!(
-                    "Service token not a part of the specified project with ID {project_id}"
-                )))
-            }
-            Caller::Identity { record, .. } if record.membership(project_id).is_none() => {
-                Err(AppError::Forbidden(format!(
-                    "Identity is not a member of the specified project with ID '{project_id}'"
-                )))
-            }
-            _ => Ok(()),
-        }
-    }
-
     /// The caller as it acts in `project_id`: an identity keeps only its membership there (none
-    /// if it is not a member), so its role and environments are that project's. The request
-    /// extractors narrow every identity to the project the request names.
+    /// if it is not a member). The request extractors narrow every identity to the project the
+    /// request names, so checks that name no project (`in_scope`) see that project's grant.
     pub fn for_project(self, project_id: &str) -> Caller {
         match self {
             Caller::Identity { record, ip } => Caller::Identity {
@@ -115,25 +91,43 @@ impl Caller {
         }
     }
 
-    /// The membership an identity acts under: its only one once narrowed to a project; an
-    /// identity not narrowed to exactly one grants nothing (fail closed).
-    fn membership(record: &IdentityTokenRecord) -> Option<&crate::store::IdentityMembership> {
+    /// The membership an identity acts under once narrowed to one project; an identity not
+    /// narrowed to exactly one grants nothing here (fail closed).
+    fn only_membership(record: &IdentityTokenRecord) -> Option<&IdentityMembership> {
         match record.memberships.as_slice() {
             [only] => Some(only),
             _ => None,
         }
     }
 
-    /// Is `path` in `environment` inside one of the token's scopes (always true for admins; for
-    /// an identity, is `environment` in its membership's list)?
+    /// The caller as the policy sees it, for an action in `project` (if any).
+    pub fn principal(&self, project: Option<&str>) -> Principal<'_> {
+        match self {
+            Caller::Admin(session) => session.principal(project),
+            Caller::Token { record, .. } => Principal::Token(record),
+            Caller::Identity { record, .. } => Principal::Identity(record),
+        }
+    }
+
+    /// The policy's answer for `action` in `project`, as a result: 404 for a project a person
+    /// may not see, 403 for the rest of what is refused.
+    pub fn decide(&self, project: Option<&str>, action: Action) -> AppResult<()> {
+        policy::decide(&self.principal(project), project, &action).into_result()
+    }
+
+    /// May the caller see the project at all? (A token never reaches another project.)
+    pub fn check_project(&self, project_id: &str) -> AppResult<()> {
+        self.decide(Some(project_id), Action::SeeProject)
+    }
+
+    /// Is `path` in `environment` inside one of the token's scopes? Always true for people,
+    /// whose access is decided per environment before any path is looked at.
     pub fn in_scope(&self, environment: &str, path: &SecretPath) -> bool {
         match self {
             Caller::Admin(_) => true,
-            Caller::Identity { record, .. } => Self::membership(record).is_some_and(|m| {
-                m.environments
-                    .as_ref()
-                    .is_none_or(|envs| envs.iter().any(|e| e == environment))
-            }),
+            Caller::Identity { record, .. } => {
+                Self::only_membership(record).is_some_and(|m| m.allows_environment(environment))
+            }
             Caller::Token { record, .. } => record
                 .scopes
                 .iter()
@@ -149,38 +143,25 @@ impl Caller {
                 Op::Read => record.permissions.read,
                 Op::Write => record.permissions.write,
             },
-            Caller::Identity { record, .. } => Self::membership(record).is_some_and(|m| match op {
-                Op::Read => true,
-                Op::Write => m.role.may_write(),
-            }),
+            Caller::Identity { record, .. } => {
+                Self::only_membership(record).is_some_and(|m| op == Op::Read || m.role.may_write())
+            }
         }
     }
 
-    /// Requires the permission for `op` and a scope covering `path` in `environment`.
-    pub fn require(&self, op: Op, environment: &str, path: &SecretPath) -> AppResult<()> {
-        if let Caller::Identity { .. } = self {
-            if !self.has_permission(op) || !self.in_scope(environment, path) {
-                return Err(AppError::PermissionDenied(format!(
-                    "You are not allowed to {} on secrets in environment '{environment}': this identity's role or environments in the project do not allow it",
-                    op.verb()
-                )));
-            }
-            return Ok(());
-        }
-        if !self.has_permission(op) {
-            return Err(AppError::PermissionDenied(format!(
-                "You are not allowed to {} on secrets: this service token lacks the '{}' permission",
-                op.verb(),
-                op.verb()
-            )));
-        }
-        if !self.in_scope(environment, path) {
-            return Err(AppError::PermissionDenied(format!(
-                "You are not allowed to {} on secrets in environment '{environment}' at path '{path}': it is outside this service token's scopes",
-                op.verb()
-            )));
-        }
-        Ok(())
+    /// Requires `op` on secrets at `path` in `environment` of `project`.
+    pub fn require(
+        &self,
+        project: &str,
+        op: Op,
+        environment: &str,
+        path: &SecretPath,
+    ) -> AppResult<()> {
+        let action = match op {
+            Op::Read => Action::ReadSecrets { environment, path },
+            Op::Write => Action::WriteSecrets { environment, path },
+        };
+        self.decide(Some(project), action)
     }
 
     /// Is `path` in scope, or does a scope reach somewhere below it (so a listing of `path`
@@ -198,11 +179,12 @@ impl Caller {
     /// For listings: the whole folder, only in-scope descendants, or a 403.
     pub fn visibility(
         &self,
+        project: &str,
         op: Op,
         environment: &str,
         path: &SecretPath,
     ) -> AppResult<Visibility> {
-        match self.require(op, environment, path) {
+        match self.require(project, op, environment, path) {
             Ok(()) => Ok(Visibility::Full),
             Err(denied) => match self {
                 Caller::Token { .. }

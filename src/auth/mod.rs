@@ -1,11 +1,12 @@
 //! Who is calling and what they may do: plain functions and types, no HTTP and no `AppState`.
-//! A service token or an admin session is authenticated against the Store; `access` decides
+//! A service token or a user session is authenticated against the Store; `policy` decides
 //! what the caller may touch; `setup` holds the first-run setup code. The request extractors
 //! that build these from HTTP requests live in `routes::callers`.
 
 pub mod access;
 pub mod identity;
 pub mod password;
+pub mod policy;
 pub mod preauth;
 pub mod service_token;
 pub mod session;

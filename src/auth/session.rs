@@ -1,15 +1,18 @@
-//! Admin sessions: a random id in an HttpOnly cookie or as `Authorization: Bearer`, stored as
+//! User sessions (of every role; the name is older than teams): a random id in an HttpOnly cookie or as `Authorization: Bearer`, stored as
 //! its SHA-256. How the id reaches the server, and the CSRF and origin checks of cookie requests,
 //! are HTTP matters handled in `routes::callers`; this module finds the live session.
 
+use super::policy::{self, Action, Principal};
 use super::service_token::{credential_failure, INVALID_CREDENTIALS};
 use super::throttle::FailureThrottle;
 use crate::crypto::random::sha256;
-use crate::db::sessions;
-use crate::domain::ClientAddr;
+use crate::db::{memberships, sessions, users, DbError};
+use crate::domain::{ClientAddr, InstanceRole, Membership};
 use crate::error::AppResult;
 use crate::store::Store;
 use crate::time::now_millis;
+use std::collections::HashMap;
+use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 pub const COOKIE_NAME: &str = "envkeep_session";
@@ -21,11 +24,31 @@ const MAX_SESSION_ID: usize = 256;
 pub struct AdminSession {
     pub user_id: String,
     pub email: String,
+    pub role: InstanceRole,
+    /// The user's memberships by project id, read with the session (empty for owners and
+    /// admins, who act as project admin everywhere).
+    pub memberships: Arc<HashMap<String, Membership>>,
     pub csrf_token: String,
     pub id_hash: [u8; 32],
     pub via_cookie: bool,
     /// Where the request came from (unknown behind a proxy that forwarded garbage).
     pub ip: ClientAddr,
+}
+
+impl AdminSession {
+    /// The person as the policy sees them, for an action in `project` (if any).
+    pub fn principal(&self, project: Option<&str>) -> Principal<'_> {
+        Principal::Person {
+            role: self.role,
+            membership: project.and_then(|p| self.memberships.get(p)),
+        }
+    }
+
+    /// The policy's answer for `action` in `project`, as a result (404 for a project this
+    /// person may not see, 403 for the rest of what is refused).
+    pub fn decide(&self, project: Option<&str>, action: Action) -> AppResult<()> {
+        policy::decide(&self.principal(project), project, &action).into_result()
+    }
 }
 
 /// How the session id was presented.
@@ -55,15 +78,30 @@ pub async fn authenticate(
     }
     let id_hash = sha256(raw.as_bytes());
     let now = now_millis();
-    let row = store
-        .read(move |conn| sessions::find_live(conn, &id_hash, now))
+    // One trip to the blocking pool reads the session, its user's role and (for a member) the
+    // memberships, so the policy sees the state of this very moment: a removed membership or a
+    // demotion takes effect on the next request, with no cache to evict.
+    let found = store
+        .read(move |conn| -> Result<_, DbError> {
+            let Some(row) = sessions::find_live(conn, &id_hash, now)? else {
+                return Ok(None);
+            };
+            let role = users::decode_role(&row.user_id, &row.role)?;
+            let memberships = match role {
+                InstanceRole::Member => memberships::of_user(conn, &row.user_id)?,
+                _ => HashMap::new(),
+            };
+            Ok(Some((row, role, memberships)))
+        })
         .await?;
-    let Some(row) = row else {
+    let Some((row, role, memberships)) = found else {
         return Err(credential_failure(throttle, &ip, INVALID_CREDENTIALS));
     };
     Ok(AdminSession {
         user_id: row.user_id,
         email: row.email,
+        role,
+        memberships: Arc::new(memberships),
         csrf_token: row.csrf_token,
         id_hash,
         via_cookie: carrier == Carrier::Cookie,

@@ -12,8 +12,9 @@ const MIGRATIONS: &[M<'static>] = &[
         "../../migrations/0003_token_columns_as_json.sql"
     )),
     M::up(include_str!("../../migrations/0004_secret_usage_index.sql")),
+    M::up(include_str!("../../migrations/0005_teams.sql")),
     M::up(include_str!(
-        "../../migrations/0005_imports_and_identities.sql"
+        "../../migrations/0006_imports_and_identities.sql"
     )),
 ];
 
@@ -167,5 +168,36 @@ mod tests {
                AND name IN ('service_tokens_project', 'service_tokens_expires_at')",
         );
         assert_eq!(indexes, 2);
+    }
+
+    #[test]
+    fn version_5_makes_todays_admin_the_owner_and_records_token_creators_by_id() {
+        let conn = migrated_from(
+            4,
+            "INSERT INTO users (id, email, password_hash, role, created_at)
+             VALUES ('u1', 'Admin@Example.com', 'h', 'admin', 0);
+             INSERT INTO service_tokens (id, project_id, name, secret_hash, encrypted_key, iv, tag,
+                 permissions, created_by, created_at)
+             VALUES ('mine', 'p', 'n', x'00', '', '', '', '[\"read\"]', 'admin@example.com', 0),
+                    ('gone', 'p', 'n', x'00', '', '', '', '[\"read\"]', 'left@example.com', 0);",
+        );
+        let role: String = conn
+            .query_row("SELECT role FROM users WHERE id = 'u1'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(role, "owner");
+        let creator = |id: &str| -> Option<String> {
+            conn.query_row(
+                "SELECT created_by_user_id FROM service_tokens WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            creator("mine").as_deref(),
+            Some("u1"),
+            "e-mails match without case"
+        );
+        assert_eq!(creator("gone"), None);
     }
 }

@@ -14,6 +14,8 @@ mod error;
 pub mod files;
 pub mod folders;
 pub mod identities;
+pub mod invites;
+pub mod memberships;
 pub mod meta;
 pub mod migrations;
 mod open;

@@ -8,6 +8,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 pub struct SessionRow {
     pub user_id: String,
     pub email: String,
+    pub role: String,
     pub csrf_token: String,
     pub expires_at: Millis,
 }
@@ -28,21 +29,22 @@ pub fn insert(
     Ok(())
 }
 
-/// The live session with this id hash, if any. The equality lookup on a SHA-256 digest leaks
+/// The live session with this id hash, if any; a disabled user's sessions are never live. The equality lookup on a SHA-256 digest leaks
 /// nothing useful: an attacker cannot choose digests.
 pub fn find_live(conn: &Connection, id_hash: &[u8], now: Millis) -> DbResult<Option<SessionRow>> {
     Ok(conn
         .prepare_cached(
-            "SELECT s.user_id, u.email, s.csrf_token, s.expires_at
+            "SELECT s.user_id, u.email, u.role, s.csrf_token, s.expires_at
              FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.id_hash = ?1 AND s.expires_at > ?2",
+             WHERE s.id_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0",
         )?
         .query_row(params![id_hash, now], |r| {
             Ok(SessionRow {
                 user_id: r.get(0)?,
                 email: r.get(1)?,
-                csrf_token: r.get(2)?,
-                expires_at: r.get(3)?,
+                role: r.get(2)?,
+                csrf_token: r.get(3)?,
+                expires_at: r.get(4)?,
             })
         })
         .optional()?)
@@ -50,6 +52,19 @@ pub fn find_live(conn: &Connection, id_hash: &[u8], now: Millis) -> DbResult<Opt
 
 pub fn delete(conn: &Connection, id_hash: &[u8]) -> DbResult<bool> {
     Ok(conn.execute("DELETE FROM sessions WHERE id_hash = ?1", [id_hash])? > 0)
+}
+
+/// Ends every session of a user (disabled or removed); returns their id hashes.
+pub fn delete_for_user(conn: &Connection, user_id: &str) -> DbResult<Vec<[u8; 32]>> {
+    let mut stmt = conn.prepare("DELETE FROM sessions WHERE user_id = ?1 RETURNING id_hash")?;
+    let rows = stmt.query_map([user_id], |r| r.get::<_, Vec<u8>>(0))?;
+    let mut ended = Vec::new();
+    for row in rows {
+        if let Ok(hash) = <[u8; 32]>::try_from(row?.as_slice()) {
+            ended.push(hash);
+        }
+    }
+    Ok(ended)
 }
 
 pub fn delete_expired(conn: &Connection, now: Millis) -> DbResult<usize> {

@@ -26,7 +26,10 @@ pub struct TokenRow {
     pub permissions: Permissions,
     pub expires_at: Option<Millis>,
     pub allowed_ips: AllowedIps,
+    /// The creator's e-mail as it was at creation.
     pub created_by: String,
+    /// The creator's user id (none for tokens whose creator had left before migration 0005).
+    pub created_by_user_id: Option<String>,
     pub created_at: Millis,
     pub last_used_at: Option<Millis>,
     pub last_used_ip: Option<IpAddr>,
@@ -36,7 +39,7 @@ pub struct TokenRow {
 
 const COLUMNS: &str =
     "id, project_id, name, secret_hash, encrypted_key, iv, tag, permissions, expires_at, \
-                       allowed_ips, created_by, created_at, last_used_at, last_used_ip, scopes";
+                       allowed_ips, created_by, created_at, last_used_at, last_used_ip, scopes, created_by_user_id";
 
 /// A row as SQLite returns it, before its values are decoded.
 struct StoredRow {
@@ -55,6 +58,7 @@ struct StoredRow {
     last_used_at: Option<Millis>,
     last_used_ip: Option<String>,
     scopes: String,
+    created_by_user_id: Option<String>,
 }
 
 fn stored(r: &Row<'_>) -> rusqlite::Result<StoredRow> {
@@ -74,6 +78,7 @@ fn stored(r: &Row<'_>) -> rusqlite::Result<StoredRow> {
         last_used_at: r.get(12)?,
         last_used_ip: r.get(13)?,
         scopes: r.get(14)?,
+        created_by_user_id: r.get(15)?,
     })
 }
 
@@ -109,6 +114,7 @@ impl StoredRow {
             expires_at: self.expires_at,
             allowed_ips,
             created_by: self.created_by,
+            created_by_user_id: self.created_by_user_id,
             created_at: self.created_at,
             last_used_at: self.last_used_at,
             last_used_ip,
@@ -148,7 +154,7 @@ fn encode_list(values: Vec<impl Into<serde_json::Value>>) -> String {
 
 pub fn insert(conn: &Connection, token: &TokenRow) -> DbResult<()> {
     conn.execute(
-        &format!("INSERT INTO service_tokens ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"),
+        &format!("INSERT INTO service_tokens ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"),
         params![
             token.id,
             token.project_id,
@@ -164,7 +170,8 @@ pub fn insert(conn: &Connection, token: &TokenRow) -> DbResult<()> {
             token.created_at,
             token.last_used_at,
             token.last_used_ip.map(|ip| ip.to_string()),
-            encode_scopes(&token.scopes)
+            encode_scopes(&token.scopes),
+            token.created_by_user_id
         ],
     )?;
     Ok(())
@@ -216,6 +223,38 @@ pub fn delete(conn: &Connection, project_id: &str, id: &str) -> DbResult<bool> {
         "DELETE FROM service_tokens WHERE id = ?1 AND project_id = ?2",
         [id, project_id],
     )? > 0)
+}
+
+/// A token a user created: (id, project id, name), for the "revoke their tokens" choice.
+#[derive(Debug, Clone)]
+pub struct CreatedToken {
+    pub id: String,
+    pub project_id: String,
+    pub name: String,
+}
+
+/// The tokens `user_id` created, oldest first.
+pub fn created_by_user(conn: &Connection, user_id: &str) -> DbResult<Vec<CreatedToken>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, project_id, name FROM service_tokens WHERE created_by_user_id = ?1
+         ORDER BY created_at, id",
+    )?;
+    let rows = stmt.query_map([user_id], |r| {
+        Ok(CreatedToken {
+            id: r.get(0)?,
+            project_id: r.get(1)?,
+            name: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Deletes the tokens `user_id` created; returns their ids.
+pub fn delete_created_by_user(conn: &Connection, user_id: &str) -> DbResult<Vec<String>> {
+    let mut stmt =
+        conn.prepare("DELETE FROM service_tokens WHERE created_by_user_id = ?1 RETURNING id")?;
+    let ids = stmt.query_map([user_id], |r| r.get(0))?;
+    Ok(ids.collect::<Result<_, _>>()?)
 }
 
 /// Deletes expired tokens, earliest expiry first, about `limit` at a time; returns the ids
@@ -294,6 +333,7 @@ pub(crate) mod tests {
             expires_at: Some(5),
             allowed_ips: AllowedIps::parse(&["10.0.0.0/8", "2001:db8::1"]).unwrap(),
             created_by: "a@b.c".into(),
+            created_by_user_id: Some("u".into()),
             created_at: 1,
             last_used_at: None,
             last_used_ip: Some("127.0.0.1".parse().unwrap()),

@@ -12,6 +12,7 @@ pub mod path;
 pub mod permission;
 pub mod reference;
 pub mod request_id;
+pub mod roles;
 pub mod token_string;
 pub mod url;
 
@@ -24,6 +25,7 @@ pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
 pub use path::{Depth, SecretPath};
 pub use permission::Permissions;
 pub use request_id::RequestId;
+pub use roles::{Environments, InstanceRole, Membership, ProjectRole};
 pub use token_string::ServiceTokenString;
 
 /// Why a value was refused: a message a person understands, without the field name (the caller

@@ -124,7 +124,7 @@ pub async fn admin_session(req: &HttpRequest, csrf: Csrf) -> Result<AdminSession
                 service_token::authenticate(&state.store, &state.throttle, &bearer, &ip).await?;
             note_caller(req, "service_token", &record.id);
             return Err(AppError::Forbidden(String::from(
-                "Service tokens cannot access this route; it needs an admin session",
+                "Service tokens cannot access this route; it needs a user session",
             )));
         }
         Presented::IdentityToken(bearer) => {

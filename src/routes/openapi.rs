@@ -4,8 +4,8 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    accounts, environments, folders, identities, identity_members, imports, projects,
-    secret_batches, secrets, service_tokens,
+    accounts, environments, folders, identities, identity_members, imports, members, projects,
+    secret_batches, secrets, service_tokens, users,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,6 +28,9 @@ use utoipa::{Modify, OpenApi};
         identity_members::list, identity_members::attach, identity_members::update,
         identity_members::detach,
         service_tokens::list, service_tokens::create, service_tokens::revoke,
+        users::list_users, users::update_user, users::delete_user,
+        users::list_invites, users::create_invite, users::revoke_invite, users::accept_invite,
+        members::list, members::add, members::update, members::remove,
     ),
     modifiers(&Credentials)
 )]

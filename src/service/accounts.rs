@@ -12,7 +12,7 @@ use crate::auth::throttle::{AccountDelays, FailureThrottle};
 use crate::crypto::random;
 use crate::db::users::{self, User};
 use crate::db::{sessions, DbError};
-use crate::domain::{ClientAddr, Email, Password};
+use crate::domain::{ClientAddr, Email, InstanceRole, Password};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::now_millis;
@@ -35,17 +35,19 @@ pub struct LoginResult {
     pub user_id: String,
 }
 
-fn new_user(email: &Email, password_hash: String) -> User {
+pub(crate) fn new_user(email: &Email, password_hash: String, role: InstanceRole) -> User {
     User {
         id: random::hex16(),
         email: email.as_str().to_owned(),
         password_hash,
-        role: String::from("admin"),
+        role,
+        disabled: false,
         created_at: now_millis(),
+        last_login_at: None,
     }
 }
 
-/// Inserts the first admin if, and only if, no user exists yet (checked inside the write).
+/// Inserts the first owner if, and only if, no user exists yet (checked inside the write).
 fn insert_first_user(
     store: &Store,
     user: &User,
@@ -79,7 +81,7 @@ pub async fn bootstrap_admin(
         .hash(password.expose())
         .await
         .map_err(|e| e.to_string())?;
-    let (store, user) = (store.clone(), new_user(email, hash));
+    let (store, user) = (store.clone(), new_user(email, hash, InstanceRole::Owner));
     tokio::task::spawn_blocking(move || {
         insert_first_user(&store, &user, &Actor::system(), "user.bootstrap")
     })
@@ -121,11 +123,12 @@ pub async fn setup(
     }
     guards.throttle.succeeded(attempt);
     let hash = guards.hasher.hash(password.expose()).await?;
-    let user = new_user(&email, hash);
+    let user = new_user(&email, hash, InstanceRole::Owner);
     let writer = store.clone();
     let actor = Actor {
         kind: "setup",
         id: None,
+        name: None,
         ip: Some(ip.clone()),
     };
     let (created, user) = tokio::task::spawn_blocking(move || {
@@ -165,7 +168,8 @@ pub async fn login(
         .hasher
         .verify(password, user.as_ref().map(|u| u.password_hash.clone()))
         .await?;
-    let Some(user) = user.filter(|_| ok) else {
+    // A disabled account gets the very answer a wrong password gets, after the same hash.
+    let Some(user) = user.filter(|u| ok && !u.disabled) else {
         guards.account_delays.record_failure(email);
         audit_login_failure(store, email, ip);
         return Err(counted_failure(
@@ -182,12 +186,21 @@ pub async fn login(
     let expires_at = now + guards.session_ttl.as_millis() as i64;
     let id_hash = random::sha256(token.as_bytes());
     let (user_id, csrf) = (user.id.clone(), csrf_token.clone());
-    let actor = Actor::user(&user.id, ip);
+    let actor = Actor {
+        name: Some(user.email.clone()),
+        ..Actor::user(&user.id, ip)
+    };
     store
         .write(move |tx| {
             sessions::insert(tx, &id_hash, &user_id, &csrf, now, expires_at)?;
+            users::set_last_login(tx, &user_id, now)?;
             actor.record(tx, now, "session.login", None, serde_json::json!({}))?;
-            Ok::<_, DbError>(((), Touched::session(id_hash)))
+            let touched = Touched {
+                sessions: vec![id_hash],
+                users: vec![user_id],
+                ..Touched::nothing()
+            };
+            Ok::<_, DbError>(((), touched))
         })
         .await?;
     Ok(LoginResult {

@@ -3,6 +3,7 @@
 
 use super::views::EnvironmentView;
 use super::{environment, project_not_found, require_project, Actor};
+use crate::auth::policy::Action;
 use crate::auth::AdminSession;
 use crate::db::{projects, secret_imports, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
@@ -18,7 +19,12 @@ pub(crate) fn view(env: &projects::Environment) -> EnvironmentView {
     }
 }
 
-pub async fn list(store: &Store, project_id: &str) -> AppResult<Vec<EnvironmentView>> {
+pub async fn list(
+    store: &Store,
+    session: &AdminSession,
+    project_id: &str,
+) -> AppResult<Vec<EnvironmentView>> {
+    session.decide(Some(project_id), Action::SeeProject)?;
     let id = project_id.to_owned();
     store
         .read(move |conn| {
@@ -39,6 +45,7 @@ pub async fn create(
     name: Name,
     slug: EnvSlug,
 ) -> AppResult<EnvironmentView> {
+    session.decide(Some(project_id), Action::ConfigureProject)?;
     let id = project_id.to_owned();
     let actor = Actor::admin(session);
     store
@@ -81,6 +88,7 @@ pub async fn update(
     name: Option<Name>,
     position: Option<i64>,
 ) -> AppResult<EnvironmentView> {
+    session.decide(Some(project_id), Action::ConfigureProject)?;
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::admin(session);
     store
@@ -113,6 +121,7 @@ pub async fn delete(
     project_id: &str,
     slug: &str,
 ) -> AppResult<()> {
+    session.decide(Some(project_id), Action::ConfigureProject)?;
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::admin(session);
     store
@@ -161,6 +170,7 @@ pub async fn move_one(
     slug: &str,
     direction: Direction,
 ) -> AppResult<()> {
+    session.decide(Some(project_id), Action::ConfigureProject)?;
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
     let actor = Actor::admin(session);
     store

@@ -5,6 +5,7 @@
 //! keeps what the change took away; deleting an identity ends its tokens at once.
 
 use super::{environment, Actor};
+use crate::auth::policy::Action;
 use crate::auth::AdminSession;
 use crate::crypto::random;
 use crate::db::identities::{
@@ -72,6 +73,7 @@ fn its_tokens(conn: &Connection, identity_id: &str) -> AppResult<Touched> {
 }
 
 pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppResult<IdentityView> {
+    session.decide(None, Action::ManageIdentities)?;
     let actor = Actor::admin(session);
     let created_by = session.user_id.clone();
     store
@@ -105,7 +107,11 @@ pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppRes
         .await
 }
 
-pub async fn list(store: &Store) -> AppResult<Vec<IdentityView>> {
+/// Owners and admins manage identities; a project admin lists them to attach one.
+pub async fn list(store: &Store, session: &AdminSession) -> AppResult<Vec<IdentityView>> {
+    if session.decide(None, Action::ManageIdentities).is_err() {
+        session.decide(None, Action::CreateProject)?;
+    }
     store
         .read(|conn| -> AppResult<_> { Ok(rows::list(conn)?.iter().map(view).collect()) })
         .await
@@ -117,6 +123,7 @@ pub async fn rename(
     id: &str,
     name: Name,
 ) -> AppResult<IdentityView> {
+    session.decide(None, Action::ManageIdentities)?;
     let (id, actor) = (id.to_owned(), Actor::admin(session));
     store
         .write(move |tx| {
@@ -136,6 +143,7 @@ pub async fn rename(
 }
 
 pub async fn delete(store: &Store, session: &AdminSession, id: &str) -> AppResult<()> {
+    session.decide(None, Action::ManageIdentities)?;
     let (id, actor) = (id.to_owned(), Actor::admin(session));
     store
         .write(move |tx| {
@@ -170,6 +178,7 @@ pub async fn update_settings(
     id: &str,
     change: SettingsChange,
 ) -> AppResult<IdentityView> {
+    session.decide(None, Action::ManageIdentities)?;
     let (id, actor) = (id.to_owned(), Actor::admin(session));
     store
         .write(move |tx| {
@@ -249,6 +258,7 @@ pub async fn create_secret(
     ttl: i64,
     num_uses_limit: i64,
 ) -> AppResult<(String, ClientSecretView)> {
+    session.decide(None, Action::ManageIdentities)?;
     let (identity_id, actor) = (identity_id.to_owned(), Actor::admin(session));
     store
         .write(move |tx| {
@@ -280,7 +290,12 @@ pub async fn create_secret(
         .await
 }
 
-pub async fn list_secrets(store: &Store, identity_id: &str) -> AppResult<Vec<ClientSecretView>> {
+pub async fn list_secrets(
+    store: &Store,
+    session: &AdminSession,
+    identity_id: &str,
+) -> AppResult<Vec<ClientSecretView>> {
+    session.decide(None, Action::ManageIdentities)?;
     let id = identity_id.to_owned();
     store
         .read(move |conn| -> AppResult<_> {
@@ -300,6 +315,7 @@ pub async fn revoke_secret(
     identity_id: &str,
     secret_id: &str,
 ) -> AppResult<()> {
+    session.decide(None, Action::ManageIdentities)?;
     let (identity_id, secret_id, actor) = (
         identity_id.to_owned(),
         secret_id.to_owned(),
@@ -363,6 +379,7 @@ pub async fn set_membership(
     grant: Grant,
     create: Attach,
 ) -> AppResult<MembershipView> {
+    session.decide(Some(project_id), Action::ManageMembers)?;
     let (project, identity_id, actor) = (
         project_id.to_owned(),
         identity_id.to_owned(),
@@ -413,7 +430,12 @@ pub enum Attach {
     Existing,
 }
 
-pub async fn list_members(store: &Store, project_id: &str) -> AppResult<Vec<MembershipView>> {
+pub async fn list_members(
+    store: &Store,
+    session: &AdminSession,
+    project_id: &str,
+) -> AppResult<Vec<MembershipView>> {
+    session.decide(Some(project_id), Action::ManageMembers)?;
     let project = project_id.to_owned();
     store
         .read(move |conn| -> AppResult<_> {
@@ -432,6 +454,7 @@ pub async fn detach(
     project_id: &str,
     identity_id: &str,
 ) -> AppResult<()> {
+    session.decide(Some(project_id), Action::ManageMembers)?;
     let (project, identity_id, actor) = (
         project_id.to_owned(),
         identity_id.to_owned(),

@@ -7,6 +7,7 @@
 use super::secrets::Location;
 use super::{authorize, environment, locate, Actor};
 use crate::auth::access::Op;
+use crate::auth::policy::Action;
 use crate::auth::Caller;
 use crate::crypto::random;
 use crate::db::secret_imports::{self as rows, ImportRow, NewImport};
@@ -45,16 +46,9 @@ fn view(row: &ImportRow) -> ImportView {
     }
 }
 
-/// Managing imports is a project admin's action. Until project roles exist every admin session
-/// is one, and no token is.
+/// Managing imports is a project admin's action (DESIGN §9); tokens and identities never may.
 fn require_project_admin(caller: &Caller, project_id: &str) -> AppResult<()> {
-    caller.check_project(project_id)?;
-    match caller {
-        Caller::Admin(_) => Ok(()),
-        Caller::Token { .. } | Caller::Identity { .. } => Err(AppError::Forbidden(String::from(
-            "Managing secret imports needs a project admin; service tokens and identities cannot",
-        ))),
-    }
+    caller.decide(Some(project_id), Action::ConfigureProject)
 }
 
 pub async fn list(store: &Store, caller: &Caller, at: &Location) -> AppResult<Vec<ImportView>> {

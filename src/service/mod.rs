@@ -7,7 +7,9 @@ pub mod fields;
 pub mod folders;
 pub mod identities;
 pub mod imports;
+pub mod invites;
 pub mod limits;
+pub mod members;
 pub mod projects;
 pub mod reveal;
 pub mod sealed_fields;
@@ -15,6 +17,7 @@ pub mod secrets;
 pub mod token_request;
 pub mod tokens;
 pub mod universal_auth;
+pub mod users;
 pub mod views;
 
 use crate::auth::access::{Op, Visibility};
@@ -34,6 +37,9 @@ use secrets::Location;
 pub struct Actor {
     pub kind: &'static str,
     pub id: Option<String>,
+    /// A snapshot of the actor's name (a user's e-mail) as it was when they acted, so the trail
+    /// still says who it was after the account is removed.
+    pub name: Option<String>,
     /// Where the request came from; none for the server itself.
     pub ip: Option<ClientAddr>,
 }
@@ -43,6 +49,10 @@ impl Actor {
         Self {
             kind: access.actor_kind(),
             id: Some(access.actor_id().to_owned()),
+            name: match access {
+                Caller::Admin(session) => Some(session.email.clone()),
+                Caller::Token { .. } | Caller::Identity { .. } => None,
+            },
             ip: Some(access.ip().clone()),
         }
     }
@@ -51,19 +61,24 @@ impl Actor {
         Self {
             kind: "user",
             id: Some(user_id.to_owned()),
+            name: None,
             ip: Some(ip.clone()),
         }
     }
 
-    /// An admin acting through a session.
+    /// A person acting through a session.
     pub fn admin(session: &AdminSession) -> Self {
-        Self::user(&session.user_id, &session.ip)
+        Self {
+            name: Some(session.email.clone()),
+            ..Self::user(&session.user_id, &session.ip)
+        }
     }
 
     pub fn system() -> Self {
         Self {
             kind: "system",
             id: None,
+            name: None,
             ip: None,
         }
     }
@@ -74,8 +89,11 @@ impl Actor {
         at: Millis,
         action: &'static str,
         project_id: Option<&str>,
-        detail: serde_json::Value,
+        mut detail: serde_json::Value,
     ) -> DbResult<()> {
+        if let (Some(name), Some(fields)) = (&self.name, detail.as_object_mut()) {
+            fields.insert(String::from("actorName"), name.clone().into());
+        }
         let event = AuditEvent {
             at,
             actor_kind: self.kind,
@@ -155,9 +173,7 @@ pub(crate) fn require_project(conn: &Connection, project_id: &str) -> DbResult<(
 /// Checks a caller against a project, an operation and a place, auditing a token's refusal
 /// (rate-limited) so denied uses show up in the trail.
 pub(crate) fn authorize(store: &Store, access: &Caller, op: Op, at: &Location) -> AppResult<()> {
-    let result = access
-        .check_project(&at.project_id)
-        .and_then(|()| access.require(op, at.environment.as_str(), &at.path));
+    let result = access.require(&at.project_id, op, at.environment.as_str(), &at.path);
     audit_refusal(store, access, &result);
     result
 }
@@ -168,9 +184,7 @@ pub(crate) fn authorize_listing(
     access: &Caller,
     at: &Location,
 ) -> AppResult<Visibility> {
-    let result = access
-        .check_project(&at.project_id)
-        .and_then(|()| access.visibility(Op::Read, at.environment.as_str(), &at.path));
+    let result = access.visibility(&at.project_id, Op::Read, at.environment.as_str(), &at.path);
     audit_refusal(store, access, &result);
     result
 }

@@ -3,11 +3,12 @@
 
 use super::views::ProjectView;
 use super::{project_not_found, Actor};
+use crate::auth::policy::Action;
 use crate::auth::AdminSession;
 use crate::crypto::random;
 use crate::db::projects::{self, Environment, Project};
-use crate::db::{folders, DbError, DbResult};
-use crate::domain::{EnvSlug, Name};
+use crate::db::{folders, memberships, DbError, DbResult};
+use crate::domain::{EnvSlug, Environments, InstanceRole, Membership, Name, ProjectRole};
 use crate::error::AppResult;
 use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
@@ -60,7 +61,10 @@ pub(crate) fn insert_environment(
     Ok(env)
 }
 
+/// Creates a project; an instance member who creates one becomes its admin (DESIGN §9).
 pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppResult<ProjectView> {
+    session.decide(None, Action::CreateProject)?;
+    let creator = (session.role == InstanceRole::Member).then(|| session.user_id.clone());
     let id = random::hex16();
     let sealed = store.new_project_keys(&id);
     let actor = Actor::admin(session);
@@ -89,25 +93,42 @@ pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppRes
                 serde_json::json!({ "name": project.name }),
             )?;
             // A new id; the project touch also drops keys a failed earlier try may have left.
-            let touched = Touched::project(&project.id);
+            let mut touched = Touched::project(&project.id);
+            if let Some(user_id) = creator {
+                let admin = Membership {
+                    role: ProjectRole::Admin,
+                    environments: Environments::All,
+                };
+                memberships::upsert(tx, &project.id, &user_id, &admin, project.created_at)?;
+                touched.memberships.push(user_id);
+            }
             Ok::<_, DbError>((load_view(tx, &project)?, touched))
         })
         .await?;
     Ok(view)
 }
 
-pub async fn list(store: &Store) -> AppResult<Vec<ProjectView>> {
+/// The projects the caller may see.
+pub async fn list(store: &Store, session: &AdminSession) -> AppResult<Vec<ProjectView>> {
+    let session = session.clone();
     Ok(store
-        .read(|conn| {
+        .read(move |conn| {
             projects::list(conn)?
                 .iter()
+                .filter(|p| session.decide(Some(&p.id), Action::SeeProject).is_ok())
                 .map(|p| load_view(conn, p))
                 .collect()
         })
         .await?)
 }
 
-pub async fn get(store: &Store, project_id: &str) -> AppResult<ProjectView> {
+/// One project, if the caller may see it (else the same 404 as an unknown project).
+pub async fn get(
+    store: &Store,
+    session: &AdminSession,
+    project_id: &str,
+) -> AppResult<ProjectView> {
+    session.decide(Some(project_id), Action::SeeProject)?;
     let id = project_id.to_owned();
     store
         .read(move |conn| match projects::find(conn, &id)? {
@@ -119,6 +140,7 @@ pub async fn get(store: &Store, project_id: &str) -> AppResult<ProjectView> {
 }
 
 pub async fn delete(store: &Store, session: &AdminSession, project_id: &str) -> AppResult<()> {
+    session.decide(Some(project_id), Action::ConfigureProject)?;
     let id = project_id.to_owned();
     let actor = Actor::admin(session);
     store

@@ -4,6 +4,7 @@
 
 use super::views::{ScopeView, ServiceTokenView};
 use super::{not_found, project_not_found, require_project, Actor};
+use crate::auth::policy::Action;
 use crate::auth::AdminSession;
 use crate::crypto::random;
 use crate::crypto::wire::{self, WireCiphertext};
@@ -36,10 +37,50 @@ pub struct Minted {
     pub view: ServiceTokenView,
 }
 
+/// Where a token's creator stands now (tokens survive their creator, DESIGN §9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreatorStatus {
+    Active,
+    Disabled,
+    Removed,
+}
+
+impl CreatorStatus {
+    pub fn of(user: Option<&User>) -> Self {
+        match user {
+            None => Self::Removed,
+            Some(user) if user.disabled => Self::Disabled,
+            Some(_) => Self::Active,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Removed => "removed",
+        }
+    }
+}
+
+/// The creator of a token, by the id it recorded (an e-mail can come back as a new person).
+fn creator(conn: &rusqlite::Connection, row: &TokenRow) -> Result<Option<User>, DbError> {
+    match &row.created_by_user_id {
+        Some(id) => users::find(conn, id),
+        None => Ok(None),
+    }
+}
+
+/// The environments a token's scopes name, for the policy's "tokens within reach".
+fn scope_environments(scopes: &[(EnvSlug, ScopeGlob)]) -> Vec<&str> {
+    scopes.iter().map(|(env, _)| env.as_str()).collect()
+}
+
 pub fn view(
     row: &TokenRow,
     now: Millis,
     pending_use: Option<(Millis, Option<String>)>,
+    creator: CreatorStatus,
 ) -> ServiceTokenView {
     let (last_used_at, last_used_ip) = match pending_use {
         Some((at, ip)) if Some(at) > row.last_used_at => (Some(at), ip),
@@ -63,6 +104,8 @@ pub fn view(
         allowed_ips: row.allowed_ips.to_strings(),
         created_at: rfc3339(row.created_at),
         created_by: row.created_by.clone(),
+        created_by_id: row.created_by_user_id.clone(),
+        creator_status: creator.as_str(),
         last_used_at: last_used_at.map(rfc3339),
         last_used_ip,
     }
@@ -74,6 +117,13 @@ pub async fn mint(
     project_id: &str,
     new: NewToken,
 ) -> AppResult<Minted> {
+    let environments = scope_environments(&new.scopes);
+    session.decide(
+        Some(project_id),
+        Action::ManageTokens {
+            environments: &environments,
+        },
+    )?;
     let keys = store.project_keys(project_id).await?;
     let (id, secret) = (random::hex16(), random::hex16());
     let now = now_millis();
@@ -97,12 +147,13 @@ pub async fn mint(
         expires_at: new.expires_in.expires_at(now),
         allowed_ips: new.allowed_ips,
         created_by: session.email.clone(),
+        created_by_user_id: Some(session.user_id.clone()),
         created_at: now,
         last_used_at: None,
         last_used_ip: None,
         scopes: new.scopes,
     };
-    let minted_view = view(&row, now, None);
+    let minted_view = view(&row, now, None, CreatorStatus::Active);
     let scopes: Vec<[&str; 2]> = minted_view
         .scopes
         .iter()
@@ -143,19 +194,39 @@ pub async fn mint(
     })
 }
 
-pub async fn list(store: &Store, project_id: &str) -> AppResult<Vec<ServiceTokenView>> {
+/// The project's tokens within the caller's reach: all of them for a project admin, for a
+/// developer only those whose every scope lies in its environments.
+pub async fn list(
+    store: &Store,
+    session: &AdminSession,
+    project_id: &str,
+) -> AppResult<Vec<ServiceTokenView>> {
+    let project = Some(project_id);
+    session.decide(project, Action::ManageTokens { environments: &[] })?;
     let id = project_id.to_owned();
     let rows = store
         .read(move |conn| {
             require_project(conn, &id)?;
-            tokens::list_for_project(conn, &id)
+            let mut rows = Vec::new();
+            for row in tokens::list_for_project(conn, &id)? {
+                let status = CreatorStatus::of(creator(conn, &row)?.as_ref());
+                rows.push((row, status));
+            }
+            Ok(rows)
         })
         .await
         .map_err(project_not_found(project_id))?;
     let now = now_millis();
     Ok(rows
         .iter()
-        .map(|row| view(row, now, store.pending_token_use(&row.id)))
+        .filter(|(row, _)| {
+            let environments = scope_environments(&row.scopes);
+            let reach = Action::ManageTokens {
+                environments: &environments,
+            };
+            session.decide(project, reach).is_ok()
+        })
+        .map(|(row, status)| view(row, now, store.pending_token_use(&row.id), *status))
         .collect())
 }
 
@@ -164,14 +235,9 @@ pub async fn find(
     store: &Store,
     token_id: &str,
 ) -> AppResult<Option<(TokenRow, ServiceTokenView)>> {
-    let id = token_id.to_owned();
-    let row = store
-        .read(move |conn| tokens::find_usable(conn, &id))
-        .await?;
-    Ok(row.map(|row| {
-        let view = view(&row, now_millis(), store.pending_token_use(&row.id));
-        (row, view)
-    }))
+    Ok(find_with_creator(store, token_id)
+        .await?
+        .map(|(row, view, _)| (row, view)))
 }
 
 /// [`find`], with the account that minted the token, in one trip to the store (Infisical's
@@ -186,12 +252,13 @@ pub async fn find_with_creator(
             let Some(row) = tokens::find_usable(conn, &id)? else {
                 return Ok(None);
             };
-            let creator = users::find_by_email(conn, &row.created_by)?;
+            let creator = creator(conn, &row)?;
             Ok(Some((row, creator)))
         })
         .await?;
     Ok(found.map(|(row, creator)| {
-        let view = view(&row, now_millis(), store.pending_token_use(&row.id));
+        let status = CreatorStatus::of(creator.as_ref());
+        let view = view(&row, now_millis(), store.pending_token_use(&row.id), status);
         (row, view, creator)
     }))
 }
@@ -202,6 +269,16 @@ pub async fn revoke(
     project_id: &str,
     token_id: &str,
 ) -> AppResult<()> {
+    session.decide(Some(project_id), Action::ManageTokens { environments: &[] })?;
+    if let Some((row, _)) = find(store, token_id).await? {
+        if row.project_id == project_id {
+            let environments = scope_environments(&row.scopes);
+            let reach = Action::ManageTokens {
+                environments: &environments,
+            };
+            session.decide(Some(project_id), reach)?;
+        }
+    }
     let (project, id, actor) = (
         project_id.to_owned(),
         token_id.to_owned(),

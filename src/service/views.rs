@@ -112,7 +112,11 @@ pub struct ServiceTokenView {
     pub expired: bool,
     pub allowed_ips: Vec<String>,
     pub created_at: String,
+    /// The creator's e-mail as it was at creation.
     pub created_by: String,
+    pub created_by_id: Option<String>,
+    /// `active`, `disabled` or `removed`: where the creator stands now.
+    pub creator_status: &'static str,
     pub last_used_at: Option<String>,
     pub last_used_ip: Option<String>,
 }

@@ -23,6 +23,14 @@ pub struct IdentityMembership {
     pub environments: Option<Vec<String>>,
 }
 
+impl IdentityMembership {
+    pub fn allows_environment(&self, environment: &str) -> bool {
+        self.environments
+            .as_ref()
+            .is_none_or(|envs| envs.iter().any(|e| e == environment))
+    }
+}
+
 #[derive(Debug)]
 pub struct IdentityTokenRecord {
     pub id: String,

@@ -22,6 +22,9 @@ pub struct Touched {
     /// Sessions (by id hash) created or ended. No cache holds sessions today; a future one is
     /// evicted here.
     pub sessions: Vec<[u8; 32]>,
+    /// Users whose project memberships changed. Memberships are read with the session on each
+    /// request, so no cache holds them today; a future one is evicted here.
+    pub memberships: Vec<String>,
 }
 
 /// A folder a write changed: its own secrets, or (`Depth::Recursive`) the whole subtree, as when
@@ -93,6 +96,13 @@ impl Touched {
     pub fn user(user_id: &str) -> Self {
         Self {
             users: vec![user_id.to_owned()],
+            ..Self::default()
+        }
+    }
+
+    pub fn membership(user_id: &str) -> Self {
+        Self {
+            memberships: vec![user_id.to_owned()],
             ..Self::default()
         }
     }

@@ -17,6 +17,7 @@ mod secrets;
 mod service_tokens;
 mod startup;
 mod sweep;
+mod teams;
 mod token_scopes;
 mod trusted_proxy;
 mod ui;

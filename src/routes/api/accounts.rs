@@ -62,7 +62,7 @@ async fn setup(
     ))?;
     let ip = client_ip(&req, &state.settings.trusted_proxies);
     let user = accounts::setup(&state.store, &state.guards(), code, email, password, &ip).await?;
-    Ok(HttpResponse::Created().json(json!({ "user": { "id": user.id, "email": user.email, "role": user.role, "createdAt": rfc3339(user.created_at) } })))
+    Ok(HttpResponse::Created().json(json!({ "user": { "id": user.id, "email": user.email, "role": user.role.as_str(), "createdAt": rfc3339(user.created_at) } })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -134,7 +134,7 @@ async fn whoami(state: web::Data<AppState>, caller: Caller) -> AppResult<HttpRes
             Ok(HttpResponse::Ok().json(json!({ "kind": "serviceToken", "serviceToken": view })))
         }
         Caller::Admin(session) => Ok(HttpResponse::Ok().json(
-            json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email } }),
+            json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email, "role": session.role.as_str() } }),
         )),
         Caller::Identity { record, .. } => Ok(HttpResponse::Ok().json(json!({
             "kind": "identity",

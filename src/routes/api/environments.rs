@@ -1,4 +1,4 @@
-//! `/api/v1/projects/{projectId}/environments` (admin session only).
+//! `/api/v1/projects/{projectId}/environments` (user sessions, as the policy allows).
 
 use super::responses::{BodyRejected, Conflict, Denied, Missing};
 use super::urls::{EnvironmentUrl, ProjectUrl};
@@ -32,10 +32,10 @@ pub const ENDPOINTS: &[Endpoint] = endpoints![
 )]
 async fn list(
     state: web::Data<AppState>,
-    _session: AdminSession,
+    session: AdminSession,
     url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    let found = environments::list(&state.store, &url.project_id).await?;
+    let found = environments::list(&state.store, &session, &url.project_id).await?;
     Ok(HttpResponse::Ok().json(json!({ "environments": found })))
 }
 

@@ -1,4 +1,4 @@
-//! `/api/v1/projects/{projectId}/folders` (admin session or service token).
+//! `/api/v1/projects/{projectId}/folders` (user session or service token).
 
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Missing};
 use super::urls::ProjectUrl;

@@ -46,8 +46,8 @@ pub struct SecretUrl {
 #[utoipa::path(get, path = "/api/v1/identities", operation_id = "listIdentities", tag = "identities",
     description = "Machine identities", responses((status = 200, description = "`{identities}`"), Denied),
     security(("bearer" = []), ("cookie" = [])))]
-async fn list(state: web::Data<AppState>, _admin: AdminSession) -> AppResult<HttpResponse> {
-    let found = identities::list(&state.store).await?;
+async fn list(state: web::Data<AppState>, admin: AdminSession) -> AppResult<HttpResponse> {
+    let found = identities::list(&state.store, &admin).await?;
     Ok(HttpResponse::Ok().json(json!({ "identities": found })))
 }
 
@@ -176,10 +176,10 @@ async fn universal_auth(
     security(("bearer" = []), ("cookie" = [])))]
 async fn list_secrets(
     state: web::Data<AppState>,
-    _admin: AdminSession,
+    admin: AdminSession,
     url: web::Path<IdentityUrl>,
 ) -> AppResult<HttpResponse> {
-    let found = identities::list_secrets(&state.store, &url.identity_id).await?;
+    let found = identities::list_secrets(&state.store, &admin, &url.identity_id).await?;
     Ok(HttpResponse::Ok().json(json!({ "clientSecrets": found })))
 }
 

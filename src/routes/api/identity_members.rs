@@ -68,10 +68,10 @@ fn grant(body: &Body) -> AppResult<Grant> {
     security(("bearer" = []), ("cookie" = [])))]
 async fn list(
     state: web::Data<AppState>,
-    _admin: AdminSession,
+    admin: AdminSession,
     url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    let found = identities::list_members(&state.store, &url.project_id).await?;
+    let found = identities::list_members(&state.store, &admin, &url.project_id).await?;
     Ok(HttpResponse::Ok().json(json!({ "identities": found })))
 }
 

@@ -21,6 +21,7 @@ pub mod folders;
 pub mod identities;
 pub mod identity_members;
 pub mod imports;
+pub mod members;
 pub mod projects;
 pub mod responses;
 pub mod schema;
@@ -28,6 +29,7 @@ pub mod secret_batches;
 pub mod secrets;
 pub mod service_tokens;
 pub mod urls;
+pub mod users;
 
 use super::method_not_allowed;
 use actix_web::http::Method;
@@ -46,7 +48,7 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 8] = [
+const PROJECT_AREAS: [&[Endpoint]; 9] = [
     secrets::ENDPOINTS,
     secret_batches::ENDPOINTS,
     projects::ENDPOINTS,
@@ -55,10 +57,12 @@ const PROJECT_AREAS: [&[Endpoint]; 8] = [
     service_tokens::ENDPOINTS,
     imports::ENDPOINTS,
     identity_members::ENDPOINTS,
+    members::ENDPOINTS,
 ];
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     register(cfg, accounts::ENDPOINTS);
+    register(cfg, users::ENDPOINTS);
     register(cfg, identities::ENDPOINTS);
     // actix-router tries a request against each dynamic route in turn, one regex search each,
     // until one matches (about 20 % of a token request's instructions were routing). Behind one
@@ -75,6 +79,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub fn endpoints() -> Vec<(Method, String)> {
     let accounts = accounts::ENDPOINTS
         .iter()
+        .chain(users::ENDPOINTS)
         .chain(identities::ENDPOINTS)
         .map(|e| (e.method.clone(), e.path.to_owned()));
     let projects = PROJECT_AREAS

@@ -1,4 +1,4 @@
-//! `/api/v1/projects` (admin session only).
+//! `/api/v1/projects` (user sessions, as the policy allows).
 
 use super::responses::{BodyRejected, Denied, Missing};
 use super::urls::ProjectUrl;
@@ -22,15 +22,16 @@ pub const ENDPOINTS: &[Endpoint] = endpoints![
 
 #[utoipa::path(
     get, path = "/api/v1/projects", operation_id = "listProjects", tag = "projects",
-    description = "All projects",
+    description = "The projects the caller may see",
     responses(
         (status = 200, description = "Projects"),
         Denied,
     ),
     security(("bearer" = []), ("cookie" = []))
 )]
-async fn list(state: web::Data<AppState>, _session: AdminSession) -> AppResult<HttpResponse> {
-    Ok(HttpResponse::Ok().json(json!({ "projects": projects::list(&state.store).await? })))
+async fn list(state: web::Data<AppState>, session: AdminSession) -> AppResult<HttpResponse> {
+    let found = projects::list(&state.store, &session).await?;
+    Ok(HttpResponse::Ok().json(json!({ "projects": found })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -72,10 +73,10 @@ async fn create(
 )]
 async fn get(
     state: web::Data<AppState>,
-    _session: AdminSession,
+    session: AdminSession,
     url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    let project = projects::get(&state.store, &url.project_id).await?;
+    let project = projects::get(&state.store, &session, &url.project_id).await?;
     Ok(HttpResponse::Ok().json(json!({ "project": project })))
 }
 

@@ -69,3 +69,8 @@ response_group!(
     /// A route that authenticates by password, where a bad one is a 401.
     BadCredentials { "401" => "No or invalid credentials" }
 );
+
+response_group!(
+    /// A one-time code that cannot be used (unknown, used, expired or revoked alike).
+    GoneCode { "410" => "Unknown, used, expired or revoked code: ask for a new one" }
+);

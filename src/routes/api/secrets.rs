@@ -1,4 +1,4 @@
-//! `/api/v1/projects/{projectId}/secrets` (admin session or service token).
+//! `/api/v1/projects/{projectId}/secrets` (user session or service token).
 
 use super::responses::{BadQuery, BodyRejected, Conflict, Denied, Invalid, Missing};
 use super::urls::{ProjectUrl, SecretUrl};

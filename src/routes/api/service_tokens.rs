@@ -1,5 +1,5 @@
-//! `/api/v1/projects/{projectId}/service-tokens` (admin session only). No update route: tokens
-//! are immutable, so PUT and PATCH answer 405.
+//! `/api/v1/projects/{projectId}/service-tokens` (user sessions, as the policy allows). No
+//! update route: tokens are immutable, so PUT and PATCH answer 405.
 
 use super::responses::{BodyRejected, Denied, Missing};
 use super::urls::{ProjectUrl, TokenUrl};
@@ -90,10 +90,10 @@ impl utoipa::ToSchema for TokenRequest {
 )]
 async fn list(
     state: web::Data<AppState>,
-    _session: AdminSession,
+    session: AdminSession,
     url: web::Path<ProjectUrl>,
 ) -> AppResult<HttpResponse> {
-    let found = tokens::list(&state.store, &url.project_id).await?;
+    let found = tokens::list(&state.store, &session, &url.project_id).await?;
     Ok(HttpResponse::Ok().json(json!({ "serviceTokens": found })))
 }
 

@@ -71,3 +71,32 @@ pub struct ImportUrl {
     /// Import id
     pub import_id: String,
 }
+
+/// `/api/v1/users/{userId}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+pub struct UserUrl {
+    /// User id (32 hex characters)
+    pub user_id: String,
+}
+
+/// `/api/v1/invites/{inviteId}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+pub struct InviteUrl {
+    /// Invitation id (32 hex characters)
+    pub invite_id: String,
+}
+
+/// `/api/v1/projects/{projectId}/members/{userId}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberUrl {
+    /// Project id (32 hex characters)
+    pub project_id: String,
+    /// The member's user id
+    pub user_id: String,
+}

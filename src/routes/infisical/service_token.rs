@@ -107,10 +107,10 @@ async fn delete(
 
 async fn list(
     state: web::Data<AppState>,
-    _session: AdminSession,
+    session: AdminSession,
     project: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let found = tokens::list(&state.store, &project).await?;
+    let found = tokens::list(&state.store, &session, &project).await?;
     Ok(HttpResponse::Ok()
         .json(json!({ "serviceTokenData": found.iter().map(token_data).collect::<Vec<_>>() })))
 }

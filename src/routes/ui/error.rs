@@ -53,6 +53,7 @@ fn title_for(status: StatusCode) -> &'static str {
         404 => "Page not found",
         405 => "Method not allowed",
         409 => "Conflict",
+        410 => "Link no longer valid",
         413 => "Form too large",
         422 => "Invalid input",
         429 => "Too many attempts",

@@ -11,12 +11,14 @@ pub mod confirm;
 pub mod error;
 pub mod form;
 pub mod format;
+pub mod members;
 pub mod notice;
 pub mod pages;
 pub mod projects;
 pub mod secrets;
 pub mod session;
 pub mod settings;
+pub mod team;
 pub mod tokens;
 pub mod urls;
 
@@ -28,7 +30,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(projects::configure)
         .configure(secrets::configure)
         .configure(tokens::configure)
-        .configure(settings::configure);
+        .configure(settings::configure)
+        .configure(team::configure)
+        .configure(members::configure);
 }
 
 /// A page resource whose unlisted methods answer a 405 page.

@@ -36,6 +36,7 @@ macro_rules! notices {
 notices! {
     SetupDone = "setup" => "The admin account is ready. Log in with it.",
     LoggedOut = "logout" => "You are logged out.",
+    InviteAccepted = "invite-accepted" => "Your account is ready. Log in with it.",
     ProjectCreated = "project-created"
         => "Project created with the environments Development, Staging and Production.",
     ProjectDeleted = "project-deleted" => "Project deleted.",
@@ -48,6 +49,12 @@ notices! {
     EnvRenamed = "env-renamed" => "Environment renamed.",
     EnvMoved = "env-moved" => "Environment order saved.",
     EnvDeleted = "env-deleted" => "Environment deleted.",
+    UserSaved = "user-saved" => "User saved.",
+    UserRemoved = "user-removed" => "User removed. Their sessions have ended.",
+    InviteRevoked = "invite-revoked" => "Invitation revoked. Its link no longer works.",
+    MemberAdded = "member-added" => "Member added.",
+    MemberSaved = "member-saved" => "Member saved.",
+    MemberRemoved = "member-removed" => "Member removed from this project.",
 }
 
 impl Notice {

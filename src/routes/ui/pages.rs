@@ -4,6 +4,8 @@
 use super::error::UiResult;
 use super::notice::Notice;
 use super::urls;
+use crate::auth::policy::Action;
+use crate::auth::AdminSession;
 use crate::error::AppError;
 use crate::service::views::ProjectView;
 use actix_web::cookie::Cookie;
@@ -11,11 +13,13 @@ use actix_web::http::{header, StatusCode};
 use actix_web::HttpResponse;
 use askama::Template;
 
-/// The logged-in user in the top bar, with the CSRF token its forms carry.
+/// The logged-in user in the top bar, with the CSRF token its forms carry and their session,
+/// which the pages ask (through the policy) which links and buttons to show.
 #[derive(Debug, Clone)]
 pub struct UserBar {
     pub email: String,
     pub csrf: String,
+    pub session: AdminSession,
 }
 
 /// What the base layout needs: who is logged in (if anyone) and a one-line notice.
@@ -25,11 +29,42 @@ pub struct Layout {
     pub notice: Option<Notice>,
 }
 
+/// What pages show only to those who may use it (the server refuses the others anyway).
+impl Layout {
+    fn may(&self, project: Option<&str>, action: Action) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.session.decide(project, action).is_ok())
+    }
+
+    pub fn may_manage_users(&self) -> bool {
+        self.may(None, Action::ManageUsers)
+    }
+
+    pub fn may_configure(&self, project: &str) -> bool {
+        self.may(Some(project), Action::ConfigureProject)
+    }
+
+    pub fn may_manage_members(&self, project: &str) -> bool {
+        self.may(Some(project), Action::ManageMembers)
+    }
+
+    pub fn may_manage_tokens(&self, project: &str) -> bool {
+        self.may(Some(project), Action::ManageTokens { environments: &[] })
+    }
+
+    /// The Access Control tab: service tokens or members.
+    pub fn may_see_access(&self, project: &str) -> bool {
+        self.may_manage_tokens(project) || self.may_manage_members(project)
+    }
+}
+
 /// The tabs of a project's header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Secrets,
     Access,
+    Members,
     Settings,
 }
 
@@ -58,6 +93,10 @@ impl ProjectNav {
         urls::tokens(&self.id)
     }
 
+    pub fn members_href(&self) -> String {
+        urls::members(&self.id)
+    }
+
     pub fn settings_href(&self) -> String {
         urls::settings(&self.id)
     }
@@ -67,7 +106,11 @@ impl ProjectNav {
     }
 
     pub fn in_access(&self) -> bool {
-        self.section == Section::Access
+        matches!(self.section, Section::Access | Section::Members)
+    }
+
+    pub fn in_members(&self) -> bool {
+        self.section == Section::Members
     }
 
     pub fn in_settings(&self) -> bool {

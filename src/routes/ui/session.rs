@@ -41,6 +41,7 @@ pub fn layout_for(session: &AdminSession) -> Layout {
         user: Some(UserBar {
             email: session.email.clone(),
             csrf: session.csrf_token.clone(),
+            session: session.clone(),
         }),
         notice: None,
     }

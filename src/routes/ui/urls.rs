@@ -50,6 +50,16 @@ pub fn same_site_next(raw: Option<&str>) -> String {
     }
 }
 
+/// An invitation's page (the one-time link, relative).
+pub fn invite(code: &str) -> String {
+    format!("/invite/{}", segment(code))
+}
+
+/// The Team page: users and invitations.
+pub fn team() -> String {
+    String::from("/team")
+}
+
 pub fn projects() -> String {
     String::from("/projects")
 }
@@ -148,6 +158,36 @@ pub fn environment_delete(project_id: &str, slug: &str) -> String {
 /// Access Control > Service Tokens.
 pub fn tokens(project_id: &str) -> String {
     format!("{}/access-control/service-tokens", project(project_id))
+}
+
+/// Access Control > Members.
+pub fn members(project_id: &str) -> String {
+    format!("{}/access-control/members", project(project_id))
+}
+
+pub fn member(project_id: &str, user_id: &str) -> String {
+    format!("{}/{}", members(project_id), segment(user_id))
+}
+
+pub fn member_remove(project_id: &str, user_id: &str) -> String {
+    format!("{}/remove", member(project_id, user_id))
+}
+
+/// A user on the Team page: the role/status form and the remove page.
+pub fn team_user(user_id: &str) -> String {
+    format!("/team/users/{}", segment(user_id))
+}
+
+pub fn team_user_remove(user_id: &str) -> String {
+    format!("{}/remove", team_user(user_id))
+}
+
+pub fn team_invites() -> String {
+    String::from("/team/invites")
+}
+
+pub fn team_invite_revoke(invite_id: &str) -> String {
+    format!("/team/invites/{}/revoke", segment(invite_id))
 }
 
 pub fn token_new(project_id: &str) -> String {

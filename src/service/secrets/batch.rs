@@ -75,7 +75,7 @@ pub async fn write(
         path: batch.path.clone(),
     };
     authorize(store, access, Op::Write, &at)?;
-    let sight = match access.require(Op::Read, at.environment.as_str(), &at.path) {
+    let sight = match access.require(&at.project_id, Op::Read, at.environment.as_str(), &at.path) {
         Ok(()) => Sight::Values,
         Err(_) => Sight::KeysOnly,
     };

@@ -52,6 +52,8 @@ async fn a_flipped_byte_is_an_integrity_failure_server_side() {
     let session = AdminSession {
         user_id: String::from("test"),
         email: String::from("test@example.com"),
+        role: envkeep::domain::InstanceRole::Owner,
+        memberships: Default::default(),
         csrf_token: String::new(),
         id_hash: [0; 32],
         via_cookie: false,

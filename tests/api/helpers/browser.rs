@@ -58,7 +58,12 @@ impl Browser {
 
     /// Logs in as the admin through the login form.
     pub async fn log_in(&self) -> Answer {
-        let fields = [("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)];
+        self.log_in_as(ADMIN_EMAIL, ADMIN_PASSWORD).await
+    }
+
+    /// Logs in as anyone through the login form.
+    pub async fn log_in_as(&self, email: &str, password: &str) -> Answer {
+        let fields = [("email", email), ("password", password)];
         self.submit_with_preauth("/login", &fields).await
     }
 }

@@ -2,8 +2,9 @@
 //! dir, and helpers per endpoint talk HTTP to it.
 //!
 //! Methods on `TestApp` arrange a test's preconditions as the admin and fail the test unless they
-//! succeed (`create_project`, `create_secret`, `mint`, `revoke`). Methods on an `Api` caller
-//! (`app.as_admin()`, `app.as_token(..)`, `app.anonymous()`) and on a `Browser` make one request
+//! succeed (`create_project`, `create_secret`, `mint`, `revoke`, `create_user`, `add_member`).
+//! Methods on an `Api` caller (`app.as_admin()`, `app.as_user(&user)`, `app.as_token(..)`,
+//! `app.anonymous()`) and on a `Browser` make one request
 //! and return its `Answer`, whatever the status: that is what tests assert on. `BinaryServer`
 //! runs the built binary instead, for what only the process shows (its JSON log).
 
@@ -14,6 +15,7 @@ mod browser;
 mod client;
 mod config;
 pub mod paths;
+pub mod team;
 
 pub use answer::{access_part, eventually, eventually_within, Answer, Answered};
 pub use api::Api;
@@ -21,6 +23,7 @@ pub use binary::BinaryServer;
 pub use browser::Browser;
 pub use client::{client, Cookies, LOOPBACK};
 pub use config::TestConfig;
+pub use team::{invite_code, TestUser, USER_PASSWORD};
 
 use envkeep::startup::{Application, StartupError};
 use envkeep::state::AppState;

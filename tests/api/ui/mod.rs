@@ -8,6 +8,7 @@ mod preauth;
 mod secrets_browser;
 mod settings;
 mod setup;
+mod team;
 mod tokens;
 
 /// A project's secrets browser for one environment.

@@ -2,6 +2,7 @@
 //! before a session exists carry a double-submit token (`preauth`) instead of a session's CSRF
 //! token.
 
+mod invite;
 mod login;
 mod preauth;
 mod setup;
@@ -21,5 +22,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(login::show))
                 .route(web::post().to(login::submit)),
         )
-        .service(page("/logout").route(web::post().to(login::logout)));
+        .service(page("/logout").route(web::post().to(login::logout)))
+        .service(
+            page("/invite/{code}")
+                .route(web::get().to(invite::show))
+                .route(web::post().to(invite::submit)),
+        );
 }

@@ -1,5 +1,6 @@
 //! Deleting a project: a confirmation page on which the user types the project's name.
 
+use crate::auth::policy::Action;
 use crate::routes::ui::confirm::{ConfirmPage, Question, Typed};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::notice::Notice;
@@ -45,7 +46,8 @@ pub(super) async fn confirm(
     ui: UiSession,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
+    ui.0.decide(Some(&project.id), Action::ConfigureProject)?;
     let page = confirm_page(&project, ui.layout(), String::new(), None);
     render(StatusCode::OK, &page)
 }
@@ -55,7 +57,7 @@ pub(super) async fn delete(
     posted: Posted,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &posted.session, &path).await?;
     let typed = posted.form.text("confirm_name");
     if typed.trim() != project.name {
         let error = Some(String::from(

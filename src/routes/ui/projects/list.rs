@@ -1,5 +1,6 @@
 //! The projects list with the new-project form; opening a project goes to its secrets.
 
+use crate::auth::AdminSession;
 use crate::domain::Name;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::format::{when_rfc3339, When};
@@ -20,6 +21,7 @@ struct ProjectCard {
     environments: Vec<String>,
     created: Option<When>,
     href: String,
+    /// Empty when the viewer may not delete the project (no button then).
     delete_href: String,
 }
 
@@ -35,19 +37,24 @@ struct ProjectsPage {
 /// The list, with the new-project form as typed (`name`) and its error, if any.
 async fn page(
     state: &AppState,
+    session: &AdminSession,
     layout: Layout,
     name: String,
     error: Option<String>,
 ) -> UiResult<ProjectsPage> {
     let now = now_millis();
-    let projects = projects::list(&state.store)
+    let projects = projects::list(&state.store, session)
         .await?
         .into_iter()
         .map(|p| ProjectCard {
             created: when_rfc3339(&p.created_at, now),
             environments: p.environments.iter().map(|e| e.name.clone()).collect(),
             href: urls::secrets_first_env(&p.id),
-            delete_href: urls::project_delete(&p.id),
+            delete_href: if layout.may_configure(&p.id) {
+                urls::project_delete(&p.id)
+            } else {
+                String::new()
+            },
             name: p.name,
             slug: p.slug,
         })
@@ -68,7 +75,7 @@ pub(super) async fn show(
     let layout = ui.layout_with(query.notice());
     render(
         StatusCode::OK,
-        &page(&state, layout, String::new(), None).await?,
+        &page(&state, &ui.0, layout, String::new(), None).await?,
     )
 }
 
@@ -88,7 +95,14 @@ pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResu
         }
         Err(e) => {
             let error = Some(sentence(&e.0));
-            let page = page(&state, posted.layout(), raw.to_owned(), error).await?;
+            let page = page(
+                &state,
+                &posted.session,
+                posted.layout(),
+                raw.to_owned(),
+                error,
+            )
+            .await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }

@@ -21,7 +21,13 @@ pub(super) async fn secret(
     posted: Posted,
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), posted.form.get("path")).await?;
+    let place = Place::load(
+        &state,
+        &posted.session,
+        ids.into_inner(),
+        posted.form.get("path"),
+    )
+    .await?;
     let form = &posted.form;
     let mut draft = SecretDraft {
         key: form.text("key").trim().to_owned(),
@@ -60,7 +66,13 @@ pub(super) async fn folder(
     posted: Posted,
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
-    let parent = Place::load(&state, ids.into_inner(), posted.form.get("path")).await?;
+    let parent = Place::load(
+        &state,
+        &posted.session,
+        ids.into_inner(),
+        posted.form.get("path"),
+    )
+    .await?;
     let name = posted.form.text("name").trim().to_owned();
     let caller = posted.caller();
     let created = match FolderName::parse(&name) {

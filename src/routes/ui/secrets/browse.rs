@@ -4,8 +4,9 @@
 
 use super::draft::{FolderDraft, SecretDraft};
 use super::place::Place;
+use crate::auth::access::Op;
 use crate::auth::Caller;
-use crate::domain::Depth;
+use crate::domain::{Depth, SecretPath};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
@@ -64,6 +65,8 @@ pub(super) struct SecretsPage {
     folder: FolderDraft,
     add_action: String,
     folder_action: String,
+    /// Whether the caller may write here (viewers see no add, edit or delete buttons).
+    writable: bool,
 }
 
 /// The two forms on the page, as typed when one is shown again with errors.
@@ -86,8 +89,13 @@ pub(super) async fn first_environment(
     ui: UiSession,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
-    match project.environments.first() {
+    let project = projects::get(&state.store, &ui.0, &path).await?;
+    let caller = ui.caller();
+    let readable = project
+        .environments
+        .iter()
+        .find(|e| readable(&caller, &project.id, &e.slug));
+    match readable {
         Some(env) => Ok(redirect(&urls::secrets(&project.id, &env.slug, "/"))),
         None => {
             let page = NoEnvironmentsPage {
@@ -111,7 +119,7 @@ pub(super) async fn show(
     query: web::Query<FolderQuery>,
     notice: web::Query<NoticeQuery>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, ids.into_inner(), query.path.as_deref()).await?;
+    let place = Place::load(&state, &ui.0, ids.into_inner(), query.path.as_deref()).await?;
     let layout = ui.layout_with(notice.notice());
     let page = build(&state, layout, &ui.caller(), &place, Drafts::default()).await?;
     render(StatusCode::OK, &page)
@@ -146,7 +154,7 @@ pub(super) async fn build(
     Ok(SecretsPage {
         layout,
         project: ProjectNav::new(project, Section::Secrets),
-        envs: env_tabs(project, env),
+        envs: env_tabs(caller, project, env),
         env_name: place.env_name.clone(),
         path: path.as_str().to_owned(),
         crumbs,
@@ -182,13 +190,23 @@ pub(super) async fn build(
         folder: drafts.folder,
         add_action: urls::secret_add(&project.id, env),
         folder_action: urls::folder_add(&project.id, env),
+        writable: caller.require(&project.id, Op::Write, env, path).is_ok(),
     })
 }
 
-fn env_tabs(project: &ProjectView, active: &str) -> Vec<EnvTab> {
+/// May `caller` read the root of environment `slug` (so its tab leads somewhere)?
+fn readable(caller: &Caller, project_id: &str, slug: &str) -> bool {
+    caller
+        .require(project_id, Op::Read, slug, &SecretPath::root())
+        .is_ok()
+}
+
+/// The tabs of the environments the caller may read, for people; a token never browses.
+fn env_tabs(caller: &Caller, project: &ProjectView, active: &str) -> Vec<EnvTab> {
     project
         .environments
         .iter()
+        .filter(|e| e.slug == active || readable(caller, &project.id, &e.slug))
         .map(|e| EnvTab {
             name: e.name.clone(),
             href: urls::secrets(&project.id, &e.slug, "/"),

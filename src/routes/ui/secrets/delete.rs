@@ -18,7 +18,7 @@ pub(super) async fn confirm(
     ids: web::Path<(String, String)>,
     query: web::Query<ItemQuery>,
 ) -> UiResult<HttpResponse> {
-    let item = Item::from_query(&state, ids.into_inner(), &query).await?;
+    let item = Item::from_query(&state, &ui.0, ids.into_inner(), &query).await?;
     let (place, key) = (&item.place, item.key.as_str());
     // Confirming the deletion of something that does not exist would mislead: 404 instead. The
     // secret is not opened, so a damaged one can be deleted too.
@@ -50,7 +50,7 @@ pub(super) async fn delete(
     posted: Posted,
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
-    let item = Item::from_form(&state, ids.into_inner(), &posted.form).await?;
+    let item = Item::from_form(&state, &posted.session, ids.into_inner(), &posted.form).await?;
     secrets::delete(&state.store, &posted.caller(), &item.place.at, &item.key).await?;
     let href = urls::with_notice(&item.place.href(), Notice::SecretDeleted);
     Ok(redirect(&href))

@@ -47,7 +47,7 @@ pub(super) async fn show(
     ids: web::Path<(String, String)>,
     query: web::Query<ItemQuery>,
 ) -> UiResult<HttpResponse> {
-    let item = Item::from_query(&state, ids.into_inner(), &query).await?;
+    let item = Item::from_query(&state, &ui.0, ids.into_inner(), &query).await?;
     let secret = secrets::get(&state.store, &ui.caller(), &item.place.at, &item.key).await?;
     let draft = SecretDraft {
         key: secret.key,
@@ -63,7 +63,7 @@ pub(super) async fn save(
     posted: Posted,
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
-    let item = Item::from_form(&state, ids.into_inner(), &posted.form).await?;
+    let item = Item::from_form(&state, &posted.session, ids.into_inner(), &posted.form).await?;
     let (value, comment) = (posted.form.text("value"), posted.form.text("comment"));
     let mut draft = SecretDraft {
         key: item.key.as_str().to_owned(),

@@ -2,6 +2,7 @@
 //! (`/projects/{projectId}/secrets/{env}`) and a `path` from the query or the form, and for the
 //! pages of one secret its `key`. Anything unknown or invalid is a 404 page, not an error.
 
+use crate::auth::AdminSession;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
@@ -24,10 +25,11 @@ impl Place {
     /// `ids` are the URL's project id and environment slug; `path` is the folder (root if absent).
     pub async fn load(
         state: &AppState,
+        session: &AdminSession,
         (project_id, env): (String, String),
         path: Option<&str>,
     ) -> UiResult<Self> {
-        let project = projects::get(&state.store, &project_id).await?;
+        let project = projects::get(&state.store, session, &project_id).await?;
         let path = folder_path(path)?;
         // Looked up in the project first, so any slug it lacks (even a malformed one) is a 404
         // that names the environment.
@@ -82,27 +84,31 @@ pub struct ItemQuery {
 impl Item {
     pub async fn from_query(
         state: &AppState,
+        session: &AdminSession,
         ids: (String, String),
         query: &ItemQuery,
     ) -> UiResult<Self> {
-        Self::load(state, ids, query.path.as_deref(), query.key.as_deref()).await
+        let (path, key) = (query.path.as_deref(), query.key.as_deref());
+        Self::load(state, session, ids, path, key).await
     }
 
     pub async fn from_form(
         state: &AppState,
+        session: &AdminSession,
         ids: (String, String),
         form: &FormData,
     ) -> UiResult<Self> {
-        Self::load(state, ids, form.get("path"), form.get("key")).await
+        Self::load(state, session, ids, form.get("path"), form.get("key")).await
     }
 
     async fn load(
         state: &AppState,
+        session: &AdminSession,
         ids: (String, String),
         path: Option<&str>,
         key: Option<&str>,
     ) -> UiResult<Self> {
-        let place = Place::load(state, ids, path).await?;
+        let place = Place::load(state, session, ids, path).await?;
         let key = SecretKey::parse(key.unwrap_or(""))
             .map_err(|e| AppError::NotFound(format!("No such secret: {}", e.0)))?;
         Ok(Item { place, key })

@@ -2,6 +2,7 @@
 //! confirmation. A refused form shows the settings page again with the message.
 
 use super::show::{page, with_error, EnvDraft};
+use crate::auth::policy::Action;
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppError;
 use crate::routes::ui::confirm::{ConfirmPage, Question};
@@ -26,7 +27,7 @@ pub(super) async fn add(
     posted: Posted,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &posted.session, &path).await?;
     let form = &posted.form;
     let mut draft = EnvDraft {
         name: form.text("name").to_owned(),
@@ -67,7 +68,7 @@ pub(super) async fn rename(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
-    let project = projects::get(&state.store, &project_id).await?;
+    let project = projects::get(&state.store, &posted.session, &project_id).await?;
     match Name::parse(posted.form.text("name")) {
         Ok(name) => {
             let session = &posted.session;
@@ -107,7 +108,8 @@ pub(super) async fn confirm_delete(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
-    let project = projects::get(&state.store, &project_id).await?;
+    let project = projects::get(&state.store, &ui.0, &project_id).await?;
+    ui.0.decide(Some(&project.id), Action::ConfigureProject)?;
     let env = project.environment(&slug)?;
     let question = Question {
         title: format!("Delete environment {}?", env.name),
@@ -132,7 +134,7 @@ pub(super) async fn delete(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, slug) = path.into_inner();
-    let project = projects::get(&state.store, &project_id).await?;
+    let project = projects::get(&state.store, &posted.session, &project_id).await?;
     match environments::delete(&state.store, &posted.session, &project.id, &slug).await {
         Ok(()) => Ok(done(&project.id, Notice::EnvDeleted)),
         Err(AppError::Conflict(message)) => with_error(

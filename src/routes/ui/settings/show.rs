@@ -2,6 +2,7 @@
 //! danger zone. The environment forms post to `environments`, which shows this page again when
 //! one is refused.
 
+use crate::auth::policy::Action;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
@@ -105,7 +106,8 @@ pub(super) async fn show(
     path: web::Path<String>,
     query: web::Query<NoticeQuery>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
+    ui.0.decide(Some(&project.id), Action::ConfigureProject)?;
     let layout = ui.layout_with(query.notice());
     render(
         StatusCode::OK,

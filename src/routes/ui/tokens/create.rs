@@ -5,6 +5,7 @@
 
 use super::draft::TokenFormPage;
 use super::expiry::expires_in;
+use crate::auth::policy::Action;
 use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::pages::{redirect, render};
@@ -25,7 +26,11 @@ pub(super) async fn show(
     ui: UiSession,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
+    ui.0.decide(
+        Some(&project.id),
+        Action::ManageTokens { environments: &[] },
+    )?;
     render(StatusCode::OK, &TokenFormPage::new(ui.layout(), &project))
 }
 
@@ -34,7 +39,7 @@ pub(super) async fn submit(
     posted: Posted,
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &posted.session, &path).await?;
     let mut page = TokenFormPage::from_form(posted.layout(), &project, &posted.form);
     if posted.form.has("add_scope") {
         page.add_scope(&project);

@@ -37,7 +37,7 @@ pub(super) async fn show(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, reveal) = path.into_inner();
-    let project = projects::get(&state.store, &project_id).await?;
+    let project = projects::get(&state.store, &ui.0, &project_id).await?;
     let nav = ProjectNav::new(&project, Section::Access);
     let back = urls::tokens(&project.id);
     let Some(revealed) = state

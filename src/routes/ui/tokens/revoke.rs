@@ -1,5 +1,6 @@
 //! Revoking a service token, after a confirmation page that names its scopes.
 
+use crate::auth::policy::Action;
 use crate::error::AppError;
 use crate::routes::ui::confirm::{ConfirmPage, Question};
 use crate::routes::ui::error::UiResult;
@@ -34,7 +35,11 @@ pub(super) async fn confirm(
     path: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let (project_id, token_id) = path.into_inner();
-    let project = projects::get(&state.store, &project_id).await?;
+    let project = projects::get(&state.store, &ui.0, &project_id).await?;
+    ui.0.decide(
+        Some(&project.id),
+        Action::ManageTokens { environments: &[] },
+    )?;
     let token = find_token(&state, &project, &token_id).await?;
     let scopes: Vec<String> = token
         .scopes

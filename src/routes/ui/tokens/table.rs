@@ -79,9 +79,9 @@ pub(super) async fn show(
     path: web::Path<String>,
     query: web::Query<NoticeQuery>,
 ) -> UiResult<HttpResponse> {
-    let project = projects::get(&state.store, &path).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
     let now = now_millis();
-    let lines = tokens::list(&state.store, &project.id)
+    let lines = tokens::list(&state.store, &ui.0, &project.id)
         .await?
         .into_iter()
         .map(|t| line(&project.id, t, now))

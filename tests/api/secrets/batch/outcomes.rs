@@ -166,7 +166,7 @@ async fn a_batch_is_audited_once_with_counts_and_never_a_value() {
     let detail: serde_json::Value = serde_json::from_str(&rows[0].1).unwrap();
     assert_eq!(
         detail,
-        json!({ "environment": "dev", "path": "/", "overwrite": false, "created": 1, "overwritten": 0, "unchanged": 1, "skipped": 1 })
+        json!({ "environment": "dev", "path": "/", "overwrite": false, "created": 1, "overwritten": 0, "unchanged": 1, "skipped": 1, "actorName": crate::helpers::ADMIN_EMAIL })
     );
     assert!(!rows[0].1.contains("secret-"), "{rows:?}");
 }

@@ -1,0 +1,23 @@
+//! The Team page (owners and admins): users with role, status and last login; open invitations;
+//! the invite form, whose one-time link is shown once on its own page; changing a user's role,
+//! disabling, and removing with the choice to revoke the tokens they created.
+
+mod invites;
+mod page;
+mod users;
+
+use super::page;
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(page("/team").route(web::get().to(page::show)))
+        .service(page("/team/invites").route(web::post().to(invites::create)))
+        .service(page("/team/invites/created/{reveal}").route(web::get().to(invites::created)))
+        .service(page("/team/invites/{inviteId}/revoke").route(web::post().to(invites::revoke)))
+        .service(page("/team/users/{userId}").route(web::post().to(users::update)))
+        .service(
+            page("/team/users/{userId}/remove")
+                .route(web::get().to(users::confirm_remove))
+                .route(web::post().to(users::remove)),
+        );
+}
