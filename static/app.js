@@ -1,5 +1,6 @@
 // Envkeep admin UI enhancements. Every page works without this file; it adds copy buttons,
-// in-place scope rows on the token form, and a typed-name check on confirmations.
+// in-place scope rows on the token form, a typed-name check on confirmations, and filters that
+// apply as you type.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -104,5 +105,44 @@
     var sync = function () { button.disabled = input.value.trim() !== expected; };
     input.addEventListener("input", sync);
     sync();
+  });
+
+  // Filter forms (`data-live` names the results region): the server filters and pages (`?q=`),
+  // so the script only fetches the filtered page as you type and swaps the region in.
+  document.querySelectorAll("form[data-live]").forEach(function (form) {
+    var region = form.getAttribute("data-live");
+    var timer = null, latest = 0;
+    var refresh = function () {
+      var params = new URLSearchParams(new FormData(form));
+      var url = form.action + (form.action.indexOf("?") < 0 ? "?" : "&") + params.toString();
+      var mine = ++latest;
+      fetch(url, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error("status " + r.status);
+        return r.text();
+      }).then(function (html) {
+        if (mine !== latest) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(region);
+        var current = document.getElementById(region);
+        if (!fresh || !current) throw new Error("no results region");
+        current.replaceWith(document.importNode(fresh, true));
+        history.replaceState(null, "", url);
+      }).catch(function () { window.location.assign(url); });
+    };
+    form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); refresh(); });
+    form.addEventListener("input", function (event) {
+      if (event.target.type !== "search") return;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 150);
+    });
+    form.addEventListener("change", function (event) { if (event.target.type === "checkbox") refresh(); });
+  });
+
+  // "Or load a file": the file's text goes into the textarea, which the form posts as pasted.
+  document.querySelectorAll("input[type=file][data-load-into]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var file = input.files && input.files[0], target = document.getElementById(input.getAttribute("data-load-into"));
+      if (!file || !target) return;
+      file.text().then(function (text) { target.value = text; });
+    });
   });
 })();

@@ -33,24 +33,7 @@ pub fn needs_env_names(format: ExportFormat) -> bool {
     matches!(format, ExportFormat::Dotenv | ExportFormat::Shell)
 }
 
-/// Double quotes with backslash escapes for `\`, `"` and `$` (so nothing is interpolated) and
-/// `\n` for line breaks: one line per variable, read back exactly by dotenvy's syntax (see
-/// docs/client.md for parsers that treat `\$` differently).
-pub fn dotenv_quote(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '$' => out.push_str("\\$"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+pub use crate::domain::dotenv::quote as dotenv_quote;
 
 /// POSIX single quotes: everything is literal (newlines included) except `'` itself, written as
 /// `'\''` (close, escaped quote, reopen).

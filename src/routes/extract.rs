@@ -47,8 +47,14 @@ pub fn path_config() -> web::PathConfig {
 }
 
 pub fn form_config() -> web::FormConfig {
+    form_config_up_to(FORM_LIMIT)
+}
+
+/// The form configuration with another body limit, for the one page form that takes more (the
+/// `.env` import; it reads its body only once it has a turn, see `ui::session::Posted::large`).
+pub fn form_config_up_to(limit: usize) -> web::FormConfig {
     web::FormConfig::default()
-        .limit(FORM_LIMIT)
+        .limit(limit)
         .error_handler(|err, _req| {
             match err {
                 UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,

@@ -15,6 +15,14 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null
   apt-get install -y -qq chromium chromium-driver >&2
 fi
 
+# ssh-keygen: the ui-a journey checks that an OpenSSH key kept through the forms still loads.
+if ! command -v ssh-keygen >/dev/null 2>&1; then
+  echo "installing openssh-client" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2
+  apt-get install -y -qq openssh-client >&2
+fi
+
 CACHE=${ENVKEEP_BROWSER_CACHE:-$HOME/.cache/envkeep-browser}
 if ! grep -qs "\"version\": \"$PLAYWRIGHT_VERSION\"" "$CACHE/node_modules/playwright-core/package.json"; then
   echo "installing playwright-core@$PLAYWRIGHT_VERSION into $CACHE" >&2
@@ -72,7 +80,7 @@ for script in "$ROOT/tests/browser/scenario.mjs" "$ROOT"/tests/browser/journeys/
   [ -f "$script" ] || continue
   echo "--- $(basename "$script")"
   script_status=0
-  BASE_URL="http://127.0.0.1:$PORT" SETUP_CODE="$CODE" SCREENSHOT_DIR="$ROOT/target/ui-screenshots" \
+  ENVKEEP_BIN="$BIN" BASE_URL="http://127.0.0.1:$PORT" SETUP_CODE="$CODE" SCREENSHOT_DIR="$ROOT/target/ui-screenshots" \
     PLAYWRIGHT_DIR="$CACHE" node "$script" | tee "$WORK/journey.out" || script_status=$?
   summary=$(tail -n 1 "$WORK/journey.out")
   if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then

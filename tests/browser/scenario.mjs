@@ -69,10 +69,12 @@ try {
     await page.getByLabel("Value").fill(SECRET);
     await page.locator("#add-secret button[type=submit]").click();
     await page.waitForURL(/notice=secret-added/);
-    const row = page.locator("tr", { hasText: "DB_URL" });
-    assert.equal(await row.locator("pre.value").isVisible(), false, "value is masked");
+    const row = page.locator("tr.secret-row", { hasText: "DB_URL" });
+    // A shown value opens in its own row under its secret's.
+    const value = page.locator("tr.secret-row:has-text('DB_URL') + tr.value-row pre.value");
+    assert.equal(await value.isVisible(), false, "value is masked");
     await row.getByText("Show").click();
-    assert.equal(await row.locator("pre.value").innerText(), SECRET);
+    assert.equal(await value.innerText(), SECRET);
     await page.screenshot({ path: join(SHOTS, "ui-secrets.png"), fullPage: true });
   });
 

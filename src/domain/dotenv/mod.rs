@@ -46,6 +46,25 @@ impl fmt::Display for ParseError {
 
 impl std::error::Error for ParseError {}
 
+/// Double quotes with backslash escapes for `\`, `"` and `$` (so nothing is interpolated) and
+/// `\n` for line breaks: one line per variable, read back exactly by dotenvy's syntax (see
+/// docs/client.md for parsers that treat `\$` differently).
+pub fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '$' => out.push_str("\\$"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Every assignment of a `.env` file, in file order.
 pub fn parse(text: &str) -> Result<Vec<Entry>, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -36,6 +36,14 @@ impl FormData {
         self.get(name).unwrap_or("")
     }
 
+    /// The first value named `name`, or "", with CRLF line breaks as LF. Browsers submit a
+    /// textarea's line breaks as CRLF (the form encoding says so), so without this a PEM or SSH key
+    /// pasted into a form would be stored with a `\r` on every line. The JSON API stores what it
+    /// is sent; only the UI's forms normalise.
+    pub fn lines(&self, name: &str) -> String {
+        lf(self.text(name))
+    }
+
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
             .iter()
@@ -49,11 +57,29 @@ impl FormData {
     }
 }
 
+/// `text` with every CRLF as LF (a lone CR is kept: browsers never send one from a form).
+pub fn lf(text: &str) -> String {
+    text.replace("\r\n", "\n")
+}
+
 impl FromRequest for FormData {
     type Error = UiError;
     type Future = std::pin::Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         Box::pin(Self::extract(req, payload))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lf;
+
+    #[test]
+    fn crlf_becomes_lf_and_nothing_else_changes() {
+        assert_eq!(lf("a\r\nb\r\n"), "a\nb\n");
+        assert_eq!(lf("a\nb\rc"), "a\nb\rc");
+        assert_eq!(lf("\r\r\n"), "\r\n");
+        assert_eq!(lf(""), "");
     }
 }

@@ -3,12 +3,14 @@
 //! form, its templates under `templates/<screen>/`. What the screens share sits here: `urls`
 //! (every address the UI links or redirects to), `notice` (the one-line notices after a
 //! redirect), `pages` (rendering, layout, project header), `error` (`UiError`: every failure is
-//! an HTML page in the layout), `session` (who is looking, CSRF), `form`, `confirm` and `format`.
+//! an HTML page in the layout), `session` (who is looking, CSRF), `finding` (filter and
+//! paging), `form`, `confirm` and `format`.
 //! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
 pub mod auth;
 pub mod confirm;
 pub mod error;
+pub mod finding;
 pub mod form;
 pub mod format;
 pub mod members;

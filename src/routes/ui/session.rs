@@ -12,9 +12,15 @@ use crate::auth::{AdminSession, Caller};
 use crate::error::AppError;
 use crate::routes::callers::{admin_session, same_site, Csrf, NullOrigin};
 use actix_web::dev::Payload;
-use actix_web::{FromRequest, HttpRequest};
+use actix_web::http::StatusCode;
+use actix_web::{web, FromRequest, HttpRequest};
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
+use tokio::sync::{Semaphore, SemaphorePermit};
+
+/// How long a large form waits for a turn before it gets a 503, and then for its body.
+const WAIT_FOR_TURN: Duration = Duration::from_secs(30);
 
 pub struct UiSession(pub AdminSession);
 
@@ -96,19 +102,51 @@ impl FromRequest for Posted {
         let req = req.clone();
         let form = FormData::extract(&req, payload);
         Box::pin(async move {
-            let session = match admin_session(&req, Csrf::CheckedByForm).await {
-                Ok(session) => session,
-                Err(AppError::Unauthorized(_)) => return Err(UiError::SessionEnded),
-                Err(other) => return Err(other.into()),
-            };
-            let form = form.await?;
-            if !session.via_cookie
-                || !csrf_tokens_match(form.get("csrf_token"), &session.csrf_token)
-                || !same_site(&req, NullOrigin::Allowed)
-            {
-                return Err(UiError::Csrf);
-            }
-            Ok(Posted { session, form })
+            let session = posting_session(&req).await?;
+            checked(&req, session, form.await?)
         })
+    }
+}
+
+/// The session of a form POST; the form is read only once it is known.
+async fn posting_session(req: &HttpRequest) -> Result<AdminSession, UiError> {
+    match admin_session(req, Csrf::CheckedByForm).await {
+        Ok(session) => Ok(session),
+        Err(AppError::Unauthorized(_)) => Err(UiError::SessionEnded),
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn checked(req: &HttpRequest, session: AdminSession, form: FormData) -> Result<Posted, UiError> {
+    if !session.via_cookie
+        || !csrf_tokens_match(form.get("csrf_token"), &session.csrf_token)
+        || !same_site(req, NullOrigin::Allowed)
+    {
+        return Err(UiError::Csrf);
+    }
+    Ok(Posted { session, form })
+}
+
+impl Posted {
+    /// A form larger than the app's form limit (the `.env` import, up to its resource's
+    /// `FormConfig`): read only after the session checked out and once one of the few turns for
+    /// large bodies (`turns`) is free, held until the answer, so however many arrive at once at
+    /// most that many large forms are in memory.
+    pub async fn large<'a>(
+        req: &HttpRequest,
+        payload: web::Payload,
+        turns: &'a Semaphore,
+    ) -> Result<(Posted, SemaphorePermit<'a>), UiError> {
+        let session = posting_session(req).await?;
+        let turn = tokio::time::timeout(WAIT_FOR_TURN, turns.acquire())
+            .await
+            .map_err(|_| AppError::Unavailable(String::from("no turn for a large form in time")))?
+            .map_err(AppError::internal)?;
+        // A slow sender must not keep a turn: the whole form arrives within the deadline.
+        let form = FormData::extract(req, &mut payload.into_inner());
+        let form = tokio::time::timeout(WAIT_FOR_TURN, form)
+            .await
+            .map_err(|_| UiError::Form(StatusCode::BAD_REQUEST))??;
+        Ok((checked(req, session, form)?, turn))
     }
 }

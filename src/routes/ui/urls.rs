@@ -20,6 +20,19 @@ pub fn with_notice(href: &str, notice: Notice) -> String {
     format!("{href}{separator}notice={}", notice.code())
 }
 
+/// `href` with the query parameters whose values are not empty (`?` or `&` as needed), so a
+/// list's links keep its filter, sort and page.
+pub fn with_params(href: &str, params: &[(&str, &str)]) -> String {
+    let mut out = href.to_owned();
+    for (name, value) in params.iter().filter(|(_, v)| !v.is_empty()) {
+        out.push(if out.contains('?') { '&' } else { '?' });
+        out.push_str(name);
+        out.push('=');
+        out.push_str(&query_value(value));
+    }
+    out
+}
+
 pub fn setup() -> String {
     String::from("/setup")
 }
@@ -91,9 +104,33 @@ pub fn secrets(project_id: &str, env: &str, path: &str) -> String {
     }
 }
 
+/// The Overview: the folder `path` in every environment at once.
+pub fn overview(project_id: &str, path: &str) -> String {
+    let page = format!("{}/overview", project(project_id));
+    if path == "/" {
+        page
+    } else {
+        format!("{page}?path={}", query_value(path))
+    }
+}
+
 /// Where the add-secret form posts (the folder travels in the form).
 pub fn secret_add(project_id: &str, env: &str) -> String {
     format!("{}/add", environment(project_id, env))
+}
+
+/// Where the `.env` import form and its confirmation post (the folder travels in the form).
+pub fn env_import(project_id: &str, env: &str) -> String {
+    format!("{}/import", environment(project_id, env))
+}
+
+/// A folder's secrets as a `.env` download.
+pub fn env_export(project_id: &str, env: &str, path: &str) -> String {
+    format!(
+        "{}/export?path={}",
+        environment(project_id, env),
+        query_value(path)
+    )
 }
 
 /// Where the new-folder form posts (the parent travels in the form).
@@ -235,6 +272,18 @@ mod tests {
             environment_rename("p1", "qa-team"),
             "/projects/p1/settings/environments/qa-team/rename"
         );
+    }
+
+    #[test]
+    fn params_join_the_query_and_empty_ones_are_left_out() {
+        assert_eq!(
+            with_params(
+                &secrets("p1", "dev", "/app"),
+                &[("q", "a&b"), ("page", "2")]
+            ),
+            "/projects/p1/secrets/dev?path=/app&q=a%26b&page=2"
+        );
+        assert_eq!(with_params("/projects", &[("q", "")]), "/projects");
     }
 
     #[test]

@@ -2,8 +2,12 @@
 //! validation re-rendering, and the pages' status codes and headers, driven by a `Browser`.
 
 mod csrf;
+mod dotenv;
 mod error_pages;
+mod finding;
+mod line_breaks;
 mod login;
+mod overview;
 mod preauth;
 mod secrets_browser;
 mod settings;
@@ -34,7 +38,7 @@ fn project_delete_page(project: &str) -> String {
     format!("/projects/{project}/delete")
 }
 
-fn tokens_page(project: &str) -> String {
+pub fn tokens_page(project: &str) -> String {
     format!("/projects/{project}/access-control/service-tokens")
 }
 

@@ -1,8 +1,10 @@
-//! The projects list with the new-project form; opening a project goes to its secrets.
+//! The projects list with the new-project form; opening a project goes to its secrets. The list
+//! is filtered by name or slug (`?q=`) and paged on the server.
 
 use crate::auth::AdminSession;
 use crate::domain::Name;
 use crate::routes::ui::error::UiResult;
+use crate::routes::ui::finding::{Find, FindQuery, Pager};
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::{Notice, NoticeQuery};
 use crate::routes::ui::pages::{redirect, render, sentence, Layout};
@@ -32,6 +34,10 @@ struct ProjectsPage {
     projects: Vec<ProjectCard>,
     name: String,
     error: Option<String>,
+    /// Whether there are projects at all (else the first-project invitation, not "no match").
+    any: bool,
+    q: String,
+    pager: Pager,
 }
 
 /// The list, with the new-project form as typed (`name`) and its error, if any.
@@ -39,12 +45,23 @@ async fn page(
     state: &AppState,
     session: &AdminSession,
     layout: Layout,
-    name: String,
-    error: Option<String>,
+    (name, error): (String, Option<String>),
+    find: &Find,
 ) -> UiResult<ProjectsPage> {
     let now = now_millis();
-    let projects = projects::list(&state.store, session)
-        .await?
+    let all = projects::list(&state.store, session).await?;
+    let any = !all.is_empty();
+    let matching = all
+        .into_iter()
+        .filter(|p| find.matches(&[&p.name, &p.slug]))
+        .collect();
+    let (shown, pager) = find.page(matching, |page| {
+        urls::with_params(
+            &urls::projects(),
+            &[("q", &find.q), ("page", &page.to_string())],
+        )
+    });
+    let projects = shown
         .into_iter()
         .map(|p| ProjectCard {
             created: when_rfc3339(&p.created_at, now),
@@ -64,6 +81,9 @@ async fn page(
         projects,
         name,
         error,
+        any,
+        q: find.q.clone(),
+        pager,
     })
 }
 
@@ -71,12 +91,11 @@ pub(super) async fn show(
     state: web::Data<AppState>,
     ui: UiSession,
     query: web::Query<NoticeQuery>,
+    find: web::Query<FindQuery>,
 ) -> UiResult<HttpResponse> {
     let layout = ui.layout_with(query.notice());
-    render(
-        StatusCode::OK,
-        &page(&state, &ui.0, layout, String::new(), None).await?,
-    )
+    let page = page(&state, &ui.0, layout, (String::new(), None), &find.find()).await?;
+    render(StatusCode::OK, &page)
 }
 
 pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
@@ -95,12 +114,13 @@ pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResu
         }
         Err(e) => {
             let error = Some(sentence(&e.0));
+            let everything = FindQuery::default().find();
             let page = page(
                 &state,
                 &posted.session,
                 posted.layout(),
-                raw.to_owned(),
-                error,
+                (raw.to_owned(), error),
+                &everything,
             )
             .await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)

@@ -7,6 +7,7 @@ use super::place::Place;
 use crate::domain::{FolderName, SecretKey};
 use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
+use crate::routes::ui::finding::FindQuery;
 use crate::routes::ui::notice::Notice;
 use crate::routes::ui::pages::{redirect, render, sentence};
 use crate::routes::ui::session::Posted;
@@ -31,8 +32,8 @@ pub(super) async fn secret(
     let form = &posted.form;
     let mut draft = SecretDraft {
         key: form.text("key").trim().to_owned(),
-        value: form.text("value").to_owned(),
-        comment: form.text("comment").to_owned(),
+        value: form.lines("value"),
+        comment: form.lines("comment"),
         open: true,
         ..SecretDraft::default()
     };
@@ -57,7 +58,16 @@ pub(super) async fn secret(
         add: draft,
         ..Drafts::default()
     };
-    let page = build(&state, posted.layout(), &caller, &place, drafts).await?;
+    let everything = FindQuery::default().find();
+    let page = build(
+        &state,
+        posted.layout(),
+        &caller,
+        &place,
+        drafts,
+        &everything,
+    )
+    .await?;
     render(status, &page)
 }
 
@@ -101,6 +111,15 @@ pub(super) async fn folder(
         folder,
         ..Drafts::default()
     };
-    let page = build(&state, posted.layout(), &caller, &parent, drafts).await?;
+    let everything = FindQuery::default().find();
+    let page = build(
+        &state,
+        posted.layout(),
+        &caller,
+        &parent,
+        drafts,
+        &everything,
+    )
+    .await?;
     render(status, &page)
 }

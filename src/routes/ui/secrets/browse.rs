@@ -7,7 +7,9 @@ use super::place::Place;
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::domain::{Depth, SecretPath};
+use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
+use crate::routes::ui::finding::{Find, FindQuery, Pager};
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
@@ -55,6 +57,7 @@ pub(super) struct SecretsPage {
     layout: Layout,
     project: ProjectNav,
     envs: Vec<EnvTab>,
+    overview_href: String,
     env_name: String,
     path: String,
     crumbs: Vec<Crumb>,
@@ -65,6 +68,13 @@ pub(super) struct SecretsPage {
     folder: FolderDraft,
     add_action: String,
     folder_action: String,
+    /// The filter as typed and where its form goes (this environment's page).
+    q: String,
+    filter_action: String,
+    clear_href: String,
+    pager: Pager,
+    import_action: String,
+    export_href: String,
     /// Whether the caller may write here (viewers see no add, edit or delete buttons).
     writable: bool,
 }
@@ -109,7 +119,7 @@ pub(super) async fn first_environment(
 
 #[derive(Deserialize)]
 pub(super) struct FolderQuery {
-    path: Option<String>,
+    pub path: Option<String>,
 }
 
 pub(super) async fn show(
@@ -118,24 +128,57 @@ pub(super) async fn show(
     ids: web::Path<(String, String)>,
     query: web::Query<FolderQuery>,
     notice: web::Query<NoticeQuery>,
+    find: web::Query<FindQuery>,
 ) -> UiResult<HttpResponse> {
     let place = Place::load(&state, &ui.0, ids.into_inner(), query.path.as_deref()).await?;
     let layout = ui.layout_with(notice.notice());
-    let page = build(&state, layout, &ui.caller(), &place, Drafts::default()).await?;
+    let caller = ui.caller();
+    let page = build(
+        &state,
+        layout,
+        &caller,
+        &place,
+        Drafts::default(),
+        &find.find(),
+    )
+    .await?;
     render(StatusCode::OK, &page)
 }
 
-/// The page for `place` as `caller` sees it, with the forms as in `drafts`.
+/// The page for `place` as `caller` sees it, with the forms as in `drafts`: the folders and
+/// secrets that match `find`'s filter (by name, key or comment, never by value), the secrets one
+/// page of them.
 pub(super) async fn build(
     state: &AppState,
     layout: Layout,
     caller: &Caller,
     place: &Place,
     drafts: Drafts,
+    find: &Find,
 ) -> UiResult<SecretsPage> {
     let (project, env, path) = (&place.project, place.env(), &place.at.path);
-    let subfolders = folders::list(&state.store, caller, &place.at, Depth::OneLevel).await?;
-    let found = secrets::list_cached(&state.store, caller, &place.at, Depth::OneLevel).await?;
+    // The environment tabs keep the folder, which another environment may not have: there it
+    // is shown empty (adding a secret creates it), not as a 404.
+    let subfolders = match folders::list(&state.store, caller, &place.at, Depth::OneLevel).await {
+        Err(AppError::NotFound(_)) if !path.is_root() => Vec::new(),
+        listed => listed?,
+    };
+    let found = match secrets::list_cached(&state.store, caller, &place.at, Depth::OneLevel).await {
+        Err(AppError::NotFound(_)) if !path.is_root() => None,
+        listed => Some(listed?),
+    };
+    let (stored, damaged) = match &found {
+        Some(listing) => (listing.secrets(), listing.unreadable()),
+        None => (&[][..], &[][..]),
+    };
+    let here = urls::secrets(&project.id, env, path.as_str());
+    let matching = stored
+        .iter()
+        .filter(|s| find.matches(&[&s.key, &s.comment]))
+        .collect();
+    let (shown, pager) = find.page(matching, |page| {
+        urls::with_params(&here, &[("q", &find.q), ("page", &page.to_string())])
+    });
     let now = now_millis();
     let crumbs = path
         .lineage()
@@ -154,20 +197,21 @@ pub(super) async fn build(
     Ok(SecretsPage {
         layout,
         project: ProjectNav::new(project, Section::Secrets),
-        envs: env_tabs(caller, project, env),
+        envs: env_tabs(caller, project, env, path.as_str()),
+        overview_href: urls::overview(&project.id, path.as_str()),
         env_name: place.env_name.clone(),
         path: path.as_str().to_owned(),
         crumbs,
         folders: subfolders
             .into_iter()
+            .filter(|f| find.matches(&[&f.name]))
             .map(|f| Crumb {
                 href: urls::secrets(&project.id, env, &f.path),
                 name: f.name,
             })
             .collect(),
-        secrets: found
-            .secrets()
-            .iter()
+        secrets: shown
+            .into_iter()
             .map(|s| SecretLine {
                 updated: when_rfc3339(&s.updated_at, now),
                 edit_href: urls::secret_edit(&project.id, env, path.as_str(), &s.key),
@@ -177,9 +221,9 @@ pub(super) async fn build(
                 comment: s.comment.clone(),
             })
             .collect(),
-        damaged: found
-            .unreadable()
+        damaged: damaged
             .iter()
+            .filter(|u| find.matches(&[&u.key]))
             .map(|u| DamagedLine {
                 delete_href: urls::secret_delete(&project.id, env, path.as_str(), &u.key),
                 key: u.key.clone(),
@@ -190,6 +234,12 @@ pub(super) async fn build(
         folder: drafts.folder,
         add_action: urls::secret_add(&project.id, env),
         folder_action: urls::folder_add(&project.id, env),
+        q: find.q.clone(),
+        filter_action: urls::secrets(&project.id, env, "/"),
+        clear_href: here,
+        import_action: urls::env_import(&project.id, env),
+        export_href: urls::env_export(&project.id, env, path.as_str()),
+        pager,
         writable: caller.require(&project.id, Op::Write, env, path).is_ok(),
     })
 }
@@ -201,15 +251,16 @@ fn readable(caller: &Caller, project_id: &str, slug: &str) -> bool {
         .is_ok()
 }
 
-/// The tabs of the environments the caller may read, for people; a token never browses.
-fn env_tabs(caller: &Caller, project: &ProjectView, active: &str) -> Vec<EnvTab> {
+/// The tabs of the environments the caller may read, for people (a token never browses), each
+/// at the folder shown, so switching environment keeps the path.
+fn env_tabs(caller: &Caller, project: &ProjectView, active: &str, path: &str) -> Vec<EnvTab> {
     project
         .environments
         .iter()
         .filter(|e| e.slug == active || readable(caller, &project.id, &e.slug))
         .map(|e| EnvTab {
             name: e.name.clone(),
-            href: urls::secrets(&project.id, &e.slug, "/"),
+            href: urls::secrets(&project.id, &e.slug, path),
             active: e.slug == active,
         })
         .collect()

@@ -64,22 +64,32 @@ pub(super) async fn save(
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
     let item = Item::from_form(&state, &posted.session, ids.into_inner(), &posted.form).await?;
-    let (value, comment) = (posted.form.text("value"), posted.form.text("comment"));
-    let mut draft = SecretDraft {
-        key: item.key.as_str().to_owned(),
-        value: value.to_owned(),
-        comment: comment.to_owned(),
-        ..SecretDraft::default()
-    };
+    let (value, comment) = (posted.form.lines("value"), posted.form.lines("comment"));
+    let caller = posted.caller();
+    // The form posts the value back even when only the comment changed: saving what is already
+    // stored would make a version that differs in nothing. A secret that cannot be read (damaged)
+    // is saved as sent, which replaces it.
+    if let Ok(stored) = secrets::get(&state.store, &caller, &item.place.at, &item.key).await {
+        if stored.value == value && stored.comment == comment {
+            let href = urls::with_notice(&item.place.href(), Notice::SecretUnchanged);
+            return Ok(redirect(&href));
+        }
+    }
     let saved = secrets::update(
         &state.store,
-        &posted.caller(),
+        &caller,
         &item.place.at,
         &item.key,
-        Some(value),
-        Some(comment),
+        Some(&value),
+        Some(&comment),
     )
     .await;
+    let mut draft = SecretDraft {
+        key: item.key.as_str().to_owned(),
+        value,
+        comment,
+        ..SecretDraft::default()
+    };
     let status = match saved {
         Ok(_) => {
             let href = urls::with_notice(&item.place.href(), Notice::SecretSaved);

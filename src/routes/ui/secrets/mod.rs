@@ -1,12 +1,16 @@
 //! The secrets screen of a project: browse an environment's folders (environment tabs, folder
 //! breadcrumb, sub-folders, a table of secrets), add a secret or a folder there, edit a secret and
-//! delete it after a confirmation.
+//! delete it after a confirmation; import a `.env` file into a folder (preview, then
+//! confirm) and download a folder as one; the Overview of a folder in every environment.
 
 mod add;
 mod browse;
 mod delete;
 mod draft;
 mod edit;
+mod export;
+mod import;
+mod overview;
 mod place;
 
 use super::page;
@@ -18,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         page("/projects/{projectId}/secrets").route(web::get().to(browse::first_environment)),
     )
     .service(page(env).route(web::get().to(browse::show)))
+    .service(page("/projects/{projectId}/overview").route(web::get().to(overview::show)))
     .service(page(&format!("{env}/add")).route(web::post().to(add::secret)))
     .service(page(&format!("{env}/folders")).route(web::post().to(add::folder)))
     .service(
@@ -25,6 +30,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(edit::show))
             .route(web::post().to(edit::save)),
     )
+    .service(
+        page(&format!("{env}/import"))
+            .app_data(import::form_config())
+            .route(web::post().to(import::import)),
+    )
+    .service(page(&format!("{env}/export")).route(web::get().to(export::download)))
     .service(
         page(&format!("{env}/delete"))
             .route(web::get().to(delete::confirm))

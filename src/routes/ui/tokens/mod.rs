@@ -6,6 +6,7 @@ mod draft;
 mod expiry;
 mod reveal;
 mod revoke;
+mod sort;
 mod table;
 
 use super::page;

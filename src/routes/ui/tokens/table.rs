@@ -1,12 +1,16 @@
-//! The table of a project's service tokens: scopes, permissions, expiry, allowed IPs, last use.
+//! The table of a project's service tokens: scopes, permissions, expiry, allowed IPs, last use;
+//! filtered (`?q=`), sorted by name, expiry or last use (`?sort=&dir=`), expired ones hidden on
+//! request (`?hide_expired=1`), a page of `PAGE_ROWS` at a time, all done on the server.
 
+use super::sort::{Column, Order, SortQuery};
 use crate::routes::ui::error::UiResult;
+use crate::routes::ui::finding::{FindQuery, Pager};
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
 use crate::routes::ui::session::UiSession;
 use crate::routes::ui::urls;
-use crate::service::views::ServiceTokenView;
+use crate::service::views::{ScopeView, ServiceTokenView};
 use crate::service::{projects, tokens};
 use crate::state::AppState;
 use crate::time::{now_millis, Millis};
@@ -35,6 +39,28 @@ struct TokensPage {
     project: ProjectNav,
     tokens: Vec<TokenLine>,
     new_href: String,
+    /// Whether the project has tokens at all (else the first-token invitation, not "no match").
+    any: bool,
+    q: String,
+    hide_expired: bool,
+    /// The current `sort` and `dir`, which the filter form keeps.
+    sort: &'static str,
+    dir: &'static str,
+    action: String,
+    clear_href: String,
+    by_name: SortHeader,
+    by_expiry: SortHeader,
+    by_last_use: SortHeader,
+    pager: Pager,
+}
+
+/// A sortable column's header: its link sorts by it (or flips the order when it already does).
+struct SortHeader {
+    label: &'static str,
+    href: String,
+    /// `ascending` / `descending` when the table is sorted by this column.
+    aria_sort: Option<&'static str>,
+    arrow: &'static str,
 }
 
 fn permissions_label(list: &[&str]) -> String {
@@ -48,13 +74,13 @@ fn permissions_label(list: &[&str]) -> String {
         .join(", ")
 }
 
+fn scope_label(s: &ScopeView) -> String {
+    format!("{} · {}", s.environment, s.secret_path)
+}
+
 fn line(project_id: &str, t: ServiceTokenView, now: Millis) -> TokenLine {
     TokenLine {
-        scopes: t
-            .scopes
-            .iter()
-            .map(|s| format!("{} · {}", s.environment, s.secret_path))
-            .collect(),
+        scopes: t.scopes.iter().map(scope_label).collect(),
         permissions: permissions_label(&t.permissions),
         expires: t.expires_at.as_deref().and_then(|e| when_rfc3339(e, now)),
         expired: t.expired,
@@ -78,19 +104,78 @@ pub(super) async fn show(
     ui: UiSession,
     path: web::Path<String>,
     query: web::Query<NoticeQuery>,
+    find: web::Query<FindQuery>,
+    sorting: web::Query<SortQuery>,
 ) -> UiResult<HttpResponse> {
     let project = projects::get(&state.store, &ui.0, &path).await?;
+    let (find, order, hide_expired) = (find.find(), sorting.order(), sorting.hide_expired());
     let now = now_millis();
-    let lines = tokens::list(&state.store, &ui.0, &project.id)
-        .await?
+    let all = tokens::list(&state.store, &ui.0, &project.id).await?;
+    let any = !all.is_empty();
+    let mut matching: Vec<ServiceTokenView> = all
         .into_iter()
-        .map(|t| line(&project.id, t, now))
+        .filter(|t| !(hide_expired && t.expired))
+        .filter(|t| {
+            let scopes: Vec<String> = t.scopes.iter().map(scope_label).collect();
+            let mut fields = vec![t.name.as_str(), t.created_by.as_str()];
+            fields.extend(scopes.iter().map(String::as_str));
+            find.matches(&fields)
+        })
         .collect();
+    order.sort(&mut matching);
+    let base = urls::tokens(&project.id);
+    let hide = if hide_expired { "1" } else { "" };
+    let href = |order: Order, page: usize| {
+        let page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        let (sort, dir) = order.params();
+        let params = [
+            ("q", find.q.as_str()),
+            ("hide_expired", hide),
+            ("sort", sort),
+            ("dir", dir),
+            ("page", page.as_str()),
+        ];
+        urls::with_params(&base, &params)
+    };
+    let header = |column: Column| SortHeader {
+        label: column.label(),
+        href: href(order.by(column), 1),
+        aria_sort: order.aria_sort(column),
+        arrow: match order.aria_sort(column) {
+            Some("ascending") => " ↑",
+            Some(_) => " ↓",
+            None => "",
+        },
+    };
+    let (by_name, by_expiry, by_last_use) = (
+        header(Column::Name),
+        header(Column::Expires),
+        header(Column::LastUsed),
+    );
+    let (shown, pager) = find.page(matching, |page| href(order, page));
     let page = TokensPage {
         layout: ui.layout_with(query.notice()),
         project: ProjectNav::new(&project, Section::Access),
-        tokens: lines,
+        tokens: shown
+            .into_iter()
+            .map(|t| line(&project.id, t, now))
+            .collect(),
         new_href: urls::token_new(&project.id),
+        any,
+        q: find.q.clone(),
+        hide_expired,
+        sort: order.params().0,
+        dir: order.params().1,
+        action: base.clone(),
+        clear_href: base.clone(),
+        by_name,
+        by_expiry,
+        by_last_use,
+        pager,
     };
     render(StatusCode::OK, &page)
 }
