@@ -305,7 +305,57 @@ async fn run(mode: &Mode) -> Result<Report, String> {
         problems,
     ));
 
-    lines.push(infisical(&bench, &server, &fx, &raw, &healthz).await?);
+    let infisical_line = infisical(&bench, &server, &fx, &raw, &healthz).await?;
+    let service_raw = infisical_line.outcome.as_ref().map(Outcome::rps);
+    lines.push(infisical_line);
+
+    seed::check_read(&base, &fx.identity_token, &raw, seed::SECRETS_PER_FOLDER).await?;
+    let identity = bench.measure(
+        &server,
+        bench.get(format!("{base}{raw}"), Some(&fx.identity_token), d),
+    )?;
+    let mut problems = errors(&identity, false);
+    if let (true, Some(service_raw)) = (t, service_raw) {
+        at_least(
+            &mut problems,
+            "× read-20-infisical",
+            identity.rps() / service_raw,
+            0.9,
+        );
+    }
+    lines.push(line(
+        "read-20-identity",
+        identity,
+        &healthz,
+        "≥ 0.9 × read-20-infisical",
+        problems,
+    ));
+
+    let expand = format!(
+        "/api/v1/projects/{p}/secrets?environment=dev&path={}&expand=true",
+        seed::EXPAND_PATH
+    );
+    seed::check_read(&base, &fx.expand_token, &expand, seed::SECRETS_PER_FOLDER).await?;
+    let expanded = bench.measure(
+        &server,
+        bench.get(format!("{base}{expand}"), Some(&fx.expand_token), d),
+    )?;
+    let mut problems = errors(&expanded, false);
+    if t {
+        at_least(
+            &mut problems,
+            "× read-20",
+            expanded.rps() / read20.rps(),
+            0.5,
+        );
+    }
+    lines.push(line(
+        "read-20-expand",
+        expanded,
+        &healthz,
+        "≥ 0.5 × read-20",
+        problems,
+    ));
 
     let mut bad = bench.get(format!("{base}{list}"), Some(&fx.bad_token), d);
     bad.count_status = true;

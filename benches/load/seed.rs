@@ -17,6 +17,8 @@ use std::path::Path;
 
 pub const READ_PATH: &str = "/app";
 pub const WRITE_PATH: &str = "/w";
+/// `read-20-expand`'s folder: 10 plain secrets and 10 that reference them.
+pub const EXPAND_PATH: &str = "/x";
 pub const SECRETS_PER_FOLDER: usize = 20;
 pub const ONE_KEY: &str = "KEY_07";
 /// Folders the read-many scenarios cycle through, each with `SECRETS_PER_FOLDER` secrets.
@@ -35,6 +37,10 @@ pub struct Fixture {
     pub write_token: String,
     /// The read token's id with a wrong secret.
     pub bad_token: String,
+    /// Reads `EXPAND_PATH`.
+    pub expand_token: String,
+    /// A machine identity's access token (viewer of the project).
+    pub identity_token: String,
 }
 
 /// A 64-byte value, different for each secret.
@@ -116,6 +122,65 @@ impl Admin {
         Ok(())
     }
 
+    /// `EXPAND_PATH`: `R_01`..`R_10` with 64-byte values and `E_01`..`E_10` =
+    /// `pre-${R_nn}-post`.
+    async fn fill_expand(&self, project: &str) -> Result<(), String> {
+        let secrets_path = format!("/api/v1/projects/{project}/secrets");
+        for i in 1..=SECRETS_PER_FOLDER / 2 {
+            for (key, value) in [
+                (format!("R_{i:02}"), value_64(i)),
+                (format!("E_{i:02}"), format!("pre-${{R_{i:02}}}-post")),
+            ] {
+                let body = json!({ "environment": "dev", "path": EXPAND_PATH, "key": key, "value": value });
+                call(self.post(&secrets_path, body), 201, "create secret").await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A machine identity attached as a viewer, logged in with Universal Auth; its access token.
+    async fn identity(&self, project: &str) -> Result<String, String> {
+        let created = call(
+            self.post("/api/v1/identities", json!({ "name": "bench" })),
+            201,
+            "create identity",
+        )
+        .await?;
+        let id = created["identity"]["id"].as_str().ok_or("no identity id")?;
+        let client_id = created["identity"]["clientId"]
+            .as_str()
+            .ok_or("no client id")?;
+        let attach = json!({ "identityId": id, "role": "viewer" });
+        call(
+            self.post(&format!("/api/v1/projects/{project}/identities"), attach),
+            201,
+            "attach identity",
+        )
+        .await?;
+        let secret = call(
+            self.post(
+                &format!("/api/v1/identities/{id}/client-secrets"),
+                json!({}),
+            ),
+            201,
+            "client secret",
+        )
+        .await?;
+        let login = json!({ "clientId": client_id, "clientSecret": secret["clientSecret"] });
+        let issued = call(
+            self.client
+                .post(format!("{}/api/v1/auth/universal-auth/login", self.base))
+                .json(&login),
+            200,
+            "login",
+        )
+        .await?;
+        Ok(issued["accessToken"]
+            .as_str()
+            .ok_or("no access token")?
+            .to_owned())
+    }
+
     /// A never-expiring token with one scope in `dev`; its access part.
     async fn mint(
         &self,
@@ -144,6 +209,11 @@ pub async fn through_api(base: &str) -> Result<Fixture, String> {
     let project = admin.project("bench").await?;
     admin.fill(&project, READ_PATH, "KEY").await?;
     admin.fill(&project, WRITE_PATH, "W").await?;
+    admin.fill_expand(&project).await?;
+    let identity_token = admin.identity(&project).await?;
+    let expand_token = admin
+        .mint(&project, "bench-expand", EXPAND_PATH, "read")
+        .await?;
     let read_token = admin
         .mint(&project, "bench-read", READ_PATH, "read")
         .await?;
@@ -157,6 +227,8 @@ pub async fn through_api(base: &str) -> Result<Fixture, String> {
         read_token,
         write_token,
         bad_token,
+        expand_token,
+        identity_token,
     })
 }
 

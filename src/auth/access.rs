@@ -1,4 +1,5 @@
-//! Who is calling, as handlers and use cases see them: a person's session or a service token.
+//! Who is calling, as handlers and use cases see them: a person's session, a service token or a
+//! machine identity's access token.
 //! Whether they may do something is decided by `policy` (DESIGN §9), through [`Caller::decide`];
 //! this file adds what listings need on top (which part of a subtree a token may see).
 
@@ -6,7 +7,7 @@ use super::policy::{self, Action, Principal};
 use super::session::AdminSession;
 use crate::domain::{ClientAddr, SecretPath};
 use crate::error::AppResult;
-use crate::store::TokenRecord;
+use crate::store::{IdentityMembership, IdentityTokenRecord, TokenRecord};
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -14,6 +15,12 @@ pub enum Caller {
     Admin(AdminSession),
     Token {
         record: Arc<TokenRecord>,
+        ip: ClientAddr,
+    },
+    /// A machine identity's access token: its project memberships (role and environments)
+    /// decide, through the same policy as people's.
+    Identity {
+        record: Arc<IdentityTokenRecord>,
         ip: ClientAddr,
     },
 }
@@ -37,7 +44,7 @@ impl Caller {
     pub fn ip(&self) -> &ClientAddr {
         match self {
             Caller::Admin(session) => &session.ip,
-            Caller::Token { ip, .. } => ip,
+            Caller::Token { ip, .. } | Caller::Identity { ip, .. } => ip,
         }
     }
 
@@ -45,6 +52,7 @@ impl Caller {
         match self {
             Caller::Admin(_) => "user",
             Caller::Token { .. } => "service_token",
+            Caller::Identity { .. } => "identity",
         }
     }
 
@@ -52,13 +60,43 @@ impl Caller {
         match self {
             Caller::Admin(session) => &session.user_id,
             Caller::Token { record, .. } => &record.id,
+            Caller::Identity { record, .. } => &record.identity_id,
         }
     }
 
     pub fn token(&self) -> Option<&Arc<TokenRecord>> {
         match self {
             Caller::Token { record, .. } => Some(record),
-            Caller::Admin(_) => None,
+            Caller::Admin(_) | Caller::Identity { .. } => None,
+        }
+    }
+
+    pub fn identity(&self) -> Option<&Arc<IdentityTokenRecord>> {
+        match self {
+            Caller::Identity { record, .. } => Some(record),
+            _ => None,
+        }
+    }
+
+    /// The caller as it acts in `project_id`: an identity keeps only its membership there (none
+    /// if it is not a member). The request extractors narrow every identity to the project the
+    /// request names, so checks that name no project (`in_scope`) see that project's grant.
+    pub fn for_project(self, project_id: &str) -> Caller {
+        match self {
+            Caller::Identity { record, ip } => Caller::Identity {
+                record: Arc::new(record.narrowed(project_id)),
+                ip,
+            },
+            other => other,
+        }
+    }
+
+    /// The membership an identity acts under once narrowed to one project; an identity not
+    /// narrowed to exactly one grants nothing here (fail closed).
+    fn only_membership(record: &IdentityTokenRecord) -> Option<&IdentityMembership> {
+        match record.memberships.as_slice() {
+            [only] => Some(only),
+            _ => None,
         }
     }
 
@@ -67,6 +105,7 @@ impl Caller {
         match self {
             Caller::Admin(session) => session.principal(project),
             Caller::Token { record, .. } => Principal::Token(record),
+            Caller::Identity { record, .. } => Principal::Identity(record),
         }
     }
 
@@ -86,6 +125,9 @@ impl Caller {
     pub fn in_scope(&self, environment: &str, path: &SecretPath) -> bool {
         match self {
             Caller::Admin(_) => true,
+            Caller::Identity { record, .. } => {
+                Self::only_membership(record).is_some_and(|m| m.allows_environment(environment))
+            }
             Caller::Token { record, .. } => record
                 .scopes
                 .iter()
@@ -101,6 +143,9 @@ impl Caller {
                 Op::Read => record.permissions.read,
                 Op::Write => record.permissions.write,
             },
+            Caller::Identity { record, .. } => {
+                Self::only_membership(record).is_some_and(|m| op == Op::Read || m.role.may_write())
+            }
         }
     }
 

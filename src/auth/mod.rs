@@ -4,6 +4,7 @@
 //! that build these from HTTP requests live in `routes::callers`.
 
 pub mod access;
+pub mod identity;
 pub mod password;
 pub mod policy;
 pub mod preauth;

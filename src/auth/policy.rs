@@ -8,7 +8,7 @@
 
 use crate::domain::{InstanceRole, Membership, ProjectRole, SecretPath};
 use crate::error::AppError;
-use crate::store::TokenRecord;
+use crate::store::{IdentityTokenRecord, TokenRecord};
 
 /// What a caller wants to do. Project actions are decided against the project the request
 /// names; the others are instance-wide.
@@ -93,6 +93,9 @@ pub enum Principal<'a> {
         membership: Option<&'a Membership>,
     },
     Token(&'a TokenRecord),
+    /// A machine identity: its membership of the project (role `developer` or `viewer`, and
+    /// environments) decides secrets; nothing else is open to it.
+    Identity(&'a IdentityTokenRecord),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +130,7 @@ pub fn decide(who: &Principal, project: Option<&str>, action: &Action) -> Decisi
     match who {
         Principal::Person { role, membership } => person(*role, *membership, project, action),
         Principal::Token(record) => token(record, project, action),
+        Principal::Identity(record) => identity(record, project, action),
     }
 }
 
@@ -229,6 +233,38 @@ fn token(record: &TokenRecord, project: Option<&str>, action: &Action) -> Decisi
     if !in_scope {
         return Decision::Denied(format!(
             "You are not allowed to {verb} on secrets in environment '{environment}' at path '{path}': it is outside this service token's scopes"
+        ));
+    }
+    Decision::Allowed
+}
+
+/// An identity reaches the projects it is a member of, and there reads secrets in its
+/// environments and, as a developer, writes them; every other action is refused.
+fn identity(record: &IdentityTokenRecord, project: Option<&str>, action: &Action) -> Decision {
+    let not_for_identities = |action: &Action| {
+        Decision::Forbidden(format!(
+            "Machine identities cannot {}; it needs a user session",
+            action.describe()
+        ))
+    };
+    let Some(project) = project.filter(|_| !action.is_instance_wide()) else {
+        return not_for_identities(action);
+    };
+    let Some(membership) = record.membership(project) else {
+        return Decision::Forbidden(format!(
+            "Identity is not a member of the specified project with ID '{project}'"
+        ));
+    };
+    let (environment, allowed) = match action {
+        Action::SeeProject => return Decision::Allowed,
+        Action::ReadSecrets { environment, .. } => (environment, true),
+        Action::WriteSecrets { environment, .. } => (environment, membership.role.may_write()),
+        other => return not_for_identities(other),
+    };
+    if !allowed || !membership.allows_environment(environment) {
+        return Decision::Denied(format!(
+            "You are not allowed to {} in environment '{environment}': this identity's role or environments in the project do not allow it",
+            action.describe()
         ));
     }
     Decision::Allowed

@@ -2,7 +2,7 @@
 //! reads an `ENVKEEP_*` variable, so a CI job or container only sets the environment.
 
 use super::exit::{RUN_HELP, SECRETS_HELP};
-use super::source::Wire;
+use super::source::{Reading, Wire};
 use crate::domain::Depth;
 use clap::{Args, Subcommand, ValueEnum};
 use std::ffi::OsString;
@@ -16,6 +16,17 @@ pub struct ConnectionArgs {
     /// server; the key part stays on this machine (it is used by --e2ee).
     #[arg(long, env = "ENVKEEP_TOKEN", hide_env_values = true, global = true)]
     pub token: Option<String>,
+    /// A machine identity's client id (Universal Auth), with --client-secret, instead of a token.
+    #[arg(long, env = "ENVKEEP_CLIENT_ID", global = true)]
+    pub client_id: Option<String>,
+    /// The machine identity's client secret.
+    #[arg(
+        long,
+        env = "ENVKEEP_CLIENT_SECRET",
+        hide_env_values = true,
+        global = true
+    )]
+    pub client_secret: Option<String>,
     /// Base URL of the server, e.g. https://secrets.example.com [default: http://127.0.0.1:8080].
     #[arg(long, env = "ENVKEEP_URL", global = true)]
     pub url: Option<String>,
@@ -41,6 +52,11 @@ impl std::fmt::Debug for ConnectionArgs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnectionArgs")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<redacted>"),
+            )
             .field("url", &self.url)
             .field("env", &self.env)
             .field("path", &self.path)
@@ -60,11 +76,27 @@ pub struct FetchArgs {
     /// token's key part.
     #[arg(long)]
     pub e2ee: bool,
+    /// Read values as stored: leave secret references (`${KEY}`, `${env.a.b.KEY}`) unexpanded
+    /// (by default the server expands them through the token's read access).
+    #[arg(long)]
+    pub no_expand: bool,
+    /// Add the secrets of the folder's imports: a local secret wins, then the last import that
+    /// has the name.
+    #[arg(long)]
+    pub include_imports: bool,
 }
 
 impl FetchArgs {
     pub fn depth(&self) -> Depth {
         Depth::recursive_if(self.recursive)
+    }
+
+    pub fn reading(&self) -> Reading {
+        Reading {
+            depth: self.depth(),
+            expand: !self.no_expand,
+            include_imports: self.include_imports,
+        }
     }
 
     pub fn wire(&self) -> Wire {

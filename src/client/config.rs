@@ -16,6 +16,8 @@ pub struct Token {
     id: String,
     access: Zeroizing<String>,
     key: Option<Zeroizing<String>>,
+    /// A machine identity's client secret: the bearer then comes from a Universal Auth login.
+    client_secret: Option<Zeroizing<String>>,
 }
 
 impl std::fmt::Debug for Token {
@@ -48,7 +50,35 @@ impl Token {
             id: id.to_owned(),
             access: Zeroizing::new(format!("st.{id}.{secret}")),
             key: key.map(|k| Zeroizing::new(k.to_owned())),
+            client_secret: None,
         })
+    }
+
+    /// A machine identity's credentials. The fallback cache is sealed with a key derived from
+    /// the client secret (as a service token's cache is with its key part).
+    pub fn identity(client_id: &str, client_secret: &str) -> Result<Self, ClientError> {
+        let printable = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_graphic());
+        if !printable(client_id) || !printable(client_secret) {
+            return Err(ClientError::usage(
+                "ENVKEEP_CLIENT_ID and ENVKEEP_CLIENT_SECRET must be printable text without spaces",
+            ));
+        }
+        let sealing = hex::encode(crate::crypto::random::sha256(client_secret.as_bytes()));
+        Ok(Self {
+            id: client_id.to_owned(),
+            access: Zeroizing::new(String::new()),
+            key: Some(Zeroizing::new(sealing)),
+            client_secret: Some(Zeroizing::new(client_secret.to_owned())),
+        })
+    }
+
+    /// The client secret, when this is a machine identity.
+    pub fn client_secret(&self) -> Option<&str> {
+        self.client_secret.as_deref().map(String::as_str)
+    }
+
+    pub fn is_identity(&self) -> bool {
+        self.client_secret.is_some()
     }
 
     /// The token's id (not secret: the server shows it in lists and logs).
@@ -132,10 +162,29 @@ impl CaCerts {
 
 impl Settings {
     pub fn from_args(args: &ConnectionArgs) -> Result<Self, ClientError> {
-        let raw = args.token.as_deref().filter(|t| !t.trim().is_empty()).ok_or_else(|| {
-            ClientError::usage("no service token: pass --token or set ENVKEEP_TOKEN to the full st.<id>.<secret>.<key> token")
-        })?;
-        let token = Token::parse(raw)?;
+        let identity = args.token.as_deref().is_none_or(|t| t.trim().is_empty());
+        let given = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+        };
+        let token = match (given(&args.token), given(&args.client_id), given(&args.client_secret)) {
+            (Some(raw), _, _) => Token::parse(&raw)?,
+            (None, Some(id), Some(secret)) => {
+                if given(&args.project).is_none() || given(&args.env).is_none() {
+                    return Err(ClientError::usage(
+                        "a machine identity needs --project (ENVKEEP_PROJECT) and --env (ENVKEEP_ENV): it may be a member of several projects",
+                    ));
+                }
+                Token::identity(&id, &secret)?
+            }
+            _ => {
+                return Err(ClientError::usage(
+                    "no credential: pass --token or set ENVKEEP_TOKEN to the full st.<id>.<secret>.<key> token, or set ENVKEEP_CLIENT_ID and ENVKEEP_CLIENT_SECRET for a machine identity",
+                ))
+            }
+        };
         let given = args.url.as_deref().filter(|u| !u.trim().is_empty());
         let url_origin = match given {
             Some(_) => UrlOrigin::Given,
@@ -159,7 +208,9 @@ impl Settings {
             url_origin,
             token,
             environment: non_empty(&args.env),
-            path: non_empty(&args.path).map(|p| normalise_path(&p)),
+            path: non_empty(&args.path)
+                .map(|p| normalise_path(&p))
+                .or_else(|| identity.then(|| String::from("/"))),
             project: non_empty(&args.project),
             timeout: Duration::from_secs(args.timeout),
             ca_certs: args.ca_cert.as_deref().map(CaCerts::load).transpose()?,

@@ -6,14 +6,13 @@ use super::exit::ClientError;
 use super::fallback::{expiry_millis, Cached, FallbackCache};
 use super::http::Conditional;
 use super::secret::Secret;
-use super::source::{Info, Remote, Wire};
+use super::source::{Info, Reading, Remote, Wire};
 use super::target::Target;
-use crate::domain::Depth;
 use crate::time::{now_millis, Millis};
 
 pub struct Fetcher<'a> {
     remote: Remote<'a>,
-    depth: Depth,
+    reading: Reading,
     wire: Wire,
     cache: Option<&'a FallbackCache>,
     /// Where the last answer came from; found again after the server was unreachable.
@@ -25,13 +24,13 @@ pub struct Fetcher<'a> {
 impl<'a> Fetcher<'a> {
     pub fn new(
         remote: Remote<'a>,
-        depth: Depth,
+        reading: Reading,
         wire: Wire,
         cache: Option<&'a FallbackCache>,
     ) -> Self {
         Self {
             remote,
-            depth,
+            reading,
             wire,
             cache,
             target: None,
@@ -43,7 +42,7 @@ impl<'a> Fetcher<'a> {
     /// The secrets to start the command with.
     pub fn first(&mut self) -> Result<Vec<Secret>, ClientError> {
         if self.wire == Wire::EndToEnd {
-            return Ok(self.remote.list(self.depth, self.wire)?.1);
+            return Ok(self.remote.list(self.reading, self.wire)?.1);
         }
         match self.fetch() {
             Ok(Some(secrets)) => Ok(secrets),
@@ -93,7 +92,7 @@ impl<'a> Fetcher<'a> {
         };
         match self
             .remote
-            .list_at(&target, self.depth, self.etag.as_deref())?
+            .list_at(&target, self.reading, self.etag.as_deref())?
         {
             Conditional::Unchanged => Ok(None),
             Conditional::Changed(secrets, etag) => {

@@ -3,6 +3,7 @@
 
 use super::config::{Settings, UrlOrigin, DEFAULT_URL};
 use super::exit::{ClientError, DENIED};
+use super::identity::{Exchange, Issued, Session};
 use super::table::printable;
 use super::when::since;
 use crate::percent::{self, Slash};
@@ -21,6 +22,8 @@ const NO_SUCH_ROUTE: &str = "No such API route";
 pub struct Api<'a> {
     agent: ureq::Agent,
     settings: &'a Settings,
+    /// A machine identity's access token (none for a service token).
+    session: Session,
 }
 
 /// The answer to a conditional `GET`.
@@ -43,7 +46,11 @@ impl<'a> Api<'a> {
             config = config.tls_config(ureq::tls::TlsConfig::builder().root_certs(roots).build());
         }
         let agent = config.build().new_agent();
-        Self { agent, settings }
+        Self {
+            agent,
+            settings,
+            session: Session::default(),
+        }
     }
 
     fn url(&self, path: &str) -> String {
@@ -55,11 +62,28 @@ impl<'a> Api<'a> {
         &self,
         request: RequestBuilder<B>,
         query: &[(&str, &str)],
-    ) -> RequestBuilder<B> {
-        let bearer = format!("Bearer {}", self.settings.token.access());
-        request
+    ) -> Result<RequestBuilder<B>, ClientError> {
+        let bearer = match self.settings.token.is_identity() {
+            true => format!("Bearer {}", self.session.bearer(self)?.as_str()),
+            false => format!("Bearer {}", self.settings.token.access()),
+        };
+        Ok(request
             .header("Authorization", bearer)
-            .query_pairs(query.iter().copied())
+            .query_pairs(query.iter().copied()))
+    }
+
+    /// `POST path` with a JSON body and no bearer (Universal Auth).
+    fn post_unauthenticated<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T, ClientError> {
+        let response = self
+            .agent
+            .post(self.url(path))
+            .send_json(body)
+            .map_err(|e| self.transport(e))?;
+        self.json(path, response)
     }
 
     /// `GET path?query` → the JSON body.
@@ -68,7 +92,7 @@ impl<'a> Api<'a> {
         path: &str,
         query: &[(&str, &str)],
     ) -> Result<T, ClientError> {
-        let request = self.authorised(self.agent.get(self.url(path)), query);
+        let request = self.authorised(self.agent.get(self.url(path)), query)?;
         let response = request.call().map_err(|e| self.transport(e))?;
         self.json(path, response)
     }
@@ -80,7 +104,7 @@ impl<'a> Api<'a> {
         query: &[(&str, &str)],
         etag: Option<&str>,
     ) -> Result<Conditional<T>, ClientError> {
-        let mut request = self.authorised(self.agent.get(self.url(path)), query);
+        let mut request = self.authorised(self.agent.get(self.url(path)), query)?;
         if let Some(etag) = etag {
             request = request.header("If-None-Match", etag);
         }
@@ -109,7 +133,7 @@ impl<'a> Api<'a> {
             Method::Patch => self.agent.patch(self.url(path)),
         };
         let response = self
-            .authorised(request, query)
+            .authorised(request, query)?
             .send_json(body)
             .map_err(|e| self.transport(e))?;
         self.json(path, response)
@@ -117,7 +141,7 @@ impl<'a> Api<'a> {
 
     /// `DELETE path?query`, expecting no body.
     pub fn delete(&self, path: &str, query: &[(&str, &str)]) -> Result<(), ClientError> {
-        let request = self.authorised(self.agent.delete(self.url(path)), query);
+        let request = self.authorised(self.agent.delete(self.url(path)), query)?;
         let response = request.call().map_err(|e| self.transport(e))?;
         self.check(path, response).map(drop)
     }
@@ -292,6 +316,21 @@ fn error_details(text: &str) -> Vec<(String, String)> {
 
 /// Percent-encodes one path segment (a secret name typed by the user). Dots are encoded too
 /// when the name is only dots, so `..` cannot climb out of the route.
+impl Exchange for Api<'_> {
+    fn login(&self) -> Result<Issued, ClientError> {
+        let body = serde_json::json!({
+            "clientId": self.settings.token.id(),
+            "clientSecret": self.settings.token.client_secret().unwrap_or(""),
+        });
+        self.post_unauthenticated("/api/v1/auth/universal-auth/login", &body)
+    }
+
+    fn renew(&self, token: &str) -> Result<Issued, ClientError> {
+        let body = serde_json::json!({ "accessToken": token });
+        self.post_unauthenticated("/api/v1/auth/token/renew", &body)
+    }
+}
+
 pub fn segment(raw: &str) -> String {
     if raw.bytes().all(|b| b == b'.') {
         return raw.replace('.', "%2E");

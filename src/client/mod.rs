@@ -23,6 +23,7 @@ pub mod export;
 pub mod fallback;
 pub mod fetch;
 pub mod http;
+pub mod identity;
 pub mod import;
 pub mod import_file;
 pub mod run;

@@ -35,7 +35,8 @@ fn execute(args: &RunArgs) -> Result<u8, ClientError> {
         ));
     };
     let settings = Settings::from_args(&args.connection)?;
-    let depth = args.fetch.depth();
+    let reading = args.fetch.reading();
+    let depth = reading.depth;
     let cache = match &args.fallback.fallback_cache {
         Some(path) => Some(FallbackCache::new(
             &settings,
@@ -56,7 +57,7 @@ fn execute(args: &RunArgs) -> Result<u8, ClientError> {
     };
     let mut fetcher = Fetcher::new(
         Remote::new(&settings),
-        depth,
+        reading,
         args.fetch.wire(),
         cache.as_ref(),
     );
@@ -116,6 +117,8 @@ impl Launcher<'_> {
             // The application gets its secrets, not the credential that reads every secret in
             // the token's scope.
             command.env_remove("ENVKEEP_TOKEN");
+            command.env_remove("ENVKEEP_CLIENT_ID");
+            command.env_remove("ENVKEEP_CLIENT_SECRET");
         }
         command.envs(&plan.set);
         command

@@ -67,7 +67,7 @@ fn execute(args: &SecretsArgs) -> Result<(), ClientError> {
             format,
             output,
         } => {
-            let (_, secrets) = remote.list(fetch.depth(), fetch.wire())?;
+            let (_, secrets) = remote.list(fetch.reading(), fetch.wire())?;
             let mut named = one_per_name(secrets);
             if needs_env_names(*format) {
                 named = env_safe(named);
@@ -84,7 +84,7 @@ fn execute(args: &SecretsArgs) -> Result<(), ClientError> {
 }
 
 fn list(remote: &Remote<'_>, fetch: &FetchArgs, json: bool) -> Result<(), ClientError> {
-    let (target, mut secrets) = remote.list(fetch.depth(), fetch.wire())?;
+    let (target, mut secrets) = remote.list(fetch.reading(), fetch.wire())?;
     secrets.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.key.cmp(&b.key)));
     if json {
         return emit(&pretty(&secrets)?);

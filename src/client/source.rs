@@ -65,6 +65,51 @@ struct NativeToken {
 #[derive(Deserialize)]
 struct List {
     secrets: Vec<Secret>,
+    #[serde(default)]
+    imports: Vec<Imported>,
+}
+
+#[derive(Deserialize)]
+struct Imported {
+    secrets: Vec<Secret>,
+}
+
+/// What a listing asks the server for beyond one folder's stored values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub depth: Depth,
+    /// Expand secret references on the server (`expand=true`).
+    pub expand: bool,
+    /// Merge the folder's imports (`includeImports=true`).
+    pub include_imports: bool,
+}
+
+impl Reading {
+    /// One folder's or subtree's values as stored.
+    pub fn stored(depth: Depth) -> Self {
+        Self {
+            depth,
+            expand: false,
+            include_imports: false,
+        }
+    }
+}
+
+/// The local secrets, then each name only imports have, from the last import that has it (an
+/// import's own secret before what it imports in turn). Every name appears once among the
+/// imported ones, so no imported secret can shadow a local one later.
+fn with_imports(mut local: Vec<Secret>, imports: Vec<Imported>) -> Vec<Secret> {
+    let mut seen: std::collections::HashSet<String> = local.iter().map(|s| s.key.clone()).collect();
+    let mut added = Vec::new();
+    for entry in imports.into_iter().rev() {
+        for secret in entry.secrets {
+            if seen.insert(secret.key.clone()) {
+                added.push(secret);
+            }
+        }
+    }
+    local.extend(added);
+    local
 }
 
 #[derive(Deserialize)]
@@ -113,6 +158,9 @@ impl<'a> Remote<'a> {
         let requested = self.requested();
         let info = match info {
             Info::IfNeeded if requested.is_complete() => None,
+            // An identity names its project and environment itself (checked at start) and has
+            // no service-token metadata to ask for.
+            _ if self.settings.token.is_identity() => None,
             _ => Some(self.token_info()?),
         };
         Ok((resolve(&requested, info.as_ref())?, info))
@@ -122,22 +170,27 @@ impl<'a> Remote<'a> {
     pub fn list_at(
         &self,
         target: &Target,
-        depth: Depth,
+        reading: Reading,
         etag: Option<&str>,
     ) -> Result<Conditional<Vec<Secret>>, ClientError> {
         let [env, path] = Self::location(target);
-        let recursive = match depth {
-            Depth::Recursive => "true",
-            Depth::OneLevel => "false",
-        };
-        let query = [env, path, ("recursive", recursive)];
+        let flag = |on: bool| if on { "true" } else { "false" };
+        let query = [
+            env,
+            path,
+            ("recursive", flag(reading.depth == Depth::Recursive)),
+            ("expand", flag(reading.expand)),
+            ("includeImports", flag(reading.include_imports)),
+        ];
         let answer = self
             .api
             .get_if_changed::<List>(&Self::secrets_path(target), &query, etag)
             .map_err(|e| self.explain_refusal(e, target))?;
         Ok(match answer {
             Conditional::Unchanged => Conditional::Unchanged,
-            Conditional::Changed(list, etag) => Conditional::Changed(list.secrets, etag),
+            Conditional::Changed(list, etag) => {
+                Conditional::Changed(with_imports(list.secrets, list.imports), etag)
+            }
         })
     }
 
@@ -176,9 +229,9 @@ impl<'a> Remote<'a> {
     }
 
     /// Every secret at the target (and below it, `Depth::Recursive`).
-    pub fn list(&self, depth: Depth, wire: Wire) -> Result<(Target, Vec<Secret>), ClientError> {
-        match (wire, depth) {
-            (Wire::Native, _) => self.list_native(depth),
+    pub fn list(&self, reading: Reading, wire: Wire) -> Result<(Target, Vec<Secret>), ClientError> {
+        match (wire, reading.depth) {
+            (Wire::Native, _) => self.list_native(reading),
             (Wire::EndToEnd, Depth::OneLevel) => self.list_e2ee(),
             (Wire::EndToEnd, Depth::Recursive) => Err(ClientError::usage(
                 "--recursive is not available with --e2ee (the encrypted API lists one folder)",
@@ -186,9 +239,9 @@ impl<'a> Remote<'a> {
         }
     }
 
-    fn list_native(&self, depth: Depth) -> Result<(Target, Vec<Secret>), ClientError> {
+    fn list_native(&self, reading: Reading) -> Result<(Target, Vec<Secret>), ClientError> {
         let target = self.target()?;
-        match self.list_at(&target, depth, None)? {
+        match self.list_at(&target, reading, None)? {
             Conditional::Changed(secrets, _) => Ok((target, secrets)),
             Conditional::Unchanged => Err(ClientError::unexpected(
                 "the server answered 304 Not Modified to a request without If-None-Match",
@@ -257,6 +310,11 @@ impl<'a> Remote<'a> {
 
     /// The token details (project, scopes, wrapped key), the target and the opened project key.
     fn e2ee_context(&self) -> Result<(Target, zeroize::Zeroizing<String>), ClientError> {
+        if self.settings.token.is_identity() {
+            return Err(ClientError::usage(
+                "--e2ee needs a service token (its key part unwraps the project key); a machine identity reads the plaintext API",
+            ));
+        }
         let details: TokenDetails = self.api.get("/api/v2/service-token", &[])?;
         let target = resolve(&self.requested(), Some(&details.info()?))?;
         let key = details.project_key(self.settings.token.key())?;

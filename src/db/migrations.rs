@@ -16,6 +16,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0006_audit_chain.sql")),
     M::up(include_str!("../../migrations/0007_accounts.sql")),
     M::up(include_str!("../../migrations/0008_secret_history.sql")),
+    M::up(include_str!(
+        "../../migrations/0009_imports_and_identities.sql"
+    )),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -4,11 +4,13 @@
 pub mod dotenv;
 pub mod expiry;
 pub mod glob;
+pub mod identity_role;
 pub mod ip;
 pub mod limits;
 pub mod names;
 pub mod path;
 pub mod permission;
+pub mod reference;
 pub mod request_id;
 pub mod roles;
 pub mod token_string;
@@ -16,6 +18,7 @@ pub mod url;
 
 pub use expiry::ExpiresIn;
 pub use glob::ScopeGlob;
+pub use identity_role::IdentityRole;
 pub use ip::{AllowedIps, ClientAddr};
 pub use limits::StorageLimits;
 pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};

@@ -5,6 +5,7 @@
 
 use super::client_ip::client_ip;
 use super::request_log::note_caller;
+use crate::auth::identity;
 use crate::auth::service_token::{self, INVALID_CREDENTIALS};
 use crate::auth::session::{self, csrf_tokens_match, Carrier, COOKIE_NAME};
 use crate::auth::{AdminSession, Caller};
@@ -22,6 +23,8 @@ pub enum Presented {
     Cookie(String),
     /// The trimmed bearer value, `st.` included.
     ServiceToken(String),
+    /// A machine identity's access token, `mi.` included.
+    IdentityToken(String),
     Nothing,
 }
 
@@ -33,6 +36,8 @@ pub fn presented_credential(req: &HttpRequest) -> Presented {
                 let rest = rest.trim();
                 if rest.starts_with("st.") {
                     Presented::ServiceToken(rest.to_owned())
+                } else if rest.starts_with(identity::TOKEN_PREFIX) {
+                    Presented::IdentityToken(rest.to_owned())
                 } else {
                     Presented::Bearer(rest.to_owned())
                 }
@@ -136,6 +141,14 @@ pub async fn admin_session(req: &HttpRequest, csrf: Csrf) -> Result<AdminSession
                 "Service tokens cannot access this route; it needs a user session",
             )));
         }
+        Presented::IdentityToken(bearer) => {
+            let record =
+                identity::authenticate(&state.store, &state.throttle, &bearer, &ip).await?;
+            note_caller(req, "identity", &record.identity_id);
+            return Err(AppError::Forbidden(String::from(
+                "Machine identities cannot access this route; it needs an admin session",
+            )));
+        }
         Presented::Nothing => return Err(AppError::Unauthorized(INVALID_CREDENTIALS.to_owned())),
     };
     let session = session::authenticate(&state.store, &state.throttle, &raw, carrier, ip).await?;
@@ -170,7 +183,9 @@ impl FromRequest for AdminSession {
     }
 }
 
-/// For routes that both admins and service tokens may call (secrets, folders).
+/// For routes that admins, service tokens and identities may call (secrets, folders). An
+/// identity is narrowed to the project named in the URL, when there is one (the Infisical
+/// routes narrow it to the project their parameters name).
 impl FromRequest for Caller {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<Self, Self::Error>>>>;
@@ -178,6 +193,18 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
+            if let Presented::IdentityToken(bearer) = presented_credential(&req) {
+                let state = app_state(&req)?;
+                let ip = client_ip(&req, &state.settings.trusted_proxies);
+                let record =
+                    identity::authenticate(&state.store, &state.throttle, &bearer, &ip).await?;
+                note_caller(&req, "identity", &record.identity_id);
+                let caller = Caller::Identity { record, ip };
+                return Ok(match req.match_info().get("projectId") {
+                    Some(project) => caller.for_project(project),
+                    None => caller,
+                });
+            }
             if let Presented::ServiceToken(bearer) = presented_credential(&req) {
                 let state = app_state(&req)?;
                 let ip = client_ip(&req, &state.settings.trusted_proxies);

@@ -4,8 +4,9 @@
 //! `tests/reliability/run.sh` drives every write endpoint from it.
 
 use super::api::{
-    account, accounts, audit, environments, folders, history, members, mfa, password_resets,
-    projects, secret_batches, secrets, service_tokens, settings, users,
+    account, accounts, audit, environments, folders, history, identities, identity_members,
+    imports, members, mfa, password_resets, projects, secret_batches, secrets, service_tokens,
+    settings, users,
 };
 use actix_web::{web, HttpResponse};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -28,6 +29,12 @@ use utoipa::{Modify, OpenApi};
         secret_batches::create,
         history::list_versions, history::restore_version, history::list_trash,
         history::trashed_versions, history::restore_trashed, history::restore_folder,
+        imports::list, imports::create, imports::update, imports::delete,
+        identities::list, identities::create, identities::rename, identities::delete,
+        identities::universal_auth, identities::list_secrets, identities::create_secret,
+        identities::revoke_secret,
+        identity_members::list, identity_members::attach, identity_members::update,
+        identity_members::detach,
         service_tokens::list, service_tokens::create, service_tokens::revoke, service_tokens::usage,
         users::list_users, users::update_user, users::delete_user,
         users::list_invites, users::create_invite, users::revoke_invite, users::accept_invite,

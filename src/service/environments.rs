@@ -5,7 +5,7 @@ use super::views::EnvironmentView;
 use super::{environment, project_not_found, require_project, Actor};
 use crate::auth::policy::Action;
 use crate::auth::AdminSession;
-use crate::db::{memberships, projects, tokens, DbError};
+use crate::db::{memberships, projects, secret_imports, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
@@ -131,6 +131,12 @@ pub async fn delete(
                 return Err(AppError::Conflict(format!(
                     "Environment '{}' is named by the scope of a live service token; revoke those tokens first",
                     env.slug
+                )));
+            }
+            if let Some(importer) = secret_imports::importers_from_outside(tx, &env.id, None)?.first() {
+                return Err(AppError::Conflict(format!(
+                    "Environment '{}' is imported by folder '{}' in environment '{}'; remove that import first",
+                    env.slug, importer.path, importer.environment
                 )));
             }
             projects::delete_environment(tx, &env.id)?;

@@ -10,7 +10,7 @@ use super::{audit_refusal, authorize, authorize_listing, locate, Actor};
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::crypto::random;
-use crate::db::{folders, secrets};
+use crate::db::{folders, secret_imports, secrets};
 use crate::domain::{Depth, EnvSlug, FolderName, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
@@ -180,6 +180,30 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
             if below.iter().any(|f| !caller.in_scope(env.as_str(), &stored_path(&f.path))) {
                 return Err(AppError::PermissionDenied(format!(
                     "You are not allowed to delete folder '{path}' with everything below it: some folders below it are outside this service token's scopes"
+                )));
+            }
+            let importers =
+                secret_imports::importers_from_outside(tx, &environment.id, Some(path.as_str()))?;
+            if let Some(importer) = importers.first() {
+                // The importer is named only to a caller who may read it.
+                let seen = SecretPath::parse(&importer.path).is_ok_and(|p| {
+                    let read = crate::auth::policy::Action::ReadSecrets {
+                        environment: &importer.environment,
+                        path: &p,
+                    };
+                    caller.decide(Some(&project), read).is_ok()
+                        && caller.has_permission(Op::Read)
+                        && caller.in_scope(&importer.environment, &p)
+                });
+                let by = match seen {
+                    true => format!(
+                        "folder '{}' in environment '{}'",
+                        importer.path, importer.environment
+                    ),
+                    false => String::from("a folder you may not see"),
+                };
+                return Err(AppError::Conflict(format!(
+                    "Folder '{path}' (or a folder below it) is imported by {by}; remove that import first"
                 )));
             }
             // Every secret below goes to the trash first (its history outlives the folders).

@@ -7,6 +7,8 @@ pub mod environments;
 pub mod fields;
 pub mod folders;
 pub mod history;
+pub mod identities;
+pub mod imports;
 pub mod invites;
 pub mod limits;
 pub mod login;
@@ -22,6 +24,7 @@ pub mod sessions;
 pub mod token_request;
 pub mod token_usage;
 pub mod tokens;
+pub mod universal_auth;
 pub mod users;
 pub mod views;
 
@@ -56,7 +59,7 @@ impl Actor {
             id: Some(access.actor_id().to_owned()),
             name: match access {
                 Caller::Admin(session) => Some(session.email.clone()),
-                Caller::Token { .. } => None,
+                Caller::Token { .. } | Caller::Identity { .. } => None,
             },
             ip: Some(access.ip().clone()),
         }

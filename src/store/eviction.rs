@@ -84,6 +84,14 @@ impl Eviction {
             })
     }
 
+    /// Does this name the project, one of its environments or one of its folders?
+    pub(super) fn names_project(&self, project: &str) -> bool {
+        self.everything
+            || self.projects.contains(project)
+            || self.environments.iter().any(|(p, _)| p == project)
+            || self.folders.iter().any(|f| f.project_id == project)
+    }
+
     /// Does this make the record of token `id` in `project` stale?
     pub(super) fn covers_token(&self, id: &str, project: &str) -> bool {
         self.everything || self.tokens.contains(id) || self.projects.contains(project)

@@ -24,6 +24,8 @@ pub mod denials;
 mod eviction;
 pub mod evictions;
 pub mod folders;
+pub mod identity_tokens;
+pub mod imports;
 pub mod keys;
 pub mod last_used;
 pub mod session_seen;
@@ -35,6 +37,8 @@ pub use budget::Reservation;
 pub use decrypted::{CachedFolder, Rendering, SecretList, SecretView, Unreadable};
 pub use evictions::Stamp;
 pub use folders::{folder_key, subtree_key};
+pub use identity_tokens::{IdentityMembership, IdentityTokenRecord};
+pub use imports::ImportGraph;
 pub use keys::{secret_aad, version_aad, ProjectKeys};
 pub use tokens::{TokenRecord, TokenScope};
 pub use touched::{FolderTouch, Touched};
@@ -66,7 +70,9 @@ struct Inner {
     evictions: evictions::Evictions,
     keys: keys::Keyring,
     tokens: tokens::TokenCache,
+    identity_tokens: identity_tokens::IdentityTokenCache,
     folders: folders::FolderCache,
+    imports: imports::ImportCache,
     last_used: last_used::LastUsed,
     usage: usage::TokenUsage,
     session_seen: session_seen::SessionSeen,
@@ -132,7 +138,9 @@ impl Store {
                 evictions: evictions::Evictions::default(),
                 keys: keys::Keyring::new(root_key),
                 tokens: tokens::TokenCache::default(),
+                identity_tokens: identity_tokens::IdentityTokenCache::default(),
                 folders: folders::FolderCache::default(),
+                imports: imports::ImportCache::default(),
                 last_used: last_used::LastUsed::default(),
                 usage: usage::TokenUsage::default(),
                 session_seen: session_seen::SessionSeen::default(),
@@ -208,7 +216,9 @@ impl Store {
         inner.evictions.announce(eviction.clone());
         inner.keys.evict(&eviction);
         inner.tokens.evict(&eviction);
+        inner.identity_tokens.evict(&eviction);
         inner.folders.evict(&eviction);
+        inner.imports.evict(&eviction);
         inner.last_used.forget(&eviction);
     }
 
@@ -270,6 +280,65 @@ impl Store {
         }))
     }
 
+    /// An identity access token's record, from memory or the database (with its identity's
+    /// access-token IPs and memberships); `None` if no such token.
+    pub async fn identity_token(&self, id: &str) -> AppResult<Option<Arc<IdentityTokenRecord>>> {
+        if let Some(record) = self.inner.identity_tokens.get(id) {
+            return Ok(Some(record));
+        }
+        let stamp = self.inner.evictions.stamp();
+        let owned = id.to_owned();
+        let loaded = self
+            .read(move |conn| -> AppResult<Option<IdentityTokenRecord>> {
+                use crate::db::identities as rows;
+                let Some(token) = rows::find_token(conn, &owned)? else {
+                    return Ok(None);
+                };
+                let Some(identity) = rows::find(conn, &token.identity_id)? else {
+                    return Ok(None);
+                };
+                let mut memberships = Vec::new();
+                for m in rows::memberships_of(conn, &identity.id)? {
+                    // A role that does not parse grants nothing (fail closed).
+                    let Ok(role) = crate::domain::IdentityRole::parse(&m.role) else {
+                        continue;
+                    };
+                    memberships.push(IdentityMembership {
+                        project_id: m.project_id,
+                        role,
+                        environments: m.environments,
+                    });
+                }
+                let uses = token.num_uses;
+                Ok(Some(IdentityTokenRecord::new(
+                    token,
+                    identity.settings.access_token_trusted_ips,
+                    memberships,
+                    uses,
+                )))
+            })
+            .await?;
+        Ok(loaded.map(|record| {
+            if let Some(pending) = self.inner.identity_tokens.pending_uses(id) {
+                record.uses.fetch_max(pending, Ordering::SeqCst);
+            }
+            let record = Arc::new(record);
+            self.inner
+                .identity_tokens
+                .insert(record.clone(), stamp, &self.inner.evictions);
+            record
+        }))
+    }
+
+    /// Counts a use of an identity access token (buffered; written by the flush); returns the
+    /// count including it.
+    /// On a replica, which writes nothing, the count is kept in memory only.
+    pub fn count_identity_use(&self, record: &IdentityTokenRecord, at: Millis) -> i64 {
+        self.inner
+            .identity_tokens
+            .count_use(record, at, !self.is_replica())
+    }
+
     /// The project's unsealed keys; `NotFound` if the project does not exist.
     pub async fn project_keys(&self, project_id: &str) -> AppResult<Arc<ProjectKeys>> {
         if let Some(keys) = self.inner.keys.get(project_id) {
@@ -291,6 +360,23 @@ impl Store {
     /// Fresh keys for a new project, sealed for the database.
     pub fn new_project_keys(&self, project_id: &str) -> SealedKeys {
         self.inner.keys.new_project_keys(project_id)
+    }
+
+    /// The project's secret imports, from memory or the database.
+    pub async fn imports(&self, project_id: &str) -> AppResult<Arc<ImportGraph>> {
+        if let Some(graph) = self.inner.imports.get(project_id) {
+            return Ok(graph);
+        }
+        let stamp = self.inner.evictions.stamp();
+        let id = project_id.to_owned();
+        let rows = self
+            .read(move |conn| crate::db::secret_imports::in_project(conn, &id))
+            .await?;
+        let graph = Arc::new(ImportGraph::new(rows));
+        self.inner
+            .imports
+            .insert(project_id, graph.clone(), stamp, &self.inner.evictions);
+        Ok(graph)
     }
 
     /// A decrypted folder, or recursive listing, kept in memory (key from [`folder_key`] or
@@ -332,11 +418,23 @@ impl Store {
         self.inner.last_used.pending(token_id)
     }
 
-    /// Writes every buffered token use in one transaction (blocking).
-    /// Session last-seen times go in the same flush.
+    /// Writes every buffered token use (service tokens and identity access tokens) in one
+    /// transaction each (blocking). Session last-seen times go in the same flush.
     pub fn flush_token_uses_blocking(&self) -> DbResult<usize> {
+        let batch = self.inner.identity_tokens.take_pending();
+        let identities = batch.len();
+        if !batch.is_empty() {
+            if let Err(e) = self
+                .inner
+                .db
+                .write_blocking(|tx| crate::db::identities::record_uses(tx, &batch))
+            {
+                self.inner.identity_tokens.restore_pending(batch);
+                return Err(e);
+            }
+        }
         let sessions = self.inner.session_seen.flush_blocking(&self.inner.db)?;
-        Ok(self.inner.last_used.flush_blocking(&self.inner.db)? + sessions)
+        Ok(self.inner.last_used.flush_blocking(&self.inner.db)? + identities + sessions)
     }
 
     /// Notes a request of a session whose stored last-seen time is `stored`; buffered only when

@@ -4,12 +4,14 @@
 mod accounts;
 mod audit;
 mod cache;
-mod client;
+pub(crate) mod client;
 mod folder_names;
 mod hardening;
 mod helpers;
 mod history;
+mod identities;
 mod infisical;
+mod parity;
 mod projects;
 mod recovery;
 mod request_log;

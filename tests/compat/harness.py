@@ -203,6 +203,8 @@ def seed(base, email, password, out):
         wrong = secrets.token_hex(16)
     tokens["wrongSecret"] = ".".join([st, tid, wrong, key])
 
+    from parity_seed import seed_parity
+
     fixture = {
         "baseUrl": base,
         "projectId": project_id,
@@ -210,6 +212,7 @@ def seed(base, email, password, out):
         "secrets": SEED,
         "writeEnv": "prod",
         "writePath": "/",
+        "parity": seed_parity(base, admin, request, mint_token),
     }
     with open(out, "w", encoding="utf-8") as f:
         json.dump(fixture, f, ensure_ascii=False, indent=2)

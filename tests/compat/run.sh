@@ -16,6 +16,7 @@
 #   ENVKEEP_COMPAT_PYTHON   Python 3.11 interpreter (default: python3.11, else python3)
 #   ENVKEEP_COMPAT_NODE     Node 20 binary (default: node)
 #   ENVKEEP_COMPAT_ONLY     space-separated subset of: py-legacy py-sdk node-legacy node-sdk
+#                           py-parity node-parity (references and imports)
 #   ENVKEEP_COMPAT_VERBOSE  1 = print every HTTP request the clients make (to stderr)
 #   ENVKEEP_COMPAT_EXPIRY   wait = let the expired-token case expire for real (adds ~60 s)
 set -euo pipefail
@@ -239,7 +240,7 @@ check_expired_token() {
 
 # ---------------------------------------------------------------------------- clients
 NODE_PATH_CLIENTS="$CACHE/npm/node_modules"
-ONLY=${ENVKEEP_COMPAT_ONLY:-py-legacy py-sdk node-legacy node-sdk}
+ONLY=${ENVKEEP_COMPAT_ONLY:-py-legacy py-sdk node-legacy node-sdk py-parity node-parity}
 DRIVER_TIMEOUT=${ENVKEEP_COMPAT_DRIVER_TIMEOUT:-90}
 
 run_driver() { # name command...
@@ -264,6 +265,8 @@ run_clients() {
       py-sdk) run_driver "$name" env PYTHONIOENCODING=utf-8 "$CACHE/venv-sdk/bin/python" "$HERE/py_sdk.py" "$FIXTURE" $mode ;;
       node-legacy) run_driver "$name" env NODE_PATH="$NODE_PATH_CLIENTS" "$NODE" "$HERE/node_legacy.js" "$FIXTURE" $mode ;;
       node-sdk) run_driver "$name" env NODE_PATH="$NODE_PATH_CLIENTS" "$NODE" "$HERE/node_sdk.js" "$FIXTURE" $mode ;;
+      py-parity) run_driver "$name" env PYTHONIOENCODING=utf-8 "$CACHE/venv-sdk/bin/python" "$HERE/py_parity.py" "$FIXTURE" $mode ;;
+      node-parity) run_driver "$name" env NODE_PATH="$NODE_PATH_CLIENTS" "$NODE" "$HERE/node_parity.js" "$FIXTURE" $mode ;;
       *) emit "FAIL - harness: unknown client '$name' in ENVKEEP_COMPAT_ONLY"; continue ;;
     esac
     started+=("$name")

@@ -148,5 +148,14 @@ async fn whoami(state: web::Data<AppState>, caller: Caller) -> AppResult<HttpRes
         Caller::Admin(session) => Ok(HttpResponse::Ok().json(
             json!({ "kind": "user", "user": { "id": session.user_id, "email": session.email, "role": session.role.as_str() } }),
         )),
+        Caller::Identity { record, .. } => Ok(HttpResponse::Ok().json(json!({
+            "kind": "identity",
+            "identity": {
+                "id": record.identity_id,
+                "projects": record.memberships.iter().map(|m| json!({
+                    "projectId": m.project_id, "role": m.role.as_str(), "environments": m.environments,
+                })).collect::<Vec<_>>(),
+            },
+        }))),
     }
 }

@@ -21,6 +21,9 @@ pub mod audit;
 pub mod environments;
 pub mod folders;
 pub mod history;
+pub mod identities;
+pub mod identity_members;
+pub mod imports;
 pub mod members;
 pub mod mfa;
 pub mod password_resets;
@@ -51,7 +54,7 @@ const PROJECTS: &str = "/api/v1/projects";
 
 /// The areas under [`PROJECTS`], in routing order: the secrets routes first, so the hot path's
 /// match is the first one tried.
-const PROJECT_AREAS: [&[Endpoint]; 8] = [
+const PROJECT_AREAS: [&[Endpoint]; 10] = [
     secrets::ENDPOINTS,
     secret_batches::ENDPOINTS,
     history::ENDPOINTS,
@@ -59,14 +62,17 @@ const PROJECT_AREAS: [&[Endpoint]; 8] = [
     environments::ENDPOINTS,
     folders::ENDPOINTS,
     service_tokens::ENDPOINTS,
+    imports::ENDPOINTS,
+    identity_members::ENDPOINTS,
     members::ENDPOINTS,
 ];
 
 /// The areas outside [`PROJECTS`].
-const TOP_AREAS: [&[Endpoint]; 7] = [
+const TOP_AREAS: [&[Endpoint]; 8] = [
     accounts::ENDPOINTS,
     audit::ENDPOINTS,
     users::ENDPOINTS,
+    identities::ENDPOINTS,
     account::ENDPOINTS,
     mfa::ENDPOINTS,
     password_resets::ENDPOINTS,

@@ -5,12 +5,14 @@ use super::urls::{ProjectUrl, SecretUrl};
 use super::{schema, Endpoint};
 use crate::auth::Caller;
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::routes::etag::Selection;
 use crate::routes::listing_body::ListingBody;
 use crate::routes::location::LocationQuery;
 use crate::service::fields::{all, field, required};
-use crate::service::secrets::{self, BodyWriter, Location, Polled};
+use crate::service::secrets::{
+    self, render_views, BodyWriter, Extras, ImportEntry, Location, Polled,
+};
 use crate::service::views::SecretView;
 use crate::state::AppState;
 use crate::store::{Rendering, Unreadable};
@@ -37,9 +39,9 @@ struct SecretBody<'a> {
         ciphertext does not decrypt are left out and named under `unreadable` (present only when \
         there are some). The answer carries an `ETag`; sent back in `If-None-Match`, it gets a \
         304 while nothing in the listing changed (clients poll this way: `envkeep run --watch`).",
-    params(ProjectUrl, LocationQuery),
+    params(ProjectUrl, LocationQuery, ExtrasQuery),
     responses(
-        (status = 200, description = "Secrets with values, and `unreadable` [{key, path, reason}] when some did not decrypt"),
+        (status = 200, description = "Secrets with values, and `unreadable` [{key, path, reason}] when some did not decrypt; with includeImports=true also `imports` [{secretPath, environment, folderId, secrets}]"),
         (status = 304, description = "Unchanged since the ETag in If-None-Match"),
         (status = 503, description = "No room in the listing memory within 5 s (ServiceUnavailable, with Retry-After)"),
         Denied, BadQuery, Missing,
@@ -52,15 +54,37 @@ async fn list(
     caller: Caller,
     url: web::Path<ProjectUrl>,
     query: web::Query<LocationQuery>,
+    extras: web::Query<ExtrasQuery>,
 ) -> AppResult<HttpResponse> {
     let at = query.location(&url.project_id)?;
     let selection = Selection::new(&req, caller.actor_id());
+    let extras = extras.extras()?;
+    if extras.any() {
+        let composed =
+            secrets::composed::list(&state.store, &caller, &at, query.depth(), extras).await?;
+        let mut writer = NativeBody {
+            imports: composed.imports,
+        };
+        let body = render_views(&composed.secrets, &composed.unreadable, &mut writer)?;
+        let selection = composed
+            .generations
+            .iter()
+            .fold(selection, |s, g| s.generation(*g));
+        return Ok(selection.respond_json(&req, ListingBody::new(body, composed.reservation)));
+    }
     let holds = |stamp| selection.clone().generation(stamp).held_by(&req);
     let which = Some(Rendering::Native);
     let depth = query.depth();
-    let polled =
-        secrets::list_unless_held(&state.store, &caller, &at, depth, holds, which, NativeBody)
-            .await?;
+    let polled = secrets::list_unless_held(
+        &state.store,
+        &caller,
+        &at,
+        depth,
+        holds,
+        which,
+        NativeBody::default(),
+    )
+    .await?;
     let listed = match polled {
         Polled::Held(stamp) => return Ok(selection.generation(stamp).not_modified()),
         Polled::Changed(listed) => listed,
@@ -69,8 +93,48 @@ async fn list(
     Ok(selection.respond_json(&req, ListingBody::new(listed.body, listed.reservation)))
 }
 
-/// `{"secrets": [...], "unreadable": [...]}`, the second only when some secret did not decrypt.
-struct NativeBody;
+/// `{"secrets": [...], "unreadable": [...], "imports": [...]}`: `unreadable` only when some
+/// secret did not decrypt, `imports` only when asked for.
+#[derive(Default)]
+struct NativeBody {
+    imports: Vec<ImportEntry>,
+}
+
+/// `expand` and `includeImports`, each `true` or `false` (default false).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(rename_all = "camelCase")]
+struct ExtrasQuery {
+    /// `true` to expand secret references (`${KEY}`, `${env.a.b.KEY}`) through the caller's read access.
+    expand: Option<String>,
+    /// `true` to add the folder's imports (lists only; a get falls back on them).
+    include_imports: Option<String>,
+}
+
+impl ExtrasQuery {
+    fn extras(&self) -> AppResult<Extras> {
+        let flag = |name: &str, raw: &Option<String>| match raw.as_deref() {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(_) => Err(AppError::BadRequest(format!(
+                "The '{name}' query parameter must be true or false"
+            ))),
+        };
+        Ok(Extras {
+            expand_references: flag("expand", &self.expand)?,
+            include_imports: flag("includeImports", &self.include_imports)?,
+        })
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NativeImport<'a> {
+    secret_path: &'a str,
+    environment: &'a str,
+    folder_id: &'a str,
+    secrets: &'a [SecretView],
+}
 
 impl BodyWriter for NativeBody {
     fn head(&self) -> &'static str {
@@ -87,6 +151,20 @@ impl BodyWriter for NativeBody {
             out.extend_from_slice(br#","unreadable":"#);
             serde_json::to_writer(&mut *out, unreadable)?;
         }
+        if !self.imports.is_empty() {
+            let imports: Vec<NativeImport> = self
+                .imports
+                .iter()
+                .map(|e| NativeImport {
+                    secret_path: &e.path,
+                    environment: &e.environment,
+                    folder_id: &e.folder_id,
+                    secrets: &e.secrets,
+                })
+                .collect();
+            out.extend_from_slice(br#","imports":"#);
+            serde_json::to_writer(&mut *out, &imports)?;
+        }
         out.push(b'}');
         Ok(())
     }
@@ -95,7 +173,7 @@ impl BodyWriter for NativeBody {
 #[utoipa::path(
     get, path = "/api/v1/projects/{projectId}/secrets/{key}", operation_id = "getSecret", tag = "secrets",
     description = "One secret",
-    params(SecretUrl, LocationQuery),
+    params(SecretUrl, LocationQuery, ExtrasQuery),
     responses(
         (status = 200, description = "The secret"),
         Denied, BadQuery, Missing, Invalid,
@@ -107,9 +185,18 @@ async fn get(
     caller: Caller,
     url: web::Path<SecretUrl>,
     query: web::Query<LocationQuery>,
+    extras: web::Query<ExtrasQuery>,
 ) -> AppResult<HttpResponse> {
     let (at, key) = url.locate(&query)?;
-    let secret = secrets::get(&state.store, &caller, &at, &key).await?;
+    let extras = extras.extras()?;
+    let secret = match extras.any() {
+        true => {
+            secrets::composed::get(&state.store, &caller, &at, &key, extras)
+                .await?
+                .0
+        }
+        false => secrets::get(&state.store, &caller, &at, &key).await?,
+    };
     Ok(HttpResponse::Ok().json(SecretBody { secret: &secret }))
 }
 

@@ -61,6 +61,17 @@ pub struct TokenUrl {
     pub token_id: String,
 }
 
+/// `/api/v1/projects/{projectId}/imports/{importId}`.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportUrl {
+    /// Project id (32 hex characters)
+    pub project_id: String,
+    /// Import id
+    pub import_id: String,
+}
+
 /// `/api/v1/users/{userId}`.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Path)]

@@ -9,6 +9,7 @@ mod secrets_e2ee;
 mod secrets_raw;
 mod service_token;
 mod shapes;
+mod universal_auth;
 mod version;
 
 use actix_web::web;
@@ -18,5 +19,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.configure(secrets_raw::configure)
         .configure(secrets_e2ee::configure)
         .configure(service_token::configure)
-        .configure(folders::configure);
+        .configure(folders::configure)
+        .configure(universal_auth::configure);
 }

@@ -6,7 +6,7 @@ use crate::domain::{Depth, EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::routes::extract::truthy;
 use crate::routes::location::environment_from_query;
-use crate::service::secrets::Location;
+use crate::service::secrets::{Extras, Location};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -112,8 +112,32 @@ impl Params {
             .is_none_or(|v| truthy(Some(v)))
     }
 
+    /// `expandSecretReferences` and `include_imports` (camelCase `includeImports` when the
+    /// snake_case one is absent), each `"true"` or `"false"` (422 otherwise), default false.
+    pub fn extras(&self) -> AppResult<Extras> {
+        let imports = self
+            .include_imports_snake
+            .as_deref()
+            .or(self.include_imports.as_deref());
+        Ok(Extras {
+            expand_references: strict_bool(
+                "expandSecretReferences",
+                self.expand_secret_references.as_deref(),
+            )?,
+            include_imports: strict_bool("include_imports", imports)?,
+        })
+    }
+
     pub fn is_personal(&self) -> bool {
         self.kind.as_deref() == Some("personal")
+    }
+
+    /// The project the parameters name (`workspaceId`, else `projectId`).
+    pub fn project(&self) -> Option<&str> {
+        self.workspace_id
+            .as_deref()
+            .or(self.project_id.as_deref())
+            .filter(|p| !p.is_empty())
     }
 
     fn folder_path(&self) -> Option<&str> {
@@ -136,11 +160,7 @@ impl Params {
                 return Ok(at);
             }
         }
-        let project = self
-            .workspace_id
-            .as_deref()
-            .or(self.project_id.as_deref())
-            .filter(|p| !p.is_empty());
+        let project = self.project();
         let (Some(project), Some(environment)) = (
             project,
             self.environment.as_deref().filter(|e| !e.is_empty()),
@@ -176,6 +196,15 @@ fn single_scope(caller: &Caller) -> Option<Location> {
         environment: EnvSlug::parse(&only.environment).ok()?,
         path: SecretPath::parse(only.glob.as_str()).ok()?,
     })
+}
+
+/// `"true"` or `"false"`, as Infisical parses these flags; absent is false.
+fn strict_bool(field: &str, raw: Option<&str>) -> AppResult<bool> {
+    match raw {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(AppError::validation(field, "must be \"true\" or \"false\"")),
+    }
 }
 
 pub fn secret_name(raw: &str) -> AppResult<SecretKey> {

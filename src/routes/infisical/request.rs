@@ -35,9 +35,15 @@ impl FromRequest for ReadRequest {
         let parts = <(ApiVersion, Caller, web::Query<Params>)>::from_request(req, payload);
         Box::pin(async move {
             let (version, caller, query) = parts.await?;
+            let params = query.into_inner();
+            // An identity acts in the project the request names, with its role there.
+            let caller = match params.project() {
+                Some(project) => caller.for_project(project),
+                None => caller,
+            };
             Ok(Self {
                 caller,
-                params: query.into_inner(),
+                params,
                 version,
             })
         })
@@ -71,6 +77,7 @@ impl FromRequest for WriteRequest {
             let (version, caller, name, query, body) = parts.await?;
             let params = params::for_write(query.into_inner(), &body)?;
             let at = params.location(&caller, Target::AsSent, version)?;
+            let caller = caller.for_project(&at.project_id);
             let name = params::secret_name(&name)?;
             Ok(Self {
                 caller,

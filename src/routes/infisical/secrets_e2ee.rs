@@ -4,13 +4,14 @@
 
 use super::params::{self, Params, Target};
 use super::request::{ReadRequest, WriteRequest};
-use super::shapes::e2ee_secret;
+use super::shapes::{e2ee_secret, write_imports};
 use super::version::{route, ApiVersion};
+use crate::auth::Caller;
 use crate::crypto::wire::{self, WireCiphertext};
 use crate::error::{AppError, AppResult};
 use crate::routes::etag::Selection;
 use crate::routes::listing_body::ListingBody;
-use crate::service::secrets::{self, BodyWriter};
+use crate::service::secrets::{self, render_views, BodyWriter, Extras, ImportEntry};
 use crate::service::views::{SecretView, WrittenSecret};
 use crate::state::AppState;
 use crate::store::{ProjectKeys, Unreadable};
@@ -29,31 +30,73 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(route(ONE_SECRET, Method::DELETE, V3, delete));
 }
 
+/// The encrypted shape is sealed with the project key, which only a service token's key part
+/// unwraps: an identity reads the plaintext routes instead.
+pub fn refuse_identity(caller: &Caller) -> AppResult<()> {
+    match caller {
+        Caller::Identity { .. } => Err(AppError::Forbidden(String::from(
+            "Machine identities read secrets through /api/v3/secrets/raw (or /api/v4/secrets); the end-to-end-encrypted /api/v3/secrets needs a service token",
+        ))),
+        _ => Ok(()),
+    }
+}
+
 async fn list(
     state: web::Data<AppState>,
     req: HttpRequest,
     read: ReadRequest,
 ) -> AppResult<HttpResponse> {
+    refuse_identity(&read.caller)?;
     let at = read.location(Target::AsSent)?;
-    let writer = SealedBody {
+    let mut writer = SealedBody {
         keys: None,
         project_id: at.project_id.clone(),
         selection: Selection::new(&req, read.caller.actor_id()),
+        imports: Vec::new(),
     };
     let (caller, depth) = (&read.caller, read.params.depth());
+    // This shape never expands references (Infisical's legacy clients read values as stored).
+    let extras = Extras {
+        expand_references: false,
+        ..read.params.extras()?
+    };
+    if extras.any() {
+        let composed = secrets::composed::list(&state.store, caller, &at, depth, extras).await?;
+        writer.keys(&state.store.project_keys(&at.project_id).await?);
+        writer.imports = composed.imports;
+        let body = render_views(&composed.secrets, &composed.unreadable, &mut writer)?;
+        let selection = composed
+            .generations
+            .iter()
+            .fold(writer.selection, |s, g| s.generation(*g));
+        let body = ListingBody::new(body, composed.reservation);
+        return Ok(selection.respond_json(&req, body));
+    }
     // No kept rendering: every answer is sealed with fresh IVs.
     let listed = secrets::list_rendered(&state.store, caller, &at, depth, None, writer).await?;
     let body = ListingBody::new(listed.body, listed.reservation);
     Ok(listed.writer.selection.respond_json(&req, body))
 }
 
-/// `{"imports": [], "secrets": [...]}` in the encrypted shape, each secret sealed as it is
+/// `{"secrets": [...], "imports": [...]}` in the encrypted shape, each secret sealed as it is
 /// written and noted for the ETag. A secret that does not decrypt is left out (this shape has no
 /// place to say so; the server logged it when it read the folder).
 struct SealedBody {
     keys: Option<Arc<ProjectKeys>>,
     project_id: String,
     selection: Selection,
+    imports: Vec<ImportEntry>,
+}
+
+impl SealedBody {
+    fn seal(&self, secret: &SecretView, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        let keys = self.keys.as_ref().ok_or_else(|| {
+            <serde_json::Error as serde::ser::Error>::custom("no project keys to seal with")
+        })?;
+        let sealed = e2ee_secret(secret, &self.project_id, &keys.wire_hex)
+            .map_err(serde::ser::Error::custom)?;
+        serde_json::to_writer(out, &sealed)
+    }
 }
 
 impl BodyWriter for SealedBody {
@@ -66,20 +109,18 @@ impl BodyWriter for SealedBody {
     }
 
     fn head(&self) -> &'static str {
-        r#"{"imports":[],"secrets":["#
+        r#"{"secrets":["#
     }
 
     fn secret(&mut self, secret: &SecretView, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        let keys = self.keys.as_ref().ok_or_else(|| {
-            <serde_json::Error as serde::ser::Error>::custom("no project keys to seal with")
-        })?;
-        let sealed = e2ee_secret(secret, &self.project_id, &keys.wire_hex)
-            .map_err(serde::ser::Error::custom)?;
-        serde_json::to_writer(out, &sealed)
+        self.seal(secret, out)
     }
 
+    // `imports` is always present: the legacy Python client fails without it.
     fn tail(&self, _: &[Unreadable], out: &mut Vec<u8>) -> serde_json::Result<()> {
-        out.extend_from_slice(b"]}");
+        out.extend_from_slice(br#"],"imports":"#);
+        write_imports(&self.imports, out, |s, out| self.seal(s, out))?;
+        out.push(b'}');
         Ok(())
     }
 }
@@ -91,6 +132,7 @@ async fn get(
     read: ReadRequest,
     name: web::Path<String>,
 ) -> AppResult<HttpResponse> {
+    refuse_identity(&read.caller)?;
     let at = read.location(Target::AsSent)?;
     let name = params::secret_name(&name)?;
     let secret = secrets::get(&state.store, &read.caller, &at, &name).await?;
@@ -188,6 +230,7 @@ fn answer(secret: &WrittenSecret, project_id: &str, key: &str) -> AppResult<Http
 }
 
 async fn create(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    refuse_identity(&write.caller)?;
     let (keys, opened) = open_write(&state, &write).await?;
     if opened
         .name
@@ -208,6 +251,7 @@ async fn create(state: web::Data<AppState>, write: WriteRequest) -> AppResult<Ht
 }
 
 async fn update(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    refuse_identity(&write.caller)?;
     let (keys, opened) = open_write(&state, &write).await?;
     let (value, comment) = (opened.value.as_deref(), opened.comment.as_deref());
     let (caller, at) = (&write.caller, &write.at);
@@ -216,6 +260,7 @@ async fn update(state: web::Data<AppState>, write: WriteRequest) -> AppResult<Ht
 }
 
 async fn delete(state: web::Data<AppState>, write: WriteRequest) -> AppResult<HttpResponse> {
+    refuse_identity(&write.caller)?;
     let keys = secrets::keys_for_sealed_write(&state.store, &write.caller, &write.at).await?;
     let secret = secrets::delete(&state.store, &write.caller, &write.at, &write.name).await?;
     answer(&secret, &write.at.project_id, &keys.wire_hex)

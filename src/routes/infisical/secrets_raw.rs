@@ -2,12 +2,12 @@
 
 use super::params::{self, Target};
 use super::request::{ReadRequest, WriteRequest};
-use super::shapes::{raw_secret, raw_written};
+use super::shapes::{raw_secret, raw_written, write_imports};
 use super::version::{route, ApiVersion};
 use crate::error::{AppError, AppResult};
 use crate::routes::etag::Selection;
 use crate::routes::listing_body::ListingBody;
-use crate::service::secrets::{self, BodyWriter};
+use crate::service::secrets::{self, render_views, BodyWriter, ImportEntry};
 use crate::service::views::{SecretView, WrittenSecret};
 use crate::state::AppState;
 use crate::store::{Rendering, Unreadable};
@@ -34,6 +34,7 @@ struct RawBody {
     project_id: String,
     show: bool,
     selection: Selection,
+    imports: Vec<ImportEntry>,
 }
 
 impl BodyWriter for RawBody {
@@ -49,9 +50,14 @@ impl BodyWriter for RawBody {
         serde_json::to_writer(out, &raw_secret(secret, &self.project_id, self.show))
     }
 
-    // Envkeep has no secret imports; the key is always present because clients require it.
+    // `imports` is always an array: clients require the key, and `null` breaks infisicalsdk.
     fn tail(&self, _: &[Unreadable], out: &mut Vec<u8>) -> serde_json::Result<()> {
-        out.extend_from_slice(br#"],"imports":[]}"#);
+        out.extend_from_slice(br#"],"imports":"#);
+        let (project, show) = (self.project_id.as_str(), self.show);
+        write_imports(&self.imports, out, |s, out| {
+            serde_json::to_writer(out, &raw_secret(s, project, show))
+        })?;
+        out.push(b'}');
         Ok(())
     }
 }
@@ -69,12 +75,25 @@ async fn list(
     } else {
         Rendering::InfisicalRawHidden
     };
-    let writer = RawBody {
+    let mut writer = RawBody {
         project_id: at.project_id.clone(),
         show,
         selection: Selection::new(&req, read.caller.actor_id()),
+        imports: Vec::new(),
     };
     let (caller, depth) = (&read.caller, read.params.depth());
+    let extras = read.params.extras()?;
+    if extras.any() {
+        let composed = secrets::composed::list(&state.store, caller, &at, depth, extras).await?;
+        writer.imports = composed.imports;
+        let body = render_views(&composed.secrets, &composed.unreadable, &mut writer)?;
+        let selection = composed
+            .generations
+            .iter()
+            .fold(writer.selection, |s, g| s.generation(*g));
+        let body = ListingBody::new(body, composed.reservation);
+        return Ok(selection.respond_json(&req, body));
+    }
     let listed =
         secrets::list_rendered(&state.store, caller, &at, depth, Some(which), writer).await?;
     let body = ListingBody::new(listed.body, listed.reservation);
@@ -89,8 +108,20 @@ async fn get(
 ) -> AppResult<HttpResponse> {
     let at = read.location(Target::SingleScope)?;
     let name = params::secret_name(&name)?;
-    let secret = secrets::get(&state.store, &read.caller, &at, &name).await?;
-    let selection = Selection::new(&req, read.caller.actor_id()).item(&secret.id, secret.version);
+    let extras = read.params.extras()?;
+    let selection = Selection::new(&req, read.caller.actor_id());
+    let (secret, selection) = if extras.any() {
+        let (secret, generations) =
+            secrets::composed::get(&state.store, &read.caller, &at, &name, extras).await?;
+        let selection = generations.iter().fold(selection, |s, g| s.generation(*g));
+        (secret, selection)
+    } else {
+        (
+            secrets::get(&state.store, &read.caller, &at, &name).await?,
+            selection,
+        )
+    };
+    let selection = selection.item(&secret.id, secret.version);
     let show = read.params.view_values();
     Ok(selection.respond(
         &req,

@@ -40,6 +40,7 @@ async fn details(
     req: HttpRequest,
     caller: Caller,
 ) -> AppResult<HttpResponse> {
+    super::secrets_e2ee::refuse_identity(&caller)?;
     let Some(record) = caller.token() else {
         return Err(AppError::Forbidden(String::from(
             "Only a service token can read its own details",

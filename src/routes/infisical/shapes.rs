@@ -3,6 +3,7 @@
 use crate::crypto::wire;
 use crate::db::tokens::TokenRow;
 use crate::error::AppResult;
+use crate::service::secrets::ImportEntry;
 use crate::service::views::{FolderView, SecretView, ServiceTokenView, WrittenSecret};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -106,6 +107,37 @@ pub fn raw_written<'a>(written: &'a WrittenSecret, project_id: &'a str) -> RawSe
         version: secret.version,
         workspace: project_id,
     }
+}
+
+/// `imports` in Infisical's shape: `[{secretPath, environment, folderId, secrets}]`, each
+/// secret written by `secret`.
+pub fn write_imports(
+    entries: &[ImportEntry],
+    out: &mut Vec<u8>,
+    mut secret: impl FnMut(&SecretView, &mut Vec<u8>) -> serde_json::Result<()>,
+) -> serde_json::Result<()> {
+    out.push(b'[');
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(br#"{"secretPath":"#);
+        serde_json::to_writer(&mut *out, &entry.path)?;
+        out.extend_from_slice(br#","environment":"#);
+        serde_json::to_writer(&mut *out, &entry.environment)?;
+        out.extend_from_slice(br#","folderId":"#);
+        serde_json::to_writer(&mut *out, &entry.folder_id)?;
+        out.extend_from_slice(br#","secrets":["#);
+        for (j, s) in entry.secrets.iter().enumerate() {
+            if j > 0 {
+                out.push(b',');
+            }
+            secret(s, out)?;
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.push(b']');
+    Ok(())
 }
 
 /// The end-to-end-encrypted shape: name, value and comment each sealed with AES-256-GCM under

@@ -5,6 +5,7 @@
 
 use crate::auth::Caller;
 use crate::db::history::{self, Author, TrashRow, VersionRow};
+use crate::db::identities;
 use crate::db::secrets::{self, SecretRow};
 use crate::db::tokens;
 use crate::error::AppResult;
@@ -13,13 +14,16 @@ use crate::store::{version_aad, ProjectKeys};
 use crate::time::Millis;
 use rusqlite::Connection;
 
-/// Who is writing, named as they are now: a person by e-mail, a token by its name (read in the
-/// write's transaction).
+/// Who is writing, named as they are now: a person by e-mail, a token or a machine identity by
+/// its name (read in the write's transaction).
 pub fn author(conn: &Connection, caller: &Caller) -> AppResult<Author> {
     let name = match caller {
         Caller::Admin(session) => Some(session.email.clone()),
         Caller::Token { record, .. } => {
             tokens::find(conn, &record.id)?.map(|t| t.name.as_str().to_owned())
+        }
+        Caller::Identity { record, .. } => {
+            identities::find(conn, &record.identity_id)?.map(|i| i.name)
         }
     };
     Ok(Author {

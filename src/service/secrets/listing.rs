@@ -118,6 +118,11 @@ impl Listing {
         self.folder.generation()
     }
 
+    /// The folder (shared with the Store's cache when kept) and the memory held for it.
+    pub fn into_parts(self) -> (Arc<CachedFolder>, Reservation) {
+        (self.folder, self.reservation)
+    }
+
     /// The body `writer` writes; `which` names the rendering kept with a folder the Store keeps
     /// (the next request copies it), or `None` for a body that differs every time.
     pub(super) fn render<W: BodyWriter>(
@@ -145,6 +150,23 @@ impl Listing {
             generation: folder.generation(),
         })
     }
+}
+
+/// The body `writer` writes for these secrets (an answer built for this request, such as one
+/// with references expanded: never kept).
+pub fn render_views<W: BodyWriter>(
+    secrets: &[SecretView],
+    unreadable: &[Unreadable],
+    writer: &mut W,
+) -> AppResult<String> {
+    secrets.iter().for_each(|s| writer.note(s));
+    let content: usize = secrets.iter().map(|s| s.value.len() + s.key.len()).sum();
+    let mut body = Body::new(writer, body_bytes(content, secrets.len()));
+    secrets
+        .iter()
+        .try_for_each(|s| body.push(s))
+        .and_then(|()| body.finish(unreadable))
+        .map_err(crate::error::AppError::internal)
 }
 
 /// What a body adds per secret beyond its strings (field names, ids, times, IVs and tags).

@@ -5,13 +5,19 @@
 
 pub mod batch;
 mod batch_request;
+pub mod composed;
+mod expand;
+mod imported;
 mod large;
 mod listing;
 mod read;
+mod reads;
 mod revealed;
 mod write;
 
-pub use listing::{BodyWriter, Listing, Polled, Rendered};
+pub use composed::{Composed, Extras};
+pub use imported::ImportEntry;
+pub use listing::{render_views, BodyWriter, Listing, Polled, Rendered};
 pub use revealed::{get, list_cached, list_rendered, list_unless_held};
 pub use write::{create, delete, require_stored, update};
 

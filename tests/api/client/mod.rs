@@ -14,10 +14,10 @@ mod messages;
 mod run;
 mod secrets;
 
-const BIN: &str = env!("CARGO_BIN_EXE_envkeep");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_envkeep");
 
 /// The binary with a clean environment: only PATH and the given variables.
-fn envkeep(app_url: &str, token: &str) -> Command {
+pub(crate) fn envkeep(app_url: &str, token: &str) -> Command {
     let mut command = Command::new(BIN);
     command
         .env_clear()
@@ -29,16 +29,16 @@ fn envkeep(app_url: &str, token: &str) -> Command {
     command
 }
 
-async fn output(command: &mut Command) -> Output {
+pub(crate) async fn output(command: &mut Command) -> Output {
     command.output().await.expect("envkeep starts")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// `env -0` output as a map (values may hold newlines).
-fn parse_env0(stdout: &[u8]) -> BTreeMap<String, String> {
+pub(crate) fn parse_env0(stdout: &[u8]) -> BTreeMap<String, String> {
     stdout
         .split(|b| *b == 0)
         .filter(|entry| !entry.is_empty())
@@ -51,7 +51,11 @@ fn parse_env0(stdout: &[u8]) -> BTreeMap<String, String> {
 }
 
 /// What `run` added: the child's environment minus what envkeep itself was given.
-async fn injected(app: &TestApp, token: &str, args: &[&str]) -> BTreeMap<String, String> {
+pub(crate) async fn injected(
+    app: &TestApp,
+    token: &str,
+    args: &[&str],
+) -> BTreeMap<String, String> {
     let mut command = envkeep(&app.base, token);
     command.arg("run").args(args).args(["--", "env", "-0"]);
     let out = output(&mut command).await;

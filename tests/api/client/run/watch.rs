@@ -144,3 +144,26 @@ async fn an_unreachable_server_leaves_the_command_running_until_it_exits_by_itse
     std::fs::write(&done, "").unwrap();
     assert_eq!(exit_code(&mut watched).await, Some(5));
 }
+
+#[tokio::test]
+async fn a_changed_referenced_secret_restarts_the_command() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("watch").await;
+    app.create_secret(&project, "dev", "/", "URL", "db://${dev.shared.HOST}")
+        .await;
+    app.create_secret(&project, "dev", "/shared", "HOST", "one")
+        .await;
+    let body = serde_json::json!({ "name": "ci", "scopes": [{ "environment": "dev", "secretPath": "/**" }],
+        "permissions": ["read"], "expiresIn": null });
+    let (token, _) = app.mint(&project, body).await;
+    let script = r#"echo "$URL"; [ "$URL" = db://two ] && exit 7; exec sleep 30"#;
+    let mut watched = watch(&app, &token, &["--path", "/"], script, &[]);
+    assert_eq!(next_line(&mut watched.stdout).await, "db://one");
+    let updated = app
+        .as_admin()
+        .update_secret(&project, "dev", "/shared", "HOST", "two")
+        .await;
+    assert_eq!(updated.status, StatusCode::OK, "{updated}");
+    assert_eq!(next_line(&mut watched.stdout).await, "db://two");
+    assert_eq!(exit_code(&mut watched).await, Some(7));
+}
