@@ -65,6 +65,9 @@ notices! {
     MemberAdded = "member-added" => "Member added.",
     MemberSaved = "member-saved" => "Member saved.",
     MemberRemoved = "member-removed" => "Member removed from this project.",
+    MfaRequired = "mfa-required"
+        => "Two-factor authentication is now required: people without it are sent to enrol at their next request.",
+    MfaOptional = "mfa-optional" => "Two-factor authentication is now optional.",
 }
 
 impl Notice {

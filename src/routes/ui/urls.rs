@@ -282,6 +282,10 @@ pub fn team_user_remove(user_id: &str) -> String {
     format!("{}/remove", team_user(user_id))
 }
 
+pub fn team_mfa() -> String {
+    String::from("/team/mfa")
+}
+
 pub fn team_invites() -> String {
     String::from("/team/invites")
 }

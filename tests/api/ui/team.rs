@@ -153,3 +153,54 @@ async fn removing_a_user_from_the_team_page_can_revoke_the_tokens_they_created()
     let listed = app.as_admin().list_tokens(&project).await;
     assert_eq!(listed["serviceTokens"], serde_json::json!([]));
 }
+
+#[tokio::test]
+async fn the_owner_requires_mfa_from_the_team_page() {
+    let app = TestApp::spawn().await;
+    let owner = app.browser();
+    let page = owner.get("/team").await;
+    assert!(page
+        .text
+        .contains("Require two-factor authentication for everyone"));
+    let csrf = owner.csrf_token().await;
+    let on = [("csrf_token", csrf.as_str()), ("require_mfa", "true")];
+    let posted = owner.post_form("/team/mfa", &on).await;
+    assert_eq!(posted.status, StatusCode::SEE_OTHER, "{posted}");
+    // In force at once: the owner has no MFA yet, so the API now only lets them enrol.
+    app.as_admin()
+        .get("/api/v1/settings")
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "MfaEnrolmentRequired");
+    let required: Option<Vec<u8>> = app
+        .sqlite()
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'require_mfa'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    assert_eq!(required, Some(vec![1]));
+}
+
+#[tokio::test]
+async fn an_admin_is_shown_the_mfa_setting_but_may_not_change_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.create_user("admin@team.example", "admin").await;
+    let theirs = browser_of(&app, &admin).await;
+    let shown = theirs.get("/team").await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.text.contains("Only an owner may change this."));
+    assert!(!shown
+        .text
+        .contains("Require two-factor authentication for everyone"));
+    let csrf = theirs.csrf_token().await;
+    let refused = theirs
+        .post_form(
+            "/team/mfa",
+            &[("csrf_token", csrf.as_str()), ("require_mfa", "true")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{refused}");
+    let setting = app.as_admin().get("/api/v1/settings").await;
+    assert_eq!(setting["settings"]["requireMfa"], false, "{setting}");
+}

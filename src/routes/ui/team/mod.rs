@@ -1,8 +1,10 @@
 //! The Team page (owners and admins): users with role, status and last login; open invitations;
 //! the invite form, whose one-time link is shown once on its own page; changing a user's role,
-//! disabling, and removing with the choice to revoke the tokens they created.
+//! disabling, and removing with the choice to revoke the tokens they created; the owner's
+//! setting that makes MFA required.
 
 mod invites;
+mod mfa;
 mod page;
 mod users;
 
@@ -14,6 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(page("/team/invites").route(web::post().to(invites::create)))
         .service(page("/team/invites/created/{reveal}").route(web::get().to(invites::created)))
         .service(page("/team/invites/{inviteId}/revoke").route(web::post().to(invites::revoke)))
+        .service(page("/team/mfa").route(web::post().to(mfa::update)))
         .service(page("/team/users/{userId}").route(web::post().to(users::update)))
         .service(
             page("/team/users/{userId}/remove")

@@ -8,7 +8,7 @@ use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{render, Layout};
 use crate::routes::ui::session::UiSession;
 use crate::routes::ui::urls;
-use crate::service::{invites, users};
+use crate::service::{invites, mfa, users};
 use crate::state::AppState;
 use crate::time::now_millis;
 use actix_web::http::StatusCode;
@@ -45,6 +45,18 @@ pub(super) struct TeamPage {
     invite_action: String,
     email: String,
     error: Option<String>,
+    mfa: MfaSetting,
+}
+
+/// Whether everyone must use MFA, and whether the viewer may change it.
+pub(super) struct MfaSetting {
+    /// `ENVKEEP_REQUIRE_MFA=true`: required whatever the owner's setting says.
+    forced: bool,
+    /// The owner's setting.
+    required: bool,
+    /// Only an owner may change the setting.
+    changeable: bool,
+    action: String,
 }
 
 /// The page as `ui` sees it, with the invite form as typed and its error, if any.
@@ -94,6 +106,12 @@ pub(super) async fn build(
     .filter(|r| may(*r))
     .map(InstanceRole::as_str)
     .collect();
+    let mfa = MfaSetting {
+        forced: state.settings.require_mfa,
+        required: mfa::required_by_owner(&state.store).await?,
+        changeable: session.role == InstanceRole::Owner,
+        action: urls::team_mfa(),
+    };
     Ok(TeamPage {
         layout,
         users,
@@ -102,6 +120,7 @@ pub(super) async fn build(
         invite_action: urls::team_invites(),
         email,
         error,
+        mfa,
     })
 }
 
