@@ -30,6 +30,8 @@ function totp(secret, offset = 0) {
 }
 
 const check = checks(() => page);
+// Setup outside a check still reports why it failed (and the summary line) instead of dying.
+process.on("unhandledRejection", (e) => { check.abort(e); check.finish(); });
 const admin = await adminToken();
 const MEMBER = "mfa-journey@example.com";
 const MEMBER_PASSWORD = "mfa-journey-password";

@@ -41,9 +41,13 @@ try {
     await page.getByRole("heading", { name: "Restore version 1 of API_URL?" }).waitFor();
     await page.getByRole("button", { name: "Restore version" }).click();
     await page.getByText("Secret restored.").waitFor();
-    const row = page.locator("tbody tr", { hasText: "API_URL" });
+    // A shown value opens in its own row under the secret's (issue 19's table).
+    const row = page.locator("tr.secret-row", { hasText: "API_URL" });
     await row.getByText("Show").click();
-    await row.getByText("first-value").waitFor();
+    const value = page.locator("tr.secret-row:has-text('API_URL') + tr.value-row pre.value");
+    await value.waitFor();
+    const shown = await value.innerText();
+    if (shown !== "first-value") throw new Error(`the live value is ${JSON.stringify(shown)}`);
   });
 } catch (e) {
   check.abort(e);
