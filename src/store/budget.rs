@@ -72,6 +72,23 @@ impl ListingBudget {
     }
 }
 
+impl super::Store {
+    /// What a folder and a project may hold; writes check it in their transaction.
+    pub fn limits(&self) -> crate::domain::StorageLimits {
+        self.inner.limits
+    }
+
+    /// Reserves `bytes` of the listing memory for a listing about to be built (see `budget`).
+    pub async fn reserve_listing(&self, bytes: usize) -> crate::error::AppResult<Reservation> {
+        self.inner.listings.reserve(bytes).await
+    }
+
+    /// Bytes of the listing memory no listing holds right now.
+    pub fn listing_memory_free(&self) -> usize {
+        self.inner.listings.free()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
