@@ -17,15 +17,16 @@ async fn identity(app: &TestApp, name: &str) -> String {
     created["identity"]["id"].as_str().unwrap().to_owned()
 }
 
-/// A browser logged in as a new member with `role` in `project`, limited to `environments`.
+/// A browser logged in as a new member with `role` in `project`, limited to `environments`
+/// (`None`: all).
 async fn member_browser(
     app: &TestApp,
     project: &str,
     role: &str,
-    environments: &[&str],
+    environments: Option<&[&str]>,
 ) -> Browser {
     let user = app
-        .member_of(project, "someone@example.com", role, Some(environments))
+        .member_of(project, "someone@example.com", role, environments)
         .await;
     let browser = app.new_browser();
     let login = browser.log_in_as(&user.email, USER_PASSWORD).await;
@@ -38,7 +39,7 @@ async fn a_developer_is_refused_the_identities_pages_and_shown_no_link_to_them()
     let app = TestApp::spawn().await;
     let project = app.create_project("Shop").await;
     let id = identity(&app, "ci").await;
-    let browser = member_browser(&app, &project, "developer", &["dev"]).await;
+    let browser = member_browser(&app, &project, "developer", Some(&["dev"])).await;
     for page in ["/identities".to_owned(), format!("/identities/{id}")] {
         let refused = browser.get(&page).await;
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{page}: {refused}");
@@ -173,7 +174,7 @@ async fn a_preview_through_an_unreadable_environment_is_a_403_naming_the_referen
         .await;
     app.create_secret(&project, "dev", "/", "LINKED", "k=${prod.API_KEY}")
         .await;
-    let browser = member_browser(&app, &project, "developer", &["dev"]).await;
+    let browser = member_browser(&app, &project, "developer", Some(&["dev"])).await;
     let folder = browser
         .get(&format!("/projects/{project}/secrets/dev"))
         .await;
@@ -210,7 +211,7 @@ async fn a_developer_sees_the_folders_imports_but_may_not_add_one() {
         )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{created}");
-    let browser = member_browser(&app, &project, "developer", &["dev"]).await;
+    let browser = member_browser(&app, &project, "developer", Some(&["dev"])).await;
     let folder = browser
         .get(&format!("/projects/{project}/secrets/dev"))
         .await;
@@ -238,4 +239,37 @@ async fn a_developer_sees_the_folders_imports_but_may_not_add_one() {
         ))
         .await;
     assert_eq!(listed["imports"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_project_admin_attaches_an_identity_to_their_project_from_the_ui() {
+    let app = TestApp::spawn().await;
+    let project = app.create_project("Shop").await;
+    let id = identity(&app, "ci").await;
+    let browser = member_browser(&app, &project, "admin", None).await;
+    let page = format!("/projects/{project}/access-control/identities");
+    let shown = browser.get(&page).await;
+    assert_eq!(shown.status, StatusCode::OK, "{shown}");
+    assert!(shown
+        .text
+        .contains(&format!("<option value=\"{id}\">ci</option>")));
+    let csrf = browser.csrf_token().await;
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("identity_id", id.as_str()),
+        ("role", "developer"),
+        ("environments", "dev"),
+        ("environments", "staging"),
+    ];
+    let attached = browser.post_form(&page, &form).await;
+    assert_eq!(attached.status, StatusCode::SEE_OTHER, "{attached}");
+    let listed = app
+        .as_admin()
+        .get(&format!("/api/v1/projects/{project}/identities"))
+        .await;
+    assert_eq!(listed["identities"][0]["role"], json!("developer"));
+    assert_eq!(
+        listed["identities"][0]["environments"],
+        json!(["dev", "staging"])
+    );
 }

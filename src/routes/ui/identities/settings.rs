@@ -60,8 +60,8 @@ impl SettingsDraft {
         }
     }
 
-    /// The change the form asks for, or the draft with its messages.
-    fn change(mut self) -> Result<SettingsChange, Self> {
+    /// The change the form asks for, or `None` with the draft's messages set.
+    fn change(&mut self) -> Option<SettingsChange> {
         let ttl = number(&self.ttl, MAX_TTL, "seconds").map_err(|e| self.ttl_error = Some(e));
         let max_ttl =
             number(&self.max_ttl, MAX_TTL, "seconds").map_err(|e| self.max_ttl_error = Some(e));
@@ -73,18 +73,18 @@ impl SettingsDraft {
                 self.ttl_error = Some(String::from(
                     "The access-token TTL must not exceed the max TTL (or set the max TTL to 0 for no limit).",
                 ));
-                return Err(self);
+                return None;
             }
         }
         match (ttl, max_ttl, uses, login, token) {
-            (Ok(ttl), Ok(max), Ok(uses), Ok(login), Ok(token)) => Ok(SettingsChange {
+            (Ok(ttl), Ok(max), Ok(uses), Ok(login), Ok(token)) => Some(SettingsChange {
                 access_token_ttl: Some(ttl),
                 access_token_max_ttl: Some(max),
                 access_token_num_uses_limit: Some(uses),
                 client_secret_trusted_ips: Some(login),
                 access_token_trusted_ips: Some(token),
             }),
-            _ => Err(self),
+            _ => None,
         }
     }
 }
@@ -116,9 +116,9 @@ pub(super) async fn save(
     id: web::Path<String>,
 ) -> UiResult<HttpResponse> {
     let identity = find(&state, &posted.session, &id).await?;
-    let draft = SettingsDraft::typed(&posted.form);
+    let mut draft = SettingsDraft::typed(&posted.form);
     let refused = match draft.change() {
-        Ok(change) => {
+        Some(change) => {
             match identities::update_settings(&state.store, &posted.session, &identity.id, change)
                 .await
             {
@@ -143,7 +143,7 @@ pub(super) async fn save(
                 Err(other) => return Err(other.into()),
             }
         }
-        Err(draft) => draft,
+        None => draft,
     };
     let drafts = Drafts {
         settings: Some(refused),
