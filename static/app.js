@@ -110,7 +110,8 @@
       }).then(function (answer) {
         if (asked.get(row) !== mine) return;
         line.classList.toggle("scope-preview-error", !answer.ok);
-        line.textContent = answer.ok ? answer.body.line : "Not a path a scope accepts: " + answer.body.message;
+        var detail = answer.body.details && answer.body.details[0];
+        line.textContent = answer.ok ? answer.body.line : "Not accepted: " + (detail ? detail.message : answer.body.message);
       }).catch(function () { /* keep the last line; the server checks the form on submit */ });
     };
     rows.addEventListener("input", function (event) {

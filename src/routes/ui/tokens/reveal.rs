@@ -80,15 +80,23 @@ struct GonePage {
     back: String,
 }
 
-/// `ENVKEEP_PUBLIC_URL`, else the scheme and host this request came to (and `true`).
+/// `ENVKEEP_PUBLIC_URL`, else the address the browser asked for this page at (and `true`): its
+/// own `Host` header, not a forwarded one, which only this admin sees and the page says to check.
 fn server_url(state: &AppState, req: &HttpRequest) -> (String, bool) {
-    match &state.settings.public_url {
-        Some(url) => (url.trim_end_matches('/').to_owned(), false),
-        None => {
-            let info = req.connection_info();
-            (format!("{}://{}", info.scheme(), info.host()), true)
-        }
+    if let Some(url) = &state.settings.public_url {
+        return (url.trim_end_matches('/').to_owned(), false);
     }
+    let host = req
+        .headers()
+        .get(actix_web::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    (format!("{}://{host}", req.connection_info().scheme()), true)
 }
 
 pub(super) async fn show(
