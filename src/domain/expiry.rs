@@ -139,7 +139,11 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2027, 3, 1).unwrap();
         let until = ExpiresIn::through_date(date, now).unwrap();
         let at = until.expires_at(now + 5_000).unwrap();
-        assert_eq!(at, millis("2027-03-01T23:59:59Z"), "not moved by a later now");
+        assert_eq!(
+            at,
+            millis("2027-03-01T23:59:59Z"),
+            "not moved by a later now"
+        );
         assert_eq!(day_of_end(at), Some(date), "shown as the date chosen");
         assert_eq!(day_of_end(millis("2027-03-01T00:00:00Z")), None);
         assert_eq!(day_of_end(at + 1), None);

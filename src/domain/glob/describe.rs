@@ -73,13 +73,18 @@ impl ScopeGlob {
         match rest {
             [] if root => String::from("the root folder only, not the folders inside it"),
             [] => format!("{base} only, not the folders inside it"),
-            [Part::Globstar] if root => String::from("every folder: the root and everything below it"),
+            [Part::Globstar] if root => {
+                String::from("every folder: the root and everything below it")
+            }
             [Part::Globstar] => format!("{base} and everything below it"),
-            [Part::Pattern("*")] => format!(
-                "each folder directly inside {base}, not {base} itself nor anything deeper"
-            ),
+            [Part::Pattern("*")] => {
+                format!("each folder directly inside {base}, not {base} itself nor anything deeper")
+            }
             [Part::Pattern(p)] => {
-                format!("each folder directly inside {base} {}, nothing deeper", named(p))
+                format!(
+                    "each folder directly inside {base} {}, nothing deeper",
+                    named(p)
+                )
             }
             [Part::Pattern(p), Part::Globstar] if p.ends_with('*') => {
                 let which = if *p == "*" {
@@ -128,7 +133,10 @@ impl ScopeGlob {
                 names.join("/")
             )
         } else {
-            format!("{base}/{}, and {which} at any depth below {base}", names.join("/"))
+            format!(
+                "{base}/{}, and {which} at any depth below {base}",
+                names.join("/")
+            )
         };
         if below {
             format!("{at}, with everything below them")
@@ -206,8 +214,17 @@ mod tests {
 
     #[test]
     fn base_folders_stop_at_the_first_wildcard() {
-        for (glob, base) in [("/", "/"), ("/app/**", "/app"), ("/a/*/b", "/a"), ("/**/x", "/")] {
-            assert_eq!(ScopeGlob::parse(glob).unwrap().base_folder(), base, "{glob}");
+        for (glob, base) in [
+            ("/", "/"),
+            ("/app/**", "/app"),
+            ("/a/*/b", "/a"),
+            ("/**/x", "/"),
+        ] {
+            assert_eq!(
+                ScopeGlob::parse(glob).unwrap().base_folder(),
+                base,
+                "{glob}"
+            );
         }
     }
 

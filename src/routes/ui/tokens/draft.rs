@@ -4,11 +4,11 @@
 //! cannot disagree.
 
 use super::expiry::{today, DEFAULT_EXPIRATION, EXPIRATIONS};
+use crate::domain::{EnvSlug, ScopeGlob};
 use crate::error::FieldError;
 use crate::routes::ui::form::FormData;
 use crate::routes::ui::pages::{sentence, Layout, ProjectNav, Section};
 use crate::routes::ui::urls;
-use crate::domain::{EnvSlug, ScopeGlob};
 use crate::service::scope_preview::ScopePreview;
 use crate::service::token_request::{ScopeRequest, TokenRequest};
 use crate::service::tokens::MAX_SCOPES;

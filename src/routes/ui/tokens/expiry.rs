@@ -119,7 +119,10 @@ mod tests {
         let stored = expires.expires_at(now + 3_000).unwrap();
         assert_eq!(stored, at(2027, 3, 1, 23, 59, 59));
         let shown = moment(stored, now);
-        assert_eq!(shown.short, "2027-03-01", "the date picked, not 2027-02-28 23:59");
+        assert_eq!(
+            shown.short, "2027-03-01",
+            "the date picked, not 2027-02-28 23:59"
+        );
         assert_eq!(shown.full, "2027-03-01 23:59:59 UTC");
         assert_eq!(shown.relative, "in 9 days");
     }
@@ -127,7 +130,10 @@ mod tests {
     #[test]
     fn custom_dates_from_today_to_ten_years() {
         let now = at(2030, 5, 1, 12, 0, 0);
-        assert!(expiry("custom", "2030-05-01", now).is_ok(), "today is allowed");
+        assert!(
+            expiry("custom", "2030-05-01", now).is_ok(),
+            "today is allowed"
+        );
         assert_eq!(
             expiry("custom", "2030-04-30", now).err().as_deref(),
             Some("Pick today or a later date.")

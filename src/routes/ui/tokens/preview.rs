@@ -30,8 +30,8 @@ pub(super) async fn json(
     path: web::Path<String>,
     query: web::Query<PreviewQuery>,
 ) -> AppResult<HttpResponse> {
-    let env = EnvSlug::parse(&query.environment)
-        .map_err(|e| AppError::validation("environment", e.0))?;
+    let env =
+        EnvSlug::parse(&query.environment).map_err(|e| AppError::validation("environment", e.0))?;
     let glob =
         ScopeGlob::parse(query.path.trim()).map_err(|e| AppError::validation("path", e.0))?;
     let previews = scope_preview::preview(&state.store, &ui.0, &path, vec![(env, glob)]).await?;

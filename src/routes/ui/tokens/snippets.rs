@@ -63,13 +63,23 @@ mod tests {
 
     #[test]
     fn one_environment_needs_only_the_url_and_the_token() {
-        let s = snippets("https://s.example", "st.a.b.c", "p1", &[scope("prod", "/app/**")]);
+        let s = snippets(
+            "https://s.example",
+            "st.a.b.c",
+            "p1",
+            &[scope("prod", "/app/**")],
+        );
         assert_eq!(
             s.shell,
             "ENVKEEP_URL=https://s.example ENVKEEP_TOKEN=st.a.b.c envkeep run -- ./your-app"
         );
-        assert!(s.github.contains("ENVKEEP_TOKEN: ${{ secrets.ENVKEEP_TOKEN }}"));
-        assert!(!s.github.contains("st.a.b.c"), "the workflow names the secret");
+        assert!(s
+            .github
+            .contains("ENVKEEP_TOKEN: ${{ secrets.ENVKEEP_TOKEN }}"));
+        assert!(
+            !s.github.contains("st.a.b.c"),
+            "the workflow names the secret"
+        );
         assert!(s.node_sdk.contains("accessToken(\"st.a.b.c\")"));
         assert!(s.node_sdk.contains("secretPath: \"/app\""));
         assert!(s.python_sdk.contains("environment_slug=\"prod\""));

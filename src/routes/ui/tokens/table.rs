@@ -92,7 +92,10 @@ fn line(project_id: &str, t: ServiceTokenView, now: Millis) -> TokenLine {
         expires: t.expires_at.as_deref().and_then(|e| moment_rfc3339(e, now)),
         expired: t.expired,
         allowed_ips: t.allowed_ips,
-        last_used: t.last_used_at.as_deref().and_then(|e| moment_rfc3339(e, now)),
+        last_used: t
+            .last_used_at
+            .as_deref()
+            .and_then(|e| moment_rfc3339(e, now)),
         last_used_ip: t.last_used_ip,
         created: moment_rfc3339(&t.created_at, now),
         created_by: t.created_by,
@@ -127,11 +130,7 @@ pub(super) async fn show(
             let scopes: Vec<String> = t.scopes.iter().map(scope_label).collect();
             // The id too, so a leaked `st.748de6c1…` pasted in the filter finds its row.
             let token_start = format!("st.{}", t.id);
-            let mut fields = vec![
-                t.name.as_str(),
-                t.created_by.as_str(),
-                token_start.as_str(),
-            ];
+            let mut fields = vec![t.name.as_str(), t.created_by.as_str(), token_start.as_str()];
             fields.extend(scopes.iter().map(String::as_str));
             find.matches(&fields)
         })

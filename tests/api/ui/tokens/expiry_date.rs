@@ -34,7 +34,9 @@ async fn a_custom_date_is_stored_as_its_last_second_and_listed_as_that_date() {
 
     let table = browser.get(&tokens_page(&project)).await;
     assert!(
-        table.text.contains(&format!("title=\"{date} 23:59:59 UTC\"")),
+        table
+            .text
+            .contains(&format!("title=\"{date} 23:59:59 UTC\"")),
         "full UTC on hover"
     );
     assert!(

@@ -81,7 +81,10 @@ async fn the_snippets_are_filled_with_the_public_url_and_the_token() {
     assert!(html.contains(&format!(
         "InfisicalSDKClient(host=\"https://secrets.example.com\", token=\"{token}\")"
     )));
-    assert!(!html.contains("ENVKEEP_PUBLIC_URL</code> to the address"), "no guess note");
+    assert!(
+        !html.contains("ENVKEEP_PUBLIC_URL</code> to the address"),
+        "no guess note"
+    );
 }
 
 #[tokio::test]
@@ -117,5 +120,8 @@ async fn the_table_shows_the_token_id_prefix_and_relative_times_with_full_utc_on
     let found = browser
         .get(&format!("{}?q=st.{}", tokens_page(&project), &id[..8]))
         .await;
-    assert!(found.text.contains("token-name\">ci<"), "the prefix finds its row");
+    assert!(
+        found.text.contains("token-name\">ci<"),
+        "the prefix finds its row"
+    );
 }

@@ -78,7 +78,10 @@ async fn the_preview_endpoint_refuses_a_path_no_scope_accepts_with_a_422_naming_
     let body: Value = serde_json::from_str(&answer.text).unwrap();
     assert_eq!(body["error"], "ValidationFailure", "{body}");
     assert!(
-        body["message"].as_str().unwrap().contains("'[' is not supported"),
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("'[' is not supported"),
         "{body}"
     );
 }
