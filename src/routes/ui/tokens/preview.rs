@@ -8,7 +8,7 @@ use crate::auth::AdminSession;
 use crate::domain::{EnvSlug, ScopeGlob};
 use crate::error::{AppError, AppResult};
 use crate::routes::ui::session::UiSession;
-use crate::service::scope_preview;
+use crate::service::{projects, scope_preview};
 use crate::state::AppState;
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
@@ -34,7 +34,9 @@ pub(super) async fn json(
         EnvSlug::parse(&query.environment).map_err(|e| AppError::validation("environment", e.0))?;
     let glob =
         ScopeGlob::parse(query.path.trim()).map_err(|e| AppError::validation("path", e.0))?;
-    let previews = scope_preview::preview(&state.store, &ui.0, &path, vec![(env, glob)]).await?;
+    let project = projects::get(&state.store, &ui.0, &path).await?;
+    let scopes = vec![(env, glob)];
+    let previews = scope_preview::preview(&state.store, &ui.0, &project.id, scopes).await?;
     let Some(preview) = previews.first() else {
         return Err(AppError::Internal(String::from("no preview for one scope")));
     };

@@ -132,3 +132,13 @@ async fn without_javascript_preview_rerenders_the_lines_and_creates_nothing() {
     let tokens = app.as_admin().list_tokens(&project).await;
     assert_eq!(tokens["serviceTokens"], json!([]), "nothing minted");
 }
+
+#[tokio::test]
+async fn the_preview_of_an_unknown_project_is_a_404() {
+    let app = TestApp::spawn().await;
+    let answer = app
+        .browser()
+        .get(&preview_url("no-such-project", "dev", "/"))
+        .await;
+    assert_eq!(answer.status, StatusCode::NOT_FOUND);
+}
