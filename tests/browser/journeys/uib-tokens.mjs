@@ -118,7 +118,7 @@ try {
     assert.ok(heights.every((h) => h < one * 1.5), `one line each: ${heights}`);
     await page.locator("#filter").fill(`st.${id.slice(0, 8)}`);
     await page.waitForFunction(() => document.querySelectorAll("tbody tr").length === 1);
-    assert.equal(await page.locator("tbody tr .token-name").innerText(), `ci-dated\nst.${id.slice(0, 8)}…`);
+    assert.equal(await page.locator("tbody tr .token-name").innerText(), "ci-dated");
     await page.screenshot({ path: join(SHOTS, "uib-tokens-table-1280.png"), fullPage: true });
   });
 
