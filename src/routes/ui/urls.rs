@@ -298,6 +298,11 @@ pub fn token_new(project_id: &str) -> String {
     format!("{}/new", tokens(project_id))
 }
 
+/// The token form's scope preview (JSON): `?environment=&path=`.
+pub fn token_scope_preview(project_id: &str) -> String {
+    format!("{}/scope-preview", tokens(project_id))
+}
+
 /// The page that shows a new token once; `reveal` names it in the reveal store.
 pub fn token_created(project_id: &str, reveal: &str) -> String {
     format!("{}/created/{}", tokens(project_id), segment(reveal))
