@@ -16,6 +16,7 @@ pub mod finding;
 pub mod form;
 pub mod format;
 pub mod members;
+pub mod next;
 pub mod notice;
 pub mod pages;
 pub mod projects;

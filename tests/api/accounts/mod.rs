@@ -9,6 +9,7 @@ mod mfa;
 mod parallel_guesses;
 mod password_change;
 mod resets;
+mod session_idle;
 mod session_list;
 mod sessions;
 mod setup;

@@ -8,6 +8,7 @@ mod finding;
 mod invite_throttle;
 mod line_breaks;
 mod login;
+mod next;
 mod member_environments;
 mod overview;
 mod preauth;
