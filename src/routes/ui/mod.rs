@@ -20,6 +20,7 @@ pub mod next;
 pub mod notice;
 pub mod pages;
 pub mod projects;
+pub mod resume;
 pub mod secrets;
 pub mod session;
 pub mod settings;

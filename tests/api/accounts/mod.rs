@@ -2,7 +2,7 @@
 //! the login throttle.
 
 mod enforcement;
-mod enrolment;
+pub(crate) mod enrolment;
 mod failed_login_audit;
 mod login;
 mod mfa;

@@ -12,6 +12,7 @@ mod next;
 mod member_environments;
 mod overview;
 mod preauth;
+mod resume;
 mod secrets_browser;
 mod settings;
 mod setup;

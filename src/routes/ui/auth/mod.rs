@@ -5,7 +5,10 @@
 mod invite;
 mod login;
 pub mod preauth;
+mod resumed;
 mod setup;
+
+pub use login::login_again;
 
 use super::page;
 use actix_web::web;
