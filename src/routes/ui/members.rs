@@ -5,6 +5,7 @@
 use super::error::UiResult;
 use super::form::FormData;
 use super::notice::{Notice, NoticeQuery};
+use super::actions::action;
 use super::page;
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, Section};
 use super::session::{Posted, UiSession};
@@ -20,15 +21,17 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+const MEMBERS: &str = "/projects/{projectId}/access-control/members";
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let members = "/projects/{projectId}/access-control/members";
+    let members = MEMBERS;
     cfg.service(
         page(members)
             .route(web::get().to(show))
             .route(web::post().to(add)),
     )
-    .service(page(&format!("{members}/{{userId}}")).route(web::post().to(update)))
-    .service(page(&format!("{members}/{{userId}}/remove")).route(web::post().to(remove)));
+    .service(action(&format!("{members}/{{userId}}"), MEMBERS).route(web::post().to(update)))
+    .service(action(&format!("{members}/{{userId}}/remove"), MEMBERS).route(web::post().to(remove)));
 }
 
 struct EnvChoice {

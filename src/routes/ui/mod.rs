@@ -8,6 +8,7 @@
 //! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
 pub mod account;
+pub mod actions;
 pub mod activity;
 pub mod auth;
 pub mod confirm;
@@ -23,6 +24,7 @@ pub mod projects;
 pub mod resume;
 pub mod secrets;
 pub mod session;
+pub mod summary;
 pub mod settings;
 pub mod team;
 pub mod tokens;

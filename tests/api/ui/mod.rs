@@ -3,6 +3,7 @@
 
 mod csrf;
 mod dotenv;
+mod error_summary;
 mod error_pages;
 mod finding;
 mod invite_throttle;

@@ -18,6 +18,7 @@ use crate::time::now_millis;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use crate::routes::ui::summary::ErrorSummary;
 
 /// A pending enrolment as the page shows it: the QR code and the secret to type instead.
 pub struct EnrolView {
@@ -51,6 +52,21 @@ struct AccountPage {
     mfa: MfaStatus,
     extras: Extras,
     sessions: Vec<SessionRow>,
+}
+
+impl AccountPage {
+    /// The refused form's message, linking the field to fix.
+    fn summary(&self) -> ErrorSummary {
+        let mfa_field = if self.extras.enrolment.is_some() {
+            "confirm-code"
+        } else {
+            "mfa"
+        };
+        ErrorSummary::of(&[
+            (mfa_field, self.extras.mfa_error.as_ref()),
+            ("current_password", self.extras.password_error.as_ref()),
+        ])
+    }
 }
 
 /// Renders the Account page for `session` with `status`.

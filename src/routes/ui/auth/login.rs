@@ -14,6 +14,7 @@ use crate::routes::ui::notice::{Notice, NoticeQuery};
 use crate::routes::ui::pages::{add_cookie, redirect, render, Layout};
 use crate::routes::ui::resume::{Kept, LoginAgain};
 use crate::routes::ui::session::Posted;
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls::{self, same_site_next};
 use crate::service::accounts;
 use crate::service::login::{self, FirstStep, SecondStep};
@@ -33,6 +34,18 @@ struct LoginPage {
     preauth: String,
     error: Option<String>,
     kept: Option<Kept>,
+}
+
+impl LoginPage {
+    fn summary(&self) -> ErrorSummary {
+        ErrorSummary::of(&[("password", self.error.as_ref())])
+    }
+}
+
+impl CodePage {
+    fn summary(&self) -> ErrorSummary {
+        ErrorSummary::of(&[("code", self.error.as_ref())])
+    }
 }
 
 #[derive(Deserialize)]

@@ -9,6 +9,7 @@ use crate::auth::Caller;
 use crate::domain::{Depth, SecretPath};
 use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::finding::{Find, FindQuery, Pager};
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
@@ -80,6 +81,16 @@ pub(super) struct SecretsPage {
     export_href: String,
     /// Whether the caller may write here (viewers see no add, edit or delete buttons).
     writable: bool,
+}
+
+impl SecretsPage {
+    fn summary(&self) -> ErrorSummary {
+        ErrorSummary::of(&[
+            ("key", self.add.key_error.as_ref()),
+            ("value", self.add.value_error.as_ref()),
+            ("folder-name", self.folder.error.as_ref()),
+        ])
+    }
 }
 
 /// The two forms on the page, as typed when one is shown again with errors.

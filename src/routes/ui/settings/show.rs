@@ -16,6 +16,7 @@ use crate::time::now_millis;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
+use crate::routes::ui::summary::ErrorSummary;
 
 struct EnvLine {
     name: String,
@@ -34,6 +35,19 @@ pub(super) struct EnvDraft {
     pub slug: String,
     pub name_error: Option<String>,
     pub slug_error: Option<String>,
+}
+
+impl SettingsPage {
+    fn summary(&self) -> ErrorSummary {
+        let mut summary = ErrorSummary::of(&[
+            ("env-name", self.draft.name_error.as_ref()),
+            ("env-slug", self.draft.slug_error.as_ref()),
+        ]);
+        summary
+            .problems
+            .extend(ErrorSummary::whole_form(self.error.as_ref()).problems);
+        summary
+    }
 }
 
 #[derive(Template)]
