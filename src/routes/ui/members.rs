@@ -9,6 +9,7 @@ use super::actions::action;
 use super::page;
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, Section};
 use super::session::{Posted, UiSession};
+use super::summary::ErrorSummary;
 use super::urls;
 use crate::auth::AdminSession;
 use crate::domain::{Environments, Membership, ProjectRole};
@@ -62,6 +63,13 @@ struct MembersPage {
     add_action: String,
     email: String,
     error: Option<String>,
+}
+
+impl MembersPage {
+    /// A refused change is about the form as a whole (which member, which role).
+    fn summary(&self) -> ErrorSummary {
+        ErrorSummary::whole_form(self.error.as_ref())
+    }
 }
 
 fn choices(project: &ProjectView, reach: Option<&[String]>) -> Vec<EnvChoice> {

@@ -141,15 +141,20 @@ impl Kept {
     }
 }
 
-/// Did the POST say it came from a page of this site? A missing `Origin` (older browsers) is
-/// taken as this site, as the CSRF check does; `null` is not, nor any `Sec-Fetch-Site` but
-/// `same-origin`.
+/// Did the POST say it came from a page of this site? Browsers that send `Sec-Fetch-Site` say
+/// so there (`same-origin`), and post forms with `Origin: null` under our `no-referrer` policy,
+/// so then a null `Origin` is fine and only a foreign one refuses. Without `Sec-Fetch-Site`, the
+/// `Origin` decides: missing (an older browser, a script) is taken as this site, as the CSRF
+/// check does; `null` is not.
 fn from_this_site(req: &HttpRequest) -> bool {
     let fetch_site = req
         .headers()
         .get("sec-fetch-site")
         .and_then(|v| v.to_str().ok());
-    same_site(req, NullOrigin::Refused) && fetch_site.is_none_or(|site| site == "same-origin")
+    match fetch_site {
+        Some(site) => site == "same-origin" && same_site(req, NullOrigin::Allowed),
+        None => same_site(req, NullOrigin::Refused),
+    }
 }
 
 /// The login page's pre-session token for a kept form, and the cookie that goes with it.

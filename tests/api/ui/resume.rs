@@ -110,6 +110,7 @@ async fn a_cross_site_post_after_the_session_ended_keeps_nothing() {
         ("origin", "https://evil.example"),
         ("origin", "null"),
         ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
     ] {
         let page = browser
             .request(Method::POST, &action)
@@ -121,6 +122,22 @@ async fn a_cross_site_post_after_the_session_ended_keeps_nothing() {
         assert!(page.text.contains("Session ended"));
         assert!(!page.text.contains("DB_PASSWORD"), "{header}: nothing echoed");
     }
+}
+
+#[tokio::test]
+async fn a_same_origin_browser_post_with_a_null_origin_is_kept() {
+    // Under `Referrer-Policy: no-referrer` browsers post forms with `Origin: null`; the
+    // `Sec-Fetch-Site` they send says where the form came from.
+    let (_app, project, browser, csrf) = ended_session().await;
+    let page = browser
+        .request(Method::POST, &secrets_form(&project, "add"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
+        .form(&add_fields(&csrf))
+        .answer()
+        .await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{page}");
+    assert!(page.text.contains("name=\"kept.key\" value=\"DB_PASSWORD\""));
 }
 
 #[tokio::test]
