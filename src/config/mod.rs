@@ -171,7 +171,8 @@ impl Config {
                 format!("'{}': {e}; use e.g. 1h or 30m", args.session_idle),
             )
         })?;
-        if session_idle < Duration::from_secs(60) || session_idle > Duration::from_secs(90 * 86_400) {
+        if session_idle < Duration::from_secs(60) || session_idle > Duration::from_secs(90 * 86_400)
+        {
             return Err(bad("ENVKEEP_SESSION_IDLE", "must be between 1m and 90d"));
         }
         let admin = parse_admin(args.admin_email.as_deref(), args.admin_password.as_deref())?;

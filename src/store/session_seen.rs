@@ -40,7 +40,8 @@ impl SessionSeen {
 
     /// The session's last activity: its stored time, or a later one not yet written.
     pub(super) fn last_seen(&self, id_hash: &[u8], stored: Millis) -> Millis {
-        self.pending(id_hash).map_or(stored, |pending| pending.max(stored))
+        self.pending(id_hash)
+            .map_or(stored, |pending| pending.max(stored))
     }
 
     /// Has the session, last seen (stored) at `stored`, gone unused for the idle expiry?

@@ -2,10 +2,10 @@
 //! to add an existing user, and the forms to change or remove one. Project admins, admins and
 //! owners see it; the service refuses everyone else anyway.
 
+use super::actions::action;
 use super::error::UiResult;
 use super::form::FormData;
 use super::notice::{Notice, NoticeQuery};
-use super::actions::action;
 use super::page;
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, Section};
 use super::session::{Posted, UiSession};
@@ -32,7 +32,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(add)),
     )
     .service(action(&format!("{members}/{{userId}}"), MEMBERS).route(web::post().to(update)))
-    .service(action(&format!("{members}/{{userId}}/remove"), MEMBERS).route(web::post().to(remove)));
+    .service(
+        action(&format!("{members}/{{userId}}/remove"), MEMBERS).route(web::post().to(remove)),
+    );
 }
 
 struct EnvChoice {

@@ -17,7 +17,10 @@ fn assert_summary_links(page: &Answer, field: &str) {
         summary.contains(&format!("<a href=\"#{field}\">")),
         "links #{field}: {page}"
     );
-    assert!(page.text.contains(&format!("id=\"{field}\"")), "the field has that id");
+    assert!(
+        page.text.contains(&format!("id=\"{field}\"")),
+        "the field has that id"
+    );
     let first_autofocus = page.text.find("autofocus").unwrap();
     assert!(first_autofocus > start, "nothing before it takes the focus");
 }
@@ -38,7 +41,10 @@ async fn setup_keeps_the_code_and_links_the_field_to_fix() {
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.text.contains(&format!("value=\"{code}\"")), "{page}");
-    assert!(!page.text.contains("a-long-password"), "never the passwords");
+    assert!(
+        !page.text.contains("a-long-password"),
+        "never the passwords"
+    );
     assert_summary_links(&page, "confirm");
 }
 
@@ -118,12 +124,23 @@ async fn a_wrong_mfa_setup_code_keeps_the_same_secret_on_the_page() {
             &[("csrf_token", &csrf), ("code", "000000")],
         )
         .await;
-    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert_eq!(secret_of(&refused), secret, "the same enrolment, no new scan");
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{refused}"
+    );
+    assert_eq!(
+        secret_of(&refused),
+        secret,
+        "the same enrolment, no new scan"
+    );
     assert_summary_links(&refused, "confirm-code");
     let code = totp_code(&secret, 0);
     let confirmed = browser
-        .post_form("/account/mfa/confirm", &[("csrf_token", &csrf), ("code", &code)])
+        .post_form(
+            "/account/mfa/confirm",
+            &[("csrf_token", &csrf), ("code", &code)],
+        )
         .await;
     assert_eq!(confirmed.status, StatusCode::OK, "{confirmed}");
 }

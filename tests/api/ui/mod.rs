@@ -3,14 +3,14 @@
 
 mod csrf;
 mod dotenv;
-mod error_summary;
 mod error_pages;
+mod error_summary;
 mod finding;
 mod invite_throttle;
 mod line_breaks;
 mod login;
-mod next;
 mod member_environments;
+mod next;
 mod overview;
 mod preauth;
 mod resume;

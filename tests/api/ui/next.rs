@@ -64,6 +64,10 @@ async fn the_login_page_never_carries_a_foreign_next_into_its_form() {
         .get("/login?next=https%3A%2F%2Fevil.example%2F")
         .await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.text.contains(r#"name="next" value="/""#), "{}", page.text);
+    assert!(
+        page.text.contains(r#"name="next" value="/""#),
+        "{}",
+        page.text
+    );
     assert!(!page.text.contains("evil.example"));
 }

@@ -120,7 +120,10 @@ async fn a_cross_site_post_after_the_session_ended_keeps_nothing() {
             .await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{header}: {page}");
         assert!(page.text.contains("Session ended"));
-        assert!(!page.text.contains("DB_PASSWORD"), "{header}: nothing echoed");
+        assert!(
+            !page.text.contains("DB_PASSWORD"),
+            "{header}: nothing echoed"
+        );
     }
 }
 
@@ -137,7 +140,9 @@ async fn a_same_origin_browser_post_with_a_null_origin_is_kept() {
         .answer()
         .await;
     assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{page}");
-    assert!(page.text.contains("name=\"kept.key\" value=\"DB_PASSWORD\""));
+    assert!(page
+        .text
+        .contains("name=\"kept.key\" value=\"DB_PASSWORD\""));
 }
 
 #[tokio::test]
@@ -162,7 +167,10 @@ async fn logging_in_ends_on_a_page_that_submits_the_kept_form_with_a_fresh_token
         .as_token(&token)
         .get_secret(&project, "dev", "/", "DB_PASSWORD")
         .await;
-    assert_eq!(stored["secret"]["value"], TYPED, "every character came through");
+    assert_eq!(
+        stored["secret"]["value"], TYPED,
+        "every character came through"
+    );
     assert_eq!(stored["secret"]["comment"], "<b>primary</b>");
 }
 
@@ -181,7 +189,9 @@ async fn the_kept_form_rides_through_the_mfa_step() {
     let credentials = [("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)];
     let code_page = submit(&browser, "/login", &login, &credentials).await;
     assert!(code_page.text.contains("name=\"step\""), "{code_page}");
-    assert!(code_page.text.contains("name=\"kept.key\" value=\"DB_PASSWORD\""));
+    assert!(code_page
+        .text
+        .contains("name=\"kept.key\" value=\"DB_PASSWORD\""));
     let code = totp_code(&enrolled.secret, 1);
     let resume = submit(&browser, "/login/code", &code_page, &[("code", &code)]).await;
     assert_eq!(resume.status, StatusCode::OK, "{resume}");

@@ -14,12 +14,20 @@ use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(page("/account").route(web::get().to(show::show)))
-        .service(action("/account/password", "/account").route(web::post().to(show::change_password)))
-        .service(action("/account/sessions/{sessionId}/end", "/account").route(web::post().to(show::end_session)))
+        .service(
+            action("/account/password", "/account").route(web::post().to(show::change_password)),
+        )
+        .service(
+            action("/account/sessions/{sessionId}/end", "/account")
+                .route(web::post().to(show::end_session)),
+        )
         .service(action("/account/mfa/begin", "/account").route(web::post().to(mfa::begin)))
         .service(action("/account/mfa/confirm", "/account").route(web::post().to(mfa::confirm)))
         .service(action("/account/mfa/disable", "/account").route(web::post().to(mfa::disable)))
-        .service(action("/account/mfa/recovery-codes", "/account").route(web::post().to(mfa::recovery_codes)))
+        .service(
+            action("/account/mfa/recovery-codes", "/account")
+                .route(web::post().to(mfa::recovery_codes)),
+        )
         .service(
             page("/reset/{code}")
                 .route(web::get().to(reset::show))

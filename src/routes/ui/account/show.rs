@@ -10,6 +10,7 @@ use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::{Notice, NoticeQuery};
 use crate::routes::ui::pages::{add_cookie, redirect, render, sentence, Layout};
 use crate::routes::ui::session::{layout_for, Posted, UiSession};
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls;
 use crate::service::mfa::{self, MfaStatus};
 use crate::service::{passwords, sessions};
@@ -18,7 +19,6 @@ use crate::time::now_millis;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use crate::routes::ui::summary::ErrorSummary;
 
 /// A pending enrolment as the page shows it: the QR code and the secret to type instead.
 pub struct EnrolView {

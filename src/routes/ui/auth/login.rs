@@ -108,7 +108,10 @@ fn logged_in(
         Some(kept) => resumed::page(kept, &started.csrf_token, next)?,
         None => redirect(next),
     };
-    add_cookie(&mut response, &session_cookie(&state.settings, &started.token))?;
+    add_cookie(
+        &mut response,
+        &session_cookie(&state.settings, &started.token),
+    )?;
     add_cookie(&mut response, &preauth::removal())?;
     Ok(response)
 }

@@ -4,10 +4,10 @@
 use super::draft::{field_errors, SecretDraft};
 use super::place::{Item, ItemQuery};
 use crate::routes::ui::error::UiResult;
-use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::notice::Notice;
 use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
 use crate::routes::ui::session::{Posted, UiSession};
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls;
 use crate::service::secrets;
 use crate::state::AppState;

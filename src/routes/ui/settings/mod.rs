@@ -15,9 +15,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     let base = SETTINGS;
     let env = format!("{base}/environments/{{slug}}");
     cfg.service(page(base).route(web::get().to(show::show)))
-        .service(action(&format!("{base}/environments"), SETTINGS).route(web::post().to(environments::add)))
-        .service(action(&format!("{env}/rename"), SETTINGS).route(web::post().to(environments::rename)))
-        .service(action(&format!("{env}/move"), SETTINGS).route(web::post().to(environments::move_one)))
+        .service(
+            action(&format!("{base}/environments"), SETTINGS)
+                .route(web::post().to(environments::add)),
+        )
+        .service(
+            action(&format!("{env}/rename"), SETTINGS).route(web::post().to(environments::rename)),
+        )
+        .service(
+            action(&format!("{env}/move"), SETTINGS).route(web::post().to(environments::move_one)),
+        )
         .service(
             page(&format!("{env}/delete"))
                 .route(web::get().to(environments::confirm_delete))

@@ -8,6 +8,7 @@ use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{render, Layout, ProjectNav, Section};
 use crate::routes::ui::session::UiSession;
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls;
 use crate::service::projects;
 use crate::service::views::ProjectView;
@@ -16,7 +17,6 @@ use crate::time::now_millis;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
-use crate::routes::ui::summary::ErrorSummary;
 
 struct EnvLine {
     name: String,

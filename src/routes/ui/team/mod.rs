@@ -16,7 +16,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(page("/team").route(web::get().to(page::show)))
         .service(action("/team/invites", "/team").route(web::post().to(invites::create)))
         .service(page("/team/invites/created/{reveal}").route(web::get().to(invites::created)))
-        .service(action("/team/invites/{inviteId}/revoke", "/team").route(web::post().to(invites::revoke)))
+        .service(
+            action("/team/invites/{inviteId}/revoke", "/team")
+                .route(web::post().to(invites::revoke)),
+        )
         .service(action("/team/mfa", "/team").route(web::post().to(mfa::update)))
         .service(action("/team/users/{userId}", "/team").route(web::post().to(users::update)))
         .service(
