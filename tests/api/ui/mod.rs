@@ -6,6 +6,7 @@ mod dotenv;
 mod error_pages;
 mod error_summary;
 mod finding;
+mod identities;
 mod invite_throttle;
 mod line_breaks;
 mod login;
