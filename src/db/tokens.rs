@@ -274,20 +274,21 @@ pub fn delete_expired_chunk(conn: &Connection, now: Millis, limit: usize) -> DbR
     Ok(ids.collect::<Result<_, _>>()?)
 }
 
-/// Is an environment named by a scope of a token that has not expired?
-pub fn environment_in_live_scope(
+/// The tokens (id, name) that have not expired and whose scopes name an environment: what blocks
+/// deleting it. Ordered by name so a confirmation page lists them the same way each time.
+pub fn live_in_environment(
     conn: &Connection,
     project_id: &str,
     slug: &str,
     now: Millis,
-) -> DbResult<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (
-            SELECT 1 FROM service_tokens t, json_each(t.scopes) s
-            WHERE t.project_id = ?1 AND s.value ->> 0 = ?2 AND (t.expires_at IS NULL OR t.expires_at > ?3))",
-        params![project_id, slug, now],
-        |r| r.get(0),
-    )?)
+) -> DbResult<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT t.id, t.name FROM service_tokens t, json_each(t.scopes) s
+         WHERE t.project_id = ?1 AND s.value ->> 0 = ?2 AND (t.expires_at IS NULL OR t.expires_at > ?3)
+         ORDER BY t.name, t.id",
+    )?;
+    let rows = stmt.query_map(params![project_id, slug, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Writes buffered last-use times; tokens deleted meanwhile are skipped.
@@ -430,5 +431,29 @@ pub(crate) mod tests {
             .map(|t| t.id)
             .collect();
         assert_eq!(ids, ["good"]);
+    }
+
+    #[test]
+    fn the_tokens_blocking_an_environment_are_the_live_ones_naming_it_once_each() {
+        let conn = store();
+        let mut twice = token("twice");
+        twice.expires_at = None;
+        twice.scopes.push((
+            EnvSlug::parse("dev").unwrap(),
+            ScopeGlob::parse("/other").unwrap(),
+        ));
+        insert(&conn, &twice).unwrap();
+        // `token()` expires at 5: live at 4, not at 5.
+        insert(&conn, &token("expiring")).unwrap();
+        let ids = |slug: &str, now: Millis| -> Vec<String> {
+            live_in_environment(&conn, "p", slug, now)
+                .unwrap()
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        };
+        assert_eq!(ids("dev", 4), ["expiring", "twice"]);
+        assert_eq!(ids("dev", 5), ["twice"]);
+        assert!(ids("staging", 4).is_empty());
     }
 }

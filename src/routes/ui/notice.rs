@@ -47,6 +47,8 @@ notices! {
     SecretRestored = "secret-restored" => "Secret restored.",
     FolderRestored = "folder-restored" => "Folder restored.",
     FolderCreated = "folder-created" => "Folder created.",
+    FolderDeleted = "folder-deleted"
+        => "Folder deleted. Its secrets are in this environment's trash until their history expires.",
     EnvImported = "env-imported" => "The .env file was imported, all of it in one step.",
     TokenRevoked = "token-revoked" => "Service token revoked. It no longer works.",
     EnvAdded = "env-added" => "Environment added.",

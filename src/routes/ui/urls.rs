@@ -143,6 +143,20 @@ pub fn folder_add(project_id: &str, env: &str) -> String {
     format!("{}/folders", environment(project_id, env))
 }
 
+/// The confirmation page before deleting folder `path` with everything below it.
+pub fn folder_delete(project_id: &str, env: &str, path: &str) -> String {
+    format!(
+        "{}/folders/delete?path={}",
+        environment(project_id, env),
+        query_value(path)
+    )
+}
+
+/// Where that confirmation posts (the folder travels in the form).
+pub fn folder_delete_action(project_id: &str, env: &str) -> String {
+    format!("{}/folders/delete", environment(project_id, env))
+}
+
 fn secret_item(action: &str, project_id: &str, env: &str, path: &str, key: &str) -> String {
     format!(
         "{}/{action}?path={}&key={}",

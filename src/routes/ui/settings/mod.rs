@@ -2,6 +2,7 @@
 //! confirmation), the project's facts, and the danger zone (which links to deleting the project,
 //! on the projects screen).
 
+mod delete_env;
 mod environments;
 mod show;
 
@@ -17,7 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(page(&format!("{env}/move")).route(web::post().to(environments::move_one)))
         .service(
             page(&format!("{env}/delete"))
-                .route(web::get().to(environments::confirm_delete))
-                .route(web::post().to(environments::delete)),
+                .route(web::get().to(delete_env::confirm))
+                .route(web::post().to(delete_env::delete)),
         );
 }
