@@ -39,6 +39,11 @@ notices! {
     InviteAccepted = "invite-accepted" => "Your account is ready. Log in with it.",
     ProjectCreated = "project-created"
         => "Project created with the environments Development, Staging and Production.",
+    ProjectCreatedSameName = "project-created-same-name"
+        => "Project created. Another project has the same name: its slug tells them apart, or rename one in Settings.",
+    ProjectRenamed = "project-renamed" => "Project renamed. Its slug stays as it was.",
+    ProjectRenamedSameName = "project-renamed-same-name"
+        => "Project renamed. Another project has the same name: rename one of them to tell them apart.",
     ProjectDeleted = "project-deleted" => "Project deleted.",
     SecretAdded = "secret-added" => "Secret added.",
     SecretSaved = "secret-saved" => "Secret saved.",

@@ -82,6 +82,20 @@ pub fn projects() -> String {
     String::from("/projects")
 }
 
+/// What a project name (and slug) would meet, as the line under a name field (no `except` on
+/// the new-project form; the project being renamed otherwise).
+pub fn project_name_check(except: Option<&str>) -> String {
+    match except {
+        None => String::from("/projects/name-check"),
+        Some(id) => format!("/projects/name-check?except={}", query_value(id)),
+    }
+}
+
+/// Where a project's rename form posts.
+pub fn project_rename(project_id: &str) -> String {
+    format!("{}/settings/rename", project(project_id))
+}
+
 fn project(project_id: &str) -> String {
     format!("/projects/{}", segment(project_id))
 }

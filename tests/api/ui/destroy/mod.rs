@@ -1,9 +1,10 @@
-//! Destructive actions in the UI (issue 20 item 3): deleting an environment (its name typed when
+//! Destructive actions and the project forms in the UI (issue 20 items 3 and 4): deleting an environment (its name typed when
 //! it holds secrets; the live tokens that block it listed before anything is pressed) and a
 //! folder (the counts it removes; the refusal an import causes).
 
 mod environments;
 mod folders;
+mod projects;
 
 use crate::helpers::{Browser, TestApp};
 
