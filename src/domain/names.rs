@@ -283,7 +283,10 @@ mod tests {
             ("Déjà-vu!!", "deja-vu"),
         ] {
             assert_eq!(EnvSlug::slugify(name), slug, "{name}");
-            assert!(ProjectSlug::parse(&EnvSlug::slugify(name)).is_ok(), "{name}");
+            assert!(
+                ProjectSlug::parse(&EnvSlug::slugify(name)).is_ok(),
+                "{name}"
+            );
         }
     }
 

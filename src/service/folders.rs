@@ -156,7 +156,8 @@ fn import_refusal(
     environment_id: &str,
     path: &SecretPath,
 ) -> AppResult<Option<AppError>> {
-    let importers = secret_imports::importers_from_outside(conn, environment_id, Some(path.as_str()))?;
+    let importers =
+        secret_imports::importers_from_outside(conn, environment_id, Some(path.as_str()))?;
     let Some(importer) = importers.first() else {
         return Ok(None);
     };

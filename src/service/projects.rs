@@ -153,10 +153,16 @@ pub async fn same_name(
 }
 
 /// Whether a project already has `slug`, for someone who may create projects.
-pub async fn slug_taken(store: &Store, session: &AdminSession, slug: &ProjectSlug) -> AppResult<bool> {
+pub async fn slug_taken(
+    store: &Store,
+    session: &AdminSession,
+    slug: &ProjectSlug,
+) -> AppResult<bool> {
     session.decide(None, Action::CreateProject)?;
     let slug = slug.as_str().to_owned();
-    Ok(store.read(move |conn| projects::slug_taken(conn, &slug)).await?)
+    Ok(store
+        .read(move |conn| projects::slug_taken(conn, &slug))
+        .await?)
 }
 
 /// The projects the caller may see.

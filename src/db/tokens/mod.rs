@@ -287,7 +287,9 @@ pub fn live_in_environment(
          WHERE t.project_id = ?1 AND s.value ->> 0 = ?2 AND (t.expires_at IS NULL OR t.expires_at > ?3)
          ORDER BY t.name, t.id",
     )?;
-    let rows = stmt.query_map(params![project_id, slug, now], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map(params![project_id, slug, now], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

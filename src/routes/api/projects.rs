@@ -62,7 +62,10 @@ async fn create(
 ) -> AppResult<HttpResponse> {
     let (name, slug) = all((
         field("name", required(body.name.as_deref()).and_then(Name::parse)),
-        field("slug", body.slug.as_deref().map(ProjectSlug::parse).transpose()),
+        field(
+            "slug",
+            body.slug.as_deref().map(ProjectSlug::parse).transpose(),
+        ),
     ))?;
     let project = projects::create(&state.store, &session, name, slug).await?;
     Ok(HttpResponse::Created().json(json!({ "project": project })))

@@ -2,8 +2,8 @@
 //! typed; a name the viewer already uses is created anyway, with a warning); opening a project
 //! goes to its secrets. The list is filtered by name or slug (`?q=`) and paged on the server.
 
-use crate::auth::AdminSession;
 use super::check::{check, NameCheck};
+use crate::auth::AdminSession;
 use crate::domain::{Name, ProjectSlug};
 use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
@@ -143,7 +143,11 @@ pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResu
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
     // The line under the name again, so the refused form says what the slug would be.
-    let slug_typed = if draft.slug_error.is_some() { "" } else { &draft.slug };
+    let slug_typed = if draft.slug_error.is_some() {
+        ""
+    } else {
+        &draft.slug
+    };
     draft.check = check(&state, session, &draft.name, slug_typed, None).await?;
     let everything = FindQuery::default().find();
     let page = page(&state, session, posted.layout(), draft, &everything).await?;

@@ -67,7 +67,10 @@ pub(super) async fn confirm(
 ) -> UiResult<HttpResponse> {
     let place = Place::load(&state, &ui.0, ids.into_inner(), query.path.as_deref()).await?;
     let deletion = folders::deletion(&state.store, &ui.caller(), &place.at).await?;
-    render(StatusCode::OK, &confirm_page(ui.layout(), &place, &deletion))
+    render(
+        StatusCode::OK,
+        &confirm_page(ui.layout(), &place, &deletion),
+    )
 }
 
 pub(super) async fn delete(
@@ -75,7 +78,13 @@ pub(super) async fn delete(
     posted: Posted,
     ids: web::Path<(String, String)>,
 ) -> UiResult<HttpResponse> {
-    let place = Place::load(&state, &posted.session, ids.into_inner(), posted.form.get("path")).await?;
+    let place = Place::load(
+        &state,
+        &posted.session,
+        ids.into_inner(),
+        posted.form.get("path"),
+    )
+    .await?;
     let caller = posted.caller();
     match folders::delete(&state.store, &caller, &place.at, Depth::Recursive).await {
         Ok(()) => {

@@ -34,5 +34,8 @@ pub(super) async fn rename(
         true => Notice::ProjectRenamedSameName,
         false => Notice::ProjectRenamed,
     };
-    Ok(redirect(&urls::with_notice(&urls::settings(&project.id), notice)))
+    Ok(redirect(&urls::with_notice(
+        &urls::settings(&project.id),
+        notice,
+    )))
 }

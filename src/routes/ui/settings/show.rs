@@ -3,11 +3,11 @@
 //! one is refused.
 
 use crate::auth::policy::Action;
-use crate::routes::ui::projects::check::NameCheck;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{render, Layout, ProjectNav, Section};
+use crate::routes::ui::projects::check::NameCheck;
 use crate::routes::ui::session::UiSession;
 use crate::routes::ui::urls;
 use crate::service::projects;

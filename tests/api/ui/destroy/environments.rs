@@ -28,7 +28,10 @@ async fn typing_the_name_deletes_an_environment_that_holds_secrets() {
     let (app, project, browser, csrf) = shop().await;
     app.create_secret(&project, "prod", "/", "DB", "x").await;
     let delete = environment_form(&project, "prod", "delete");
-    let fields = [("csrf_token", csrf.as_str()), ("confirm_name", "Production")];
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("confirm_name", "Production"),
+    ];
     let deleted = browser.post_form(&delete, &fields).await;
     assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{deleted}");
     let envs = app.as_admin().list_environments(&project).await;
@@ -39,7 +42,8 @@ async fn typing_the_name_deletes_an_environment_that_holds_secrets() {
 async fn the_confirmation_counts_the_secrets_and_folders_and_an_empty_one_asks_for_no_name() {
     let (app, project, browser, _) = shop().await;
     app.create_secret(&project, "prod", "/", "A", "1").await;
-    app.create_secret(&project, "prod", "/app/db", "B", "2").await;
+    app.create_secret(&project, "prod", "/app/db", "B", "2")
+        .await;
     let full = browser
         .get(&environment_form(&project, "prod", "delete"))
         .await;

@@ -7,7 +7,10 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 fn confirm_page(project: &str, path: &str) -> String {
-    format!("{}/folders/delete?path={path}", secrets_page(project, "dev"))
+    format!(
+        "{}/folders/delete?path={path}",
+        secrets_page(project, "dev")
+    )
 }
 
 fn delete_action(project: &str) -> String {
@@ -16,10 +19,18 @@ fn delete_action(project: &str) -> String {
 
 /// dev: /app holds A; /app/db holds B; /app/db/deep holds C; /app/empty is empty; / holds ROOT.
 async fn tree(app: &TestApp, project: &str) {
-    for (path, key) in [("/", "ROOT"), ("/app", "A"), ("/app/db", "B"), ("/app/db/deep", "C")] {
+    for (path, key) in [
+        ("/", "ROOT"),
+        ("/app", "A"),
+        ("/app/db", "B"),
+        ("/app/db/deep", "C"),
+    ] {
         app.create_secret(project, "dev", path, key, "v").await;
     }
-    let empty = app.as_admin().create_folder(project, "dev", "/app", "empty").await;
+    let empty = app
+        .as_admin()
+        .create_folder(project, "dev", "/app", "empty")
+        .await;
     assert_eq!(empty.status, StatusCode::CREATED, "{empty}");
 }
 
@@ -43,7 +54,10 @@ async fn deleting_a_folder_in_the_ui_moves_its_secrets_to_the_trash_and_returns_
     assert_eq!(deleted.status, StatusCode::SEE_OTHER, "{deleted}");
     assert_eq!(
         deleted.location(),
-        format!("{}?path=/app&notice=folder-deleted", secrets_page(&project, "dev"))
+        format!(
+            "{}?path=/app&notice=folder-deleted",
+            secrets_page(&project, "dev")
+        )
     );
     let trash = app
         .as_admin()
@@ -57,7 +71,10 @@ async fn deleting_a_folder_in_the_ui_moves_its_secrets_to_the_trash_and_returns_
         .collect();
     keys.sort();
     assert_eq!(keys, ["B", "C"]);
-    let left = app.as_admin().list_folders_recursive(&project, "dev", "/").await;
+    let left = app
+        .as_admin()
+        .list_folders_recursive(&project, "dev", "/")
+        .await;
     assert!(!left.text.contains("/app/db"), "{left}");
 }
 

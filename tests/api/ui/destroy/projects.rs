@@ -20,7 +20,11 @@ async fn by_slug(app: &TestApp, slug: &str) -> serde_json::Value {
 #[tokio::test]
 async fn the_new_project_form_keeps_a_typed_slug() {
     let (app, _, browser, csrf) = shop().await;
-    let fields = [("csrf_token", csrf.as_str()), ("name", "Ünïcødé"), ("slug", "uni-2")];
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("name", "Ünïcødé"),
+        ("slug", "uni-2"),
+    ];
     let created = browser.post_form("/projects", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{created}");
     assert!(created.location().ends_with("notice=project-created"));
@@ -30,25 +34,45 @@ async fn the_new_project_form_keeps_a_typed_slug() {
 #[tokio::test]
 async fn a_refused_slug_shows_the_form_again_with_the_name_as_typed() {
     let (_app, _, browser, csrf) = shop().await;
-    let fields = [("csrf_token", csrf.as_str()), ("name", "Ünïcødé"), ("slug", "Not OK")];
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("name", "Ünïcødé"),
+        ("slug", "Not OK"),
+    ];
     let refused = browser.post_form("/projects", &fields).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.text.contains("not a valid project slug"), "{refused}");
+    assert!(
+        refused.text.contains("not a valid project slug"),
+        "{refused}"
+    );
     assert!(refused.text.contains("value=\"Ünïcødé\""), "{refused}");
-    let taken = [("csrf_token", csrf.as_str()), ("name", "X"), ("slug", "shop")];
+    let taken = [
+        ("csrf_token", csrf.as_str()),
+        ("name", "X"),
+        ("slug", "shop"),
+    ];
     let conflict = browser.post_form("/projects", &taken).await;
     assert_eq!(conflict.status, StatusCode::CONFLICT);
-    assert!(conflict.text.contains("slug &#39;shop&#39; already exists"), "{conflict}");
+    assert!(
+        conflict.text.contains("slug &#39;shop&#39; already exists"),
+        "{conflict}"
+    );
 }
 
 #[tokio::test]
 async fn a_duplicate_name_is_created_with_a_warning() {
     let (app, _, browser, csrf) = shop().await;
-    let fields = [("csrf_token", csrf.as_str()), ("name", "shop "), ("slug", "")];
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("name", "shop "),
+        ("slug", ""),
+    ];
     let created = browser.post_form("/projects", &fields).await;
     assert_eq!(created.status, StatusCode::SEE_OTHER, "{created}");
     assert!(
-        created.location().ends_with("notice=project-created-same-name"),
+        created
+            .location()
+            .ends_with("notice=project-created-same-name"),
         "{}",
         created.location()
     );
@@ -59,7 +83,9 @@ async fn a_duplicate_name_is_created_with_a_warning() {
 #[tokio::test]
 async fn the_name_check_previews_the_slug_and_warns_about_a_name_in_use() {
     let (_app, project, browser, _) = shop().await;
-    let fresh = browser.get("/projects/name-check?name=%C3%9Cn%C3%AFc%C3%B8d%C3%A9").await;
+    let fresh = browser
+        .get("/projects/name-check?name=%C3%9Cn%C3%AFc%C3%B8d%C3%A9")
+        .await;
     assert_eq!(fresh.status, StatusCode::OK);
     assert!(fresh.text.contains(">unicode</code>"), "{fresh}");
     assert!(!fresh.text.contains("warning"), "{fresh}");
@@ -95,7 +121,9 @@ async fn renaming_to_a_name_in_use_warns_but_renames() {
     let rename = format!("/projects/{project}/settings/rename");
     let fields = [("csrf_token", csrf.as_str()), ("name", "Billing")];
     let renamed = browser.post_form(&rename, &fields).await;
-    assert!(renamed.location().ends_with("notice=project-renamed-same-name"));
+    assert!(renamed
+        .location()
+        .ends_with("notice=project-renamed-same-name"));
     let now = app.as_admin().get_project(&project).await;
     assert_eq!(now["project"]["name"], "Billing");
 }
