@@ -102,8 +102,6 @@ fn slug_rule(raw: &str, what: &str) -> Result<(), Invalid> {
 pub struct ProjectSlug(String);
 
 impl ProjectSlug {
-    pub const PATTERN: &'static str = EnvSlug::PATTERN;
-
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
         slug_rule(raw, "project")?;
         Ok(Self(raw.to_owned()))
