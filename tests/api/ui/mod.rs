@@ -6,6 +6,7 @@ mod destroy;
 mod dotenv;
 mod error_pages;
 mod finding;
+mod identities;
 mod invite_throttle;
 mod line_breaks;
 mod login;
