@@ -176,6 +176,35 @@
     form.addEventListener("change", function (event) { if (event.target.type === "checkbox") refresh(); });
   });
 
+  // Project name forms (`data-check` is the check's address): as you type, the server says which
+  // slug the name gives (or whether the typed slug is free) and whether the name is already used,
+  // and the script swaps that line (`#name-check`) in. Without the script the server checks the
+  // same on submit.
+  document.querySelectorAll("form[data-check]").forEach(function (form) {
+    var timer = null, latest = 0;
+    var refresh = function () {
+      var params = new URLSearchParams();
+      ["name", "slug"].forEach(function (n) { if (form.elements[n]) params.set(n, form.elements[n].value); });
+      var base = form.getAttribute("data-check");
+      var url = base + (base.indexOf("?") < 0 ? "?" : "&") + params.toString();
+      var mine = ++latest;
+      fetch(url, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error("status " + r.status);
+        return r.text();
+      }).then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("name-check");
+        var current = form.querySelector("#name-check");
+        if (mine !== latest || !fresh || !current) return;
+        current.replaceWith(document.importNode(fresh, true));
+      }).catch(function () { /* the server checks again on submit */ });
+    };
+    form.addEventListener("input", function (event) {
+      if (event.target.name !== "name" && event.target.name !== "slug") return;
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 150);
+    });
+  });
+
   // "Or load a file": the file's text goes into the textarea, which the form posts as pasted.
   document.querySelectorAll("input[type=file][data-load-into]").forEach(function (input) {
     input.addEventListener("change", function () {

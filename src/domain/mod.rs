@@ -21,7 +21,7 @@ pub use glob::ScopeGlob;
 pub use identity_role::IdentityRole;
 pub use ip::{AllowedIps, ClientAddr};
 pub use limits::StorageLimits;
-pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, SecretKey};
+pub use names::{Email, EnvName, EnvSlug, FolderName, Name, Password, ProjectSlug, SecretKey};
 pub use path::{Depth, SecretPath};
 pub use permission::Permissions;
 pub use request_id::RequestId;

@@ -49,35 +49,62 @@ impl EnvSlug {
     pub const PATTERN: &'static str = "^[a-z0-9][a-z0-9-]{0,63}$";
 
     pub fn parse(raw: &str) -> Result<Self, Invalid> {
-        let valid_chars = raw
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if raw.is_empty() || raw.len() > MAX_SLUG_CHARS || !valid_chars || raw.starts_with('-') {
-            return Err(Invalid::new(format!(
-                "'{}' is not a valid environment slug (1-{MAX_SLUG_CHARS} of a-z, 0-9 and '-', not starting with '-')",
-                truncate_for_message(raw)
-            )));
-        }
+        slug_rule(raw, "environment")?;
         Ok(Self(raw.to_owned()))
     }
 
-    /// Derives a slug from a display name: `"My App!"` → `my-app`.
+    /// Derives a slug from a display name: `"My App!"` → `my-app`, `Ünïcødé` → `unicode`.
+    /// Letters outside ASCII are transliterated (deunicode's tables), so a name in any script
+    /// gives a readable slug rather than dashes; what is left that is not a-z or 0-9 becomes
+    /// one `-`. Room is left for the `-xxxxxx` added when the slug is taken.
     pub fn slugify(name: &str) -> String {
+        let ascii = deunicode::deunicode(name);
         let mut slug = String::new();
-        for c in name.chars() {
+        for c in ascii.chars() {
             if c.is_ascii_alphanumeric() {
                 slug.push(c.to_ascii_lowercase());
             } else if !slug.is_empty() && !slug.ends_with('-') {
                 slug.push('-');
             }
         }
-        let slug = slug.trim_end_matches('-');
         let slug: String = slug.chars().take(MAX_SLUG_CHARS - 7).collect();
+        let slug = slug.trim_end_matches('-');
         if slug.is_empty() {
             String::from("project")
         } else {
-            slug
+            slug.to_owned()
         }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The one rule for slugs: 1-64 of a-z, 0-9 and `-`, not starting with `-`; `what` names the
+/// kind of slug in the message.
+fn slug_rule(raw: &str, what: &str) -> Result<(), Invalid> {
+    let valid_chars = raw
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if raw.is_empty() || raw.len() > MAX_SLUG_CHARS || !valid_chars || raw.starts_with('-') {
+        return Err(Invalid::new(format!(
+            "'{}' is not a valid {what} slug (1-{MAX_SLUG_CHARS} of a-z, 0-9 and '-', not starting with '-')",
+            truncate_for_message(raw)
+        )));
+    }
+    Ok(())
+}
+
+/// A project's slug, chosen at creation (or derived from its name) and fixed after: the same
+/// characters as an environment slug, unique in the instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectSlug(String);
+
+impl ProjectSlug {
+    pub fn parse(raw: &str) -> Result<Self, Invalid> {
+        slug_rule(raw, "project")?;
+        Ok(Self(raw.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -239,7 +266,42 @@ mod tests {
     fn slugify_makes_readable_slugs() {
         assert_eq!(EnvSlug::slugify("My App!"), "my-app");
         assert_eq!(EnvSlug::slugify("  --  "), "project");
-        assert_eq!(EnvSlug::slugify("Ünïcode Only"), "n-code-only");
+        assert_eq!(EnvSlug::slugify("Ünïcode Only"), "unicode-only");
+    }
+
+    #[test]
+    fn slugify_transliterates_letters_outside_ascii() {
+        for (name, slug) in [
+            ("Ünïcødé", "unicode"),
+            ("Crème Brûlée API", "creme-brulee-api"),
+            ("Straße", "strasse"),
+            ("Łódź", "lodz"),
+            ("Ἀθήνα", "athena"),
+            ("北京", "bei-jing"),
+            ("Déjà-vu!!", "deja-vu"),
+        ] {
+            assert_eq!(EnvSlug::slugify(name), slug, "{name}");
+            assert!(
+                ProjectSlug::parse(&EnvSlug::slugify(name)).is_ok(),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_name_gives_a_slug_with_room_for_a_suffix_and_no_trailing_dash() {
+        let slug = EnvSlug::slugify(&format!("{}-x", "a".repeat(MAX_SLUG_CHARS - 8)));
+        assert_eq!(slug, "a".repeat(MAX_SLUG_CHARS - 8));
+        assert!(slug.len() + 7 <= MAX_SLUG_CHARS);
+    }
+
+    #[test]
+    fn a_project_slug_follows_the_slug_rule_and_says_it_is_a_project_slug() {
+        assert!(ProjectSlug::parse("billing-api-2").is_ok());
+        for bad in ["", "-a", "Billing", "a_b", "ünï", "a b", &"a".repeat(65)] {
+            let refused = ProjectSlug::parse(bad).unwrap_err();
+            assert!(refused.0.contains("project slug"), "{bad:?}: {refused}");
+        }
     }
 
     #[test]

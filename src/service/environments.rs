@@ -1,15 +1,17 @@
 //! Environments of a project. Slugs are immutable; renaming changes the display name only.
-//! Deleting an environment that a live token's scope names is refused (409).
+//! Deleting an environment that a live token's scope names, or that a folder elsewhere imports,
+//! is refused (409); `deletion` says beforehand what a delete would remove and what blocks it.
 
 use super::views::EnvironmentView;
 use super::{environment, project_not_found, require_project, Actor};
 use crate::auth::policy::Action;
 use crate::auth::AdminSession;
-use crate::db::{memberships, projects, secret_imports, tokens, DbError};
+use crate::db::{folders, memberships, projects, secret_imports, secrets, tokens, DbError};
 use crate::domain::{EnvSlug, Name};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::now_millis;
+use rusqlite::Connection;
 
 pub(crate) fn view(env: &projects::Environment) -> EnvironmentView {
     EnvironmentView {
@@ -115,6 +117,72 @@ pub async fn update(
         .await
 }
 
+/// A live service token that keeps an environment from being deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockingToken {
+    pub id: String,
+    pub name: String,
+}
+
+/// What deleting an environment would remove, and what keeps it from being deleted now.
+#[derive(Debug, Clone)]
+pub struct EnvDeletion {
+    pub environment: EnvironmentView,
+    pub secrets: usize,
+    /// Folders below the root (the root goes too, but nobody made it).
+    pub folders: usize,
+    pub tokens: Vec<BlockingToken>,
+    /// The folder outside this environment that imports from it, as "'/app' in 'prod'".
+    pub imported_by: Option<String>,
+}
+
+impl EnvDeletion {
+    pub fn blocked(&self) -> bool {
+        !self.tokens.is_empty() || self.imported_by.is_some()
+    }
+}
+
+/// The two rules that refuse a delete, read once for the preview and again inside the delete.
+fn blockers(
+    conn: &Connection,
+    project_id: &str,
+    env: &projects::Environment,
+) -> AppResult<(Vec<BlockingToken>, Option<String>)> {
+    let tokens = tokens::live_in_environment(conn, project_id, &env.slug, now_millis())?
+        .into_iter()
+        .map(|(id, name)| BlockingToken { id, name })
+        .collect();
+    let importer = secret_imports::importers_from_outside(conn, &env.id, None)?
+        .into_iter()
+        .next()
+        .map(|i| format!("folder '{}' in environment '{}'", i.path, i.environment));
+    Ok((tokens, importer))
+}
+
+/// What deleting environment `slug` would remove and what blocks it, for the confirmation page.
+pub async fn deletion(
+    store: &Store,
+    session: &AdminSession,
+    project_id: &str,
+    slug: &str,
+) -> AppResult<EnvDeletion> {
+    session.decide(Some(project_id), Action::ConfigureProject)?;
+    let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
+    store
+        .read(move |conn| {
+            let env = environment(conn, &id, &slug_owned)?;
+            let (tokens, imported_by) = blockers(conn, &id, &env)?;
+            Ok(EnvDeletion {
+                secrets: secrets::count_in_subtree(conn, &env.id, "/")?,
+                folders: folders::descendants(conn, &env.id, "/")?.len(),
+                environment: view(&env),
+                tokens,
+                imported_by,
+            })
+        })
+        .await
+}
+
 pub async fn delete(
     store: &Store,
     session: &AdminSession,
@@ -127,16 +195,17 @@ pub async fn delete(
     store
         .write(move |tx| {
             let env = environment(tx, &id, &slug_owned)?;
-            if tokens::environment_in_live_scope(tx, &id, &env.slug, now_millis())? {
+            let (tokens, importer) = blockers(tx, &id, &env)?;
+            if !tokens.is_empty() {
                 return Err(AppError::Conflict(format!(
                     "Environment '{}' is named by the scope of a live service token; revoke those tokens first",
                     env.slug
                 )));
             }
-            if let Some(importer) = secret_imports::importers_from_outside(tx, &env.id, None)?.first() {
+            if let Some(importer) = importer {
                 return Err(AppError::Conflict(format!(
-                    "Environment '{}' is imported by folder '{}' in environment '{}'; remove that import first",
-                    env.slug, importer.path, importer.environment
+                    "Environment '{}' is imported by {importer}; remove that import first",
+                    env.slug
                 )));
             }
             projects::delete_environment(tx, &env.id)?;

@@ -15,6 +15,7 @@ use crate::domain::{Depth, EnvSlug, FolderName, SecretPath};
 use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
+use rusqlite::Connection;
 use std::collections::HashSet;
 
 /// A stored folder's path; one that no longer parses (stored before a rule it breaks) reads as
@@ -146,6 +147,79 @@ pub async fn create(
         .await
 }
 
+/// The 409 for deleting folder `path` while a folder outside it imports it (or a folder below
+/// it). The importer is named only to a caller who may read it.
+fn import_refusal(
+    conn: &Connection,
+    caller: &Caller,
+    project: &str,
+    environment_id: &str,
+    path: &SecretPath,
+) -> AppResult<Option<AppError>> {
+    let importers =
+        secret_imports::importers_from_outside(conn, environment_id, Some(path.as_str()))?;
+    let Some(importer) = importers.first() else {
+        return Ok(None);
+    };
+    let seen = SecretPath::parse(&importer.path).is_ok_and(|p| {
+        let read = crate::auth::policy::Action::ReadSecrets {
+            environment: &importer.environment,
+            path: &p,
+        };
+        caller.decide(Some(project), read).is_ok()
+            && caller.has_permission(Op::Read)
+            && caller.in_scope(&importer.environment, &p)
+    });
+    let by = match seen {
+        true => format!(
+            "folder '{}' in environment '{}'",
+            importer.path, importer.environment
+        ),
+        false => String::from("a folder you may not see"),
+    };
+    Ok(Some(AppError::Conflict(format!(
+        "Folder '{path}' (or a folder below it) is imported by {by}; remove that import first"
+    ))))
+}
+
+/// What deleting a folder would remove (every secret below it goes to the trash), and the
+/// refusal an import would cause, if one would.
+#[derive(Debug)]
+pub struct FolderDeletion {
+    pub secrets: usize,
+    /// Folders below it, at any depth.
+    pub subfolders: usize,
+    pub refusal: Option<AppError>,
+}
+
+/// The counts and the import refusal that a recursive `delete` of `at` would meet, for the
+/// confirmation page; the same authorisation as the delete.
+pub async fn deletion(store: &Store, access: &Caller, at: &Location) -> AppResult<FolderDeletion> {
+    if at.path.is_root() {
+        return Err(AppError::validation(
+            "path",
+            "the root folder '/' cannot be deleted",
+        ));
+    }
+    authorize(store, access, Op::Write, at)?;
+    let (at, caller) = (at.clone(), access.clone());
+    store
+        .read(move |conn| {
+            let Location {
+                project_id,
+                environment: env,
+                path,
+            } = &at;
+            let environment = locate(conn, project_id, env.as_str(), path)?;
+            Ok(FolderDeletion {
+                secrets: secrets::count_in_subtree(conn, &environment.id, path.as_str())?,
+                subfolders: folders::descendants(conn, &environment.id, path.as_str())?.len(),
+                refusal: import_refusal(conn, &caller, project_id, &environment.id, path)?,
+            })
+        })
+        .await
+}
+
 pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth) -> AppResult<()> {
     let Location {
         project_id,
@@ -182,29 +256,8 @@ pub async fn delete(store: &Store, access: &Caller, at: &Location, depth: Depth)
                     "You are not allowed to delete folder '{path}' with everything below it: some folders below it are outside this service token's scopes"
                 )));
             }
-            let importers =
-                secret_imports::importers_from_outside(tx, &environment.id, Some(path.as_str()))?;
-            if let Some(importer) = importers.first() {
-                // The importer is named only to a caller who may read it.
-                let seen = SecretPath::parse(&importer.path).is_ok_and(|p| {
-                    let read = crate::auth::policy::Action::ReadSecrets {
-                        environment: &importer.environment,
-                        path: &p,
-                    };
-                    caller.decide(Some(&project), read).is_ok()
-                        && caller.has_permission(Op::Read)
-                        && caller.in_scope(&importer.environment, &p)
-                });
-                let by = match seen {
-                    true => format!(
-                        "folder '{}' in environment '{}'",
-                        importer.path, importer.environment
-                    ),
-                    false => String::from("a folder you may not see"),
-                };
-                return Err(AppError::Conflict(format!(
-                    "Folder '{path}' (or a folder below it) is imported by {by}; remove that import first"
-                )));
+            if let Some(refusal) = import_refusal(tx, &caller, &project, &environment.id, &path)? {
+                return Err(refusal);
             }
             // Every secret below goes to the trash first (its history outlives the folders).
             let by = author(tx, &caller)?;

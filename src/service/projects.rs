@@ -1,5 +1,6 @@
 //! Projects: create (with fresh keys, the three default environments and their root folders),
-//! list, get, delete.
+//! list, get, rename, delete; and the checks a name form shows as you type (the slug a name
+//! gives, whether a slug is taken, whether the caller already has a project of that name).
 
 use super::views::ProjectView;
 use super::{project_not_found, Actor};
@@ -8,8 +9,10 @@ use crate::auth::AdminSession;
 use crate::crypto::random;
 use crate::db::projects::{self, Environment, Project};
 use crate::db::{folders, memberships, DbError, DbResult};
-use crate::domain::{EnvSlug, Environments, InstanceRole, Membership, Name, ProjectRole};
-use crate::error::AppResult;
+use crate::domain::{
+    EnvSlug, Environments, InstanceRole, Membership, Name, ProjectRole, ProjectSlug,
+};
+use crate::error::{AppError, AppResult};
 use crate::store::{Store, Touched};
 use crate::time::{now_millis, rfc3339};
 use rusqlite::Connection;
@@ -66,8 +69,15 @@ pub(crate) fn insert_environment(
     Ok(env)
 }
 
-/// Creates a project; an instance member who creates one becomes its admin (DESIGN §9).
-pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppResult<ProjectView> {
+/// Creates a project; an instance member who creates one becomes its admin (DESIGN §9). A
+/// chosen `slug` that is taken is a 409; without one the slug comes from the name, with a
+/// random suffix if that is taken.
+pub async fn create(
+    store: &Store,
+    session: &AdminSession,
+    name: Name,
+    slug: Option<ProjectSlug>,
+) -> AppResult<ProjectView> {
     session.decide(None, Action::CreateProject)?;
     let creator = (session.role == InstanceRole::Member).then(|| session.user_id.clone());
     let id = random::hex16();
@@ -75,11 +85,23 @@ pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppRes
     let actor = Actor::admin(session);
     let view = store
         .write(move |tx| {
-            let base = EnvSlug::slugify(name.as_str());
-            let mut slug = base.clone();
-            while projects::slug_taken(tx, &slug)? {
-                slug = format!("{base}-{}", &random::hex16()[..6]);
-            }
+            let slug = match slug {
+                Some(chosen) if projects::slug_taken(tx, chosen.as_str())? => {
+                    return Err(AppError::Conflict(format!(
+                        "A project with slug '{}' already exists; choose another slug",
+                        chosen.as_str()
+                    )));
+                }
+                Some(chosen) => chosen.as_str().to_owned(),
+                None => {
+                    let base = EnvSlug::slugify(name.as_str());
+                    let mut slug = base.clone();
+                    while projects::slug_taken(tx, &slug)? {
+                        slug = format!("{base}-{}", &random::hex16()[..6]);
+                    }
+                    slug
+                }
+            };
             let project = Project {
                 id,
                 name: name.as_str().to_owned(),
@@ -108,10 +130,39 @@ pub async fn create(store: &Store, session: &AdminSession, name: Name) -> AppRes
                 memberships::upsert(tx, &project.id, &user_id, &admin, project.created_at)?;
                 touched.memberships.push(user_id);
             }
-            Ok::<_, DbError>((load_view(tx, &project)?, touched))
+            Ok::<_, AppError>((load_view(tx, &project)?, touched))
         })
         .await?;
     Ok(view)
+}
+
+/// Whether the caller already sees another project named `name` (letter case and surrounding
+/// spaces aside), `except` one (the project being renamed). Only projects the caller may see
+/// count, so the answer says nothing about the others.
+pub async fn same_name(
+    store: &Store,
+    session: &AdminSession,
+    name: &str,
+    except: Option<&str>,
+) -> AppResult<bool> {
+    let wanted = name.trim().to_lowercase();
+    Ok(list(store, session)
+        .await?
+        .iter()
+        .any(|p| Some(p.id.as_str()) != except && p.name.to_lowercase() == wanted))
+}
+
+/// Whether a project already has `slug`, for someone who may create projects.
+pub async fn slug_taken(
+    store: &Store,
+    session: &AdminSession,
+    slug: &ProjectSlug,
+) -> AppResult<bool> {
+    session.decide(None, Action::CreateProject)?;
+    let slug = slug.as_str().to_owned();
+    Ok(store
+        .read(move |conn| projects::slug_taken(conn, &slug))
+        .await?)
 }
 
 /// The projects the caller may see.

@@ -274,20 +274,23 @@ pub fn delete_expired_chunk(conn: &Connection, now: Millis, limit: usize) -> DbR
     Ok(ids.collect::<Result<_, _>>()?)
 }
 
-/// Is an environment named by a scope of a token that has not expired?
-pub fn environment_in_live_scope(
+/// The tokens (id, name) that have not expired and whose scopes name an environment: what blocks
+/// deleting it. Ordered by name so a confirmation page lists them the same way each time.
+pub fn live_in_environment(
     conn: &Connection,
     project_id: &str,
     slug: &str,
     now: Millis,
-) -> DbResult<bool> {
-    Ok(conn.query_row(
-        "SELECT EXISTS (
-            SELECT 1 FROM service_tokens t, json_each(t.scopes) s
-            WHERE t.project_id = ?1 AND s.value ->> 0 = ?2 AND (t.expires_at IS NULL OR t.expires_at > ?3))",
-        params![project_id, slug, now],
-        |r| r.get(0),
-    )?)
+) -> DbResult<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT DISTINCT t.id, t.name FROM service_tokens t, json_each(t.scopes) s
+         WHERE t.project_id = ?1 AND s.value ->> 0 = ?2 AND (t.expires_at IS NULL OR t.expires_at > ?3)
+         ORDER BY t.name, t.id",
+    )?;
+    let rows = stmt.query_map(params![project_id, slug, now], |r| {
+        Ok((r.get(0)?, r.get(1)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Writes buffered last-use times; tokens deleted meanwhile are skipped.

@@ -125,3 +125,27 @@ fn a_listing_leaves_out_a_corrupt_row_and_keeps_the_others() {
         .collect();
     assert_eq!(ids, ["good"]);
 }
+
+#[test]
+fn the_tokens_blocking_an_environment_are_the_live_ones_naming_it_once_each() {
+    let conn = store();
+    let mut twice = token("twice");
+    twice.expires_at = None;
+    twice.scopes.push((
+        EnvSlug::parse("dev").unwrap(),
+        ScopeGlob::parse("/other").unwrap(),
+    ));
+    insert(&conn, &twice).unwrap();
+    // `token()` expires at 5: live at 4, not at 5.
+    insert(&conn, &token("expiring")).unwrap();
+    let ids = |slug: &str, now: Millis| -> Vec<String> {
+        live_in_environment(&conn, "p", slug, now)
+            .unwrap()
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    };
+    assert_eq!(ids("dev", 4), ["expiring", "twice"]);
+    assert_eq!(ids("dev", 5), ["twice"]);
+    assert!(ids("staging", 4).is_empty());
+}

@@ -4,7 +4,7 @@ use super::responses::{BodyRejected, Denied, Missing};
 use super::urls::ProjectUrl;
 use super::{schema, Endpoint};
 use crate::auth::AdminSession;
-use crate::domain::{Invalid, Name};
+use crate::domain::{Invalid, Name, ProjectSlug};
 use crate::error::AppResult;
 use crate::service::fields::{all, field, required};
 use crate::service::projects;
@@ -40,11 +40,14 @@ async fn list(state: web::Data<AppState>, session: AdminSession) -> AppResult<Ht
 struct CreateBody {
     #[schema(schema_with = schema::name)]
     name: Option<String>,
+    /// The project's slug (fixed after creation); derived from the name when absent
+    #[schema(schema_with = schema::env_slug)]
+    slug: Option<String>,
 }
 
 #[utoipa::path(
     post, path = "/api/v1/projects", operation_id = "createProject", tag = "projects",
-    description = "Create a project with dev, staging and prod",
+    description = "Create a project with dev, staging and prod; a slug that is taken is a 409",
     request_body = CreateBody,
     responses(
         (status = 201, description = "The project"),
@@ -57,8 +60,14 @@ async fn create(
     session: AdminSession,
     body: web::Json<CreateBody>,
 ) -> AppResult<HttpResponse> {
-    let name = field("name", required(body.name.as_deref()).and_then(Name::parse))?;
-    let project = projects::create(&state.store, &session, name).await?;
+    let (name, slug) = all((
+        field("name", required(body.name.as_deref()).and_then(Name::parse)),
+        field(
+            "slug",
+            body.slug.as_deref().map(ProjectSlug::parse).transpose(),
+        ),
+    ))?;
+    let project = projects::create(&state.store, &session, name, slug).await?;
     Ok(HttpResponse::Created().json(json!({ "project": project })))
 }
 

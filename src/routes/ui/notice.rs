@@ -39,6 +39,11 @@ notices! {
     InviteAccepted = "invite-accepted" => "Your account is ready. Log in with it.",
     ProjectCreated = "project-created"
         => "Project created with the environments Development, Staging and Production.",
+    ProjectCreatedSameName = "project-created-same-name"
+        => "Project created. Another project has the same name: its slug tells them apart, or rename one in Settings.",
+    ProjectRenamed = "project-renamed" => "Project renamed. Its slug stays as it was.",
+    ProjectRenamedSameName = "project-renamed-same-name"
+        => "Project renamed. Another project has the same name: rename one of them to tell them apart.",
     ProjectDeleted = "project-deleted" => "Project deleted.",
     SecretAdded = "secret-added" => "Secret added.",
     SecretSaved = "secret-saved" => "Secret saved.",
@@ -47,6 +52,8 @@ notices! {
     SecretRestored = "secret-restored" => "Secret restored.",
     FolderRestored = "folder-restored" => "Folder restored.",
     FolderCreated = "folder-created" => "Folder created.",
+    FolderDeleted = "folder-deleted"
+        => "Folder deleted. Its secrets are in this environment's trash until their history expires.",
     EnvImported = "env-imported" => "The .env file was imported, all of it in one step.",
     TokenRevoked = "token-revoked" => "Service token revoked. It no longer works.",
     EnvAdded = "env-added" => "Environment added.",

@@ -67,6 +67,20 @@ pub fn projects() -> String {
     String::from("/projects")
 }
 
+/// What a project name (and slug) would meet, as the line under a name field (no `except` on
+/// the new-project form; the project being renamed otherwise).
+pub fn project_name_check(except: Option<&str>) -> String {
+    match except {
+        None => String::from("/projects/name-check"),
+        Some(id) => format!("/projects/name-check?except={}", query_value(id)),
+    }
+}
+
+/// Where a project's rename form posts.
+pub fn project_rename(project_id: &str) -> String {
+    format!("{}/settings/rename", project(project_id))
+}
+
 fn project(project_id: &str) -> String {
     format!("/projects/{}", segment(project_id))
 }
@@ -126,6 +140,20 @@ pub fn env_export(project_id: &str, env: &str, path: &str) -> String {
 /// Where the new-folder form posts (the parent travels in the form).
 pub fn folder_add(project_id: &str, env: &str) -> String {
     format!("{}/folders", environment(project_id, env))
+}
+
+/// The confirmation page before deleting folder `path` with everything below it.
+pub fn folder_delete(project_id: &str, env: &str, path: &str) -> String {
+    format!(
+        "{}/folders/delete?path={}",
+        environment(project_id, env),
+        query_value(path)
+    )
+}
+
+/// Where that confirmation posts (the folder travels in the form).
+pub fn folder_delete_action(project_id: &str, env: &str) -> String {
+    format!("{}/folders/delete", environment(project_id, env))
 }
 
 fn secret_item(action: &str, project_id: &str, env: &str, path: &str, key: &str) -> String {

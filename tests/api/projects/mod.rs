@@ -4,3 +4,4 @@ mod audit;
 mod environments;
 mod folders;
 mod lifecycle;
+mod slugs;

@@ -2,6 +2,7 @@
 //! validation re-rendering, and the pages' status codes and headers, driven by a `Browser`.
 
 mod csrf;
+mod destroy;
 mod dotenv;
 mod error_pages;
 mod error_summary;

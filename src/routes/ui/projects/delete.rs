@@ -13,13 +13,8 @@ use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
-/// The confirmation page, with the name as typed and the error if it did not match.
-fn confirm_page(
-    project: &ProjectView,
-    layout: Layout,
-    typed: String,
-    error: Option<String>,
-) -> ConfirmPage {
+/// The confirmation page, with the name field as typed (and its error, if it did not match).
+fn confirm_page(project: &ProjectView, layout: Layout, typed: Typed) -> ConfirmPage {
     let question = Question {
         title: format!("Delete project {}?", project.name),
         message: String::from(
@@ -31,12 +26,7 @@ fn confirm_page(
     };
     let nav = ProjectNav::new(project, Section::Settings);
     ConfirmPage {
-        typed: Some(Typed {
-            label: format!("Type {} to confirm", project.name),
-            expected: project.name.clone(),
-            value: typed,
-            error,
-        }),
+        typed: Some(typed),
         ..ConfirmPage::new(layout, nav, question)
     }
 }
@@ -48,7 +38,7 @@ pub(super) async fn confirm(
 ) -> UiResult<HttpResponse> {
     let project = projects::get(&state.store, &ui.0, &path).await?;
     ui.0.decide(Some(&project.id), Action::ConfigureProject)?;
-    let page = confirm_page(&project, ui.layout(), String::new(), None);
+    let page = confirm_page(&project, ui.layout(), Typed::asking(&project.name));
     render(StatusCode::OK, &page)
 }
 
@@ -58,12 +48,8 @@ pub(super) async fn delete(
     path: web::Path<String>,
 ) -> UiResult<HttpResponse> {
     let project = projects::get(&state.store, &posted.session, &path).await?;
-    let typed = posted.form.text("confirm_name");
-    if typed.trim() != project.name {
-        let error = Some(String::from(
-            "The name does not match; nothing was deleted.",
-        ));
-        let page = confirm_page(&project, posted.layout(), typed.to_owned(), error);
+    if let Err(typed) = Typed::check(&project.name, &posted.form) {
+        let page = confirm_page(&project, posted.layout(), typed);
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     projects::delete(&state.store, &posted.session, &project.id).await?;

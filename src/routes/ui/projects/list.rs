@@ -1,8 +1,11 @@
-//! The projects list with the new-project form; opening a project goes to its secrets. The list
-//! is filtered by name or slug (`?q=`) and paged on the server.
+//! The projects list with the new-project form (a name, and a slug that is derived from it unless
+//! typed; a name the viewer already uses is created anyway, with a warning); opening a project
+//! goes to its secrets. The list is filtered by name or slug (`?q=`) and paged on the server.
 
+use super::check::{check, NameCheck};
 use crate::auth::AdminSession;
-use crate::domain::Name;
+use crate::domain::{Name, ProjectSlug};
+use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::finding::{Find, FindQuery, Pager};
 use crate::routes::ui::format::{when_rfc3339, When};
@@ -27,25 +30,35 @@ struct ProjectCard {
     delete_href: String,
 }
 
+/// The new-project form as typed, with a message per refused field and the line under the name.
+#[derive(Default)]
+struct ProjectDraft {
+    name: String,
+    slug: String,
+    name_error: Option<String>,
+    slug_error: Option<String>,
+    check: NameCheck,
+}
+
 #[derive(Template)]
 #[template(path = "projects/list.html")]
 struct ProjectsPage {
     layout: Layout,
     projects: Vec<ProjectCard>,
-    name: String,
-    error: Option<String>,
+    draft: ProjectDraft,
+    check_href: String,
     /// Whether there are projects at all (else the first-project invitation, not "no match").
     any: bool,
     q: String,
     pager: Pager,
 }
 
-/// The list, with the new-project form as typed (`name`) and its error, if any.
+/// The list, with the new-project form as typed (`draft`).
 async fn page(
     state: &AppState,
     session: &AdminSession,
     layout: Layout,
-    (name, error): (String, Option<String>),
+    draft: ProjectDraft,
     find: &Find,
 ) -> UiResult<ProjectsPage> {
     let now = now_millis();
@@ -79,8 +92,8 @@ async fn page(
     Ok(ProjectsPage {
         layout,
         projects,
-        name,
-        error,
+        draft,
+        check_href: urls::project_name_check(None),
         any,
         q: find.q.clone(),
         pager,
@@ -94,37 +107,63 @@ pub(super) async fn show(
     find: web::Query<FindQuery>,
 ) -> UiResult<HttpResponse> {
     let layout = ui.layout_with(query.notice());
-    let page = page(&state, &ui.0, layout, (String::new(), None), &find.find()).await?;
+    let page = page(&state, &ui.0, layout, ProjectDraft::default(), &find.find()).await?;
     render(StatusCode::OK, &page)
 }
 
 pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResult<HttpResponse> {
-    let raw = posted.form.text("name");
-    match Name::parse(raw) {
-        Ok(name) => {
-            let created = projects::create(&state.store, &posted.session, name).await?;
-            let target = match created.environments.first() {
-                Some(env) => urls::with_notice(
-                    &urls::secrets(&created.id, &env.slug, "/"),
-                    Notice::ProjectCreated,
-                ),
-                None => urls::settings(&created.id),
-            };
-            Ok(redirect(&target))
+    let session = &posted.session;
+    let mut draft = ProjectDraft {
+        name: posted.form.text("name").to_owned(),
+        slug: posted.form.text("slug").trim().to_owned(),
+        ..ProjectDraft::default()
+    };
+    let name = Name::parse(&draft.name)
+        .map_err(|e| draft.name_error = Some(sentence(&e.0)))
+        .ok();
+    let slug = match draft.slug.as_str() {
+        "" => Some(None),
+        typed => ProjectSlug::parse(typed)
+            .map(Some)
+            .map_err(|e| draft.slug_error = Some(sentence(&e.0)))
+            .ok(),
+    };
+    let status = match (name, slug) {
+        (Some(name), Some(slug)) => {
+            let same = projects::same_name(&state.store, session, name.as_str(), None).await?;
+            match projects::create(&state.store, session, name, slug).await {
+                Ok(created) => return Ok(redirect(&landing(&created, same))),
+                Err(AppError::Conflict(message)) => {
+                    draft.slug_error = Some(sentence(&message));
+                    StatusCode::CONFLICT
+                }
+                Err(other) => return Err(other.into()),
+            }
         }
-        Err(e) => {
-            let error = Some(sentence(&e.0));
-            let everything = FindQuery::default().find();
-            let page = page(
-                &state,
-                &posted.session,
-                posted.layout(),
-                (raw.to_owned(), error),
-                &everything,
-            )
-            .await?;
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    // The line under the name again, so the refused form says what the slug would be.
+    let slug_typed = if draft.slug_error.is_some() {
+        ""
+    } else {
+        &draft.slug
+    };
+    draft.check = check(&state, session, &draft.name, slug_typed, None).await?;
+    let everything = FindQuery::default().find();
+    let page = page(&state, session, posted.layout(), draft, &everything).await?;
+    render(status, &page)
+}
+
+/// Where a new project opens: its first environment, with the notice (which warns when the
+/// viewer already had a project of that name).
+fn landing(created: &crate::service::views::ProjectView, same_name: bool) -> String {
+    let notice = match same_name {
+        true => Notice::ProjectCreatedSameName,
+        false => Notice::ProjectCreated,
+    };
+    match created.environments.first() {
+        Some(env) => urls::with_notice(&urls::secrets(&created.id, &env.slug, "/"), notice),
+        None => urls::with_notice(&urls::settings(&created.id), notice),
     }
 }
 

@@ -1,6 +1,8 @@
-//! The projects screen: the list of projects with the new-project form, and deleting a project
-//! after typing its name. A project's own pages are the secrets, tokens and settings screens.
+//! The projects screen: the list of projects with the new-project form (and the live check of
+//! its name and slug), and deleting a project after typing its name. A project's own pages are
+//! the secrets, tokens and settings screens (renaming is in its settings).
 
+pub mod check;
 mod delete;
 mod list;
 
@@ -13,6 +15,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(list::show))
             .route(web::post().to(list::create)),
     )
+    // Before `/projects/{projectId}`, which would take it for a project id.
+    .service(page("/projects/name-check").route(web::get().to(check::show)))
     .service(page("/projects/{projectId}").route(web::get().to(list::open)))
     .service(
         page("/projects/{projectId}/delete")

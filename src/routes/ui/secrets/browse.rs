@@ -76,6 +76,8 @@ pub(super) struct SecretsPage {
     folder_action: String,
     trash_href: String,
     restore_href: String,
+    /// The folder's delete confirmation; empty at the root, which cannot be deleted.
+    delete_href: String,
     /// The filter as typed and where its form goes (this environment's page).
     q: String,
     filter_action: String,
@@ -259,6 +261,10 @@ pub(super) async fn build(
         folder_action: urls::folder_add(&project.id, env),
         trash_href: urls::trash(&project.id, env),
         restore_href: urls::folder_restore(&project.id, env, path.as_str()),
+        delete_href: match path.is_root() {
+            true => String::new(),
+            false => urls::folder_delete(&project.id, env, path.as_str()),
+        },
         q: find.q.clone(),
         filter_action: urls::secrets(&project.id, env, "/"),
         clear_href: here,

@@ -1,11 +1,13 @@
 //! The secrets screen of a project: browse an environment's folders (environment tabs, folder
 //! breadcrumb, sub-folders, a table of secrets), add a secret or a folder there, edit a secret and
-//! delete it after a confirmation; import a `.env` file into a folder (preview, then
+//! delete it after a confirmation; delete a folder with everything below it (its secrets go to the
+//! trash) after a confirmation that counts them; import a `.env` file into a folder (preview, then
 //! confirm) and download a folder as one; the Overview of a folder in every environment.
 
 mod add;
 mod browse;
 mod delete;
+mod delete_folder;
 mod diff;
 mod draft;
 mod edit;
@@ -35,6 +37,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .service(page("/projects/{projectId}/overview").route(web::get().to(overview::show)))
     .service(action(&format!("{env}/add"), ENV).route(web::post().to(add::secret)))
     .service(action(&format!("{env}/folders"), ENV).route(web::post().to(add::folder)))
+    .service(
+        page(&format!("{env}/folders/delete"))
+            .route(web::get().to(delete_folder::confirm))
+            .route(web::post().to(delete_folder::delete)),
+    )
     .service(
         page(&format!("{env}/edit"))
             .route(web::get().to(edit::show))

@@ -1,15 +1,13 @@
-//! The environment forms of the settings page: add, rename, move up or down, and delete after a
-//! confirmation. A refused form shows the settings page again with the message.
+//! The environment forms of the settings page: add, rename, move up or down (deleting one is
+//! `delete_env`). A refused form shows the settings page again with the message.
 
 use super::show::{page, with_error, EnvDraft};
-use crate::auth::policy::Action;
 use crate::domain::{EnvSlug, Name};
 use crate::error::AppError;
-use crate::routes::ui::confirm::{ConfirmPage, Question};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::notice::Notice;
-use crate::routes::ui::pages::{redirect, render, sentence, ProjectNav, Section};
-use crate::routes::ui::session::{Posted, UiSession};
+use crate::routes::ui::pages::{redirect, render, sentence};
+use crate::routes::ui::session::Posted;
 use crate::routes::ui::urls;
 use crate::service::environments::{self, Direction};
 use crate::service::projects;
@@ -18,7 +16,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 
 /// Back to the settings page with `notice`: the answer to every accepted form here.
-fn done(project_id: &str, notice: Notice) -> HttpResponse {
+pub(super) fn done(project_id: &str, notice: Notice) -> HttpResponse {
     redirect(&urls::with_notice(&urls::settings(project_id), notice))
 }
 
@@ -100,49 +98,4 @@ pub(super) async fn move_one(
     };
     environments::move_one(&state.store, &posted.session, &project_id, &slug, direction).await?;
     Ok(done(&project_id, Notice::EnvMoved))
-}
-
-pub(super) async fn confirm_delete(
-    state: web::Data<AppState>,
-    ui: UiSession,
-    path: web::Path<(String, String)>,
-) -> UiResult<HttpResponse> {
-    let (project_id, slug) = path.into_inner();
-    let project = projects::get(&state.store, &ui.0, &project_id).await?;
-    ui.0.decide(Some(&project.id), Action::ConfigureProject)?;
-    let env = project.environment(&slug)?;
-    let question = Question {
-        title: format!("Delete environment {}?", env.name),
-        message: format!(
-            "This deletes the environment {} ({}) with all its folders and secrets. It cannot be undone. An environment that a live service token's scope names cannot be deleted: revoke those tokens first.",
-            env.name, env.slug
-        ),
-        button: "Delete environment",
-        action: urls::environment_delete(&project.id, &env.slug),
-        cancel: urls::settings(&project.id),
-    };
-    let nav = ProjectNav::new(&project, Section::Settings);
-    render(
-        StatusCode::OK,
-        &ConfirmPage::new(ui.layout(), nav, question),
-    )
-}
-
-pub(super) async fn delete(
-    state: web::Data<AppState>,
-    posted: Posted,
-    path: web::Path<(String, String)>,
-) -> UiResult<HttpResponse> {
-    let (project_id, slug) = path.into_inner();
-    let project = projects::get(&state.store, &posted.session, &project_id).await?;
-    match environments::delete(&state.store, &posted.session, &project.id, &slug).await {
-        Ok(()) => Ok(done(&project.id, Notice::EnvDeleted)),
-        Err(AppError::Conflict(message)) => with_error(
-            posted.layout(),
-            &project,
-            StatusCode::CONFLICT,
-            sentence(&message),
-        ),
-        Err(other) => Err(other.into()),
-    }
 }

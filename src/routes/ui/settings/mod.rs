@@ -1,8 +1,10 @@
-//! A project's settings screen: its environments (add, rename, reorder, delete after a
+//! A project's settings screen: renaming the project, its environments (add, rename, reorder, delete after a
 //! confirmation), the project's facts, and the danger zone (which links to deleting the project,
 //! on the projects screen).
 
+mod delete_env;
 mod environments;
+mod rename;
 mod show;
 
 use super::actions::action;
@@ -15,6 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     let base = SETTINGS;
     let env = format!("{base}/environments/{{slug}}");
     cfg.service(page(base).route(web::get().to(show::show)))
+        .service(action(&format!("{base}/rename"), SETTINGS).route(web::post().to(rename::rename)))
         .service(
             action(&format!("{base}/environments"), SETTINGS)
                 .route(web::post().to(environments::add)),
@@ -27,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(
             page(&format!("{env}/delete"))
-                .route(web::get().to(environments::confirm_delete))
-                .route(web::post().to(environments::delete)),
+                .route(web::get().to(delete_env::confirm))
+                .route(web::post().to(delete_env::delete)),
         );
 }

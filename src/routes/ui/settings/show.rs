@@ -7,6 +7,7 @@ use crate::routes::ui::error::UiResult;
 use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{render, Layout, ProjectNav, Section};
+use crate::routes::ui::projects::check::NameCheck;
 use crate::routes::ui::session::UiSession;
 use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls;
@@ -56,7 +57,12 @@ pub(super) struct SettingsPage {
     layout: Layout,
     project: ProjectNav,
     project_id: String,
+    project_name: String,
     project_slug: String,
+    rename_href: String,
+    check_href: String,
+    /// The line under the name field (filled in by the script as you type).
+    check: NameCheck,
     created: Option<When>,
     envs: Vec<EnvLine>,
     draft: EnvDraft,
@@ -78,7 +84,11 @@ pub(super) fn page(
         layout,
         project: ProjectNav::new(project, Section::Settings),
         project_id: id.clone(),
+        project_name: project.name.clone(),
         project_slug: project.slug.clone(),
+        rename_href: urls::project_rename(id),
+        check_href: urls::project_name_check(Some(id)),
+        check: NameCheck::default(),
         created: when_rfc3339(&project.created_at, now_millis()),
         envs: project
             .environments
