@@ -3,6 +3,14 @@
 //! Infisical takes `split(".", 3)` and ignores the rest, so a bearer carrying the key part is
 //! accepted too; the key part is never looked at.
 
+/// How a token is shown where it must be recognised (the token list, a blocked delete): `st.`
+/// and the first 8 characters of its id, the start of every token string minted for it, so a
+/// leaked `st.748de6c1…` can be matched to its row.
+pub fn id_prefix(id: &str) -> String {
+    let head: String = id.chars().take(8).collect();
+    format!("st.{head}")
+}
+
 /// The two parts of a service token the server checks.
 #[derive(PartialEq, Eq)]
 pub struct ServiceTokenString<'a> {

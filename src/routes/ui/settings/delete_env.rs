@@ -4,6 +4,7 @@
 //! is pressed.
 
 use super::environments::done;
+use crate::domain::token_string::id_prefix;
 use crate::error::AppError;
 use crate::routes::ui::confirm::{count, Blocked, Blocker, ConfirmPage, Link, Question, Typed};
 use crate::routes::ui::error::UiResult;
@@ -17,13 +18,6 @@ use crate::service::views::ProjectView;
 use crate::state::AppState;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
-
-/// How a token is shown where it must be recognised: `st.` and the first 8 characters of its
-/// id, the start of the token string itself.
-fn token_prefix(id: &str) -> String {
-    let head: String = id.chars().take(8).collect();
-    format!("st.{head}…")
-}
 
 /// Why the delete cannot go ahead, if something blocks it.
 fn blocked(project_id: &str, deletion: &EnvDeletion) -> Option<Blocked> {
@@ -54,7 +48,7 @@ fn blocked(project_id: &str, deletion: &EnvDeletion) -> Option<Blocked> {
         .iter()
         .map(|t| Blocker {
             name: t.name.clone(),
-            code: token_prefix(&t.id),
+            code: format!("{}…", id_prefix(&t.id)),
             links: vec![
                 Link {
                     label: String::from("Usage"),

@@ -87,7 +87,7 @@ fn line(project_id: &str, t: ServiceTokenView, now: Millis) -> TokenLine {
     TokenLine {
         scopes: t.scopes.iter().map(scope_label).collect(),
         permissions: permissions_label(&t.permissions),
-        id_prefix: format!("st.{}", t.id.get(..8).unwrap_or(&t.id)),
+        id_prefix: crate::domain::token_string::id_prefix(&t.id),
         id: t.id.clone(),
         expires: t.expires_at.as_deref().and_then(|e| moment_rfc3339(e, now)),
         expired: t.expired,
