@@ -3,7 +3,9 @@
 
 mod csrf;
 mod dotenv;
+mod error_layout;
 mod error_pages;
+mod favicon;
 mod finding;
 mod invite_throttle;
 mod line_breaks;
