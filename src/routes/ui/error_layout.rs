@@ -25,8 +25,10 @@ pub async fn with_session(
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, ActixError> {
     let cookie = req.cookie(COOKIE_NAME).map(|c| c.value().to_owned());
     let mut res = next.call(req).await?;
-    let (Some(cookie), Some(mark)) = (cookie, res.response().extensions().get::<ErrorPageMark>().cloned())
-    else {
+    let (Some(cookie), Some(mark)) = (
+        cookie,
+        res.response().extensions().get::<ErrorPageMark>().cloned(),
+    ) else {
         return Ok(res.map_into_left_body());
     };
     // "Session ended" pages are drawn because the session is gone: asking again would only

@@ -39,7 +39,9 @@ async fn an_api_404_stays_json_for_a_logged_in_browser() {
     let app = TestApp::spawn().await;
     let answer = app.browser().get("/api/v1/no/such/route").await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
-    assert!(answer.header("content-type").starts_with("application/json"));
+    assert!(answer
+        .header("content-type")
+        .starts_with("application/json"));
     let body: serde_json::Value = serde_json::from_str(&answer.text).unwrap();
     assert_eq!(body["statusCode"], 404);
     assert_eq!(body["error"], "NotFound");
