@@ -7,6 +7,7 @@ mod error_layout;
 mod error_pages;
 mod favicon;
 mod finding;
+mod identities;
 mod invite_throttle;
 mod line_breaks;
 mod login;
