@@ -129,6 +129,10 @@ fn listen(config: &Config, state: &web::Data<AppState>) -> Result<(u16, Server),
     let server = HttpServer::new(move || {
         App::new()
             .app_data(server_state.clone())
+            // Innermost: sees every error page as drawn, before the headers and the log.
+            .wrap(actix_web::middleware::from_fn(
+                routes::ui::error_layout::with_session,
+            ))
             .wrap(actix_web::middleware::from_fn(
                 routes::json_guard::limit_depth,
             ))

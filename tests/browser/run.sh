@@ -7,6 +7,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PLAYWRIGHT_VERSION=1.64.1
+AXE_VERSION=4.14.1 # axe-core, for journeys/a11y.mjs
 
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
   echo "installing chromium and chromium-driver" >&2
@@ -29,6 +30,12 @@ if ! grep -qs "\"version\": \"$PLAYWRIGHT_VERSION\"" "$CACHE/node_modules/playwr
   mkdir -p "$CACHE"
   [ -f "$CACHE/package.json" ] || echo '{"private": true}' > "$CACHE/package.json"
   (cd "$CACHE" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" >&2)
+fi
+if ! grep -qs "\"version\": \"$AXE_VERSION\"" "$CACHE/node_modules/axe-core/package.json"; then
+  echo "installing axe-core@$AXE_VERSION into $CACHE" >&2
+  mkdir -p "$CACHE"
+  [ -f "$CACHE/package.json" ] || echo '{"private": true}' > "$CACHE/package.json"
+  (cd "$CACHE" && npm install --no-audit --no-fund --silent "axe-core@$AXE_VERSION" >&2)
 fi
 
 # The official Python SDK (the identities journey logs in with Universal Auth through it): the
@@ -93,9 +100,17 @@ done
 if [ -z "$PORT" ] || [ -z "$CODE" ]; then cat "$WORK/server.log" >&2; echo "0 passed, 1 failed"; exit 1; fi
 
 # scenario.mjs first (it performs the setup that creates the admin), then every journey in name
-# order; each prints "N passed, M failed" last, and this sums them into the same last line.
+# order, a11y.mjs last (it checks every page, so it must see what the others created); each
+# prints "N passed, M failed" last, and this sums them into the same last line.
+# ONLY=<name> runs the scenario and that one journey (e.g. ONLY=a11y).
+scripts=("$ROOT/tests/browser/scenario.mjs")
+for script in "$ROOT"/tests/browser/journeys/*.mjs; do
+  name=$(basename "$script" .mjs)
+  if [ "$name" != a11y ] && { [ -z "${ONLY:-}" ] || [ "$name" = "$ONLY" ]; }; then scripts+=("$script"); fi
+done
+if [ -z "${ONLY:-}" ] || [ "$ONLY" = a11y ]; then scripts+=("$ROOT/tests/browser/journeys/a11y.mjs"); fi
 status=0 total_passed=0 total_failed=0
-for script in "$ROOT/tests/browser/scenario.mjs" "$ROOT"/tests/browser/journeys/*.mjs; do
+for script in "${scripts[@]}"; do
   [ -f "$script" ] || continue
   echo "--- $(basename "$script")"
   script_status=0

@@ -13,6 +13,7 @@ pub mod activity;
 pub mod auth;
 pub mod confirm;
 pub mod error;
+pub mod error_layout;
 pub mod finding;
 pub mod form;
 pub mod format;

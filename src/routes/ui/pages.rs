@@ -198,20 +198,49 @@ struct ErrorPage<'a> {
     login_link: bool,
 }
 
+/// An error page as anyone sees it (no top bar). The response carries an `ErrorPageMark`, from
+/// which `error_layout` renders it again with the header of a logged-in visitor.
 pub fn error_page(status: StatusCode, title: &str, message: &str, offer: Offer) -> HttpResponse {
-    let page = ErrorPage {
-        layout: Layout::default(),
-        title,
-        message,
-        status: status.as_u16(),
-        login_link: offer == Offer::LogIn,
+    let mark = ErrorPageMark {
+        status,
+        title: title.to_owned(),
+        message: message.to_owned(),
+        offer,
     };
-    match render(status, &page) {
-        Ok(response) => response,
-        Err(_) => HttpResponse::build(status)
-            .content_type("text/plain; charset=utf-8")
-            .body(message.to_owned()),
+    let mut response = match error_html(Layout::default(), &mark) {
+        Some(body) => HttpResponse::build(status)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        None => {
+            return HttpResponse::build(status)
+                .content_type("text/plain; charset=utf-8")
+                .body(message.to_owned())
+        }
+    };
+    response.extensions_mut().insert(mark);
+    response
+}
+
+/// What an error page showed, kept on its response (never sent).
+#[derive(Debug, Clone)]
+pub struct ErrorPageMark {
+    pub status: StatusCode,
+    pub title: String,
+    pub message: String,
+    pub offer: Offer,
+}
+
+/// The HTML of an error page in `layout`; `None` if the template failed.
+pub fn error_html(layout: Layout, mark: &ErrorPageMark) -> Option<String> {
+    ErrorPage {
+        layout,
+        title: &mark.title,
+        message: &mark.message,
+        status: mark.status.as_u16(),
+        login_link: mark.offer == Offer::LogIn,
     }
+    .render()
+    .ok()
 }
 
 /// Turns a sentence fragment from a validator ("must not be empty") into a sentence.

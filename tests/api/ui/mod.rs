@@ -4,8 +4,10 @@
 mod csrf;
 mod destroy;
 mod dotenv;
+mod error_layout;
 mod error_pages;
 mod error_summary;
+mod favicon;
 mod finding;
 mod identities;
 mod invite_throttle;
