@@ -14,16 +14,25 @@ pub fn sealed_bytes(conn: &Connection, project_id: &str) -> DbResult<u64> {
     Ok(u64::try_from(bytes.unwrap_or(0)).unwrap_or(0))
 }
 
-/// Sets every project's `history_bytes` to what its history holds (after pruning, and to
-/// correct what cascading deletes of environments left uncounted), from the
-/// `secret_versions_usage` index alone (the expression is the index's, word for word).
-pub fn recount_bytes(conn: &Connection) -> DbResult<()> {
-    conn.execute(
+/// Every project's id, for the retention job's recount (one project per transaction).
+pub fn project_ids(conn: &Connection) -> DbResult<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM projects ORDER BY id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Sets a project's `history_bytes` to what its history holds (after pruning, and to correct
+/// what cascading deletes of environments left uncounted). It reads the project's rows through
+/// the `secret_versions_superseded` index: one project per transaction keeps the write lock
+/// held for a bounded time.
+pub fn recount_bytes(conn: &Connection, project_id: &str) -> DbResult<()> {
+    conn.prepare_cached(
         "UPDATE projects SET history_bytes = (
              SELECT coalesce(sum(coalesce(length(value_ct), 0) + coalesce(length(comment_ct), 0)), 0)
-             FROM secret_versions WHERE project_id = projects.id)",
-        [],
-    )?;
+             FROM secret_versions WHERE project_id = ?1)
+         WHERE id = ?1",
+    )?
+    .execute([project_id])?;
     Ok(())
 }
 
@@ -126,7 +135,7 @@ mod tests {
         // 90 days of retention: at day 91 only the version superseded at day 0 is old enough.
         let removed = prune_chunk(&conn, 91 * 86_400_000, 10).unwrap();
         assert_eq!(removed, 1);
-        recount_bytes(&conn).unwrap();
+        recount_bytes(&conn, "p").unwrap();
         assert_eq!(sealed_bytes(&conn, "p").unwrap(), 220);
     }
 }

@@ -47,6 +47,18 @@ fn version_from_row(r: &Row<'_>) -> rusqlite::Result<VersionRow> {
 }
 
 pub fn insert_version(conn: &Connection, project_id: &str, row: &VersionRow) -> DbResult<()> {
+    let bytes = insert_version_uncounted(conn, project_id, row)?;
+    add_history_bytes(conn, project_id, bytes)
+}
+
+/// Inserts a history row and answers its sealed bytes, which the caller must add to the project's
+/// count ([`add_history_bytes`]) before its transaction ends: a restore of many secrets counts
+/// them all with one update.
+pub fn insert_version_uncounted(
+    conn: &Connection,
+    project_id: &str,
+    row: &VersionRow,
+) -> DbResult<i64> {
     let (value, comment) = match &row.sealed {
         Some((v, c)) => (Some(v.as_slice()), Some(c.as_slice())),
         None => (None, None),
@@ -73,11 +85,16 @@ pub fn insert_version(conn: &Connection, project_id: &str, row: &VersionRow) -> 
         row.superseded_at
     ])?;
     let bytes = value.map_or(0, <[u8]>::len) + comment.map_or(0, <[u8]>::len);
-    if bytes > 0 {
+    Ok(i64::try_from(bytes).unwrap_or(i64::MAX))
+}
+
+/// Adds `bytes` to the project's running count of history bytes (nothing to write for 0).
+pub fn add_history_bytes(conn: &Connection, project_id: &str, bytes: i64) -> DbResult<()> {
+    if bytes != 0 {
         conn.prepare_cached(
             "UPDATE projects SET history_bytes = history_bytes + ?2 WHERE id = ?1",
         )?
-        .execute(params![project_id, bytes as i64])?;
+        .execute(params![project_id, bytes])?;
     }
     Ok(())
 }
@@ -125,26 +142,33 @@ pub fn version(conn: &Connection, secret_id: &str, version: i64) -> DbResult<Opt
 
 /// The versions in a folder and below that were current at `at` and have been replaced since
 /// (`delete` marks excluded): with the live rows unchanged since `at`, the subtree as it was.
+/// Read from the `secret_versions_superseded` index from `at` on: only what was replaced since.
 pub fn current_at(
     conn: &Connection,
+    project_id: &str,
     env_id: &str,
     path: &str,
     at: Millis,
 ) -> DbResult<Vec<VersionRow>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {VERSION_COLUMNS} FROM secret_versions
-         WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)
-           AND action <> 'delete' AND created_at <= ?4 AND superseded_at > ?4"
+         WHERE project_id = ?1 AND superseded_at > ?5 AND environment_id = ?2
+           AND (path = ?3 OR substr(path, 1, length(?4)) = ?4)
+           AND action <> 'delete' AND created_at <= ?5"
     ))?;
     let rows = stmt.query_map(
-        params![env_id, path, subtree_prefix(path), at],
+        params![project_id, env_id, path, subtree_prefix(path), at],
         version_from_row,
     )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// How a live row's current version came to be: its action (`create`, `update`, `restore`) and
+/// who made it.
+pub type LiveChange = (String, Author);
+
 /// Who made the live row's current version and how (`None` for a row written before history).
-pub fn live_change(conn: &Connection, secret_id: &str) -> DbResult<Option<(String, Author)>> {
+pub fn live_change(conn: &Connection, secret_id: &str) -> DbResult<Option<LiveChange>> {
     let found: Option<(Option<String>, Author)> = conn
         .prepare_cached(
             "SELECT action, actor_kind, actor_id, actor_name FROM secrets WHERE id = ?1",
