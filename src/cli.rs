@@ -57,12 +57,8 @@ pub struct ServeArgs {
     /// Address to listen on. The Docker image uses 0.0.0.0:8080.
     #[arg(long, env = "ENVKEEP_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
-    /// Directory for the database and the root key file.
-    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
-    /// SQLite database file [default: <data-dir>/envkeep.db].
-    #[arg(long, env = "ENVKEEP_DATABASE")]
-    pub database: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: DatabaseLocation,
     /// Root key, standard base64 of 32 bytes [default: read from or generated into <data-dir>/root.key].
     #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true)]
     pub root_key: Option<String>,
@@ -176,26 +172,16 @@ pub struct HealthcheckArgs {
 pub struct BackupArgs {
     /// Where to write the copy (must not exist).
     pub file: PathBuf,
-    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
-    #[arg(long, env = "ENVKEEP_DATABASE")]
-    pub database: Option<PathBuf>,
-}
-
-impl BackupArgs {
-    pub fn database_path(&self) -> PathBuf {
-        database_path(&self.data_dir, self.database.as_ref())
-    }
+    #[command(flatten)]
+    pub location: DatabaseLocation,
 }
 
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// A data directory or a database file [default: the data directory's database].
     pub path: Option<PathBuf>,
-    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
-    #[arg(long, env = "ENVKEEP_DATABASE")]
-    pub database: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: DatabaseLocation,
     /// Root key [default: root.key beside the database, else in the data directory].
     #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true)]
     pub root_key: Option<String>,
@@ -205,11 +191,9 @@ pub struct CheckArgs {
 pub struct RestoreArgs {
     /// The backup file to restore (from `envkeep backup` or a scheduled backup).
     pub backup: PathBuf,
-    /// Where to restore: must be missing, empty, or hold nothing but a root.key.
-    #[arg(long, env = "ENVKEEP_DATA_DIR", default_value = "./data")]
-    pub data_dir: PathBuf,
-    #[arg(long, env = "ENVKEEP_DATABASE")]
-    pub database: Option<PathBuf>,
+    // The data directory to restore into: must be missing, empty, or hold nothing but a root.key.
+    #[command(flatten)]
+    pub location: DatabaseLocation,
     /// Root key for the check after restoring [default: <data-dir>/root.key].
     #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true)]
     pub root_key: Option<String>,
@@ -219,15 +203,8 @@ pub struct RestoreArgs {
 pub struct AuditArgs {
     #[command(subcommand)]
     pub command: AuditCommand,
-    #[arg(
-        long,
-        env = "ENVKEEP_DATA_DIR",
-        default_value = "./data",
-        global = true
-    )]
-    pub data_dir: PathBuf,
-    #[arg(long, env = "ENVKEEP_DATABASE", global = true)]
-    pub database: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: DatabaseLocation,
     /// Root key [default: <data-dir>/root.key]; the chain is keyed by it.
     #[arg(long, env = "ENVKEEP_ROOT_KEY", hide_env_values = true, global = true)]
     pub root_key: Option<String>,
@@ -257,15 +234,8 @@ pub enum AuditCommand {
 pub struct UsersArgs {
     #[command(subcommand)]
     pub action: UsersAction,
-    #[arg(
-        long,
-        env = "ENVKEEP_DATA_DIR",
-        default_value = "./data",
-        global = true
-    )]
-    pub data_dir: PathBuf,
-    #[arg(long, env = "ENVKEEP_DATABASE", global = true)]
-    pub database: Option<PathBuf>,
+    #[command(flatten)]
+    pub location: DatabaseLocation,
     /// The server's public URL, to print a full reset link [default: a path to open on the server].
     #[arg(long, env = "ENVKEEP_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
@@ -282,6 +252,30 @@ pub enum UsersAction {
     ResetPassword { email: String },
     /// Remove EMAIL's authenticator and recovery codes, so they can log in with the password alone.
     ResetMfa { email: String },
+}
+
+/// Where the database lives: every command that opens it takes these two flags (global, so they
+/// may also follow a subcommand such as `envkeep audit verify --data-dir …`).
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseLocation {
+    /// Directory for the database and the root key file.
+    #[arg(
+        long,
+        env = "ENVKEEP_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+    /// SQLite database file [default: <data-dir>/envkeep.db].
+    #[arg(long, env = "ENVKEEP_DATABASE", global = true)]
+    pub database: Option<PathBuf>,
+}
+
+impl DatabaseLocation {
+    /// `--database` when given, else `envkeep.db` in the data directory.
+    pub fn database_path(&self) -> PathBuf {
+        database_path(&self.data_dir, self.database.as_ref())
+    }
 }
 
 /// `--database` when given, else `envkeep.db` in the data directory (serve and backup agree).

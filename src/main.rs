@@ -80,7 +80,7 @@ fn healthcheck(args: &envkeep::cli::HealthcheckArgs) -> ExitCode {
 }
 
 fn backup(args: &envkeep::cli::BackupArgs) -> ExitCode {
-    match envkeep::db::backup::backup(&args.database_path(), &args.file) {
+    match envkeep::db::backup::backup(&args.location.database_path(), &args.file) {
         Ok(()) => {
             println!("backup written to {}", args.file.display());
             println!("remember: the backup is useless without the root key (ENVKEEP_ROOT_KEY or <data-dir>/root.key); keep a copy of it apart from the backup");

@@ -20,10 +20,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn main(args: &AuditArgs) -> ExitCode {
-    let database = crate::cli::database_path(&args.data_dir, args.database.as_ref());
+    let database = args.location.database_path();
     let keys = KeySource {
         given: args.root_key.clone(),
-        dirs: vec![args.data_dir.clone()],
+        dirs: vec![args.location.data_dir.clone()],
     };
     let result = match &args.command {
         AuditCommand::Verify { expect_head } => verify(&database, &keys, expect_head.as_deref())

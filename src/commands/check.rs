@@ -60,11 +60,11 @@ pub fn main(args: &CheckArgs) -> ExitCode {
         Some(path) if path.is_dir() => (path.join("envkeep.db"), vec![path.clone()]),
         Some(file) => {
             let beside = file.parent().map(Path::to_path_buf).unwrap_or_default();
-            (file.clone(), vec![beside, args.data_dir.clone()])
+            (file.clone(), vec![beside, args.location.data_dir.clone()])
         }
         None => (
-            crate::cli::database_path(&args.data_dir, args.database.as_ref()),
-            vec![args.data_dir.clone()],
+            args.location.database_path(),
+            vec![args.location.data_dir.clone()],
         ),
     };
     let keys = KeySource {

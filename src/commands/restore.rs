@@ -9,8 +9,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub fn main(args: &RestoreArgs) -> ExitCode {
-    let database = crate::cli::database_path(&args.data_dir, args.database.as_ref());
-    if let Err(e) = restore(&args.backup, &args.data_dir, &database) {
+    let database = args.location.database_path();
+    if let Err(e) = restore(&args.backup, &args.location.data_dir, &database) {
         eprintln!("envkeep restore: {e}");
         return ExitCode::FAILURE;
     }
@@ -21,7 +21,7 @@ pub fn main(args: &RestoreArgs) -> ExitCode {
     );
     let keys = KeySource {
         given: args.root_key.clone(),
-        dirs: vec![args.data_dir.clone()],
+        dirs: vec![args.location.data_dir.clone()],
     };
     let report = check::run(&database, &keys);
     if !report.is_ok() {

@@ -32,7 +32,7 @@ pub fn main(args: &UsersArgs) -> ExitCode {
 }
 
 fn run(args: &UsersArgs) -> Result<(), String> {
-    let database = crate::cli::database_path(&args.data_dir, args.database.as_ref());
+    let database = args.location.database_path();
     if !database.is_file() {
         return Err(format!(
             "no database at {} (set --data-dir or ENVKEEP_DATABASE)",
@@ -44,7 +44,7 @@ fn run(args: &UsersArgs) -> Result<(), String> {
         // A change is audited, and an audit row extends the hash chain, keyed by the root key.
         let keys = KeySource {
             given: args.root_key.clone(),
-            dirs: vec![args.data_dir.clone()],
+            dirs: vec![args.location.data_dir.clone()],
         };
         let key = db
             .read_blocking(|conn| Ok::<_, DbError>(chain_key(conn, &keys)))

@@ -93,7 +93,7 @@ pub(super) fn parse_backups(args: &ServeArgs) -> Result<Option<Backups>, ConfigE
     }
     let dir = match &args.backup_dir {
         Some(dir) if !dir.as_os_str().is_empty() => dir.clone(),
-        _ => args.data_dir.join("backups"),
+        _ => args.location.data_dir.join("backups"),
     };
     Ok(Some(Backups {
         schedule,

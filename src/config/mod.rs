@@ -188,8 +188,8 @@ impl Config {
         }
         Ok(Self {
             bind,
-            database: crate::cli::database_path(&args.data_dir, args.database.as_ref()),
-            data_dir: args.data_dir.clone(),
+            database: args.location.database_path(),
+            data_dir: args.location.data_dir.clone(),
             root_key,
             public_url,
             session_ttl,

@@ -31,6 +31,25 @@ if ! grep -qs "\"version\": \"$PLAYWRIGHT_VERSION\"" "$CACHE/node_modules/playwr
   (cd "$CACHE" && npm install --no-audit --no-fund --silent "playwright-core@$PLAYWRIGHT_VERSION" >&2)
 fi
 
+# The official Python SDK (the identities journey logs in with Universal Auth through it): the
+# pin of tests/compat/run.sh, in its cache's venv, so the two suites share one install.
+COMPAT_CACHE=${ENVKEEP_COMPAT_CACHE:-$HOME/.cache/envkeep-compat}
+PY_SDK_VER=$(sed -n 's/^PY_SDK_PKG=infisicalsdk PY_SDK_VER=\([0-9.]*\)$/\1/p' "$ROOT/tests/compat/run.sh")
+PY_SDK_VENV="$COMPAT_CACHE/venv-sdk"
+if [ -z "$PY_SDK_VER" ]; then echo "no infisicalsdk pin found in tests/compat/run.sh" >&2; exit 1; fi
+if ! "$PY_SDK_VENV/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('infisicalsdk') != '$PY_SDK_VER')" 2>/dev/null; then
+  echo "installing infisicalsdk==$PY_SDK_VER into $PY_SDK_VENV" >&2
+  mkdir -p "$COMPAT_CACHE"
+  (
+    # The compat suite may be installing into the same cache: take its lock.
+    exec 9>"$COMPAT_CACHE/.install.lock"
+    if command -v flock >/dev/null 2>&1; then flock 9; fi
+    rm -rf "$PY_SDK_VENV"
+    python3 -m venv "$PY_SDK_VENV"
+    "$PY_SDK_VENV/bin/python" -m pip install --quiet --disable-pip-version-check --no-input "infisicalsdk==$PY_SDK_VER" >&2
+  ) || { rm -rf "$PY_SDK_VENV"; echo "pip install infisicalsdk==$PY_SDK_VER failed" >&2; exit 1; }
+fi
+
 BIN=${ENVKEEP_BIN:-}
 if [ -z "$BIN" ]; then
   (cd "$ROOT" && cargo build --release --quiet)
@@ -81,7 +100,7 @@ for script in "$ROOT/tests/browser/scenario.mjs" "$ROOT"/tests/browser/journeys/
   echo "--- $(basename "$script")"
   script_status=0
   ENVKEEP_BIN="$BIN" BASE_URL="http://127.0.0.1:$PORT" SETUP_CODE="$CODE" SCREENSHOT_DIR="$ROOT/target/ui-screenshots" \
-    PLAYWRIGHT_DIR="$CACHE" node "$script" | tee "$WORK/journey.out" || script_status=$?
+    PLAYWRIGHT_DIR="$CACHE" PYTHON_SDK="$PY_SDK_VENV/bin/python" node "$script" | tee "$WORK/journey.out" || script_status=$?
   summary=$(tail -n 1 "$WORK/journey.out")
   if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
     total_passed=$((total_passed + BASH_REMATCH[1])) total_failed=$((total_failed + BASH_REMATCH[2]))

@@ -15,6 +15,9 @@ pub mod error;
 pub mod finding;
 pub mod form;
 pub mod format;
+pub mod identities;
+pub mod identity_members;
+pub mod links;
 pub mod members;
 pub mod notice;
 pub mod pages;
@@ -38,6 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(settings::configure)
         .configure(team::configure)
         .configure(members::configure)
+        .configure(identities::configure)
+        .configure(identity_members::configure)
         .configure(activity::configure);
 }
 

@@ -68,6 +68,19 @@ notices! {
     MfaRequired = "mfa-required"
         => "Two-factor authentication is now required: people without it are sent to enrol at their next request.",
     MfaOptional = "mfa-optional" => "Two-factor authentication is now optional.",
+    IdentityCreated = "identity-created"
+        => "Identity created. Create a client secret for it below, then attach it to a project.",
+    IdentityRenamed = "identity-renamed" => "Identity renamed.",
+    IdentityDeleted = "identity-deleted" => "Identity deleted. Its tokens no longer work.",
+    IdentitySettingsSaved = "identity-settings-saved" => "Universal Auth settings saved.",
+    ClientSecretRevoked = "client-secret-revoked"
+        => "Client secret revoked: no more logins with it.",
+    IdentityAttached = "identity-attached" => "Identity attached to this project.",
+    IdentitySaved = "identity-saved" => "Identity's access saved.",
+    IdentityDetached = "identity-detached" => "Identity detached from this project.",
+    ImportAdded = "import-added" => "Import added.",
+    ImportRemoved = "import-removed" => "Import removed.",
+    ImportMoved = "import-moved" => "Import order saved.",
 }
 
 impl Notice {

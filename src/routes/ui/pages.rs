@@ -53,6 +53,11 @@ impl Layout {
         self.may(Some(project), Action::ManageTokens { environments: &[] })
     }
 
+    /// Machine identities, their Universal Auth settings and client secrets (owners, admins).
+    pub fn may_manage_identities(&self) -> bool {
+        self.may(None, Action::ManageIdentities)
+    }
+
     /// The Access Control tab: service tokens or members.
     pub fn may_see_access(&self, project: &str) -> bool {
         self.may_manage_tokens(project) || self.may_manage_members(project)
@@ -65,6 +70,7 @@ pub enum Section {
     Secrets,
     Access,
     Members,
+    Identities,
     Settings,
     Activity,
 }
@@ -107,7 +113,22 @@ impl ProjectNav {
     }
 
     pub fn in_access(&self) -> bool {
-        matches!(self.section, Section::Access | Section::Members)
+        matches!(
+            self.section,
+            Section::Access | Section::Members | Section::Identities
+        )
+    }
+
+    pub fn in_tokens(&self) -> bool {
+        self.section == Section::Access
+    }
+
+    pub fn identities_href(&self) -> String {
+        super::links::project_identities(&self.id)
+    }
+
+    pub fn in_identities(&self) -> bool {
+        self.section == Section::Identities
     }
 
     pub fn in_members(&self) -> bool {

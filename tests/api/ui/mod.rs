@@ -5,6 +5,7 @@ mod csrf;
 mod dotenv;
 mod error_pages;
 mod finding;
+mod identities;
 mod invite_throttle;
 mod line_breaks;
 mod login;

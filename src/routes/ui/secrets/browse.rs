@@ -3,7 +3,9 @@
 //! A secret whose stored ciphertext does not decrypt is shown as damaged, with its Delete.
 
 use super::draft::{FolderDraft, SecretDraft};
+use super::imports::{panel, ImportsPanel};
 use super::place::Place;
+use super::preview::{mark, RefMark};
 use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::domain::{Depth, SecretPath};
@@ -43,6 +45,8 @@ struct SecretLine {
     edit_href: String,
     delete_href: String,
     history_href: String,
+    /// Set when the value holds `${…}` references.
+    reference: Option<RefMark>,
 }
 
 /// A secret stored but not decryptable: its key, why, and where to delete it.
@@ -80,6 +84,7 @@ pub(super) struct SecretsPage {
     export_href: String,
     /// Whether the caller may write here (viewers see no add, edit or delete buttons).
     writable: bool,
+    imports: ImportsPanel,
 }
 
 /// The two forms on the page, as typed when one is shown again with errors.
@@ -87,6 +92,8 @@ pub(super) struct SecretsPage {
 pub(super) struct Drafts {
     pub add: SecretDraft,
     pub folder: FolderDraft,
+    /// Why a change to the folder's imports was refused.
+    pub import_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -220,6 +227,7 @@ pub(super) async fn build(
                 edit_href: urls::secret_edit(&project.id, env, path.as_str(), &s.key),
                 delete_href: urls::secret_delete(&project.id, env, path.as_str(), &s.key),
                 history_href: urls::secret_history(&project.id, env, path.as_str(), &s.key),
+                reference: mark(caller, place, &s.key, &s.value),
                 key: s.key.clone(),
                 value: s.value.clone(),
                 comment: s.comment.clone(),
@@ -247,6 +255,7 @@ pub(super) async fn build(
         export_href: urls::env_export(&project.id, env, path.as_str()),
         pager,
         writable: caller.require(&project.id, Op::Write, env, path).is_ok(),
+        imports: panel(state, caller, place, drafts.import_error).await?,
     })
 }
 

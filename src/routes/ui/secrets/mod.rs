@@ -12,8 +12,10 @@ mod edit;
 mod export;
 mod history;
 mod import;
+mod imports;
 mod overview;
 mod place;
+mod preview;
 mod restore_folder;
 mod trash;
 
@@ -39,6 +41,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(import::form_config())
             .route(web::post().to(import::import)),
     )
+    .service(page(&format!("{env}/imports")).route(web::post().to(imports::add)))
+    .service(
+        page(&format!("{env}/imports/{{importId}}/remove")).route(web::post().to(imports::remove)),
+    )
+    .service(
+        page(&format!("{env}/imports/{{importId}}/move")).route(web::post().to(imports::move_to)),
+    )
+    .service(page(&format!("{env}/preview")).route(web::get().to(preview::show)))
     .service(page(&format!("{env}/export")).route(web::get().to(export::download)))
     .service(
         page(&format!("{env}/delete"))
