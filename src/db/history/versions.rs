@@ -140,6 +140,12 @@ pub fn version(conn: &Connection, secret_id: &str, version: i64) -> DbResult<Opt
         .optional()?)
 }
 
+/// [`current_at`]'s source and filter (the test below reads its plan).
+const CURRENT_AT: &str = "FROM secret_versions
+     WHERE project_id = ?1 AND superseded_at > ?5 AND environment_id = ?2
+       AND (path = ?3 OR substr(path, 1, length(?4)) = ?4)
+       AND action <> 'delete' AND created_at <= ?5";
+
 /// The versions in a folder and below that were current at `at` and have been replaced since
 /// (`delete` marks excluded): with the live rows unchanged since `at`, the subtree as it was.
 /// Read from the `secret_versions_superseded` index from `at` on: only what was replaced since.
@@ -150,12 +156,7 @@ pub fn current_at(
     path: &str,
     at: Millis,
 ) -> DbResult<Vec<VersionRow>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {VERSION_COLUMNS} FROM secret_versions
-         WHERE project_id = ?1 AND superseded_at > ?5 AND environment_id = ?2
-           AND (path = ?3 OR substr(path, 1, length(?4)) = ?4)
-           AND action <> 'delete' AND created_at <= ?5"
-    ))?;
+    let mut stmt = conn.prepare_cached(&format!("SELECT {VERSION_COLUMNS} {CURRENT_AT}"))?;
     let rows = stmt.query_map(
         params![project_id, env_id, path, subtree_prefix(path), at],
         version_from_row,
@@ -199,4 +200,26 @@ pub fn set_live_change(
     )?
     .execute(params![secret_id, action, author.kind, author.id, author.name])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_was_current_at_a_moment_is_read_from_the_superseded_index() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrations::run(&mut conn).unwrap();
+        let plan: String = conn
+            .query_row(
+                &format!("EXPLAIN QUERY PLAN SELECT secret_id {CURRENT_AT}"),
+                params!["p", "e", "/", "/", 0],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(
+            plan.contains("INDEX secret_versions_superseded (project_id=? AND superseded_at>?)"),
+            "{plan}"
+        );
+    }
 }

@@ -63,7 +63,11 @@ pub struct Outcome {
 enum Step {
     /// The live secret (with its current pair, `None` when it does not open) gets the pair it
     /// had at `at`.
-    Change((SecretRow, LiveChange), Option<(String, String)>, (String, String)),
+    Change(
+        (SecretRow, LiveChange),
+        Option<(String, String)>,
+        (String, String),
+    ),
     /// The secret live at `at` comes back from the trash with the pair it had then.
     Restore(VersionRow, (String, String)),
     /// The live secret did not exist at `at`.

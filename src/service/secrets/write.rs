@@ -149,7 +149,15 @@ pub async fn update(
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
             let growth = Growth::rewrite(before, sealed_len(&row));
             ensure_room(tx, &limits, &at, &row.environment_id, growth)?;
-            let kept_bytes = record::supersede_as(tx, &keys, &at.project_id, &old, current.as_ref(), change, now)?;
+            let kept_bytes = record::supersede_as(
+                tx,
+                &keys,
+                &at.project_id,
+                &old,
+                current.as_ref(),
+                change,
+                now,
+            )?;
             history::add_history_bytes(tx, &at.project_id, kept_bytes)?;
             let by = author(tx, &caller)?;
             secrets::update(
