@@ -68,6 +68,9 @@ pub struct ServeArgs {
     /// How long an admin session lasts, e.g. 12h, 30m, 7d.
     #[arg(long, env = "ENVKEEP_SESSION_TTL", default_value = "12h")]
     pub session_ttl: String,
+    /// How long a session may go unused before it ends, e.g. 1h, 30m (each request slides it; ENVKEEP_SESSION_TTL stays the absolute cap).
+    #[arg(long, env = "ENVKEEP_SESSION_IDLE", default_value = "1h")]
+    pub session_idle: String,
     /// Log format.
     #[arg(long, env = "ENVKEEP_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,

@@ -1,5 +1,5 @@
 // Envkeep admin UI enhancements. Every page works without this file; it adds copy buttons,
-// in-place scope rows on the token form, a typed-name check on confirmations, and filters that
+// in-place scope rows and their live "Matches …" lines on the token form, a typed-name check on confirmations, and filters that
 // apply as you type.
 (function () {
   "use strict";
@@ -60,6 +60,12 @@
         var select = row.querySelector("select"), input = row.querySelector("input"), labels = row.querySelectorAll("label");
         select.id = "scope_env_" + i; labels[0].htmlFor = select.id;
         input.id = "scope_path_" + i; labels[1].htmlFor = input.id;
+        var line = row.querySelector(".scope-preview");
+        if (line) {
+          line.id = "scope_preview_" + i;
+          var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id.indexOf("scope_preview_") !== 0; });
+          input.setAttribute("aria-describedby", [line.id].concat(described).join(" "));
+        }
         var remove = row.querySelector(".remove-scope");
         remove.value = String(i);
         remove.disabled = all.length === 1;
@@ -83,7 +89,40 @@
       select.removeAttribute("aria-describedby");
       rows.appendChild(row);
       renumber();
+      preview(row);
       select.focus();
+    });
+
+    // The line under each row (what it matches, how many secrets today) comes from the server,
+    // which writes the same line into the page without JavaScript.
+    var previewUrl = form.querySelector(".scopes").getAttribute("data-preview");
+    var timers = new WeakMap(), asked = new WeakMap();
+    var preview = function (row) {
+      var line = row.querySelector(".scope-preview");
+      if (!line || !previewUrl) return;
+      var params = new URLSearchParams({ environment: row.querySelector("select").value, path: row.querySelector("input").value });
+      var mine = (asked.get(row) || 0) + 1;
+      asked.set(row, mine);
+      fetch(previewUrl + "?" + params.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
+        var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+        if (!json) throw new Error("status " + r.status);
+        return r.json().then(function (body) { return { ok: r.ok, body: body }; });
+      }).then(function (answer) {
+        if (asked.get(row) !== mine) return;
+        line.classList.toggle("scope-preview-error", !answer.ok);
+        var detail = answer.body.details && answer.body.details[0];
+        line.textContent = answer.ok ? answer.body.line : "Not accepted: " + (detail ? detail.message : answer.body.message);
+      }).catch(function () { /* keep the last line; the server checks the form on submit */ });
+    };
+    rows.addEventListener("input", function (event) {
+      var row = event.target.closest(".scope-row");
+      if (!row) return;
+      clearTimeout(timers.get(row));
+      timers.set(row, setTimeout(function () { preview(row); }, 150));
+    });
+    rows.addEventListener("change", function (event) {
+      var row = event.target.closest(".scope-row");
+      if (row && event.target.tagName === "SELECT") preview(row);
     });
 
     rows.addEventListener("click", function (event) {

@@ -112,6 +112,9 @@ pub async fn authenticate(
             Ok(Some((row, role, memberships)))
         })
         .await?;
+    // The absolute cap (`expires_at`) is checked by the query; the idle expiry here, with the
+    // last activity the Store has buffered but not yet written.
+    let found = found.filter(|(row, _, _)| !store.session_is_idle(&id_hash, row.last_seen_at, now));
     let Some((row, role, memberships)) = found else {
         return Err(credential_failure(throttle, &ip, INVALID_CREDENTIALS));
     };

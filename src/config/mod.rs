@@ -77,6 +77,8 @@ pub struct Config {
     pub root_key: Option<Key32>,
     pub public_url: Option<String>,
     pub session_ttl: Duration,
+    /// `ENVKEEP_SESSION_IDLE`: a session unused this long has ended (the TTL caps it anyway).
+    pub session_idle: Duration,
     pub log_format: LogFormat,
     pub admin: Option<AdminBootstrap>,
     pub trusted_proxies: Vec<IpNet>,
@@ -111,6 +113,7 @@ impl std::fmt::Debug for Config {
             .field("root_key", &self.root_key.as_ref().map(|_| "<redacted>"))
             .field("public_url", &self.public_url)
             .field("session_ttl", &self.session_ttl)
+            .field("session_idle", &self.session_idle)
             .field("log_format", &self.log_format)
             .field("admin", &self.admin.as_ref().map(|a| a.email.as_str()))
             .field("trusted_proxies", &self.trusted_proxies)
@@ -162,6 +165,16 @@ impl Config {
         if session_ttl < Duration::from_secs(60) || session_ttl > Duration::from_secs(90 * 86_400) {
             return Err(bad("ENVKEEP_SESSION_TTL", "must be between 1m and 90d"));
         }
+        let session_idle = humantime::parse_duration(&args.session_idle).map_err(|e| {
+            bad(
+                "ENVKEEP_SESSION_IDLE",
+                format!("'{}': {e}; use e.g. 1h or 30m", args.session_idle),
+            )
+        })?;
+        if session_idle < Duration::from_secs(60) || session_idle > Duration::from_secs(90 * 86_400)
+        {
+            return Err(bad("ENVKEEP_SESSION_IDLE", "must be between 1m and 90d"));
+        }
         let admin = parse_admin(args.admin_email.as_deref(), args.admin_password.as_deref())?;
         let trusted_proxies = args
             .trusted_proxies
@@ -193,6 +206,7 @@ impl Config {
             root_key,
             public_url,
             session_ttl,
+            session_idle,
             log_format: args.log_format,
             admin,
             trusted_proxies,
@@ -243,6 +257,7 @@ mod tests {
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
         assert_eq!(config.database, PathBuf::from("./data/envkeep.db"));
         assert_eq!(config.session_ttl, Duration::from_secs(12 * 3600));
+        assert_eq!(config.session_idle, Duration::from_secs(3600));
         assert!(config.sweep_schedule.is_some());
     }
 
@@ -262,6 +277,8 @@ mod tests {
             (vec!["--bind", "nonsense"], "ENVKEEP_BIND"),
             (vec!["--root-key", "abc"], "ENVKEEP_ROOT_KEY"),
             (vec!["--session-ttl", "soon"], "ENVKEEP_SESSION_TTL"),
+            (vec!["--session-idle", "later"], "ENVKEEP_SESSION_IDLE"),
+            (vec!["--session-idle", "10s"], "ENVKEEP_SESSION_IDLE"),
             (
                 vec!["--trusted-proxies", "10.0.0.0/99"],
                 "ENVKEEP_TRUSTED_PROXIES",

@@ -146,6 +146,16 @@ pub fn count_in_subtree(conn: &Connection, env_id: &str, path: &str) -> DbResult
     Ok(count as usize)
 }
 
+/// How many secrets each folder of an environment holds directly (folders holding none are not
+/// listed), without reading a ciphertext: one row per folder, not per secret.
+pub fn counts_by_folder(conn: &Connection, env_id: &str) -> DbResult<Vec<(String, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT path, count(*) FROM secrets WHERE environment_id = ?1 GROUP BY path",
+    )?;
+    let rows = stmt.query_map([env_id], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn find(conn: &Connection, env_id: &str, path: &str, key: &str) -> DbResult<Option<SecretRow>> {
     Ok(conn
         .prepare_cached(&format!(

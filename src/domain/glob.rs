@@ -9,6 +9,8 @@
 //!   `/a`), while after any other segment it may match none (`/app/**` matches `/app`);
 //! - neither `*`, `?` nor `**` matches a segment starting with `.` unless the pattern names the dot.
 
+mod describe;
+
 use super::names::truncate_for_message;
 use super::path::SecretPath;
 use super::Invalid;

@@ -175,6 +175,30 @@ pub async fn begin(
     })
 }
 
+/// The enrolment still waiting for its code, shown again after a wrong one so the person need
+/// not scan a new QR code; `None` once it expired, was confirmed, or never began.
+pub async fn pending_enrolment(
+    store: &Store,
+    session: &AdminSession,
+) -> AppResult<Option<Enrolment>> {
+    let user_id = session.user_id.clone();
+    let now = now_millis();
+    let row = store
+        .read(move |conn| mfa::totp(conn, &user_id))
+        .await?
+        .filter(|row| {
+            row.confirmed_at.is_none() && row.pending_expires_at.is_some_and(|at| at > now)
+        });
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let secret = store.open_totp_secret(&session.user_id, &row.sealed_secret)?;
+    Ok(Some(Enrolment {
+        secret: totp::secret_base32(&secret),
+        otpauth_url: totp::otpauth_url(ISSUER, &session.email, &secret),
+    }))
+}
+
 /// Fresh recovery codes, stored as digests in the caller's transaction; the plain codes are
 /// returned to be shown once.
 fn new_recovery_codes_in(

@@ -18,6 +18,7 @@ pub mod mfa;
 pub mod passwords;
 pub mod projects;
 pub mod reveal;
+pub mod scope_preview;
 pub mod sealed_fields;
 pub mod secrets;
 pub mod sessions;

@@ -3,6 +3,7 @@
 //! GET), so a reload, the back button or a copied URL never shows the token again. Entries are
 //! bound to the minting session, live a few minutes, and the store is bounded.
 
+use super::views::ServiceTokenView;
 use crate::crypto::random;
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -17,6 +18,8 @@ pub struct Revealed {
     pub token: Zeroizing<String>,
     pub token_name: String,
     pub project_id: String,
+    /// What the token was granted, for the page's recap (`None` for an invitation link).
+    pub grant: Option<ServiceTokenView>,
 }
 
 struct Entry {
@@ -90,6 +93,7 @@ mod tests {
             token: Zeroizing::new(String::from("st.a.b.c")),
             token_name: String::from("ci"),
             project_id: String::from("p"),
+            grant: None,
         }
     }
 

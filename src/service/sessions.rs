@@ -127,12 +127,12 @@ pub async fn list(store: &Store, session: &AdminSession) -> AppResult<Vec<Sessio
     let rows = store
         .read(move |conn| sessions::list_live(conn, &user_id, now_millis()))
         .await?;
+    let now = now_millis();
     Ok(rows
         .into_iter()
+        .filter(|row| !store.session_is_idle(&row.id_hash, row.last_seen_at, now))
         .map(|row| {
-            let seen = store
-                .pending_session_seen(&row.id_hash)
-                .map_or(row.last_seen_at, |pending| pending.max(row.last_seen_at));
+            let seen = store.session_last_seen(&row.id_hash, row.last_seen_at);
             SessionView {
                 current: row.id_hash == session.id_hash,
                 id: row.public_id,

@@ -184,6 +184,7 @@ impl Application {
         let preauth = PreauthTokens::new(&root_key);
         let store = Store::new(db, root_key, bounds(&config));
         store.set_token_usage(config.token_usage);
+        store.set_session_idle(config.session_idle);
         store
             .verify_root_key_blocking()
             .map_err(StartupError::new)?;

@@ -42,6 +42,7 @@ pub(super) fn build(config: Config, replica: ReplicaConfig) -> Result<Applicatio
     let store = Store::new(db, root_key, bounds(&config));
     // A replica writes nothing: its tokens' uses are not counted (usage is the primary's).
     store.set_token_usage(false);
+    store.set_session_idle(config.session_idle);
     store
         .verify_root_key_blocking()
         .map_err(StartupError::new)?;

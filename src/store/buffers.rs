@@ -55,6 +55,22 @@ impl Store {
         self.inner.session_seen.pending(id_hash)
     }
 
+    /// A session's last activity: its stored last-seen time or a later one not yet written.
+    pub fn session_last_seen(&self, id_hash: &[u8], stored: Millis) -> Millis {
+        self.inner.session_seen.last_seen(id_hash, stored)
+    }
+
+    /// Has the session gone unused for `ENVKEEP_SESSION_IDLE` (buffered activity counted)?
+    pub fn session_is_idle(&self, id_hash: &[u8], stored: Millis, now: Millis) -> bool {
+        self.inner.session_seen.is_idle(id_hash, stored, now)
+    }
+
+    /// Sets the idle expiry of sessions (`ENVKEEP_SESSION_IDLE`).
+    pub fn set_session_idle(&self, idle: std::time::Duration) {
+        let ms = Millis::try_from(idle.as_millis()).unwrap_or(Millis::MAX);
+        self.inner.session_seen.set_idle(ms);
+    }
+
     /// Seals a user's TOTP secret under the root key, bound to the user id.
     pub fn seal_totp_secret(&self, user_id: &str, secret: &[u8]) -> Vec<u8> {
         self.inner.keys.seal_for_user(user_id, secret)

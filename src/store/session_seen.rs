@@ -2,21 +2,53 @@
 //! times (about once a minute), so an authenticated request never writes to SQLite. A session
 //! is buffered only when its stored time is a minute old or more, so the row changes at most
 //! once a minute; the sessions list overlays what is buffered.
+//!
+//! The idle expiry (`ENVKEEP_SESSION_IDLE`) reads the same times: a session's last activity is
+//! the later of its stored time and what is buffered here, so it slides with every request
+//! without a write per request, and may end up to one resolution early (never late).
 
 use crate::db::{sessions, Db, DbResult};
 use crate::time::Millis;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Mutex;
 
 /// How stale a stored last-seen time may get before a request refreshes it.
 pub const RESOLUTION_MS: Millis = 60_000;
 
-#[derive(Default)]
+/// The idle expiry until start-up sets it (`ENVKEEP_SESSION_IDLE`'s default).
+const DEFAULT_IDLE_MS: Millis = 3_600_000;
+
 pub(super) struct SessionSeen {
     pending: Mutex<HashMap<[u8; 32], Millis>>,
+    idle_ms: AtomicI64,
+}
+
+impl Default for SessionSeen {
+    fn default() -> Self {
+        Self {
+            pending: Mutex::default(),
+            idle_ms: AtomicI64::new(DEFAULT_IDLE_MS),
+        }
+    }
 }
 
 impl SessionSeen {
+    pub(super) fn set_idle(&self, idle_ms: Millis) {
+        self.idle_ms.store(idle_ms, Ordering::Relaxed);
+    }
+
+    /// The session's last activity: its stored time, or a later one not yet written.
+    pub(super) fn last_seen(&self, id_hash: &[u8], stored: Millis) -> Millis {
+        self.pending(id_hash)
+            .map_or(stored, |pending| pending.max(stored))
+    }
+
+    /// Has the session, last seen (stored) at `stored`, gone unused for the idle expiry?
+    pub(super) fn is_idle(&self, id_hash: &[u8], stored: Millis, now: Millis) -> bool {
+        now - self.last_seen(id_hash, stored) >= self.idle_ms.load(Ordering::Relaxed)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Millis>> {
         self.pending.lock().unwrap_or_else(|p| p.into_inner())
     }

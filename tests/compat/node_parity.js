@@ -61,6 +61,71 @@ async function main() {
     }
     rep.check('a wrong client secret gets [StatusCode=401]', status && status[1] === '401', status);
   });
+  const statusOf = async (fn) => {
+    try {
+      await fn();
+      return 200;
+    } catch (err) {
+      const m = /\[StatusCode=(\d+)\] ?(.*)/.exec(err.message || '');
+      return m ? `${m[1]} ${m[2]}` : String(err);
+    }
+  };
+  const loggedIn = async (name) => {
+    const ident = fixture.parity.identities[name];
+    const mi = new InfisicalSDK({ siteUrl: base });
+    await mi.auth().universalAuth.login({ clientId: ident.clientId, clientSecret: ident.secrets.node });
+    return mi;
+  };
+  await rep.guard('access-token uses, IPs and revoke', async () => {
+    const limited = await loggedIn('Limited');
+    const calls = [];
+    for (let i = 0; i < 3; i += 1) calls.push(await statusOf(() => limited.secrets().listSecrets(where)));
+    rep.check('accessTokenNumUsesLimit=2: two calls, the 3rd gets [StatusCode=401]',
+      calls[0] === 200 && calls[1] === 200 && String(calls[2]).startsWith('401'), short(calls));
+    const fenced = await loggedIn('Fenced');
+    const outside = await statusOf(() => fenced.secrets().listSecrets(where));
+    rep.check('access-token trusted IPs 10.9.9.9/32: a call from 127.0.0.1 gets [StatusCode=403]',
+      String(outside).startsWith('403'), outside);
+    const mi = await loggedIn('I');
+    const token = mi.auth().getAccessToken();
+    const res = await fetch(`${base}/api/v1/auth/token/revoke`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ accessToken: token }),
+    });
+    const after = await statusOf(() => mi.secrets().listSecrets(where));
+    rep.check('after a revoke through plain HTTP the token gets [StatusCode=401]',
+      res.status === 200 && String(after).startsWith('401'), `${res.status}, ${after}`);
+  });
+  await rep.guard('renew() and the TTL', async () => {
+    // Identity Renewing: accessTokenTTL 2 s, accessTokenMaxTTL 4 s. Times are taken after each
+    // answer, so every wait below errs on the side the check needs (the token's clock started
+    // before the answer arrived).
+    const ident = fixture.parity.identities.Renewing;
+    const mi = new InfisicalSDK({ siteUrl: base });
+    const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+    const until = (t) => sleep(Math.max(0, t - Date.now()));
+    const list = () => mi.secrets().listSecrets({ ...where, expandSecretReferences: false });
+    await mi.auth().universalAuth.login({ clientId: ident.clientId, clientSecret: ident.secrets.node });
+    const loggedIn = Date.now();
+    const first = mi.auth().getAccessToken();
+    await until(loggedIn + 1000);
+    await mi.auth().universalAuth.renew();
+    const renewed = Date.now();
+    await until(loggedIn + 2200);
+    rep.check('a token renewed at 1 s still works at 2.2 s, past the TTL counted from login (2 s)',
+      (await statusOf(list)) === 200);
+    const late = await statusOf(() => mi.auth().universalAuth.renew());
+    rep.check('renew() that would run past the max TTL (4 s) is refused with [StatusCode=401]',
+      String(late).startsWith('401') && /Max TTL/.test(late), late);
+    await until(renewed + 2200);
+    const expired = await statusOf(list);
+    rep.check('2 s after its last renewal the token is refused with [StatusCode=401] (TTL)',
+      String(expired).startsWith('401') && /TTL/.test(expired) && !/Max TTL/.test(expired), expired);
+    const dead = await statusOf(() => mi.auth().universalAuth.renew());
+    rep.check('renew() of a token past its TTL is refused with [StatusCode=401], as Infisical does',
+      String(dead).startsWith('401'), dead);
+    await mi.auth().universalAuth.login({ clientId: ident.clientId, clientSecret: ident.secrets.node });
+    rep.check('a new login then reads again', mi.auth().getAccessToken() !== first && (await statusOf(list)) === 200);
+  });
   return rep;
 }
 

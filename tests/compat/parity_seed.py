@@ -38,10 +38,13 @@ TOKENS = {
 }
 
 
-def identity(base, admin, request, project_id, name, grant, secrets):
-    """An identity attached to the project with `grant`; returns {clientId, secrets: {name: secret}}."""
+def identity(base, admin, request, project_id, name, grant, secrets, settings=None):
+    """An identity attached to the project with `grant` and these Universal Auth `settings`;
+    returns {clientId, secrets: {name: secret}}."""
     res = request("POST", base + "/api/v1/identities", {"name": name}, admin, expect=(201,))
     ident = res["identity"]
+    if settings:
+        request("PATCH", "%s/api/v1/identities/%s/universal-auth" % (base, ident["id"]), settings, admin)
     body = dict(grant, identityId=ident["id"])
     request("POST", "%s/api/v1/projects/%s/identities" % (base, project_id), body, admin, expect=(201,))
     made = {}
@@ -72,5 +75,17 @@ def seed_parity(base, admin, request, mint_token):
                       {"py": {}, "node": {}, "twoUses": {"numUsesLimit": 2}}),
         "J": identity(base, admin, request, project_id, "parity-j",
                       {"role": "viewer", "environments": ["dev"]}, {"py": {}}),
+        # Short-lived tokens, so that expiry is seen in a second or two, not waited for:
+        # Short (TTL 2 s) for the Python SDK's re-login; Renewing (TTL 2 s, max TTL 4 s) for
+        # the Node SDK's renew().
+        "Short": identity(base, admin, request, project_id, "parity-short", {"role": "viewer"},
+                          {"py": {}}, {"accessTokenTTL": 2, "accessTokenMaxTTL": 0}),
+        "Renewing": identity(base, admin, request, project_id, "parity-renewing", {"role": "viewer"},
+                             {"node": {}}, {"accessTokenTTL": 2, "accessTokenMaxTTL": 4}),
+        # Limited: each token allows 2 calls; Fenced: tokens only from 10.9.9.9.
+        "Limited": identity(base, admin, request, project_id, "parity-limited", {"role": "viewer"},
+                            {"node": {}}, {"accessTokenNumUsesLimit": 2}),
+        "Fenced": identity(base, admin, request, project_id, "parity-fenced", {"role": "viewer"},
+                           {"node": {}}, {"accessTokenTrustedIps": ["10.9.9.9/32"]}),
     }
     return {"projectId": project_id, "tokens": tokens, "identities": identities}

@@ -7,6 +7,7 @@ Usage: python py_parity.py FIXTURE.json   (in the venv that has infisicalsdk==1.
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -123,6 +124,59 @@ def main():
             rep.check("identity J (dev only) gets 403 'Failed to expand…' on the list",
                       err.status_code == 403 and "Failed to expand" in str(err), err)
     rep.guard("identity refusals", identity_refusals)
+
+    def client_for_login():
+        return InfisicalSDKClient(host=fixture["baseUrl"], cache_ttl=None)
+
+    def native_admin(method, path, body):
+        """A call to Envkeep's native API as the suite's admin (run.sh exports its login)."""
+        import json
+        import urllib.request
+
+        def call(method, path, body, bearer=None):
+            headers = {"Content-Type": "application/json"}
+            if bearer:
+                headers["Authorization"] = "Bearer " + bearer
+            req = urllib.request.Request(fixture["baseUrl"] + path, data=json.dumps(body).encode(),
+                                         method=method, headers=headers)
+            with urllib.request.urlopen(req, timeout=15) as resp:
+                return json.loads(resp.read())
+        session = call("POST", "/api/v1/auth/login", {"email": os.environ["ENVKEEP_ADMIN_EMAIL"],
+                                                      "password": os.environ["ENVKEEP_ADMIN_PASSWORD"]})
+        return call(method, path, body, session["token"])
+
+    def stale_relogin():
+        # Identity Short's tokens live 2 s. The SDK keeps `Authorization: Bearer <token>` on its
+        # session and sends it again on the next login: here an expired token (Infisical would
+        # answer that login 403; Envkeep ignores the header on the login route).
+        short_id = ids["Short"]
+        client = InfisicalSDKClient(host=fixture["baseUrl"], cache_ttl=None)
+        first = client.auth.universal_auth.login(client_id=short_id["clientId"], client_secret=short_id["secrets"]["py"])
+        rep.check("a login with accessTokenTTL=2 answers expiresIn 2", first.expiresIn == 2, first)
+        # A client secret's TTL counts from its creation: this one is made now, not at seeding.
+        ttl1 = native_admin("POST", "/api/v1/identities/%s/client-secrets" % short_id["id"], {"ttl": 1})["clientSecret"]
+        login = lambda: client_for_login().auth.universal_auth.login(  # noqa: E731
+            client_id=short_id["clientId"], client_secret=ttl1)
+        login()
+        time.sleep(2.2)
+        try:
+            login()
+            rep.fail("a client secret with ttl=1 logs in at once and gets APIError 401 after 2 s", "logged in")
+        except APIError as err:
+            rep.check("a client secret with ttl=1 logs in at once and gets APIError 401 after 2 s",
+                      err.status_code == 401 and "expired" in str(err), err)
+        sent = client.api.session.headers.get("Authorization")
+        again = client.auth.universal_auth.login(client_id=short_id["clientId"], client_secret=short_id["secrets"]["py"])
+        rep.check("after the token expired, login again on the same client (the expired bearer sent) succeeds",
+                  sent == "Bearer " + first.accessToken and again.accessToken, sent)
+        got = values(client.secrets.list_secrets(environment_slug="dev", secret_path="/", project_id=pid).secrets)
+        rep.check("the new token lists", got.get("LOCAL") == "l", short(got))
+        try:
+            make(first.accessToken).secrets.list_secrets(environment_slug="dev", secret_path="/", project_id=pid)
+            rep.fail("the expired token is refused with APIError 401", "listed")
+        except APIError as err:
+            rep.check("the expired token is refused with APIError 401", err.status_code == 401, err)
+    rep.guard("re-login after expiry", stale_relogin)
     return rep
 
 

@@ -19,6 +19,8 @@ pub enum UiError {
     },
     /// A form POST whose session has ended.
     SessionEnded,
+    /// A form POST whose session has ended, its fields kept: the login page carries them.
+    LogInAgain(Box<super::resume::LoginAgain>),
     /// The server requires MFA and the user has none: only the Account page's enrolment (and
     /// logging out) is open, so go there.
     EnrolMfa,
@@ -41,7 +43,7 @@ impl fmt::Display for UiError {
         match self {
             Self::App(e) => write!(f, "{e}"),
             Self::LogIn { .. } => f.write_str("login required"),
-            Self::SessionEnded => f.write_str("session ended"),
+            Self::SessionEnded | Self::LogInAgain(_) => f.write_str("session ended"),
             Self::EnrolMfa => f.write_str("MFA enrolment required"),
             Self::Csrf => f.write_str("CSRF check failed"),
             Self::Form(status) => write!(f, "unreadable form ({status})"),
@@ -72,6 +74,7 @@ impl ResponseError for UiError {
             Self::App(e) => e.status_code(),
             Self::LogIn { .. } | Self::EnrolMfa => StatusCode::SEE_OTHER,
             Self::SessionEnded | Self::Csrf => StatusCode::FORBIDDEN,
+            Self::LogInAgain(_) => StatusCode::UNAUTHORIZED,
             Self::Form(status) => *status,
         }
     }
@@ -87,6 +90,7 @@ impl ResponseError for UiError {
                 response
             }
             Self::EnrolMfa => redirect(&urls::account()),
+            Self::LogInAgain(again) => super::auth::login_again(again),
             Self::SessionEnded => error_page(
                 status,
                 "Session ended",

@@ -55,6 +55,15 @@ impl FormData {
     pub fn has(&self, name: &str) -> bool {
         self.get(name).is_some()
     }
+
+    /// Every (name, value) pair in the order sent.
+    pub fn pairs(&self) -> &[(String, String)] {
+        &self.0
+    }
+
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        FormData(pairs)
+    }
 }
 
 /// `text` with every CRLF as LF (a lone CR is kept: browsers never send one from a form).

@@ -2,12 +2,14 @@
 //! to add an existing user, and the forms to change or remove one. Project admins, admins and
 //! owners see it; the service refuses everyone else anyway.
 
+use super::actions::action;
 use super::error::UiResult;
 use super::form::FormData;
 use super::notice::{Notice, NoticeQuery};
 use super::page;
 use super::pages::{redirect, render, sentence, Layout, ProjectNav, Section};
 use super::session::{Posted, UiSession};
+use super::summary::ErrorSummary;
 use super::urls;
 use crate::auth::AdminSession;
 use crate::domain::{Environments, Membership, ProjectRole};
@@ -20,15 +22,19 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse};
 use askama::Template;
 
+const MEMBERS: &str = "/projects/{projectId}/access-control/members";
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let members = "/projects/{projectId}/access-control/members";
+    let members = MEMBERS;
     cfg.service(
         page(members)
             .route(web::get().to(show))
             .route(web::post().to(add)),
     )
-    .service(page(&format!("{members}/{{userId}}")).route(web::post().to(update)))
-    .service(page(&format!("{members}/{{userId}}/remove")).route(web::post().to(remove)));
+    .service(action(&format!("{members}/{{userId}}"), MEMBERS).route(web::post().to(update)))
+    .service(
+        action(&format!("{members}/{{userId}}/remove"), MEMBERS).route(web::post().to(remove)),
+    );
 }
 
 struct EnvChoice {
@@ -59,6 +65,13 @@ struct MembersPage {
     add_action: String,
     email: String,
     error: Option<String>,
+}
+
+impl MembersPage {
+    /// A refused change is about the form as a whole (which member, which role).
+    fn summary(&self) -> ErrorSummary {
+        ErrorSummary::whole_form(self.error.as_ref())
+    }
 }
 
 fn choices(project: &ProjectView, reach: Option<&[String]>) -> Vec<EnvChoice> {

@@ -8,6 +8,7 @@
 //! Every form follows POST-redirect-GET and carries the session's CSRF token.
 
 pub mod account;
+pub mod actions;
 pub mod activity;
 pub mod auth;
 pub mod confirm;
@@ -19,12 +20,15 @@ pub mod identities;
 pub mod identity_members;
 pub mod links;
 pub mod members;
+pub mod next;
 pub mod notice;
 pub mod pages;
 pub mod projects;
+pub mod resume;
 pub mod secrets;
 pub mod session;
 pub mod settings;
+pub mod summary;
 pub mod team;
 pub mod tokens;
 pub mod urls;

@@ -103,7 +103,14 @@ impl FromRequest for Posted {
         let req = req.clone();
         let form = FormData::extract(&req, payload);
         Box::pin(async move {
-            let session = posting_session(&req).await?;
+            let session = match posting_session(&req).await {
+                Ok(session) => session,
+                // The form is read after all, to keep what was typed through the login.
+                Err(UiError::SessionEnded) => {
+                    return Err(super::resume::session_ended(&req, form.await.ok()))
+                }
+                Err(other) => return Err(other),
+            };
             checked(&req, session, form.await?)
         })
     }

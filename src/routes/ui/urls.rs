@@ -51,22 +51,7 @@ pub fn login_then(next: &str) -> String {
     format!("/login?next={}", query_value(next))
 }
 
-/// A `next` target is followed only if it is a path on this site: it starts with one `/`, is not
-/// protocol-relative (`//host`, `/\host`) and has no control characters. Anything else → projects.
-pub fn same_site_next(raw: Option<&str>) -> String {
-    match raw {
-        Some(next)
-            if next.starts_with('/')
-                && !next.starts_with("//")
-                && !next.starts_with("/\\")
-                && next.len() <= 2048
-                && !next.chars().any(|c| c.is_control() || c == '\\') =>
-        {
-            next.to_owned()
-        }
-        _ => projects(),
-    }
-}
+pub use super::next::same_site_next;
 
 /// An invitation's page (the one-time link, relative).
 pub fn invite(code: &str) -> String {
@@ -298,6 +283,11 @@ pub fn token_new(project_id: &str) -> String {
     format!("{}/new", tokens(project_id))
 }
 
+/// The token form's scope preview (JSON): `?environment=&path=`.
+pub fn token_scope_preview(project_id: &str) -> String {
+    format!("{}/scope-preview", tokens(project_id))
+}
+
 /// The page that shows a new token once; `reveal` names it in the reveal store.
 pub fn token_created(project_id: &str, reveal: &str) -> String {
     format!("{}/created/{}", tokens(project_id), segment(reveal))
@@ -363,25 +353,5 @@ mod tests {
             with_notice(&secrets("p1", "dev", "/app"), Notice::FolderCreated),
             "/projects/p1/secrets/dev?path=/app&notice=folder-created"
         );
-    }
-
-    #[test]
-    fn next_must_stay_on_this_site() {
-        assert_eq!(
-            same_site_next(Some("/projects/x/secrets/dev?path=/a")),
-            "/projects/x/secrets/dev?path=/a"
-        );
-        for bad in [
-            "//evil.example",
-            "/\\evil.example",
-            "https://evil.example",
-            "evil",
-            "/a\\b",
-            "/a\r\nX: y",
-            "",
-        ] {
-            assert_eq!(same_site_next(Some(bad)), "/projects", "{bad:?}");
-        }
-        assert_eq!(same_site_next(None), "/projects");
     }
 }

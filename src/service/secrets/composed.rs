@@ -2,12 +2,15 @@
 //! included, or both. They read every folder they need through the caller's access (`reads`),
 //! build their answer for this request only (no kept rendering: it depends on other folders),
 //! and report the generation of every folder read, so the answer's ETag changes when any of
-//! them does.
+//! them does. Each is recorded for a person like a plain read (`revealed`), naming the other
+//! folders it read; the answer is built before its ETag is compared, so, as for the Infisical
+//! routes' plain listings, an answer then sent as a 304 is recorded too.
 
 use super::expand::{expand, OnDenied, Reading};
 use super::imported::{entries, ImportEntry};
-use super::read::{list_cached, visible_to};
+use super::read::{listing, visible_to};
 use super::reads::{FolderId, Reads};
+use super::revealed::{record, Revealed};
 use super::{missing_secret, Location};
 use crate::auth::Caller;
 use crate::domain::{Depth, SecretKey, SecretPath};
@@ -45,8 +48,7 @@ pub async fn list(
     depth: Depth,
     extras: Extras,
 ) -> AppResult<Composed> {
-    let listing = list_cached(store, caller, at, depth).await?;
-    let (folder, reservation) = listing.into_parts();
+    let (folder, reservation) = listing(store, caller, at, depth).await?.into_parts();
     let mut secrets = folder.secrets().to_vec();
     let unreadable = folder.unreadable().to_vec();
     let mut reads = Reads::new(store, caller, &at.project_id);
@@ -61,6 +63,8 @@ pub async fn list(
         true => imports_of(&mut reads, store, caller, at, depth, extras).await?,
         false => Vec::new(),
     };
+    let also = reads.found_elsewhere();
+    record(store, caller, at, Revealed::Folder(depth), &also).await?;
     Ok(Composed {
         secrets,
         unreadable,
@@ -78,7 +82,7 @@ pub async fn get(
     key: &SecretKey,
     extras: Extras,
 ) -> AppResult<(SecretView, Vec<Stamp>)> {
-    let (folder, _reservation) = list_cached(store, caller, at, Depth::OneLevel)
+    let (folder, _reservation) = listing(store, caller, at, Depth::OneLevel)
         .await?
         .into_parts();
     if folder.is_unreadable(key.as_str()) {
@@ -115,6 +119,8 @@ pub async fn get(
         let one = std::slice::from_mut(&mut secret);
         expand(&mut reads, one, on_denied, Reading::One).await?;
     }
+    let also = reads.found_elsewhere();
+    record(store, caller, at, Revealed::Secret(key), &also).await?;
     Ok((secret, reads.generations().to_vec()))
 }
 

@@ -18,7 +18,7 @@ mod write;
 pub use composed::{Composed, Extras};
 pub use imported::ImportEntry;
 pub use listing::{render_views, BodyWriter, Listing, Polled, Rendered};
-pub use revealed::{get, list_cached, list_rendered, list_unless_held};
+pub use read::{get, list_cached, list_rendered, list_unless_held};
 pub use write::{create, delete, require_stored, update};
 
 use super::{audit_refusal, check_access};

@@ -1,11 +1,14 @@
 //! Reading secrets: one folder, one secret, or a subtree, from the Store's cache when it holds them.
 //! A listing reserves its memory first and one too large to keep is rendered row by row (see
 //! `listing`). A row that does not decrypt is left out of a listing and named in its
-//! `unreadable` part; a read of that one secret fails closed.
+//! `unreadable` part; a read of that one secret fails closed. The public reads record what a
+//! person was shown (`revealed::record`); `listing` is the unrecorded read that composed answers
+//! build on (they record once, for the whole answer).
 
 use super::listing::{
     load_bytes, measure, reserve_for, BodyWriter, Listing, Polled, Rendered, Sharing,
 };
+use super::revealed::{record, Revealed};
 use super::{large, missing_secret, require_folder, Location};
 use crate::auth::access::Op;
 use crate::auth::Caller;
@@ -37,6 +40,18 @@ pub async fn list_cached(
     at: &Location,
     depth: Depth,
 ) -> AppResult<Listing> {
+    let listing = listing(store, access, at, depth).await?;
+    record(store, access, at, Revealed::Folder(depth), &[]).await?;
+    Ok(listing)
+}
+
+/// [`list_cached`] without the record: a part of an answer that records itself.
+pub(super) async fn listing(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    depth: Depth,
+) -> AppResult<Listing> {
     authorize_for(store, access, at, depth)?;
     if let Some(hit) = cached(store, access, at, depth).await? {
         return Ok(hit);
@@ -55,8 +70,7 @@ pub async fn list_rendered<W: BodyWriter>(
     which: Option<Rendering>,
     writer: W,
 ) -> AppResult<Rendered<W>> {
-    authorize_for(store, access, at, depth)?;
-    match render_unless_held(store, access, at, depth, |_| false, which, writer).await? {
+    match list_unless_held(store, access, at, depth, |_| false, which, writer).await? {
         Polled::Changed(rendered) => Ok(rendered),
         Polled::Held(_) => Err(AppError::internal("a listing no one holds was held")),
     }
@@ -76,7 +90,12 @@ pub async fn list_unless_held<W: BodyWriter>(
     writer: W,
 ) -> AppResult<Polled<W>> {
     authorize_for(store, access, at, depth)?;
-    render_unless_held(store, access, at, depth, holds, which, writer).await
+    let polled = render_unless_held(store, access, at, depth, holds, which, writer).await?;
+    // An answer the caller already holds (304) shows nothing new.
+    if matches!(polled, Polled::Changed(_)) {
+        record(store, access, at, Revealed::Folder(depth), &[]).await?;
+    }
+    Ok(polled)
 }
 
 /// The body of an authorized listing, unless the caller holds its generation: from the Store's
@@ -302,6 +321,18 @@ fn find_in(folder: &CachedFolder, at: &Location, key: &SecretKey) -> AppResult<S
 }
 
 pub async fn get(
+    store: &Store,
+    access: &Caller,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<SecretView> {
+    let secret = find(store, access, at, key).await?;
+    record(store, access, at, Revealed::Secret(key), &[]).await?;
+    Ok(secret)
+}
+
+/// The one secret, from the folder's cache or the database.
+async fn find(
     store: &Store,
     access: &Caller,
     at: &Location,

@@ -37,6 +37,8 @@ pub struct Reads<'a> {
     store: &'a Store,
     caller: &'a Caller,
     project_id: String,
+    /// The listed folder, when the answer lists one folder.
+    seeded: Option<FolderId>,
     slots: HashMap<FolderId, Slot>,
     generations: Vec<Stamp>,
 }
@@ -47,6 +49,7 @@ impl<'a> Reads<'a> {
             store,
             caller,
             project_id: project_id.to_owned(),
+            seeded: None,
             slots: HashMap::new(),
             generations: Vec::new(),
         }
@@ -56,6 +59,7 @@ impl<'a> Reads<'a> {
     pub fn seed(&mut self, environment: &str, path: &str, folder: Arc<CachedFolder>) {
         self.generations.push(folder.generation());
         let id = (environment.to_owned(), path.to_owned());
+        self.seeded = Some(id.clone());
         self.slots.insert(
             id,
             Slot::Found {
@@ -108,7 +112,7 @@ impl<'a> Reads<'a> {
             return Ok(Slot::Denied);
         }
         let stamp = self.store.stamp();
-        match read::list_cached(self.store, self.caller, &at, Depth::OneLevel).await {
+        match read::listing(self.store, self.caller, &at, Depth::OneLevel).await {
             Ok(listing) => {
                 self.generations.push(listing.generation());
                 let (folder, reservation) = listing.into_parts();
@@ -123,6 +127,21 @@ impl<'a> Reads<'a> {
             }
             Err(other) => Err(other),
         }
+    }
+
+    /// The folders read besides the listed one whose secrets the caller could read, in order:
+    /// what the answer may hold of other folders (for the audit record).
+    pub fn found_elsewhere(&self) -> Vec<FolderId> {
+        let mut found: Vec<FolderId> = self
+            .slots
+            .iter()
+            .filter(|(id, slot)| {
+                matches!(slot, Slot::Found { .. }) && Some(*id) != self.seeded.as_ref()
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        found.sort();
+        found
     }
 
     /// Every generation this answer depends on.

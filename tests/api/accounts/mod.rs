@@ -2,13 +2,14 @@
 //! the login throttle.
 
 mod enforcement;
-mod enrolment;
+pub(crate) mod enrolment;
 mod failed_login_audit;
 mod login;
 mod mfa;
 mod parallel_guesses;
 mod password_change;
 mod resets;
+mod session_idle;
 mod session_list;
 mod sessions;
 mod setup;

@@ -2,6 +2,7 @@
 //! found, continued across offline writers and pruning), retention, and export.
 
 mod chain;
+mod composed_reads;
 mod list;
 mod pages;
 mod reads;

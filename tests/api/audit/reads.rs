@@ -4,7 +4,7 @@
 use crate::helpers::TestApp;
 use serde_json::Value;
 
-async fn events(app: &TestApp, action: &str) -> Vec<Value> {
+pub(super) async fn events(app: &TestApp, action: &str) -> Vec<Value> {
     let page = app
         .as_admin()
         .get(&format!("/api/v1/audit?action={action}"))

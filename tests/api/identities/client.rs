@@ -6,7 +6,8 @@ use serde_json::json;
 use std::process::Stdio;
 use tokio::process::Command;
 
-fn run_as(m: &super::Machine, secret: &str, args: &[&str]) -> Command {
+/// `envkeep ARGS…` with the identity's credentials in the environment.
+fn envkeep_as(m: &super::Machine, secret: &str, args: &[&str]) -> Command {
     let mut command = Command::new(BIN);
     command
         .env_clear()
@@ -14,11 +15,14 @@ fn run_as(m: &super::Machine, secret: &str, args: &[&str]) -> Command {
         .env("ENVKEEP_URL", &m.app.base)
         .env("ENVKEEP_CLIENT_ID", &m.client_id)
         .env("ENVKEEP_CLIENT_SECRET", secret)
-        .arg("run")
         .args(args)
         .stdin(Stdio::null())
         .kill_on_drop(true);
     command
+}
+
+fn run_as(m: &super::Machine, secret: &str, args: &[&str]) -> Command {
+    envkeep_as(m, secret, &[&["run"], args].concat())
 }
 
 #[tokio::test]
@@ -60,4 +64,52 @@ async fn an_identity_needs_the_project_and_environment_and_cannot_use_e2ee() {
     let out = output(&mut run_as(&m, &secret, &e2ee)).await;
     assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
     assert!(!text(&out.stderr).contains(&secret), "never the secret");
+}
+
+#[tokio::test]
+async fn an_identity_without_an_environment_is_a_usage_error_naming_both_flags() {
+    let m = machine("viewer").await;
+    let secret = m.secret(json!({})).await;
+    let out = output(&mut run_as(
+        &m,
+        &secret,
+        &["--project", &m.project, "--", "true"],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--project") && stderr.contains("--env"),
+        "{stderr}"
+    );
+}
+
+#[tokio::test]
+async fn secrets_as_an_identity_needs_the_project_and_environment_too() {
+    let m = machine("viewer").await;
+    let secret = m.secret(json!({})).await;
+    let out = output(&mut envkeep_as(
+        &m,
+        &secret,
+        &["secrets", "list", "--env", "dev"],
+    ))
+    .await;
+    assert_eq!(out.status.code(), Some(64), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("--project") && stderr.contains("--env"),
+        "{stderr}"
+    );
+    let args = [
+        "secrets",
+        "get",
+        "A",
+        "--env",
+        "dev",
+        "--project",
+        &m.project,
+    ];
+    let got = output(&mut envkeep_as(&m, &secret, &args)).await;
+    assert_eq!(got.status.code(), Some(0), "{}", text(&got.stderr));
+    assert_eq!(text(&got.stdout).trim_end(), "a");
 }

@@ -1,9 +1,11 @@
 //! Machine identities with Universal Auth: login, renew, revoke, the checks on every use, and
 //! the identity's role and environments in a project.
 
+mod admin_roles;
 mod client;
 mod limits;
 mod login;
+mod renewal;
 mod roles;
 
 use crate::helpers::{Api, TestApp};

@@ -164,3 +164,62 @@ async fn the_encrypted_route_includes_imports_sealed() {
     let secret = &imports[0]["secrets"][0];
     assert!(secret["secretKeyCiphertext"].is_string() && secret.get("secretKey").is_none());
 }
+
+#[tokio::test]
+async fn nested_imports_are_followed_ten_levels_deep_and_no_further() {
+    let p = parity().await;
+    // dev:/deep imports /l1, which imports /l2, … /l11 imports /l12; each /lN holds LN.
+    for n in 1..=12 {
+        let folder = format!("/l{n}");
+        p.app
+            .create_secret(&p.project, "dev", &folder, &format!("L{n}"), "v")
+            .await;
+    }
+    p.app
+        .create_secret(&p.project, "dev", "/deep", "OWN", "o")
+        .await;
+    for n in (1..12).rev() {
+        p.import("dev", &format!("/l{n}"), "dev", &format!("/l{}", n + 1))
+            .await;
+    }
+    p.import("dev", "/deep", "dev", "/l1").await;
+    let read = p.app.as_admin().get(&p.raw("dev", "/deep", IMPORTS)).await;
+    let keys: Vec<String> = values(&read["imports"][0]["secrets"])
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    let wanted: Vec<String> = (1..=10).map(|n| format!("L{n}")).collect();
+    assert_eq!(
+        keys, wanted,
+        "level 1 is the direct import; level 10 the last"
+    );
+}
+
+#[tokio::test]
+async fn the_encrypted_route_without_the_flag_answers_an_empty_imports_array() {
+    let p = parity().await;
+    let (token, _) = p
+        .app
+        .mint_scoped(&p.project, "legacy", "dev", "/**", &["read"])
+        .await;
+    let path = format!(
+        "/api/v3/secrets?workspaceId={}&environment=dev&secretPath=/&include_imports=false",
+        p.project
+    );
+    let read = p.app.as_token(&token).get(&path).await;
+    assert_eq!(read.status, StatusCode::OK, "{read}");
+    assert_eq!(read["imports"], json!([]), "infisical==1.6.0 needs the key");
+}
+
+#[tokio::test]
+async fn the_v4_route_adds_the_same_entries_as_the_raw_route() {
+    let p = parity().await;
+    let v4 = format!(
+        "/api/v4/secrets?projectId={}&environment=dev&secretPath=/&{IMPORTS}",
+        p.project
+    );
+    let v4 = p.app.as_admin().get(&v4).await;
+    let raw = p.app.as_admin().get(&p.raw("dev", "/", IMPORTS)).await;
+    assert_eq!(v4.status, StatusCode::OK, "{v4}");
+    assert_eq!(v4["imports"], raw["imports"], "{v4}");
+}

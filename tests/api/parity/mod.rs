@@ -7,6 +7,7 @@ mod freshness;
 mod imports;
 mod imports_manage;
 mod references;
+mod watch;
 
 use crate::helpers::{Api, TestApp};
 use reqwest::StatusCode;

@@ -37,8 +37,8 @@ async fn login_follows_a_same_site_next_and_ignores_a_foreign_one() {
     let app = TestApp::spawn().await;
     for (next, expected) in [
         ("/projects/x/settings", "/projects/x/settings"),
-        ("//evil.example/", "/projects"),
-        ("https://evil.example/", "/projects"),
+        ("//evil.example/", "/"),
+        ("https://evil.example/", "/"),
     ] {
         let browser = app.new_browser();
         let fields = [

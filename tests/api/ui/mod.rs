@@ -4,14 +4,17 @@
 mod csrf;
 mod dotenv;
 mod error_pages;
+mod error_summary;
 mod finding;
 mod identities;
 mod invite_throttle;
 mod line_breaks;
 mod login;
 mod member_environments;
+mod next;
 mod overview;
 mod preauth;
+mod resume;
 mod secrets_browser;
 mod settings;
 mod setup;

@@ -40,6 +40,16 @@ fn recovery_page(posted: &Posted, codes: Vec<String>) -> UiResult<HttpResponse> 
 /// The page again with the MFA section's message: a wrong password or code is the person's
 /// mistake (422); anything else is an error page.
 async fn refused(state: &AppState, posted: &Posted, error: AppError) -> UiResult<HttpResponse> {
+    refused_keeping(state, posted, error, None).await
+}
+
+/// `refused`, with the enrolment still waiting for its code shown again.
+async fn refused_keeping(
+    state: &AppState,
+    posted: &Posted,
+    error: AppError,
+    enrolment: Option<EnrolView>,
+) -> UiResult<HttpResponse> {
     let message = match &error {
         AppError::Validation(fields) => fields
             .first()
@@ -50,6 +60,7 @@ async fn refused(state: &AppState, posted: &Posted, error: AppError) -> UiResult
     };
     let extras = Extras {
         mfa_error: Some(sentence(&message)),
+        enrolment,
         ..Extras::default()
     };
     let session = &posted.session;
@@ -85,7 +96,15 @@ pub(super) async fn confirm(state: web::Data<AppState>, posted: Posted) -> UiRes
     let code = posted.form.text("code");
     match mfa::confirm(&state.store, &state.throttle, &posted.session, code).await {
         Ok(codes) => recovery_page(&posted, codes),
-        Err(error) => refused(&state, &posted, error).await,
+        Err(error) => {
+            // A wrong code keeps the enrolment: the same secret and QR code, not a new start.
+            let pending = mfa::pending_enrolment(&state.store, &posted.session).await?;
+            let enrolment = pending.map(|enrolment| EnrolView {
+                qr: qr::data_uri(&enrolment.otpauth_url),
+                secret: enrolment.secret,
+            });
+            refused_keeping(&state, &posted, error, enrolment).await
+        }
     }
 }
 

@@ -8,17 +8,26 @@ mod qr;
 mod reset;
 mod show;
 
+use super::actions::action;
 use super::page;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(page("/account").route(web::get().to(show::show)))
-        .service(page("/account/password").route(web::post().to(show::change_password)))
-        .service(page("/account/sessions/{sessionId}/end").route(web::post().to(show::end_session)))
-        .service(page("/account/mfa/begin").route(web::post().to(mfa::begin)))
-        .service(page("/account/mfa/confirm").route(web::post().to(mfa::confirm)))
-        .service(page("/account/mfa/disable").route(web::post().to(mfa::disable)))
-        .service(page("/account/mfa/recovery-codes").route(web::post().to(mfa::recovery_codes)))
+        .service(
+            action("/account/password", "/account").route(web::post().to(show::change_password)),
+        )
+        .service(
+            action("/account/sessions/{sessionId}/end", "/account")
+                .route(web::post().to(show::end_session)),
+        )
+        .service(action("/account/mfa/begin", "/account").route(web::post().to(mfa::begin)))
+        .service(action("/account/mfa/confirm", "/account").route(web::post().to(mfa::confirm)))
+        .service(action("/account/mfa/disable", "/account").route(web::post().to(mfa::disable)))
+        .service(
+            action("/account/mfa/recovery-codes", "/account")
+                .route(web::post().to(mfa::recovery_codes)),
+        )
         .service(
             page("/reset/{code}")
                 .route(web::get().to(reset::show))

@@ -10,6 +10,7 @@ use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::{Notice, NoticeQuery};
 use crate::routes::ui::pages::{add_cookie, redirect, render, sentence, Layout};
 use crate::routes::ui::session::{layout_for, Posted, UiSession};
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls;
 use crate::service::mfa::{self, MfaStatus};
 use crate::service::{passwords, sessions};
@@ -51,6 +52,21 @@ struct AccountPage {
     mfa: MfaStatus,
     extras: Extras,
     sessions: Vec<SessionRow>,
+}
+
+impl AccountPage {
+    /// The refused form's message, linking the field to fix.
+    fn summary(&self) -> ErrorSummary {
+        let mfa_field = if self.extras.enrolment.is_some() {
+            "confirm-code"
+        } else {
+            "mfa"
+        };
+        ErrorSummary::of(&[
+            (mfa_field, self.extras.mfa_error.as_ref()),
+            ("current_password", self.extras.password_error.as_ref()),
+        ])
+    }
 }
 
 /// Renders the Account page for `session` with `status`.

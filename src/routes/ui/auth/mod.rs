@@ -5,8 +5,12 @@
 mod invite;
 mod login;
 pub mod preauth;
+mod resumed;
 mod setup;
 
+pub use login::login_again;
+
+use super::actions::action;
 use super::page;
 use actix_web::web;
 
@@ -22,8 +26,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(login::show))
                 .route(web::post().to(login::submit)),
         )
-        .service(page("/login/code").route(web::post().to(login::submit_code)))
-        .service(page("/logout").route(web::post().to(login::logout)))
+        .service(action("/login/code", "/login").route(web::post().to(login::submit_code)))
+        .service(action("/logout", "/").route(web::post().to(login::logout)))
         .service(
             page("/invite/{code}")
                 .route(web::get().to(invite::show))

@@ -19,7 +19,7 @@ use askama::Template;
 pub const COOKIE_NAME: &str = "envkeep_preauth";
 
 /// The token for the form, and the cookie to set when the browser has no token we issued.
-fn token(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'static>>) {
+pub fn token(req: &HttpRequest, state: &AppState) -> (String, Option<Cookie<'static>>) {
     if let Some(existing) = req.cookie(COOKIE_NAME) {
         if state.preauth.is_issued(existing.value()) {
             return (existing.value().to_owned(), None);

@@ -93,6 +93,7 @@ pub(super) async fn create(
         token: Zeroizing::new(secret),
         token_name: data.description,
         project_id: owner_tag(&identity.id),
+        grant: None,
     };
     let reveal = state.reveals.put(posted.session.id_hash, revealed);
     Ok(redirect(&links::client_secret_created(

@@ -16,6 +16,7 @@ use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
 use crate::routes::ui::session::UiSession;
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls;
 use crate::service::views::ProjectView;
 use crate::service::{folders, projects, secrets};
@@ -85,6 +86,16 @@ pub(super) struct SecretsPage {
     /// Whether the caller may write here (viewers see no add, edit or delete buttons).
     writable: bool,
     imports: ImportsPanel,
+}
+
+impl SecretsPage {
+    fn summary(&self) -> ErrorSummary {
+        ErrorSummary::of(&[
+            ("key", self.add.key_error.as_ref()),
+            ("value", self.add.value_error.as_ref()),
+            ("folder-name", self.folder.error.as_ref()),
+        ])
+    }
 }
 
 /// The two forms on the page, as typed when one is shown again with errors.

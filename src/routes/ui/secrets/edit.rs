@@ -7,6 +7,7 @@ use crate::routes::ui::error::UiResult;
 use crate::routes::ui::notice::Notice;
 use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
 use crate::routes::ui::session::{Posted, UiSession};
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls;
 use crate::service::secrets;
 use crate::state::AppState;
@@ -28,6 +29,13 @@ struct EditPage {
 }
 
 impl EditPage {
+    fn summary(&self) -> ErrorSummary {
+        ErrorSummary::of(&[
+            ("key", self.draft.key_error.as_ref()),
+            ("value", self.draft.value_error.as_ref()),
+        ])
+    }
+
     fn new(layout: Layout, item: &Item, draft: SecretDraft) -> Self {
         let place = &item.place;
         let draft_key = item.key.as_str().to_owned();

@@ -19,18 +19,22 @@ mod preview;
 mod restore_folder;
 mod trash;
 
+use super::actions::action;
 use super::page;
+
+const ENV: &str = "/projects/{projectId}/secrets/{env}";
+const TRASH: &str = "/projects/{projectId}/secrets/{env}/trash";
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let env = "/projects/{projectId}/secrets/{env}";
+    let env = ENV;
     cfg.service(
         page("/projects/{projectId}/secrets").route(web::get().to(browse::first_environment)),
     )
     .service(page(env).route(web::get().to(browse::show)))
     .service(page("/projects/{projectId}/overview").route(web::get().to(overview::show)))
-    .service(page(&format!("{env}/add")).route(web::post().to(add::secret)))
-    .service(page(&format!("{env}/folders")).route(web::post().to(add::folder)))
+    .service(action(&format!("{env}/add"), ENV).route(web::post().to(add::secret)))
+    .service(action(&format!("{env}/folders"), ENV).route(web::post().to(add::folder)))
     .service(
         page(&format!("{env}/edit"))
             .route(web::get().to(edit::show))
@@ -62,7 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(history::restore)),
     )
     .service(page(&format!("{env}/trash")).route(web::get().to(trash::show)))
-    .service(page(&format!("{env}/trash/restore")).route(web::post().to(trash::restore)))
+    .service(action(&format!("{env}/trash/restore"), TRASH).route(web::post().to(trash::restore)))
     .service(
         page(&format!("{env}/restore"))
             .route(web::get().to(restore_folder::show))

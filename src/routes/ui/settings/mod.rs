@@ -5,16 +5,26 @@
 mod environments;
 mod show;
 
+use super::actions::action;
 use super::page;
+
+const SETTINGS: &str = "/projects/{projectId}/settings";
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let base = "/projects/{projectId}/settings";
+    let base = SETTINGS;
     let env = format!("{base}/environments/{{slug}}");
     cfg.service(page(base).route(web::get().to(show::show)))
-        .service(page(&format!("{base}/environments")).route(web::post().to(environments::add)))
-        .service(page(&format!("{env}/rename")).route(web::post().to(environments::rename)))
-        .service(page(&format!("{env}/move")).route(web::post().to(environments::move_one)))
+        .service(
+            action(&format!("{base}/environments"), SETTINGS)
+                .route(web::post().to(environments::add)),
+        )
+        .service(
+            action(&format!("{env}/rename"), SETTINGS).route(web::post().to(environments::rename)),
+        )
+        .service(
+            action(&format!("{env}/move"), SETTINGS).route(web::post().to(environments::move_one)),
+        )
         .service(
             page(&format!("{env}/delete"))
                 .route(web::get().to(environments::confirm_delete))

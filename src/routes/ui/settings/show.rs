@@ -8,6 +8,7 @@ use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{render, Layout, ProjectNav, Section};
 use crate::routes::ui::session::UiSession;
+use crate::routes::ui::summary::ErrorSummary;
 use crate::routes::ui::urls;
 use crate::service::projects;
 use crate::service::views::ProjectView;
@@ -34,6 +35,19 @@ pub(super) struct EnvDraft {
     pub slug: String,
     pub name_error: Option<String>,
     pub slug_error: Option<String>,
+}
+
+impl SettingsPage {
+    fn summary(&self) -> ErrorSummary {
+        let mut summary = ErrorSummary::of(&[
+            ("env-name", self.draft.name_error.as_ref()),
+            ("env-slug", self.draft.slug_error.as_ref()),
+        ]);
+        summary
+            .problems
+            .extend(ErrorSummary::whole_form(self.error.as_ref()).problems);
+        summary
+    }
 }
 
 #[derive(Template)]

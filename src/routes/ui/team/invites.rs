@@ -39,6 +39,7 @@ pub(super) async fn create(state: web::Data<AppState>, posted: Posted) -> UiResu
         token: Zeroizing::new(issued.url),
         token_name: issued.invite.email,
         project_id: String::new(),
+        grant: None,
     };
     let reveal = state.reveals.put(posted.session.id_hash, revealed);
     Ok(redirect(&format!("/team/invites/created/{reveal}")))

@@ -8,16 +8,20 @@ mod mfa;
 mod page;
 mod users;
 
+use super::actions::action;
 use super::page;
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(page("/team").route(web::get().to(page::show)))
-        .service(page("/team/invites").route(web::post().to(invites::create)))
+        .service(action("/team/invites", "/team").route(web::post().to(invites::create)))
         .service(page("/team/invites/created/{reveal}").route(web::get().to(invites::created)))
-        .service(page("/team/invites/{inviteId}/revoke").route(web::post().to(invites::revoke)))
-        .service(page("/team/mfa").route(web::post().to(mfa::update)))
-        .service(page("/team/users/{userId}").route(web::post().to(users::update)))
+        .service(
+            action("/team/invites/{inviteId}/revoke", "/team")
+                .route(web::post().to(invites::revoke)),
+        )
+        .service(action("/team/mfa", "/team").route(web::post().to(mfa::update)))
+        .service(action("/team/users/{userId}", "/team").route(web::post().to(users::update)))
         .service(
             page("/team/users/{userId}/remove")
                 .route(web::get().to(users::confirm_remove))

@@ -48,6 +48,13 @@ pub(super) struct TeamPage {
     mfa: MfaSetting,
 }
 
+impl TeamPage {
+    /// A refused invitation is about the form as a whole.
+    fn summary(&self) -> crate::routes::ui::summary::ErrorSummary {
+        crate::routes::ui::summary::ErrorSummary::whole_form(self.error.as_ref())
+    }
+}
+
 /// Whether everyone must use MFA, and whether the viewer may change it.
 pub(super) struct MfaSetting {
     /// `ENVKEEP_REQUIRE_MFA=true`: required whatever the owner's setting says.

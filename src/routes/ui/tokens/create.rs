@@ -1,10 +1,12 @@
 //! Access Control > Service Tokens > Create token. Scope rows are added and removed through a
 //! server round trip (the form posts `add_scope` or `remove_scope=<row>` and comes back with the
-//! values kept), so the form works without JavaScript; `static/app.js` only does the same in
-//! place. A minted token goes to the reveal store and the browser to the page that shows it once.
+//! values kept), and **Preview** (`preview`) comes back with each row's line of what it matches,
+//! so the form works without JavaScript; `static/app.js` only does the same in place. A minted
+//! token goes to the reveal store and the browser to the page that shows it once.
 
 use super::draft::TokenFormPage;
-use super::expiry::expires_in;
+use super::expiry::{expiry, Expiry};
+use super::preview::annotate;
 use crate::auth::policy::Action;
 use crate::error::AppError;
 use crate::routes::ui::error::UiResult;
@@ -31,7 +33,9 @@ pub(super) async fn show(
         Some(&project.id),
         Action::ManageTokens { environments: &[] },
     )?;
-    render(StatusCode::OK, &TokenFormPage::new(ui.layout(), &project))
+    let mut page = TokenFormPage::new(ui.layout(), &project);
+    annotate(&state, &ui.0, &project.id, &mut page).await?;
+    render(StatusCode::OK, &page)
 }
 
 pub(super) async fn submit(
@@ -41,12 +45,18 @@ pub(super) async fn submit(
 ) -> UiResult<HttpResponse> {
     let project = projects::get(&state.store, &posted.session, &path).await?;
     let mut page = TokenFormPage::from_form(posted.layout(), &project, &posted.form);
-    if posted.form.has("add_scope") {
+    let again = if posted.form.has("add_scope") {
         page.add_scope(&project);
-        return render(StatusCode::OK, &page);
-    }
-    if let Some(row) = posted.form.get("remove_scope") {
+        true
+    } else if let Some(row) = posted.form.get("remove_scope") {
         page.remove_scope(row);
+        true
+    } else {
+        posted.form.has("preview")
+    };
+    // Every rendering of the form says what each scope matches.
+    annotate(&state, &posted.session, &project.id, &mut page).await?;
+    if again {
         return render(StatusCode::OK, &page);
     }
 
@@ -57,13 +67,19 @@ pub(super) async fn submit(
         row.path_error = Some(String::from("Enter a path, for example / or /app/**."));
     }
     let expires =
-        expires_in(&page.expiration, &page.custom_date, now_millis()).unwrap_or_else(|message| {
+        expiry(&page.expiration, &page.custom_date, now_millis()).unwrap_or_else(|message| {
             // Parse the rest with a valid stand-in, so every other field gets its message too.
             page.expiration_error = Some(message);
-            serde_json::Value::from(86_400)
+            Expiry::Request(serde_json::Value::from(86_400))
         });
-    let validated = match NewToken::parse(&page.request(expires), ZeroExpiry::Refused) {
-        Ok(new) => Some(new),
+    let request = page.request(expires.request_value());
+    let validated = match NewToken::parse(&request, ZeroExpiry::Refused) {
+        Ok(mut new) => {
+            if let Expiry::Fixed(at) = expires {
+                new.expires_in = at;
+            }
+            Some(new)
+        }
         Err(fields) => {
             fields.into_iter().for_each(|f| page.place(f));
             None
@@ -77,8 +93,9 @@ pub(super) async fn submit(
         Ok(minted) => {
             let revealed = Revealed {
                 token: Zeroizing::new(minted.token),
-                token_name: minted.view.name,
+                token_name: minted.view.name.clone(),
                 project_id: project.id.clone(),
+                grant: Some(minted.view),
             };
             let reveal = state.reveals.put(posted.session.id_hash, revealed);
             Ok(redirect(&urls::token_created(&project.id, &reveal)))

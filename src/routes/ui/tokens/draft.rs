@@ -3,11 +3,13 @@
 //! same [`TokenRequest`] the native and Infisical APIs parse (`NewToken::parse`), so the three
 //! cannot disagree.
 
-use super::expiry::{tomorrow, DEFAULT_EXPIRATION, EXPIRATIONS};
+use super::expiry::{today, DEFAULT_EXPIRATION, EXPIRATIONS};
+use crate::domain::{EnvSlug, ScopeGlob};
 use crate::error::FieldError;
 use crate::routes::ui::form::FormData;
 use crate::routes::ui::pages::{sentence, Layout, ProjectNav, Section};
 use crate::routes::ui::urls;
+use crate::service::scope_preview::ScopePreview;
 use crate::service::token_request::{ScopeRequest, TokenRequest};
 use crate::service::tokens::MAX_SCOPES;
 use crate::service::views::ProjectView;
@@ -25,6 +27,8 @@ pub(super) struct ScopeRow {
     pub path: String,
     env_error: Option<String>,
     pub path_error: Option<String>,
+    /// What the row reaches today ("Matches /app and everything below it · 3 secrets today").
+    line: Option<String>,
 }
 
 impl ScopeRow {
@@ -40,6 +44,16 @@ impl ScopeRow {
             ..ScopeRow::default()
         }
     }
+}
+
+/// The line under a scope row, also what the form's script puts there as the path is typed.
+pub fn preview_line(preview: &ScopePreview) -> String {
+    let count = match preview.secrets {
+        Some(1) => String::from(" · 1 secret today"),
+        Some(n) => format!(" · {n} secrets today"),
+        None => String::new(),
+    };
+    format!("Matches {}{count}", preview.matches)
 }
 
 #[derive(Template)]
@@ -59,6 +73,7 @@ pub(super) struct TokenFormPage {
     pub expiration: String,
     pub custom_date: String,
     min_date: String,
+    preview_href: String,
     pub expiration_error: Option<String>,
     allowed_ips: String,
     allowed_ips_error: Option<String>,
@@ -91,7 +106,8 @@ impl TokenFormPage {
             permissions_error: None,
             expiration: String::from(DEFAULT_EXPIRATION),
             custom_date: String::new(),
-            min_date: tomorrow(now_millis()),
+            min_date: today(now_millis()),
+            preview_href: urls::token_scope_preview(&project.id),
             expiration_error: None,
             allowed_ips: String::new(),
             allowed_ips_error: None,
@@ -171,6 +187,28 @@ impl TokenFormPage {
             "expiresIn" => keep_first(&mut self.expiration_error),
             "allowedIps" => keep_first(&mut self.allowed_ips_error),
             _ => keep_first(&mut self.scopes_error),
+        }
+    }
+
+    /// The rows whose environment and path parse, by index, for [`Self::show_previews`].
+    pub fn previewable(&self) -> (Vec<usize>, Vec<(EnvSlug, ScopeGlob)>) {
+        self.scopes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                let env = EnvSlug::parse(&r.env).ok()?;
+                let glob = ScopeGlob::parse(r.path.trim()).ok()?;
+                Some((i, (env, glob)))
+            })
+            .unzip()
+    }
+
+    /// Puts each preview's line under its row (`rows` as [`Self::previewable`] gave them).
+    pub fn show_previews(&mut self, rows: &[usize], previews: &[ScopePreview]) {
+        for (i, preview) in rows.iter().zip(previews) {
+            if let Some(row) = self.scopes.get_mut(*i) {
+                row.line = Some(preview_line(preview));
+            }
         }
     }
 

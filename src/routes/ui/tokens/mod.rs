@@ -4,8 +4,10 @@
 mod create;
 mod draft;
 mod expiry;
+mod preview;
 mod reveal;
 mod revoke;
+mod snippets;
 mod sort;
 mod table;
 
@@ -19,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(page(tokens).route(web::get().to(table::show)))
     .service(page(&format!("{tokens}/created/{{reveal}}")).route(web::get().to(reveal::show)))
+    .service(page(&format!("{tokens}/scope-preview")).route(web::get().to(preview::json)))
     .service(
         page(&format!("{tokens}/{{tokenId}}/revoke"))
             .route(web::get().to(revoke::confirm))

@@ -2,10 +2,10 @@
 //! filtered (`?q=`), sorted by name, expiry or last use (`?sort=&dir=`), expired ones hidden on
 //! request (`?hide_expired=1`), a page of `PAGE_ROWS` at a time, all done on the server.
 
+use super::expiry::{moment_rfc3339, Moment};
 use super::sort::{Column, Order, SortQuery};
 use crate::routes::ui::error::UiResult;
 use crate::routes::ui::finding::{FindQuery, Pager};
-use crate::routes::ui::format::{when_rfc3339, When};
 use crate::routes::ui::notice::NoticeQuery;
 use crate::routes::ui::pages::{redirect, render, Layout, ProjectNav, Section};
 use crate::routes::ui::session::UiSession;
@@ -20,14 +20,18 @@ use askama::Template;
 
 struct TokenLine {
     name: String,
+    /// `st.748de6c1`: the start of every token string minted for this row, so a leaked token can
+    /// be matched to it.
+    id_prefix: String,
+    id: String,
     scopes: Vec<String>,
     permissions: String,
-    expires: Option<When>,
+    expires: Option<Moment>,
     expired: bool,
     allowed_ips: Vec<String>,
-    last_used: Option<When>,
+    last_used: Option<Moment>,
     last_used_ip: Option<String>,
-    created: Option<When>,
+    created: Option<Moment>,
     created_by: String,
     revoke_href: String,
     usage_href: String,
@@ -64,7 +68,7 @@ struct SortHeader {
     arrow: &'static str,
 }
 
-fn permissions_label(list: &[&str]) -> String {
+pub(super) fn permissions_label(list: &[&str]) -> String {
     list.iter()
         .map(|p| match *p {
             "read" => "Read",
@@ -83,12 +87,17 @@ fn line(project_id: &str, t: ServiceTokenView, now: Millis) -> TokenLine {
     TokenLine {
         scopes: t.scopes.iter().map(scope_label).collect(),
         permissions: permissions_label(&t.permissions),
-        expires: t.expires_at.as_deref().and_then(|e| when_rfc3339(e, now)),
+        id_prefix: format!("st.{}", t.id.get(..8).unwrap_or(&t.id)),
+        id: t.id.clone(),
+        expires: t.expires_at.as_deref().and_then(|e| moment_rfc3339(e, now)),
         expired: t.expired,
         allowed_ips: t.allowed_ips,
-        last_used: t.last_used_at.as_deref().and_then(|e| when_rfc3339(e, now)),
+        last_used: t
+            .last_used_at
+            .as_deref()
+            .and_then(|e| moment_rfc3339(e, now)),
         last_used_ip: t.last_used_ip,
-        created: when_rfc3339(&t.created_at, now),
+        created: moment_rfc3339(&t.created_at, now),
         created_by: t.created_by,
         revoke_href: urls::token_revoke(project_id, &t.id),
         usage_href: urls::token_usage(project_id, &t.id),
@@ -119,7 +128,9 @@ pub(super) async fn show(
         .filter(|t| !(hide_expired && t.expired))
         .filter(|t| {
             let scopes: Vec<String> = t.scopes.iter().map(scope_label).collect();
-            let mut fields = vec![t.name.as_str(), t.created_by.as_str()];
+            // The id too, so a leaked `st.748de6c1…` pasted in the filter finds its row.
+            let token_start = format!("st.{}", t.id);
+            let mut fields = vec![t.name.as_str(), t.created_by.as_str(), token_start.as_str()];
             fields.extend(scopes.iter().map(String::as_str));
             find.matches(&fields)
         })

@@ -39,7 +39,9 @@ async fn invalid_token_form_rerenders_with_values_and_messages_by_each_field() {
         html.contains("id=\"allowed-ips-error\"") && html.contains("not-an-ip"),
         "IP error by its field"
     );
-    assert!(html.contains("id=\"expiration-error\"") && html.contains("Pick a date after today"));
+    assert!(
+        html.contains("id=\"expiration-error\"") && html.contains("Pick today or a later date.")
+    );
     assert!(
         html.contains("<option value=\"custom\" selected>"),
         "expiration kept"
