@@ -19,6 +19,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../migrations/0009_imports_and_identities.sql"
     )),
+    M::up(include_str!(
+        "../../migrations/0010_history_write_indexes.sql"
+    )),
 ];
 
 #[derive(Debug, thiserror::Error)]

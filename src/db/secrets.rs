@@ -1,6 +1,6 @@
 //! Secrets, stored sealed: `value_ct` and `comment_ct` are XChaCha20-Poly1305 blobs.
 
-use super::history::Author;
+use super::history::{Author, LiveChange};
 use super::{subtree_prefix, DbError, DbResult};
 use crate::time::Millis;
 use rusqlite::{params, Connection, OptionalExtension, Row};
@@ -33,6 +33,24 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SecretRow> {
         created_at: r.get(7)?,
         updated_at: r.get(8)?,
     })
+}
+
+/// [`COLUMNS`] then who made the row's current version and how.
+const COLUMNS_WITH_CHANGE: &str = "id, environment_id, path, key, value_ct, comment_ct, version, created_at, updated_at, action, actor_kind, actor_id, actor_name";
+
+/// A row read with [`COLUMNS_WITH_CHANGE`]: the row, and how its current version came to be
+/// (`update` by nobody named for a row written before history was kept).
+fn with_change(r: &Row<'_>) -> rusqlite::Result<(SecretRow, LiveChange)> {
+    let action: Option<String> = r.get(9)?;
+    let author = Author {
+        kind: r.get(10)?,
+        id: r.get(11)?,
+        name: r.get(12)?,
+    };
+    Ok((
+        from_row(r)?,
+        (action.unwrap_or_else(|| String::from("update")), author),
+    ))
 }
 
 /// The secrets directly in one folder, ordered by key.
@@ -145,6 +163,37 @@ pub fn find(conn: &Connection, env_id: &str, path: &str, key: &str) -> DbResult<
         ))?
         .query_row([env_id, path, key], from_row)
         .optional()?)
+}
+
+/// [`find`] with how the row's current version came to be (what its history row will say when
+/// it is superseded), in the same read.
+pub fn find_with_change(
+    conn: &Connection,
+    env_id: &str,
+    path: &str,
+    key: &str,
+) -> DbResult<Option<(SecretRow, LiveChange)>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS_WITH_CHANGE} FROM secrets WHERE environment_id = ?1 AND path = ?2 AND key = ?3"
+        ))?
+        .query_row([env_id, path, key], with_change)
+        .optional()?)
+}
+
+/// [`list_in_subtree`] with how each row's current version came to be.
+pub fn list_in_subtree_with_change(
+    conn: &Connection,
+    env_id: &str,
+    path: &str,
+) -> DbResult<Vec<(SecretRow, LiveChange)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS_WITH_CHANGE} FROM secrets
+         WHERE environment_id = ?1 AND (path = ?2 OR substr(path, 1, length(?3)) = ?3)
+         ORDER BY path, key"
+    ))?;
+    let rows = stmt.query_map([env_id, path, &subtree_prefix(path)], with_change)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// How a row's current version came to be, and who made it (kept with the row for its history).

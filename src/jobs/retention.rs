@@ -29,8 +29,12 @@ pub fn run_in_chunks(store: &Store, now: Millis, chunk: usize) -> Result<usize, 
             break;
         }
     }
-    // One pass over the usage index keeps the storage limit's running count true.
-    store
-        .write_blocking(|tx| Ok::<_, DbError>((history::recount_bytes(tx)?, Touched::nothing())))?;
+    // A recount per project keeps the storage limit's running count true.
+    let projects = store.read_blocking(|conn| history::project_ids(conn))?;
+    for project_id in &projects {
+        store.write_blocking(|tx| {
+            Ok::<_, DbError>((history::recount_bytes(tx, project_id)?, Touched::nothing()))
+        })?;
+    }
     Ok(total)
 }

@@ -6,7 +6,7 @@ use super::record::{self, author, live_pair, open_version};
 use super::restore::{pair_len, replace, replace_growth, revive};
 use super::{check, Need};
 use crate::auth::Caller;
-use crate::db::history::{self, VersionRow};
+use crate::db::history::{self, LiveChange, VersionRow};
 use crate::db::secrets::{self, SecretRow};
 use crate::domain::{EnvSlug, SecretPath};
 use crate::error::{AppError, AppResult};
@@ -63,7 +63,11 @@ pub struct Outcome {
 enum Step {
     /// The live secret (with its current pair, `None` when it does not open) gets the pair it
     /// had at `at`.
-    Change(SecretRow, Option<(String, String)>, (String, String)),
+    Change(
+        (SecretRow, LiveChange),
+        Option<(String, String)>,
+        (String, String),
+    ),
     /// The secret live at `at` comes back from the trash with the pair it had then.
     Restore(VersionRow, (String, String)),
     /// The live secret did not exist at `at`.
@@ -145,12 +149,12 @@ fn plan(
     check_range(conn, &here.project_id, at, now_millis())?;
     let path = here.path.as_str();
     let mut then: BTreeMap<(String, String), VersionRow> =
-        history::current_at(conn, &env.id, path, at)?
+        history::current_at(conn, &here.project_id, &env.id, path, at)?
             .into_iter()
             .map(|v| ((v.path.clone(), v.key.clone()), v))
             .collect();
     let mut steps = Vec::new();
-    for live in secrets::list_in_subtree(conn, &env.id, path)? {
+    for (live, change) in secrets::list_in_subtree_with_change(conn, &env.id, path)? {
         let place = (live.path.clone(), live.key.clone());
         match then.remove(&place) {
             // Unchanged since `at` when its current version already existed then.
@@ -164,7 +168,7 @@ fn plan(
                 };
                 let current = live_pair(keys, &here.project_id, &live);
                 if current.as_ref() != Some(&pair) {
-                    steps.push(Step::Change(live, current, pair));
+                    steps.push(Step::Change((live, change), current, pair));
                 }
             }
         }
@@ -187,10 +191,12 @@ fn apply(
     let by = author(tx, caller)?;
     let now = now_millis();
     let project = here.project_id.as_str();
+    // The history bytes of every replaced pair, added to the project's count once at the end.
+    let mut kept = 0;
     for step in steps {
         match step {
             Step::Change(live, current, pair) => {
-                replace(tx, keys, project, live, current, &pair, &by)?;
+                kept += replace(tx, keys, project, live, current, &pair, &by)?.1;
             }
             Step::Restore(old, pair) => match history::trashed(tx, project, &old.secret_id)? {
                 Some(trashed) => {
@@ -206,6 +212,7 @@ fn apply(
             Step::Remove(live) => record::trash(tx, keys, project, &live, &by, now)?,
         }
     }
+    history::add_history_bytes(tx, project, kept)?;
     Ok(())
 }
 
@@ -214,7 +221,7 @@ fn growth(steps: &[Step]) -> Growth {
     let mut total = Growth::default();
     for step in steps {
         total += match step {
-            Step::Change(live, current, pair) => replace_growth(live, current.as_ref(), pair),
+            Step::Change((live, _), current, pair) => replace_growth(live, current.as_ref(), pair),
             Step::Restore(_, pair) => Growth::one_secret(pair_len(pair)),
             Step::Remove(_) => Growth::default(),
         };
@@ -229,7 +236,7 @@ fn outcome(steps: &[Step], run: Run) -> Outcome {
     };
     for step in steps {
         match step {
-            Step::Change(live, _, _) => out.changed.add(&live.path, &live.key),
+            Step::Change((live, _), _, _) => out.changed.add(&live.path, &live.key),
             Step::Restore(old, _) => out.restored.add(&old.path, &old.key),
             Step::Remove(live) => out.removed.add(&live.path, &live.key),
         }

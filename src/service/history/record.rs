@@ -4,7 +4,7 @@
 //! `unreadable` (no ciphertext) and the write goes ahead, so a damaged secret can still be fixed.
 
 use crate::auth::Caller;
-use crate::db::history::{self, Author, TrashRow, VersionRow};
+use crate::db::history::{self, Author, LiveChange, TrashRow, VersionRow};
 use crate::db::identities;
 use crate::db::secrets::{self, SecretRow};
 use crate::db::tokens;
@@ -108,7 +108,24 @@ pub fn supersede(
     pair: Option<&(String, String)>,
     now: Millis,
 ) -> AppResult<()> {
-    let (action, author) = history::live_change(tx, &old.id)?.unwrap_or_default();
+    let change = history::live_change(tx, &old.id)?.unwrap_or_default();
+    let bytes = supersede_as(tx, keys, project_id, old, pair, change, now)?;
+    history::add_history_bytes(tx, project_id, bytes)?;
+    Ok(())
+}
+
+/// [`supersede`] for a caller that read how `old`'s current version came to be (`change`) with
+/// the row, and counts the history bytes itself: answers the sealed bytes it kept, which the
+/// caller adds to the project's count ([`history::add_history_bytes`]) in the same transaction.
+pub fn supersede_as(
+    tx: &Connection,
+    keys: &ProjectKeys,
+    project_id: &str,
+    old: &SecretRow,
+    pair: Option<&(String, String)>,
+    (action, author): LiveChange,
+    now: Millis,
+) -> AppResult<i64> {
     let mut row = VersionRow {
         secret_id: old.id.clone(),
         version: old.version,
@@ -135,8 +152,7 @@ pub fn supersede(
     } else {
         tracing::warn!(project_id, path = %old.path, key = %old.key, "a superseded secret does not decrypt; its history keeps it as unreadable");
     }
-    history::insert_version(tx, project_id, &row)?;
-    Ok(())
+    Ok(history::insert_version_uncounted(tx, project_id, &row)?)
 }
 
 /// Moves a live secret to the trash: its pair becomes history, a `delete` mark follows it, the

@@ -6,7 +6,7 @@ use super::{check, Need};
 use crate::auth::Caller;
 use crate::crypto::{envelope, random};
 use crate::db::folders;
-use crate::db::history::{self, Author, TrashRow};
+use crate::db::history::{self, Author, LiveChange, TrashRow};
 use crate::db::secrets::{self, Made, SecretRow};
 use crate::domain::{EnvSlug, SecretKey, SecretPath};
 use crate::error::{AppError, AppResult};
@@ -58,7 +58,9 @@ pub async fn version(
             let current = live_pair(&keys, &at.project_id, &live);
             ensure_room(tx, &limits, &at, &env.id, replace_growth(&live, current.as_ref(), &pair))?;
             let by = author(tx, &caller)?;
-            let row = replace(tx, &keys, &at.project_id, live, current, &pair, &by)?;
+            let change = history::live_change(tx, &live.id)?.unwrap_or_default();
+            let (row, kept) = replace(tx, &keys, &at.project_id, (live, change), current, &pair, &by)?;
+            history::add_history_bytes(tx, &at.project_id, kept)?;
             Actor::of(&caller).record(
                 tx,
                 now_millis(),
@@ -95,22 +97,25 @@ pub(super) fn pair_len(pair: &(String, String)) -> usize {
     envelope::sealed_len(pair.0.len()) + envelope::sealed_len(pair.1.len())
 }
 
-/// Gives the live secret `live` the pair `pair` as a new version made by a restore; the same
-/// pair again changes nothing. The caller has checked the storage limits ([`replace_growth`]).
+/// Gives the live secret `live` (with how its current version came to be) the pair `pair` as a
+/// new version made by a restore; the same pair again changes nothing. Answers the row and the
+/// history bytes it kept, which the caller adds to the project's count
+/// ([`history::add_history_bytes`]; a folder restore, once for all its secrets). The caller has
+/// checked the storage limits ([`replace_growth`]).
 pub(super) fn replace(
     tx: &Connection,
     keys: &ProjectKeys,
     project_id: &str,
-    mut live: SecretRow,
+    (mut live, change): (SecretRow, LiveChange),
     current: Option<(String, String)>,
     pair: &(String, String),
     by: &Author,
-) -> AppResult<SecretRow> {
+) -> AppResult<(SecretRow, i64)> {
     if current.as_ref() == Some(pair) {
-        return Ok(live);
+        return Ok((live, 0));
     }
     let now = now_millis();
-    record::supersede(tx, keys, project_id, &live, current.as_ref(), now)?;
+    let kept = record::supersede_as(tx, keys, project_id, &live, current.as_ref(), change, now)?;
     live.version += 1;
     live.updated_at = now;
     seal_row(keys, project_id, &mut live, &pair.0, &pair.1);
@@ -122,7 +127,7 @@ pub(super) fn replace(
             by,
         },
     )?;
-    Ok(live)
+    Ok((live, kept))
 }
 
 /// Puts a trashed secret back where it was (recreating missing folders): 409 if a live secret

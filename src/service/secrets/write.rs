@@ -9,6 +9,7 @@ use crate::auth::access::Op;
 use crate::auth::Caller;
 use crate::crypto::random;
 use crate::db::folders;
+use crate::db::history::{self, LiveChange};
 use crate::db::secrets::{self, Made, SecretRow};
 use crate::domain::{FolderName, SecretKey};
 use crate::error::{AppError, AppResult};
@@ -111,13 +112,16 @@ pub async fn update(
     let caller = access.clone();
     let updated = store
         .write(move |tx| {
-            let mut row = existing(tx, &at, &key)?;
+            let (mut row, change) = existing_with_change(tx, &at, &key)?;
             let env = at.environment.as_str();
             let current = live_pair(&keys, &at.project_id, &row);
-            // Only a field kept as it is must open: a new value replaces a damaged one.
-            let kept = |new: Option<String>, field| match new {
-                Some(new) => Ok(new),
-                None => {
+            // Only a field kept as it is must open: a new value replaces a damaged one. The
+            // pair opened above already has it unless a field is damaged.
+            let kept = |new: Option<String>, field| match (new, &current) {
+                (Some(new), _) => Ok(new),
+                (None, Some((value, _))) if field == Field::Value => Ok(value.clone()),
+                (None, Some((_, comment))) if field == Field::Comment => Ok(comment.clone()),
+                (None, _) => {
                     open(&keys, &at.project_id, &row, field).map_err(|e| kept_unreadable(e, field))
                 }
             };
@@ -145,7 +149,16 @@ pub async fn update(
             seal_row(&keys, &at.project_id, &mut row, &value, &comment);
             let growth = Growth::rewrite(before, sealed_len(&row));
             ensure_room(tx, &limits, &at, &row.environment_id, growth)?;
-            record::supersede(tx, &keys, &at.project_id, &old, current.as_ref(), now)?;
+            let kept_bytes = record::supersede_as(
+                tx,
+                &keys,
+                &at.project_id,
+                &old,
+                current.as_ref(),
+                change,
+                now,
+            )?;
+            history::add_history_bytes(tx, &at.project_id, kept_bytes)?;
             let by = author(tx, &caller)?;
             secrets::update(
                 tx,
@@ -223,9 +236,18 @@ pub async fn require_stored(
 /// The stored row of the secret `key` at `at`; a miss is a 404 naming the project, the
 /// environment, the folder or else the secret, whichever is missing.
 fn existing(conn: &Connection, at: &Location, key: &SecretKey) -> AppResult<SecretRow> {
+    existing_with_change(conn, at, key).map(|(row, _)| row)
+}
+
+/// [`existing`] with how the row's current version came to be (for its history row).
+fn existing_with_change(
+    conn: &Connection,
+    at: &Location,
+    key: &SecretKey,
+) -> AppResult<(SecretRow, LiveChange)> {
     let env = environment(conn, &at.project_id, at.environment.as_str())?;
-    match secrets::find(conn, &env.id, at.path.as_str(), key.as_str())? {
-        Some(row) => Ok(row),
+    match secrets::find_with_change(conn, &env.id, at.path.as_str(), key.as_str())? {
+        Some(found) => Ok(found),
         None => {
             locate(conn, &at.project_id, at.environment.as_str(), &at.path)?;
             Err(missing_secret(key, at))
