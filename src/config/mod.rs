@@ -171,9 +171,12 @@ impl Config {
                 format!("'{}': {e}; use e.g. 1h or 30m", args.session_idle),
             )
         })?;
-        if session_idle < Duration::from_secs(60) || session_idle > Duration::from_secs(90 * 86_400)
+        // Activity is noted at most once a minute (store::session_seen), so an idle time near a
+        // minute would end sessions that are in use: five minutes leaves that error small.
+        if session_idle < Duration::from_secs(300)
+            || session_idle > Duration::from_secs(90 * 86_400)
         {
-            return Err(bad("ENVKEEP_SESSION_IDLE", "must be between 1m and 90d"));
+            return Err(bad("ENVKEEP_SESSION_IDLE", "must be between 5m and 90d"));
         }
         let admin = parse_admin(args.admin_email.as_deref(), args.admin_password.as_deref())?;
         let trusted_proxies = args

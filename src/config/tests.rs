@@ -37,6 +37,7 @@ fn bad_settings_name_the_variable_and_the_fix() {
         (vec!["--session-ttl", "soon"], "ENVKEEP_SESSION_TTL"),
         (vec!["--session-idle", "later"], "ENVKEEP_SESSION_IDLE"),
         (vec!["--session-idle", "10s"], "ENVKEEP_SESSION_IDLE"),
+        (vec!["--session-idle", "2m"], "ENVKEEP_SESSION_IDLE"),
         (
             vec!["--trusted-proxies", "10.0.0.0/99"],
             "ENVKEEP_TRUSTED_PROXIES",

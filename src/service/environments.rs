@@ -183,11 +183,16 @@ pub async fn deletion(
         .await
 }
 
+/// Deletes the environment with its secrets and folders. `if_empty`: the caller confirmed the
+/// delete of an environment it saw empty (the UI asks for the typed name only when it holds
+/// secrets), so secrets added since refuse it (409) inside the deleting transaction rather than
+/// going unconfirmed.
 pub async fn delete(
     store: &Store,
     session: &AdminSession,
     project_id: &str,
     slug: &str,
+    if_empty: bool,
 ) -> AppResult<()> {
     session.decide(Some(project_id), Action::ConfigureProject)?;
     let (id, slug_owned) = (project_id.to_owned(), slug.to_owned());
@@ -195,6 +200,12 @@ pub async fn delete(
     store
         .write(move |tx| {
             let env = environment(tx, &id, &slug_owned)?;
+            if if_empty && secrets::count_in_subtree(tx, &env.id, "/")? > 0 {
+                return Err(AppError::Conflict(format!(
+                    "Environment '{}' holds secrets added since this page was shown; type its name to delete it",
+                    env.slug
+                )));
+            }
             let (tokens, importer) = blockers(tx, &id, &env)?;
             if !tokens.is_empty() {
                 return Err(AppError::Conflict(format!(

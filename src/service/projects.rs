@@ -152,17 +152,20 @@ pub async fn same_name(
         .any(|p| Some(p.id.as_str()) != except && p.name.to_lowercase() == wanted))
 }
 
-/// Whether a project already has `slug`, for someone who may create projects.
+/// Whether a project the caller may see already has `slug` (the live check on the create form).
+/// Projects hidden from the caller are not consulted, so the check cannot be used to learn that
+/// a project exists; a typed slug that a hidden project holds is refused only when the project
+/// is created (409), as a unique slug must be.
 pub async fn slug_taken(
     store: &Store,
     session: &AdminSession,
     slug: &ProjectSlug,
 ) -> AppResult<bool> {
     session.decide(None, Action::CreateProject)?;
-    let slug = slug.as_str().to_owned();
-    Ok(store
-        .read(move |conn| projects::slug_taken(conn, &slug))
-        .await?)
+    Ok(list(store, session)
+        .await?
+        .iter()
+        .any(|p| p.slug == slug.as_str()))
 }
 
 /// The projects the caller may see.

@@ -109,13 +109,16 @@ for script in "$ROOT"/tests/browser/journeys/*.mjs; do
   if [ "$name" != a11y ] && { [ -z "${ONLY:-}" ] || [ "$name" = "$ONLY" ]; }; then scripts+=("$script"); fi
 done
 if [ -z "${ONLY:-}" ] || [ "$ONLY" = a11y ]; then scripts+=("$ROOT/tests/browser/journeys/a11y.mjs"); fi
+# A journey that hangs (a browser that never answers) fails after this long instead of holding
+# CI until its own limit; the longest journey (a11y) takes about a minute.
+JOURNEY_LIMIT=${ENVKEEP_JOURNEY_LIMIT:-300}
 status=0 total_passed=0 total_failed=0
 for script in "${scripts[@]}"; do
   [ -f "$script" ] || continue
   echo "--- $(basename "$script")"
   script_status=0
   ENVKEEP_BIN="$BIN" BASE_URL="http://127.0.0.1:$PORT" SETUP_CODE="$CODE" SCREENSHOT_DIR="$ROOT/target/ui-screenshots" \
-    PLAYWRIGHT_DIR="$CACHE" PYTHON_SDK="$PY_SDK_VENV/bin/python" node "$script" | tee "$WORK/journey.out" || script_status=$?
+    PLAYWRIGHT_DIR="$CACHE" PYTHON_SDK="$PY_SDK_VENV/bin/python" timeout --kill-after=10 "$JOURNEY_LIMIT" node "$script" | tee "$WORK/journey.out" || script_status=$?
   summary=$(tail -n 1 "$WORK/journey.out")
   if [[ "$summary" =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
     total_passed=$((total_passed + BASH_REMATCH[1])) total_failed=$((total_failed + BASH_REMATCH[2]))

@@ -141,6 +141,6 @@ async fn delete(
     session: AdminSession,
     url: web::Path<EnvironmentUrl>,
 ) -> AppResult<HttpResponse> {
-    environments::delete(&state.store, &session, &url.project_id, &url.slug).await?;
+    environments::delete(&state.store, &session, &url.project_id, &url.slug, false).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -8,12 +8,14 @@ use super::pages::{error_html, ErrorPageMark, Offer};
 use super::session::layout_for;
 use crate::auth::session::{self, Carrier, COOKIE_NAME};
 use crate::auth::AdminSession;
+use crate::error::AppError;
 use crate::routes::client_ip::client_ip;
 use crate::routes::cookies::expired_cookie;
 use crate::state::AppState;
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::error::Error as ActixError;
+use actix_web::http::StatusCode;
 use actix_web::middleware::Next;
 use actix_web::{web, HttpRequest};
 
@@ -31,14 +33,24 @@ pub async fn with_session(
     ) else {
         return Ok(res.map_into_left_body());
     };
-    // "Session ended" pages are drawn because the session is gone: asking again would only
-    // count the dead cookie twice against the client's failure throttle.
-    if mark.offer == Offer::LogIn {
+    // "Session ended" pages, and 401 and 429 answers, are drawn because a credential already
+    // failed: asking again would only count it twice against the client's failure throttle.
+    let failed_already = matches!(
+        res.status(),
+        StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS
+    );
+    if mark.offer == Offer::LogIn || failed_already {
         return Ok(res.map_into_left_body());
     }
-    let Some(session) = live_session(res.request(), &cookie).await else {
-        let _ = res.response_mut().add_cookie(&expired_cookie());
-        return Ok(res.map_into_left_body());
+    let session = match live_session(res.request(), &cookie).await {
+        Ok(session) => session,
+        // Only a cookie the server says is dead is dropped: a busy database or a throttled
+        // address says nothing about it, and dropping it would log a live user out.
+        Err(Some(AppError::Unauthorized(_))) => {
+            let _ = res.response_mut().add_cookie(&expired_cookie());
+            return Ok(res.map_into_left_body());
+        }
+        Err(_) => return Ok(res.map_into_left_body()),
     };
     match error_html(layout_for(&session), &mark) {
         Some(html) => Ok(res.map_body(|_, _| EitherBody::right(BoxBody::new(html)))),
@@ -47,12 +59,13 @@ pub async fn with_session(
 }
 
 /// The session of `cookie`, checked like every session (an unknown one counts as a failed
-/// credential); `None` when it is not live. An owner's MFA requirement does not matter here:
-/// the header only shows who is logged in, and every link in it checks again.
-async fn live_session(req: &HttpRequest, cookie: &str) -> Option<AdminSession> {
-    let state = req.app_data::<web::Data<AppState>>()?;
+/// credential); the refusal when it is not live (`None`: no app state to ask). An owner's MFA
+/// requirement does not matter here: the header only shows who is logged in, and every link in
+/// it checks again.
+async fn live_session(req: &HttpRequest, cookie: &str) -> Result<AdminSession, Option<AppError>> {
+    let state = req.app_data::<web::Data<AppState>>().ok_or(None)?;
     let ip = client_ip(req, &state.settings.trusted_proxies);
     session::authenticate(&state.store, &state.throttle, cookie, Carrier::Cookie, ip)
         .await
-        .ok()
+        .map_err(Some)
 }

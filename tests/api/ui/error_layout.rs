@@ -71,3 +71,23 @@ async fn a_stale_session_cookie_gets_the_plain_error_page_and_is_dropped() {
     let dropped = page.header("set-cookie");
     assert!(dropped.starts_with("envkeep_session=;"), "{dropped}");
 }
+
+#[tokio::test]
+async fn a_throttled_page_is_not_asked_about_its_cookie_again() {
+    const LIMIT: u32 = 3;
+    let app = TestApp::spawn_with(|c| c.auth_failure_limit = LIMIT).await;
+    let stale = || {
+        app.new_browser()
+            .request(Method::GET, "/projects")
+            .header(COOKIE, "envkeep_session=no-such-session")
+    };
+    let mut last = stale().answer().await;
+    for _ in 0..LIMIT + 1 {
+        last = stale().answer().await;
+    }
+    assert_eq!(last.status, StatusCode::TOO_MANY_REQUESTS, "{last}");
+    // The 429 came from the session check itself: the error-page layout must not check the
+    // cookie a second time (a second failure counted) nor judge it dead (a throttled address
+    // says nothing about the cookie, which stays).
+    assert_eq!(last.header("set-cookie"), "", "{last}");
+}

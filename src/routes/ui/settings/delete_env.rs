@@ -128,7 +128,8 @@ pub(super) async fn delete(
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     }
-    match environments::delete(&state.store, session, &project.id, &slug).await {
+    let if_empty = deletion.secrets == 0;
+    match environments::delete(&state.store, session, &project.id, &slug, if_empty).await {
         Ok(()) => Ok(done(&project.id, Notice::EnvDeleted)),
         // Something came to block it since the page was shown: the page again, with why.
         Err(AppError::Conflict(message)) => {

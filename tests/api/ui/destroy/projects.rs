@@ -127,3 +127,33 @@ async fn renaming_to_a_name_in_use_warns_but_renames() {
     let now = app.as_admin().get_project(&project).await;
     assert_eq!(now["project"]["name"], "Billing");
 }
+
+#[tokio::test]
+async fn the_name_check_says_nothing_about_a_project_the_person_cannot_see() {
+    let (app, _hidden, _, _) = shop().await;
+    let visible = app.create_project("Storefront").await;
+    let user = app
+        .member_of(&visible, "dev@example.com", "developer", None)
+        .await;
+    let browser = app.new_browser();
+    let login = browser
+        .log_in_as(&user.email, crate::helpers::team::USER_PASSWORD)
+        .await;
+    assert_eq!(login.status, StatusCode::SEE_OTHER, "{login}");
+    // "Shop" exists but is not theirs: neither its name nor its slug may be confirmed.
+    for probe in [
+        "/projects/name-check?name=Shop",
+        "/projects/name-check?name=x&slug=shop",
+    ] {
+        let answer = browser.get(probe).await;
+        assert_eq!(answer.status, StatusCode::OK, "{answer}");
+        for telltale in ["already", "taken", "suffix"] {
+            assert!(!answer.text.contains(telltale), "{probe}: {answer}");
+        }
+    }
+    // Their own project's slug is still reported as taken.
+    let own = browser
+        .get("/projects/name-check?name=x&slug=storefront")
+        .await;
+    assert!(own.text.contains("taken"), "{own}");
+}
