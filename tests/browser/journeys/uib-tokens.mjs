@@ -52,7 +52,8 @@ try {
     await page.locator("#scope_path_0").fill("/app/*");
     await page.getByRole("button", { name: "+ Add scope" }).click();
     await page.locator("#scope_env_1").selectOption("staging");
-    await page.waitForFunction(() => /root folder only/.test(document.getElementById("scope_preview_1").textContent));
+    // The new row's line first shows dev's count; wait for staging's answer (0), not any line.
+    await page.waitForFunction(() => /root folder only.* · 0 secrets today$/.test(document.getElementById("scope_preview_1").textContent.trim()));
     assert.match(await page.locator("#scope_preview_1").innerText(), /^Matches the root folder only, not the folders inside it · 0 secrets today$/);
     assert.match(await page.locator("#scope_path_1").getAttribute("aria-describedby"), /scope_preview_1/);
     await page.screenshot({ path: join(SHOTS, "uib-tokens-form-1280.png"), fullPage: true });
